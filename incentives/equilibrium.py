@@ -1,0 +1,237 @@
+"""Mixed profiles, expected payoffs and regret: the independent check of every equilibrium.
+
+Definitions
+-----------
+A *mixed profile* gives each player ``i`` a probability vector ``sigma_i`` over
+its actions.  Player ``i``'s *deviation payoffs* are the expected payoffs of each
+of its pure actions when the others play ``sigma_{-i}``; its expected payoff is
+``sigma_i . deviation_payoffs_i``.  The *regret* of a profile is the largest gain
+any player can get by a unilateral deviation:
+
+    ``regret(sigma) = max_i (max_a deviation_payoffs_i[a] - sigma_i . deviation_payoffs_i)``
+
+A profile is a Nash equilibrium exactly when its regret is zero (within a
+tolerance, in floating point).  The computation here shares no code with the
+solvers, so it checks them independently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from .game import Game
+
+__all__ = [
+    "Equilibrium",
+    "as_profile",
+    "deviation_payoffs",
+    "expected_payoffs",
+    "regret",
+    "make_equilibrium",
+    "pure_profile",
+]
+
+Profile = tuple[np.ndarray, ...]
+
+
+def pure_profile(game: Game, indices: Sequence[int]) -> Profile:
+    """Mixed-profile form of a pure profile given by action indices.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> g = inc.Game.from_bimatrix([[1, 0], [0, 1]], [[1, 0], [0, 1]])
+    >>> [p.tolist() for p in pure_profile(g, (1, 0))]
+    [[Fraction(0, 1), Fraction(1, 1)], [Fraction(1, 1), Fraction(0, 1)]]
+    """
+    one, zero = (Fraction(1), Fraction(0)) if game.is_exact else (1.0, 0.0)
+    out = []
+    for n, k in zip(game.shape, indices, strict=True):
+        vec = np.array([zero] * n, dtype=object if game.is_exact else float)
+        vec[k] = one
+        out.append(vec)
+    return tuple(out)
+
+
+def as_profile(game: Game, profile: Sequence[Any]) -> Profile:
+    """Validate a mixed profile against ``game`` and return it as arrays.
+
+    Exact games keep exact probabilities when every probability is rational.
+    """
+    if len(profile) != game.n_players:
+        raise ValueError(f"a profile needs one probability vector per player ({game.n_players}); got {len(profile)}")
+    exact = game.is_exact and all(
+        isinstance(p, (int, Fraction)) and not isinstance(p, bool)
+        for vec in profile
+        for p in np.asarray(vec, dtype=object).ravel()
+    )
+    out = []
+    for player, n, vec in zip(game.players, game.shape, profile, strict=True):
+        arr = np.array([Fraction(p) for p in vec], dtype=object) if exact else np.asarray(vec, dtype=float)
+        if arr.shape != (n,):
+            raise ValueError(f"the probability vector of {player!r} must have {n} entries; got shape {arr.shape}")
+        if not exact and not np.all(np.isfinite(arr)):
+            raise ValueError(f"the probability vector of {player!r} has NaN or infinite entries")
+        out.append(arr)
+    return tuple(out)
+
+
+def _contract_others(payoff: np.ndarray, profile: Profile, own: int) -> np.ndarray:
+    """Contract every axis but ``own`` of one player's payoff array with the profile."""
+    result = payoff
+    # contract from the last axis down so earlier axis numbers stay valid
+    for axis in range(len(profile) - 1, -1, -1):
+        if axis == own:
+            continue
+        result = np.tensordot(result, profile[axis], axes=([axis], [0]))
+    return np.asarray(result)
+
+
+def deviation_payoffs(game: Game, profile: Sequence[Any]) -> list[np.ndarray]:
+    """Each player's expected payoff of each of its pure actions against the others' mix."""
+    prof = as_profile(game, profile)
+    payoffs = game.payoffs if _is_exact_profile(prof) else game.float_payoffs()
+    return [_contract_others(payoffs[i], prof, i) for i in range(game.n_players)]
+
+
+def expected_payoffs(game: Game, profile: Sequence[Any]) -> np.ndarray:
+    """Expected payoff of each player under a mixed profile."""
+    prof = as_profile(game, profile)
+    dev = deviation_payoffs(game, prof)
+    values = [np.dot(p, d) for p, d in zip(prof, dev, strict=True)]
+    return np.array(values, dtype=object if _is_exact_profile(prof) else float)
+
+
+def regret(game: Game, profile: Sequence[Any]) -> float | Fraction:
+    """Largest gain from a unilateral deviation (0 at a Nash equilibrium).
+
+    Also counts how far the profile is from being a probability distribution
+    (negative entries, sums other than one), so an invalid profile never has
+    zero regret.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> mp = inc.Game.from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
+    >>> from fractions import Fraction as F
+    >>> regret(mp, [[F(1, 2), F(1, 2)], [F(1, 2), F(1, 2)]])
+    Fraction(0, 1)
+    >>> regret(mp, [[1, 0], [1, 0]])
+    Fraction(2, 1)
+    """
+    prof = as_profile(game, profile)
+    dev = deviation_payoffs(game, prof)
+    gains = [max(d) - np.dot(p, d) for p, d in zip(prof, dev, strict=True)]
+    infeasibility = [max(-min(p), 0) + abs(sum(p) - 1) for p in prof]
+    worst = max(max(gains), 0)
+    scale = max(1, float(np.max(np.abs(game.float_payoffs()))))
+    if _is_exact_profile(prof):
+        return Fraction(worst) + Fraction(scale) * Fraction(max(infeasibility))
+    return float(worst) + scale * float(max(infeasibility))
+
+
+def _is_exact_profile(profile: Profile) -> bool:
+    return all(vec.dtype == object for vec in profile)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Equilibrium:
+    """A verified equilibrium: a mixed profile with its payoffs and regret.
+
+    Parameters
+    ----------
+    profile : tuple of numpy.ndarray
+        One probability vector per player, in the game's action order.
+    payoffs : numpy.ndarray
+        Expected payoff of each player.
+    regret : float or Fraction
+        Largest gain from a unilateral deviation, computed by :func:`regret`.
+    company_value : float, Fraction or None
+        Expected company value, when the game carries one.
+    """
+
+    profile: Profile
+    payoffs: np.ndarray
+    regret: float | Fraction
+    company_value: float | Fraction | None = None
+
+    @property
+    def is_pure(self) -> bool:
+        """Whether every player plays one action with probability one."""
+        return all(int(np.count_nonzero(np.asarray(p, dtype=float) > 0)) == 1 for p in self.profile)
+
+    @property
+    def is_exact(self) -> bool:
+        """Whether the probabilities are exact fractions."""
+        return _is_exact_profile(self.profile)
+
+    @property
+    def support(self) -> tuple[tuple[int, ...], ...]:
+        """Indices of the actions each player plays with positive probability."""
+        return tuple(tuple(int(k) for k in np.flatnonzero(np.asarray(p, dtype=float) > 0)) for p in self.profile)
+
+    def pure_indices(self) -> tuple[int, ...] | None:
+        """Action indices of a pure equilibrium, or None when it is mixed."""
+        if not self.is_pure:
+            return None
+        return tuple(s[0] for s in self.support)
+
+    def describe(self, game: Game) -> str:
+        """Human label: ``"sales=aggressive, support=fast"`` or the mixture of each player."""
+        parts = []
+        for player, acts, probs in zip(game.players, game.actions, self.profile, strict=True):
+            played = [(a, p) for a, p in zip(acts, probs, strict=True) if p > 0]
+            if len(played) == 1:
+                parts.append(f"{player}={played[0][0]}")
+            else:
+                mix = " + ".join(f"{format_number(p)} {a}" for a, p in played)
+                parts.append(f"{player}=({mix})")
+        return ", ".join(parts)
+
+
+def format_number(value: Any, digits: int = 6) -> str:
+    """``2/3`` for fractions, a short decimal for floats."""
+    if isinstance(value, Fraction):
+        return str(value)
+    value = float(value)
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.{digits}g}"
+
+
+def make_equilibrium(game: Game, profile: Sequence[Any]) -> Equilibrium:
+    """Wrap a profile as an :class:`Equilibrium`, computing its payoffs and regret.
+
+    The regret is computed, not assumed: callers decide from it whether the
+    profile is an equilibrium.
+    """
+    prof = as_profile(game, profile)
+    value = None
+    if game.company_value is not None:
+        weights = game.company_value if _is_exact_profile(prof) else np.asarray(game.company_value, dtype=float)
+        value = _contract_all(weights, prof)
+    return Equilibrium(
+        profile=tuple(_readonly(p) for p in prof),
+        payoffs=_readonly(expected_payoffs(game, prof)),
+        regret=regret(game, prof),
+        company_value=value,
+    )
+
+
+def _contract_all(array: np.ndarray, profile: Profile) -> Any:
+    result = array
+    for axis in range(len(profile) - 1, -1, -1):
+        result = np.tensordot(result, profile[axis], axes=([axis], [0]))
+    out = np.asarray(result).item() if isinstance(result, np.ndarray) else result
+    return out if isinstance(out, Fraction) else float(out)
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array = np.array(array, copy=True)
+    array.setflags(write=False)
+    return array

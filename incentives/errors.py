@@ -1,0 +1,105 @@
+"""Exceptions and warnings raised by ``incentives``.
+
+Every exception derives from :class:`IncentivesError`, so callers can catch the
+whole family at once; each subclass names one kind of failure.  Model-file
+problems are collected into a single :class:`ModelError` that lists every
+:class:`Problem` found, so a workshop sees all its mistakes at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "IncentivesError",
+    "ModelError",
+    "Problem",
+    "FormulaError",
+    "GameTooLargeError",
+    "GameFormatError",
+    "SolverError",
+    "UnknownMethodError",
+    "DegenerateGameWarning",
+    "IncompleteSearchWarning",
+]
+
+
+class IncentivesError(Exception):
+    """Base class of every error raised by ``incentives``."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Problem:
+    """One mistake found in a model.
+
+    Parameters
+    ----------
+    path : str
+        Dotted field path inside the model, e.g. ``"bonus.sales.new_customers"``.
+    message : str
+        What is wrong and what was expected.
+    line : int or None
+        1-based line in the model file, where the format gives it.
+    """
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path or "<model>"
+        if self.line is not None:
+            where = f"line {self.line}, {where}"
+        return f"{where}: {self.message}"
+
+
+class ModelError(IncentivesError, ValueError):
+    """An organisation model (from Python or from a file) is invalid.
+
+    Parameters
+    ----------
+    problems : sequence of Problem
+        Every mistake found; all of them are reported together.
+    source : str or None
+        The model file the problems were found in, if any.
+    """
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...], source: str | None = None):
+        self.problems = tuple(problems)
+        self.source = source
+        head = f"{source}: " if source else ""
+        count = len(self.problems)
+        lines = [f"{head}{count} problem{'s' if count != 1 else ''} in the model:"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class FormulaError(IncentivesError, ValueError):
+    """A KPI, company-value or bonus formula cannot be parsed or is not allowed."""
+
+
+class GameTooLargeError(IncentivesError, MemoryError):
+    """Building a game would need more memory than the allowed budget."""
+
+
+class GameFormatError(IncentivesError, ValueError):
+    """A game file (for example Gambit ``.nfg``) is malformed."""
+
+
+class SolverError(IncentivesError, RuntimeError):
+    """A solver was asked for something it cannot do (for example, wrong number of players)."""
+
+
+class UnknownMethodError(IncentivesError, KeyError):
+    """No solver is registered under the requested method name."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0]) if self.args else ""
+
+
+class DegenerateGameWarning(UserWarning):
+    """The game is degenerate: equilibria may form components, not isolated points."""
+
+
+class IncompleteSearchWarning(UserWarning):
+    """A solver stopped on its budget, or its method cannot promise every equilibrium."""

@@ -1,0 +1,326 @@
+"""Normal-form games: the payoff arrays that every solver reads.
+
+Axis convention
+---------------
+A game with players ``0, ..., N-1``, where player ``i`` has ``n_i`` actions,
+stores its payoffs in one array ``payoffs`` of shape ``(N, n_0, ..., n_{N-1})``:
+
+    ``payoffs[i, a_0, ..., a_{N-1}]`` is player ``i``'s payoff when each player
+    ``j`` plays action ``a_j``.
+
+Player ``i``'s own action is therefore on axis ``i + 1`` of ``payoffs`` and on
+axis ``i`` of ``payoffs[i]``.  The optional ``company_value`` array has shape
+``(n_0, ..., n_{N-1})``: the value the organisation as a whole gets from each
+profile.
+
+A game is *exact* when its arrays hold :class:`fractions.Fraction` objects
+(``dtype=object``) instead of floats; solvers then report exact probabilities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from .errors import GameTooLargeError
+
+__all__ = ["Game", "check_game_size", "DEFAULT_MAX_BYTES"]
+
+#: Default memory budget for building one game's arrays (2 GiB).
+DEFAULT_MAX_BYTES = 2 * 1024**3
+
+#: Rough size of one exact payoff (a Fraction and its two integers) in bytes.
+_EXACT_ITEM_BYTES = 160
+
+
+def check_game_size(
+    shape: Sequence[int], *, exact: bool = False, max_bytes: int = DEFAULT_MAX_BYTES
+) -> int:
+    """Refuse a game whose arrays would not fit in the memory budget.
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Number of actions of each player.
+    exact : bool
+        Whether payoffs are stored as fractions (much larger per entry).
+    max_bytes : int
+        The memory budget.
+
+    Returns
+    -------
+    int
+        The bytes the game's payoff and company-value arrays will take.
+
+    Raises
+    ------
+    GameTooLargeError
+        If the game would need more than ``max_bytes``.
+
+    Examples
+    --------
+    >>> check_game_size([2, 3])
+    72
+    >>> check_game_size([1000] * 4)
+    Traceback (most recent call last):
+    ...
+    incentives.errors.GameTooLargeError: a game of 4 players with 1000 x 1000 x 1000 x 1000 actions has 1,000,000,000,000 profiles and would need 37.3 TiB for its payoffs; the budget is 2.0 GiB
+    """
+    profiles = 1
+    for n in shape:
+        profiles *= int(n)
+    item = _EXACT_ITEM_BYTES if exact else 8
+    needed = profiles * (len(shape) + 1) * item
+    if needed > max_bytes:
+        sizes = " x ".join(str(int(n)) for n in shape)
+        raise GameTooLargeError(
+            f"a game of {len(shape)} players with {sizes} actions has {profiles:,} profiles "
+            f"and would need {_human_bytes(needed)} for its payoffs; "
+            f"the budget is {_human_bytes(max_bytes)}"
+        )
+    return needed
+
+
+def _human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if size < 1024 or unit == "PiB":
+            return f"{size:.1f} {unit}" if unit != "B" else f"{int(size)} B"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array = np.array(array, copy=True)
+    array.setflags(write=False)
+    return array
+
+
+def _as_payoff_array(values: Any) -> np.ndarray:
+    """Float array, or an object array of Fractions when every entry is rational."""
+    array = np.asarray(values)
+    if array.dtype == object:
+        flat = [Fraction(v) if isinstance(v, (int, Fraction)) else v for v in array.ravel()]
+        if all(isinstance(v, Fraction) for v in flat):
+            out = np.empty(array.shape, dtype=object)
+            out.ravel()[:] = flat
+            return out
+        return np.asarray(np.vectorize(float, otypes=[float])(array), dtype=float)
+    if array.dtype.kind in "iub":
+        return array.astype(float)
+    if array.dtype.kind != "f":
+        raise ValueError(f"payoffs must be numbers; got an array of dtype {array.dtype}")
+    return array.astype(float)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Game:
+    """An N-player normal-form game with named players and actions.
+
+    Parameters
+    ----------
+    players : tuple of str
+        Player names, in axis order.
+    actions : tuple of tuple of str
+        Action names of each player, in index order.
+    payoffs : numpy.ndarray
+        Shape ``(N, n_0, ..., n_{N-1})``; see the module docstring.
+    company_value : numpy.ndarray or None
+        Shape ``(n_0, ..., n_{N-1})``: the organisation's value of each profile.
+    title : str
+        A name for the game.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> pd = inc.Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]],
+    ...                             players=("row", "col"))
+    >>> pd.shape
+    (2, 2)
+    >>> pd.payoffs[1, 0, 1]  # col's payoff when row plays 0 and col plays 1
+    5.0
+    """
+
+    players: tuple[str, ...]
+    actions: tuple[tuple[str, ...], ...]
+    payoffs: np.ndarray
+    company_value: np.ndarray | None = None
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        players = tuple(str(p) for p in self.players)
+        actions = tuple(tuple(str(a) for a in acts) for acts in self.actions)
+        payoffs = _as_payoff_array(self.payoffs)
+        shape = tuple(len(acts) for acts in actions)
+        if len(players) < 1:
+            raise ValueError("a game needs at least one player")
+        if len(set(players)) != len(players):
+            raise ValueError(f"player names must be unique; got {list(players)}")
+        if len(actions) != len(players):
+            raise ValueError(
+                f"'actions' must list the actions of each of the {len(players)} players; "
+                f"got {len(actions)} lists"
+            )
+        for player, acts in zip(players, actions, strict=True):
+            if not acts:
+                raise ValueError(f"player {player!r} must have at least one action")
+            if len(set(acts)) != len(acts):
+                raise ValueError(f"action names of player {player!r} must be unique; got {list(acts)}")
+        if payoffs.shape != (len(players), *shape):
+            raise ValueError(
+                f"'payoffs' must have shape {(len(players), *shape)} (players, then one axis per "
+                f"player's actions); got {payoffs.shape}"
+            )
+        if payoffs.dtype != object and not np.all(np.isfinite(payoffs)):
+            raise ValueError("'payoffs' must be finite numbers; got NaN or infinity")
+        object.__setattr__(self, "players", players)
+        object.__setattr__(self, "actions", actions)
+        object.__setattr__(self, "payoffs", _readonly(payoffs))
+        if self.company_value is not None:
+            value = _as_payoff_array(self.company_value)
+            if value.shape != shape:
+                raise ValueError(f"'company_value' must have shape {shape}; got {value.shape}")
+            object.__setattr__(self, "company_value", _readonly(value))
+
+    # -- construction -------------------------------------------------------------
+    @classmethod
+    def from_bimatrix(
+        cls,
+        row: Any,
+        col: Any,
+        *,
+        players: tuple[str, str] = ("row", "column"),
+        actions: tuple[Sequence[str], Sequence[str]] | None = None,
+        title: str = "",
+    ) -> Game:
+        """Two-player game from the row player's and the column player's payoff matrices.
+
+        Integer and :class:`~fractions.Fraction` entries give an exact game.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> g = Game.from_bimatrix([[1, 0], [0, 1]], [[Fraction(1, 2), 0], [0, 1]])
+        >>> g.is_exact, g.actions
+        (True, (('r0', 'r1'), ('c0', 'c1')))
+        """
+        a = np.asarray(row, dtype=object if _all_rational(row, col) else float)
+        b = np.asarray(col, dtype=a.dtype)
+        if a.ndim != 2 or a.shape != b.shape:
+            raise ValueError(
+                f"row and column payoff matrices must be 2-D and of the same shape; "
+                f"got {np.shape(row)} and {np.shape(col)}"
+            )
+        if actions is None:
+            actions = ([f"r{i}" for i in range(a.shape[0])], [f"c{j}" for j in range(a.shape[1])])
+        return cls(
+            players=players,
+            actions=(tuple(actions[0]), tuple(actions[1])),
+            payoffs=np.stack([a, b]),
+            title=title,
+        )
+
+    @classmethod
+    def from_payoffs(
+        cls,
+        payoffs: Any,
+        *,
+        players: Sequence[str] | None = None,
+        actions: Sequence[Sequence[str]] | None = None,
+        title: str = "",
+    ) -> Game:
+        """N-player game from an array of shape ``(N, n_0, ..., n_{N-1})``, with default names."""
+        array = np.asarray(payoffs, dtype=object if _all_rational(payoffs) else float)
+        n = array.shape[0]
+        players = tuple(players) if players is not None else tuple(f"player {i + 1}" for i in range(n))
+        if actions is None:
+            actions = [tuple(f"{i + 1}.{k + 1}" for k in range(m)) for i, m in enumerate(array.shape[1:])]
+        return cls(players=tuple(players), actions=tuple(tuple(a) for a in actions), payoffs=array, title=title)
+
+    # -- properties -----------------------------------------------------------------
+    @property
+    def n_players(self) -> int:
+        """Number of players."""
+        return len(self.players)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of actions of each player."""
+        return tuple(len(a) for a in self.actions)
+
+    @property
+    def n_profiles(self) -> int:
+        """Number of pure action profiles."""
+        return int(np.prod(self.shape))
+
+    @property
+    def is_exact(self) -> bool:
+        """Whether payoffs are exact fractions."""
+        return bool(self.payoffs.dtype == object)
+
+    def to_float(self) -> Game:
+        """The same game with float payoffs."""
+        if not self.is_exact:
+            return self
+        value = None if self.company_value is None else self.company_value.astype(float)
+        return Game(
+            players=self.players,
+            actions=self.actions,
+            payoffs=self.payoffs.astype(float),
+            company_value=value,
+            title=self.title,
+        )
+
+    def float_payoffs(self) -> np.ndarray:
+        """Payoffs as a float array, whatever the game's arithmetic."""
+        return np.asarray(self.payoffs, dtype=float)
+
+    def player_index(self, player: str | int) -> int:
+        """Index of a player given by name or index."""
+        if isinstance(player, int):
+            if not 0 <= player < self.n_players:
+                raise ValueError(f"player index must be in [0, {self.n_players}); got {player}")
+            return player
+        try:
+            return self.players.index(player)
+        except ValueError:
+            raise ValueError(f"unknown player {player!r}; the players are {list(self.players)}") from None
+
+    def action_index(self, player: str | int, action: str) -> int:
+        """Index of ``action`` among ``player``'s actions."""
+        i = self.player_index(player)
+        try:
+            return self.actions[i].index(action)
+        except ValueError:
+            raise ValueError(
+                f"unknown action {action!r} of {self.players[i]!r}; its actions are {list(self.actions[i])}"
+            ) from None
+
+    def profile_label(self, indices: Sequence[int]) -> str:
+        """``"sales=aggressive, support=fast"`` for a pure profile given by action indices."""
+        return ", ".join(f"{p}={self.actions[i][a]}" for i, (p, a) in enumerate(zip(self.players, indices, strict=True)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Game):
+            return NotImplemented
+        if (self.players, self.actions, self.title) != (other.players, other.actions, other.title):
+            return False
+        if not np.array_equal(self.payoffs, other.payoffs):
+            return False
+        if (self.company_value is None) != (other.company_value is None):
+            return False
+        return self.company_value is None or bool(np.array_equal(self.company_value, other.company_value))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _all_rational(*arrays: Any) -> bool:
+    for values in arrays:
+        flat = np.asarray(values, dtype=object).ravel()
+        if not all(isinstance(v, (int, Fraction)) and not isinstance(v, bool) for v in flat):
+            return False
+    return True

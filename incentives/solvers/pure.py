@@ -1,0 +1,65 @@
+"""All pure-strategy Nash equilibria of an N-player game, by vectorised best-response masks.
+
+Algorithm
+---------
+For each player ``i``, the mask ``B_i = payoffs[i] >= max over axis i of payoffs[i] - tol``
+marks the profiles where player ``i``'s action is a best response to the others'.
+The pure equilibria are the profiles marked in every ``B_i``.  The work is one
+maximum and one comparison per player over the whole payoff array: no Python
+loop over profiles.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..equilibrium import pure_profile
+from ..game import Game
+from .registry import Budget, SolverOutput, register_solver
+
+__all__ = ["pure_equilibria", "best_response_masks"]
+
+
+def best_response_masks(game: Game, tol: float = 0.0) -> np.ndarray:
+    """Boolean array of shape ``(N, n_0, ..., n_{N-1})``: is player i's action a best response?
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> pd = inc.Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> best_response_masks(pd)[0].tolist()  # row's best responses: always its 2nd action
+    [[False, False], [True, True]]
+    """
+    payoffs = game.payoffs
+    masks = np.empty(payoffs.shape, dtype=bool)
+    for i in range(game.n_players):
+        best = payoffs[i].max(axis=i, keepdims=True)
+        masks[i] = payoffs[i] >= best - tol if tol else payoffs[i] >= best
+    return masks
+
+
+@register_solver(
+    "pure",
+    players=None,
+    finds="all pure equilibria",
+    summary="every pure-strategy equilibrium, any number of players (vectorised)",
+)
+def pure_equilibria(game: Game, *, tol: float = 0.0, budget: Budget | None = None) -> SolverOutput:
+    """Every pure Nash equilibrium of ``game``.
+
+    Parameters
+    ----------
+    game : Game
+    tol : float
+        Absolute payoff tolerance for "best" (ignored for exact games).
+    budget : Budget or None
+        Unused: the search is one pass over the payoff array.
+
+    Returns
+    -------
+    SolverOutput
+        Status ``complete``; profiles in lexicographic order of action indices.
+    """
+    masks = best_response_masks(game, 0.0 if game.is_exact else tol)
+    equilibria = np.argwhere(masks.all(axis=0))
+    return SolverOutput(profiles=[pure_profile(game, tuple(int(k) for k in row)) for row in equilibria])

@@ -1,0 +1,367 @@
+"""The solver registry and :func:`solve`, the one entry point to every solver.
+
+A solver is a free function ``kernel(game, *, tol, budget) -> SolverOutput``
+registered under a method name with :func:`register_solver`.  :func:`solve`
+looks the method up, runs the kernel within its budget, then checks every
+candidate it returns independently (:func:`incentives.equilibrium.regret`),
+merges duplicates, and reports candidates that fail the check instead of
+dropping them.
+
+Tolerance
+---------
+A candidate is accepted when its regret is at most ``tol * scale``, where
+``scale = max(1, max |payoff|)``; exact games with exact candidates need a
+regret of exactly zero.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Literal
+
+import numpy as np
+
+from ..equilibrium import Equilibrium, Profile, make_equilibrium
+from ..errors import DegenerateGameWarning, IncompleteSearchWarning, SolverError, UnknownMethodError
+from ..game import Game
+
+__all__ = [
+    "Budget",
+    "SolverOutput",
+    "SolverSpec",
+    "SolveResult",
+    "register_solver",
+    "registered_solvers",
+    "solve",
+    "DEFAULT_TOL",
+]
+
+DEFAULT_TOL = 1e-9
+
+Status = Literal["complete", "incomplete", "budget_exhausted"]
+
+
+@dataclass
+class Budget:
+    """A time and iteration budget that bounded solvers check as they go.
+
+    Parameters
+    ----------
+    max_seconds : float or None
+        Wall-clock limit; None for no limit.
+    max_iterations : int or None
+        Limit on the solver's unit of work (pivots, supports, ...); None for no limit.
+    """
+
+    max_seconds: float | None = None
+    max_iterations: int | None = None
+    iterations: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+    def tick(self, n: int = 1) -> bool:
+        """Count ``n`` units of work; return True while budget remains."""
+        self.iterations += n
+        return not self.exhausted()
+
+    def exhausted(self) -> bool:
+        """Whether the time or iteration limit has been reached."""
+        if self.max_iterations is not None and self.iterations >= self.max_iterations:
+            return True
+        return self.max_seconds is not None and self.elapsed() >= self.max_seconds
+
+    def elapsed(self) -> float:
+        """Seconds since the budget was created."""
+        return time.perf_counter() - self.started
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolverOutput:
+    """What a solver kernel returns before :func:`solve` verifies it.
+
+    Parameters
+    ----------
+    profiles : sequence of profiles
+        Candidate equilibria, one probability vector per player each.
+    status : {"complete", "incomplete", "budget_exhausted"}
+        ``complete`` when the method found everything it promises.
+    degenerate : bool or None
+        Whether the game was found to be degenerate; None when the method cannot tell.
+    notes : tuple of str
+        Anything the user should know (in plain words).
+    """
+
+    profiles: Sequence[Profile]
+    status: Status = "complete"
+    degenerate: bool | None = None
+    notes: tuple[str, ...] = ()
+
+
+Kernel = Callable[..., SolverOutput]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolverSpec:
+    """A registered solver: its kernel and what it promises."""
+
+    name: str
+    kernel: Kernel
+    players: int | None
+    finds: str
+    summary: str
+
+
+_REGISTRY: dict[str, SolverSpec] = {}
+
+
+def register_solver(
+    name: str, *, players: int | None, finds: str, summary: str
+) -> Callable[[Kernel], Kernel]:
+    """Register a solver kernel under a method name (decorator).
+
+    Parameters
+    ----------
+    name : str
+        Method name used by :func:`solve` and the CLI.
+    players : int or None
+        The number of players the method handles; None for any number.
+    finds : str
+        What the method promises, e.g. ``"all pure equilibria"``.
+    summary : str
+        One line for ``incentives solve --help`` and the reports.
+    """
+
+    def decorate(kernel: Kernel) -> Kernel:
+        if name in _REGISTRY:
+            raise ValueError(f"a solver named {name!r} is already registered")
+        _REGISTRY[name] = SolverSpec(name=name, kernel=kernel, players=players, finds=finds, summary=summary)
+        return kernel
+
+    return decorate
+
+
+def registered_solvers() -> dict[str, SolverSpec]:
+    """Every registered solver, by method name (``"all"`` is resolved by :func:`solve`)."""
+    return dict(sorted(_REGISTRY.items()))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolveResult:
+    """Verified equilibria of a game, with how they were found.
+
+    Parameters
+    ----------
+    game : Game
+        The game solved.
+    method : str
+        The method that ran (``"all"`` is resolved to a concrete method).
+    equilibria : tuple of Equilibrium
+        Distinct verified equilibria, pure ones first.
+    status : {"complete", "incomplete", "budget_exhausted"}
+        ``complete`` when the method found every equilibrium it promises.
+    degenerate : bool or None
+        Whether the game is degenerate (None when the method cannot tell).
+    rejected : tuple of Equilibrium
+        Candidates whose regret exceeded the tolerance (reported, not dropped).
+    notes : tuple of str
+        Plain-words remarks on the search.
+    tolerance : float
+        The absolute regret tolerance used.
+    seconds : float
+        Wall-clock time of the search.
+    """
+
+    game: Game
+    method: str
+    equilibria: tuple[Equilibrium, ...]
+    status: Status
+    degenerate: bool | None
+    rejected: tuple[Equilibrium, ...] = ()
+    notes: tuple[str, ...] = ()
+    tolerance: float = DEFAULT_TOL
+    seconds: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.equilibria)
+
+    def __iter__(self) -> Any:
+        return iter(self.equilibria)
+
+    def __getitem__(self, index: int) -> Equilibrium:
+        return self.equilibria[index]
+
+    @property
+    def pure(self) -> tuple[Equilibrium, ...]:
+        """The pure equilibria."""
+        return tuple(e for e in self.equilibria if e.is_pure)
+
+    @property
+    def max_regret(self) -> float:
+        """Largest regret among the reported equilibria (0.0 when there are none)."""
+        return max((float(e.regret) for e in self.equilibria), default=0.0)
+
+
+def _resolve(game: Game, method: str) -> tuple[str, tuple[str, ...]]:
+    if method != "all":
+        return method, ()
+    if game.n_players == 2:
+        return "vertex-enumeration", ()
+    if game.n_players == 1:
+        return "pure", ()
+    return "pure", (
+        f"'all' on a {game.n_players}-player game searches pure equilibria only for now: "
+        "mixed equilibria of games with more than two players are not yet searched, "
+        "so mixed equilibria may exist that are not listed.",
+    )
+
+
+def solve(
+    game: Game,
+    method: str = "all",
+    *,
+    tol: float = DEFAULT_TOL,
+    max_seconds: float | None = 60.0,
+    max_iterations: int | None = None,
+) -> SolveResult:
+    """Find the equilibria of a game with a registered method, and verify each one.
+
+    Parameters
+    ----------
+    game : Game
+        The game to solve.
+    method : str
+        A registered method name (see :func:`registered_solvers`), or ``"all"``:
+        every isolated equilibrium (two-player games: every extreme equilibrium,
+        exactly as lrs reports them).
+    tol : float
+        Regret tolerance, relative to ``max(1, max |payoff|)``.
+    max_seconds : float or None
+        Time budget; the search stops and says so when it runs out.
+    max_iterations : int or None
+        Work budget in the method's own unit (pivots, supports, bases).
+
+    Returns
+    -------
+    SolveResult
+
+    Raises
+    ------
+    UnknownMethodError
+        If no solver is registered under ``method``.
+    SolverError
+        If the method cannot handle this number of players.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> pd = inc.Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> result = inc.solve(pd, "pure")
+    >>> [e.describe(pd) for e in result], result.status
+    (['row=r1, column=c1'], 'complete')
+    """
+    name, notes = _resolve(game, method)
+    spec = _REGISTRY.get(name)
+    if spec is None:
+        known = ", ".join(["all", *sorted(_REGISTRY)])
+        raise UnknownMethodError(f"unknown solver method {method!r}; the methods are: {known}")
+    if spec.players is not None and spec.players != game.n_players:
+        raise SolverError(
+            f"method {name!r} solves {spec.players}-player games; this game has {game.n_players} players "
+            f"(use 'pure' or 'all')"
+        )
+    if tol <= 0:
+        raise ValueError(f"The 'tol' parameter of solve must be a float in (0, inf). Got {tol!r} instead.")
+    budget = Budget(max_seconds=max_seconds, max_iterations=max_iterations)
+    scale = max(1.0, float(np.max(np.abs(game.float_payoffs()))))
+    output = spec.kernel(game, tol=tol * scale, budget=budget)
+    accepted, rejected = _verify(game, output.profiles, tol * scale)
+    status: Status = output.status
+    if notes and status == "complete":
+        status = "incomplete"
+    result = SolveResult(
+        game=game,
+        method=name,
+        equilibria=tuple(accepted),
+        status=status,
+        degenerate=output.degenerate,
+        rejected=tuple(rejected),
+        notes=notes + tuple(output.notes) + _rejection_notes(rejected),
+        tolerance=tol * scale,
+        seconds=budget.elapsed(),
+    )
+    _warn(result)
+    return result
+
+
+def _verify(game: Game, profiles: Sequence[Profile], tol: float) -> tuple[list[Equilibrium], list[Equilibrium]]:
+    accepted: list[Equilibrium] = []
+    rejected: list[Equilibrium] = []
+    for profile in profiles:
+        candidate = make_equilibrium(game, _exactify(game, profile))
+        ok = candidate.regret == 0 if isinstance(candidate.regret, Fraction) else candidate.regret <= tol
+        target = accepted if ok else rejected
+        if not any(_same_profile(candidate, seen) for seen in target):
+            target.append(candidate)
+    accepted.sort(key=lambda e: (not e.is_pure, _sort_key(e)))
+    return accepted, rejected
+
+
+def _exactify(game: Game, profile: Profile) -> Profile:
+    """On exact games, turn float candidates into exact ones when that gives zero regret."""
+    if not game.is_exact or all(np.asarray(p).dtype == object for p in profile):
+        return profile
+    from ..equilibrium import regret
+
+    guess = tuple(
+        np.array([Fraction(float(x)).limit_denominator(10**9) for x in p], dtype=object) for p in profile
+    )
+    guess = tuple(g / sum(g) if sum(g) > 0 else g for g in guess)
+    try:
+        if regret(game, guess) == 0:
+            return guess
+    except (ValueError, ZeroDivisionError):
+        pass
+    return profile
+
+
+def _same_profile(a: Equilibrium, b: Equilibrium) -> bool:
+    if a.is_exact and b.is_exact:
+        return all(np.array_equal(x, y) for x, y in zip(a.profile, b.profile, strict=True))
+    return all(
+        np.allclose(np.asarray(x, dtype=float), np.asarray(y, dtype=float), atol=1e-7, rtol=0)
+        for x, y in zip(a.profile, b.profile, strict=True)
+    )
+
+
+def _sort_key(e: Equilibrium) -> tuple[float, ...]:
+    return tuple(-float(x) for p in e.profile for x in p)
+
+
+def _rejection_notes(rejected: list[Equilibrium]) -> tuple[str, ...]:
+    if not rejected:
+        return ()
+    worst = max(float(e.regret) for e in rejected)
+    return (
+        f"{len(rejected)} candidate profile(s) from the method failed the independent regret check "
+        f"(largest regret {worst:.3g}) and are listed as rejected, not as equilibria.",
+    )
+
+
+def _warn(result: SolveResult) -> None:
+    if result.degenerate:
+        warnings.warn(
+            "the game is degenerate: its equilibria may form connected components; "
+            "the extreme equilibria of each component are reported",
+            DegenerateGameWarning,
+            stacklevel=3,
+        )
+    if result.status != "complete":
+        warnings.warn(
+            f"the search did not promise every equilibrium (status {result.status!r}): "
+            + " ".join(result.notes),
+            IncompleteSearchWarning,
+            stacklevel=3,
+        )
