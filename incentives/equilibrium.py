@@ -31,9 +31,11 @@ __all__ = [
     "as_profile",
     "deviation_payoffs",
     "expected_payoffs",
-    "regret",
+    "expected_value",
+    "format_number",
     "make_equilibrium",
     "pure_profile",
+    "regret",
 ]
 
 Profile = tuple[np.ndarray, ...]
@@ -195,13 +197,41 @@ class Equilibrium:
 
 
 def format_number(value: Any, digits: int = 6) -> str:
-    """``2/3`` for fractions, a short decimal for floats."""
+    """``2/3`` for fractions (``0.25`` when the decimal is exact and short), floats to three decimals.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> format_number(Fraction(2, 3)), format_number(Fraction(1, 4)), format_number(0.1 + 0.2)
+    ('2/3', '0.25', '0.3')
+    >>> format_number(29 / 6), format_number(2.5e-7)
+    ('4.833', '2.5e-07')
+    """
     if isinstance(value, Fraction):
-        return str(value)
+        return _format_fraction(value)
     value = float(value)
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
-    return f"{value:.{digits}g}"
+    if abs(value) >= 0.001:
+        return f"{round(value, 3):.{max(digits, 12)}g}"
+    return f"{value:.3g}"
+
+
+def _format_fraction(value: Fraction) -> str:
+    den, places = value.denominator, 0
+    for prime in (2, 5):
+        count = 0
+        while den % prime == 0:
+            den //= prime
+            count += 1
+        places = max(places, count)
+    if den != 1 or places > 6:
+        return str(value)
+    if places == 0:
+        return str(value.numerator)
+    scaled = abs(value.numerator) * 10**places // value.denominator
+    sign = "-" if value < 0 else ""
+    return f"{sign}{scaled // 10**places}.{scaled % 10**places:0{places}d}".rstrip("0").rstrip(".")
 
 
 def make_equilibrium(game: Game, profile: Sequence[Any]) -> Equilibrium:
@@ -214,7 +244,7 @@ def make_equilibrium(game: Game, profile: Sequence[Any]) -> Equilibrium:
     value = None
     if game.company_value is not None:
         weights = game.company_value if _is_exact_profile(prof) else np.asarray(game.company_value, dtype=float)
-        value = _contract_all(weights, prof)
+        value = expected_value(weights, prof)
     return Equilibrium(
         profile=tuple(_readonly(p) for p in prof),
         payoffs=_readonly(expected_payoffs(game, prof)),
@@ -223,7 +253,21 @@ def make_equilibrium(game: Game, profile: Sequence[Any]) -> Equilibrium:
     )
 
 
-def _contract_all(array: np.ndarray, profile: Profile) -> Any:
+def expected_value(array: np.ndarray, profile: Sequence[Any]) -> Any:
+    """Expected value of an array over profiles (shape ``(n_0, ..., n_{N-1})``) under a mixed profile.
+
+    Exact (a Fraction) when both the array and the profile are exact, a float otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> expected_value(np.array([[1.0, 2.0], [3.0, 4.0]]), [[0.5, 0.5], [1.0, 0.0]])
+    2.0
+    """
+    profile = tuple(np.asarray(p) for p in profile)
+    if not (array.dtype == object and _is_exact_profile(profile)):
+        array = np.asarray(array, dtype=float)
+        profile = tuple(np.asarray(p, dtype=float) for p in profile)
     result = array
     for axis in range(len(profile) - 1, -1, -1):
         result = np.tensordot(result, profile[axis], axes=([axis], [0]))

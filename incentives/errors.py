@@ -11,16 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "DegenerateGameWarning",
+    "FormulaError",
+    "GameFormatError",
+    "GameTooLargeError",
     "IncentivesError",
+    "IncompleteSearchWarning",
     "ModelError",
     "Problem",
-    "FormulaError",
-    "GameTooLargeError",
-    "GameFormatError",
     "SolverError",
     "UnknownMethodError",
-    "DegenerateGameWarning",
-    "IncompleteSearchWarning",
 ]
 
 

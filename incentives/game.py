@@ -28,7 +28,7 @@ import numpy as np
 
 from .errors import GameTooLargeError
 
-__all__ = ["Game", "check_game_size", "DEFAULT_MAX_BYTES"]
+__all__ = ["DEFAULT_MAX_BYTES", "Game", "check_game_size"]
 
 #: Default memory budget for building one game's arrays (2 GiB).
 DEFAULT_MAX_BYTES = 2 * 1024**3
@@ -37,9 +37,7 @@ DEFAULT_MAX_BYTES = 2 * 1024**3
 _EXACT_ITEM_BYTES = 160
 
 
-def check_game_size(
-    shape: Sequence[int], *, exact: bool = False, max_bytes: int = DEFAULT_MAX_BYTES
-) -> int:
+def check_game_size(shape: Sequence[int], *, exact: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
     """Refuse a game whose arrays would not fit in the memory budget.
 
     Parameters
@@ -63,12 +61,12 @@ def check_game_size(
 
     Examples
     --------
-    >>> check_game_size([2, 3])
-    72
+    >>> check_game_size([2, 3])  # 6 profiles x (2 payoffs + company value) x 8 bytes
+    144
     >>> check_game_size([1000] * 4)
     Traceback (most recent call last):
     ...
-    incentives.errors.GameTooLargeError: a game of 4 players with 1000 x 1000 x 1000 x 1000 actions has 1,000,000,000,000 profiles and would need 37.3 TiB for its payoffs; the budget is 2.0 GiB
+    incentives.errors.GameTooLargeError: a game of 4 players ... would need 36.4 TiB ...; the budget is 2.0 GiB
     """
     profiles = 1
     for n in shape:
@@ -142,7 +140,7 @@ class Game:
     >>> pd.shape
     (2, 2)
     >>> pd.payoffs[1, 0, 1]  # col's payoff when row plays 0 and col plays 1
-    5.0
+    Fraction(5, 1)
     """
 
     players: tuple[str, ...]
@@ -162,8 +160,7 @@ class Game:
             raise ValueError(f"player names must be unique; got {list(players)}")
         if len(actions) != len(players):
             raise ValueError(
-                f"'actions' must list the actions of each of the {len(players)} players; "
-                f"got {len(actions)} lists"
+                f"'actions' must list the actions of each of the {len(players)} players; got {len(actions)} lists"
             )
         for player, acts in zip(players, actions, strict=True):
             if not acts:
@@ -302,7 +299,9 @@ class Game:
 
     def profile_label(self, indices: Sequence[int]) -> str:
         """``"sales=aggressive, support=fast"`` for a pure profile given by action indices."""
-        return ", ".join(f"{p}={self.actions[i][a]}" for i, (p, a) in enumerate(zip(self.players, indices, strict=True)))
+        return ", ".join(
+            f"{p}={self.actions[i][a]}" for i, (p, a) in enumerate(zip(self.players, indices, strict=True))
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Game):
@@ -311,9 +310,9 @@ class Game:
             return False
         if not np.array_equal(self.payoffs, other.payoffs):
             return False
-        if (self.company_value is None) != (other.company_value is None):
-            return False
-        return self.company_value is None or bool(np.array_equal(self.company_value, other.company_value))
+        if self.company_value is None or other.company_value is None:
+            return self.company_value is None and other.company_value is None
+        return bool(np.array_equal(self.company_value, other.company_value))
 
     __hash__ = None  # type: ignore[assignment]
 

@@ -17,7 +17,7 @@ from ..equilibrium import pure_profile
 from ..game import Game
 from .registry import Budget, SolverOutput, register_solver
 
-__all__ = ["pure_equilibria", "best_response_masks"]
+__all__ = ["best_response_masks", "pure_equilibria"]
 
 
 def best_response_masks(game: Game, tol: float = 0.0) -> np.ndarray:

@@ -30,14 +30,14 @@ from ..errors import DegenerateGameWarning, IncompleteSearchWarning, SolverError
 from ..game import Game
 
 __all__ = [
+    "DEFAULT_TOL",
     "Budget",
+    "SolveResult",
     "SolverOutput",
     "SolverSpec",
-    "SolveResult",
     "register_solver",
     "registered_solvers",
     "solve",
-    "DEFAULT_TOL",
 ]
 
 DEFAULT_TOL = 1e-9
@@ -117,9 +117,7 @@ class SolverSpec:
 _REGISTRY: dict[str, SolverSpec] = {}
 
 
-def register_solver(
-    name: str, *, players: int | None, finds: str, summary: str
-) -> Callable[[Kernel], Kernel]:
+def register_solver(name: str, *, players: int | None, finds: str, summary: str) -> Callable[[Kernel], Kernel]:
     """Register a solver kernel under a method name (decorator).
 
     Parameters
@@ -144,7 +142,7 @@ def register_solver(
 
 
 def registered_solvers() -> dict[str, SolverSpec]:
-    """Every registered solver, by method name (``"all"`` is resolved by :func:`solve`)."""
+    """Every registered solver, by method name."""
     return dict(sorted(_REGISTRY.items()))
 
 
@@ -157,7 +155,7 @@ class SolveResult:
     game : Game
         The game solved.
     method : str
-        The method that ran (``"all"`` is resolved to a concrete method).
+        The method that ran.
     equilibria : tuple of Equilibrium
         Distinct verified equilibria, pure ones first.
     status : {"complete", "incomplete", "budget_exhausted"}
@@ -204,20 +202,6 @@ class SolveResult:
         return max((float(e.regret) for e in self.equilibria), default=0.0)
 
 
-def _resolve(game: Game, method: str) -> tuple[str, tuple[str, ...]]:
-    if method != "all":
-        return method, ()
-    if game.n_players == 2:
-        return "vertex-enumeration", ()
-    if game.n_players == 1:
-        return "pure", ()
-    return "pure", (
-        f"'all' on a {game.n_players}-player game searches pure equilibria only for now: "
-        "mixed equilibria of games with more than two players are not yet searched, "
-        "so mixed equilibria may exist that are not listed.",
-    )
-
-
 def solve(
     game: Game,
     method: str = "all",
@@ -233,9 +217,10 @@ def solve(
     game : Game
         The game to solve.
     method : str
-        A registered method name (see :func:`registered_solvers`), or ``"all"``:
-        every isolated equilibrium (two-player games: every extreme equilibrium,
-        exactly as lrs reports them).
+        A registered method name (see :func:`registered_solvers`).  The default,
+        ``"all"``, finds every extreme equilibrium of two-player games (as lrs
+        reports them) and of games that dominance reduces to two active players,
+        and every pure equilibrium otherwise (status ``incomplete``).
     tol : float
         Regret tolerance, relative to ``max(1, max |payoff|)``.
     max_seconds : float or None
@@ -262,10 +247,10 @@ def solve(
     >>> [e.describe(pd) for e in result], result.status
     (['row=r1, column=c1'], 'complete')
     """
-    name, notes = _resolve(game, method)
+    name = method
     spec = _REGISTRY.get(name)
     if spec is None:
-        known = ", ".join(["all", *sorted(_REGISTRY)])
+        known = ", ".join(sorted(_REGISTRY))
         raise UnknownMethodError(f"unknown solver method {method!r}; the methods are: {known}")
     if spec.players is not None and spec.players != game.n_players:
         raise SolverError(
@@ -278,17 +263,14 @@ def solve(
     scale = max(1.0, float(np.max(np.abs(game.float_payoffs()))))
     output = spec.kernel(game, tol=tol * scale, budget=budget)
     accepted, rejected = _verify(game, output.profiles, tol * scale)
-    status: Status = output.status
-    if notes and status == "complete":
-        status = "incomplete"
     result = SolveResult(
         game=game,
         method=name,
         equilibria=tuple(accepted),
-        status=status,
+        status=output.status,
         degenerate=output.degenerate,
         rejected=tuple(rejected),
-        notes=notes + tuple(output.notes) + _rejection_notes(rejected),
+        notes=tuple(output.notes) + _rejection_notes(rejected),
         tolerance=tol * scale,
         seconds=budget.elapsed(),
     )
@@ -315,9 +297,7 @@ def _exactify(game: Game, profile: Profile) -> Profile:
         return profile
     from ..equilibrium import regret
 
-    guess = tuple(
-        np.array([Fraction(float(x)).limit_denominator(10**9) for x in p], dtype=object) for p in profile
-    )
+    guess = tuple(np.array([Fraction(float(x)).limit_denominator(10**9) for x in p], dtype=object) for p in profile)
     guess = tuple(g / sum(g) if sum(g) > 0 else g for g in guess)
     try:
         if regret(game, guess) == 0:
@@ -360,8 +340,7 @@ def _warn(result: SolveResult) -> None:
         )
     if result.status != "complete":
         warnings.warn(
-            f"the search did not promise every equilibrium (status {result.status!r}): "
-            + " ".join(result.notes),
+            f"the search did not promise every equilibrium (status {result.status!r}): " + " ".join(result.notes),
             IncompleteSearchWarning,
             stacklevel=3,
         )

@@ -1,0 +1,1 @@
+"""Analyses of an organisation's game: the company optimum, local gaming, the view from each department."""

@@ -1,0 +1,402 @@
+"""Local gaming: where equilibrium play departs from what is best for the company, and why.
+
+Definitions
+-----------
+Let ``o`` be a company-optimal profile and ``sigma`` an equilibrium (pure or mixed).
+Department ``i`` *departs* when ``sigma_i`` is not ``o_i``.  Its *counterfactual*
+is ``tau = (o_i, sigma_{-i})``: the same situation with ``i`` alone doing what the
+company needs.  Then
+
+* **own gain** ``u_i(sigma) - u_i(tau)``: what ``i``'s bonus gains by departing
+  (never negative at an equilibrium);
+* **company cost** ``V(tau) - V(sigma)``: the company value ``i``'s departure costs;
+* **drivers**: the own gain split over the terms of ``i``'s payoff,
+  ``w_k (KPI_k(sigma) - KPI_k(tau))`` for each KPI ``k`` of its bonus plan, plus
+  the change in its action cost; they sum to the own gain exactly;
+* **effects on others** ``u_j(sigma) - u_j(tau)`` for every other ``j``.
+
+A department *games* when it departs, its bonus gains, and the company loses.
+
+Summary figures, with ``V*`` the optimal company value, ``V_min`` the worst
+company value over all profiles, and ``V_worst``/``V_best`` the company value at
+the worst/best equilibrium:
+
+* **price of anarchy** ``(V* - V_worst) / (V* - V_min)`` and **price of
+  stability** ``(V* - V_best) / (V* - V_min)``: the share of the company's whole
+  value range lost at the worst/best equilibrium.  Both lie in ``[0, 1]``, are 0
+  when equilibrium play is optimal, and stay meaningful when values are zero or
+  negative (the classic ratio ``V*/V_worst`` does not); they are 0 when company
+  value does not depend on what departments do.  The classic ratios are also
+  reported where every value is positive.
+* **gaming score** of a department: its company cost at the worst equilibrium as
+  a share of ``V* - V_min`` (0 when it does not depart there).
+
+A KPI term ``w_k KPI_k`` of department ``i``'s plan is *aligned* when no switch
+between two of ``i``'s actions (others fixed) raises the term while lowering
+company value, *misaligned* when every switch that moves both moves them in
+opposite directions, *mixed* when both happen, and *neutral* when ``i``'s choices
+never move the term or never move company value along with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ..build import build_game, evaluate_over_profiles
+from ..equilibrium import Equilibrium, expected_value, pure_profile
+from ..game import Game
+from ..model import Organization
+from ..solvers import SolveResult, solve
+from .optimum import CompanyOptimum, company_optimum
+
+__all__ = ["COST_TERM", "Analysis", "Departure", "EquilibriumGaming", "KpiAlignment", "analyze"]
+
+Number = float | Fraction
+
+#: Name of the driver that stands for a department's own action cost.
+COST_TERM = "action cost"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Departure:
+    """One department playing differently from the company optimum at an equilibrium."""
+
+    department: str
+    plays: str
+    optimum_action: str
+    own_gain: Number
+    company_cost: Number
+    drivers: Mapping[str, Number]
+    effects: Mapping[str, Number]
+
+    @property
+    def games(self) -> bool:
+        """Whether the department's bonus gains while the company loses."""
+        return self.own_gain > 0 and self.company_cost > 0
+
+    @property
+    def main_drivers(self) -> tuple[str, ...]:
+        """Payoff terms that make the departure pay, largest first."""
+        ranked = sorted(((v, k) for k, v in self.drivers.items() if v > 0), key=lambda t: (-float(t[0]), t[1]))
+        return tuple(k for _, k in ranked)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EquilibriumGaming:
+    """Gaming at one equilibrium, against the closest company-optimal profile."""
+
+    equilibrium: Equilibrium
+    label: str
+    company_value: Number
+    optimum_profile: tuple[int, ...]
+    value_gap: Number
+    departures: tuple[Departure, ...]
+    burden: Mapping[str, Number]
+
+    @property
+    def is_optimal(self) -> bool:
+        """Whether equilibrium play reaches the company optimum."""
+        return self.value_gap <= 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class KpiAlignment:
+    """Does paying a department on a KPI pull the same way as company value?"""
+
+    department: str
+    kpi: str
+    status: str
+    agree: int
+    conflict: int
+    switches: int
+    evidence: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Analysis:
+    """The gaming analysis of an organisation (see the module docstring for definitions)."""
+
+    organization: Organization
+    game: Game
+    solution: SolveResult
+    optimum: CompanyOptimum
+    equilibria: tuple[EquilibriumGaming, ...]
+    alignment: tuple[KpiAlignment, ...]
+    min_value: Number
+    price_of_anarchy: float | None
+    price_of_stability: float | None
+    ratio_of_anarchy: float | None
+    ratio_of_stability: float | None
+    gaming_scores: Mapping[str, float]
+
+    @property
+    def worst(self) -> EquilibriumGaming | None:
+        """The equilibrium with the lowest company value."""
+        return min(self.equilibria, key=lambda e: e.company_value, default=None)
+
+    @property
+    def best(self) -> EquilibriumGaming | None:
+        """The equilibrium with the highest company value."""
+        return max(self.equilibria, key=lambda e: e.company_value, default=None)
+
+    @property
+    def gaming_departments(self) -> tuple[str, ...]:
+        """Departments that game at some equilibrium, in player order."""
+        gaming = {d.department for e in self.equilibria for d in e.departures if d.games}
+        return tuple(d for d in self.game.players if d in gaming)
+
+
+def analyze(
+    org: Organization,
+    *,
+    method: str = "all",
+    parameters: Mapping[str, Any] | None = None,
+    exact: bool | None = None,
+    max_seconds: float | None = 60.0,
+) -> Analysis:
+    """Find the equilibria of ``org`` and explain how they depart from the company optimum.
+
+    Parameters
+    ----------
+    org : Organization
+    method : str
+        Solver method (see :func:`incentives.solve`).
+    parameters : mapping, optional
+        Parameter values replacing the model's own.
+    exact : bool or None
+        Exact arithmetic (None: automatic for small rational models).
+    max_seconds : float or None
+        Time budget of the equilibrium search.
+
+    Returns
+    -------
+    Analysis
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> report = inc.analyze(inc.load_model("examples/growing_company.yaml"))
+    >>> report.gaming_departments
+    ('sales', 'support', 'development')
+    >>> [d.main_drivers[0] for d in report.worst.departures]
+    ['new_customers', 'resolution_hours', 'features_shipped', 'uptime']
+    """
+    game = build_game(org, parameters=parameters, exact=exact)
+    solution = solve(game, method, max_seconds=max_seconds)
+    optimum = company_optimum(game)
+    terms = _term_arrays(org, game, parameters)
+    gaming = tuple(_equilibrium_gaming(game, terms, optimum, eq) for eq in solution.equilibria)
+    values = np.asarray(game.company_value)
+    v_min = values.min()
+    summary = _summary(optimum.value, v_min, gaming)
+    return Analysis(
+        organization=org,
+        game=game,
+        solution=solution,
+        optimum=optimum,
+        equilibria=gaming,
+        alignment=tuple(_alignment(org, game, terms)),
+        min_value=v_min,
+        **summary,
+    )
+
+
+def _term_arrays(
+    org: Organization, game: Game, parameters: Mapping[str, Any] | None
+) -> dict[str, dict[str, np.ndarray]]:
+    """For each department, the array of each payoff term over all profiles (costs as a negative term)."""
+    exprs = {f"{d}\0{k}": e for d in org.department_names for k, e in org.payoff_terms(d).items()}
+    flat = evaluate_over_profiles(org, exprs, parameters=parameters, exact=game.is_exact)
+    terms: dict[str, dict[str, np.ndarray]] = {d: {} for d in org.department_names}
+    for key, array in flat.items():
+        dept, kpi = key.split("\0")
+        terms[dept][kpi] = array
+    for i, dept in enumerate(org.department_names):
+        bonus = sum(terms[dept].values(), np.zeros(game.shape, dtype=game.payoffs.dtype))
+        cost = bonus - game.payoffs[i]  # payoff = bonus terms - cost
+        if np.any(np.asarray(cost, dtype=float) != 0):
+            terms[dept][COST_TERM] = -cost
+    return terms
+
+
+def _equilibrium_gaming(
+    game: Game, terms: dict[str, dict[str, np.ndarray]], optimum: CompanyOptimum, eq: Equilibrium
+) -> EquilibriumGaming:
+    target = min(optimum.profiles, key=lambda o: _distance(eq, o))
+    opt_profile = pure_profile(game, target)
+    departures = tuple(
+        _departure(game, terms, eq, i, target[i])
+        for i in range(game.n_players)
+        if not _plays_only(eq.profile[i], target[i])
+    )
+    opt_payoffs = [expected_value(game.payoffs[i], opt_profile) for i in range(game.n_players)]
+    burden = {p: eq.payoffs[i] - opt_payoffs[i] for i, p in enumerate(game.players)}
+    value = eq.company_value if eq.company_value is not None else 0.0
+    return EquilibriumGaming(
+        equilibrium=eq,
+        label=eq.describe(game),
+        company_value=value,
+        optimum_profile=target,
+        value_gap=optimum.value - value,
+        departures=departures,
+        burden=burden,
+    )
+
+
+def _plays_only(probs: np.ndarray, action: int) -> bool:
+    return bool(probs[action] == 1)
+
+
+def _distance(eq: Equilibrium, profile: tuple[int, ...]) -> int:
+    return sum(not _plays_only(p, a) for p, a in zip(eq.profile, profile, strict=True))
+
+
+def _departure(game: Game, terms: dict[str, dict[str, np.ndarray]], eq: Equilibrium, i: int, action: int) -> Departure:
+    player = game.players[i]
+    switched = list(eq.profile)
+    switched[i] = pure_profile(game, [0] * i + [action] + [0] * (game.n_players - i - 1))[i]
+    tau = tuple(switched)
+    drivers = {k: expected_value(a, eq.profile) - expected_value(a, tau) for k, a in terms[player].items()}
+    effects = {
+        p: expected_value(game.payoffs[j], eq.profile) - expected_value(game.payoffs[j], tau)
+        for j, p in enumerate(game.players)
+        if j != i
+    }
+    assert game.company_value is not None
+    cost = expected_value(game.company_value, tau) - expected_value(game.company_value, eq.profile)
+    return Departure(
+        department=player,
+        plays=_describe_strategy(game, i, eq.profile[i]),
+        optimum_action=game.actions[i][action],
+        own_gain=eq.payoffs[i] - expected_value(game.payoffs[i], tau),
+        company_cost=cost,
+        drivers=drivers,
+        effects=effects,
+    )
+
+
+def _describe_strategy(game: Game, i: int, probs: np.ndarray) -> str:
+    from ..equilibrium import format_number
+
+    played = [(a, p) for a, p in zip(game.actions[i], probs, strict=True) if p > 0]
+    if len(played) == 1:
+        return played[0][0]
+    return " + ".join(f"{format_number(p)} {a}" for a, p in played)
+
+
+def _summary(v_opt: Number, v_min: Number, gaming: tuple[EquilibriumGaming, ...]) -> dict[str, Any]:
+    if not gaming:
+        return dict(
+            price_of_anarchy=None,
+            price_of_stability=None,
+            ratio_of_anarchy=None,
+            ratio_of_stability=None,
+            gaming_scores={},
+        )
+    worst = min(gaming, key=lambda e: e.company_value)
+    best = max(gaming, key=lambda e: e.company_value)
+    span = float(v_opt - v_min)
+
+    def share(loss: Number) -> float:
+        return float(loss) / span if span > 0 else 0.0
+
+    def ratio(value: Number) -> float | None:
+        return float(v_opt) / float(value) if float(value) > 0 and float(v_min) > 0 else None
+
+    scores = {d.department: max(share(d.company_cost), 0.0) for d in worst.departures}
+    return dict(
+        price_of_anarchy=share(v_opt - worst.company_value),
+        price_of_stability=share(v_opt - best.company_value),
+        ratio_of_anarchy=ratio(worst.company_value),
+        ratio_of_stability=ratio(best.company_value),
+        gaming_scores=scores,
+    )
+
+
+def _alignment(org: Organization, game: Game, terms: dict[str, dict[str, np.ndarray]]) -> list[KpiAlignment]:
+    assert game.company_value is not None
+    value = np.asarray(game.company_value, dtype=float)
+    out = []
+    for i, dept in enumerate(game.players):
+        for kpi, array in terms[dept].items():
+            if kpi != COST_TERM:
+                out.append(_align_one(game, i, kpi, np.asarray(array, dtype=float), value))
+    return out
+
+
+def _pairwise(array: np.ndarray, axis: int) -> np.ndarray:
+    """Differences between every ordered pair (a, b), a < b, of actions along ``axis``: shape (pairs, rest)."""
+    moved = np.moveaxis(array, axis, 0)
+    n = moved.shape[0]
+    a, b = np.triu_indices(n, k=1)
+    return (moved[b] - moved[a]).reshape(len(a), int(np.prod(moved.shape[1:], dtype=int)))
+
+
+def _align_one(game: Game, i: int, kpi: str, term: np.ndarray, value: np.ndarray) -> KpiAlignment:
+    d_term, d_value = _pairwise(term, i), _pairwise(value, i)
+    scale = max(1.0, float(np.max(np.abs(term))), float(np.max(np.abs(value))))
+    s_term = np.where(np.abs(d_term) > 1e-9 * scale, np.sign(d_term), 0)
+    s_value = np.where(np.abs(d_value) > 1e-9 * scale, np.sign(d_value), 0)
+    agree = int(np.count_nonzero(s_term * s_value > 0))
+    conflict = int(np.count_nonzero(s_term * s_value < 0))
+    if conflict and agree:
+        status = "mixed"
+    elif conflict:
+        status = "misaligned"
+    elif agree:
+        status = "aligned"
+    else:
+        status = "neutral"
+    evidence = _evidence(game, i, kpi, d_term, d_value, s_term * s_value, status)
+    return KpiAlignment(
+        department=game.players[i],
+        kpi=kpi,
+        status=status,
+        agree=agree,
+        conflict=conflict,
+        switches=int(d_term.size),
+        evidence=evidence,
+    )
+
+
+def _evidence(
+    game: Game, i: int, kpi: str, d_term: np.ndarray, d_value: np.ndarray, agreement: np.ndarray, status: str
+) -> str:
+    from ..equilibrium import format_number
+
+    player = game.players[i]
+    if status == "neutral":
+        if not np.any(d_term):
+            return f"{player}'s own choices never change what it earns from {kpi}"
+        return f"the {kpi} term changes with {player}'s choices, but company value does not"
+    pick = agreement < 0 if status in ("misaligned", "mixed") else agreement > 0
+    gains = np.where(pick, np.abs(d_term), -np.inf)
+    pair, rest = np.unravel_index(int(np.argmax(gains)), d_term.shape)
+    a, b = np.triu_indices(game.shape[i], k=1)
+    low, high = int(a[pair]), int(b[pair])
+    if d_term[pair, rest] < 0:  # describe the switch that raises the bonus term
+        low, high = high, low
+    others = [n for j, n in enumerate(game.shape) if j != i]
+    context = np.unravel_index(int(rest), others) if others else ()
+    names = [
+        f"{p}={game.actions[j][k]}"
+        for (j, p), k in zip([(j, p) for j, p in enumerate(game.players) if j != i], context, strict=True)
+    ]
+    with_others = f" (with {', '.join(names)})" if names else ""
+    term_change = abs(float(d_term[pair, rest]))
+    value_change = float(d_value[pair, rest]) if b[pair] == high else -float(d_value[pair, rest])
+    return (
+        f"switching {player} from {game.actions[i][low]} to {game.actions[i][high]}{with_others} raises its "
+        f"{kpi} pay by {format_number(term_change)} and changes company value by {_signed(value_change)}"
+    )
+
+
+def _signed(value: float) -> str:
+    from ..equilibrium import format_number
+
+    return ("+" if value > 0 else "") + format_number(value)

@@ -1,0 +1,184 @@
+"""The view from each department: is an event a win or a loss, for whom, and by how much?
+
+An *event* is a set of parameter changes, named in the model file
+(``events: {big_contract: {customers_per_deal: 300}}``) or given directly.  The
+organisation is solved before and after the event.  For each department and for
+the company three figures are reported:
+
+* **before**: payoff (company value) at the chosen equilibrium before the event;
+* **immediate**: the same actions after the event, before anyone reacts;
+* **after**: at the chosen equilibrium after the event, once departments have re-optimised.
+
+The verdict (win, loss, no change) compares *after* with *before*.  When there
+are several equilibria, ``selection`` picks the one compared: ``"worst"`` (the
+lowest company value, the default) or ``"best"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal
+
+from ..build import evaluate_over_profiles
+from ..equilibrium import expected_value
+from ..errors import ModelError, Problem
+from ..model import Organization
+from .gaming import Analysis, EquilibriumGaming, analyze
+
+__all__ = ["Perspective", "Perspectives", "perspectives"]
+
+Number = float | Fraction
+
+
+@dataclass(frozen=True, kw_only=True)
+class Perspective:
+    """How one department (or the company) sees an event."""
+
+    party: str
+    before: Number
+    immediate: Number
+    after: Number
+
+    @property
+    def change(self) -> Number:
+        """After minus before."""
+        return self.after - self.before
+
+    @property
+    def verdict(self) -> str:
+        """``"win"``, ``"loss"`` or ``"no change"``."""
+        scale = max(1.0, abs(float(self.before)), abs(float(self.after)))
+        if abs(float(self.change)) <= 1e-9 * scale:
+            return "no change"
+        return "win" if self.change > 0 else "loss"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Perspectives:
+    """An event seen from every department and from the company."""
+
+    event: str
+    changes: Mapping[str, Number]
+    selection: str
+    before: Analysis
+    after: Analysis
+    before_equilibrium: EquilibriumGaming
+    after_equilibrium: EquilibriumGaming
+    views: tuple[Perspective, ...]
+    kpis: Mapping[str, tuple[Number, Number]]
+
+    @property
+    def company(self) -> Perspective:
+        """The company's view (the last entry of ``views``)."""
+        return self.views[-1]
+
+    def view(self, party: str) -> Perspective:
+        """The view of one department, or of ``"company"``."""
+        for v in self.views:
+            if v.party == party:
+                return v
+        raise KeyError(f"no view for {party!r}; the parties are {[v.party for v in self.views]}")
+
+
+def _event_changes(org: Organization, event: str | Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    if isinstance(event, str):
+        if event not in org.events:
+            known = sorted(org.events) or "none are declared"
+            raise ModelError([Problem(path=f"events.{event}", message=f"unknown event; the model's events: {known}")])
+        return event, dict(org.events[event])
+    name = ", ".join(f"{k}={v}" for k, v in event.items())
+    return name, dict(event)
+
+
+def _select(analysis: Analysis, selection: str) -> EquilibriumGaming:
+    chosen = analysis.worst if selection == "worst" else analysis.best
+    if chosen is None:
+        raise ModelError([Problem(path="", message="no equilibrium was found, so the event cannot be compared")])
+    return chosen
+
+
+def perspectives(
+    org: Organization,
+    event: str | Mapping[str, Any],
+    *,
+    selection: Literal["worst", "best"] = "worst",
+    method: str = "all",
+    exact: bool | None = None,
+) -> Perspectives:
+    """Play an event out: who wins and who loses, before and after departments react.
+
+    Parameters
+    ----------
+    org : Organization
+    event : str or mapping
+        The name of an event of the model, or parameter changes ``{name: value}``.
+    selection : {"worst", "best"}
+        Which equilibrium to compare when there are several.
+    method : str
+        Solver method.
+    exact : bool or None
+        Exact arithmetic (None: automatic).
+
+    Returns
+    -------
+    Perspectives
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> views = inc.perspectives(org, "big_contract")
+    >>> {v.party: v.verdict for v in views.views}
+    {'sales': 'win', 'support': 'loss', 'development': 'no change', 'operations': 'loss', 'company': 'win'}
+    """
+    if selection not in ("worst", "best"):
+        raise ValueError(
+            f"The 'selection' parameter of perspectives must be 'worst' or 'best'. Got {selection!r} instead."
+        )
+    name, changes = _event_changes(org, event)
+    changed = org.with_parameters(changes)
+    before = analyze(org, method=method, exact=exact)
+    after = analyze(changed, method=method, exact=exact)
+    eq_before, eq_after = _select(before, selection), _select(after, selection)
+    profile_before, profile_after = eq_before.equilibrium.profile, eq_after.equilibrium.profile
+    views = []
+    for i, dept in enumerate(before.game.players):
+        views.append(
+            Perspective(
+                party=dept,
+                before=eq_before.equilibrium.payoffs[i],
+                immediate=expected_value(after.game.payoffs[i], profile_before),
+                after=eq_after.equilibrium.payoffs[i],
+            )
+        )
+    assert before.game.company_value is not None and after.game.company_value is not None
+    views.append(
+        Perspective(
+            party="company",
+            before=expected_value(before.game.company_value, profile_before),
+            immediate=expected_value(after.game.company_value, profile_before),
+            after=expected_value(after.game.company_value, profile_after),
+        )
+    )
+    return Perspectives(
+        event=name,
+        changes={k: changed.parameters[k] for k in changes},
+        selection=selection,
+        before=before,
+        after=after,
+        before_equilibrium=eq_before,
+        after_equilibrium=eq_after,
+        views=tuple(views),
+        kpis=_kpi_changes(org, changed, before, after, profile_before, profile_after),
+    )
+
+
+def _kpi_changes(
+    org: Organization, changed: Organization, before: Analysis, after: Analysis, p_before: Any, p_after: Any
+) -> dict[str, tuple[Number, Number]]:
+    exprs = org.resolved_kpis()
+    old = evaluate_over_profiles(org, exprs, exact=before.game.is_exact)
+    new = evaluate_over_profiles(changed, changed.resolved_kpis(), exact=after.game.is_exact)
+    return {k: (expected_value(old[k], p_before), expected_value(new[k], p_after)) for k in exprs}

@@ -1,0 +1,470 @@
+"""The organisation model: departments, their actions, KPIs, company value and bonus plans.
+
+Definitions
+-----------
+An :class:`Organization` has
+
+* **parameters**: named numbers a workshop can vary (``deal_value: 10``);
+* **departments** (the players), each with named **actions**; an action is a
+  point in the department's decision variables (``aggressive: {deals: 7, fit: 0.5}``),
+  referred to in formulas as ``department.variable`` (``sales.deals``);
+* **KPIs**: named formulas over decision variables, parameters and other KPIs;
+* **company value**: a formula for what the company as a whole gets;
+* **bonus plans**: for each department, a weight on each KPI it is paid on; a
+  weight on ``company_value`` is a share of company value; weights may be
+  formulas over parameters;
+* **costs**: optional private cost of each action to its department;
+* **events**: named parameter changes (``big_contract: {market_size: 3}``) that
+  the perspectives analysis plays out.
+
+Department ``d``'s payoff at a profile of actions is
+
+    ``sum_k bonus[d][k] * kpi_k + bonus[d]["company_value"] * company_value - cost_d(action of d)``.
+
+Objects here are frozen and validated when built; :meth:`Organization.from_dict`
+turns plain data (as read from a YAML or JSON model file) into one, reporting
+every problem it finds at once in a :class:`~incentives.errors.ModelError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import networkx as nx
+import sympy
+
+from .errors import FormulaError, ModelError, Problem
+from .formula import ALLOWED_FUNCTIONS, formula_names, parse_formula, symbol
+
+__all__ = ["COMPANY_VALUE", "TOP_LEVEL_KEYS", "Action", "Department", "Organization"]
+
+#: The bonus-plan key that pays a department a share of company value.
+COMPANY_VALUE = "company_value"
+
+#: Keys a model file may have at its top level.
+TOP_LEVEL_KEYS = (
+    "name",
+    "description",
+    "parameters",
+    "departments",
+    "kpis",
+    "company_value",
+    "bonus",
+    "costs",
+    "events",
+)
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _frozen_map(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Action:
+    """A named action: a point in its department's decision variables.
+
+    Parameters
+    ----------
+    name : str
+        The action's name, e.g. ``"aggressive"``.
+    values : mapping of str to sympy.Expr
+        Value of each decision variable (numbers, or formulas over parameters).
+    """
+
+    name: str
+    values: Mapping[str, sympy.Expr] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", _frozen_map(self.values))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Department:
+    """A department (a player) and the actions it chooses among.
+
+    Parameters
+    ----------
+    name : str
+        The department's name, e.g. ``"sales"``.
+    actions : tuple of Action
+        Its actions, in the order they appear in the game.
+    description : str
+        Free text for reports.
+    """
+
+    name: str
+    actions: tuple[Action, ...]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "actions", tuple(self.actions))
+
+    @property
+    def action_names(self) -> tuple[str, ...]:
+        """Names of the actions, in game order."""
+        return tuple(a.name for a in self.actions)
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """Decision variables set by the actions, in first-seen order."""
+        seen: dict[str, None] = {}
+        for action in self.actions:
+            seen.update(dict.fromkeys(action.values))
+        return tuple(seen)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Organization:
+    """An organisation whose departments are paid on KPIs: the model everything starts from.
+
+    Build one with :meth:`from_dict` (plain data, as in a model file) or
+    :func:`incentives.load_model`; the constructor takes parsed objects and
+    validates how they refer to each other.
+
+    Parameters
+    ----------
+    name : str
+    description : str
+    parameters : mapping of str to sympy.Expr
+        Parameter values (numbers).
+    departments : tuple of Department
+    kpis : mapping of str to sympy.Expr
+        KPI formulas, in the order given.
+    company_value : sympy.Expr
+    bonus : mapping of str to mapping of str to sympy.Expr
+        For each department, weight of each KPI (or ``company_value``) it is paid on.
+    costs : mapping of str to mapping of str to sympy.Expr
+        For each department, the private cost of each of its actions (missing: 0).
+    events : mapping of str to mapping of str to sympy.Expr
+        Named sets of parameter changes.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.Organization.from_dict({
+    ...     "name": "Two departments",
+    ...     "parameters": {"price": 10},
+    ...     "departments": {
+    ...         "sales": {"actions": {"careful": {"deals": 2}, "pushy": {"deals": 4}}},
+    ...         "support": {"actions": {"thorough": {"speed": 1}, "fast": {"speed": 2}}},
+    ...     },
+    ...     "kpis": {"revenue": "price * sales.deals", "tickets": "sales.deals * 3"},
+    ...     "company_value": "revenue - tickets * (3 - support.speed)",
+    ...     "bonus": {"sales": {"revenue": 0.1}, "support": {"company_value": 0.05}},
+    ... })
+    >>> org.department_names
+    ('sales', 'support')
+    >>> str(org.payoff_formula("sales"))
+    'price*sales.deals/10'
+    """
+
+    name: str
+    departments: tuple[Department, ...]
+    kpis: Mapping[str, sympy.Expr]
+    company_value: sympy.Expr
+    bonus: Mapping[str, Mapping[str, sympy.Expr]]
+    parameters: Mapping[str, sympy.Expr] = field(default_factory=dict)
+    costs: Mapping[str, Mapping[str, sympy.Expr]] = field(default_factory=dict)
+    events: Mapping[str, Mapping[str, sympy.Expr]] = field(default_factory=dict)
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "departments", tuple(self.departments))
+        for name in ("parameters", "kpis"):
+            object.__setattr__(self, name, _frozen_map(getattr(self, name)))
+        for name in ("bonus", "costs", "events"):
+            nested = {k: _frozen_map(v) for k, v in getattr(self, name).items()}
+            object.__setattr__(self, name, _frozen_map(nested))
+        problems = check_references(self)
+        if problems:
+            raise ModelError(problems)
+
+    # -- factories --------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> Organization:
+        """Build an organisation from plain data, as read from a model file.
+
+        Every problem found is reported together in one :class:`~incentives.errors.ModelError`.
+        """
+        from .readwrite.model_dict import organization_from_dict
+
+        return organization_from_dict(data, source=source)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data that :meth:`from_dict` reads back into an equal organisation."""
+        from .readwrite.model_dict import organization_to_dict
+
+        return organization_to_dict(self)
+
+    # -- views ----------------------------------------------------------------------------
+    @property
+    def department_names(self) -> tuple[str, ...]:
+        """Department names, in player order."""
+        return tuple(d.name for d in self.departments)
+
+    def department(self, name: str) -> Department:
+        """The department called ``name``."""
+        for dept in self.departments:
+            if dept.name == name:
+                return dept
+        raise KeyError(f"unknown department {name!r}; the departments are {list(self.department_names)}")
+
+    def resolved_kpis(self) -> dict[str, sympy.Expr]:
+        """Each KPI as a formula over decision variables and parameters only (KPIs substituted)."""
+        resolved: dict[str, sympy.Expr] = {}
+        for kpi in kpi_order(self.kpis):
+            resolved[kpi] = self.kpis[kpi].xreplace({symbol(k): v for k, v in resolved.items()})
+        return resolved
+
+    def resolved_company_value(self) -> sympy.Expr:
+        """Company value over decision variables and parameters only."""
+        return self.company_value.xreplace({symbol(k): v for k, v in self.resolved_kpis().items()})
+
+    def payoff_terms(self, department: str) -> dict[str, sympy.Expr]:
+        """Department's bonus as ``{kpi: weight * kpi formula}``, KPIs resolved (costs excluded)."""
+        self.department(department)
+        kpis = self.resolved_kpis()
+        terms = {}
+        for key, weight in self.bonus.get(department, {}).items():
+            value = self.resolved_company_value() if key == COMPANY_VALUE else kpis[key]
+            terms[key] = weight * value
+        return terms
+
+    def payoff_formula(self, department: str) -> sympy.Expr:
+        """Department's bonus formula (sum of weight x KPI), before action costs."""
+        return sympy.Add(*self.payoff_terms(department).values())
+
+    def with_parameters(self, changes: Mapping[str, Any]) -> Organization:
+        """A copy with some parameter values changed (unknown names are an error)."""
+        from dataclasses import replace
+
+        unknown = [k for k in changes if k not in self.parameters]
+        if unknown:
+            raise ModelError(
+                [
+                    Problem(
+                        path=f"parameters.{k}",
+                        message=f"unknown parameter; the parameters are {sorted(self.parameters)}",
+                    )
+                    for k in unknown
+                ]
+            )
+        params = dict(self.parameters)
+        for key, value in changes.items():
+            if isinstance(value, sympy.Basic) and value.is_number:
+                params[key] = value
+            else:
+                params[key] = parse_formula(value, names=(), field=f"parameters.{key}")
+        return replace(self, parameters=params)
+
+
+def kpi_order(kpis: Mapping[str, sympy.Expr]) -> list[str]:
+    """KPI names in an order where each comes after the KPIs it uses.
+
+    Raises
+    ------
+    ModelError
+        If KPIs refer to each other in a cycle (the cycle is named).
+    """
+    graph = nx.DiGraph()
+    graph.add_nodes_from(kpis)
+    for name, expr in kpis.items():
+        graph.add_edges_from((used, name) for used in formula_names(expr) if used in kpis)
+    try:
+        return list(nx.lexicographical_topological_sort(graph, key=list(kpis).index))
+    except nx.NetworkXUnfeasible:
+        cycle = [u for u, _ in nx.find_cycle(graph)]
+        loop = " -> ".join([*cycle, cycle[0]])
+        raise ModelError(
+            [Problem(path=f"kpis.{cycle[0]}", message=f"KPIs refer to each other in a cycle: {loop}")]
+        ) from None
+
+
+def check_references(org: Any) -> list[Problem]:
+    """Every problem with how the parts of an organisation (or of one being built) refer to each other."""
+    problems: list[Problem] = []
+    problems += _check_names(org)
+    problems += _check_actions(org)
+    variables = {f"{d.name}.{v}" for d in org.departments for v in d.variables}
+    params = set(org.parameters)
+    kpis = set(org.kpis)
+    problems += _check_formula_names(
+        "kpis", org.kpis, variables | params | kpis, "a decision variable (department.variable), parameter or KPI"
+    )
+    try:
+        kpi_order(org.kpis)
+    except ModelError as err:
+        problems += err.problems
+    problems += _check_formula_names(
+        "company_value",
+        {"": org.company_value},
+        variables | params | kpis,
+        "a decision variable (department.variable), parameter or KPI",
+    )
+    problems += _check_bonus(org, params, kpis)
+    problems += _check_costs(org, params)
+    problems += _check_events(org)
+    return problems
+
+
+def _check_names(org: Organization) -> list[Problem]:
+    problems = []
+    owners: dict[str, str] = {}
+    groups = [
+        ("departments", tuple(d.name for d in org.departments)),
+        ("parameters", tuple(org.parameters)),
+        ("kpis", tuple(org.kpis)),
+    ]
+    for group, names in groups:
+        for name in names:
+            path = f"{group}.{name}"
+            if not _NAME.match(name):
+                problems.append(
+                    Problem(
+                        path=path,
+                        message=f"{name!r} is not a valid name: use letters, digits and _, not starting with a digit",
+                    )
+                )
+            elif name in ALLOWED_FUNCTIONS or name == COMPANY_VALUE:
+                problems.append(Problem(path=path, message=f"{name!r} is reserved; choose another name"))
+            elif name in owners:
+                problems.append(Problem(path=path, message=f"the name {name!r} is already used in {owners[name]}"))
+            else:
+                owners[name] = group
+    if not org.departments:
+        problems.append(Problem(path="departments", message="an organisation needs at least one department"))
+    return problems
+
+
+def _check_actions(org: Organization) -> list[Problem]:
+    problems = []
+    for dept in org.departments:
+        path = f"departments.{dept.name}.actions"
+        if not dept.actions:
+            problems.append(Problem(path=path, message="a department needs at least one action"))
+        names = dept.action_names
+        problems += [Problem(path=f"{path}.{n}", message="duplicate action name") for n in _duplicates(names)]
+        variables = dept.variables
+        for action in dept.actions:
+            if not _NAME.match(action.name):
+                problems.append(
+                    Problem(
+                        path=f"{path}.{action.name}",
+                        message="not a valid action name: use letters, digits and _, not starting with a digit",
+                    )
+                )
+            for var in variables:
+                if var not in action.values:
+                    problems.append(
+                        Problem(
+                            path=f"{path}.{action.name}",
+                            message=f"missing decision variable {var!r}, which other actions of "
+                            f"{dept.name!r} set; every action must set the same variables",
+                        )
+                    )
+            problems += _check_formula_names(f"{path}.{action.name}", action.values, set(org.parameters), "a parameter")
+    return problems
+
+
+def _duplicates(names: tuple[str, ...]) -> list[str]:
+    seen: set[str] = set()
+    return [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
+
+
+def _check_formula_names(
+    path: str, formulas: Mapping[str, sympy.Expr], allowed: set[str], expected: str
+) -> list[Problem]:
+    problems = []
+    for key, expr in formulas.items():
+        for name in sorted(formula_names(expr) - allowed):
+            where = f"{path}.{key}" if key else path
+            problems.append(
+                Problem(path=where, message=f"unknown name {name!r}{_suggest(name, allowed)}; expected {expected}")
+            )
+    return problems
+
+
+def _suggest(name: str, allowed: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(allowed), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_bonus(org: Organization, params: set[str], kpis: set[str]) -> list[Problem]:
+    problems = []
+    depts = {d.name for d in org.departments}
+    for dept, weights in org.bonus.items():
+        if dept not in depts:
+            problems.append(
+                Problem(
+                    path=f"bonus.{dept}",
+                    message=f"unknown department {dept!r}{_suggest(dept, depts)}; the departments are {sorted(depts)}",
+                )
+            )
+        for key in weights:
+            if key not in kpis and key != COMPANY_VALUE:
+                problems.append(
+                    Problem(
+                        path=f"bonus.{dept}.{key}",
+                        message=f"bonus on a KPI that does not exist"
+                        f"{_suggest(key, kpis)}; expected one of the KPIs {sorted(kpis)} or "
+                        f"'{COMPANY_VALUE}'",
+                    )
+                )
+        problems += _check_formula_names(f"bonus.{dept}", weights, params, "a parameter")
+    return problems
+
+
+def _check_costs(org: Organization, params: set[str]) -> list[Problem]:
+    problems = []
+    depts = {d.name: d for d in org.departments}
+    for dept, costs in org.costs.items():
+        if dept not in depts:
+            problems.append(
+                Problem(path=f"costs.{dept}", message=f"unknown department {dept!r}{_suggest(dept, set(depts))}")
+            )
+            continue
+        actions = set(depts[dept].action_names)
+        for action in costs:
+            if action not in actions:
+                problems.append(
+                    Problem(
+                        path=f"costs.{dept}.{action}",
+                        message=f"unknown action {action!r} of "
+                        f"{dept!r}{_suggest(action, actions)}; its actions are {sorted(actions)}",
+                    )
+                )
+        problems += _check_formula_names(f"costs.{dept}", costs, params, "a parameter")
+    return problems
+
+
+def _check_events(org: Organization) -> list[Problem]:
+    problems = []
+    for event, changes in org.events.items():
+        for param in changes:
+            if param not in org.parameters:
+                problems.append(
+                    Problem(
+                        path=f"events.{event}.{param}",
+                        message=f"unknown parameter {param!r}"
+                        f"{_suggest(param, set(org.parameters))}; an event changes parameters",
+                    )
+                )
+        problems += _check_formula_names(f"events.{event}", changes, set(), "a number")
+    return problems
+
+
+def parse_or_problem(value: Any, path: str, problems: list[Problem], line: int | None = None) -> sympy.Expr:
+    """Parse a formula; on failure record a :class:`Problem` and return zero."""
+    try:
+        return parse_formula(value, field=path)
+    except FormulaError as err:
+        problems.append(Problem(path=path, message=str(err), line=line))
+        return sympy.Integer(0)
