@@ -1,0 +1,32 @@
+"""The ``incentives`` command line: solve games and analyse organisations from files.
+
+Every subcommand reads a model file (YAML or JSON; ``solve`` also reads Gambit
+``.nfg`` games), prints a human report by default, or JSON with
+``--format json``.  Problems with the input are printed to standard error with
+the file, the field and what was expected, and the exit status is 1.
+
+Each subcommand lives in its own module and is added to :func:`main` here.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .analyze import analyze, perspectives
+from .solve import solve
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="incentives")
+def main() -> None:
+    """Game theory of incentives inside organisations.
+
+    Departments are players paid on KPI bonus plans; find the equilibria they will
+    play and where those depart from what is best for the company.
+    """
+
+
+for _command in (solve, analyze, perspectives):
+    main.add_command(_command)
