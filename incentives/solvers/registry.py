@@ -270,7 +270,7 @@ def solve(
         status=output.status,
         degenerate=output.degenerate,
         rejected=tuple(rejected),
-        notes=tuple(output.notes) + _rejection_notes(rejected),
+        notes=tuple(output.notes) + _budget_notes(output, budget) + _rejection_notes(rejected),
         tolerance=tol * scale,
         seconds=budget.elapsed(),
     )
@@ -318,6 +318,20 @@ def _same_profile(a: Equilibrium, b: Equilibrium) -> bool:
 
 def _sort_key(e: Equilibrium) -> tuple[float, ...]:
     return tuple(-float(x) for p in e.profile for x in p)
+
+
+def _budget_notes(output: SolverOutput, budget: Budget) -> tuple[str, ...]:
+    if output.status != "budget_exhausted":
+        return ()
+    limits = []
+    if budget.max_seconds is not None:
+        limits.append(f"max_seconds={budget.max_seconds:g}")
+    if budget.max_iterations is not None:
+        limits.append(f"max_iterations={budget.max_iterations}")
+    return (
+        f"the search stopped when its budget ({', '.join(limits)}) ran out after {budget.elapsed():.3g} s; "
+        "the equilibria found until then are listed, and others may exist.",
+    )
 
 
 def _rejection_notes(rejected: list[Equilibrium]) -> tuple[str, ...]:
