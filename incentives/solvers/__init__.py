@@ -3,7 +3,11 @@
 Use :func:`solve` with a method name; :func:`registered_solvers` lists them.
 """
 
+from . import enumerate_all as _all  # noqa: F401  (registers "all")
+from . import lemke_howson as _lh  # noqa: F401  (registers "lemke-howson")
 from . import pure as _pure  # noqa: F401  (registers "pure")
+from . import support_enumeration as _se  # noqa: F401  (registers "support-enumeration")
+from . import vertex_enumeration as _ve  # noqa: F401  (registers "vertex-enumeration")
 from .registry import (
     DEFAULT_TOL,
     Budget,

@@ -1,0 +1,300 @@
+"""Every extreme Nash equilibrium of a two-player game, by enumerating the vertices of the best-response polytopes.
+
+Definitions
+-----------
+Shift and scale the payoffs so that every entry lies in ``[1, 2]`` (this changes
+no equilibrium); call the results ``A`` (row player, ``m x n``) and ``B``.  The
+*best-response polytopes* are
+
+    ``P = {x in R^m : x >= 0, B^T x <= 1}``  and  ``Q = {y in R^n : y >= 0, A y <= 1}``.
+
+A point has *label* ``i`` (a row, ``0 <= i < m``) when ``x_i = 0`` in ``P`` or
+``(A y)_i = 1`` in ``Q``, and label ``m + j`` (a column) when ``(B^T x)_j = 1`` in
+``P`` or ``y_j = 0`` in ``Q``.  A pair ``(x, y) != (0, 0)`` is *completely
+labelled* when every label ``0, ..., m+n-1`` is a label of ``x`` or of ``y``;
+these pairs, normalised to probability vectors, are exactly the Nash equilibria
+(von Stengel 2002, Theorem 3.1), and pairs of *vertices* give the extreme
+equilibria.  The game is *non-degenerate* exactly when no point of ``P`` has more
+than ``m`` labels and no point of ``Q`` more than ``n``.
+
+Algorithm
+---------
+1. For each ``k = 1, ..., min(m, n)``, each support ``F`` of ``k`` coordinates and
+   each set ``T`` of ``k`` other constraints, solve ``C[T, F] z_F = 1`` (``C`` is
+   ``B^T`` for ``P``, ``A`` for ``Q``); every vertex of the polytope is the solution of
+   at least one non-singular such basis.  All bases of one size are solved in
+   chunks by one batched :func:`numpy.linalg.solve`; singular and
+   ill-conditioned bases are skipped.
+2. Keep the feasible solutions (within the tolerance) and give each its *full*
+   label set (every constraint tight within the tolerance, not only the basis).
+   Vertices are identified by their label sets, so repeated bases of a
+   degenerate vertex collapse into one vertex.
+3. Pair every vertex of ``P`` with every vertex of ``Q`` whose labels cover the
+   rest (a boolean matrix product), and normalise each pair.
+4. Flag the game degenerate when some vertex has too many labels.
+
+On exact games every pair is solved again over the rationals from its bases and
+checked exactly, so the output has exact probabilities and exactly the
+extreme equilibria; the degeneracy flag is confirmed exactly too.
+
+The work is ``C(m + n, m)`` bases per polytope; games beyond
+:data:`~incentives.solvers._bimatrix.MAX_BASES` bases are refused.
+
+References
+----------
+B. von Stengel, "Computing equilibria for two-person games", *Handbook of Game
+Theory with Economic Applications*, vol. 3, ch. 45, 2002, sections 3 and 5.
+
+D. Avis, G. D. Rosenberg, R. Savani, B. von Stengel, "Enumeration of Nash
+equilibria for two-player games", *Economic Theory* 42 (2010) 9-37 (lrsnash).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..game import Game
+from ._bimatrix import (
+    Sweep,
+    batched_solve,
+    check_size,
+    combinations,
+    fraction_vector,
+    matrices,
+    normalise,
+    probability_tol,
+    solve_exact,
+    well_conditioned,
+)
+from .registry import Budget, SolverOutput, Status, register_solver
+
+__all__ = ["vertex_enumeration"]
+
+_DEGENERATE_NOTE = (
+    "the game is degenerate: every extreme equilibrium is listed; where two listed equilibria "
+    "belong to one component, their mixtures are equilibria too."
+)
+
+
+@dataclass
+class _Polytope:
+    """The polytope ``{z >= 0, C z <= 1}`` and the vertices found so far.
+
+    ``coordinates_first`` says whether the coordinate labels come before the
+    constraint labels (``P``) or after them (``Q``).
+    """
+
+    matrix: np.ndarray
+    tol: float
+    coordinates_first: bool
+    points: list[np.ndarray] = field(default_factory=list)
+    labels: list[np.ndarray] = field(default_factory=list)
+    supports: list[np.ndarray] = field(default_factory=list)
+    tight: list[np.ndarray] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Vertices:
+    """Distinct vertices of one polytope: points, full label sets and one basis each."""
+
+    points: np.ndarray
+    labels: np.ndarray
+    bases: list[tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+@register_solver(
+    "vertex-enumeration",
+    players=2,
+    finds="all extreme equilibria",
+    summary="every extreme equilibrium of a two-player game, degenerate or not (best-response polytopes)",
+)
+def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
+    """Every extreme Nash equilibrium of a two-player game.
+
+    Parameters
+    ----------
+    game : Game
+        A two-player game.
+    tol : float
+        Absolute payoff tolerance (:func:`~incentives.solve` scales it by the payoffs).
+    budget : Budget
+        Work is counted in bases; the search stops when the budget runs out.
+
+    Returns
+    -------
+    SolverOutput
+        Status ``complete`` (``budget_exhausted`` if the budget ran out), and
+        whether the game is degenerate.
+
+    Raises
+    ------
+    SolverError
+        If either polytope has more than ``MAX_BASES`` bases.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> game = inc.Game.from_bimatrix([[1, 1], [0, 0]], [[1, 1], [0, 0]])
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     result = inc.solve(game, "vertex-enumeration")
+    >>> [w.category.__name__ for w in caught]
+    ['DegenerateGameWarning']
+    >>> [e.describe(game) for e in result], result.degenerate
+    (['row=r0, column=c0', 'row=r0, column=c1'], True)
+    """
+    check_size(game, "vertex-enumeration")
+    a, b = game.float_payoffs()
+    polytopes = _polytopes(a, b, tol)
+    sweep = Sweep(budget)
+    _sweep(polytopes, probability_tol(game, tol), sweep)
+    p, q = (_distinct(polytope) for polytope in polytopes)
+    pairs = _complementary_pairs(p.labels, q.labels)
+    m, n = game.shape
+    degenerate = bool(np.any(p.labels.sum(axis=1) > m) or np.any(q.labels.sum(axis=1) > n))
+    notes: list[str] = []
+    if game.is_exact:
+        profiles = _exact_profiles(game, p, q, pairs)
+        degenerate = _exact_degenerate(game, p, q)
+        if len(profiles) < len(pairs):
+            notes.append(f"{len(pairs) - len(profiles)} vertex pair(s) passed in floating point but not exactly.")
+    else:
+        profiles = [_float_profile(p, q, i, j, m) for i, j in pairs]
+    if degenerate:
+        notes.append(_DEGENERATE_NOTE)
+    status: Status = "budget_exhausted" if sweep.stopped else "complete"
+    known = degenerate or not sweep.stopped  # an unfinished search cannot rule degeneracy out
+    return SolverOutput(profiles=profiles, status=status, degenerate=degenerate if known else None, notes=tuple(notes))
+
+
+def _polytopes(a: np.ndarray, b: np.ndarray, tol: float) -> tuple[_Polytope, _Polytope]:
+    """``P`` (from ``B^T``) and ``Q`` (from ``A``), with the tolerance in normalised payoff units."""
+    a_norm, a_span = normalise(a)
+    b_norm, b_span = normalise(b)
+    return (
+        _Polytope(matrix=b_norm.T, tol=tol / b_span, coordinates_first=True),
+        _Polytope(matrix=a_norm, tol=tol / a_span, coordinates_first=False),
+    )
+
+
+def _sweep(polytopes: tuple[_Polytope, _Polytope], ptol: float, sweep: Sweep) -> None:
+    """Solve every basis of both polytopes, smallest supports first, alternating polytopes."""
+    rows, cols = polytopes[1].matrix.shape
+    for k in range(1, min(rows, cols) + 1):
+        for polytope in polytopes:
+            n_constraints, n_coordinates = polytope.matrix.shape
+            supports, tight = combinations(n_coordinates, k), combinations(n_constraints, k)
+            for left, right in sweep.pairs(len(supports), len(tight), size=k * k + n_constraints + n_coordinates):
+                _solve_chunk(polytope, supports[left], tight[right], ptol)
+
+
+def _solve_chunk(polytope: _Polytope, supports: np.ndarray, tight: np.ndarray, ptol: float) -> None:
+    """Solve the bases ``C[tight[s], supports[s]] z = 1`` and keep the feasible ones with their labels."""
+    matrix, k = polytope.matrix, supports.shape[1]
+    system = matrix[tight[:, :, None], supports[:, None, :]]
+    solution, ok = batched_solve(system, np.ones(k))
+    points = np.zeros((len(supports), matrix.shape[1]))
+    np.put_along_axis(points, supports, solution, axis=1)
+    total = points.sum(axis=1, keepdims=True)
+    ok &= total[:, 0] > 0
+    total[~ok] = 1.0
+    probabilities = points / total
+    gaps = (1.0 - points @ matrix.T) / total
+    valid = ok & np.all(probabilities >= -ptol, axis=1) & np.all(gaps >= -polytope.tol, axis=1)
+    valid[valid] = well_conditioned(system[valid])
+    zero, tight_now = probabilities[valid] <= ptol, gaps[valid] <= polytope.tol
+    polytope.points.append(points[valid])
+    polytope.labels.append(np.hstack([zero, tight_now] if polytope.coordinates_first else [tight_now, zero]))
+    polytope.supports.append(supports[valid])
+    polytope.tight.append(tight[valid])
+
+
+def _distinct(polytope: _Polytope) -> _Vertices:
+    """One vertex per distinct label set, with the first basis that found it."""
+    width = sum(polytope.matrix.shape)
+    if not polytope.points:
+        return _Vertices(points=np.zeros((0, polytope.matrix.shape[1])), labels=np.zeros((0, width), bool), bases=[])
+    points, labels = np.vstack(polytope.points), np.vstack(polytope.labels)
+    _, first = np.unique(np.packbits(labels, axis=1), axis=0, return_index=True)
+    first = np.sort(first)
+    supports = [row for chunk in polytope.supports for row in chunk]
+    tight = [row for chunk in polytope.tight for row in chunk]
+    bases = [(tuple(int(i) for i in supports[s]), tuple(int(t) for t in tight[s])) for s in first]
+    return _Vertices(points=points[first], labels=labels[first], bases=bases)
+
+
+def _complementary_pairs(p_labels: np.ndarray, q_labels: np.ndarray) -> list[tuple[int, int]]:
+    """Index pairs of vertices whose label sets together cover every label.
+
+    A label missing from both is a 1 in the product of the "missing" indicator
+    matrices, so complementary pairs are the zeros of that product.
+    """
+    missing_q = (~q_labels).astype(np.float32).T
+    step = max(1, 2**24 // max(1, len(q_labels)))
+    pairs: list[tuple[int, int]] = []
+    for start in range(0, len(p_labels), step):
+        clash = (~p_labels[start : start + step]).astype(np.float32) @ missing_q
+        rows, cols = np.nonzero(clash == 0)
+        pairs.extend((int(r) + start, int(c)) for r, c in zip(rows, cols, strict=True))
+    return pairs
+
+
+def _float_profile(p: _Vertices, q: _Vertices, i: int, j: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The equilibrium at vertex ``i`` of ``P`` and vertex ``j`` of ``Q``, as probability vectors."""
+    return _normalised(p.points[i], p.labels[i, :m]), _normalised(q.points[j], q.labels[j, m:])
+
+
+def _normalised(point: np.ndarray, zero: np.ndarray) -> np.ndarray:
+    """A vertex as a probability vector, with its zero labels exactly zero."""
+    out = np.where(zero, 0.0, np.maximum(point, 0.0))
+    return out / out.sum()
+
+
+def _exact_matrices(game: Game) -> tuple[np.ndarray, np.ndarray]:
+    """Exact normalised constraint matrices of ``P`` (``B^T``) and ``Q`` (``A``)."""
+    a, b = matrices(game)
+    return normalise(b)[0].T, normalise(a)[0]
+
+
+def _exact_vertex(matrix: np.ndarray, basis: tuple[tuple[int, ...], tuple[int, ...]]) -> tuple | None:
+    """The exact vertex of ``{z >= 0, C z <= 1}`` at a basis, with its zero and tight masks, or None."""
+    support, tight = basis
+    solution = solve_exact(matrix[np.ix_(tight, support)], [1] * len(support))
+    if solution is None or min(solution) < 0:
+        return None
+    point = fraction_vector([0] * matrix.shape[1])
+    point[list(support)] = solution
+    values = matrix.dot(point)
+    if max(values) > 1:
+        return None
+    return point, np.array([v == 0 for v in point]), np.array([v == 1 for v in values])
+
+
+def _exact_profiles(game: Game, p: _Vertices, q: _Vertices, pairs: list[tuple[int, int]]) -> list[tuple]:
+    """Re-solve each complementary pair exactly; keep those completely labelled in exact arithmetic."""
+    p_matrix, q_matrix = _exact_matrices(game)
+    p_cache = {i: _exact_vertex(p_matrix, p.bases[i]) for i in {i for i, _ in pairs}}
+    q_cache = {j: _exact_vertex(q_matrix, q.bases[j]) for j in {j for _, j in pairs}}
+    out = []
+    for i, j in pairs:
+        x, y = p_cache[i], q_cache[j]
+        if x is None or y is None:
+            continue
+        covered = np.concatenate([x[1] | y[2], x[2] | y[1]])
+        if covered.all():
+            out.append((x[0] / sum(x[0]), y[0] / sum(y[0])))
+    return out
+
+
+def _exact_degenerate(game: Game, p: _Vertices, q: _Vertices) -> bool:
+    """Whether a vertex flagged in floating point has too many labels in exact arithmetic."""
+    m, n = game.shape
+    for vertices, matrix, bound in zip((p, q), _exact_matrices(game), (m, n), strict=True):
+        for index in np.flatnonzero(vertices.labels.sum(axis=1) > bound):
+            vertex = _exact_vertex(matrix, vertices.bases[index])
+            if vertex is not None and int(vertex[1].sum() + vertex[2].sum()) > bound:
+                return True
+    return False
