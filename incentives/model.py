@@ -37,7 +37,7 @@ from typing import Any
 import networkx as nx
 import sympy
 
-from .errors import FormulaError, ModelError, Problem
+from .errors import ModelError, Problem
 from .formula import ALLOWED_FUNCTIONS, formula_names, parse_formula, symbol
 
 __all__ = ["COMPANY_VALUE", "TOP_LEVEL_KEYS", "Action", "Department", "Organization"]
@@ -459,12 +459,3 @@ def _check_events(org: Organization) -> list[Problem]:
                 )
         problems += _check_formula_names(f"events.{event}", changes, set(), "a number")
     return problems
-
-
-def parse_or_problem(value: Any, path: str, problems: list[Problem], line: int | None = None) -> sympy.Expr:
-    """Parse a formula; on failure record a :class:`Problem` and return zero."""
-    try:
-        return parse_formula(value, field=path)
-    except FormulaError as err:
-        problems.append(Problem(path=path, message=str(err), line=line))
-        return sympy.Integer(0)

@@ -56,13 +56,13 @@ class _Collector:
             return sympy.Integer(0)
         if number_only and isinstance(value, str):
             try:
-                expr = parse_formula(value, names=(), field=path)
+                expr = parse_formula(value, names=())
             except FormulaError:
                 self.add(path, f"expected a number; got the text {value!r}")
                 return sympy.Integer(0)
             return expr
         try:
-            return parse_formula(value, field=path)
+            return parse_formula(value)
         except FormulaError as err:
             self.add(path, str(err))
             return sympy.Integer(0)
