@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "DegenerateGameWarning",
+    "DesignError",
     "FormulaError",
     "GameFormatError",
     "GameTooLargeError",
@@ -20,6 +21,7 @@ __all__ = [
     "ModelError",
     "Problem",
     "SolverError",
+    "SweepError",
     "UnknownMethodError",
 ]
 
@@ -86,8 +88,16 @@ class GameFormatError(IncentivesError, ValueError):
     """A game file (for example Gambit ``.nfg``) is malformed."""
 
 
+class DesignError(IncentivesError, ValueError):
+    """A bonus-plan design was asked for something it cannot do (bad options, a game too large)."""
+
+
 class SolverError(IncentivesError, RuntimeError):
     """A solver was asked for something it cannot do (for example, wrong number of players)."""
+
+
+class SweepError(IncentivesError, RuntimeError):
+    """A parameter sweep could not finish (a point failed, or the executor did)."""
 
 
 class UnknownMethodError(IncentivesError, KeyError):

@@ -54,7 +54,7 @@ from ..model import Organization
 from ..solvers import SolveResult, solve
 from .optimum import CompanyOptimum, company_optimum
 
-__all__ = ["COST_TERM", "Analysis", "Departure", "EquilibriumGaming", "KpiAlignment", "analyze"]
+__all__ = ["COST_TERM", "Analysis", "Departure", "EquilibriumGaming", "KpiAlignment", "analyze", "gaming_at_equilibria"]
 
 Number = float | Fraction
 
@@ -150,6 +150,11 @@ class Analysis:
         gaming = {d.department for e in self.equilibria for d in e.departures if d.games}
         return tuple(d for d in self.game.players if d in gaming)
 
+    def _repr_html_(self) -> str:
+        from ..report.html import analysis_html  # Jupyter: the report as HTML
+
+        return analysis_html(self)
+
 
 def analyze(
     org: Organization,
@@ -204,6 +209,40 @@ def analyze(
         min_value=v_min,
         **summary,
     )
+
+
+def gaming_at_equilibria(
+    game: Game, solution: SolveResult
+) -> tuple[CompanyOptimum, tuple[EquilibriumGaming, ...], dict[str, Any]]:
+    """Gaming at each equilibrium of a prebuilt game, and the summary figures of :class:`Analysis`.
+
+    The light entry point behind parameter sweeps (``incentives.whatif``): the same
+    definitions as :func:`analyze`, without the model-level parts (a bare game has
+    no KPI terms, so each departure's ``drivers`` is empty, and no KPI alignment).
+
+    Returns
+    -------
+    tuple
+        ``(optimum, equilibria, summary)``: the company optimum, the gaming at each
+        equilibrium of ``solution``, and a dict with the :class:`Analysis` fields
+        ``min_value``, ``price_of_anarchy``, ``price_of_stability``,
+        ``ratio_of_anarchy``, ``ratio_of_stability`` and ``gaming_scores``.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> game = inc.build_game(inc.load_model("examples/growing_company.yaml"))
+    >>> optimum, gaming, summary = gaming_at_equilibria(game, inc.solve(game))
+    >>> [d.department for d in gaming[0].departures if d.games]
+    ['sales', 'support', 'development']
+    """
+    optimum = company_optimum(game)
+    no_terms: dict[str, dict[str, np.ndarray]] = {p: {} for p in game.players}
+    gaming = tuple(_equilibrium_gaming(game, no_terms, optimum, eq) for eq in solution.equilibria)
+    v_min = np.asarray(game.company_value).min()
+    summary = _summary(optimum.value, v_min, gaming)
+    summary["min_value"] = v_min
+    return optimum, gaming, summary
 
 
 def _term_arrays(

@@ -24,6 +24,7 @@ __all__ = [
     "max_seconds_option",
     "method_choices",
     "output_option",
+    "render_document",
     "write_report",
 ]
 
@@ -54,6 +55,17 @@ def write_report(text: str, output: Path | None) -> None:
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, output)
     click.echo(f"wrote {output}", err=True)
+
+
+def render_document(item: Any, fmt: str) -> str:
+    """The ``markdown`` or ``html`` report (a whole page) of a result, or of a list of perspectives."""
+    if fmt == "markdown":
+        from ..report.markdown import to_markdown
+
+        return to_markdown(item)
+    from ..report.html import to_html
+
+    return to_html(item, page=True)
 
 
 def load_game(path: Path, exact: bool | None) -> Any:
@@ -88,10 +100,10 @@ output_option = click.option(
 format_option = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "markdown", "html"]),
     default="text",
     show_default=True,
-    help="Human report or JSON for programs (schema in the README).",
+    help="Human report (text, Markdown or a self-contained HTML page) or JSON for programs (schema in the README).",
 )
 exact_option = click.option(
     "--exact/--float",

@@ -16,6 +16,7 @@ from ._common import (
     max_seconds_option,
     method_choices,
     output_option,
+    render_document,
     write_report,
 )
 
@@ -40,7 +41,10 @@ def analyze(model: Path, method: str, fmt: str, exact: bool | None, max_seconds:
     if model.suffix.lower() not in MODEL_SUFFIXES:
         raise click.BadParameter(f"{model}: expected a model file ({', '.join(MODEL_SUFFIXES)})", param_hint="MODEL")
     analysis = run(load_model(model), method=method, exact=exact, max_seconds=max_seconds)
-    text = dumps(analysis_to_dict(analysis)) if fmt == "json" else to_text(analysis_renderables(analysis))
+    if fmt in ("markdown", "html"):
+        text = render_document(analysis, fmt)
+    else:
+        text = dumps(analysis_to_dict(analysis)) if fmt == "json" else to_text(analysis_renderables(analysis))
     write_report(text, output)
 
 
@@ -100,6 +104,8 @@ def perspectives(
     if fmt == "json":
         docs = [perspectives_to_dict(r) for r in results]
         text = dumps(docs[0] if len(docs) == 1 else {"schema": "incentives.perspectives-list/1", "events": docs})
+    elif fmt in ("markdown", "html"):
+        text = render_document(results, fmt)
     else:
         text = "\n".join(to_text(perspectives_renderables(r)) for r in results)
     write_report(text, output)

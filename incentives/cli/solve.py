@@ -15,6 +15,7 @@ from ._common import (
     max_seconds_option,
     method_choices,
     output_option,
+    render_document,
     write_report,
 )
 
@@ -53,5 +54,8 @@ def solve(
 
     game = load_game(file, exact)
     result = run(game, method, tol=tol, max_seconds=max_seconds)
-    text = dumps(solve_to_dict(result)) if fmt == "json" else to_text(solve_renderables(result))
+    if fmt in ("markdown", "html"):
+        text = render_document(result, fmt)
+    else:
+        text = dumps(solve_to_dict(result)) if fmt == "json" else to_text(solve_renderables(result))
     write_report(text, output)
