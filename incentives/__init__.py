@@ -19,9 +19,19 @@ from .analysis.gaming import Analysis, Departure, EquilibriumGaming, KpiAlignmen
 from .analysis.optimum import CompanyOptimum, company_optimum
 from .analysis.perspectives import Perspective, Perspectives, perspectives
 from .build import build_game
+from .design import Design, TransferDesign, ViaNegativa, design, design_transfers, verify_plan, via_negativa
+from .dynamics import (
+    DynamicsResult,
+    best_response_dynamics,
+    fictitious_play,
+    logit_dynamics,
+    plot_dynamics,
+    replicator_dynamics,
+)
 from .equilibrium import Equilibrium, expected_payoffs, make_equilibrium, regret
 from .errors import (
     DegenerateGameWarning,
+    DesignError,
     FormulaError,
     GameFormatError,
     GameTooLargeError,
@@ -30,15 +40,19 @@ from .errors import (
     ModelError,
     Problem,
     SolverError,
+    SweepError,
     UnknownMethodError,
 )
 from .formula import parse_formula
 from .game import Game
+from .graph import DependencyGraph, dependency_graph
 from .model import Action, Department, Organization
 from .readwrite.model_file import dumps_model, load_model, loads_model, save_model
 from .readwrite.nfg import read_nfg, write_nfg
 from .solvers import SolveResult, registered_solvers, solve
+from .solvers.correlated import CorrelatedEquilibrium, MediatorRange, correlated_equilibrium, mediator_range
 from .solvers.dominance import eliminate_dominated
+from .whatif import SweepResult, ThresholdReport, sweep, thresholds
 
 __version__ = "0.1.0"
 
@@ -46,9 +60,14 @@ __all__ = [
     "Action",
     "Analysis",
     "CompanyOptimum",
+    "CorrelatedEquilibrium",
     "DegenerateGameWarning",
     "Department",
     "Departure",
+    "DependencyGraph",
+    "Design",
+    "DesignError",
+    "DynamicsResult",
     "Equilibrium",
     "EquilibriumGaming",
     "FormulaError",
@@ -58,6 +77,7 @@ __all__ = [
     "IncentivesError",
     "IncompleteSearchWarning",
     "KpiAlignment",
+    "MediatorRange",
     "ModelError",
     "Organization",
     "Perspective",
@@ -65,22 +85,41 @@ __all__ = [
     "Problem",
     "SolveResult",
     "SolverError",
+    "SweepError",
+    "SweepResult",
+    "ThresholdReport",
+    "TransferDesign",
     "UnknownMethodError",
+    "ViaNegativa",
     "analyze",
+    "best_response_dynamics",
     "build_game",
     "company_optimum",
+    "correlated_equilibrium",
+    "dependency_graph",
+    "design",
+    "design_transfers",
     "dumps_model",
     "eliminate_dominated",
     "expected_payoffs",
+    "fictitious_play",
     "load_model",
     "loads_model",
+    "logit_dynamics",
     "make_equilibrium",
+    "mediator_range",
     "parse_formula",
     "perspectives",
+    "plot_dynamics",
     "read_nfg",
     "registered_solvers",
     "regret",
+    "replicator_dynamics",
     "save_model",
     "solve",
+    "sweep",
+    "thresholds",
+    "verify_plan",
+    "via_negativa",
     "write_nfg",
 ]

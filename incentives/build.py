@@ -27,7 +27,14 @@ from .formula import symbol
 from .game import DEFAULT_MAX_BYTES, Game, check_game_size
 from .model import Organization
 
-__all__ = ["AUTO_EXACT_PROFILES", "build_game", "cost_array", "evaluate_over_profiles", "is_rational_model"]
+__all__ = [
+    "AUTO_EXACT_PROFILES",
+    "build_game",
+    "cost_array",
+    "evaluate_over_profiles",
+    "is_rational_model",
+    "refuse_continuous",
+]
 
 #: Games with at most this many profiles are built exactly when every formula is rational
 #: and ``exact=None``.
@@ -57,8 +64,30 @@ def _is_rational(expr: sympy.Expr) -> bool:
     return all(p.exp.is_Integer for p in expr.atoms(sympy.Pow))
 
 
+def refuse_continuous(org: Organization) -> None:
+    """Raise a clear :class:`~incentives.errors.ModelError` if a department of ``org`` has continuous variables.
+
+    A finite game needs every department to choose among actions.
+    """
+    continuous = [d for d in org.departments if d.is_continuous]
+    if continuous:
+        raise ModelError(
+            [
+                Problem(
+                    path=f"departments.{d.name}.variables",
+                    message=f"{d.name!r} chooses continuous variables ({', '.join(d.continuous)}), so the model is "
+                    "not a finite game: solve it with incentives.continuous.solve_continuous (command line: "
+                    "incentives continuous MODEL), or discretise it into actions first with "
+                    "incentives.continuous.discretise(org, points=k)",
+                )
+                for d in continuous
+            ]
+        )
+
+
 def is_rational_model(org: Organization, parameters: Mapping[str, Any] | None = None) -> bool:
     """Whether every payoff of ``org`` is a rational function of rational numbers (exact mode is possible)."""
+    refuse_continuous(org)
     values = _parameter_values(org, parameters)
     exprs = [org.payoff_formula(d.name).xreplace(values) for d in org.departments]
     exprs.append(org.resolved_company_value().xreplace(values))
@@ -117,6 +146,7 @@ def build_game(
     >>> game.shape
     (2, 2, 2, 2)
     """
+    refuse_continuous(org)
     shape = tuple(len(d.actions) for d in org.departments)
     exact = _choose_exact(org, parameters, exact, shape)
     check_game_size(shape, exact=exact, max_bytes=max_bytes)
@@ -190,6 +220,7 @@ def evaluate_over_profiles(
     dict of str to numpy.ndarray
         One array of shape ``(n_0, ..., n_{N-1})`` per formula.
     """
+    refuse_continuous(org)
     values = _parameter_values(org, parameters)
     shape = tuple(len(d.actions) for d in org.departments)
     variables = _variable_arrays(org, values, exact)

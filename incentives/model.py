@@ -14,12 +14,21 @@ An :class:`Organization` has
   weight on ``company_value`` is a share of company value; weights may be
   formulas over parameters;
 * **costs**: optional private cost of each action to its department;
+* **continuous decision variables**: a department may instead choose numbers
+  within bounds (``variables: {effort: {lower: 0}}``, see :class:`Bounds`); its
+  cost is then one formula over its own variables (``c/2 * agent.effort**2``),
+  and it may carry a **risk premium** (a CARA certainty-equivalent term such as
+  ``r/2 * beta**2 * sigma**2``).  Such a department has no actions: solve the
+  model with :mod:`incentives.continuous`, or discretise it into actions;
 * **events**: named parameter changes (``big_contract: {market_size: 3}``) that
   the perspectives analysis plays out.
 
 Department ``d``'s payoff at a profile of actions is
 
-    ``sum_k bonus[d][k] * kpi_k + bonus[d]["company_value"] * company_value - cost_d(action of d)``.
+    ``sum_k bonus[d][k] * kpi_k + bonus[d]["company_value"] * company_value - cost_d(action of d)``,
+
+and for a department with continuous variables the cost of its action is
+``cost_d(its variables) + risk_premium_d``.
 
 Objects here are frozen and validated when built; :meth:`Organization.from_dict`
 turns plain data (as read from a YAML or JSON model file) into one, reporting
@@ -40,7 +49,7 @@ import sympy
 from .errors import ModelError, Problem
 from .formula import ALLOWED_FUNCTIONS, formula_names, parse_formula, symbol
 
-__all__ = ["COMPANY_VALUE", "TOP_LEVEL_KEYS", "Action", "Department", "Organization"]
+__all__ = ["COMPANY_VALUE", "TOP_LEVEL_KEYS", "Action", "Bounds", "Department", "Organization"]
 
 #: The bonus-plan key that pays a department a share of company value.
 COMPANY_VALUE = "company_value"
@@ -84,26 +93,80 @@ class Action:
         object.__setattr__(self, "values", _frozen_map(self.values))
 
 
+def _bound(value: Any) -> sympy.Expr | None:
+    if value is None or isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(f"a bound must be a number, a formula or None; got {type(value).__name__}")
+    return parse_formula(value, field="bound")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bounds:
+    """Bounds of a continuous decision variable: ``lower <= value <= upper``.
+
+    Parameters
+    ----------
+    lower, upper : sympy.Expr, number, formula text or None
+        Numbers or formulas over parameters; None (the default) leaves that side unbounded.
+
+    Examples
+    --------
+    >>> Bounds(lower=0, upper="capacity")
+    Bounds(lower=0, upper=capacity)
+    """
+
+    lower: sympy.Expr | None = None
+    upper: sympy.Expr | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lower", _bound(self.lower))
+        object.__setattr__(self, "upper", _bound(self.upper))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Department:
-    """A department (a player) and the actions it chooses among.
+    """A department (a player) and the actions it chooses among, or its continuous variables.
 
     Parameters
     ----------
     name : str
         The department's name, e.g. ``"sales"``.
     actions : tuple of Action
-        Its actions, in the order they appear in the game.
+        Its actions, in the order they appear in the game (empty for a continuous department).
     description : str
         Free text for reports.
+    continuous : mapping of str to Bounds
+        Continuous decision variables (``effort``) and their bounds, for a department
+        that chooses numbers instead of actions.
+    cost : sympy.Expr
+        Private cost of a continuous department's choice: a formula over its own
+        variables (``agent.effort``) and parameters.
+    risk_premium : sympy.Expr
+        Risk premium subtracted from a continuous department's payoff (for a CARA
+        certainty equivalent, ``r/2 * Var(pay)``): a formula over parameters and its
+        own variables.
     """
 
     name: str
-    actions: tuple[Action, ...]
+    actions: tuple[Action, ...] = ()
     description: str = ""
+    continuous: Mapping[str, Bounds] = field(default_factory=dict)
+    cost: sympy.Expr = sympy.Integer(0)
+    risk_premium: sympy.Expr = sympy.Integer(0)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actions", tuple(self.actions))
+        object.__setattr__(self, "continuous", _frozen_map(self.continuous))
+        for name in ("cost", "risk_premium"):
+            value = getattr(self, name)
+            if not isinstance(value, sympy.Basic):
+                object.__setattr__(self, name, parse_formula(value, field=f"departments.{self.name}.{name}"))
+
+    @property
+    def is_continuous(self) -> bool:
+        """Whether the department chooses continuous variables (and has no actions)."""
+        return bool(self.continuous)
 
     @property
     def action_names(self) -> tuple[str, ...]:
@@ -112,10 +175,11 @@ class Department:
 
     @property
     def variables(self) -> tuple[str, ...]:
-        """Decision variables set by the actions, in first-seen order."""
+        """Decision variables set by the actions (or the continuous variables), in first-seen order."""
         seen: dict[str, None] = {}
         for action in self.actions:
             seen.update(dict.fromkeys(action.values))
+        seen.update(dict.fromkeys(self.continuous))
         return tuple(seen)
 
 
@@ -309,6 +373,7 @@ def check_references(org: Any) -> list[Problem]:
     )
     problems += _check_bonus(org, params, kpis)
     problems += _check_costs(org, params)
+    problems += _check_continuous(org, params)
     problems += _check_events(org)
     return problems
 
@@ -346,8 +411,18 @@ def _check_actions(org: Organization) -> list[Problem]:
     problems = []
     for dept in org.departments:
         path = f"departments.{dept.name}.actions"
-        if not dept.actions:
-            problems.append(Problem(path=path, message="a department needs at least one action"))
+        if not dept.actions and not dept.continuous:
+            problems.append(
+                Problem(path=path, message="a department needs at least one action (or continuous 'variables')")
+            )
+        if dept.actions and dept.continuous:
+            problems.append(
+                Problem(
+                    path=f"departments.{dept.name}",
+                    message="a department has either actions or continuous 'variables', not both; "
+                    "split the choice over two departments",
+                )
+            )
         names = dept.action_names
         problems += [Problem(path=f"{path}.{n}", message="duplicate action name") for n in _duplicates(names)]
         variables = dept.variables
@@ -431,6 +506,15 @@ def _check_costs(org: Organization, params: set[str]) -> list[Problem]:
                 Problem(path=f"costs.{dept}", message=f"unknown department {dept!r}{_suggest(dept, set(depts))}")
             )
             continue
+        if depts[dept].is_continuous and costs:
+            problems.append(
+                Problem(
+                    path=f"costs.{dept}",
+                    message=f"{dept!r} has continuous variables, not actions: its cost is one formula over "
+                    f"them, e.g. 'c/2 * {dept}.{next(iter(depts[dept].continuous))}**2'",
+                )
+            )
+            continue
         actions = set(depts[dept].action_names)
         for action in costs:
             if action not in actions:
@@ -442,6 +526,39 @@ def _check_costs(org: Organization, params: set[str]) -> list[Problem]:
                     )
                 )
         problems += _check_formula_names(f"costs.{dept}", costs, params, "a parameter")
+    return problems
+
+
+def _check_continuous(org: Organization, params: set[str]) -> list[Problem]:
+    problems = []
+    for dept in org.departments:
+        path = f"departments.{dept.name}.variables"
+        for var, bounds in dept.continuous.items():
+            if not _NAME.match(var):
+                problems.append(Problem(path=f"{path}.{var}", message="not a valid variable name"))
+            if not isinstance(bounds, Bounds):
+                problems.append(Problem(path=f"{path}.{var}", message="expected Bounds(lower=..., upper=...)"))
+                continue
+            ends = {k: v for k, v in (("lower", bounds.lower), ("upper", bounds.upper)) if v is not None}
+            problems += _check_formula_names(f"{path}.{var}", ends, params, "a parameter")
+            lower, upper = bounds.lower, bounds.upper
+            if lower is not None and upper is not None and lower.is_number and upper.is_number and lower > upper:
+                problems.append(Problem(path=f"{path}.{var}", message=f"lower bound {lower} is above upper bound {upper}"))
+        own = params | {f"{dept.name}.{v}" for v in dept.continuous}
+        for name, expr, where in (("cost", dept.cost, f"costs.{dept.name}"), ("risk_premium", dept.risk_premium, "")):
+            if expr == 0:
+                continue
+            where = where or f"departments.{dept.name}.risk_premium"
+            if not dept.continuous:
+                problems.append(
+                    Problem(
+                        path=where,
+                        message=f"a {name.replace('_', ' ')} formula is for a department with continuous variables; "
+                        f"{dept.name!r} has actions" + (": give each action's cost" if name == "cost" else ""),
+                    )
+                )
+            else:
+                problems += _check_formula_names(where, {"": expr}, own, "a parameter or one of its own variables")
     return problems
 
 

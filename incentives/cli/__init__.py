@@ -13,7 +13,11 @@ from __future__ import annotations
 import click
 
 from .analyze import analyze, perspectives
+from .design import design
+from .graph import graph
 from .solve import solve
+from .sweep import sweep
+from .thresholds import thresholds
 
 __all__ = ["main"]
 
@@ -28,5 +32,5 @@ def main() -> None:
     """
 
 
-for _command in (solve, analyze, perspectives):
+for _command in (solve, analyze, perspectives, graph, design, sweep, thresholds):
     main.add_command(_command)

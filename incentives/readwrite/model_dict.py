@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,7 +17,7 @@ import sympy
 
 from ..errors import FormulaError, ModelError, Problem
 from ..formula import formula_to_text, parse_formula
-from ..model import COMPANY_VALUE, TOP_LEVEL_KEYS, Action, Department, Organization, check_references
+from ..model import COMPANY_VALUE, TOP_LEVEL_KEYS, Action, Bounds, Department, Organization, check_references
 
 __all__ = ["organization_from_dict", "organization_to_dict"]
 
@@ -116,15 +117,16 @@ def organization_from_dict(
     for key in ("departments", "company_value"):
         if key not in data:
             out.add(key, "required key is missing")
+    action_costs, cost_formulas = _costs(data.get("costs"), out)
     parts = {
         "name": _text(data.get("name", "Untitled organisation"), "name", out),
         "description": _text(data.get("description", ""), "description", out),
         "parameters": _numbers(data.get("parameters"), "parameters", out),
-        "departments": _departments(data.get("departments"), out),
+        "departments": _with_cost_formulas(_departments(data.get("departments"), out), cost_formulas, out),
         "kpis": _formulas(data.get("kpis"), "kpis", out, "KPI formulas"),
         "company_value": out.formula(data.get("company_value", 0), "company_value"),
         "bonus": _nested_formulas(data.get("bonus"), "bonus", out, "bonus plans"),
-        "costs": _nested_formulas(data.get("costs"), "costs", out, "action costs"),
+        "costs": action_costs,
         "events": _nested_formulas(data.get("events"), "events", out, "events", number_only=True),
     }
     for problem in check_references(SimpleNamespace(**parts)):
@@ -168,26 +170,82 @@ def _nested_formulas(
     return result
 
 
+def _costs(value: Any, out: _Collector) -> tuple[dict[str, dict[str, sympy.Expr]], dict[str, sympy.Expr]]:
+    """Action costs (a mapping per department) and cost formulas (one per continuous department)."""
+    items = out.mapping(value, "costs", "costs")
+    formulas = {k: out.formula(v, f"costs.{k}") for k, v in items.items() if not isinstance(v, (Mapping, type(None)))}
+    mappings = {k: v for k, v in items.items() if k not in formulas}
+    return _nested_formulas(mappings, "costs", out, "action costs"), formulas
+
+
+def _with_cost_formulas(
+    depts: tuple[Department, ...], formulas: Mapping[str, sympy.Expr], out: _Collector
+) -> tuple[Department, ...]:
+    by_name = {d.name: d for d in depts}
+    for name, formula in formulas.items():
+        if name not in by_name:
+            hint = difflib.get_close_matches(name, list(by_name), n=1)
+            out.add(f"costs.{name}", f"unknown department {name!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+        elif not by_name[name].is_continuous:
+            out.add(
+                f"costs.{name}",
+                f"{name!r} chooses among actions: give each action's cost as a mapping "
+                "(a single cost formula is for a department with continuous variables)",
+            )
+        else:
+            by_name[name] = replace(by_name[name], cost=formula)
+    return tuple(by_name.values())
+
+
+_DEPARTMENT_KEYS = ("actions", "variables", "description", "risk_premium")
+
+
 def _departments(value: Any, out: _Collector) -> tuple[Department, ...]:
     items = out.mapping(value, "departments", "departments")
     depts = []
     for name, spec in items.items():
         path = f"departments.{name}"
-        if isinstance(spec, Mapping) and "actions" not in spec:
-            out.add(path, "a department needs an 'actions' key listing its actions")
+        if isinstance(spec, Mapping) and "actions" not in spec and "variables" not in spec:
+            out.add(
+                path,
+                "a department needs an 'actions' key listing its actions "
+                "(or a 'variables' key with its continuous decision variables and their bounds)",
+            )
             continue
         spec = out.mapping(spec, path, "a department with 'actions'")
         for key in spec:
-            if key not in ("actions", "description"):
-                out.add(f"{path}.{key}", "unknown key; a department has 'actions' and optionally 'description'")
+            if key not in _DEPARTMENT_KEYS:
+                out.add(
+                    f"{path}.{key}",
+                    "unknown key; a department has 'actions' (or 'variables', and then optionally "
+                    "'risk_premium') and optionally 'description'",
+                )
+        if "risk_premium" in spec and "variables" not in spec:
+            out.add(f"{path}.risk_premium", "a risk premium is for a department with continuous 'variables'")
         depts.append(
             Department(
                 name=name,
-                actions=_actions(spec.get("actions"), f"{path}.actions", out),
+                actions=_actions(spec.get("actions"), f"{path}.actions", out) if "actions" in spec else (),
                 description=_text(spec.get("description", ""), f"{path}.description", out),
+                continuous=_variables(spec.get("variables"), f"{path}.variables", out),
+                risk_premium=out.formula(spec.get("risk_premium", 0), f"{path}.risk_premium"),
             )
         )
     return tuple(depts)
+
+
+def _variables(value: Any, path: str, out: _Collector) -> dict[str, Bounds]:
+    variables = {}
+    if value is not None and not value:
+        out.add(path, "expected at least one continuous variable, e.g. {effort: {lower: 0}}")
+    for name, spec in out.mapping(value, path, "continuous variables").items():
+        ends = out.mapping(spec, f"{path}.{name}", "bounds (lower and upper)")
+        for key in ends:
+            if key not in ("lower", "upper"):
+                out.add(f"{path}.{name}.{key}", "unknown key; a variable's bounds are 'lower' and 'upper'")
+        bounds = {k: out.formula(ends[k], f"{path}.{name}.{k}") for k in ("lower", "upper") if k in ends}
+        variables[name] = Bounds(**bounds)
+    return variables
 
 
 def _actions(value: Any, path: str, out: _Collector) -> tuple[Action, ...]:
@@ -210,20 +268,30 @@ def organization_to_dict(org: Organization) -> dict[str, Any]:
         data["description"] = org.description
     if org.parameters:
         data["parameters"] = {k: _plain(v) for k, v in org.parameters.items()}
-    data["departments"] = {
-        d.name: {
-            **({"description": d.description} if d.description else {}),
-            "actions": {a.name: {k: _plain(v) for k, v in a.values.items()} for a in d.actions},
-        }
-        for d in org.departments
-    }
+    data["departments"] = {d.name: _department_to_dict(d) for d in org.departments}
     data["kpis"] = {k: _plain(v) for k, v in org.kpis.items()}
     data[COMPANY_VALUE] = _plain(org.company_value)
     data["bonus"] = {d: {k: _plain(v) for k, v in w.items()} for d, w in org.bonus.items()}
-    if org.costs:
-        data["costs"] = {d: {k: _plain(v) for k, v in c.items()} for d, c in org.costs.items()}
+    costs: dict[str, Any] = {d: {k: _plain(v) for k, v in c.items()} for d, c in org.costs.items()}
+    costs.update({d.name: _plain(d.cost) for d in org.departments if d.cost != 0})
+    if costs:
+        data["costs"] = costs
     if org.events:
         data["events"] = {e: {k: _plain(v) for k, v in c.items()} for e, c in org.events.items()}
+    return data
+
+
+def _department_to_dict(dept: Department) -> dict[str, Any]:
+    data: dict[str, Any] = {"description": dept.description} if dept.description else {}
+    if dept.actions or not dept.continuous:
+        data["actions"] = {a.name: {k: _plain(v) for k, v in a.values.items()} for a in dept.actions}
+    if dept.continuous:
+        data["variables"] = {
+            name: {k: _plain(v) for k, v in (("lower", b.lower), ("upper", b.upper)) if v is not None}
+            for name, b in dept.continuous.items()
+        }
+    if dept.risk_premium != 0:
+        data["risk_premium"] = _plain(dept.risk_premium)
     return data
 
 

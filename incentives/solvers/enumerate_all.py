@@ -14,9 +14,14 @@ Algorithm
      two-player game once the others' single actions are fixed: its extreme
      equilibria by vertex enumeration are every extreme equilibrium of the
      original, and the search is complete.
-   * Otherwise the pure equilibria are listed and the status is ``incomplete``:
-     the mixed equilibria of games with three or more active players are not
-     searched yet.
+   * Otherwise, when the reduced game has at most :data:`MAX_SUPPORTS` support
+     profiles, support enumeration with polynomial indifference systems
+     (:mod:`incentives.solvers.polynomial_support`) finds every isolated
+     equilibrium, and a representative point of every set of equilibria that is
+     not a point (a *component*, listed in ``components``).
+   * Larger reduced games get their pure equilibria only, with status
+     ``incomplete`` (``"support-enumeration-n"`` with a larger budget, or
+     ``"logit"`` for one equilibrium, go further).
 
 References
 ----------
@@ -25,6 +30,7 @@ Osborne, M. J., and Rubinstein, A. (1994). *A Course in Game Theory*. MIT Press.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -32,18 +38,22 @@ import numpy as np
 from ..equilibrium import Profile
 from ..game import Game
 from .dominance import eliminate_dominated
+from .polynomial_support import polynomial_support_enumeration
 from .pure import pure_equilibria
-from .registry import Budget, SolverOutput, register_solver
+from .registry import Budget, EquilibriumComponent, SolverOutput, register_solver
 from .vertex_enumeration import vertex_enumeration
 
-__all__ = ["all_equilibria"]
+__all__ = ["MAX_SUPPORTS", "all_equilibria"]
+
+#: Reduced games of three or more active players with more support profiles get pure equilibria only.
+MAX_SUPPORTS = 3_000
 
 
 @register_solver(
     "all",
     players=None,
-    finds="every extreme equilibrium when at most two players remain after dominance; else every pure one",
-    summary="every isolated equilibrium: vertex enumeration for two players, dominance reduction for more",
+    finds="every extreme (two players) or isolated (more players) equilibrium, and a point of every component",
+    summary="every isolated equilibrium: vertex enumeration for two players, polynomial support enumeration for more",
 )
 def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
     """Every extreme equilibrium of ``game`` where the method can promise it (see the module docstring).
@@ -53,8 +63,8 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
     >>> import incentives as inc
     >>> pd3 = inc.Game.from_payoffs([[[[1, 0], [0, 0]], [[0, 0], [0, 2]]]] * 3)
     >>> result = inc.solve(pd3, "all")
-    >>> result.status, len(result)
-    ('incomplete', 2)
+    >>> result.status, len(result), len(result.pure)
+    ('complete', 3, 2)
     """
     if game.n_players == 2:
         return vertex_enumeration(game, tol=tol, budget=budget)
@@ -73,21 +83,32 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
     )
     if not active:
         note = (*note, "the game is dominance solvable: the profile that survives is its only equilibrium")
-    if len(active) > 2:
+    supports = math.prod(2**n - 1 for n in reduced.shape)
+    if len(active) > 2 and supports > MAX_SUPPORTS:
         found = pure_equilibria(game, tol=tol, budget=budget)
         return SolverOutput(
             profiles=found.profiles,
             status="incomplete",
             notes=(
                 *note,
-                f"{len(active)} players still have a choice after dominance: the pure equilibria are listed, but mixed "
-                "equilibria of games with more than two active players are not searched yet, so some may be missing.",
+                f"{len(active)} players still have a choice after dominance, with {supports:,} support profiles "
+                f"(more than {MAX_SUPPORTS:,}): the pure equilibria are listed, but mixed equilibria were not "
+                "searched, so some may be missing; method 'support-enumeration-n' searches them within its budget, "
+                "and 'logit' finds one.",
             ),
         )
-    inner = _solve_active(reduced, active, tol, budget)
+    if len(active) > 2:
+        inner = polynomial_support_enumeration(reduced, tol=tol, budget=budget)
+    else:
+        inner = _solve_active(reduced, active, tol, budget)
     profiles = [_lift(game, reduction.surviving, p) for p in inner.profiles]
+    components = tuple(_lift_component(game, reduction.surviving, c) for c in inner.components)
     return SolverOutput(
-        profiles=profiles, status=inner.status, degenerate=inner.degenerate, notes=(*note, *inner.notes)
+        profiles=profiles,
+        status=inner.status,
+        degenerate=inner.degenerate,
+        notes=(*note, *inner.notes),
+        components=components,
     )
 
 
@@ -123,6 +144,18 @@ def _solve_active(reduced: Game, active: list[int], tol: float, budget: Budget) 
 
 def _point(game: Game, i: int) -> np.ndarray:
     return np.array([Fraction(1)], dtype=object) if game.is_exact else np.ones(1)
+
+
+def _lift_component(
+    game: Game, surviving: tuple[tuple[int, ...], ...], component: EquilibriumComponent
+) -> EquilibriumComponent:
+    """A component of the reduced game, in the original game's actions."""
+    return EquilibriumComponent(
+        representative=_lift(game, surviving, component.representative),
+        support=tuple(tuple(keep[a] for a in s) for keep, s in zip(surviving, component.support, strict=True)),
+        dimension=component.dimension,
+        note=component.note,
+    )
 
 
 def _lift(game: Game, surviving: tuple[tuple[int, ...], ...], profile: Profile) -> Profile:

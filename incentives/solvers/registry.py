@@ -32,6 +32,7 @@ from ..game import Game
 __all__ = [
     "DEFAULT_TOL",
     "Budget",
+    "EquilibriumComponent",
     "SolveResult",
     "SolverOutput",
     "SolverSpec",
@@ -79,6 +80,28 @@ class Budget:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EquilibriumComponent:
+    """A set of equilibria that is not a single point (a component), and one verified point of it.
+
+    Parameters
+    ----------
+    representative : profile
+        One equilibrium of the set; it is also listed among the equilibria.
+    support : tuple of tuple of int
+        The actions each player plays with positive probability at the representative.
+    dimension : int or None
+        Local dimension of the set at the representative (None when unknown).
+    note : str
+        The finding in plain words.
+    """
+
+    representative: Profile
+    support: tuple[tuple[int, ...], ...]
+    dimension: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class SolverOutput:
     """What a solver kernel returns before :func:`solve` verifies it.
 
@@ -92,12 +115,15 @@ class SolverOutput:
         Whether the game was found to be degenerate; None when the method cannot tell.
     notes : tuple of str
         Anything the user should know (in plain words).
+    components : tuple of EquilibriumComponent
+        Sets of equilibria found to be components rather than points (N-player methods).
     """
 
     profiles: Sequence[Profile]
     status: Status = "complete"
     degenerate: bool | None = None
     notes: tuple[str, ...] = ()
+    components: tuple[EquilibriumComponent, ...] = ()
 
 
 Kernel = Callable[..., SolverOutput]
@@ -170,6 +196,8 @@ class SolveResult:
         The absolute regret tolerance used.
     seconds : float
         Wall-clock time of the search.
+    components : tuple of EquilibriumComponent
+        Sets of equilibria the method found to be components, each with a representative point.
     """
 
     game: Game
@@ -181,6 +209,7 @@ class SolveResult:
     notes: tuple[str, ...] = ()
     tolerance: float = DEFAULT_TOL
     seconds: float = 0.0
+    components: tuple[EquilibriumComponent, ...] = ()
 
     def __len__(self) -> int:
         return len(self.equilibria)
@@ -278,6 +307,7 @@ def solve(
         notes=tuple(output.notes) + _budget_notes(output, budget) + _rejection_notes(rejected),
         tolerance=tol * scale,
         seconds=budget.elapsed(),
+        components=output.components,
     )
     _warn(result)
     return result

@@ -56,8 +56,11 @@ def test_three_player_game_with_known_pure_equilibria() -> None:
         warnings.simplefilter("ignore", inc.IncompleteSearchWarning)
         result = inc.solve(game, "all")
     assert {e.pure_indices() for e in result.pure} == {(0, 0, 0), (1, 1, 1)}
-    assert result.status == "incomplete"  # mixed equilibria of three active players are not searched yet
-    assert any("not searched" in n for n in result.notes)
+    # the mixed equilibria are searched too: p^2 = 2 (1 - p)^2 for each department's "old" probability p
+    assert result.status == "complete"
+    (mixed,) = [e for e in result.equilibria if not e.is_pure]
+    for probs in mixed.profile:
+        assert abs(float(probs[0]) - (2 - 2**0.5)) < 1e-12
 
 
 def test_three_player_dominance_solvable_game_is_complete() -> None:

@@ -1,0 +1,262 @@
+"""Adapters that run each solver, ours and the peers', on the same payoff arrays (benchmarks only).
+
+Every adapter takes a payoff array of shape ``(N, n_0, ..., n_{N-1})`` (player ``i``'s payoffs at
+``payoffs[i]``) and returns the equilibria it found as a list of profiles, each a list of float
+probability vectors, so that equilibrium sets can be compared across libraries.  Peers that are
+not installed are reported as unavailable, never as failures.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import multiprocessing as mp
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+import incentives as inc
+from incentives.solvers.pure import pure_equilibria
+
+Profile = list[np.ndarray]
+Adapter = Callable[[np.ndarray], list[Profile]]
+
+
+def available(module: str) -> bool:
+    """Whether a peer library can be imported."""
+    return importlib.util.find_spec(module) is not None
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed run: seconds, the equilibria found, or why there are none."""
+
+    seconds: float | None
+    equilibria: list[Profile] | None
+    failure: str | None = None
+    status: str = ""
+    extra: dict[str, float] | None = None
+
+
+def timed(adapter: Adapter, payoffs: np.ndarray, *, min_seconds: float = 0.2, max_repeats: int = 5) -> Run:
+    """Median wall-clock time over a few repeats (one run when it is slow)."""
+    times: list[float] = []
+    result: Any = None
+    while True:
+        start = time.perf_counter()
+        result = adapter(payoffs)
+        times.append(time.perf_counter() - start)
+        if sum(times) >= min_seconds or len(times) >= max_repeats:
+            break
+    status = getattr(adapter, "last_status", "")
+    return Run(seconds=float(np.median(times)), equilibria=result, status=status, extra=getattr(adapter, "extra", None))
+
+
+def _child(adapter: Adapter, payoffs: np.ndarray, connection: Any) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        result = adapter(payoffs)
+        elapsed = time.perf_counter() - start
+        connection.send((elapsed, result, getattr(adapter, "last_status", ""), getattr(adapter, "extra", None)))
+    connection.close()
+
+
+def timed_with_timeout(adapter: Adapter, payoffs: np.ndarray, timeout: float) -> Run:
+    """One run in a forked process, stopped after ``timeout`` seconds (for peers that can take minutes)."""
+    context = mp.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(adapter, payoffs, send))
+    process.start()
+    send.close()
+    if receive.poll(timeout):
+        try:
+            seconds, result, status, extra = receive.recv()
+        except EOFError:
+            process.join()
+            return Run(seconds=None, equilibria=None, failure="crashed")
+        process.join()
+        return Run(seconds=seconds, equilibria=result, status=status, extra=extra)
+    process.kill()
+    process.join()
+    return Run(seconds=None, equilibria=None, failure=f"timeout > {timeout:g} s")
+
+
+# -- ours ---------------------------------------------------------------------------------
+
+
+def ours(method: str) -> Adapter:
+    """``inc.solve(game, method)`` on a game built from the arrays (build not timed: arrays are given)."""
+
+    def run(payoffs: np.ndarray) -> list[Profile]:
+        game = inc.Game.from_payoffs(payoffs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = inc.solve(game, method, max_seconds=120)
+        run.last_status = result.status  # type: ignore[attr-defined]
+        return [[np.asarray(p, dtype=float) for p in e.profile] for e in result.equilibria]
+
+    return run
+
+
+def ours_exact(method: str) -> Adapter:
+    """``inc.solve`` on the exact game (Fractions) built from integer payoffs."""
+
+    def run(payoffs: np.ndarray) -> list[Profile]:
+        game = inc.Game.from_payoffs(np.asarray(payoffs).tolist())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = inc.solve(game, method, max_seconds=120)
+        run.last_status = result.status  # type: ignore[attr-defined]
+        return [[np.asarray(p, dtype=float) for p in e.profile] for e in result.equilibria]
+
+    return run
+
+
+def ours_pure_kernel(payoffs: np.ndarray) -> list[Profile]:
+    """The pure-equilibrium kernel alone, without the independent regret check of ``solve``."""
+    game = inc.Game.from_payoffs(payoffs)
+    return [[np.asarray(p, dtype=float) for p in profile] for profile in pure_equilibria(game).profiles]
+
+
+def numpy_mask(payoffs: np.ndarray) -> list[Profile]:
+    """A bare numpy best-response mask: the floor for finding pure equilibria."""
+    shape = payoffs.shape[1:]
+    mask = np.ones(shape, dtype=bool)
+    for i in range(len(shape)):
+        mask &= payoffs[i] >= payoffs[i].max(axis=i, keepdims=True)
+    return [_one_hot(shape, row) for row in np.argwhere(mask)]
+
+
+def _one_hot(shape: Sequence[int], indices: Sequence[int]) -> Profile:
+    out = []
+    for n, k in zip(shape, indices, strict=True):
+        vec = np.zeros(n)
+        vec[k] = 1.0
+        out.append(vec)
+    return out
+
+
+# -- nashpy -------------------------------------------------------------------------------
+
+
+def nashpy_adapter(method: str) -> Adapter:
+    def run(payoffs: np.ndarray) -> list[Profile]:
+        import nashpy
+
+        game = nashpy.Game(payoffs[0], payoffs[1])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            found = list(getattr(game, method)())
+        return [[np.asarray(x, dtype=float), np.asarray(y, dtype=float)] for x, y in found]
+
+    return run
+
+
+# -- QuantEcon ----------------------------------------------------------------------------
+
+
+def quantecon_vertex_enumeration(payoffs: np.ndarray) -> list[Profile]:
+    from quantecon.game_theory import NormalFormGame, Player, vertex_enumeration
+
+    game = NormalFormGame([Player(payoffs[0]), Player(payoffs[1].T)])  # each player's own action first
+    return [[np.asarray(x, dtype=float), np.asarray(y, dtype=float)] for x, y in vertex_enumeration(game)]
+
+
+def quantecon_jit_seconds() -> float:
+    """Time of the first call of QuantEcon's vertex enumeration in a fresh process (numba compiles it)."""
+    context = mp.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_quantecon_first_call, args=(send,))
+    process.start()
+    send.close()
+    seconds = receive.recv() if receive.poll(300) else float("nan")
+    process.join(timeout=5)
+    return float(seconds)
+
+
+def _quantecon_first_call(connection: Any) -> None:
+    import quantecon.game_theory  # noqa: F401  (import cost is not JIT cost)
+
+    payoffs = np.random.default_rng(0).normal(size=(2, 3, 3))
+    start = time.perf_counter()
+    quantecon_vertex_enumeration(payoffs)
+    connection.send(time.perf_counter() - start)
+    connection.close()
+
+
+# -- Gambit -------------------------------------------------------------------------------
+
+
+def _gambit_game(payoffs: np.ndarray) -> Any:
+    import pygambit as gbt
+
+    return gbt.Game.from_arrays(*[np.asarray(p) for p in payoffs])
+
+
+def _gambit_profiles(game: Any, equilibria: Sequence[Any]) -> list[Profile]:
+    return [[np.array([float(eq[s]) for s in player.strategies]) for player in game.players] for eq in equilibria]
+
+
+def gambit_adapter(method: str, **options: Any) -> Adapter:
+    """Gambit's ``<method>_solve``, with the game build from arrays timed too (``extra`` splits the two)."""
+
+    def run(payoffs: np.ndarray) -> list[Profile]:
+        import pygambit as gbt
+
+        start = time.perf_counter()
+        game = _gambit_game(payoffs)
+        built = time.perf_counter()
+        found = getattr(gbt.nash, f"{method}_solve")(game, **options).equilibria
+        run.extra = {"build": built - start, "solve": time.perf_counter() - built}  # type: ignore[attr-defined]
+        return _gambit_profiles(game, found)
+
+    return run
+
+
+def warm_up() -> None:
+    """Import every available peer and call each adapter once on tiny games, so no timing pays a first call."""
+    two = np.random.default_rng(0).normal(size=(2, 3, 3))
+    three = np.random.default_rng(0).normal(size=(3, 2, 2, 2))
+    adapters: list[tuple[Adapter, np.ndarray]] = [
+        (ours("vertex-enumeration"), two),
+        (ours("support-enumeration"), two),
+        (ours_exact("vertex-enumeration"), np.round(two * 3)),
+        (ours("pure"), three),
+        (ours("all"), three),
+        (ours_pure_kernel, three),
+        (numpy_mask, three),
+    ]
+    if available("nashpy"):
+        adapters += [(nashpy_adapter("support_enumeration"), two), (nashpy_adapter("vertex_enumeration"), two)]
+    if available("quantecon"):
+        adapters.append((quantecon_vertex_enumeration, two))
+    if available("pygambit"):
+        adapters += [(gambit_adapter("enumpure"), three), (gambit_adapter("enummixed", rational=False), two)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for adapter, payoffs in adapters:
+            adapter(payoffs)
+
+
+# -- comparing sets -----------------------------------------------------------------------
+
+
+def compare(ours_found: list[Profile], theirs: list[Profile], tol: float = 1e-6) -> tuple[int, int]:
+    """How many of our equilibria the peer lacks, and how many of its equilibria we lack."""
+
+    def matches(a: Profile, b: Profile) -> bool:
+        return all(np.allclose(x, y, atol=tol, rtol=0) for x, y in zip(a, b, strict=True))
+
+    only_ours = sum(not any(matches(a, b) for b in theirs) for a in ours_found)
+    only_theirs = sum(not any(matches(b, a) for a in ours_found) for b in theirs)
+    return only_ours, only_theirs
+
+
+def max_regret(payoffs: np.ndarray, profiles: list[Profile]) -> float:
+    """Largest regret among profiles, by the package's independent check."""
+    game = inc.Game.from_payoffs(payoffs)
+    return max((float(inc.regret(game, p)) for p in profiles), default=0.0)

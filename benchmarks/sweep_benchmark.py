@@ -1,0 +1,257 @@
+"""Points per second of a parameter sweep: ``incentives.sweep`` against the same sweep written by hand.
+
+Run from the repository root:
+
+    python benchmarks/sweep_benchmark.py            # 2,000-point sweeps (about a minute)
+    python benchmarks/sweep_benchmark.py --quick    # 200-point sweeps, in seconds
+
+Sweep A, the bundled example (examples/growing_company.yaml, four departments with two actions
+each): a grid over customers_per_deal (10..600) and support's weight on reopened tickets (-0.5..0).
+At each point every contender reports the pure equilibria, the company value at the worst and best
+equilibrium, the company optimum, the price of anarchy and, for each department, whether it games
+and its gaming score.
+
+* ``incentives.sweep``: the model compiled once (sympy.lambdify), payoffs of a chunk of points filled
+  in one vectorised call, then per point ``incentives.solve(game, "all")`` with its independent
+  regret check and the gaming analysis of ``incentives.analyze``; chunks run on every local core
+  (and once more on one core, ``workers=1``).
+* ``analyze per point``: ``inc.analyze(with_values(org, point))``, the model rebuilt from its
+  formulas at every point (what a user would write without sweeps), on a subset of the points.
+* ``hand-written numpy + enumeration``: the nashpy-style baseline.  The model's formulas are
+  transcribed by hand into numpy (each decision variable an array broadcast along its
+  department's axis), the payoff arrays are built per point, and since nashpy solves two-player
+  games only, the pure equilibria of the four-player game are found by enumeration by hand (a
+  Python loop over the 16 profiles, each checked against every unilateral deviation); worst, best,
+  optimum, price of anarchy and gaming are then computed with the same definitions.  No regret
+  check, no departure drivers: it does less per point than ours.
+
+Sweep B, two departments (the hand-checked model of tests/whatif/test_thresholds.py): a grid over
+support's bonus weight and its effort cost.  ``incentives.sweep`` (method "all": every extreme
+equilibrium, verified) against the same grid built with numpy and solved with
+``nashpy.Game(A, B).support_enumeration()`` at each point, reporting the equilibria, company value
+at the worst and best one, and the price of anarchy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import platform
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import incentives as inc
+from incentives.whatif import grid, sweep, with_values
+
+EXAMPLE = "examples/growing_company.yaml"
+
+TWO_DEPARTMENTS = """
+name: Two departments
+parameters: {support_weight: 1, effort: 1}
+departments:
+  sales: {actions: {careful: {deals: 2}, pushy: {deals: 4}}}
+  support: {actions: {thorough: {closed_per_hour: 1.5}, fast: {closed_per_hour: 3}}}
+kpis: {deals_signed: sales.deals, tickets_closed_per_hour: support.closed_per_hour}
+company_value: 3 * sales.deals - sales.deals * (support.closed_per_hour - 1.5)
+bonus: {sales: {deals_signed: 1}, support: {tickets_closed_per_hour: support_weight}}
+costs: {support: {fast: effort}}
+"""
+
+ACTIONS = (
+    ("sales", ("consultative", "aggressive")),
+    ("support", ("thorough", "fast_close")),
+    ("development", ("robust", "rushed")),
+    ("operations", ("continuous_delivery", "change_freeze")),
+)
+
+
+# -- the hand-written baseline of sweep A ---------------------------------------------------------------
+
+
+def _axis(values: list[float], axis: int) -> np.ndarray:
+    shape = [1, 1, 1, 1]
+    shape[axis] = len(values)
+    return np.array(values, dtype=float).reshape(shape)
+
+
+DEALS, FIT, PROMISES = _axis([4, 7], 0), _axis([0.9, 0.5], 0), _axis([0, 2], 0)
+CLOSED, FIX = _axis([2, 3], 1), _axis([0.9, 0.5], 1)
+FEATURES, QUALITY = _axis([4, 6], 2), _axis([0.9, 0.5], 2)
+RELEASE, RISK = _axis([1, 0.4], 3), _axis([1, 0.5], 3)
+
+
+def company_game(customers_per_deal: float, reopened_weight: float) -> tuple[np.ndarray, np.ndarray]:
+    """Payoffs (4, 2, 2, 2, 2) and company value (2, 2, 2, 2) of the bundled example, transcribed by hand."""
+    new_customers = customers_per_deal * DEALS
+    tickets = new_customers * (1.5 - FIT) * (1.5 - QUALITY) / 10
+    resolution_hours = tickets / (5 * CLOSED)
+    reopened = tickets * (1 - FIX)
+    roadmap = (FEATURES - PROMISES) * RELEASE
+    incidents = FEATURES * RELEASE * (1.5 - QUALITY) * RISK * new_customers / 500
+    value = new_customers * FIT + 40 * roadmap - 2 * (tickets + reopened) - 30 * incidents
+    shape = (2, 2, 2, 2)
+    payoffs = np.empty((4, *shape))
+    payoffs[0] = np.broadcast_to(0.01 * new_customers, shape)
+    support_cost = _axis([0.5, 0.0], 1)
+    payoffs[1] = np.broadcast_to(2 * CLOSED - resolution_hours + reopened_weight * reopened - support_cost, shape)
+    payoffs[2] = np.broadcast_to(FEATURES, shape)
+    payoffs[3] = np.broadcast_to(100 - incidents, shape)
+    return payoffs, np.broadcast_to(value, shape)
+
+
+def pure_equilibria_by_hand(payoffs: np.ndarray, tol: float = 1e-9) -> list[tuple[int, ...]]:
+    """Every pure equilibrium: each profile checked against every unilateral deviation (a Python loop)."""
+    n = payoffs.shape[0]
+    found = []
+    for profile in itertools.product(*(range(k) for k in payoffs.shape[1:])):
+        stable = True
+        for i in range(n):
+            for other in range(payoffs.shape[1 + i]):
+                deviation = (*profile[:i], other, *profile[i + 1 :])
+                if payoffs[(i, *deviation)] > payoffs[(i, *profile)] + tol:
+                    stable = False
+        if stable:
+            found.append(profile)
+    return found
+
+
+def baseline_record(payoffs: np.ndarray, value: np.ndarray) -> dict[str, Any]:
+    """What the sweep reports at a point, computed directly with the definitions of incentives.analyze."""
+    equilibria = pure_equilibria_by_hand(payoffs)
+    best_value, worst_value = float(value.max()), float(value.min())
+    optima = [tuple(int(k) for k in p) for p in np.argwhere(value >= best_value - 1e-9 * max(1.0, abs(best_value)))]
+    span = best_value - worst_value
+    games: set[str] = set()
+    scores: dict[str, float] = {}
+    worst = min(equilibria, key=lambda p: value[p])
+    for p in equilibria:
+        target = min(optima, key=lambda o: sum(a != b for a, b in zip(p, o, strict=True)))
+        for i, (department, _) in enumerate(ACTIONS):
+            if p[i] == target[i]:
+                continue
+            switched = (*p[:i], target[i], *p[i + 1 :])
+            own_gain = payoffs[(i, *p)] - payoffs[(i, *switched)]
+            cost = value[switched] - value[p]
+            if own_gain > 0 and cost > 0:
+                games.add(department)
+            if p == worst:
+                scores[department] = max(cost / span, 0.0) if span > 0 else 0.0
+    label = " | ".join(", ".join(f"{d}={acts[k]}" for (d, acts), k in zip(ACTIONS, p, strict=True)) for p in equilibria)
+    return {
+        "equilibria": label,
+        "company_value_worst": float(value[worst]),
+        "company_value_best": float(max(value[p] for p in equilibria)),
+        "company_value_optimum": best_value,
+        "price_of_anarchy": (best_value - float(value[worst])) / span if span > 0 else 0.0,
+        "gaming_departments": ", ".join(d for d, _ in ACTIONS if d in games),
+        **{f"gaming_score.{d}": scores.get(d, 0.0) for d, _ in ACTIONS},
+    }
+
+
+def baseline_sweep(points: np.ndarray) -> list[dict[str, Any]]:
+    return [baseline_record(*company_game(c, r)) for c, r in points]
+
+
+# -- the nashpy baseline of sweep B ------------------------------------------------------------------------
+
+
+def nashpy_sweep(points: np.ndarray) -> list[dict[str, Any]]:
+    """The two-department grid built with numpy and solved by nashpy's support enumeration at each point."""
+    import nashpy
+
+    deals = np.array([2.0, 4.0]).reshape(2, 1)
+    closed = np.array([1.5, 3.0]).reshape(1, 2)
+    value = np.broadcast_to(3 * deals - deals * (closed - 1.5), (2, 2))
+    records = []
+    for weight, effort in points:
+        sales = np.broadcast_to(deals, (2, 2))
+        support = np.broadcast_to(weight * closed - np.array([[0.0, effort]]), (2, 2))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # nashpy warns on degenerate games
+            equilibria = list(nashpy.Game(sales, support).support_enumeration())
+        values = [float(r @ value @ c) for r, c in equilibria]
+        span = float(value.max() - value.min())
+        records.append(
+            {
+                "n_equilibria": len(equilibria),
+                "company_value_worst": min(values),
+                "company_value_best": max(values),
+                "price_of_anarchy": (float(value.max()) - min(values)) / span,
+            }
+        )
+    return records
+
+
+# -- timing ---------------------------------------------------------------------------------------------------
+
+
+def timed(run: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    out = run()
+    return time.perf_counter() - start, out
+
+
+def _row(name: str, points: int, seconds: float) -> str:
+    return f"| {name} | {points} | {seconds:.2f} | {points / seconds:,.0f} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="200-point sweeps instead of 2,000")
+    options = parser.parse_args()
+    side = 10 if options.quick else 40
+    warnings.simplefilter("ignore", inc.IncompleteSearchWarning)
+
+    org = inc.load_model(EXAMPLE)
+    axes = {
+        "customers_per_deal": np.linspace(10, 600, 2 * side + 1),
+        "bonus.support.reopened_tickets": np.linspace(-0.5, 0, side),
+    }
+    points = grid(axes)
+    n = len(points)
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
+    print(f"\nSweep A: {EXAMPLE}, {n} points (customers_per_deal x bonus.support.reopened_tickets)\n")
+    print("| contender | points | seconds | points/s |\n| --- | ---: | ---: | ---: |")
+    sweep(org, grid({"customers_per_deal": [10.0]}), progress=False)  # warm up imports and caches
+    seconds, ours = timed(lambda: sweep(org, points, progress=False))
+    print(_row(f"incentives.sweep ({ours.ran_on})", n, seconds))
+    seconds, ours_one = timed(lambda: sweep(org, points, workers=1, progress=False))
+    print(_row("incentives.sweep (1 process)", n, seconds))
+    seconds, baseline = timed(lambda: baseline_sweep(points.values))
+    print(_row("hand-written numpy + enumeration by hand", n, seconds))
+    subset = points.rows()[:: max(1, n // 40)]
+    seconds, _ = timed(lambda: [inc.analyze(with_values(org, p)) for p in subset])
+    print(_row("inc.analyze per point (rebuilt from formulas)", len(subset), seconds))
+    agree = all(
+        b["equilibria"] == o["equilibria"]
+        and b["gaming_departments"] == o["gaming_departments"]
+        and np.isclose(b["price_of_anarchy"], o["price_of_anarchy"])
+        for b, o in zip(baseline, ours.records, strict=True)
+    )
+    print(
+        f"\nours and the baseline agree at every point: {agree}; parallel == serial: {ours.records == ours_one.records}"
+    )
+
+    two = inc.loads_model(TWO_DEPARTMENTS)
+    axes_b = {"support_weight": np.linspace(0, 2, 2 * side + 1), "effort": np.linspace(0, 2, side)}
+    points_b = grid(axes_b)
+    print(f"\nSweep B: two departments, {len(points_b)} points (support_weight x effort)\n")
+    print("| contender | points | seconds | points/s |\n| --- | ---: | ---: | ---: |")
+    seconds, ours_b = timed(lambda: sweep(two, points_b, progress=False))
+    print(_row(f"incentives.sweep ({ours_b.ran_on})", len(points_b), seconds))
+    seconds, _ = timed(lambda: sweep(two, points_b, workers=1, progress=False))
+    print(_row("incentives.sweep (1 process)", len(points_b), seconds))
+    seconds, peer = timed(lambda: nashpy_sweep(points_b.values))
+    print(_row("numpy + nashpy support enumeration", len(points_b), seconds))
+    same = sum(p["n_equilibria"] == o["n_equilibria"] for p, o in zip(peer, ours_b.records, strict=True))
+    print(f"\nsame number of equilibria at {same} of {len(points_b)} points (the rest are ties, where")
+    print("nashpy's support enumeration reports a degenerate game's equilibria differently)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""``incentives design``: a bonus plan under which the company optimum (or another target) is an equilibrium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._common import MODEL_SUFFIXES, existing_file, fail_cleanly, method_choices, output_option, write_report
+
+__all__ = ["design"]
+
+
+def _parse_target(text: str | None) -> dict[str, str] | None:
+    if text is None:
+        return None
+    target = {}
+    for item in text.split(","):
+        dept, sep, action = item.partition("=")
+        if not sep or not dept.strip() or not action.strip():
+            raise click.BadParameter(
+                f"{item.strip()!r}: expected DEPARTMENT=ACTION, e.g. sales=consultative", param_hint="--target"
+            )
+        target[dept.strip()] = action.strip()
+    return target
+
+
+def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[Any, Any]]:
+    bounds: dict[str | tuple[str, str], tuple[Any, Any]] = {}
+    for item in items:
+        term, sep, span = item.partition("=")
+        low, colon, high = span.partition(":")
+        if not sep or not colon:
+            raise click.BadParameter(
+                f"{item!r}: expected DEPT:KPI=LOW:HIGH (either may be empty)", param_hint="--bound"
+            )
+        try:
+            bounds[term.strip()] = (float(low) if low.strip() else None, float(high) if high.strip() else None)
+        except ValueError as err:
+            raise click.BadParameter(f"{item!r}: LOW and HIGH must be numbers", param_hint="--bound") from err
+    return bounds
+
+
+@click.command()
+@click.argument("model", type=existing_file)
+@click.option(
+    "--target",
+    metavar="DEPT=ACTION,...",
+    help="Profile to make an equilibrium (default: the company optimum; departments left out keep theirs).",
+)
+@click.option(
+    "--concept",
+    type=click.Choice(["nash", "dominant", "unique"]),
+    default="nash",
+    show_default=True,
+    help="Nash equilibrium, dominant strategies, or the unique pure equilibrium (a mixed-integer program).",
+)
+@click.option(
+    "--margin",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="How much every switch away from the target must cost the department that makes it.",
+)
+@click.option(
+    "--objective",
+    type=click.Choice(["cost", "change"]),
+    default="cost",
+    show_default=True,
+    help="Least bonus paid at the target, or least change (L1) from the current plan.",
+)
+@click.option(
+    "--allow",
+    "allow",
+    multiple=True,
+    metavar="DEPT:KPI",
+    help="A term the plan may use (repeatable; * for every department or KPI). Default: every KPI.",
+)
+@click.option("--nonnegative", is_flag=True, help="Only non-negative weights.")
+@click.option("--no-company-share", is_flag=True, help="No shares of company value.")
+@click.option("--max-weight", type=click.FloatRange(min=0, min_open=True), help="Bound on every |weight|.")
+@click.option("--bound", "bounds", multiple=True, metavar="DEPT:KPI=LOW:HIGH", help="Bounds for one term (repeatable).")
+@click.option("--budget", type=float, help="Most the plan may pay in bonus at the target.")
+@click.option(
+    "--no-limited-liability",
+    is_flag=True,
+    help="Allow a department's bonus to be negative at some profile (by default a bonus is never a fine).",
+)
+@click.option(
+    "--keep-others",
+    is_flag=True,
+    help="Keep the current plan's terms that --allow does not name (default: the plan pays only on allowed terms).",
+)
+@click.option("--via-negativa", is_flag=True, help="Also: the fewest current KPI terms to drop or cap.")
+@click.option("--transfers", is_flag=True, help="Also: budget-balanced transfers between departments.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Human report or JSON (schema incentives.design/1 in the README).",
+)
+@click.option(
+    "--output-model",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the organisation with the designed plan as a model file (.yaml or .json).",
+)
+@click.option("--method", "-m", type=click.Choice(method_choices()), default="all", show_default=True)
+@click.option(
+    "--max-seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Time limit of each solver call.",
+)
+@output_option
+@fail_cleanly
+def design(
+    model: Path,
+    target: str | None,
+    concept: str,
+    margin: float,
+    objective: str,
+    allow: tuple[str, ...],
+    nonnegative: bool,
+    no_company_share: bool,
+    max_weight: float | None,
+    bounds: tuple[str, ...],
+    budget: float | None,
+    no_limited_liability: bool,
+    keep_others: bool,
+    via_negativa: bool,
+    transfers: bool,
+    fmt: str,
+    output_model: Path | None,
+    method: str,
+    max_seconds: float,
+    output: Path | None,
+) -> None:
+    """A bonus plan under which the company optimum is an equilibrium, verified, with what it costs."""
+    from ..design import design as run_design
+    from ..design import design_transfers
+    from ..design import via_negativa as run_negativa
+    from ..readwrite.model_file import load_model, save_model
+    from ..report.design import design_renderables, design_to_dict
+    from ..report.json import dumps
+    from ..report.text import to_text
+
+    if model.suffix.lower() not in MODEL_SUFFIXES:
+        raise click.BadParameter(f"{model}: expected a model file ({', '.join(MODEL_SUFFIXES)})", param_hint="MODEL")
+    if output_model is not None and output_model.suffix.lower() not in MODEL_SUFFIXES:
+        raise click.BadParameter(f"{output_model}: use .yaml, .yml or .json", param_hint="--output-model")
+    org = load_model(model)
+    wanted = _parse_target(target)
+    options: dict[str, Any] = dict(target=wanted, method=method, time_limit=max_seconds)
+    result = run_design(
+        org,
+        concept=concept,
+        margin=margin,
+        objective=objective,
+        allow=list(allow) or None,
+        company_share=not no_company_share,
+        nonnegative=nonnegative,
+        max_weight=max_weight,
+        bounds=_parse_bounds(bounds) or None,
+        budget=budget,
+        limited_liability=not no_limited_liability,
+        keep_others=keep_others,
+        **options,
+    )
+    cut = run_negativa(org, **options) if via_negativa else None
+    deal = None
+    if transfers:
+        deal = design_transfers(org, concept="dominant" if concept == "dominant" else "nash", margin=margin, **options)
+    if fmt == "json":
+        text = dumps(design_to_dict(result, cut, deal))
+    else:
+        text = to_text(design_renderables(result, cut, deal))
+    if output_model is not None:
+        if not result.found:
+            raise click.ClickException("no plan was found, so no model file was written")
+        save_model(result.redesigned, output_model)
+        click.echo(f"wrote the redesigned model to {output_model}", err=True)
+    write_report(text, output)

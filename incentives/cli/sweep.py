@@ -1,0 +1,158 @@
+"""``incentives sweep``: the equilibria, company value and gaming over a grid or sample of parameter values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._common import MODEL_SUFFIXES, existing_file, fail_cleanly, method_choices
+
+__all__ = ["parse_param", "sweep"]
+
+OUTPUT_SUFFIXES = (".csv", ".json", ".parquet")
+
+
+def parse_param(text: str, samples: int | None) -> tuple[str, Any]:
+    """``NAME=START:STOP:NUM`` as ``(name, values)``, or ``NAME=START:STOP`` as ``(name, (low, high))`` for samples.
+
+    ``NAME=VALUE`` fixes the quantity at one value.
+    """
+    name, eq, spec = text.partition("=")
+    name, spec = name.strip(), spec.strip()
+    usage = "expected NAME=START:STOP:NUM (a grid), NAME=START:STOP (with --samples) or NAME=VALUE"
+    if not eq or not name or not spec:
+        raise click.BadParameter(f"{text!r}: {usage}", param_hint="--param")
+    parts = spec.split(":")
+    try:
+        numbers = [float(p) for p in parts[:2]]
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: START and STOP must be numbers; {usage}", param_hint="--param") from None
+    if len(parts) == 1:
+        return name, (numbers[0], numbers[0]) if samples else [numbers[0]]
+    if len(parts) not in (2, 3) or (len(parts) == 2 and not samples):
+        raise click.BadParameter(f"{text!r}: {usage}", param_hint="--param")
+    if samples:
+        return name, (numbers[0], numbers[1])
+    try:
+        count = int(parts[2])
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise click.BadParameter(f"{text!r}: NUM must be a whole number of points, 1 or more", param_hint="--param")
+    import numpy as np
+
+    return name, np.linspace(numbers[0], numbers[1], count)
+
+
+def _check_outputs(output: Path | None, plot: Path | None, count: int) -> None:
+    if output is not None:
+        if output.suffix.lower() not in OUTPUT_SUFFIXES:
+            raise click.BadParameter(
+                f"{output}: expected a file ending in {', '.join(OUTPUT_SUFFIXES)}", param_hint="--output"
+            )
+        if output.suffix.lower() == ".parquet":
+            from ..whatif.results import _require_parquet
+
+            _require_parquet()
+    if plot is not None:
+        if count not in (1, 2):
+            raise click.BadParameter(f"a plot shows 1 or 2 quantities; this sweep varies {count}", param_hint="--plot")
+        from ..whatif.plots import _matplotlib
+
+        _matplotlib()
+
+
+def _executor(scheduler: str | None) -> Any:
+    if scheduler is None:
+        return None
+    try:
+        from distributed import Client
+    except ImportError:
+        raise click.UsageError("--scheduler needs Dask: pip install 'incentives[dask]'") from None
+    try:
+        return Client(scheduler, timeout=30)
+    except (OSError, TimeoutError) as err:
+        raise click.ClickException(f"could not connect to the Dask scheduler at {scheduler}: {err}") from None
+
+
+@click.command()
+@click.argument("model", type=existing_file)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    required=True,
+    metavar="NAME=START:STOP:NUM",
+    help="A quantity and its values (repeatable): a parameter, bonus.DEPARTMENT.KPI or costs.DEPARTMENT.ACTION. "
+    "Several --param make a grid of every combination; with --samples give NAME=START:STOP.",
+)
+@click.option("--samples", type=click.IntRange(min=1), help="Latin-hypercube sample of N points instead of a grid.")
+@click.option("--seed", type=int, help="Seed of the Latin-hypercube sample.")
+@click.option("--method", "-m", type=click.Choice(method_choices()), default="all", show_default=True)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the table to .csv, .json or .parquet (written only once the sweep is complete).",
+)
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Draw the sweep (PNG, SVG or PDF).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster: the scheduler's address, tcp://HOST:PORT.")
+@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes (default: every core).")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@fail_cleanly
+def sweep(
+    model: Path,
+    params: tuple[str, ...],
+    samples: int | None,
+    seed: int | None,
+    method: str,
+    output: Path | None,
+    plot: Path | None,
+    scheduler: str | None,
+    workers: int | None,
+    no_progress: bool,
+) -> None:
+    """Solve the model at many parameter values: equilibria, company value, price of anarchy, who games."""
+    from ..readwrite.model_file import load_model
+    from ..whatif import grid, latin_hypercube
+    from ..whatif import sweep as run
+    from ..whatif.render import sweep_summary
+
+    if model.suffix.lower() not in MODEL_SUFFIXES:
+        raise click.BadParameter(f"{model}: expected a model file ({', '.join(MODEL_SUFFIXES)})", param_hint="MODEL")
+    axes = dict(parse_param(p, samples) for p in params)
+    if len(axes) != len(params):
+        raise click.BadParameter("each quantity may be given once", param_hint="--param")
+    try:
+        _check_outputs(output, plot, len(axes))
+    except ImportError as err:
+        raise click.ClickException(str(err)) from None
+    org = load_model(model)
+    points = latin_hypercube(axes, samples, rng=seed) if samples else grid(axes)
+    executor = _executor(scheduler)
+    try:
+        result = run(
+            org, points, method=method, executor=executor, workers=workers, progress=False if no_progress else None
+        )
+    finally:
+        if executor is not None:
+            executor.close()
+    figure = _figure(result) if plot is not None else None
+    click.echo(sweep_summary(result), nl=False)
+    if output is not None:
+        result.save(output)
+        click.echo(f"wrote {output}", err=True)
+    if figure is not None and plot is not None:
+        from ..whatif.plots import save_figure
+
+        save_figure(figure, plot)
+        click.echo(f"wrote {plot}", err=True)
+
+
+def _figure(result: Any) -> Any:
+    from ..whatif.plots import plot_phase_diagram, plot_sweep
+
+    return plot_sweep(result) if len(result.names) == 1 else plot_phase_diagram(result)

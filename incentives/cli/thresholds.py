@@ -1,0 +1,77 @@
+"""``incentives thresholds``: exact values of parameters or bonus weights where equilibria and gaming change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._common import MODEL_SUFFIXES, existing_file, fail_cleanly, format_option, output_option, write_report
+
+__all__ = ["parse_symbol", "thresholds"]
+
+
+def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
+    """``NAME`` or ``NAME=LOW:HIGH`` (either end may be empty) as ``(name, (low, high) or None)``."""
+    name, eq, spec = text.partition("=")
+    name = name.strip()
+    if not name:
+        raise click.BadParameter(f"{text!r}: expected NAME or NAME=LOW:HIGH", param_hint="--symbol")
+    if not eq:
+        return name, None
+    low, colon, high = spec.partition(":")
+    if not colon:
+        raise click.BadParameter(f"{text!r}: expected NAME=LOW:HIGH (either end may be empty)", param_hint="--symbol")
+    bounds = []
+    for part in (low.strip(), high.strip()):
+        if part:
+            try:
+                float(part)
+            except ValueError:
+                raise click.BadParameter(f"{text!r}: {part!r} is not a number", param_hint="--symbol") from None
+        bounds.append(part or None)
+    return name, (bounds[0], bounds[1])
+
+
+@click.command()
+@click.argument("model", type=existing_file)
+@click.option(
+    "--symbol",
+    "-s",
+    "symbols",
+    multiple=True,
+    required=True,
+    metavar="NAME[=LOW:HIGH]",
+    help="A quantity kept symbolic (repeatable): a parameter, bonus.DEPARTMENT.KPI or costs.DEPARTMENT.ACTION, "
+    "optionally restricted to a range (either end may be empty, as in customers_per_deal=0:).",
+)
+@click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    metavar='"DEPT=ACTION, ..."',
+    help="A profile whose equilibrium region to report (repeatable). Default: with one quantity every profile that "
+    "is an equilibrium somewhere, with several the equilibria and optimum at the model's values.",
+)
+@format_option
+@output_option
+@fail_cleanly
+def thresholds(model: Path, symbols: tuple[str, ...], profiles: tuple[str, ...], fmt: str, output: Path | None) -> None:
+    """Where equilibria appear and vanish and who games, as exact inequalities in some parameters or bonus weights."""
+    import sympy
+
+    from ..readwrite.model_file import load_model
+    from ..whatif.render import thresholds_json, thresholds_text
+    from ..whatif.thresholds import thresholds as run
+
+    if model.suffix.lower() not in MODEL_SUFFIXES:
+        raise click.BadParameter(f"{model}: expected a model file ({', '.join(MODEL_SUFFIXES)})", param_hint="MODEL")
+    parsed = [parse_symbol(s) for s in symbols]
+    names = [name for name, _ in parsed]
+    domain = {
+        name: tuple(None if b is None else sympy.Rational(b) for b in bounds)
+        for name, bounds in parsed
+        if bounds is not None
+    }
+    report = run(load_model(model), names, profiles=list(profiles) or None, domain=domain)
+    write_report(thresholds_json(report) if fmt == "json" else thresholds_text(report), output)

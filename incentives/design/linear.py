@@ -1,0 +1,329 @@
+"""Payoffs as linear functions of bonus weights: the structure every design rests on.
+
+Definitions
+-----------
+Department ``i``'s payoff under a bonus plan with weights ``w`` is
+
+    ``u_i(s) = sum_k w_ik KPI_k(s) + w_i,cv V(s) - c_i(s_i)``
+
+where ``KPI_k`` and the company value ``V`` are fixed arrays over all profiles
+``s`` and ``c_i`` is ``i``'s action cost.  More generally a design works with
+payoffs that are *affine* in a vector ``x`` of design variables (bonus weights,
+transfer rates, keep-or-drop switches)::
+
+    u_i(s) = base_i(s) + sum_j x_j T_ij(s)
+
+where ``T_ij`` is non-zero only for the variables ``j`` that department ``i``'s
+pay depends on.  A *switch* of department ``i`` at profile ``s`` to action
+``a`` then gains
+
+    ``g(a | s) = u_i(a, s_-i) - u_i(s) = (base_i(a, s_-i) - base_i(s)) + sum_j x_j (T_ij(a, s_-i) - T_ij(s))``
+
+which is affine in ``x``.  Every condition a design imposes is a set of such
+gains: a Nash equilibrium at ``t`` with margin ``m`` asks ``-g(a | t) >= m`` for
+every ``a != t_i``; a dominant-strategy profile asks the same at every ``s`` with
+``s_i = t_i``; a unique pure equilibrium also asks that every other profile has
+some switch with ``g >= m``.  :func:`switch_gains` builds the coefficients of
+many switches at once by indexing flat arrays (no Python loop over profiles).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import sympy
+
+from ..build import cost_array, evaluate_over_profiles
+from ..errors import DesignError
+from ..formula import symbol
+from ..model import COMPANY_VALUE, Organization
+
+__all__ = [
+    "LinearPayoffs",
+    "Switches",
+    "bonus_payoffs",
+    "current_weights",
+    "fixed_bonus",
+    "kpi_values",
+    "nice_weight",
+    "parse_target",
+    "profile_label",
+    "profiles_where",
+    "switch_gains",
+    "weights_to_bonus",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinearPayoffs:
+    """Payoffs affine in design variables: ``u_i(s) = base[i][s] + sum_j x[owned[i][j]] * terms[i][j][s]``.
+
+    Parameters
+    ----------
+    players : tuple of str
+    actions : tuple of tuple of str
+    variables : tuple of str
+        A label for each design variable.
+    base : numpy.ndarray
+        Shape ``(N, n_0, ..., n_{N-1})``: the part of each payoff that no variable moves.
+    owned : tuple of numpy.ndarray
+        For each player, the indices of the variables its payoff depends on.
+    terms : tuple of numpy.ndarray
+        For each player, shape ``(len(owned[i]), n_0, ..., n_{N-1})``.
+    """
+
+    players: tuple[str, ...]
+    actions: tuple[tuple[str, ...], ...]
+    variables: tuple[str, ...]
+    base: np.ndarray
+    owned: tuple[np.ndarray, ...]
+    terms: tuple[np.ndarray, ...]
+
+    def __post_init__(self) -> None:
+        shape = tuple(len(a) for a in self.actions)
+        if self.base.shape != (len(self.players), *shape):
+            raise DesignError(f"base payoffs have shape {self.base.shape}; expected {(len(self.players), *shape)}")
+        for i, (cols, arr) in enumerate(zip(self.owned, self.terms, strict=True)):
+            if arr.shape != (len(cols), *shape):
+                raise DesignError(f"terms of player {i} have shape {arr.shape}; expected {(len(cols), *shape)}")
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of actions of each player."""
+        return tuple(len(a) for a in self.actions)
+
+    @property
+    def n_profiles(self) -> int:
+        """Number of pure profiles."""
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def payoffs(self, x: np.ndarray) -> np.ndarray:
+        """Payoff arrays, shape ``(N, n_0, ...)``, for a given vector of design variables."""
+        out = np.array(self.base, dtype=float)
+        for i, (cols, arr) in enumerate(zip(self.owned, self.terms, strict=True)):
+            out[i] += np.tensordot(np.asarray(x, dtype=float)[cols], arr, axes=1) if len(cols) else 0.0
+        return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Switches:
+    """Gains of unilateral switches of one player, affine in the design variables.
+
+    Row ``r`` is the switch of ``player`` at profile ``origins[r]`` (a flat index)
+    to action ``to[r]``; it gains ``constant[r] + coefficients[r] @ x[columns]``.
+    """
+
+    player: int
+    origins: np.ndarray
+    to: np.ndarray
+    constant: np.ndarray
+    coefficients: np.ndarray
+    columns: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.origins)
+
+    def subset(self, rows: np.ndarray) -> Switches:
+        """The switches at the given row positions (or boolean mask)."""
+        return Switches(
+            player=self.player,
+            origins=self.origins[rows],
+            to=self.to[rows],
+            constant=self.constant[rows],
+            coefficients=self.coefficients[rows],
+            columns=self.columns,
+        )
+
+
+def kpi_values(org: Organization) -> dict[str, np.ndarray]:
+    """Every KPI and the company value (key ``"company_value"``) as float arrays over all profiles."""
+    exprs = {**org.resolved_kpis(), COMPANY_VALUE: org.resolved_company_value()}
+    return {k: np.asarray(v, dtype=float) for k, v in evaluate_over_profiles(org, exprs, exact=False).items()}
+
+
+def cost_arrays(org: Organization) -> np.ndarray:
+    """Each department's action cost at every profile, shape ``(N, n_0, ...)`` (float)."""
+    values = {symbol(k): v for k, v in org.parameters.items()}
+    shape = tuple(len(d.actions) for d in org.departments)
+    out = np.empty((len(shape), *shape))
+    for i in range(len(shape)):
+        out[i] = np.broadcast_to(np.asarray(cost_array(org, i, values, False), dtype=float), shape)
+    return out
+
+
+def bonus_payoffs(
+    org: Organization,
+    allowed: Mapping[str, Sequence[str]],
+    values: Mapping[str, np.ndarray] | None = None,
+    *,
+    fixed: Mapping[str, Mapping[str, float]] | None = None,
+) -> LinearPayoffs:
+    """Payoffs linear in the bonus weights ``allowed[department]`` (KPI names or ``"company_value"``).
+
+    Variables are labelled ``"department:key"``, department by department.  Terms in
+    ``fixed`` (department -> key -> weight) are paid as they are, in the fixed part.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> lin = bonus_payoffs(org, {"sales": ["new_customers"], "support": ["company_value"]})
+    >>> lin.variables
+    ('sales:new_customers', 'support:company_value')
+    >>> float(lin.payoffs([0.01, 0.0])[0].max())
+    7.0
+    """
+    values = kpi_values(org) if values is None else values
+    base = -cost_arrays(org) + fixed_bonus(org, fixed or {}, values)
+    shape = base.shape[1:]
+    labels: list[str] = []
+    owned, terms = [], []
+    for dept in org.department_names:
+        keys = list(allowed.get(dept, ()))
+        owned.append(np.arange(len(labels), len(labels) + len(keys), dtype=np.int64))
+        labels += [f"{dept}:{k}" for k in keys]
+        terms.append(np.stack([values[k] for k in keys]) if keys else np.zeros((0, *shape)))
+    return LinearPayoffs(
+        players=org.department_names,
+        actions=tuple(d.action_names for d in org.departments),
+        variables=tuple(labels),
+        base=base,
+        owned=tuple(owned),
+        terms=tuple(terms),
+    )
+
+
+def fixed_bonus(
+    org: Organization, fixed: Mapping[str, Mapping[str, float]], values: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """Each department's bonus from ``fixed`` terms at every profile, shape ``(N, n_0, ...)``."""
+    shape = values[COMPANY_VALUE].shape
+    out = np.zeros((len(org.departments), *shape))
+    for i, dept in enumerate(org.department_names):
+        for key, weight in fixed.get(dept, {}).items():
+            out[i] += weight * values[key]
+    return out
+
+
+def profiles_where(shape: Sequence[int], player: int, action: int) -> np.ndarray:
+    """Flat indices (C order) of every profile in which ``player`` plays ``action``."""
+    grid = np.arange(int(np.prod(shape, dtype=np.int64))).reshape(tuple(shape))
+    return np.take(grid, action, axis=player).ravel()
+
+
+def switch_gains(lin: LinearPayoffs, player: int, origins: np.ndarray) -> Switches:
+    """Every switch of ``player`` to another action, at each origin profile (flat indices).
+
+    Vectorised: the switched profile of row ``r`` is ``origins[r] + (a - s_i) * stride_i``.
+    """
+    shape = lin.shape
+    n = shape[player]
+    stride = int(np.prod(shape[player + 1 :], dtype=np.int64))
+    origins = np.asarray(origins, dtype=np.int64)
+    own = (origins // stride) % n
+    grid_from = np.repeat(origins, n)
+    grid_own = np.repeat(own, n)
+    grid_to = np.tile(np.arange(n), len(origins))
+    keep = grid_to != grid_own
+    frm, to = grid_from[keep], grid_to[keep]
+    dest = frm + (to - grid_own[keep]) * stride
+    base = lin.base[player].ravel()
+    terms = lin.terms[player].reshape(len(lin.owned[player]), lin.n_profiles)
+    return Switches(
+        player=player,
+        origins=frm,
+        to=to,
+        constant=base[dest] - base[frm],
+        coefficients=(terms[:, dest] - terms[:, frm]).T,
+        columns=lin.owned[player],
+    )
+
+
+def profile_label(lin: LinearPayoffs, flat: int, *, skip: int | None = None) -> str:
+    """``"sales=aggressive, support=fast"`` for a flat profile index (optionally leaving one player out)."""
+    index = np.unravel_index(int(flat), lin.shape)
+    return ", ".join(
+        f"{p}={acts[int(k)]}"
+        for j, (p, acts, k) in enumerate(zip(lin.players, lin.actions, index, strict=True))
+        if j != skip
+    )
+
+
+def parse_target(
+    org: Organization, target: Mapping[str, str] | Sequence[int], default: Sequence[int]
+) -> tuple[int, ...]:
+    """Action indices of a target profile given by names (missing departments keep ``default``) or indices.
+
+    Raises
+    ------
+    DesignError
+        If a department or action is unknown, or indices are out of range.
+    """
+    if isinstance(target, Mapping):
+        out = list(default)
+        for dept, action in target.items():
+            if dept not in org.department_names:
+                raise DesignError(
+                    f"target: unknown department {dept!r}; the departments are {list(org.department_names)}"
+                )
+            names = org.department(dept).action_names
+            if action not in names:
+                raise DesignError(f"target: {dept!r} has no action {action!r}; its actions are {list(names)}")
+            out[org.department_names.index(dept)] = names.index(action)
+        return tuple(out)
+    indices = tuple(int(k) for k in target)
+    shape = tuple(len(d.actions) for d in org.departments)
+    if len(indices) != len(shape) or any(not 0 <= k < n for k, n in zip(indices, shape, strict=False)):
+        raise DesignError(f"target: expected one action index per department within {shape}; got {indices}")
+    return indices
+
+
+def current_weights(org: Organization) -> dict[str, dict[str, float]]:
+    """The organisation's bonus weights as numbers (parameters substituted)."""
+    values = {symbol(k): v for k, v in org.parameters.items()}
+    out: dict[str, dict[str, float]] = {}
+    for dept, weights in org.bonus.items():
+        out[dept] = {}
+        for key, expr in weights.items():
+            value = expr.xreplace(values)
+            if not value.is_number:
+                raise DesignError(f"bonus.{dept}.{key}: the weight {value} is not a number once parameters are set")
+            out[dept][key] = float(value)
+    return out
+
+
+def nice_weight(value: float, *, digits: int = 6) -> sympy.Rational:
+    """A weight as an exact number a workshop can read: a simple fraction when it is one, else ``digits`` figures.
+
+    Examples
+    --------
+    >>> nice_weight(0.375), nice_weight(1 / 3), nice_weight(0.1 + 0.2), nice_weight(0.12345678)
+    (3/8, 1/3, 3/10, 123457/1000000)
+    """
+    if value == 0 or not np.isfinite(value):
+        return sympy.Integer(0)
+    simple = Fraction(value).limit_denominator(1000)
+    if abs(float(simple) - value) <= 1e-9 * max(1.0, abs(value)):
+        return sympy.Rational(simple.numerator, simple.denominator)
+    return sympy.Rational(f"{value:.{digits}g}")
+
+
+def weights_to_bonus(
+    org: Organization, weights: Mapping[str, Mapping[str, float]], *, tol: float = 1e-9
+) -> dict[str, dict[str, sympy.Expr]]:
+    """A bonus mapping for :func:`dataclasses.replace` from numeric weights; weights near zero are left out.
+
+    Departments keep the model's order, and keys the order KPIs have in the model.
+    """
+    order = [*org.kpis, COMPANY_VALUE]
+    bonus: dict[str, dict[str, sympy.Expr]] = {}
+    for dept in org.department_names:
+        given = weights.get(dept, {})
+        kept = {k: nice_weight(float(given[k])) for k in order if k in given and abs(float(given[k])) > tol}
+        kept = {k: v for k, v in kept.items() if v != 0}
+        if kept:
+            bonus[dept] = kept
+    return bonus

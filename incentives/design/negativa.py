@@ -1,0 +1,354 @@
+"""Via negativa: remove the KPI terms that pay for gaming before adding new ones.
+
+Definitions
+-----------
+Department ``i``'s current plan has terms ``T_j(s) = w_j KPI_j(s)``.  Each term
+may be *kept*, *dropped* (weight 0) or *capped* at what it pays at the target
+``t``: ``min(T_j(s), T_j(t))``, written in the model as a new KPI
+``min(KPI_j, KPI_j(t))`` (``max`` for a negative weight), so the department is
+paid for the target level and nothing beyond it.  With binaries ``keep_j`` and
+``cap_j`` (``keep_j + cap_j <= 1``) the payoff
+
+    ``u_i(s) = -c_i(s_i) + sum_j keep_j T_j(s) + cap_j min(T_j(s), T_j(t))``
+
+is linear in the binaries, so "``t`` is a Nash equilibrium with margin ``m``"
+is a set of linear rows (:mod:`incentives.design.conditions`).  The mixed-integer
+program minimises the number of terms changed, ``sum_j (1 - keep_j)``, with a
+small preference for dropping over capping.  A department's conditions involve
+only its own terms, so each department is solved on its own, and a department
+that no removal can hold (an action whose extra effort nothing left in its plan
+pays for) is reported as such.
+
+The default margin is 0: a department whose gaming term is dropped often
+becomes indifferent, and a weak equilibrium is what removal alone can promise.
+
+**Gaming caused by a term** is measured two ways: the company value at the
+equilibria of the game with that term alone dropped, against the worst
+equilibrium now (``recovered``); and the driver attribution of
+:func:`incentives.analyze` (how much of the department's gain from departing
+from the optimum the term pays, at the worst equilibrium).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import sympy
+
+from ..analysis.optimum import company_optimum
+from ..build import build_game
+from ..equilibrium import format_number
+from ..errors import DegenerateGameWarning, DesignError, IncompleteSearchWarning
+from ..formula import symbol
+from ..model import COMPANY_VALUE, Organization
+from ..solvers import solve
+from .conditions import add_deterrence, deterrence
+from .diagnose import Obstacle
+from .linear import LinearPayoffs, Switches, cost_arrays, current_weights, kpi_values, nice_weight, parse_target
+from .plan import lin_label
+from .program import Program, ProgramResult
+from .verify import Verification, verify_plan
+
+__all__ = ["KpiGaming", "TermChange", "ViaNegativa", "via_negativa"]
+
+#: Extra objective weight of a cap over a drop (prefer dropping when both work).
+CAP_PENALTY = 1e-3
+
+
+@dataclass(frozen=True, kw_only=True)
+class TermChange:
+    """What via negativa does with one term of a current plan: ``"keep"``, ``"drop"`` or ``"cap"``."""
+
+    department: str
+    key: str
+    weight: float
+    change: str
+    cap: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class KpiGaming:
+    """How much gaming one term of a current plan causes.
+
+    ``company_value_worst``/``_best``: company value at the worst/best equilibrium with
+    this term alone dropped (None when no equilibrium was found); ``recovered_*``: the
+    same minus the company value at the worst equilibrium now; ``driver``: the own
+    gain this term pays the department for departing from the optimum, at the worst
+    equilibrium now (0 when it does not depart there).
+    """
+
+    department: str
+    key: str
+    weight: float
+    driver: float
+    company_value_worst: float | None
+    company_value_best: float | None
+    recovered_worst: float | None
+    recovered_best: float | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ViaNegativa:
+    """The fewest terms to drop or cap so that the target becomes an equilibrium, and the gaming ranking."""
+
+    organization: Organization
+    target: tuple[int, ...]
+    target_label: str
+    margin: float
+    changes: tuple[TermChange, ...]
+    stuck: tuple[Obstacle, ...]
+    ranking: tuple[KpiGaming, ...]
+    verification: Verification | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> str:
+        """``"found"`` when removal alone holds every department at the target, else ``"partial"``."""
+        return "partial" if self.stuck else "found"
+
+    @property
+    def removed(self) -> tuple[TermChange, ...]:
+        """The terms dropped or capped."""
+        return tuple(c for c in self.changes if c.change != "keep")
+
+    @property
+    def redesigned(self) -> Organization:
+        """The organisation with the terms dropped and capped (departments that are stuck keep their plan)."""
+        return apply_changes(self.organization, self.changes)
+
+
+def _capped_name(org: Organization, kpi: str, taken: set[str]) -> str:
+    name, k = f"{kpi}_capped", 2
+    while name in org.kpis or name in taken or name in org.parameters or name in org.department_names:
+        name, k = f"{kpi}_capped_{k}", k + 1
+    return name
+
+
+def apply_changes(org: Organization, changes: Sequence[TermChange]) -> Organization:
+    """``org`` with the given terms dropped or capped (caps become new KPIs ``<kpi>_capped``)."""
+    kpis = dict(org.kpis)
+    bonus = {d: dict(w) for d, w in org.bonus.items()}
+    for c in changes:
+        if c.change == "drop":
+            del bonus[c.department][c.key]
+        elif c.change == "cap":
+            assert c.cap is not None
+            name = _capped_name(org, c.key, set(kpis))
+            level = nice_weight(c.cap)
+            kpis[name] = sympy.Min(symbol(c.key), level) if c.weight > 0 else sympy.Max(symbol(c.key), level)
+            weights = bonus[c.department]
+            bonus[c.department] = {name if k == c.key else k: v for k, v in weights.items()}
+    bonus = {d: w for d, w in bonus.items() if w}
+    return replace(org, kpis=kpis, bonus=bonus)
+
+
+Term = tuple[str, str, float]
+
+
+def _options(
+    org: Organization, values: Mapping[str, np.ndarray], t: tuple[int, ...], caps: bool
+) -> tuple[LinearPayoffs, dict[str, list[Term]]]:
+    """Each department's terms, and payoffs linear in its ``[keep..., cap...]`` binaries."""
+    current = current_weights(org)
+    shape = values[COMPANY_VALUE].shape
+    labels: list[str] = []
+    owned, terms = [], []
+    plans: dict[str, list[Term]] = {}
+    for dept in org.department_names:
+        own = [(dept, key, w) for key, w in current.get(dept, {}).items()]
+        plans[dept] = own
+        full = [w * values[key] for _, key, w in own]
+        capped = [
+            np.minimum(term, term[t]) if caps and key != COMPANY_VALUE else np.zeros(shape)
+            for term, (_, key, _) in zip(full, own, strict=True)
+        ]
+        owned.append(np.arange(len(labels), len(labels) + 2 * len(own), dtype=np.int64))
+        labels += [f"keep {dept}:{key}" for _, key, _ in own] + [f"cap {dept}:{key}" for _, key, _ in own]
+        terms.append(np.stack(full + capped) if own else np.zeros((0, *shape)))
+    lin = LinearPayoffs(
+        players=org.department_names,
+        actions=tuple(d.action_names for d in org.departments),
+        variables=tuple(labels),
+        base=-cost_arrays(org),
+        owned=tuple(owned),
+        terms=tuple(terms),
+    )
+    return lin, plans
+
+
+def _stuck(lin: LinearPayoffs, switches: Switches, margin: float, n_terms: int) -> Obstacle:
+    coef = -switches.coefficients
+    keep, cap = coef[:, :n_terms], coef[:, n_terms:]
+    best = -switches.constant + np.maximum(np.maximum(keep, cap), 0.0).sum(axis=1)
+    row = int(np.argmin(best))
+    i = switches.player
+    dept = lin.players[i]
+    t_i = int(np.unravel_index(int(switches.origins[row]), lin.shape)[i])
+    frm, to = lin.actions[i][t_i], lin.actions[i][int(switches.to[row])]
+    if best[row] < margin - 1e-9 * max(1.0, margin):
+        gain = -float(best[row])
+        if gain > 0:
+            what = f"still gains it {format_number(gain)}"
+        else:
+            what = f"costs it only {format_number(-gain)}" if gain < 0 else "costs it nothing"
+        message = (
+            f"{dept} cannot be held at {frm} by removing terms: even with its plan trimmed in the way that helps "
+            f"most, switching to {to} {what} (margin asked: {format_number(margin)}); it needs a new incentive."
+        )
+    else:
+        message = (
+            f"{dept} cannot be held at {frm} by removing terms: no one choice of terms to drop or cap deters all "
+            "its switches at once; it needs a new incentive."
+        )
+    return Obstacle(
+        kind="removal",
+        department=dept,
+        action=frm,
+        deviation=to,
+        context="the others at the target",
+        gain=-float(best[row]),
+        message=message,
+    )
+
+
+def _solve_department(
+    lin: LinearPayoffs, switches: Switches, margin: float, n_terms: int, time_limit: float
+) -> tuple[ProgramResult, np.ndarray, np.ndarray]:
+    program = Program()
+    x = program.add_variables(len(lin.variables), lower=0.0, upper=1.0, integer=True)
+    add_deterrence(program, x, switches, margin)
+    cols = lin.owned[switches.player]
+    keep, cap = cols[:n_terms], cols[n_terms:]
+    if n_terms:
+        pair = np.hstack([np.eye(n_terms), np.eye(n_terms)])
+        program.add_rows(np.concatenate([keep, cap]), pair, upper=1.0)
+    program.objective[keep] = -1.0
+    program.objective[cap] = CAP_PENALTY  # minimise sum(1 - keep) + penalty * sum(cap)
+    return program.solve(time_limit=time_limit), keep, cap
+
+
+def _equilibrium_values(org: Organization, method: str, max_seconds: float | None) -> tuple[float, float] | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateGameWarning)
+        warnings.simplefilter("ignore", IncompleteSearchWarning)
+        result = solve(build_game(org, exact=False), method, max_seconds=max_seconds)
+    values = [float(e.company_value) for e in result.equilibria if e.company_value is not None]
+    return (min(values), max(values)) if values else None
+
+
+def rank_terms(
+    org: Organization,
+    before_worst: float | None,
+    drivers: Mapping[tuple[str, str], float],
+    *,
+    method: str,
+    max_seconds: float | None,
+) -> tuple[KpiGaming, ...]:
+    """Every term of the current plans, ranked by the company value recovered when it alone is dropped."""
+    out = []
+    for dept, weights in current_weights(org).items():
+        for key, w in weights.items():
+            dropped = apply_changes(org, [TermChange(department=dept, key=key, weight=w, change="drop")])
+            found = _equilibrium_values(dropped, method, max_seconds)
+            worst, best = found if found is not None else (None, None)
+            out.append(
+                KpiGaming(
+                    department=dept,
+                    key=key,
+                    weight=w,
+                    driver=float(drivers.get((dept, key), 0.0)),
+                    company_value_worst=worst,
+                    company_value_best=best,
+                    recovered_worst=None if worst is None or before_worst is None else worst - before_worst,
+                    recovered_best=None if best is None or before_worst is None else best - before_worst,
+                )
+            )
+    return tuple(sorted(out, key=lambda g: (g.recovered_best is None, -(g.recovered_best or 0.0), -g.driver)))
+
+
+def via_negativa(
+    org: Organization,
+    *,
+    target: Mapping[str, str] | Sequence[int] | None = None,
+    margin: float = 0.0,
+    caps: bool = True,
+    rank: bool = True,
+    method: str = "all",
+    time_limit: float = 60.0,
+    verify: bool = True,
+) -> ViaNegativa:
+    """The fewest terms to drop (or cap) from the current plans so that ``target`` becomes an equilibrium.
+
+    Parameters
+    ----------
+    org : Organization
+    target : mapping of department to action, or action indices, optional
+        Default: the company optimum.
+    margin : float
+        How much every switch away from the target must lose (0: a weak equilibrium is enough).
+    caps : bool
+        Whether a term may be capped at its level at the target instead of dropped.
+    rank : bool
+        Rank every term by the gaming it causes (one game solved per term).
+    method : str
+        Equilibrium method for the ranking and the verification.
+    time_limit : float
+        Seconds for each solver call.
+    verify : bool
+        Rebuild and re-solve the game with the terms removed.
+
+    Returns
+    -------
+    ViaNegativa
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> cut = via_negativa(inc.load_model("examples/growing_company.yaml"))
+    >>> [(c.department, c.key) for c in cut.removed]
+    [('sales', 'new_customers'), ('development', 'features_shipped'), ('operations', 'uptime')]
+    >>> [o.department for o in cut.stuck], cut.ranking[0].key
+    (['support'], 'new_customers')
+    """
+    if not np.isfinite(margin) or margin < 0:
+        raise DesignError(f"The 'margin' parameter must be a number >= 0. Got {margin!r} instead.")
+    values = kpi_values(org)
+    optimum = company_optimum(build_game(org, exact=False))
+    t = optimum.profile if target is None else parse_target(org, target, optimum.profile)
+    lin, plans = _options(org, values, t, caps)
+    deter = deterrence(lin, t, "nash")
+    changes: list[TermChange] = []
+    stuck: list[Obstacle] = []
+    for i, dept in enumerate(org.department_names):
+        own = plans[dept]
+        result, keep, cap = _solve_department(lin, deter[i], margin, len(own), time_limit)
+        if result.x is None:
+            stuck.append(_stuck(lin, deter[i], margin, len(own)))
+            changes += [TermChange(department=dept, key=k, weight=w, change="keep") for _, k, w in own]
+            continue
+        for (_, key, w), kept, capped in zip(own, result.x[keep], result.x[cap], strict=True):
+            change = "keep" if kept > 0.5 else "cap" if capped > 0.5 else "drop"
+            level = float(values[key][t]) if change == "cap" else None
+            changes.append(TermChange(department=dept, key=key, weight=w, change=change, cap=level))
+    cut = ViaNegativa(
+        organization=org,
+        target=t,
+        target_label=lin_label(org, t),
+        margin=float(margin),
+        changes=tuple(changes),
+        stuck=tuple(stuck),
+        ranking=(),
+        verification=None,
+    )
+    check = verify_plan(org, cut.redesigned, t, method=method, max_seconds=time_limit) if verify or rank else None
+    if rank and check is not None:
+        worst = check.before.worst
+        drivers = {}
+        if worst is not None:
+            drivers = {(d.department, k): float(v) for d in worst.departures for k, v in d.drivers.items()}
+        before = None if worst is None else float(worst.company_value)
+        cut = replace(cut, ranking=rank_terms(org, before, drivers, method=method, max_seconds=time_limit))
+    return replace(cut, verification=check if verify else None)

@@ -1,0 +1,190 @@
+"""Check a proposed plan by rebuilding the game with it and solving it again.
+
+Nothing from the design's linear program is trusted here: the organisation
+with the new bonus plan is rebuilt into a game (:func:`incentives.build_game`),
+solved (:func:`incentives.solve`), and the *margin achieved* is computed from
+the rebuilt payoffs: the smallest loss any department takes by switching alone
+away from the target,
+
+    ``margin = min_i min_{a != t_i} u_i(t) - u_i(a, t_-i)``
+
+(positive: a strict equilibrium; zero: a weak one; negative: not an
+equilibrium).  The *dominance margin* is the same minimum over every profile of
+the others.  The *bonus paid* at a profile is the sum over departments of
+weight x KPI (action costs are not bonus); at a mixed equilibrium its expectation.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..analysis.gaming import Analysis, analyze
+from ..equilibrium import Equilibrium, expected_value
+from ..errors import DegenerateGameWarning, IncompleteSearchWarning
+from ..game import Game
+from ..model import Organization
+from ..solvers import SolveResult
+from .linear import cost_arrays
+
+__all__ = ["Verification", "deviation_losses", "pure_equilibria", "verify_plan"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Verification:
+    """A plan checked on the rebuilt game, next to the current plan.
+
+    Parameters
+    ----------
+    target : tuple of int
+    target_label : str
+    before, after : Analysis
+        Gaming analyses (equilibria, company optimum, KPI alignment) under the
+        current plan and under the proposed one.
+    margin : float
+        Smallest loss of a unilateral switch away from the target (rebuilt game).
+    margin_before : float
+        The same under the current plan (negative: some department gains by switching).
+    dominance_margin : float
+        The same over every profile of the other departments.
+    pure_after : tuple of str
+        Every pure equilibrium under the proposed plan (found by checking every profile).
+    company_value_target : float
+    company_value_before, company_value_after : float or None
+        Company value at the worst equilibrium (None when none was found).
+    bonus_before, bonus_after : float or None
+        Bonus paid at those equilibria.
+    bonus_target_before, bonus_target_after : float
+        Bonus paid at the target under each plan.
+    """
+
+    target: tuple[int, ...]
+    target_label: str
+    before: Analysis
+    after: Analysis
+    margin: float
+    margin_before: float
+    dominance_margin: float
+    pure_after: tuple[str, ...]
+    company_value_target: float
+    company_value_before: float | None
+    company_value_after: float | None
+    bonus_before: float | None
+    bonus_after: float | None
+    bonus_target_before: float
+    bonus_target_after: float
+
+    @property
+    def is_equilibrium(self) -> bool:
+        """Whether the target is an equilibrium of the rebuilt game (margin not below zero, within 1e-9)."""
+        return self.margin >= -1e-9 * max(1.0, abs(self.bonus_target_after))
+
+    @property
+    def is_unique(self) -> bool:
+        """Whether the target is the only pure equilibrium of the rebuilt game."""
+        return self.pure_after == (self.target_label,)
+
+    @property
+    def is_dominant(self) -> bool:
+        """Whether every department's target action is a best reply whatever the others do."""
+        return self.dominance_margin >= -1e-9 * max(1.0, abs(self.bonus_target_after))
+
+
+def deviation_losses(game: Game, target: Sequence[int], *, everywhere: bool = False) -> list[np.ndarray]:
+    """For each player, ``u_i(t_i, s_-i) - u_i(a, s_-i)`` for every other action ``a``.
+
+    With ``everywhere=False`` only at ``s = t`` (shape ``(n_i - 1,)``), else at
+    every profile of the others (shape ``(n_i - 1, ...)``).
+    """
+    payoffs = game.float_payoffs()
+    out = []
+    for i in range(game.n_players):
+        own = np.moveaxis(payoffs[i], i, 0)
+        if not everywhere:
+            others = tuple(t for j, t in enumerate(target) if j != i)
+            own = own[(slice(None), *others)]
+        losses = own[target[i]] - own
+        out.append(np.delete(losses, target[i], axis=0))
+    return out
+
+
+def pure_equilibria(game: Game, *, tol: float = 1e-9) -> list[tuple[int, ...]]:
+    """Every pure equilibrium, by checking each profile against every unilateral switch (vectorised)."""
+    payoffs = game.float_payoffs()
+    scale = max(1.0, float(np.max(np.abs(payoffs)))) if payoffs.size else 1.0
+    stable = np.ones(game.shape, dtype=bool)
+    for i in range(game.n_players):
+        best = payoffs[i].max(axis=i, keepdims=True)
+        stable &= payoffs[i] >= best - tol * scale
+    return [tuple(int(k) for k in row) for row in np.argwhere(stable)]
+
+
+def _smallest(losses: list[np.ndarray]) -> float:
+    return min((float(v.min()) for v in losses if v.size), default=float("inf"))
+
+
+def _bonus_total(org: Organization, game: Game) -> np.ndarray:
+    return np.asarray(game.float_payoffs().sum(axis=0) + cost_arrays(org).sum(axis=0), dtype=float)
+
+
+def _worst(result: SolveResult) -> Equilibrium | None:
+    found = [e for e in result.equilibria if e.company_value is not None]
+    return min(found, key=lambda e: float(e.company_value or 0.0), default=None)
+
+
+def _analyze(org: Organization, method: str, max_seconds: float | None) -> Analysis:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateGameWarning)
+        warnings.simplefilter("ignore", IncompleteSearchWarning)
+        return analyze(org, method=method, exact=False, max_seconds=max_seconds)
+
+
+def verify_plan(
+    before: Organization,
+    after: Organization,
+    target: Sequence[int],
+    *,
+    method: str = "all",
+    max_seconds: float | None = 60.0,
+) -> Verification:
+    """Rebuild and re-solve ``after`` (the proposed plan) and compare it with ``before`` at ``target``.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> check = verify_plan(org, org, (1, 1, 1, 1))
+    >>> check.is_equilibrium, check.pure_after == (check.target_label,)
+    (True, True)
+    """
+    target = tuple(int(t) for t in target)
+    analysis_before = _analyze(before, method, max_seconds)
+    analysis_after = _analyze(after, method, max_seconds)
+    game_before, game_after = analysis_before.game, analysis_after.game
+    result_before, result_after = analysis_before.solution, analysis_after.solution
+    margin = _smallest(deviation_losses(game_after, target))
+    margin_before = _smallest(deviation_losses(game_before, target))
+    dominance = _smallest(deviation_losses(game_after, target, everywhere=True))
+    bonus_before, bonus_after = _bonus_total(before, game_before), _bonus_total(after, game_after)
+    worst_before, worst_after = _worst(result_before), _worst(result_after)
+    assert game_after.company_value is not None
+    return Verification(
+        target=target,
+        target_label=game_after.profile_label(target),
+        before=analysis_before,
+        after=analysis_after,
+        margin=margin,
+        margin_before=margin_before,
+        dominance_margin=dominance,
+        pure_after=tuple(game_after.profile_label(p) for p in pure_equilibria(game_after)),
+        company_value_target=float(game_after.company_value[target]),
+        company_value_before=None if worst_before is None else float(worst_before.company_value or 0.0),
+        company_value_after=None if worst_after is None else float(worst_after.company_value or 0.0),
+        bonus_before=None if worst_before is None else expected_value(bonus_before, worst_before.profile),
+        bonus_after=None if worst_after is None else expected_value(bonus_after, worst_after.profile),
+        bonus_target_before=float(bonus_before[target]),
+        bonus_target_after=float(bonus_after[target]),
+    )

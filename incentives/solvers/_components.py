@@ -1,0 +1,153 @@
+"""What an unresolved region of a support's indifference system holds: a singular equilibrium, a component, or nothing found.
+
+A *region* is a group of touching boxes that subdivision could neither exclude
+nor certify (:mod:`incentives.solvers._subdivision`).  Regions surround singular
+roots and sets of roots of positive dimension, and occasionally near misses.
+
+Algorithm
+---------
+1. *Find a point*: from the centre of the region's most central box, and then
+   from a few boxes far from it, project onto the equilibrium conditions: a
+   Gauss-Newton iteration on the equations, and if its end point is not an
+   equilibrium, the nearest point (SLSQP) that satisfies the equations, the
+   best-response inequalities and the probability constraints.  A point counts
+   when it satisfies all of them within the tolerances and lies near the region.
+2. *Classify it* by the rank ``r`` of the Jacobian of the equations there: full
+   rank means a regular root (the subdivision simply stopped near it).  Otherwise
+   step a little along each direction of the Jacobian's null space and project
+   back with Gauss-Newton; if a projected point is a different equilibrium (a
+   different profile, not only different coordinates), the
+   point lies on a *component* of local dimension ``n - r``; if not, it is a
+   *singular* equilibrium (isolated as far as this test can tell).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy.optimize import minimize
+
+from ._subdivision import Region
+from ._support_system import SupportSystem, newton
+
+__all__ = ["RegionFinding", "examine_region", "is_equilibrium", "jacobian_rank"]
+
+Kind = Literal["regular", "singular", "component", "unresolved"]
+
+#: Step along a null direction when testing for a component.
+_STEP = 1e-3
+
+#: Starting boxes tried per region.
+_STARTS = 4
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegionFinding:
+    """An equilibrium found in a region (in free coordinates), and what kind of point it is."""
+
+    kind: Kind
+    point: np.ndarray | None = None
+    dimension: int | None = None
+
+
+def examine_region(system: SupportSystem, region: Region, *, tol: float, ptol: float) -> RegionFinding:
+    """Find and classify an equilibrium in ``region`` (see the module docstring).
+
+    ``tol`` is the absolute tolerance on the equations and inequalities, ``ptol``
+    the tolerance on probabilities, both in the system's payoff units.
+    """
+    reach = 2.0 * float(region.width.max()) + 1e-9
+    for start in _starts(region.centres):
+        point = _project(system, start, tol=tol, ptol=ptol)
+        if point is None:
+            continue
+        if np.min(np.max(np.abs(region.centres - point), axis=1)) > reach:
+            continue
+        return _classify(system, point, tol=tol, ptol=ptol)
+    return RegionFinding(kind="unresolved")
+
+
+def is_equilibrium(system: SupportSystem, x: np.ndarray, *, tol: float, ptol: float) -> bool:
+    """Whether ``x`` satisfies the equations, best-response inequalities and probability constraints."""
+    if not np.all(np.isfinite(x)):
+        return False
+    if any(q.min() < -ptol for q in system.mixes(x)):
+        return False
+    equations, inequalities = system.residuals(x)
+    return bool(np.all(np.abs(equations) <= tol) and np.all(inequalities <= tol))
+
+
+def jacobian_rank(system: SupportSystem, x: np.ndarray) -> tuple[int, np.ndarray]:
+    """Numerical rank of the Jacobian of the equations at ``x``, and a basis of its null space (rows)."""
+    n = system.n_unknowns
+    if n == 0:
+        return 0, np.zeros((0, 0))
+    _, singular, right = np.linalg.svd(system.jacobian(x))
+    rank = int(np.sum(singular > 1e-9 * max(1.0, float(singular.max(initial=0.0)))))
+    return rank, right[rank:]
+
+
+def _starts(centres: np.ndarray) -> list[np.ndarray]:
+    """The most central box's centre, then boxes far from those already chosen."""
+    middle = centres.mean(axis=0)
+    chosen = [int(np.argmin(np.abs(centres - middle).max(axis=1)))]
+    distance = np.abs(centres - centres[chosen[0]]).max(axis=1)
+    while len(chosen) < min(_STARTS, len(centres)):
+        far = int(np.argmax(distance))
+        if distance[far] <= 0:
+            break
+        chosen.append(far)
+        distance = np.minimum(distance, np.abs(centres - centres[far]).max(axis=1))
+    return [centres[k] for k in chosen]
+
+
+def _project(system: SupportSystem, start: np.ndarray, *, tol: float, ptol: float) -> np.ndarray | None:
+    """A nearby point satisfying every equilibrium condition, or None."""
+    point, _ = newton(system, start, tol=tol * 1e-3)
+    if is_equilibrium(system, point, tol=tol, ptol=ptol):
+        return point
+    point = _nearest_feasible(system, start)
+    if point is None:
+        return None
+    polished, converged = newton(system, point, tol=tol * 1e-3)
+    if converged and is_equilibrium(system, polished, tol=tol, ptol=ptol):
+        return polished
+    return point if is_equilibrium(system, point, tol=tol, ptol=ptol) else None
+
+
+def _nearest_feasible(system: SupportSystem, start: np.ndarray) -> np.ndarray | None:
+    """SLSQP: the point of the unit box nearest ``start`` satisfying the equations and inequalities."""
+    n = system.n_unknowns
+    rows = system.inequality_rows
+    constraints = [
+        {"type": "eq", "fun": lambda x: system.residuals(x)[0], "jac": lambda x: system.jacobian(x)},
+    ]
+    if rows:
+        constraints.append(
+            {"type": "ineq", "fun": lambda x: -system.residuals(x)[1], "jac": lambda x: -system.jacobian(x, rows)}
+        )
+    result = minimize(
+        lambda x: 0.5 * float(np.sum((x - start) ** 2)),
+        start,
+        jac=lambda x: x - start,
+        method="SLSQP",
+        bounds=[(0.0, 1.0)] * n,
+        constraints=constraints,
+        options={"maxiter": 60, "ftol": 1e-15},
+    )
+    return np.asarray(result.x) if np.all(np.isfinite(result.x)) else None
+
+
+def _classify(system: SupportSystem, point: np.ndarray, *, tol: float, ptol: float) -> RegionFinding:
+    rank, null = jacobian_rank(system, point)
+    if rank == system.n_unknowns:
+        return RegionFinding(kind="regular", point=point)
+    for direction in null:
+        for sign in (1.0, -1.0):
+            moved, converged = newton(system, point + sign * _STEP * direction, tol=tol * 1e-3)
+            apart = max(float(np.max(np.abs(a - b))) for a, b in zip(system.mixes(moved), system.mixes(point)))
+            if converged and apart > _STEP / 4 and is_equilibrium(system, moved, tol=tol, ptol=ptol):
+                return RegionFinding(kind="component", point=point, dimension=len(null))
+    return RegionFinding(kind="singular", point=point)

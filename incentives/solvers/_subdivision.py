@@ -1,0 +1,338 @@
+"""Every root of a batch of multilinear systems in the unit box, by subdivision with exact corner bounds.
+
+Definitions
+-----------
+Each system has ``n`` unknowns, ``n`` equation rows ``g(x) = 0`` and further
+inequality rows ``h(x) <= 0``, every row multilinear (affine in each unknown
+separately; see :mod:`incentives.solvers._support_system`).  A box is stored by
+the values of every row at its ``2^n`` corners, which determine each row on the
+whole box:
+
+* the range of a row over the box is ``[min, max]`` of its corner values;
+* halving the box along unknown ``t`` gives the new corners' values as averages
+  of the old ones (exact, because the row is affine in ``x_t``);
+* the derivative along ``t`` is the difference of opposite corners over the
+  width, itself multilinear, so its range is the range of those differences;
+* the value at the centre is the mean of the corner values;
+* any linear combination of rows is multilinear, with the same combination of
+  corner values.
+
+Algorithm
+---------
+The search box is ``[0, 1]^n`` grown by :data:`MARGIN` on each side, so that
+roots on the faces of the unit box, and dyadic rational roots such as ``1/2``,
+lie inside boxes rather than on their faces.  All boxes of one level of one
+system have the same widths, so a level of a batch of systems is one array of
+shape ``(boxes, rows, 2^n)``:
+
+1. *Exclude* a box when some equation row has one strict sign on it, or some
+   inequality row is positive on all of it (no root, by the exact bounds).
+2. *Precondition*: with ``Y`` the inverse of the Jacobian at the centre ``c``,
+   exclude the box when a row of ``Y g`` has one strict sign on it.
+3. *Krawczyk test* (Krawczyk 1969; Moore 1977), with ``r`` the half-widths and
+   ``R`` the largest deviation of the interval Jacobian from the Jacobian at
+   ``c``: the box holds exactly one root when ``|Y g(c)| + |Y| R r < r``
+   componentwise (it is returned, for Newton's method from ``c``), and none when
+   some component of ``|Y g(c)| - |Y| R r`` exceeds ``r``.
+4. Halve the surviving boxes along their widest unknown, and repeat, depth first
+   over parts of at most ``max_entries`` corner values (one system's level is
+   never split across parts).
+
+Boxes that survive to the minimum width, or whose system holds more than
+``system_entries`` corner values in one level, surround singular roots or sets
+of roots (or near misses); they are grouped into *regions* of touching boxes
+and returned for the caller to examine.
+
+References
+----------
+R. Krawczyk, "Newton-Algorithmen zur Bestimmung von Nullstellen mit
+Fehlerschranken", *Computing* 4, 187-201, 1969.
+
+R. E. Moore, "A test for existence of solutions to nonlinear systems", *SIAM
+Journal on Numerical Analysis* 14(4), 611-615, 1977.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from .registry import Budget
+
+__all__ = ["MARGIN", "Region", "Subdivision", "subdivide"]
+
+#: The search box is ``[-MARGIN[0], 1 + MARGIN[1]]`` in every unknown (odd numbers, so no root sits on a face).
+MARGIN = (0.0123456789, 0.0098765432)
+
+#: Jacobians at box centres with a larger condition number get no preconditioning and no Krawczyk test.
+_MAX_CONDITION = 1e10
+
+
+@dataclass(frozen=True, kw_only=True)
+class Region:
+    """Touching boxes of one system that were neither excluded nor certified."""
+
+    owner: int
+    centres: np.ndarray
+    width: np.ndarray
+
+
+@dataclass(kw_only=True)
+class Subdivision:
+    """What a subdivision found: certified boxes, unresolved regions, and why it stopped.
+
+    ``capped`` lists the systems whose boxes became regions early because one level
+    of them held more than ``system_entries`` corner values (their regions are
+    coarser); ``stopped`` says the budget ran out before every box was resolved
+    (the regions are then partial).
+    """
+
+    certified: list[tuple[int, np.ndarray]] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)
+    capped: set[int] = field(default_factory=set)
+    stopped: bool = False
+    boxes: int = 0
+    widest: int = 0
+
+
+def subdivide(
+    corners: np.ndarray,
+    n_equations: int,
+    *,
+    equation_slack: float,
+    inequality_slack: np.ndarray | float,
+    min_width: float,
+    max_entries: int = 2**22,
+    system_entries: int = 2**21,
+    budget: Budget | None = None,
+) -> Subdivision:
+    """Search the box of every system in the batch for roots (see the module docstring).
+
+    Parameters
+    ----------
+    corners : numpy.ndarray
+        Shape ``(systems, rows, 2^n)``: every row of every system at the corners of ``[0, 1]^n``,
+        the ``n_equations`` equation rows first.
+    n_equations : int
+        The number of equation rows, which equals the number of unknowns ``n``.
+    equation_slack : float
+        An equation row excludes a box only when it is beyond this margin on all of it.
+    inequality_slack : float or numpy.ndarray
+        The same for the inequality rows (one margin, or one per row).
+    min_width : float
+        Boxes this narrow that are still unresolved become regions.
+    max_entries : int
+        Corner values processed at once; larger levels are processed in parts (depth first).
+    system_entries : int
+        Corner values one system may hold in one level; beyond it, its boxes become regions.
+    budget : Budget or None
+        Checked at every step; when it runs out, the search stops.
+    """
+    found = Subdivision()
+    systems, rows, _ = corners.shape
+    n = n_equations
+    slack = np.broadcast_to(np.asarray(inequality_slack, dtype=float), (rows - n,))
+    per_box = rows * 2**n
+    low, high = -MARGIN[0], 1.0 + MARGIN[1]
+    start = _stretch(np.asarray(corners, dtype=float), n, low, high)
+    stack = [(start, np.full((systems, n), low), np.arange(systems), np.full(n, high - low), True)]
+    while stack:
+        values, lows, owners, width, fresh = stack.pop()
+        if fresh:
+            values, lows, owners = _examine(values, lows, owners, width, n, equation_slack, slack, found)
+        if not len(values):
+            continue
+        if budget is not None and budget.exhausted():
+            found.stopped = True
+            break
+        found.widest = max(found.widest, len(values))
+        crowded = np.bincount(owners) * per_box > system_entries
+        done = crowded[owners] | (width.max() <= min_width)
+        if done.any():
+            found.capped.update(int(o) for o in np.flatnonzero(crowded))
+            found.regions.extend(_regions(lows[done], owners[done], width))
+            values, lows, owners = values[~done], lows[~done], owners[~done]
+        if not len(values):
+            continue
+        if values.size * 2 > max_entries and len(np.unique(owners)) > 1:
+            middle = np.unique(owners)[len(np.unique(owners)) // 2]
+            first = owners < middle
+            stack.append((values[~first], lows[~first], owners[~first], width, False))
+            stack.append((values[first], lows[first], owners[first], width, False))
+            continue
+        stack.append((*_split(values, lows, owners, width), True))
+    return found
+
+
+def _examine(
+    values: np.ndarray,
+    lows: np.ndarray,
+    owners: np.ndarray,
+    width: np.ndarray,
+    n: int,
+    equation_slack: float,
+    slack: np.ndarray,
+    found: Subdivision,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drop the boxes excluded by the bounds, record the certified ones, return the rest."""
+    found.boxes += len(values)
+    keep = _survivors(values, n, equation_slack, slack)
+    values, lows, owners = values[keep], lows[keep], owners[keep]
+    if n == 0:
+        found.certified.extend((int(o), np.zeros(0)) for o in owners)
+        return values[:0], lows[:0], owners[:0]
+    if len(values):
+        unique, empty = _krawczyk(values[:, :n], width)
+        for box in np.flatnonzero(unique):
+            found.certified.append((int(owners[box]), lows[box] + width / 2))
+        keep = ~(unique | empty)
+        values, lows, owners = values[keep], lows[keep], owners[keep]
+    return values, lows, owners
+
+
+def _survivors(values: np.ndarray, n: int, equation_slack: float, slack: np.ndarray) -> np.ndarray:
+    """Boxes that no row excludes."""
+    low, high = values.min(axis=2), values.max(axis=2)
+    ruled_out = np.any((low[:, :n] > equation_slack) | (high[:, :n] < -equation_slack), axis=1)
+    ruled_out |= np.any(low[:, n:] > slack, axis=1)
+    return ~ruled_out
+
+
+def _krawczyk(equations: np.ndarray, width: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each box: exactly one root (True, False), no root (False, True), or undecided (False, False)."""
+    boxes, n, count = equations.shape
+    flat = equations.reshape(boxes * n, count)
+    centre_values = (flat @ np.full(count, 1.0 / count)).reshape(boxes, n)
+    middle = (flat @ _slope_weights(n)).reshape(boxes, n, n) / width
+    unique = np.zeros(boxes, dtype=bool)
+    empty = np.zeros(boxes, dtype=bool)
+    with np.errstate(all="ignore"):
+        condition = np.linalg.cond(middle)
+    good = np.flatnonzero(np.isfinite(condition) & (condition < _MAX_CONDITION))
+    if not len(good):
+        return unique, empty
+    inverse = np.linalg.inv(middle[good])
+    mixed = np.einsum("bij,bjc->bic", inverse, equations[good])  # the preconditioned rows Y g, at every corner
+    tiny = 1e-12 * np.abs(centre_values[good]).max(axis=1, keepdims=True) + 1e-300
+    empty[good] = np.any((mixed.min(axis=2) > tiny) | (mixed.max(axis=2) < -tiny), axis=1)
+    radius = width / 2
+    shift = np.abs(mixed.mean(axis=2))  # |Y g(c)|: the Newton step from the centre
+    close = ~empty[good] & np.all(shift < 0.95 * radius, axis=1)  # K lies in the box only if the step does
+    if not close.any():
+        return unique, empty
+    chosen = good[close]
+    spread = _spread(equations[chosen], middle[chosen], width)
+    reach = np.einsum("bij,bjk,k->bi", np.abs(inverse[close]), spread, radius)
+    unique[chosen] = np.all(shift[close] + reach < 0.95 * radius, axis=1)
+    empty[chosen] = np.any(shift[close] - reach > radius * (1 + 1e-9), axis=1)
+    return unique, empty
+
+
+def _spread(equations: np.ndarray, middle: np.ndarray, width: np.ndarray) -> np.ndarray:
+    """Largest deviation of each derivative over the box from its value at the centre."""
+    boxes, n, _ = equations.shape
+    spread = np.empty((boxes, n, n))
+    for t in range(n):
+        pair = equations.reshape(boxes, n, 2**t, 2, -1)
+        slope = (pair[:, :, :, 1, :] - pair[:, :, :, 0, :]).reshape(boxes, n, -1) / width[t]
+        spread[:, :, t] = np.maximum(slope.max(axis=2) - middle[:, :, t], middle[:, :, t] - slope.min(axis=2))
+    return spread
+
+
+def _slope_weights(n: int) -> np.ndarray:
+    """``(2^n, n)`` weights turning corner values into the mean difference along each unknown (times width)."""
+    bits = (np.arange(2**n)[:, None] >> np.arange(n - 1, -1, -1)[None, :]) & 1
+    return (2.0 * bits - 1.0) / 2 ** (n - 1)
+
+
+def _stretch(values: np.ndarray, n: int, low: float, high: float) -> np.ndarray:
+    """Corner values on ``[low, high]^n`` from those on ``[0, 1]^n`` (exact: rows are affine in each unknown)."""
+    out = values
+    boxes, rows, _ = values.shape
+    for t in range(n):
+        pair = out.reshape(boxes, rows, 2**t, 2, -1)
+        step = pair[:, :, :, 1:2, :] - pair[:, :, :, 0:1, :]
+        out = np.concatenate([pair[:, :, :, 0:1, :] + low * step, pair[:, :, :, 0:1, :] + high * step], axis=3)
+        out = out.reshape(boxes, rows, -1)
+    return out
+
+
+def _split(
+    values: np.ndarray, lows: np.ndarray, owners: np.ndarray, width: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Halve every box along its widest unknown (the same for all boxes of a level)."""
+    t = int(np.argmax(width))
+    boxes, rows, _ = values.shape
+    pair = values.reshape(boxes, rows, 2**t, 2, -1)
+    middle = pair.mean(axis=3, keepdims=True)
+    left = np.concatenate([pair[:, :, :, 0:1, :], middle], axis=3).reshape(boxes, rows, -1)
+    right = np.concatenate([middle, pair[:, :, :, 1:2, :]], axis=3).reshape(boxes, rows, -1)
+    half = width.copy()
+    half[t] /= 2
+    shifted = lows.copy()
+    shifted[:, t] += half[t]
+    return (
+        np.concatenate([left, right]),
+        np.concatenate([lows, shifted]),
+        np.concatenate([owners, owners]),
+        half,
+    )
+
+
+def _regions(lows: np.ndarray, owners: np.ndarray, width: np.ndarray) -> list[Region]:
+    """Group boxes of the same system that touch (share a face, edge or corner) into regions."""
+    cells = np.rint((lows + MARGIN[0]) / width).astype(np.int64)
+    out = []
+    for owner in np.unique(owners):
+        mine = np.flatnonzero(owners == owner)
+        for members in _touching_groups(cells[mine]):
+            chosen = mine[members]
+            out.append(Region(owner=int(owner), centres=lows[chosen] + width / 2, width=width.copy()))
+    return out
+
+
+def _touching_groups(cells: np.ndarray) -> list[np.ndarray]:
+    """Connected groups of grid cells, two cells touching when no coordinate differs by more than one."""
+    count, n = cells.shape
+    spans = cells.max(axis=0, initial=0) + 3
+    if n <= 6 and float(np.sum(np.log2(spans))) < 62:
+        sources, targets = _links_by_codes(cells + 1, spans)
+    else:
+        sources, targets = _links_by_pairs(cells)
+    links = coo_matrix((np.ones(len(sources)), (sources, targets)), shape=(count, count))
+    _, labels = connected_components(links, directed=False)
+    return [np.flatnonzero(labels == label) for label in np.unique(labels)]
+
+
+def _links_by_codes(cells: np.ndarray, spans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Touching pairs found by encoding cells as integers and looking every neighbour up (low dimension)."""
+    n = cells.shape[1]
+    weights = np.cumprod(np.concatenate([[1], spans[:0:-1]]))[::-1].astype(np.int64)
+    codes = cells @ weights
+    order = np.argsort(codes)
+    ordered = codes[order]
+    offsets = np.stack(np.meshgrid(*[np.array([-1, 0, 1])] * n, indexing="ij"), axis=-1).reshape(-1, n)
+    sources, targets = [], []
+    for shift in offsets @ weights:
+        wanted = codes + shift
+        at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+        hit = ordered[at] == wanted
+        sources.append(np.flatnonzero(hit))
+        targets.append(order[at[hit]])
+    return np.concatenate(sources), np.concatenate(targets)
+
+
+def _links_by_pairs(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Touching pairs found by comparing every pair of cells, in chunks (few boxes, high dimension)."""
+    count, n = cells.shape
+    chunk = max(1, 2**22 // max(1, count * n))
+    sources, targets = [], []
+    for start in range(0, count, chunk):
+        block = cells[start : start + chunk]
+        rows, cols = np.nonzero(np.abs(block[:, None, :] - cells[None, :, :]).max(axis=2) <= 1)
+        sources.append(rows + start)
+        targets.append(cols)
+    return np.concatenate(sources), np.concatenate(targets)

@@ -1,0 +1,277 @@
+"""The polynomial indifference system of one support profile, in free-probability coordinates.
+
+Definitions
+-----------
+Fix a *support profile* ``S = (S_0, ..., S_{N-1})``: the actions each player plays
+with positive probability.  Player ``j`` mixes ``q_j`` over ``S_j`` (``k_j = |S_j|``
+actions), written in *stick-breaking coordinates* ``u = x_j`` in ``[0, 1]^(k_j - 1)``:
+
+    ``q_j[t] = u_0 u_1 ... u_{t-1} (1 - u_t)`` for ``t < k_j - 1``, and
+    ``q_j[k_j - 1] = u_0 u_1 ... u_{k_j - 2}``
+
+(``u_t`` is the probability of going past action ``t``, given that play got that
+far).  The unit box maps onto the whole probability simplex, every ``q_j[t]`` is
+affine in each coordinate separately, and the interior of the box maps one to
+one onto the interior of the simplex.  The unknowns ``x`` stack the coordinates of
+every player, ``n = sum_j (k_j - 1)`` of them.
+
+Let ``D_i(a)`` be player ``i``'s expected payoff of action ``a`` minus that of its
+first support action ``S_i[0]``, against the others' mixes.  The support profile
+holds a Nash equilibrium at ``x`` exactly when
+
+* ``D_i(a) = 0`` for every player ``i`` and every ``a`` in ``S_i`` but the first (the
+  *indifference equations*: ``n`` polynomial equations in ``n`` unknowns),
+* ``D_i(b) <= 0`` for every ``b`` outside ``S_i`` (no better action outside the support),
+* ``x`` in ``[0, 1]^n`` (then the ``q_j`` are probability vectors).
+
+``D_i(a)`` sums payoff differences times one entry of every other player's ``q_j``,
+and each entry is affine in each of that player's coordinates, so ``D_i(a)`` is
+*multilinear*: affine in each unknown separately.  On a box of unknowns it is
+therefore the multilinear interpolation of its values at the box's corners, and
+its minimum and maximum over the box are attained at corners
+(:mod:`incentives.solvers._subdivision` uses both facts).
+
+Rows
+----
+Every function here orders the constraint rows the same way: the ``n`` equation
+rows (player by player, support actions after the first), then the best-response
+rows (player by player, actions outside the support).
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..equilibrium import Profile
+
+__all__ = ["SupportSystem", "newton", "support_system"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupportSystem:
+    """The indifference system of one support profile (see the module docstring).
+
+    Parameters
+    ----------
+    support : tuple of tuple of int
+        The actions each player mixes over, sorted.
+    differences : tuple of numpy.ndarray
+        For player ``i``: its payoffs with every own action on axis ``i`` and the
+        others' axes restricted to their supports, minus the payoffs of ``S_i[0]``.
+    shape : tuple of int
+        The number of actions of each player in the game.
+    """
+
+    support: tuple[tuple[int, ...], ...]
+    differences: tuple[np.ndarray, ...]
+    shape: tuple[int, ...]
+
+    @property
+    def n_players(self) -> int:
+        return len(self.shape)
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return tuple(len(s) for s in self.support)
+
+    @property
+    def n_unknowns(self) -> int:
+        return sum(k - 1 for k in self.sizes)
+
+    @property
+    def offsets(self) -> tuple[int, ...]:
+        """Index of each player's first coordinate in ``x``."""
+        starts, total = [], 0
+        for k in self.sizes:
+            starts.append(total)
+            total += k - 1
+        return tuple(starts)
+
+    @property
+    def equation_rows(self) -> tuple[tuple[int, int], ...]:
+        """``(player, action)`` of each indifference equation."""
+        return tuple((i, a) for i, s in enumerate(self.support) for a in s[1:])
+
+    @property
+    def inequality_rows(self) -> tuple[tuple[int, int], ...]:
+        """``(player, action)`` of each best-response inequality (actions outside the support)."""
+        return tuple((i, b) for i, s in enumerate(self.support) for b in range(self.shape[i]) if b not in s)
+
+    @property
+    def mixing(self) -> tuple[int, ...]:
+        """Players with more than one action in their support."""
+        return tuple(i for i, k in enumerate(self.sizes) if k > 1)
+
+    def mixes(self, x: np.ndarray) -> list[np.ndarray]:
+        """Each player's mix ``q_j`` over its support."""
+        return [_stick_breaking(x[start : start + k - 1]) for k, start in zip(self.sizes, self.offsets, strict=True)]
+
+    def coordinates(self, profile: Profile) -> np.ndarray:
+        """The coordinates ``x`` of a profile supported on (a subset of) this support profile."""
+        parts = []
+        for s, mix in zip(self.support, profile, strict=True):
+            q = np.asarray(mix, dtype=float)[list(s)]
+            left = 1.0 - np.concatenate([[0.0], np.cumsum(q)[:-1]])  # probability of getting to action t
+            with np.errstate(all="ignore"):
+                parts.append(np.where(left[:-1] > 0, left[1:] / np.where(left[:-1] > 0, left[:-1], 1.0), 0.5))
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    def profile(self, x: np.ndarray) -> Profile:
+        """The full mixed profile at ``x`` (zero outside the supports)."""
+        out = []
+        for n, s, q in zip(self.shape, self.support, self.mixes(x), strict=True):
+            full = np.zeros(n)
+            full[list(s)] = q
+            out.append(full)
+        return tuple(out)
+
+    def gains(self, x: np.ndarray) -> list[np.ndarray]:
+        """``D_i(a)`` for every player ``i`` and every action ``a``."""
+        q = self.mixes(x)
+        return [_contract(d, q, keep=(i,)) for i, d in enumerate(self.differences)]
+
+    def residuals(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Values of the equation rows and of the best-response rows at ``x``."""
+        gains = self.gains(x)
+        equations = np.array([gains[i][a] for i, a in self.equation_rows])
+        inequalities = np.array([gains[i][b] for i, b in self.inequality_rows])
+        return equations, inequalities
+
+    def jacobian(self, x: np.ndarray, rows: tuple[tuple[int, int], ...] | None = None) -> np.ndarray:
+        """Derivatives of the given rows (default: the equation rows) with respect to ``x``."""
+        rows = self.equation_rows if rows is None else rows
+        q = self.mixes(x)
+        out = np.zeros((len(rows), self.n_unknowns))
+        players = sorted({i for i, _ in rows})
+        for i in players:
+            picks = [r for r, (p, _) in enumerate(rows) if p == i]
+            actions = [rows[r][1] for r in picks]
+            for j, start in zip(self.mixing, (self.offsets[j] for j in self.mixing), strict=True):
+                if j == i:
+                    continue
+                block = _contract(self.differences[i], q, keep=(i, j))
+                if j < i:
+                    block = block.T
+                slope = block[actions] @ _stick_breaking_slopes(x[start : start + self.sizes[j] - 1])
+                out[np.ix_(picks, range(start, start + self.sizes[j] - 1))] = slope
+        return out
+
+    def corner_values(self) -> np.ndarray:
+        """Every row (equations, then best responses) at every corner of ``[0, 1]^n``.
+
+        Returns an array of shape ``(rows, 2**n)``; corner ``c`` has coordinates the
+        binary digits of ``c``, the first unknown being the most significant.
+        """
+        corners = [_corner_mixes(k) for k in self.sizes]
+        counts = [len(c) for c in corners]
+        blocks = []
+        for i, d in enumerate(self.differences):
+            values = _corner_contract(d, corners, i)  # (n_i, corners of the others...)
+            values = np.expand_dims(values, axis=1 + i)
+            values = np.broadcast_to(values, (values.shape[0], *counts)).reshape(values.shape[0], -1)
+            blocks.append(values)
+        rows = [blocks[i][a] for i, a in self.equation_rows] + [blocks[i][b] for i, b in self.inequality_rows]
+        return np.array(rows, dtype=float).reshape(-1, 2**self.n_unknowns)
+
+
+def support_system(payoffs: np.ndarray, support: tuple[tuple[int, ...], ...]) -> SupportSystem:
+    """Build the indifference system of ``support`` for float ``payoffs`` of shape ``(N, n_0, ...)``.
+
+    Examples
+    --------
+    Matching pennies, both players mixing: one unknown per player, and the
+    equations say each makes the other indifferent.
+
+    >>> pennies = np.array([[[1.0, -1.0], [-1.0, 1.0]], [[-1.0, 1.0], [1.0, -1.0]]])
+    >>> system = support_system(pennies, ((0, 1), (0, 1)))
+    >>> system.n_unknowns, system.equation_rows
+    (2, ((0, 1), (1, 1)))
+    >>> [float(v) for v in system.residuals(np.array([0.5, 0.5]))[0]]
+    [0.0, 0.0]
+    """
+    n_players = payoffs.shape[0]
+    shape = tuple(payoffs.shape[1:])
+    differences = []
+    for i in range(n_players):
+        own = payoffs[i][np.ix_(*[range(shape[j]) if j == i else support[j] for j in range(n_players)])]
+        differences.append(own - np.take(own, [support[i][0]], axis=i))
+    return SupportSystem(support=tuple(tuple(s) for s in support), differences=tuple(differences), shape=shape)
+
+
+def newton(
+    system: SupportSystem, start: np.ndarray, *, tol: float, max_steps: int = 40
+) -> tuple[np.ndarray, bool]:
+    """Gauss-Newton on the indifference equations from ``start``.
+
+    Least-squares steps make it safe on singular systems, where it converges to a
+    nearby point of the solution set.  Returns the last point and whether the
+    equations hold within ``tol`` there.
+    """
+    x = np.array(start, dtype=float)
+    if system.n_unknowns == 0:
+        return x, bool(np.all(np.abs(system.residuals(x)[0]) <= tol))
+    for _ in range(max_steps):
+        values = system.residuals(x)[0]
+        if np.max(np.abs(values)) <= tol:
+            return x, True
+        step = np.linalg.lstsq(system.jacobian(x), values, rcond=None)[0]
+        x = x - step
+        if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > 1e6:
+            return x, False
+    return x, bool(np.max(np.abs(system.residuals(x)[0])) <= tol)
+
+
+# -- kernels ------------------------------------------------------------------------------
+
+
+def _contract(array: np.ndarray, mixes: list[np.ndarray], keep: tuple[int, ...]) -> np.ndarray:
+    """Contract every axis of ``array`` not in ``keep`` with that player's mix (kept axes stay in order)."""
+    result = array
+    for axis in range(array.ndim - 1, -1, -1):
+        if axis not in keep:
+            result = np.tensordot(result, mixes[axis], axes=([axis], [0]))
+    return np.asarray(result)
+
+
+def _stick_breaking(u: np.ndarray) -> np.ndarray:
+    """The mix over ``len(u) + 1`` actions with stick-breaking coordinates ``u``."""
+    reach = np.concatenate([[1.0], np.cumprod(u)])  # probability of getting to each action
+    return reach * np.concatenate([1.0 - u, [1.0]])
+
+
+def _stick_breaking_slopes(u: np.ndarray) -> np.ndarray:
+    """Derivatives of the mix with respect to ``u``: shape ``(len(u) + 1, len(u))``."""
+    k = len(u) + 1
+    out = np.zeros((k, k - 1))
+    for t in range(k - 1):
+        bumped = u.copy()
+        bumped[t] = 1.0
+        high = _stick_breaking(bumped)
+        bumped[t] = 0.0
+        out[:, t] = high - _stick_breaking(bumped)  # exact: the mix is affine in u_t
+    return out
+
+
+def _corner_mixes(k: int) -> np.ndarray:
+    """Mixes ``q`` at the ``2**(k-1)`` corners of the unit box of ``k - 1`` coordinates."""
+    bits = (np.arange(2 ** (k - 1))[:, None] >> np.arange(k - 2, -1, -1)[None, :]) & 1
+    return np.array([_stick_breaking(b.astype(float)) for b in bits]).reshape(-1, k)
+
+
+def _corner_contract(array: np.ndarray, corners: list[np.ndarray], own: int) -> np.ndarray:
+    """``array`` contracted with every other player's corner mixes: shape ``(n_own, corners_j ...)``."""
+    letters = string.ascii_letters
+    n = array.ndim
+    operands: list[np.ndarray] = [array]
+    subscripts = [letters[:n]]
+    out = letters[own]
+    for j in range(n):
+        if j == own:
+            continue
+        operands.append(corners[j])
+        subscripts.append(letters[n + j] + letters[j])
+        out += letters[n + j]
+    return np.einsum(",".join(subscripts) + "->" + out, *operands, optimize=True)

@@ -1,0 +1,337 @@
+"""Every isolated Nash equilibrium of an N-player game, by support enumeration with polynomial systems.
+
+Definitions
+-----------
+An equilibrium with support profile ``S`` solves the *indifference system* of
+``S``: every player is indifferent among its support actions and no action
+outside its support pays more (:mod:`incentives.solvers._support_system` states
+it formally).  With three or more players the equations are polynomial
+(multilinear) in the probabilities, so a support can hold several equilibria,
+irrational ones, or sets of equilibria of positive dimension (*components*).
+
+Algorithm
+---------
+1. The pure equilibria, from best-response masks (:mod:`incentives.solvers.pure`).
+2. Every other support profile, size profile by size profile in
+   Porter-Nudelman-Shoham order (small and balanced supports first), skipping
+   those that conditional dominance rules out (:mod:`incentives.solvers._pns`).
+   Each support profile is one unit of the budget.
+3. The indifference systems of all support profiles of one size profile are
+   searched together for every root in the probability box by subdivision with
+   exact corner bounds and Krawczyk certification
+   (:mod:`incentives.solvers._subdivision`); a certified box holds exactly one
+   root, which Newton's method finds from its centre.  A root is kept when its
+   probabilities are non-negative and no action outside the support pays more,
+   within the tolerances below; :func:`~incentives.solve` then checks its regret.
+4. Boxes that can be neither excluded nor certified down to a width of
+   :data:`MIN_WIDTH` form regions around singular equilibria and components;
+   each region is examined (:mod:`incentives.solvers._components`) and gives a
+   verified representative point, reported as a singular equilibrium or as an
+   :class:`~incentives.solvers.registry.EquilibriumComponent` with its local
+   dimension.  A system whose boxes at one level exceed a memory cap (which
+   happens around components of dimension two or more) is examined at that level.
+5. On exact games, rational equilibria are returned as exact fractions
+   (verified by an exact zero regret); irrational ones are returned in floating
+   point and, when their support has at most
+   :data:`~incentives.solvers._algebraic.MAX_SYMBOLIC_UNKNOWNS` unknowns, their
+   exact algebraic values (sympy) are stated in the notes.
+
+Tolerances
+----------
+Payoffs are divided by ``max(1, max |payoff|)``.  An equation excludes a box only
+when it is beyond ``1e-12`` of zero on all of it; an inequality when it exceeds
+the regret tolerance.  Newton's method stops at residuals below ``1e-3`` times
+the regret tolerance, so roots are accurate to about machine precision.
+
+Completeness
+------------
+The status is ``complete`` when every support profile was searched and every
+region gave a verified point: every isolated regular equilibrium is then listed,
+and every other region of equilibria is represented by at least one point.  It
+is ``incomplete`` when some region gave none (named in the notes) or some
+support had more than :data:`MAX_UNKNOWNS` unknowns, and ``budget_exhausted``
+when the budget ran out.
+
+References
+----------
+R. Porter, E. Nudelman and Y. Shoham, "Simple search methods for finding a Nash
+equilibrium", *Games and Economic Behavior* 63(2), 642-662, 2008.
+
+R. D. McKelvey and A. McLennan, "The maximal number of regular totally mixed Nash
+equilibria", *Journal of Economic Theory* 72(2), 411-425, 1997.
+
+R. S. Datta, "Using computer algebra to find Nash equilibria", *Proceedings of
+ISSAC 2003*, 74-79.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from ..equilibrium import Profile, make_equilibrium
+from ..game import Game
+from ._algebraic import algebraic_probabilities, rational_profile
+from ._components import examine_region, is_equilibrium, jacobian_rank
+from ._pns import size_profiles, support_profiles
+from ._subdivision import Region, subdivide
+from ._support_system import SupportSystem, newton, support_system
+from .pure import best_response_masks, pure_equilibria
+from .registry import Budget, EquilibriumComponent, SolverOutput, Status, register_solver
+
+__all__ = ["MAX_UNKNOWNS", "MIN_WIDTH", "polynomial_support_enumeration"]
+
+#: Boxes still unresolved at this width become regions.
+MIN_WIDTH = 2.0**-12
+
+#: Supports with more unknowns (probabilities) are skipped, and the search reported incomplete.
+MAX_UNKNOWNS = 12
+
+#: At most this many irrational equilibria get an exact description (sympy) per search.
+_MAX_DESCRIPTIONS = 8
+
+
+@register_solver(
+    "support-enumeration-n",
+    players=None,
+    finds="every isolated equilibrium, and a representative point of every set of equilibria",
+    summary="every isolated equilibrium of an N-player game (support enumeration, polynomial systems)",
+)
+def polynomial_support_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
+    """Every isolated Nash equilibrium of an N-player game (see the module docstring).
+
+    Parameters
+    ----------
+    game : Game
+        Any number of players.
+    tol : float
+        Absolute regret tolerance (:func:`~incentives.solve` scales it by the payoffs).
+    budget : Budget
+        Work is counted in support profiles.
+
+    Returns
+    -------
+    SolverOutput
+        With ``components`` for the sets of equilibria found to be components.
+
+    Examples
+    --------
+    Three departments each gain 1 when all pick the first tool and 2 when all pick
+    the second: besides the two pure equilibria there is one mixed equilibrium,
+    with the irrational probability ``2 - sqrt(2)`` of the first tool.
+
+    >>> import incentives as inc
+    >>> game = inc.Game.from_payoffs([[[[1, 0], [0, 0]], [[0, 0], [0, 2]]]] * 3)
+    >>> result = inc.solve(game, "support-enumeration-n")
+    >>> [e.describe(game) for e in result]  # doctest: +NORMALIZE_WHITESPACE
+    ['player 1=1.1, player 2=2.1, player 3=3.1', 'player 1=1.2, player 2=2.2, player 3=3.2',
+     'player 1=(0.586 1.1 + 0.414 1.2), player 2=(0.586 2.1 + 0.414 2.2), player 3=(0.586 3.1 + 0.414 3.2)']
+    >>> result.status, result.degenerate
+    ('complete', False)
+    >>> print(result.notes[-1])  # doctest: +ELLIPSIS
+    the equilibrium ... has irrational probabilities; exactly: player 1 plays 1.1 with 2 - sqrt(2), ...
+    """
+    search = _Search(game=game, tol=tol, budget=budget)
+    search.run()
+    return search.output()
+
+
+@dataclass(kw_only=True)
+class _Search:
+    """State of one search: the game in unit payoffs, what was found, and what could not be resolved."""
+
+    game: Game
+    tol: float
+    budget: Budget
+    profiles: list[Profile] = field(default_factory=list)
+    keys: set[tuple[float, ...]] = field(default_factory=set)
+    components: list[EquilibriumComponent] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    exact_notes: list[str] = field(default_factory=list)
+    degenerate: bool = False
+    unresolved: list[tuple[tuple[int, ...], ...]] = field(default_factory=list)
+    skipped: int = 0
+    searched: int = 0
+    stopped: bool = False
+
+    def __post_init__(self) -> None:
+        payoffs = self.game.float_payoffs()
+        self.scale = max(1.0, float(np.max(np.abs(payoffs))))
+        self.unit = payoffs / self.scale
+        self.unit_tol = self.tol / self.scale  # regret tolerance in unit payoffs
+        self.ptol = self.unit_tol  # probability tolerance
+
+    # -- the search -----------------------------------------------------------------------
+    def run(self) -> None:
+        self._pure()
+        for sizes in size_profiles(self.game.shape):
+            if max(sizes) == 1:
+                continue
+            supports = []
+            for support in support_profiles(self.unit, sizes):
+                if self.budget.exhausted():
+                    self.stopped = True
+                    break
+                self.budget.tick()
+                supports.append(support)
+            if supports and sum(k - 1 for k in sizes) > MAX_UNKNOWNS:
+                self.skipped += len(supports)
+            elif supports:
+                self.searched += len(supports)
+                self._batch([support_system(self.unit, s) for s in supports])
+            if self.stopped:
+                return
+
+    def _pure(self) -> None:
+        """The pure equilibria; a tie with another action at one of them makes the game degenerate."""
+        near_best = best_response_masks(self.game.to_float(), self.tol)
+        for profile in pure_equilibria(self.game, tol=self.tol).profiles:
+            self._add(profile)
+            cell = tuple(int(np.argmax(np.asarray(mix, dtype=float))) for mix in profile)
+            for i in range(self.game.n_players):
+                if near_best[(i, *cell[:i], slice(None), *cell[i + 1 :])].sum() > 1:
+                    self.degenerate = True
+
+    def _batch(self, systems: list[SupportSystem]) -> None:
+        """Search every support profile of one size profile."""
+        found = subdivide(
+            np.stack([s.corner_values() for s in systems]),
+            systems[0].n_unknowns,
+            equation_slack=1e-12,
+            inequality_slack=self.unit_tol,
+            min_width=MIN_WIDTH,
+            budget=self.budget,
+        )
+        for owner, centre in found.certified:
+            self._root(systems[owner], centre)
+        if found.stopped:
+            self.stopped = True
+            return
+        for region in found.regions:
+            self._region(systems[region.owner], region)
+
+    def _root(self, system: SupportSystem, centre: np.ndarray) -> None:
+        point, converged = newton(system, centre, tol=self.unit_tol * 1e-3)
+        if not converged:
+            self.unresolved.append(system.support)
+        elif is_equilibrium(system, point, tol=self.unit_tol, ptol=self.ptol):
+            self._accept(system, point, kind="regular")
+
+    def _region(self, system: SupportSystem, region: Region) -> None:
+        finding = examine_region(system, region, tol=self.unit_tol, ptol=self.ptol)
+        if finding.point is None:
+            self.unresolved.append(system.support)
+            return
+        self._accept(system, finding.point, kind=finding.kind, dimension=finding.dimension)
+
+    def _accept(
+        self,
+        system: SupportSystem,
+        point: np.ndarray,
+        *,
+        kind: Literal["regular", "singular", "component", "unresolved"],
+        dimension: int | None = None,
+    ) -> None:
+        profile = _clean(system.profile(point), self.ptol)
+        equations, inequalities = system.residuals(point)
+        if kind != "regular" or min(q.min() for q in system.mixes(point)) <= self.ptol:
+            self.degenerate = True
+        if len(inequalities) and inequalities.max() >= -self.unit_tol:
+            self.degenerate = True  # an action outside the support is as good: the support is not unique
+        exact = rational_profile(self.game, profile)
+        new = self._add(exact if exact is not None else profile)
+        if not new:
+            return
+        label = make_equilibrium(self.game, exact if exact is not None else profile).describe(self.game)
+        if kind == "component":
+            rank, _ = jacobian_rank(system, point)
+            self.components.append(
+                EquilibriumComponent(
+                    representative=exact if exact is not None else profile,
+                    support=system.support,
+                    dimension=dimension,
+                    note=f"the equilibria around {label} form a set of dimension {dimension} "
+                    f"(the indifference system has Jacobian rank {rank} in {system.n_unknowns} unknowns); "
+                    "this is one point of it",
+                )
+            )
+            self.notes.append(self.components[-1].note)
+        elif kind == "singular":
+            self.notes.append(
+                f"the equilibrium {label} is singular (its indifference system's Jacobian is not invertible): "
+                "it may be isolated or part of a small set that the method could not tell apart"
+            )
+        elif exact is None and self.game.is_exact and len(self.exact_notes) < _MAX_DESCRIPTIONS:
+            self._describe(system, profile, label)
+
+    def _describe(self, system: SupportSystem, profile: Profile, label: str) -> None:
+        exact = algebraic_probabilities(self.game, system.support, profile)
+        if exact is None:
+            return
+        parts = [
+            f"{self.game.players[i]} plays {self.game.actions[i][a]} with {value}" for (i, a), value in exact.items()
+        ]
+        self.exact_notes.append(
+            f"the equilibrium {label} has irrational probabilities; exactly: {', '.join(parts)} "
+            "(listed in floating point, accurate to about 1e-15)"
+        )
+
+    def _add(self, profile: Profile) -> bool:
+        key = tuple(round(float(p), 7) for mix in profile for p in mix)
+        if key in self.keys:
+            return False
+        self.keys.add(key)
+        self.profiles.append(profile)
+        return True
+
+    # -- the result -----------------------------------------------------------------------
+    def output(self) -> SolverOutput:
+        status: Status = "complete"
+        notes = [self._summary(), *self.notes]
+        if self.unresolved:
+            status = "incomplete"
+            shown = ", ".join(self._support_label(s) for s in self.unresolved[:5])
+            notes.append(
+                f"{len(self.unresolved)} region(s) of the indifference systems could be neither ruled out nor "
+                f"resolved to a verified equilibrium (supports {shown}); equilibria there may be missing"
+            )
+        if self.skipped:
+            status = "incomplete"
+            notes.append(
+                f"{self.skipped} support profile(s) with more than {MAX_UNKNOWNS} unknown probabilities were not "
+                "searched; equilibria with such large supports may be missing"
+            )
+        if self.stopped:
+            status = "budget_exhausted"
+        degenerate: bool | None = self.degenerate if (self.degenerate or status == "complete") else None
+        return SolverOutput(
+            profiles=list(self.profiles),
+            status=status,
+            degenerate=degenerate,
+            notes=(*notes, *self.exact_notes),
+            components=tuple(self.components),
+        )
+
+    def _summary(self) -> str:
+        total = math.prod(2**n - 1 for n in self.game.shape) - math.prod(self.game.shape)
+        return (
+            f"support enumeration: {self.searched} of {total} mixed support profiles survived conditional "
+            "dominance and had their polynomial indifference systems solved (certified subdivision)"
+        )
+
+    def _support_label(self, support: tuple[tuple[int, ...], ...]) -> str:
+        return "(" + "; ".join(
+            "+".join(self.game.actions[i][a] for a in s) for i, s in enumerate(support)
+        ) + ")"
+
+
+def _clean(profile: Profile, ptol: float) -> Profile:
+    """Set probabilities within the tolerance of zero to zero and renormalise."""
+    out = []
+    for mix in profile:
+        kept = np.where(mix > ptol, mix, 0.0)
+        out.append(kept / kept.sum())
+    return tuple(out)

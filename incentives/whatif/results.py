@@ -1,0 +1,192 @@
+"""The results of a sweep: one record per point, as a table, and saved to CSV, JSON or Parquet.
+
+Columns
+-------
+Each record has the quantity values of its point, then
+
+* ``equilibria``: the labels of every equilibrium found, joined by `` | ``
+  (``"(none found)"`` when the method found none), and ``n_equilibria``;
+* ``status``: the solver's status (``complete``, ``incomplete``: for games of
+  more than two departments the default method finds every pure equilibrium
+  only, or ``budget_exhausted``);
+* ``worst_equilibrium``, ``company_value_worst``, ``best_equilibrium``,
+  ``company_value_best``: the equilibria with the lowest and highest company value;
+* ``optimum``, ``company_value_optimum``: a company-optimal profile and its value;
+* ``price_of_anarchy``, ``price_of_stability``: as in :func:`incentives.analyze`
+  (shares of the company's value range lost at the worst / best equilibrium);
+* ``gaming_departments``: the departments that game at some equilibrium;
+* ``games.DEPARTMENT`` (bool) and ``gaming_score.DEPARTMENT`` (the share of the
+  value range its own departure costs at the worst equilibrium), for each department.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .points import SweepPoints
+
+__all__ = ["NO_EQUILIBRIUM", "SCHEMA", "SweepResult"]
+
+#: The ``equilibria`` entry of a point where the method found no equilibrium.
+NO_EQUILIBRIUM = "(none found)"
+
+#: The ``schema`` field of a sweep saved as JSON.
+SCHEMA = "incentives.sweep/1"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SweepResult:
+    """What a sweep found at each of its points (see the module docstring for the columns).
+
+    Parameters
+    ----------
+    points : SweepPoints
+        The points, in the order of ``records``.
+    records : tuple of dict
+        One record per point.
+    departments : tuple of str
+        The departments, in player order.
+    method : str
+        The solver method used at each point.
+    seconds : float
+        Wall-clock time of the sweep.
+    ran_on : str
+        Where the points ran (this process, local processes, or the executor).
+    notes : tuple of str
+        Plain-words remarks (for example, that only pure equilibria were searched).
+    """
+
+    points: SweepPoints
+    records: tuple[Mapping[str, Any], ...]
+    departments: tuple[str, ...]
+    method: str = "all"
+    seconds: float = 0.0
+    ran_on: str = "this process"
+    notes: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if len(self.records) != len(self.points):
+            raise ValueError(
+                f"a sweep result needs one record per point; got {len(self.records)} for {len(self.points)}"
+            )
+        object.__setattr__(self, "records", tuple(self.records))
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The quantities varied."""
+        return self.points.names
+
+    @property
+    def points_per_second(self) -> float:
+        """Points solved per second of wall-clock time."""
+        return len(self) / self.seconds if self.seconds > 0 else float("inf")
+
+    def column(self, name: str) -> list[Any]:
+        """One column of the table, as a list."""
+        return [r[name] for r in self.records]
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The table as a list of plain dicts, one per point."""
+        return [dict(r) for r in self.records]
+
+    def to_frame(self) -> Any:
+        """The table as a :class:`pandas.DataFrame` (needs pandas: ``pip install 'incentives[sweep]'``)."""
+        try:
+            import pandas as pd
+        except ImportError as err:
+            raise ImportError(
+                "a sweep table as a DataFrame needs pandas: pip install 'incentives[sweep]', "
+                "or use to_records() for plain dicts"
+            ) from err
+        return pd.DataFrame.from_records(self.to_records())
+
+    def table(self) -> Any:
+        """The table: a pandas DataFrame when pandas is installed, else a list of dicts."""
+        try:
+            return self.to_frame()
+        except ImportError:
+            return self.to_records()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready document (schema ``incentives.sweep/1``)."""
+        return {
+            "schema": SCHEMA,
+            "quantities": list(self.names),
+            "design": self.points.design,
+            "departments": list(self.departments),
+            "method": self.method,
+            "seconds": self.seconds,
+            "notes": list(self.notes),
+            "points": [{k: _plain(v) for k, v in r.items()} for r in self.records],
+        }
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the table to ``.csv``, ``.json`` or ``.parquet`` (by suffix), all at once.
+
+        The file is written under a temporary name and moved into place only when
+        complete, so an interrupted save leaves no half-written file.
+
+        Raises
+        ------
+        ValueError
+            If the suffix is not one of the three.
+        ImportError
+            For Parquet without pandas and pyarrow installed.
+        """
+        path = Path(path)
+        suffix = path.suffix.lower()
+        writers = {".csv": self._write_csv, ".json": self._write_json, ".parquet": self._write_parquet}
+        if suffix not in writers:
+            raise ValueError(f"{path}: expected a file name ending in .csv, .json or .parquet")
+        if suffix == ".parquet":
+            _require_parquet()
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            writers[suffix](tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return path
+
+    def _write_csv(self, path: Path) -> None:
+        columns = list(self.records[0]) if self.records else list(self.names)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            for record in self.records:
+                writer.writerow({k: "" if v is None else v for k, v in record.items()})
+
+    def _write_json(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+
+    def _write_parquet(self, path: Path) -> None:
+        self.to_frame().to_parquet(path, engine="pyarrow", index=False)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def _require_parquet() -> None:
+    try:
+        import pandas  # noqa: F401
+        import pyarrow  # noqa: F401
+    except ImportError as err:
+        raise ImportError(
+            "writing Parquet needs pandas and pyarrow: pip install 'incentives[parquet]' (or save as .csv or .json)"
+        ) from err

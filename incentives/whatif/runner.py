@@ -1,0 +1,300 @@
+"""Parameter sweeps: the equilibria, company value, price of anarchy and gaming at many points.
+
+How a sweep runs
+----------------
+1. The model is compiled once (:func:`~incentives.whatif.compiled.compile_model`)
+   with the swept quantities as arguments; nothing is parsed again.
+2. The points are cut into chunks.  For each chunk the payoffs of every point are
+   filled in one vectorised call, then each point's game is solved with
+   :func:`incentives.solve` and compared with the company optimum by
+   :func:`incentives.analysis.gaming.gaming_at_equilibria` (the definitions of
+   :func:`incentives.analyze`).
+3. Chunks run in parallel on the local cores by default (a
+   :class:`concurrent.futures.ProcessPoolExecutor`); small sweeps, and
+   ``workers=1``, run in this process.  Pass ``executor=`` to run them anywhere
+   that offers ``submit(fn, *args)`` returning a future with ``result()``: a
+   ``concurrent.futures`` executor, or a ``dask.distributed.Client`` for a cluster.
+   The compiled model is sent as bytes and compiled once per worker process.
+
+A point that fails (for example a division by zero at that value) stops the
+sweep with a :class:`~incentives.errors.SweepError` naming the point.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import pickle
+import sys
+import time
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Protocol
+
+import numpy as np
+
+from ..analysis.gaming import gaming_at_equilibria
+from ..errors import DegenerateGameWarning, IncentivesError, IncompleteSearchWarning, SweepError, UnknownMethodError
+from ..game import Game
+from ..model import Organization
+from ..solvers import registered_solvers, solve
+from .compiled import CompiledModel, compile_model
+from .points import SweepPoints, as_points
+from .results import NO_EQUILIBRIUM, SweepResult
+
+__all__ = ["PARALLEL_MIN_POINTS", "Executor", "point_record", "sweep"]
+
+#: Sweeps with fewer points than this run in this process unless an executor is given
+#: (starting worker processes costs more than it saves).
+PARALLEL_MIN_POINTS = 200
+
+
+class Executor(Protocol):
+    """Anything with a ``concurrent.futures``-like ``submit`` (a ``dask.distributed.Client`` too)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any: ...
+
+
+def point_record(game: Game, *, method: str = "all", max_seconds: float | None = 60.0) -> dict[str, Any]:
+    """The sweep record of one game: its equilibria, company values, price of anarchy and gaming.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> record = point_record(inc.build_game(inc.load_model("examples/growing_company.yaml"), exact=False))
+    >>> record["equilibria"]
+    'sales=aggressive, support=fast_close, development=rushed, operations=change_freeze'
+    >>> record["gaming_departments"], record["games.operations"]
+    ('sales, support, development', False)
+    """
+    solution = solve(game, method, max_seconds=max_seconds)
+    optimum, gaming, summary = gaming_at_equilibria(game, solution)
+    worst = min(gaming, key=lambda e: e.company_value, default=None)
+    best = max(gaming, key=lambda e: e.company_value, default=None)
+    games = {d.department for e in gaming for d in e.departures if d.games}
+    record: dict[str, Any] = {
+        "equilibria": " | ".join(e.label for e in gaming) or NO_EQUILIBRIUM,
+        "n_equilibria": len(gaming),
+        "status": solution.status,
+        "worst_equilibrium": worst.label if worst else None,
+        "company_value_worst": float(worst.company_value) if worst else None,
+        "best_equilibrium": best.label if best else None,
+        "company_value_best": float(best.company_value) if best else None,
+        "optimum": game.profile_label(optimum.profile),
+        "company_value_optimum": float(optimum.value),
+        "price_of_anarchy": summary["price_of_anarchy"],
+        "price_of_stability": summary["price_of_stability"],
+        "gaming_departments": ", ".join(p for p in game.players if p in games),
+    }
+    for player in game.players:
+        record[f"games.{player}"] = player in games
+    for player in game.players:
+        record[f"gaming_score.{player}"] = float(summary["gaming_scores"].get(player, 0.0))
+    return record
+
+
+# -- the work of one chunk, in whichever process runs it -------------------------------------------------
+
+_COMPILED: dict[str, CompiledModel] = {}
+
+
+def _compiled_model(key: str, model: bytes | CompiledModel) -> CompiledModel:
+    if isinstance(model, CompiledModel):
+        return model
+    if key not in _COMPILED:
+        if len(_COMPILED) >= 8:
+            _COMPILED.clear()
+        _COMPILED[key] = pickle.loads(model)
+    return _COMPILED[key]
+
+
+def _at(names: Sequence[str], row: np.ndarray) -> str:
+    return ", ".join(f"{n}={v:.6g}" for n, v in zip(names, row, strict=True))
+
+
+def evaluate_chunk(
+    key: str, model: bytes | CompiledModel, values: np.ndarray, method: str, max_seconds: float | None
+) -> list[dict[str, Any]]:
+    """Records of a batch of points (the task each worker runs)."""
+    compiled = _compiled_model(key, model)
+    try:
+        games = compiled.games(values)
+    except IncentivesError as err:
+        raise SweepError(f"the sweep could not build its games: {err}") from None
+    records = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IncompleteSearchWarning)
+        warnings.simplefilter("ignore", DegenerateGameWarning)
+        for row, game in zip(values, games, strict=True):
+            try:
+                record = point_record(game, method=method, max_seconds=max_seconds)
+            except Exception as err:
+                raise SweepError(f"the point {_at(compiled.names, row)} failed: {type(err).__name__}: {err}") from None
+            records.append({**dict(zip(compiled.names, (float(v) for v in row), strict=True)), **record})
+    return records
+
+
+# -- running the chunks ---------------------------------------------------------------------------------
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _chunks(count: int, chunk_size: int | None, parallelism: int) -> list[slice]:
+    if chunk_size is None:
+        chunk_size = min(500, max(8, math.ceil(count / (4 * max(1, parallelism)))))
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValueError(f"The 'chunk_size' parameter must be an int in [1, inf). Got {chunk_size!r} instead.")
+    return [slice(start, min(start + chunk_size, count)) for start in range(0, count, chunk_size)]
+
+
+def _progress_bar(total: int, progress: bool | None) -> Any:
+    from tqdm.auto import tqdm
+
+    show = sys.stderr.isatty() if progress is None else bool(progress)
+    return tqdm(total=total, unit="point", disable=not show, delay=0.0 if progress else 1.0, file=sys.stderr)
+
+
+def _gather(executor: Any, task: tuple[Any, ...], values: np.ndarray, chunks: list[slice], bar: Any) -> list[Any]:
+    futures = [executor.submit(evaluate_chunk, task[0], task[1], values[s], *task[2:]) for s in chunks]
+    records: list[Any] = []
+    try:
+        for future, chunk in zip(futures, chunks, strict=True):
+            records.extend(future.result())
+            bar.update(chunk.stop - chunk.start)
+    except BaseException as err:
+        for future in futures:
+            future.cancel()
+        if isinstance(err, (IncentivesError, KeyboardInterrupt)) or not isinstance(err, Exception):
+            raise
+        raise SweepError(f"the sweep's executor failed: {type(err).__name__}: {err}") from err
+    return records
+
+
+def _run(
+    compiled: CompiledModel,
+    values: np.ndarray,
+    options: tuple[str, float | None],
+    executor: Executor | None,
+    workers: int | None,
+    chunk_size: int | None,
+    bar_option: bool | None,
+) -> tuple[list[Any], str]:
+    local = workers if workers is not None else _cpu_count()
+    if isinstance(local, bool) or not isinstance(local, int) or local < 1:
+        raise ValueError(f"The 'workers' parameter must be an int in [1, inf). Got {workers!r} instead.")
+    serial = executor is None and (local == 1 or len(values) < PARALLEL_MIN_POINTS)
+    chunks = _chunks(len(values), chunk_size, 1 if serial else (local if executor is None else 8))
+    bar = _progress_bar(len(values), bar_option)
+    try:
+        if serial:
+            records: list[Any] = []
+            for chunk in chunks:
+                records.extend(evaluate_chunk("", compiled, values[chunk], *options))
+                bar.update(chunk.stop - chunk.start)
+            return records, "this process"
+        blob = pickle.dumps(compiled)
+        key = hashlib.sha256(blob).hexdigest()
+        if executor is not None:
+            return _gather(executor, (key, blob, *options), values, chunks, bar), type(executor).__name__
+        _COMPILED[key] = compiled  # worker processes forked from here find it compiled
+        pool = ProcessPoolExecutor(max_workers=local)
+        try:
+            records = _gather(pool, (key, blob, *options), values, chunks, bar)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        return records, f"{local} local processes"
+    finally:
+        bar.close()
+
+
+def sweep(
+    org: Organization,
+    points: SweepPoints | Mapping[str, Any] | Sequence[Mapping[str, float]],
+    *,
+    method: str = "all",
+    executor: Executor | None = None,
+    workers: int | None = None,
+    chunk_size: int | None = None,
+    progress: bool | None = None,
+    max_seconds: float | None = 60.0,
+) -> SweepResult:
+    """Solve the game of ``org`` at many points and compare each with the company optimum.
+
+    Parameters
+    ----------
+    org : Organization
+    points : SweepPoints, mapping or list of mappings
+        The points: from :func:`~incentives.whatif.points.grid` or
+        :func:`~incentives.whatif.points.latin_hypercube`, a grid given as
+        ``{quantity: values}``, or a list of ``{quantity: value}``.  Quantities are
+        parameters, ``bonus.DEPARTMENT.KPI`` weights or ``costs.DEPARTMENT.ACTION``.
+    method : str
+        Solver method at each point (see :func:`incentives.solve`).
+    executor : object with ``submit``, optional
+        Where to run the chunks: a ``concurrent.futures`` executor or a
+        ``dask.distributed.Client``.  Default: local processes (see the module docstring).
+    workers : int, optional
+        Number of local processes (default: the cores available); 1 runs in this process.
+    chunk_size : int, optional
+        Points per task (default: about four tasks per worker, 8 to 500 points each).
+    progress : bool or None
+        Show a progress bar; None (default) shows one on long runs when standard error is a terminal.
+    max_seconds : float or None
+        Time budget of each point's equilibrium search.
+
+    Returns
+    -------
+    SweepResult
+        One record per point; ``result.table()`` is a DataFrame when pandas is installed.
+
+    Raises
+    ------
+    ModelError
+        If a quantity is not in the model.
+    SweepError
+        If a point fails, or the executor does.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> from incentives.whatif import sweep
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> result = sweep(org, {"customers_per_deal": [10, 100, 1000]}, progress=False)
+    >>> result.column("gaming_departments")  # operations' change freeze is gaming only while the company is small
+    ['sales, support, operations', 'sales, support, development', 'sales, support, development']
+    """
+    if method not in registered_solvers():
+        raise UnknownMethodError(
+            f"unknown solver method {method!r}; the methods are: {', '.join(registered_solvers())}"
+        )
+    points = as_points(points)
+    compiled = compile_model(org, points.names)
+    compiled.evaluate(points.values[:1])  # fail fast, in this process, on a model that cannot be evaluated
+    start = time.perf_counter()
+    records, ran_on = _run(compiled, points.values, (method, max_seconds), executor, workers, chunk_size, progress)
+    seconds = time.perf_counter() - start
+    notes = []
+    if any(r["status"] == "incomplete" for r in records):
+        notes.append(
+            f"with method {method!r}, games of more than two departments are searched for pure equilibria only"
+        )
+    if any(r["status"] == "budget_exhausted" for r in records):
+        notes.append("at some points the equilibrium search ran out of its time budget (status budget_exhausted)")
+    return SweepResult(
+        points=points,
+        records=tuple(records),
+        departments=compiled.model.players,
+        method=method,
+        seconds=seconds,
+        ran_on=ran_on,
+        notes=tuple(notes),
+    )

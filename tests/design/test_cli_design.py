@@ -1,0 +1,112 @@
+"""``incentives design`` end to end: the bundled example gets a verified plan, JSON follows the README."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+from design_helpers import deviation_losses_by_hand, pure_equilibria_by_hand
+
+import incentives as inc
+from incentives.cli import main
+
+EXAMPLE = "examples/growing_company.yaml"
+OPTIMUM = "sales=consultative, support=thorough, development=robust, operations=continuous_delivery"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def flat(text: str) -> str:
+    """The report with its line wrapping undone."""
+    return " ".join(text.split())
+
+
+def test_example_gets_a_verified_plan_and_its_cost() -> None:
+    code, out, _ = run("design", EXAMPLE)
+    out = flat(out)
+    assert code == 0
+    assert f"Target: [{OPTIMUM}]" in out
+    assert "Bonus plans: current and proposed" in out
+    assert re.search(r"Cost: the plan pays [\d.]+ in bonus at the target; the current plan would pay 108\.64", out)
+    assert f"Verified: with the plan, the target [{OPTIMUM}] is an equilibrium" in out
+    assert "Company value at the worst equilibrium goes from 153.6 to 430.72" in out
+
+
+def test_json_document_and_written_model(tmp_path: Path) -> None:
+    written = tmp_path / "plan.yaml"
+    code, out, err = run(
+        "design", EXAMPLE, "--nonnegative", "--via-negativa", "--transfers", "--format", "json",
+        "--output-model", str(written),
+    )  # fmt: skip
+    assert code == 0 and "wrote the redesigned model" in err
+    doc = json.loads(out)
+    assert doc["schema"] == "incentives.design/1"
+    assert doc["target"]["label"] == OPTIMUM
+    plan = doc["design"]
+    assert plan["status"] == "found" and plan["verification"]["target_is_equilibrium"] is True
+    assert plan["verification"]["margin"] >= 1 - 1e-6
+    assert abs(plan["verification"]["company_value_after"] - 430.72) < 1e-9
+    assert plan["cost"] < plan["current_cost"]
+    assert doc["via_negativa"]["status"] == "partial"
+    assert doc["transfers"]["imbalance"] < 1e-9
+    # the written model holds the plan the document shows, and the optimum is an equilibrium of it
+    org = inc.load_model(written)
+    assert {d: {k: float(v) for k, v in w.items()} for d, w in org.bonus.items()} == plan["plan"]
+    game = inc.build_game(org, exact=False)
+    target = inc.company_optimum(game).profile
+    assert min(deviation_losses_by_hand(game, target)) >= 1 - 1e-6
+    assert target in pure_equilibria_by_hand(game)
+
+
+def documented_fields(schema: str) -> set[str]:
+    readme = Path("README.md").read_text()
+    start = readme.index(f"`{schema}`")
+    table = readme[start:].split("\n\n| field")[1].split("\n\n")[0]
+    names: set[str] = set()
+    for row in table.splitlines()[2:]:
+        names.update(re.findall(r"`([a-z_]+)`", row.split("|")[1]))
+    return names
+
+
+def all_keys(value: object) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in all_keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in all_keys(v)}
+    return set()
+
+
+def test_readme_documents_the_design_schema() -> None:
+    code, out, _ = run("design", EXAMPLE, "--via-negativa", "--transfers", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    documented = documented_fields("incentives.design/1")
+    assert set(doc) <= documented
+    assert documented - all_keys(doc) == set()
+
+
+def test_infeasible_request_is_explained_and_unwritable(tmp_path: Path) -> None:
+    code, out, _ = run("design", EXAMPLE, "--allow", "sales:new_customers", "--allow", "support:*")
+    out = flat(out)
+    assert code == 0
+    assert "No plan on the allowed terms can work, because:" in out
+    assert "development switching from robust to rushed" in out
+    result = CliRunner().invoke(
+        main, ["design", EXAMPLE, "--allow", "support:*", "--output-model", str(tmp_path / "x.yaml")]
+    )
+    assert result.exit_code == 1 and "no plan was found" in result.output
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_bad_input_is_named() -> None:
+    code, _, err = run("design", EXAMPLE, "--target", "sales=pushy")
+    assert code == 1 and "'sales' has no action 'pushy'" in err
+    result = CliRunner().invoke(main, ["design", EXAMPLE, "--target", "sales"])
+    assert result.exit_code == 2 and "expected DEPARTMENT=ACTION" in result.output
+    result = CliRunner().invoke(main, ["design", EXAMPLE, "--bound", "sales:tickets=a:b"])
+    assert result.exit_code == 2 and "LOW and HIGH must be numbers" in result.output

@@ -1,0 +1,46 @@
+"""The same sweep on a Dask cluster: a real scheduler and worker processes on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import incentives as inc
+from incentives.cli import main
+from incentives.whatif import latin_hypercube, sweep
+
+distributed = pytest.importorskip("distributed")
+
+EXAMPLE = "examples/growing_company.yaml"
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[object]:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as local:
+        yield local
+
+
+def test_dask_run_equals_local_run(cluster: object) -> None:
+    org = inc.load_model(EXAMPLE)
+    points = latin_hypercube({"customers_per_deal": (10, 600), "bonus.support.reopened_tickets": (-0.5, 0)}, 60, rng=5)
+    local = sweep(org, points, progress=False)
+    with distributed.Client(cluster) as client:
+        remote = sweep(org, points, executor=client, chunk_size=16, progress=False)
+    assert remote.ran_on == "Client"
+    assert remote.records == local.records
+
+
+def test_cli_sweep_on_a_scheduler(cluster: object, tmp_path: Path) -> None:
+    out = tmp_path / "results.csv"
+    args = ["sweep", EXAMPLE, "-p", "customers_per_deal=10:500:12", "-o", str(out), "--no-progress"]
+    result = CliRunner().invoke(main, [*args, "--scheduler", cluster.scheduler_address])  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.output
+    assert "Client" in result.stdout
+    local = CliRunner().invoke(main, [*args[:-3], "-o", str(tmp_path / "local.csv"), "--no-progress"])
+    assert local.exit_code == 0, local.output
+    assert out.read_text() == (tmp_path / "local.csv").read_text()
