@@ -48,7 +48,8 @@ def timed(adapter: Adapter, payoffs: np.ndarray, *, min_seconds: float = 0.2, ma
     while True:
         start = time.perf_counter()
         result = adapter(payoffs)
-        times.append(time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        times.append((getattr(adapter, "extra", None) or {}).get("timed", elapsed))
         if sum(times) >= min_seconds or len(times) >= max_repeats:
             break
     status = getattr(adapter, "last_status", "")
@@ -61,7 +62,8 @@ def _child(adapter: Adapter, payoffs: np.ndarray, connection: Any) -> None:
         start = time.perf_counter()
         result = adapter(payoffs)
         elapsed = time.perf_counter() - start
-        connection.send((elapsed, result, getattr(adapter, "last_status", ""), getattr(adapter, "extra", None)))
+        extra = getattr(adapter, "extra", None)
+        connection.send(((extra or {}).get("timed", elapsed), result, getattr(adapter, "last_status", ""), extra))
     connection.close()
 
 
@@ -88,38 +90,49 @@ def timed_with_timeout(adapter: Adapter, payoffs: np.ndarray, timeout: float) ->
 # -- ours ---------------------------------------------------------------------------------
 
 
-def ours(method: str) -> Adapter:
-    """``inc.solve(game, method)`` on a game built from the arrays (build not timed: arrays are given)."""
+def build(payoffs: np.ndarray, exact: bool = False) -> inc.Game:
+    """Our game from a payoff array (exact Fractions from integers when ``exact``)."""
+    if exact:
+        return inc.Game.from_payoffs(np.asarray(payoffs).tolist())
+    shape = payoffs.shape[1:]
+    players = tuple(f"p{i}" for i in range(len(shape)))
+    actions = tuple(tuple(str(a) for a in range(n)) for n in shape)
+    return inc.Game(players=players, actions=actions, payoffs=payoffs)
+
+
+def _solved(run: Any, game: inc.Game, method: str, built: float) -> list[Profile]:
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = inc.solve(game, method, max_seconds=120)
+    run.last_status = result.status
+    run.extra = {"timed": time.perf_counter() - start, "build": built}
+    return [[np.asarray(p, dtype=float) for p in e.profile] for e in result.equilibria]
+
+
+def ours(method: str, *, exact: bool = False) -> Adapter:
+    """``inc.solve(game, method)``: only the solve is timed (``extra["build"]`` is the game build)."""
 
     def run(payoffs: np.ndarray) -> list[Profile]:
-        game = inc.Game.from_payoffs(payoffs)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = inc.solve(game, method, max_seconds=120)
-        run.last_status = result.status  # type: ignore[attr-defined]
-        return [[np.asarray(p, dtype=float) for p in e.profile] for e in result.equilibria]
+        start = time.perf_counter()
+        game = build(payoffs, exact)
+        return _solved(run, game, method, time.perf_counter() - start)
 
     return run
 
 
 def ours_exact(method: str) -> Adapter:
     """``inc.solve`` on the exact game (Fractions) built from integer payoffs."""
-
-    def run(payoffs: np.ndarray) -> list[Profile]:
-        game = inc.Game.from_payoffs(np.asarray(payoffs).tolist())
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = inc.solve(game, method, max_seconds=120)
-        run.last_status = result.status  # type: ignore[attr-defined]
-        return [[np.asarray(p, dtype=float) for p in e.profile] for e in result.equilibria]
-
-    return run
+    return ours(method, exact=True)
 
 
 def ours_pure_kernel(payoffs: np.ndarray) -> list[Profile]:
     """The pure-equilibrium kernel alone, without the independent regret check of ``solve``."""
-    game = inc.Game.from_payoffs(payoffs)
-    return [[np.asarray(p, dtype=float) for p in profile] for profile in pure_equilibria(game).profiles]
+    game = build(payoffs)
+    start = time.perf_counter()
+    profiles = pure_equilibria(game).profiles
+    ours_pure_kernel.extra = {"timed": time.perf_counter() - start}  # type: ignore[attr-defined]
+    return [[np.asarray(p, dtype=float) for p in profile] for profile in profiles]
 
 
 def numpy_mask(payoffs: np.ndarray) -> list[Profile]:

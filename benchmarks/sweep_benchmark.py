@@ -2,8 +2,8 @@
 
 Run from the repository root:
 
-    python benchmarks/sweep_benchmark.py            # 2,000-point sweeps (about a minute)
-    python benchmarks/sweep_benchmark.py --quick    # 200-point sweeps, in seconds
+    python benchmarks/sweep_benchmark.py            # 3,240-point grids (under a minute)
+    python benchmarks/sweep_benchmark.py --quick    # 210-point grids, in seconds
 
 Sweep A, the bundled example (examples/growing_company.yaml, four departments with two actions
 each): a grid over customers_per_deal (10..600) and support's weight on reopened tickets (-0.5..0).
@@ -202,7 +202,7 @@ def _row(name: str, points: int, seconds: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="200-point sweeps instead of 2,000")
+    parser.add_argument("--quick", action="store_true", help="210-point grids instead of 3,240")
     options = parser.parse_args()
     side = 10 if options.quick else 40
     warnings.simplefilter("ignore", inc.IncompleteSearchWarning)
@@ -249,8 +249,8 @@ def main() -> None:
     seconds, peer = timed(lambda: nashpy_sweep(points_b.values))
     print(_row("numpy + nashpy support enumeration", len(points_b), seconds))
     same = sum(p["n_equilibria"] == o["n_equilibria"] for p, o in zip(peer, ours_b.records, strict=True))
-    print(f"\nsame number of equilibria at {same} of {len(points_b)} points (the rest are ties, where")
-    print("nashpy's support enumeration reports a degenerate game's equilibria differently)")
+    print(f"\nsame number of equilibria at {same} of {len(points_b)} points", end="")
+    print("" if same == len(points_b) else " (the others are ties, where the game is degenerate)")
 
 
 if __name__ == "__main__":

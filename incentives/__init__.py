@@ -19,6 +19,7 @@ from .analysis.gaming import Analysis, Departure, EquilibriumGaming, KpiAlignmen
 from .analysis.optimum import CompanyOptimum, company_optimum
 from .analysis.perspectives import Perspective, Perspectives, perspectives
 from .build import build_game
+from .continuous import ContinuousSolution, OptimalPlan, discretise, gaming_gaps, optimal_plan, solve_continuous
 from .design import Design, TransferDesign, ViaNegativa, design, design_transfers, verify_plan, via_negativa
 from .dynamics import (
     DynamicsResult,
@@ -46,10 +47,11 @@ from .errors import (
 from .formula import parse_formula
 from .game import Game
 from .graph import DependencyGraph, dependency_graph
-from .model import Action, Department, Organization
+from .model import Action, Bounds, Department, Organization
 from .readwrite.model_file import dumps_model, load_model, loads_model, save_model
+from .qre import QrePath, logit_path, logit_qre
 from .readwrite.nfg import read_nfg, write_nfg
-from .solvers import SolveResult, registered_solvers, solve
+from .solvers import EquilibriumComponent, SolveResult, registered_solvers, solve
 from .solvers.correlated import CorrelatedEquilibrium, MediatorRange, correlated_equilibrium, mediator_range
 from .solvers.dominance import eliminate_dominated
 from .whatif import SweepResult, ThresholdReport, sweep, thresholds
@@ -59,7 +61,9 @@ __version__ = "0.1.0"
 __all__ = [
     "Action",
     "Analysis",
+    "Bounds",
     "CompanyOptimum",
+    "ContinuousSolution",
     "CorrelatedEquilibrium",
     "DegenerateGameWarning",
     "Department",
@@ -69,6 +73,7 @@ __all__ = [
     "DesignError",
     "DynamicsResult",
     "Equilibrium",
+    "EquilibriumComponent",
     "EquilibriumGaming",
     "FormulaError",
     "Game",
@@ -79,10 +84,12 @@ __all__ = [
     "KpiAlignment",
     "MediatorRange",
     "ModelError",
+    "OptimalPlan",
     "Organization",
     "Perspective",
     "Perspectives",
     "Problem",
+    "QrePath",
     "SolveResult",
     "SolverError",
     "SweepError",
@@ -99,15 +106,20 @@ __all__ = [
     "dependency_graph",
     "design",
     "design_transfers",
+    "discretise",
     "dumps_model",
     "eliminate_dominated",
     "expected_payoffs",
     "fictitious_play",
+    "gaming_gaps",
     "load_model",
     "loads_model",
     "logit_dynamics",
+    "logit_path",
+    "logit_qre",
     "make_equilibrium",
     "mediator_range",
+    "optimal_plan",
     "parse_formula",
     "perspectives",
     "plot_dynamics",
@@ -117,6 +129,7 @@ __all__ = [
     "replicator_dynamics",
     "save_model",
     "solve",
+    "solve_continuous",
     "sweep",
     "thresholds",
     "verify_plan",

@@ -93,6 +93,9 @@ class Action:
         object.__setattr__(self, "values", _frozen_map(self.values))
 
 
+_ZERO = sympy.Integer(0)
+
+
 def _bound(value: Any) -> sympy.Expr | None:
     if value is None or isinstance(value, sympy.Basic):
         return value
@@ -152,8 +155,8 @@ class Department:
     actions: tuple[Action, ...] = ()
     description: str = ""
     continuous: Mapping[str, Bounds] = field(default_factory=dict)
-    cost: sympy.Expr = sympy.Integer(0)
-    risk_premium: sympy.Expr = sympy.Integer(0)
+    cost: sympy.Expr = _ZERO
+    risk_premium: sympy.Expr = _ZERO
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actions", tuple(self.actions))
@@ -543,7 +546,9 @@ def _check_continuous(org: Organization, params: set[str]) -> list[Problem]:
             problems += _check_formula_names(f"{path}.{var}", ends, params, "a parameter")
             lower, upper = bounds.lower, bounds.upper
             if lower is not None and upper is not None and lower.is_number and upper.is_number and lower > upper:
-                problems.append(Problem(path=f"{path}.{var}", message=f"lower bound {lower} is above upper bound {upper}"))
+                problems.append(
+                    Problem(path=f"{path}.{var}", message=f"lower bound {lower} is above upper bound {upper}")
+                )
         own = params | {f"{dept.name}.{v}" for v in dept.continuous}
         for name, expr, where in (("cost", dept.cost, f"costs.{dept.name}"), ("risk_premium", dept.risk_premium, "")):
             if expr == 0:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import click
 
 from .analyze import analyze, perspectives
+from .continuous import continuous
 from .design import design
 from .graph import graph
 from .solve import solve
@@ -32,5 +33,5 @@ def main() -> None:
     """
 
 
-for _command in (solve, analyze, perspectives, graph, design, sweep, thresholds):
+for _command in (solve, analyze, perspectives, graph, design, sweep, thresholds, continuous):
     main.add_command(_command)

@@ -92,7 +92,11 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
     is_flag=True,
     help="Keep the current plan's terms that --allow does not name (default: the plan pays only on allowed terms).",
 )
-@click.option("--via-negativa", is_flag=True, help="Also: the fewest current KPI terms to drop or cap.")
+@click.option(
+    "--via-negativa",
+    is_flag=True,
+    help="Also: the fewest current KPI terms to drop or cap (checked on its pure equilibria).",
+)
 @click.option("--transfers", is_flag=True, help="Also: budget-balanced transfers between departments.")
 @click.option(
     "--format",
@@ -144,7 +148,8 @@ def design(
     from ..design import design_transfers
     from ..design import via_negativa as run_negativa
     from ..readwrite.model_file import load_model, save_model
-    from ..report.design import design_renderables, design_to_dict
+    from ..report.design import design_renderables
+    from ..report.design_json import design_to_dict
     from ..report.json import dumps
     from ..report.text import to_text
 
@@ -170,7 +175,7 @@ def design(
         keep_others=keep_others,
         **options,
     )
-    cut = run_negativa(org, **options) if via_negativa else None
+    cut = run_negativa(org, target=wanted, time_limit=max_seconds) if via_negativa else None
     deal = None
     if transfers:
         deal = design_transfers(org, concept="dominant" if concept == "dominant" else "nash", margin=margin, **options)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import MODEL_SUFFIXES, existing_file, fail_cleanly, format_option, output_option, write_report
+from ._common import MODEL_SUFFIXES, existing_file, fail_cleanly, output_option, write_report
 
 __all__ = ["parse_symbol", "thresholds"]
 
@@ -53,7 +53,14 @@ def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
     help="A profile whose equilibrium region to report (repeatable). Default: with one quantity every profile that "
     "is an equilibrium somewhere, with several the equilibria and optimum at the model's values.",
 )
-@format_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Human report or JSON for programs (schema incentives.thresholds/1 in the README).",
+)
 @output_option
 @fail_cleanly
 def thresholds(model: Path, symbols: tuple[str, ...], profiles: tuple[str, ...], fmt: str, output: Path | None) -> None:

@@ -171,9 +171,14 @@ def kkt_candidates(
             same = [k for k, old in enumerate(found) if old.point == cand.point]
             if not same:
                 found.append(cand)
-            elif len(cand.conditions) < len(found[same[0]].conditions):
+            elif _rank(cand) < _rank(found[same[0]]):
                 found[same[0]] = cand
     return found
+
+
+def _rank(cand: Candidate) -> tuple[int, int]:
+    """Of two candidates at the same point, prefer fewer conditions, then the one naming more bounds."""
+    return len(cand.conditions), -sum(r != "interior" for r in cand.regime.values())
 
 
 def _solve_active_set(

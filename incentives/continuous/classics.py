@@ -66,7 +66,9 @@ S = symbol  # the model's symbols: ``S("r")`` is the parameter r of every model 
 
 
 def holmstrom_milgrom_model(*, r: Any = 2, sigma2: Any = 1, c: Any = 1, beta: Any = 1) -> Organization:
-    """One agent, one task: a commission ``beta`` on a noisy measure of effort (``examples/classics/holmstrom_milgrom_single.yaml``).
+    """One agent, one task: a commission ``beta`` on a noisy measure of effort.
+
+    The model of ``examples/classics/holmstrom_milgrom_single.yaml``.
 
     Examples
     --------
@@ -78,9 +80,7 @@ def holmstrom_milgrom_model(*, r: Any = 2, sigma2: Any = 1, c: Any = 1, beta: An
         {
             "name": "Holmstrom-Milgrom single task",
             "parameters": {"r": r, "sigma2": sigma2, "c": c, "beta": beta},
-            "departments": {
-                "agent": {"variables": {"effort": {"lower": 0}}, "risk_premium": "r/2 * beta**2 * sigma2"}
-            },
+            "departments": {"agent": {"variables": {"effort": {"lower": 0}}, "risk_premium": "r/2 * beta**2 * sigma2"}},
             "kpis": {"output": "agent.effort"},
             "company_value": "output",
             "bonus": {"agent": {"output": "beta"}},
@@ -177,7 +177,7 @@ def team_model(n: int = 3, *, scheme: str = "equal_shares", a: Any = 1, c: Any =
         {
             "name": f"Holmstrom team of {n} ({scheme.replace('_', ' ')})",
             "parameters": params,
-            "departments": {m: {"variables": {"effort": {"lower": 0, "upper": f"{2 * n} * a / c"}}} for m in members},
+            "departments": {m: {"variables": {"effort": {"lower": 0}}} for m in members},
             "kpis": kpis,
             "company_value": "team_output",
             "bonus": bonus,

@@ -155,7 +155,12 @@ def concavity(
     found = _symbolic(hessian.xreplace(dict(signs or {})))
     if found is not None:
         return Concavity(
-            department=department, hessian=hessian, variables=names, status=found[0], scope="everywhere", detail=found[1]
+            department=department,
+            hessian=hessian,
+            variables=names,
+            status=found[0],
+            scope="everywhere",
+            detail=found[1],
         )
     if at is None:
         return Concavity(
@@ -167,7 +172,17 @@ def concavity(
             detail="sympy cannot decide the sign of the Hessian's minors",
         )
     keep = [i for i, v in enumerate(variables) if interior is None or v in interior]
-    numeric = np.array(hessian.xreplace(dict(at)).evalf(), dtype=float)[np.ix_(keep, keep)]
+    try:
+        numeric = np.array(hessian.xreplace(dict(at)).evalf(), dtype=float)[np.ix_(keep, keep)]
+    except TypeError:
+        return Concavity(
+            department=department,
+            hessian=hessian,
+            variables=names,
+            status="undetermined",
+            scope="",
+            detail="the Hessian is not defined at the solution (the payoff has a kink there)",
+        )
     top = float(np.max(np.linalg.eigvalsh(numeric))) if keep else 0.0
     status = "strictly concave" if top < -tol else ("concave" if top <= tol else "not concave")
     return Concavity(

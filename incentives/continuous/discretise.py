@@ -48,9 +48,7 @@ def grid_values(lower: sympy.Expr, upper: sympy.Expr, points: int) -> list[sympy
     return [sympy.expand(lower + (upper - lower) * sympy.Rational(k, points - 1)) for k in range(points)]
 
 
-def _range(
-    dept: Department, var: str, ranges: Mapping[str, tuple[Any, Any]]
-) -> tuple[sympy.Expr, sympy.Expr]:
+def _range(dept: Department, var: str, ranges: Mapping[str, tuple[Any, Any]]) -> tuple[sympy.Expr, sympy.Expr]:
     name = f"{dept.name}.{var}"
     bounds = dept.continuous[var]
     given = ranges.get(name)

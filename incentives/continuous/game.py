@@ -165,7 +165,9 @@ def symbolic_names(org: Organization, symbolic: bool | Collection[str]) -> set[s
     if unknown:
         raise ModelError(
             [
-                Problem(path=f"parameters.{n}", message=f"unknown parameter; the parameters are {sorted(org.parameters)}")
+                Problem(
+                    path=f"parameters.{n}", message=f"unknown parameter; the parameters are {sorted(org.parameters)}"
+                )
                 for n in unknown
             ]
         )

@@ -5,12 +5,18 @@ Definitions
 The *company optimum* (first best) maximises, over every department's variables
 (and the actions of departments that have them), the company's objective:
 
-* ``"surplus"`` (default): company value minus every effort cost, risk premium and
-  action cost -- what the company would choose if it bore the costs of effort
-  itself (it pays for them through salaries in the end);
+* ``"surplus"`` (default): company value minus every effort cost and action cost --
+  what the company would choose if it bore the costs of effort itself (it pays for
+  them through salaries in the end).  Risk premia are left out: they are a cost of
+  paying for performance, which the first best, with the company bearing all the
+  risk, does not incur;
 * ``"company_value"``: company value alone, as the finite-game analysis
   (:func:`incentives.analyze`) does; unbounded when value grows with effort and
   nothing bounds it.
+
+At an equilibrium the surplus is company value minus effort costs, action costs
+*and* risk premia, so the *value gap* below counts what the plan costs in risk
+as well as in distorted effort.
 
 The *gaming gap* of a variable ``d.v`` at an equilibrium is
 
@@ -87,7 +93,7 @@ def _objective(org: Organization, game: ContinuousGame, objective: str) -> sympy
         return game.company_value
     costs = sympy.Add(*(org.costs.get(d, {}).get(a, sympy.Integer(0)) for d, a in game.fixed.items()))
     numbers = {symbol(p): v for p, v in org.parameters.items() if symbol(p) not in game.values}
-    return game.surplus - costs.xreplace(numbers)
+    return game.company_value - sympy.Add(*game.costs.values()) - costs.xreplace(numbers)
 
 
 def first_best(
@@ -308,13 +314,17 @@ def gaps_text(items: tuple[GamingGaps, ...]) -> str:
     --------
     >>> import incentives as inc
     >>> print(gaps_text(gaming_gaps(inc.load_model("examples/classics/kerr.yaml"))))
-    Gaming at equilibrium staff.a=1, staff.b=0 (company optimum: staff.a=1/2, staff.b=1)
-      staff.a: 1 at equilibrium, 1/2 for the company: gap 1/2 (does more than the company needs)
+    Gaming at equilibrium staff.a=1, staff.b=0 (company optimum: staff.a=0.5, staff.b=1)
+      staff.a: 1 at equilibrium, 0.5 for the company: gap 0.5 (does more than the company needs)
       staff.b: 0 at equilibrium, 1 for the company: gap -1 (does less than the company needs)
-      surplus lost: 1/4
+      surplus lost: 0.625
     """
     lines = []
-    words = {"more": "does more than the company needs", "less": "does less than the company needs", "same": "as needed"}
+    words = {
+        "more": "does more than the company needs",
+        "less": "does less than the company needs",
+        "same": "as needed",
+    }
     for item in items:
         optimum = ", ".join(f"{k}={show(v)}" for k, v in item.optimum.profile.items())
         lines.append(f"Gaming at equilibrium {item.equilibrium.label()} (company optimum: {optimum})")

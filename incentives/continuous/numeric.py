@@ -20,7 +20,8 @@ Equilibria are searched for from several starts (the centre of the box and
 random points, or given starts) by best-response iteration (each department in
 turn plays its best response), damped when it does not settle, then polished
 by solving the *natural map* ``x = clip(x + grad, lower, upper)`` (zero exactly
-at a KKT point) with :func:`scipy.optimize.root`.  A multi-start search cannot
+at a KKT point) with :func:`scipy.optimize.root` (kept only when it moves the
+point by a little).  A multi-start search cannot
 promise to find every equilibrium.
 """
 
@@ -116,8 +117,12 @@ def compile_game(
         blocks.append(np.array([symbols.index(x) for x in own], dtype=int))
     lower = np.array([_number(_at(game.lower[x], values), -np.inf, f"bounds of {x}") for x in symbols])
     upper = np.array([_number(_at(game.upper[x], values), np.inf, f"bounds of {x}") for x in symbols])
-    box_lower = np.where(np.isfinite(lower), lower, np.where(np.isfinite(upper), np.minimum(upper, 0), 0) - search_range)
-    box_upper = np.where(np.isfinite(upper), upper, np.where(np.isfinite(lower), np.maximum(lower, 0), 0) + search_range)
+    box_lower = np.where(
+        np.isfinite(lower), lower, np.where(np.isfinite(upper), np.minimum(upper, 0), 0) - search_range
+    )
+    box_upper = np.where(
+        np.isfinite(upper), upper, np.where(np.isfinite(lower), np.maximum(lower, 0), 0) + search_range
+    )
     compiled_extra = {k: sympy.lambdify(args, e.xreplace(values), modules="numpy") for k, e in (extra or {}).items()}
     return CompiledGame(
         players=game.players,
@@ -141,7 +146,7 @@ def _at(expr: sympy.Expr | None, values: Mapping[sympy.Symbol, sympy.Expr]) -> s
 def _grid(game: CompiledGame, i: int, x: np.ndarray, grid_points: int) -> tuple[np.ndarray, np.ndarray]:
     """Grid points over player i's box (rows) and its payoff at each, others at x."""
     idx = game.blocks[i]
-    per_axis = max(3, int(round(grid_points ** (1 / len(idx)))))
+    per_axis = max(3, round(grid_points ** (1 / len(idx))))
     axes = [np.linspace(game.box_lower[j], game.box_upper[j], per_axis) for j in idx]
     points = np.stack([m.ravel() for m in np.meshgrid(*axes, indexing="ij")], axis=1)
     args: list[Any] = list(x)
@@ -167,13 +172,16 @@ def best_response(
     >>> compiled = compile_game(continuous_game(org))
     >>> y, value = best_response(compiled, 0, np.array([0.0]))
     >>> round(float(y[0]), 6)   # beta / c
-    0.5
+    1.0
     """
     idx = game.blocks[i]
     points, vals = _grid(game, i, x, grid_points)
     order = np.argsort(-vals)[:starts]
     candidates = [x[idx].copy(), *points[order]]
-    bounds = [(None if np.isinf(lo) else lo, None if np.isinf(hi) else hi) for lo, hi in zip(game.lower[idx], game.upper[idx], strict=True)]
+    bounds = [
+        (None if np.isinf(lo) else lo, None if np.isinf(hi) else hi)
+        for lo, hi in zip(game.lower[idx], game.upper[idx], strict=True)
+    ]
     best_y, best_v = points[order[0]].copy(), float(vals[order[0]])
     current = game.value(i, x)
     if current >= best_v:
@@ -271,6 +279,8 @@ def numeric_equilibria(
     for start in points:
         x, _ = _iterate(game, start, grid_points=grid_points, max_iter=max_iter, xtol=1e-12)
         polished = _polish(game, x)
+        if np.max(np.abs(polished - x)) > 1e-4 * (1 + float(np.max(np.abs(x)))):
+            polished = x  # polishing refines a point; a jump elsewhere (a kink) is not a refinement
         gains = regrets(game, polished, grid_points=check_points)
         if np.max(gains) > tol:
             rough = regrets(game, x, grid_points=check_points)

@@ -221,7 +221,9 @@ def _symbolic_plan(
     agents = [(game.payoff(p), game.variables[p]) for p in game.players]
     agent_bounds = {x: (game.lower[x], game.upper[x]) for x in game.symbols}
     goal = _objective(game, objective)
-    w_bounds = {w: tuple(None if b is None else sympy.nsimplify(b) for b in bounds.get(w.name, (None, None))) for w in ws}
+    w_bounds = {
+        w: tuple(None if b is None else sympy.nsimplify(b) for b in bounds.get(w.name, (None, None))) for w in ws
+    }
     candidates = []
     for regime in kkt_candidates(agents, agent_bounds, signs, box=game.box()):
         if regime.free:
@@ -291,7 +293,7 @@ def _numeric_plan(
     state: dict[str, Any] = {"x": None}
 
     def response(w: np.ndarray) -> tuple[float, np.ndarray | None]:
-        bound = compiled.bind(w)
+        bound = compiled.bind(w.tolist())
         starts = [state["x"]] if state["x"] is not None else []
         found, _ = numeric_equilibria(
             bound, starts=starts, random_starts=1 if starts else 3, rng=generator, grid_points=201, check_points=2001

@@ -262,7 +262,8 @@ def _numeric(ctx: _Context, game: ContinuousGame) -> tuple[list[ContinuousEquili
     found, rejected = numeric_equilibria(
         compiled, starts=starts, random_starts=ctx.options["random_starts"], rng=ctx.options["rng"], tol=ctx.tol
     )
-    good, bad = [], []
+    good: list[ContinuousEquilibrium] = []
+    bad: list[ContinuousEquilibrium] = []
     for x, _ in [*found, *rejected]:
         point = {s: sympy.Float(v) for s, v in zip(game.symbols, x, strict=True)}
         record, discrete = ctx.equilibrium(game, point, "numeric")

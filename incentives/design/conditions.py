@@ -28,7 +28,16 @@ from ..errors import DesignError
 from .linear import LinearPayoffs, Switches, profiles_where, switch_gains
 from .program import Program
 
-__all__ = ["CONCEPTS", "DesignSystem", "Floor", "add_deterrence", "add_system", "best_losses", "deterrence"]
+__all__ = [
+    "CONCEPTS",
+    "DesignSystem",
+    "Floor",
+    "add_deterrence",
+    "add_system",
+    "best_losses",
+    "deterrence",
+    "limited_liability_floors",
+]
 
 #: Solution concepts a target can be designed to be.
 CONCEPTS = ("nash", "dominant", "unique")
@@ -140,3 +149,22 @@ def best_losses(switches: Switches, lower: np.ndarray, upper: np.ndarray) -> np.
         best = np.where(coef > 0, coef * hi, np.where(coef < 0, coef * lo, 0.0))
     best = np.where(coef == 0, 0.0, best)
     return -switches.constant + best.sum(axis=1)
+
+
+def limited_liability_floors(payoffs: LinearPayoffs, fixed: np.ndarray) -> tuple[Floor, ...]:
+    """Rows ``bonus_i(s) >= 0`` at every profile (duplicates removed); ``fixed`` is the bonus no variable moves."""
+    floors = []
+    for i, (cols, terms) in enumerate(zip(payoffs.owned, payoffs.terms, strict=True)):
+        flat = terms.reshape(len(cols), payoffs.n_profiles).T
+        rows = np.unique(np.column_stack([flat, -fixed[i].reshape(-1)]), axis=0)
+        if len(cols) or np.any(rows[:, -1] > 0):
+            floors.append(
+                Floor(
+                    player=i,
+                    columns=cols,
+                    coefficients=rows[:, :-1],
+                    lower=rows[:, -1],
+                    meaning="the rule that a bonus is never negative",
+                )
+            )
+    return tuple(floors)

@@ -36,7 +36,7 @@ from .conditions import DesignSystem, add_deterrence, best_losses
 from .linear import Switches, profile_label
 from .program import Program
 
-__all__ = ["Obstacle", "explain_infeasible", "irreducible_subset"]
+__all__ = ["Obstacle", "explain_infeasible", "irreducible_subset", "possessive"]
 
 #: Most linear programs one department's deletion filter may solve.
 MAX_FILTER_SOLVES = 400
@@ -77,6 +77,17 @@ def _fmt(value: float) -> str:
     return format_number(value)
 
 
+def possessive(name: str) -> str:
+    """``"sales'"``, ``"support's"``: a department's name as an owner.
+
+    Examples
+    --------
+    >>> possessive("operations"), possessive("support")
+    ("operations'", "support's")
+    """
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def _context(system: DesignSystem, switches: Switches, row: int) -> str:
     flat_target = int(np.ravel_multi_index(system.target, system.payoffs.shape))
     if int(switches.origins[row]) == flat_target:
@@ -106,7 +117,11 @@ def _single(system: DesignSystem, switches: Switches, row: int, best: float) -> 
     else:
         fixed = "nothing else changes for it"
     if np.all(np.abs(coef) <= 1e-12 * scale):
-        moves = f"changes none of {lever}" if lever else f"is not covered: the plan may change nothing in {dept}'s pay"
+        moves = (
+            f"changes none of {lever}"
+            if lever
+            else f"is not covered: the plan may change nothing in {possessive(dept)} pay"
+        )
         message = (
             f"{dept} switching from {frm} to {to} (with {context}) {moves}, and {fixed}; "
             f"so no plan can make the switch cost it at least the margin {_fmt(system.margin)}."

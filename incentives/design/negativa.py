@@ -23,15 +23,14 @@ The default margin is 0: a department whose gaming term is dropped often
 becomes indifferent, and a weak equilibrium is what removal alone can promise.
 
 **Gaming caused by a term** is measured two ways: the company value at the
-equilibria of the game with that term alone dropped, against the worst
-equilibrium now (``recovered``); and the driver attribution of
+worst and best pure equilibria of the game with that term alone dropped,
+against the worst equilibrium now (``recovered``); and the driver attribution of
 :func:`incentives.analyze` (how much of the department's gain from departing
 from the optimum the term pays, at the worst equilibrium).
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -41,16 +40,15 @@ import sympy
 from ..analysis.optimum import company_optimum
 from ..build import build_game
 from ..equilibrium import format_number
-from ..errors import DegenerateGameWarning, DesignError, IncompleteSearchWarning
+from ..errors import DesignError
 from ..formula import symbol
 from ..model import COMPANY_VALUE, Organization
-from ..solvers import solve
 from .conditions import add_deterrence, deterrence
 from .diagnose import Obstacle
 from .linear import LinearPayoffs, Switches, cost_arrays, current_weights, kpi_values, nice_weight, parse_target
 from .plan import lin_label
 from .program import Program, ProgramResult
-from .verify import Verification, verify_plan
+from .verify import Verification, pure_equilibria, verify_plan
 
 __all__ = ["KpiGaming", "TermChange", "ViaNegativa", "via_negativa"]
 
@@ -73,8 +71,8 @@ class TermChange:
 class KpiGaming:
     """How much gaming one term of a current plan causes.
 
-    ``company_value_worst``/``_best``: company value at the worst/best equilibrium with
-    this term alone dropped (None when no equilibrium was found); ``recovered_*``: the
+    ``company_value_worst``/``_best``: company value at the worst/best pure equilibrium with
+    this term alone dropped (None when there is none); ``recovered_*``: the
     same minus the company value at the worst equilibrium now; ``driver``: the own
     gain this term pays the department for departing from the optimum, at the worst
     equilibrium now (0 when it does not depart there).
@@ -230,29 +228,23 @@ def _solve_department(
     return program.solve(time_limit=time_limit), keep, cap
 
 
-def _equilibrium_values(org: Organization, method: str, max_seconds: float | None) -> tuple[float, float] | None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DegenerateGameWarning)
-        warnings.simplefilter("ignore", IncompleteSearchWarning)
-        result = solve(build_game(org, exact=False), method, max_seconds=max_seconds)
-    values = [float(e.company_value) for e in result.equilibria if e.company_value is not None]
+def _equilibrium_values(org: Organization) -> tuple[float, float] | None:
+    """Company value at the worst and best pure equilibrium (None when there is none)."""
+    game = build_game(org, exact=False)
+    assert game.company_value is not None
+    values = [float(np.asarray(game.company_value, dtype=float)[p]) for p in pure_equilibria(game)]
     return (min(values), max(values)) if values else None
 
 
 def rank_terms(
-    org: Organization,
-    before_worst: float | None,
-    drivers: Mapping[tuple[str, str], float],
-    *,
-    method: str,
-    max_seconds: float | None,
+    org: Organization, before_worst: float | None, drivers: Mapping[tuple[str, str], float]
 ) -> tuple[KpiGaming, ...]:
     """Every term of the current plans, ranked by the company value recovered when it alone is dropped."""
     out = []
     for dept, weights in current_weights(org).items():
         for key, w in weights.items():
             dropped = apply_changes(org, [TermChange(department=dept, key=key, weight=w, change="drop")])
-            found = _equilibrium_values(dropped, method, max_seconds)
+            found = _equilibrium_values(dropped)
             worst, best = found if found is not None else (None, None)
             out.append(
                 KpiGaming(
@@ -276,7 +268,7 @@ def via_negativa(
     margin: float = 0.0,
     caps: bool = True,
     rank: bool = True,
-    method: str = "all",
+    method: str = "pure",
     time_limit: float = 60.0,
     verify: bool = True,
 ) -> ViaNegativa:
@@ -292,9 +284,11 @@ def via_negativa(
     caps : bool
         Whether a term may be capped at its level at the target instead of dropped.
     rank : bool
-        Rank every term by the gaming it causes (one game solved per term).
+        Rank every term by the gaming it causes (one game checked per term).
     method : str
-        Equilibrium method for the ranking and the verification.
+        Equilibrium method for the verification (default ``"pure"``: removing terms
+        leaves departments indifferent, and the mixed equilibria of such games form
+        continua that a full search spends long on).
     time_limit : float
         Seconds for each solver call.
     verify : bool
@@ -345,10 +339,9 @@ def via_negativa(
     )
     check = verify_plan(org, cut.redesigned, t, method=method, max_seconds=time_limit) if verify or rank else None
     if rank and check is not None:
-        worst = check.before.worst
         drivers = {}
-        if worst is not None:
+        if check.before is not None and check.before.worst is not None:
+            worst = check.before.worst
             drivers = {(d.department, k): float(v) for d in worst.departures for k, v in d.drivers.items()}
-        before = None if worst is None else float(worst.company_value)
-        cut = replace(cut, ranking=rank_terms(org, before, drivers, method=method, max_seconds=time_limit))
+        cut = replace(cut, ranking=rank_terms(org, check.company_value_before, drivers))
     return replace(cut, verification=check if verify else None)

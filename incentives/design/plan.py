@@ -35,7 +35,7 @@ and checked on the rebuilt game (:mod:`incentives.design.verify`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -45,10 +45,9 @@ from ..analysis.optimum import company_optimum
 from ..build import build_game
 from ..errors import DesignError
 from ..model import Organization
-from .conditions import CONCEPTS, DesignSystem, Floor, add_system, deterrence
+from .conditions import CONCEPTS, DesignSystem, add_system, deterrence, limited_liability_floors
 from .diagnose import Obstacle, explain_infeasible
 from .linear import (
-    LinearPayoffs,
     bonus_payoffs,
     current_weights,
     fixed_bonus,
@@ -57,6 +56,7 @@ from .linear import (
     weights_to_bonus,
 )
 from .program import Program, ProgramResult
+from .solving import add_distance, polished, solve_lexicographic
 from .terms import TermSpec, allowed_terms, weight_bounds
 from .unique import DEFAULT_MAX_PROFILES, add_escapes, escapes, explain_not_unique
 from .verify import Verification, verify_plan
@@ -150,73 +150,8 @@ def _check(concept: str, objective: str, margin: float, budget: float | None, ti
         raise DesignError(f"The 'time_limit' parameter must be a number above 0. Got {time_limit!r} instead.")
 
 
-def _limited_liability(payoffs: LinearPayoffs, fixed: np.ndarray) -> tuple[Floor, ...]:
-    """Rows ``bonus_i(s) >= 0`` at every profile (duplicates removed); ``fixed`` is the bonus no variable moves."""
-    floors = []
-    for i, (cols, terms) in enumerate(zip(payoffs.owned, payoffs.terms, strict=True)):
-        flat = terms.reshape(len(cols), payoffs.n_profiles).T
-        rows = np.unique(np.column_stack([flat, -fixed[i].reshape(-1)]), axis=0)
-        if len(cols) or np.any(rows[:, -1] > 0):
-            floors.append(
-                Floor(
-                    player=i,
-                    columns=cols,
-                    coefficients=rows[:, :-1],
-                    lower=rows[:, -1],
-                    meaning="the rule that a bonus is never negative",
-                )
-            )
-    return tuple(floors)
-
-
 def _levers(allowed: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     return tuple(f"the KPIs it may be paid on ({', '.join(keys)})" if keys else "" for keys in allowed.values())
-
-
-def _solve_lexicographic(
-    program: Program, primary: np.ndarray, secondary: np.ndarray, time_limit: float
-) -> ProgramResult:
-    """Minimise ``primary``, then ``secondary`` among the (near-)optimal solutions."""
-    program.objective = primary
-    first = program.solve(time_limit=time_limit)
-    if first.status != "optimal" or first.x is None or first.objective is None:
-        return first
-    best = first.objective
-    program.add_rows(np.arange(program.n_variables), primary[None, :], upper=best + 1e-9 * max(1.0, abs(best)))
-    program.objective = secondary
-    second = program.solve(time_limit=time_limit)
-    if second.status != "optimal" or second.x is None:
-        return first
-    return ProgramResult(status="optimal", x=second.x, objective=best, message=second.message, proven=first.proven)
-
-
-def _polished(
-    build: Callable[[], tuple[Program, np.ndarray, np.ndarray, np.ndarray]],
-    result: ProgramResult,
-    scale: np.ndarray,
-    margin: float,
-    time_limit: float,
-) -> ProgramResult:
-    """Solve again with negligible weights (solver noise) fixed at zero, when that costs nothing."""
-    fixed = np.zeros(len(scale), dtype=bool)
-    for _ in range(3):
-        program, x, primary, secondary = build()
-        assert result.x is not None and result.objective is not None
-        lower, upper = np.asarray(program.lower)[x], np.asarray(program.upper)[x]
-        tiny = (np.abs(result.x[x]) * scale <= 1e-4 * max(1.0, margin)) & (result.x[x] != 0)
-        tiny &= (lower <= 0) & (upper >= 0)
-        if not np.any(tiny):
-            return result
-        fixed |= tiny
-        for k in x[fixed]:
-            program.lower[k] = program.upper[k] = 0.0
-        again = _solve_lexicographic(program, primary, secondary, time_limit)
-        if again.status != "optimal" or again.objective is None:
-            return result
-        if again.objective > result.objective + 1e-6 * max(1.0, abs(result.objective)):
-            return result
-        result = again
-    return result
 
 
 def design(
@@ -320,7 +255,7 @@ def design(
         deter=deterrence(lin, t, concept),
         lower=lower,
         upper=upper,
-        floors=_limited_liability(lin, fixed_pay) if limited_liability else (),
+        floors=limited_liability_floors(lin, fixed_pay) if limited_liability else (),
         budget=None if budget is None else (at_target, float(budget) - float(fixed_pay.sum(axis=0)[t])),
         levers=_levers(allowed),
         base_meaning="from its action cost and the terms kept" if any(fixed.values()) else "in action cost",
@@ -353,7 +288,7 @@ def design(
     def build() -> tuple[Program, np.ndarray, np.ndarray, np.ndarray]:
         program = Program()
         x = add_system(program, system)
-        d = _add_distance(program, x, w0)
+        d = add_distance(program, x, w0)
         if esc is not None:
             add_escapes(program, x, esc, system.margin)
         cost_vec, change_vec = np.zeros(program.n_variables), np.zeros(program.n_variables)
@@ -361,7 +296,7 @@ def design(
         return (program, x, cost_vec, change_vec) if objective == "cost" else (program, x, change_vec, cost_vec)
 
     program, x, primary, secondary = build()
-    result = _solve_lexicographic(program, primary, secondary, time_limit)
+    result = solve_lexicographic(program, primary, secondary, time_limit)
     if result.status == "unbounded":
         raise DesignError(
             "the bonus paid at the target can be made as low as you like: negative weights on KPIs that the "
@@ -376,7 +311,8 @@ def design(
     if result.status != "optimal" or result.x is None:
         return replace(none, obstacles=_explain(system, esc, result, time_limit))
     scale = np.array([float(np.max(np.abs(values[v.split(":", 1)[1]]), initial=0.0)) for v in lin.variables])
-    result = _polished(build, result, scale, system.margin, time_limit)
+    if esc is None:  # a mixed-integer program is not solved again just to tidy its weights
+        result = polished(build, result, scale, system.margin, time_limit)
     assert result.x is not None
     if not result.proven:
         notes.append(f"the solver stopped at its time limit ({time_limit:g} s): the plan works but may not be optimal")
@@ -393,15 +329,6 @@ def design(
     if not verify:
         return found
     return replace(found, verification=verify_plan(org, found.redesigned, t, method=method, max_seconds=time_limit))
-
-
-def _add_distance(program: Program, x: np.ndarray, w0: np.ndarray) -> np.ndarray:
-    """Variables ``d >= |x - w0|`` (their sum is the L1 change from the current plan)."""
-    d = program.add_variables(len(x), lower=0.0)
-    columns, eye = np.concatenate([x, d]), np.eye(len(x))
-    program.add_rows(columns, np.hstack([eye, eye]), lower=w0)  # d >= w0 - x
-    program.add_rows(columns, np.hstack([-eye, eye]), lower=-w0)  # d >= x - w0
-    return d
 
 
 def lin_label(org: Organization, target: Sequence[int]) -> str:

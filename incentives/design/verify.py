@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..analysis.gaming import Analysis, analyze
+from ..build import build_game
 from ..equilibrium import Equilibrium, expected_value
 from ..errors import DegenerateGameWarning, IncompleteSearchWarning
 from ..game import Game
@@ -30,7 +31,12 @@ from ..model import Organization
 from ..solvers import SolveResult
 from .linear import cost_arrays
 
-__all__ = ["Verification", "deviation_losses", "pure_equilibria", "verify_plan"]
+__all__ = ["MAX_ANALYZED_EQUILIBRIA", "Verification", "deviation_losses", "pure_equilibria", "verify_plan"]
+
+
+#: Above this many pure equilibria a game is summarised from its pure equilibria instead of being solved
+#: and analysed equilibrium by equilibrium (departments made indifferent can make every profile one).
+MAX_ANALYZED_EQUILIBRIA = 64
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,9 +47,14 @@ class Verification:
     ----------
     target : tuple of int
     target_label : str
-    before, after : Analysis
+    before, after : Analysis or None
         Gaming analyses (equilibria, company optimum, KPI alignment) under the
-        current plan and under the proposed one.
+        current plan and under the proposed one; None when the game has more than
+        ``MAX_ANALYZED_EQUILIBRIA`` pure equilibria (then its pure equilibria are used).
+    equilibria_before, equilibria_after : tuple of str
+        Labels of the equilibria found under each plan.
+    worst_before, worst_after : str or None
+        The equilibrium worst for the company under each plan.
     margin : float
         Smallest loss of a unilateral switch away from the target (rebuilt game).
     margin_before : float
@@ -59,12 +70,17 @@ class Verification:
         Bonus paid at those equilibria.
     bonus_target_before, bonus_target_after : float
         Bonus paid at the target under each plan.
+    notes : tuple of str
     """
 
     target: tuple[int, ...]
     target_label: str
-    before: Analysis
-    after: Analysis
+    before: Analysis | None
+    after: Analysis | None
+    equilibria_before: tuple[str, ...]
+    equilibria_after: tuple[str, ...]
+    worst_before: str | None
+    worst_after: str | None
     margin: float
     margin_before: float
     dominance_margin: float
@@ -76,6 +92,7 @@ class Verification:
     bonus_after: float | None
     bonus_target_before: float
     bonus_target_after: float
+    notes: tuple[str, ...] = ()
 
     @property
     def is_equilibrium(self) -> bool:
@@ -91,6 +108,54 @@ class Verification:
     def is_dominant(self) -> bool:
         """Whether every department's target action is a best reply whatever the others do."""
         return self.dominance_margin >= -1e-9 * max(1.0, abs(self.bonus_target_after))
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Side:
+    game: Game
+    analysis: Analysis | None
+    labels: tuple[str, ...]
+    worst: str | None
+    value: float | None
+    bonus: float | None
+    bonus_array: np.ndarray
+    note: str | None
+
+
+def _side(org: Organization, method: str, max_seconds: float | None, which: str) -> _Side:
+    game = build_game(org, exact=False)
+    bonus = _bonus_total(org, game)
+    pure = pure_equilibria(game)
+    assert game.company_value is not None
+    values = np.asarray(game.company_value, dtype=float)
+    if len(pure) > MAX_ANALYZED_EQUILIBRIA:
+        worst = min(pure, key=lambda p: float(values[p]))
+        note = (
+            f"under the {which} {len(pure)} profiles are pure equilibria (departments are indifferent), so the "
+            "pure equilibria are reported without solving for mixed ones"
+        )
+        return _Side(
+            game=game,
+            analysis=None,
+            labels=tuple(game.profile_label(p) for p in pure),
+            worst=game.profile_label(worst),
+            value=float(values[worst]),
+            bonus=float(bonus[worst]),
+            bonus_array=bonus,
+            note=note,
+        )
+    analysis = _analyze(org, method, max_seconds)
+    eq = _worst(analysis.solution)
+    return _Side(
+        game=game,
+        analysis=analysis,
+        labels=tuple(e.describe(analysis.game) for e in analysis.solution.equilibria),
+        worst=None if eq is None else eq.describe(analysis.game),
+        value=None if eq is None else float(eq.company_value or 0.0),
+        bonus=None if eq is None else expected_value(bonus, eq.profile),
+        bonus_array=bonus,
+        note=None,
+    )
 
 
 def deviation_losses(game: Game, target: Sequence[int], *, everywhere: bool = False) -> list[np.ndarray]:
@@ -161,30 +226,28 @@ def verify_plan(
     (True, True)
     """
     target = tuple(int(t) for t in target)
-    analysis_before = _analyze(before, method, max_seconds)
-    analysis_after = _analyze(after, method, max_seconds)
-    game_before, game_after = analysis_before.game, analysis_after.game
-    result_before, result_after = analysis_before.solution, analysis_after.solution
-    margin = _smallest(deviation_losses(game_after, target))
-    margin_before = _smallest(deviation_losses(game_before, target))
-    dominance = _smallest(deviation_losses(game_after, target, everywhere=True))
-    bonus_before, bonus_after = _bonus_total(before, game_before), _bonus_total(after, game_after)
-    worst_before, worst_after = _worst(result_before), _worst(result_after)
+    old, new = _side(before, method, max_seconds, "current plan"), _side(after, method, max_seconds, "proposed plan")
+    game_after = new.game
     assert game_after.company_value is not None
     return Verification(
         target=target,
         target_label=game_after.profile_label(target),
-        before=analysis_before,
-        after=analysis_after,
-        margin=margin,
-        margin_before=margin_before,
-        dominance_margin=dominance,
+        before=old.analysis,
+        after=new.analysis,
+        equilibria_before=old.labels,
+        equilibria_after=new.labels,
+        worst_before=old.worst,
+        worst_after=new.worst,
+        margin=_smallest(deviation_losses(game_after, target)),
+        margin_before=_smallest(deviation_losses(old.game, target)),
+        dominance_margin=_smallest(deviation_losses(game_after, target, everywhere=True)),
         pure_after=tuple(game_after.profile_label(p) for p in pure_equilibria(game_after)),
         company_value_target=float(game_after.company_value[target]),
-        company_value_before=None if worst_before is None else float(worst_before.company_value or 0.0),
-        company_value_after=None if worst_after is None else float(worst_after.company_value or 0.0),
-        bonus_before=None if worst_before is None else expected_value(bonus_before, worst_before.profile),
-        bonus_after=None if worst_after is None else expected_value(bonus_after, worst_after.profile),
-        bonus_target_before=float(bonus_before[target]),
-        bonus_target_after=float(bonus_after[target]),
+        company_value_before=old.value,
+        company_value_after=new.value,
+        bonus_before=old.bonus,
+        bonus_after=new.bonus,
+        bonus_target_before=float(old.bonus_array[target]),
+        bonus_target_after=float(new.bonus_array[target]),
+        notes=tuple(n for n in (old.note, new.note) if n),
     )

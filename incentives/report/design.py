@@ -1,4 +1,4 @@
-"""Reports of incentive designs: terminal tables with plain words, and the ``incentives.design/1`` JSON document.
+"""Terminal reports of incentive designs: tables with plain words (the JSON document is in ``design_json``).
 
 One report covers a bonus-plan design (:func:`incentives.design.design`), and
 optionally the via-negativa cut (:func:`incentives.design.via_negativa`) and
@@ -14,7 +14,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from ..design.diagnose import Obstacle
+from ..design.diagnose import Obstacle, possessive
 from ..design.negativa import ViaNegativa
 from ..design.plan import Design
 from ..design.transfers import TransferDesign
@@ -22,9 +22,7 @@ from ..design.verify import Verification
 from ..equilibrium import format_number
 from ..model import COMPANY_VALUE
 
-__all__ = ["DESIGN_SCHEMA", "design_renderables", "design_to_dict", "weight_text"]
-
-DESIGN_SCHEMA = "incentives.design/1"
+__all__ = ["design_renderables", "verification_sentences", "weight_text"]
 
 _CONCEPT_WORDS = {
     "nash": "a Nash equilibrium",
@@ -64,9 +62,6 @@ def _plan_words(plan: Mapping[str, Mapping[str, float]], dept: str) -> str:
     return text or "nothing"
 
 
-# -- text -------------------------------------------------------------------------------------
-
-
 def _plan_table(result: Design) -> Table:
     table = Table(title="Bonus plans: current and proposed")
     for col, justify in [("department", "left"), ("pays on", "left"), ("current", "right"), ("proposed", "right")]:
@@ -89,19 +84,12 @@ def _verification_table(check: Verification, *, proposed: str = "proposed plan")
     table = Table(title="Checked on the rebuilt game")
     for col, justify in [("", "left"), ("current plan", "right"), (proposed, "right")]:
         table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    before, after = check.before.worst, check.after.worst
-    table.add_row(
-        "equilibrium worst for the company",
-        "-" if before is None else before.label,
-        "-" if after is None else after.label,
-    )
+    table.add_row("equilibrium worst for the company", check.worst_before or "-", check.worst_after or "-")
     table.add_row("company value there", _fmt(check.company_value_before), _fmt(check.company_value_after))
     table.add_row("bonus paid there", _fmt(check.bonus_before), _fmt(check.bonus_after))
     table.add_row("bonus paid at the target", _fmt(check.bonus_target_before), _fmt(check.bonus_target_after))
     table.add_row("margin at the target", _fmt(check.margin_before), _fmt(check.margin))
-    table.add_row(
-        "equilibria found", str(len(check.before.solution.equilibria)), str(len(check.after.solution.equilibria))
-    )
+    table.add_row("equilibria found", str(len(check.equilibria_before)), str(len(check.equilibria_after)))
     return table
 
 
@@ -136,12 +124,17 @@ def verification_sentences(check: Verification, margin: float | None = None) -> 
             f"{_fmt(check.company_value_after)}; the bonus paid there from {_fmt(check.bonus_before)} to "
             f"{_fmt(check.bonus_after)}."
         )
+    lines += [f"Note: {n}." for n in check.notes]
     return lines
 
 
 def _alignment_warning(check: Verification) -> str | None:
+    if check.after is None:
+        return None
     odd = [
-        f"{a.department}'s {a.kpi} ({a.status})" for a in check.after.alignment if a.status in ("misaligned", "mixed")
+        f"{possessive(a.department)} {a.kpi} ({a.status})"
+        for a in check.after.alignment
+        if a.status in ("misaligned", "mixed")
     ]
     if not odd:
         return None
@@ -182,7 +175,7 @@ def _design_renderables(result: Design) -> list[Any]:
             else ("No plan on the allowed terms can work, because:")
         )
         out += [Text(head, style="red"), *_obstacle_lines(result.obstacles)]
-        out += [Text(f"Note: {n}", style="yellow") for n in result.notes]
+        out += [Text(f"Note: {n}.", style="yellow") for n in result.notes]
         return out
     out.append(_plan_table(result))
     out.append(Text("The proposed plan in words:"))
@@ -201,7 +194,7 @@ def _design_renderables(result: Design) -> list[Any]:
         warning = _alignment_warning(result.verification)
         if warning:
             out.append(Text(warning, style="yellow"))
-    out += [Text(f"Note: {n}", style="yellow") for n in result.notes]
+    out += [Text(f"Note: {n}.", style="yellow") for n in result.notes]
     return out
 
 
@@ -228,7 +221,7 @@ def _negativa_renderables(cut: ViaNegativa) -> list[Any]:
                 value += f" to {_fmt(g.company_value_best)}"
         table.add_row(c.department, c.key, weight_text(c.weight), verdict, "-" if g is None else _fmt(g.driver), value)
     out.append(table)
-    removed = [f"{'cap' if c.change == 'cap' else 'drop'} {c.department}'s {c.key}" for c in cut.removed]
+    removed = [f"{'cap' if c.change == 'cap' else 'drop'} {possessive(c.department)} {c.key}" for c in cut.removed]
     if removed:
         out.append(Text(f"Remove: {'; '.join(removed)}."))
     out += [Text(f"- {o.message}", style="yellow") for o in cut.stuck]
@@ -276,138 +269,3 @@ def design_renderables(
     if deal is not None:
         out += _transfer_renderables(deal)
     return out
-
-
-# -- JSON -------------------------------------------------------------------------------------
-
-
-def _num(value: Any) -> float | None:
-    if value is None:
-        return None
-    out = float(value)
-    return 0.0 if out == 0 else out
-
-
-def _plan(weights: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float | None]]:
-    return {d: {k: _num(w) for k, w in plan.items()} for d, plan in weights.items()}
-
-
-def _obstacle(o: Obstacle) -> dict[str, Any]:
-    return {
-        "kind": o.kind,
-        "department": o.department,
-        "action": o.action,
-        "deviation": o.deviation,
-        "context": o.context,
-        "gain": _num(o.gain),
-        "message": o.message,
-    }
-
-
-def verification_to_dict(check: Verification) -> dict[str, Any]:
-    """The verification part of the document."""
-    return {
-        "target_is_equilibrium": check.is_equilibrium,
-        "margin": _num(check.margin),
-        "margin_before": _num(check.margin_before),
-        "dominance_margin": _num(check.dominance_margin),
-        "unique": check.is_unique,
-        "pure_equilibria": list(check.pure_after),
-        "equilibria_before": [e.label for e in check.before.equilibria],
-        "equilibria_after": [e.label for e in check.after.equilibria],
-        "company_value_target": _num(check.company_value_target),
-        "company_value_before": _num(check.company_value_before),
-        "company_value_after": _num(check.company_value_after),
-        "bonus_before": _num(check.bonus_before),
-        "bonus_after": _num(check.bonus_after),
-        "bonus_target_before": _num(check.bonus_target_before),
-        "bonus_target_after": _num(check.bonus_target_after),
-    }
-
-
-def _design_dict(result: Design) -> dict[str, Any]:
-    return {
-        "concept": result.concept,
-        "objective": result.objective,
-        "margin": result.margin,
-        "status": result.status,
-        "proven_optimal": result.proven_optimal,
-        "allowed": {d: list(k) for d, k in result.allowed.items()},
-        "plan": _plan(result.weights),
-        "current_plan": _plan(result.current),
-        "cost": _num(result.cost),
-        "current_cost": _num(result.current_cost),
-        "change": _num(result.change),
-        "obstacles": [_obstacle(o) for o in result.obstacles],
-        "notes": list(result.notes),
-        "verification": None if result.verification is None else verification_to_dict(result.verification),
-    }
-
-
-def _negativa_dict(cut: ViaNegativa) -> dict[str, Any]:
-    return {
-        "status": cut.status,
-        "margin": cut.margin,
-        "changes": [
-            {"department": c.department, "kpi": c.key, "weight": c.weight, "change": c.change, "cap": _num(c.cap)}
-            for c in cut.changes
-        ],
-        "stuck": [_obstacle(o) for o in cut.stuck],
-        "ranking": [
-            {
-                "department": g.department,
-                "kpi": g.key,
-                "weight": g.weight,
-                "driver": _num(g.driver),
-                "company_value_worst": _num(g.company_value_worst),
-                "company_value_best": _num(g.company_value_best),
-                "recovered_worst": _num(g.recovered_worst),
-                "recovered_best": _num(g.recovered_best),
-            }
-            for g in cut.ranking
-        ],
-        "verification": None if cut.verification is None else verification_to_dict(cut.verification),
-    }
-
-
-def _transfers_dict(deal: TransferDesign) -> dict[str, Any]:
-    return {
-        "status": deal.status,
-        "concept": deal.concept,
-        "margin": deal.margin,
-        "transfers": [
-            {
-                "payer": t.payer,
-                "receiver": t.receiver,
-                "kpi": t.kpi,
-                "rate": t.rate,
-                "paid_at_target": _num(t.paid_at_target),
-            }
-            for t in deal.transfers
-        ],
-        "net_at_target": {d: _num(v) for d, v in deal.net_at_target.items()},
-        "imbalance": _num(deal.imbalance),
-        "obstacles": [_obstacle(o) for o in deal.obstacles],
-        "verification": None if deal.verification is None else verification_to_dict(deal.verification),
-    }
-
-
-def design_to_dict(
-    result: Design | None, cut: ViaNegativa | None = None, deal: TransferDesign | None = None
-) -> dict[str, Any]:
-    """The ``incentives.design/1`` document (see the README)."""
-    first = result or cut or deal
-    if first is None:
-        raise ValueError("design_to_dict needs at least one of result, cut and deal")
-    org, target = first.organization, first.target
-    return {
-        "schema": DESIGN_SCHEMA,
-        "model": org.name,
-        "target": {
-            "label": first.target_label,
-            "profile": {d.name: d.actions[k].name for d, k in zip(org.departments, target, strict=True)},
-        },
-        "design": None if result is None else _design_dict(result),
-        "via_negativa": None if cut is None else _negativa_dict(cut),
-        "transfers": None if deal is None else _transfers_dict(deal),
-    }

@@ -1,4 +1,4 @@
-"""What an unresolved region of a support's indifference system holds: a singular equilibrium, a component, or nothing found.
+"""What an unresolved region of a support's indifference system holds: a singular point, a component, or nothing.
 
 A *region* is a group of touching boxes that subdivision could neither exclude
 nor certify (:mod:`incentives.solvers._subdivision`).  Regions surround singular
@@ -105,16 +105,16 @@ def _starts(centres: np.ndarray) -> list[np.ndarray]:
 
 def _project(system: SupportSystem, start: np.ndarray, *, tol: float, ptol: float) -> np.ndarray | None:
     """A nearby point satisfying every equilibrium condition, or None."""
-    point, _ = newton(system, start, tol=tol * 1e-3)
-    if is_equilibrium(system, point, tol=tol, ptol=ptol):
-        return point
-    point = _nearest_feasible(system, start)
-    if point is None:
+    first, _ = newton(system, start, tol=tol * 1e-3)
+    if is_equilibrium(system, first, tol=tol, ptol=ptol):
+        return first
+    nearest = _nearest_feasible(system, start)
+    if nearest is None:
         return None
-    polished, converged = newton(system, point, tol=tol * 1e-3)
+    polished, converged = newton(system, nearest, tol=tol * 1e-3)
     if converged and is_equilibrium(system, polished, tol=tol, ptol=ptol):
         return polished
-    return point if is_equilibrium(system, point, tol=tol, ptol=ptol) else None
+    return nearest if is_equilibrium(system, nearest, tol=tol, ptol=ptol) else None
 
 
 def _nearest_feasible(system: SupportSystem, start: np.ndarray) -> np.ndarray | None:
@@ -147,7 +147,9 @@ def _classify(system: SupportSystem, point: np.ndarray, *, tol: float, ptol: flo
     for direction in null:
         for sign in (1.0, -1.0):
             moved, converged = newton(system, point + sign * _STEP * direction, tol=tol * 1e-3)
-            apart = max(float(np.max(np.abs(a - b))) for a, b in zip(system.mixes(moved), system.mixes(point)))
+            apart = max(
+                float(np.max(np.abs(a - b))) for a, b in zip(system.mixes(moved), system.mixes(point), strict=True)
+            )
             if converged and apart > _STEP / 4 and is_equilibrium(system, moved, tol=tol, ptol=ptol):
                 return RegionFinding(kind="component", point=point, dimension=len(null))
     return RegionFinding(kind="singular", point=point)

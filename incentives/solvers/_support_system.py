@@ -42,12 +42,13 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from ..equilibrium import Profile
 
-__all__ = ["SupportSystem", "newton", "support_system"]
+__all__ = ["CrossTables", "SupportSystem", "cross_payoffs", "cross_tables", "newton", "support_system"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,19 +70,19 @@ class SupportSystem:
     differences: tuple[np.ndarray, ...]
     shape: tuple[int, ...]
 
-    @property
+    @cached_property
     def n_players(self) -> int:
         return len(self.shape)
 
-    @property
+    @cached_property
     def sizes(self) -> tuple[int, ...]:
         return tuple(len(s) for s in self.support)
 
-    @property
+    @cached_property
     def n_unknowns(self) -> int:
         return sum(k - 1 for k in self.sizes)
 
-    @property
+    @cached_property
     def offsets(self) -> tuple[int, ...]:
         """Index of each player's first coordinate in ``x``."""
         starts, total = [], 0
@@ -90,17 +91,17 @@ class SupportSystem:
             total += k - 1
         return tuple(starts)
 
-    @property
+    @cached_property
     def equation_rows(self) -> tuple[tuple[int, int], ...]:
         """``(player, action)`` of each indifference equation."""
         return tuple((i, a) for i, s in enumerate(self.support) for a in s[1:])
 
-    @property
+    @cached_property
     def inequality_rows(self) -> tuple[tuple[int, int], ...]:
         """``(player, action)`` of each best-response inequality (actions outside the support)."""
         return tuple((i, b) for i, s in enumerate(self.support) for b in range(self.shape[i]) if b not in s)
 
-    @property
+    @cached_property
     def mixing(self) -> tuple[int, ...]:
         """Players with more than one action in their support."""
         return tuple(i for i, k in enumerate(self.sizes) if k > 1)
@@ -128,10 +129,13 @@ class SupportSystem:
             out.append(full)
         return tuple(out)
 
+    @cached_property
+    def tables(self) -> CrossTables:
+        return cross_tables(self.differences)
+
     def gains(self, x: np.ndarray) -> list[np.ndarray]:
         """``D_i(a)`` for every player ``i`` and every action ``a``."""
-        q = self.mixes(x)
-        return [_contract(d, q, keep=(i,)) for i, d in enumerate(self.differences)]
+        return cross_payoffs(self.tables, self.mixes(x))[0]
 
     def residuals(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Values of the equation rows and of the best-response rows at ``x``."""
@@ -143,7 +147,7 @@ class SupportSystem:
     def jacobian(self, x: np.ndarray, rows: tuple[tuple[int, int], ...] | None = None) -> np.ndarray:
         """Derivatives of the given rows (default: the equation rows) with respect to ``x``."""
         rows = self.equation_rows if rows is None else rows
-        q = self.mixes(x)
+        blocks = cross_payoffs(self.tables, self.mixes(x), blocks=True)[1]
         out = np.zeros((len(rows), self.n_unknowns))
         players = sorted({i for i, _ in rows})
         for i in players:
@@ -152,10 +156,7 @@ class SupportSystem:
             for j, start in zip(self.mixing, (self.offsets[j] for j in self.mixing), strict=True):
                 if j == i:
                     continue
-                block = _contract(self.differences[i], q, keep=(i, j))
-                if j < i:
-                    block = block.T
-                slope = block[actions] @ _stick_breaking_slopes(x[start : start + self.sizes[j] - 1])
+                slope = blocks[i, j][actions] @ _stick_breaking_slopes(x[start : start + self.sizes[j] - 1])
                 out[np.ix_(picks, range(start, start + self.sizes[j] - 1))] = slope
         return out
 
@@ -201,9 +202,7 @@ def support_system(payoffs: np.ndarray, support: tuple[tuple[int, ...], ...]) ->
     return SupportSystem(support=tuple(tuple(s) for s in support), differences=tuple(differences), shape=shape)
 
 
-def newton(
-    system: SupportSystem, start: np.ndarray, *, tol: float, max_steps: int = 40
-) -> tuple[np.ndarray, bool]:
+def newton(system: SupportSystem, start: np.ndarray, *, tol: float, max_steps: int = 40) -> tuple[np.ndarray, bool]:
     """Gauss-Newton on the indifference equations from ``start``.
 
     Least-squares steps make it safe on singular systems, where it converges to a
@@ -227,13 +226,64 @@ def newton(
 # -- kernels ------------------------------------------------------------------------------
 
 
-def _contract(array: np.ndarray, mixes: list[np.ndarray], keep: tuple[int, ...]) -> np.ndarray:
-    """Contract every axis of ``array`` not in ``keep`` with that player's mix (kept axes stay in order)."""
-    result = array
-    for axis in range(array.ndim - 1, -1, -1):
-        if axis not in keep:
-            result = np.tensordot(result, mixes[axis], axes=([axis], [0]))
-    return np.asarray(result)
+@dataclass(frozen=True, kw_only=True)
+class CrossTables:
+    """Each player's payoff array arranged for contraction with the others' mixes, pair by pair.
+
+    ``tables[i][j]`` has player ``i``'s actions on axis 0, player ``j``'s on axis 1,
+    and the profiles of the remaining players ``others[i][j]`` (in order) flattened on axis 2.
+    """
+
+    tables: tuple[dict[int, np.ndarray], ...]
+    others: tuple[dict[int, tuple[int, ...]], ...]
+    single: tuple[np.ndarray, ...]
+
+
+def cross_tables(arrays: tuple[np.ndarray, ...] | list[np.ndarray]) -> CrossTables:
+    """Arrange ``arrays[i]`` (player ``i``'s payoffs, any actions on each axis) for :func:`cross_payoffs`."""
+    count = len(arrays)
+    tables: list[dict[int, np.ndarray]] = []
+    others: list[dict[int, tuple[int, ...]]] = []
+    for i, array in enumerate(arrays):
+        mine, rest = {}, {}
+        for j in range(count):
+            if j != i:
+                moved = np.moveaxis(array, (i, j), (0, 1))
+                mine[j] = np.ascontiguousarray(moved.reshape(array.shape[i], array.shape[j], -1))
+                rest[j] = tuple(k for k in range(count) if k not in (i, j))
+        tables.append(mine)
+        others.append(rest)
+    return CrossTables(tables=tuple(tables), others=tuple(others), single=tuple(np.asarray(a) for a in arrays))
+
+
+def cross_payoffs(
+    tables: CrossTables, mixes: list[np.ndarray], *, blocks: bool = False
+) -> tuple[list[np.ndarray], dict[tuple[int, int], np.ndarray]]:
+    """Each player's payoff of each action against the others' mixes, and (with ``blocks``) the
+    matrices ``M_ij[a, b]``: player ``i``'s payoff of ``a`` when ``j`` plays ``b`` and the rest mix."""
+    count = len(mixes)
+    weights: dict[tuple[int, ...], np.ndarray] = {}
+    gains: list[np.ndarray] = []
+    matrices: dict[tuple[int, int], np.ndarray] = {}
+    for i in range(count):
+        if count == 1:
+            gains.append(tables.single[0])
+            continue
+        for j in (j for j in range(count) if j != i):
+            rest = tables.others[i][j]
+            if rest not in weights:
+                weight = np.ones(1)
+                for k in rest:
+                    weight = np.multiply.outer(weight, mixes[k]).ravel()
+                weights[rest] = weight
+            matrix = tables.tables[i][j] @ weights[rest]
+            if not blocks:
+                gains.append(matrix @ mixes[j])
+                break
+            matrices[i, j] = matrix
+            if len(gains) == i:
+                gains.append(matrix @ mixes[j])
+    return gains, matrices
 
 
 def _stick_breaking(u: np.ndarray) -> np.ndarray:

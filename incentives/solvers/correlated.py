@@ -250,6 +250,9 @@ def correlated_equilibrium(
     distribution: np.ndarray = probabilities.reshape(game.shape)
     if use_exact:
         rational = _rationalise(game, a_ub, probabilities, coarse)
+        optimum = float(cost @ probabilities)
+        if rational is not None and abs(float(cost @ rational.astype(float)) - optimum) > 1e-7 * cost_scale:
+            rational = None  # feasible but not optimal: keep the solver's answer
         if rational is None:
             notes.append("the distribution could not be rationalised exactly; it is given in floating point")
         else:

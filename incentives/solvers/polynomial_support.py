@@ -190,9 +190,10 @@ class _Search:
         near_best = best_response_masks(self.game.to_float(), self.tol)
         for profile in pure_equilibria(self.game, tol=self.tol).profiles:
             self._add(profile)
-            cell = tuple(int(np.argmax(np.asarray(mix, dtype=float))) for mix in profile)
+            cell = [int(np.argmax(np.asarray(mix, dtype=float))) for mix in profile]
             for i in range(self.game.n_players):
-                if near_best[(i, *cell[:i], slice(None), *cell[i + 1 :])].sum() > 1:
+                index: tuple[int | slice, ...] = (i, *cell[:i], slice(None), *cell[i + 1 :])
+                if near_best[index].sum() > 1:
                     self.degenerate = True
 
     def _batch(self, systems: list[SupportSystem]) -> None:
@@ -236,7 +237,7 @@ class _Search:
         dimension: int | None = None,
     ) -> None:
         profile = _clean(system.profile(point), self.ptol)
-        equations, inequalities = system.residuals(point)
+        inequalities = system.residuals(point)[1]
         if kind != "regular" or min(q.min() for q in system.mixes(point)) <= self.ptol:
             self.degenerate = True
         if len(inequalities) and inequalities.max() >= -self.unit_tol:
@@ -323,9 +324,7 @@ class _Search:
         )
 
     def _support_label(self, support: tuple[tuple[int, ...], ...]) -> str:
-        return "(" + "; ".join(
-            "+".join(self.game.actions[i][a] for a in s) for i, s in enumerate(support)
-        ) + ")"
+        return "(" + "; ".join("+".join(self.game.actions[i][a] for a in s) for i, s in enumerate(support)) + ")"
 
 
 def _clean(profile: Profile, ptol: float) -> Profile:

@@ -127,7 +127,7 @@ def _as_number(value: Any, path: str) -> sympy.Expr:
     if isinstance(value, sympy.Basic):
         if not value.is_number:
             raise ModelError([Problem(path=path, message=f"expected a number; got {value}")])
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -161,7 +161,7 @@ def with_values(org: Organization, values: Mapping[str, Any]) -> Organization:
         for key, number in changed.items():
             _, dept, last = key.split(".")
             table.setdefault(dept, {})[last] = number
-        org = replace(org, **{group: table})
+        org = replace(org, bonus=table) if group == "bonus" else replace(org, costs=table)
     return org
 
 
@@ -286,11 +286,12 @@ def symbolic_model(org: Organization, names: Iterable[str]) -> SymbolicModel:
         ]
         bonus.append(sympy.Add(*terms).xreplace(fixed))
     costs = []
-    for dept in org.departments:
+    for department in org.departments:
         row = []
-        for action in dept.action_names:
-            name = f"costs.{dept.name}.{action}"
-            cost = symbol(name) if name in chosen else org.costs.get(dept.name, {}).get(action, sympy.Integer(0))
+        for action in department.action_names:
+            name = f"costs.{department.name}.{action}"
+            own = org.costs.get(department.name, {})
+            cost = symbol(name) if name in chosen else own.get(action, sympy.Integer(0))
             row.append(sympy.sympify(cost).xreplace(fixed))
         costs.append(tuple(row))
     variables = tuple(

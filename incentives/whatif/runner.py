@@ -155,7 +155,7 @@ def _chunks(count: int, chunk_size: int | None, parallelism: int) -> list[slice]
 
 
 def _progress_bar(total: int, progress: bool | None) -> Any:
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else bool(progress)
     return tqdm(total=total, unit="point", disable=not show, delay=0.0 if progress else 1.0, file=sys.stderr)

@@ -50,8 +50,8 @@ import sympy
 
 from ..errors import GameTooLargeError, ModelError, Problem
 from ..model import Organization
-from ._inequalities import Condition, clean, merge_alternatives, relation, simplify_conjunction
 from ._phases import describe_game, game_at, phase_table
+from ._several import boundaries, deviations, equilibrium_region_many, gaming_and_optimum_regions
 from ._univariate import NoClosedForm, numeric_roots, numeric_tolerance, solve_condition
 from .quantities import SymbolicModel, symbolic_model
 from .regions import Boundary, CriticalValue, Phase, Region, profile_indices
@@ -137,28 +137,13 @@ def _domains(model: SymbolicModel, domain: Mapping[str, Any] | None) -> dict[str
     return out
 
 
-def _deviations(model: SymbolicModel, profile: tuple[int, ...]) -> list[tuple[int, int, sympy.Expr]]:
-    """(department, other action, payoff difference) for every unilateral deviation from ``profile``."""
-    out = []
-    for i, n in enumerate(model.shape):
-        for b in range(n):
-            if b != profile[i]:
-                other = (*profile[:i], b, *profile[i + 1 :])
-                out.append((i, b, _simplify(model.payoff(i, profile) - model.payoff(i, other), model)))
-    return out
-
-
-def _simplify(expr: sympy.Expr, model: SymbolicModel) -> sympy.Expr:
-    return clean(expr, model.symbols)
-
-
 def _equilibrium_region_one(
     model: SymbolicModel, profile: tuple[int, ...], domain: sympy.Set, numeric_range: tuple[float, float]
 ) -> tuple[Region, str | None]:
     x = model.symbols[0]
     region: sympy.Set = domain
     numeric = []
-    for _, _, diff in _deviations(model, profile):
+    for _, _, diff in deviations(model, profile):
         try:
             region = sympy.Intersection(region, solve_condition(diff, x, strict=False, domain=domain))
         except NoClosedForm:
@@ -194,12 +179,6 @@ def _holds(functions: list[Any], t: float) -> bool:
     with np.errstate(all="ignore"):
         values = [float(np.asarray(f(t), dtype=float)) for f in functions]
     return all(np.isfinite(v) and v >= -1e-9 * max(1.0, abs(v)) for v in values)
-
-
-def _equilibrium_region_many(model: SymbolicModel, profile: tuple[int, ...]) -> Region:
-    conditions = [(diff, False) for _, _, diff in _deviations(model, profile)]
-    conjunction = simplify_conjunction(conditions, model.symbols)
-    return Region(names=model.names, alternatives=() if conjunction is None else (conjunction,))
 
 
 def _numeric_range(model: SymbolicModel, domain: sympy.Set) -> tuple[float, float]:
@@ -254,73 +233,10 @@ def equilibrium_region(
         return _equilibrium_region_one(
             model, indices, domains[model.names[0]], _numeric_range(model, domains[model.names[0]])
         )[0]
-    return _equilibrium_region_many(model, indices)
+    return equilibrium_region_many(model, indices, domains)
 
 
 # -- several quantities ------------------------------------------------------------------------------------
-
-
-def _alternatives(
-    candidates: list[list[Condition]], symbols: Sequence[sympy.Symbol]
-) -> tuple[tuple[sympy.Basic, ...], ...]:
-    found: dict[tuple[sympy.Basic, ...], None] = {}
-    for conditions in candidates:
-        conjunction = simplify_conjunction(conditions, symbols)
-        if conjunction is not None:
-            found[conjunction] = None
-    if () in found:
-        return ((),)
-    return merge_alternatives(list(found))
-
-
-def _many_regions(model: SymbolicModel) -> tuple[dict[str, Region], Region]:
-    """Gaming region of each department and the optimum region, as alternatives of inequalities."""
-    profiles = list(model.profiles())
-    symbols = model.symbols
-    equilibrium = {p: [(d, False) for _, _, d in _deviations(model, p)] for p in profiles}
-    optimal = {
-        o: [(_simplify(model.value(o) - model.value(q), model), False) for q in profiles if q != o] for o in profiles
-    }
-    possible = [o for o in profiles if simplify_conjunction(optimal[o], symbols) is not None]
-    stable = [p for p in profiles if simplify_conjunction(equilibrium[p], symbols) is not None]
-    gaming = {}
-    for i, dept in enumerate(model.players):
-        candidates = []
-        for p in stable:
-            for o in possible:
-                if o[i] == p[i]:
-                    continue
-                switched = (*p[:i], o[i], *p[i + 1 :])
-                own_gain = _simplify(model.payoff(i, p) - model.payoff(i, switched), model)
-                company_cost = _simplify(model.value(switched) - model.value(p), model)
-                candidates.append([*equilibrium[p], *optimal[o], (own_gain, True), (company_cost, True)])
-        gaming[dept] = Region(names=model.names, alternatives=_alternatives(candidates, symbols))
-    optimum = Region(
-        names=model.names, alternatives=_alternatives([optimal[o] + equilibrium[o] for o in possible], symbols)
-    )
-    return gaming, optimum
-
-
-def _solved_equation(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> sympy.Basic:
-    solved = relation(expr, False, symbols)
-    if isinstance(solved, (sympy.GreaterThan, sympy.LessThan)) and solved.lhs in symbols:
-        return sympy.Eq(solved.lhs, solved.rhs, evaluate=False)
-    return sympy.Eq(expr, 0, evaluate=False)
-
-
-def _boundaries(model: SymbolicModel, profiles: list[tuple[int, ...]]) -> tuple[Boundary, ...]:
-    found: dict[sympy.Basic, list[str]] = {}
-    for p in profiles:
-        for i, b, diff in _deviations(model, p):
-            if diff.is_number:
-                continue
-            equation = _solved_equation(diff, model.symbols)
-            change = (
-                f"{model.label(p)} is an equilibrium only on the side where {diff} >= 0; "
-                f"on the other {model.players[i]} prefers {model.actions[i][b]}"
-            )
-            found.setdefault(equation, []).append(change)
-    return tuple(Boundary(equation=e, changes=tuple(c)) for e, c in found.items())
 
 
 # -- the report ----------------------------------------------------------------------------------------------
@@ -396,7 +312,7 @@ def thresholds(
         return _report_one(model, org.name, domains, profiles, base_phase)
     wanted = list(profiles) if profiles is not None else [*base_phase.equilibria, *base_phase.optimum]
     indices = list(dict.fromkeys(profile_indices(model, p) for p in wanted))
-    gaming, optimum = _many_regions(model)
+    gaming, optimum = gaming_and_optimum_regions(model, domains)
     return ThresholdReport(
         title=org.name,
         names=model.names,
@@ -408,10 +324,10 @@ def thresholds(
             "with several quantities, regions are lists of inequalities that must all hold (alternatives: one of "
             "the lists holds); where several profiles are company-optimal, gaming is counted against any of them",
         ),
-        profiles={model.label(p): _equilibrium_region_many(model, p) for p in indices},
+        profiles={model.label(p): equilibrium_region_many(model, p, domains) for p in indices},
         gaming=gaming,
         optimum=optimum,
-        boundaries=_boundaries(model, indices),
+        boundaries=boundaries(model, indices),
     )
 
 
@@ -435,12 +351,12 @@ def _report_one(
     notes = list(table.notes)
     regions = {}
     for p in indices:
-        region, note = _equilibrium_region_one(model, p, domain, numeric_range)
-        regions[model.label(p)] = region
+        found, note = _equilibrium_region_one(model, p, domain, numeric_range)
+        regions[model.label(p)] = found
         if note:
             notes.append(note)
 
-    def region(holds: str) -> Region:
+    def where(holds: str) -> Region:
         return Region.from_set(name, table.region_where(holds), exact=table.exact, tolerance=table.tolerance)
 
     exact = table.exact and all(r.exact for r in regions.values())
@@ -454,8 +370,8 @@ def _report_one(
         tolerance=max(tolerances) if tolerances else None,
         notes=tuple(notes),
         profiles=regions,
-        gaming={d: region(d) for d in model.players},
-        optimum=region("optimum"),
+        gaming={d: where(d) for d in model.players},
+        optimum=where("optimum"),
         phases=table.phases,
         critical_values=table.critical_values,
     )

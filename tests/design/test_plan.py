@@ -9,6 +9,7 @@ import pytest
 from design_helpers import assert_close, deviation_losses_by_hand, pure_equilibria_by_hand, two_teams
 
 import incentives as inc
+from incentives.build import evaluate_over_profiles
 from incentives.design import design
 
 SHARE_SHARE = (0, 0)
@@ -224,3 +225,82 @@ def test_design_does_not_change_the_organisation() -> None:
     plan = design(org)
     assert org.to_dict() == before
     assert replace(plan.redesigned, bonus=org.bonus) == org
+
+
+def random_organisation(rng: np.random.Generator) -> inc.Organization:
+    """Two or three departments with random linear KPIs, costs and company value (whole numbers)."""
+    n = int(rng.integers(2, 4))
+    # three actions each, with distinct values of x, so every department has a real choice
+    departments = {
+        f"d{i}": {"actions": {f"a{k}": {"x": k * 2 + int(rng.integers(0, 2))} for k in range(3)}} for i in range(n)
+    }
+    kpis = {
+        f"k{j}": " + ".join(f"{int(rng.integers(-3, 4))} * d{i}.x" for i in range(n)) + f" + {int(rng.integers(5, 20))}"
+        for j in range(3)
+    }
+    value = " + ".join(f"{int(rng.integers(-3, 4))} * d{i}.x" for i in range(n))
+    costs = {f"d{i}": {"a0": int(rng.integers(0, 3))} for i in range(n)}
+    return inc.Organization.from_dict(
+        {
+            "name": "random",
+            "departments": departments,
+            "kpis": kpis,
+            "company_value": value,
+            "bonus": {f"d{i}": {f"k{i % 3}": 1} for i in range(n)},
+            "costs": costs,
+        }
+    )
+
+
+def test_random_organisations_get_verified_plans_or_true_obstacles() -> None:
+    rng = np.random.default_rng(2024)
+    seen = set()
+    for _ in range(12):
+        org = random_organisation(rng)
+        allow = [f"d{i}:k{k}" for i in range(len(org.departments)) for k in rng.choice(3, size=2, replace=False)]
+        plan = design(org, allow=allow, max_weight=50)
+        seen.add(plan.status)
+        if plan.found:
+            game = inc.build_game(plan.redesigned, exact=False)
+            assert min(deviation_losses_by_hand(game, plan.target)) >= 1 - 1e-5
+            continue
+        values = {k: np.asarray(v, dtype=float) for k, v in evaluate_over_profiles(org, org.resolved_kpis()).items()}
+        by_department: dict[str, list] = {}
+        for o in plan.obstacles:
+            seen.add(o.kind)
+            by_department.setdefault(o.department, []).append(o)
+        for dept, obstacles in by_department.items():
+            assert_switches_cannot_be_deterred(org, plan, values, dept, obstacles)
+    assert {"found", "infeasible", "together"} <= seen
+
+
+def assert_switches_cannot_be_deterred(org, plan, values, dept, obstacles) -> None:  # type: ignore[no-untyped-def]
+    """Independent oracle (scipy.optimize.linprog): the named switches cannot all lose the margin together,
+    within the weight bounds and with the bonus never negative, and each is needed for that."""
+    from scipy.optimize import linprog
+
+    i = org.department_names.index(dept)
+    keys = plan.allowed[dept]
+    cost = {a: float(org.costs.get(dept, {}).get(a, 0)) for a in org.department(dept).action_names}
+    names = org.department(dept).action_names
+    t = tuple(plan.target)
+    rows, rhs = [], []
+    for o in obstacles:
+        there = list(t)
+        there[i] = names.index(o.deviation)
+        # loss = sum_k w_k (KPI_k(t) - KPI_k(there)) - (cost(t) - cost(there)) >= 1  ->  -(...) w <= -1 - dcost
+        rows.append([-(values[k][t] - values[k][tuple(there)]) for k in keys])
+        rhs.append(-1 - (cost[o.action] - cost[o.deviation]))
+    fines = [[-values[k][s] for k in keys] for s in np.ndindex(values[keys[0]].shape)]  # bonus >= 0
+    a_ub, b_ub = np.array(rows + fines), np.array(rhs + [0.0] * len(fines))
+
+    def feasible(keep: list[int]) -> bool:
+        mask = keep + list(range(len(rows), len(rows) + len(fines)))
+        return (
+            linprog(np.zeros(len(keys)), A_ub=a_ub[mask], b_ub=b_ub[mask], bounds=[(-50, 50)] * len(keys)).status != 2
+        )
+
+    assert not feasible(list(range(len(rows))))
+    if obstacles[0].kind == "together":
+        for drop in range(len(rows)):
+            assert feasible([r for r in range(len(rows)) if r != drop])

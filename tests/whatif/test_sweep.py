@@ -14,7 +14,7 @@ from click.testing import CliRunner
 import incentives as inc
 import incentives.whatif.runner as runner
 from incentives.cli import main
-from incentives.whatif import compile_model, grid, latin_hypercube, sweep, with_values
+from incentives.whatif import compile_model, latin_hypercube, sweep, with_values
 from incentives.whatif.results import SweepResult
 
 EXAMPLE = "examples/growing_company.yaml"
@@ -114,9 +114,10 @@ def test_progress_bar_on_request(company: inc.Organization, capsys: pytest.Captu
 def test_table_save_and_read_back(result: SweepResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pd = pytest.importorskip("pandas")
     frame = result.table()
-    assert isinstance(frame, pd.DataFrame) and list(frame["customers_per_deal"]) == [10.0] * 3 + [60.0] * 3 + [
-        150.0
-    ] * 3 + [500.0] * 3
+    assert (
+        isinstance(frame, pd.DataFrame)
+        and list(frame["customers_per_deal"]) == [10.0] * 3 + [60.0] * 3 + [150.0] * 3 + [500.0] * 3
+    )
     for suffix in (".csv", ".json", ".parquet"):
         path = result.save(tmp_path / f"table{suffix}")
         if suffix == ".csv":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from pathlib import Path
 
 import pytest
 import sympy
@@ -166,3 +168,22 @@ def test_cli_thresholds_text_and_json() -> None:
     assert doc["gaming"]["development"]["region"] == "customers_per_deal > 3125/42"
     result = runner.invoke(main, ["thresholds", EXAMPLE, "-s", "bonus.support.nothing"])
     assert result.exit_code == 1 and "unknown KPI 'nothing'" in result.stderr
+
+
+def _readme_fields(schema: str) -> set[str]:
+    readme = Path("README.md").read_text()
+    table = readme[readme.index(f"`{schema}` (from") :].split("\n\n| field")[1].split("\n\n")[0]
+    return {name for row in table.splitlines()[2:] for name in re.findall(r"`([a-z_]+)`", row.split("|")[1])}
+
+
+def test_thresholds_json_fields_are_the_documented_ones() -> None:
+    result = CliRunner().invoke(main, ["thresholds", EXAMPLE, "-s", "ticket_cost", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)) == _readme_fields("incentives.thresholds/1")
+
+
+def test_sweep_json_fields_are_the_documented_ones(tmp_path: Path) -> None:
+    out = tmp_path / "sweep.json"
+    result = CliRunner().invoke(main, ["sweep", EXAMPLE, "-p", "ticket_cost=1:3:2", "-o", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(out.read_text())) == _readme_fields("incentives.sweep/1")

@@ -1,0 +1,226 @@
+"""Every model file in examples/ loads and solves, and each worked example tells the story its comments tell.
+
+The stories are checked against outcomes worked out by hand from the model files (company
+values of the optimum and of the equilibrium), against a brute-force check that the
+equilibrium is one (no department gains by switching alone, from the payoff arrays), and
+against the gaming analysis: which departments game, which KPI drives them, and which
+departments depart from the optimum without gaming.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import incentives as inc
+
+EXAMPLES = sorted(Path("examples").rglob("*.yaml"))
+
+
+def _is_discrete(org: inc.Organization) -> bool:
+    return not any(d.is_continuous for d in org.departments)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Story:
+    """What a worked example's comments say: the equilibrium, the optimum, who games and why."""
+
+    equilibrium: dict[str, str]
+    optimum: dict[str, str]
+    optimum_value: float
+    equilibrium_value: float
+    drivers: dict[str, str]  # gaming department -> its main driver KPI
+    responders: tuple[str, ...] = ()  # depart from the optimum without gaming
+    misaligned: tuple[tuple[str, str], ...] = ()
+    event: str = ""
+    event_verdicts: dict[str, str] | None = None
+    pays_most: str = ""  # the department with the largest loss against the optimum
+
+
+STORIES = {
+    "growing_company.yaml": Story(
+        equilibrium={
+            "sales": "aggressive",
+            "support": "fast_close",
+            "development": "rushed",
+            "operations": "change_freeze",
+        },
+        optimum={
+            "sales": "consultative",
+            "support": "thorough",
+            "development": "robust",
+            "operations": "continuous_delivery",
+        },
+        optimum_value=430.72,
+        equilibrium_value=153.6,
+        drivers={"sales": "new_customers", "support": "resolution_hours", "development": "features_shipped"},
+        responders=("operations",),
+        misaligned=(("sales", "new_customers"), ("development", "features_shipped")),
+        event="big_contract",
+        event_verdicts={"sales": "win", "support": "loss", "operations": "loss", "company": "win"},
+        pays_most="support",
+    ),
+    # hand: optimum 300 + 3*50 - 82.5 - 4*5.5 - 10*3.8 = 307.5 (no boarding: 110*1.05*5/7 = 82.5 beds < 90);
+    # equilibrium: 160*1.2*4/7 = 109.714 beds, 19.714 boarded, 9.857 cancelled:
+    # 300 + 3*60.143 - 109.714 - 4*32 - 8*19.714 - 10*2.5 = 60
+    "hospital.yaml": Story(
+        equilibrium={"emergency": "admit_to_stop_clock", "wards": "discharge_early", "surgery": "packed_list"},
+        optimum={"emergency": "assess_and_treat", "wards": "discharge_when_ready", "surgery": "planned_list"},
+        optimum_value=307.5,
+        equilibrium_value=60.0,
+        drivers={"emergency": "four_hour_wait", "surgery": "procedures_done"},
+        responders=("wards",),
+        misaligned=(("emergency", "four_hour_wait"),),
+        event="winter",
+        event_verdicts={"emergency": "no change", "wards": "loss", "surgery": "loss", "company": "loss"},
+        pays_most="wards",
+    ),
+    # hand: optimum 10*(1 + 0.8)/2 + 0.1*40 + 40*0.8 = 45;
+    # equilibrium: learning 0.3 + 0.24 = 0.54, pass 0.74: 13*1.74/2 + 0.1*42 + 40*(0.54 - 0.2) = 29.11
+    "university.yaml": Story(
+        equilibrium={"admissions": "fill_every_seat", "teaching": "lenient_marking", "research": "publish_or_perish"},
+        optimum={"admissions": "selective", "teaching": "rigorous_marking", "research": "teach_and_research"},
+        optimum_value=45.0,
+        equilibrium_value=29.11,
+        drivers={"admissions": "students_enrolled", "teaching": "pass_rate", "research": "publications"},
+        misaligned=(("admissions", "students_enrolled"), ("teaching", "pass_rate"), ("research", "publications")),
+        event="weaker_cohort",
+        event_verdicts={"admissions": "no change", "teaching": "loss", "research": "no change", "company": "loss"},
+        pays_most="teaching",
+    ),
+    # hand: optimum: 300 transferred, 30 repeat calls, 8.4 minutes a call, 60 upsells, 3.5 customers lost:
+    # 10000 + 20*60 - 0.5*(1030*8.4 + 300*15) - 100*3.5 = 4274;
+    # equilibrium: 600 transferred, 120 repeats, 7 minutes, 100 upsells, 16 lost:
+    # 10000 + 2000 - 0.5*(1120*7 + 9000) - 1600 = 1980
+    "call_centre.yaml": Story(
+        equilibrium={"frontline": "quick_transfer", "second_line": "recode_repeats", "sales": "pitch_every_call"},
+        optimum={"frontline": "resolve_on_call", "second_line": "fix_root_cause", "sales": "offer_when_relevant"},
+        optimum_value=4274.0,
+        equilibrium_value=1980.0,
+        drivers={
+            "frontline": "average_handle_time",
+            "second_line": "first_contact_resolution",
+            "sales": "upsells",
+        },
+        misaligned=(("second_line", "first_contact_resolution"), ("sales", "upsells")),
+        event="new_product",
+        event_verdicts={"frontline": "loss", "second_line": "no change", "sales": "no change", "company": "win"},
+        pays_most="second_line",
+    ),
+    # hand: optimum 10*20 - 8*2 = 184; equilibrium 10*24 - 8*9.6 = 163.2
+    "blank_model.yaml": Story(
+        equilibrium={"team_a": "hit_the_number", "team_b": "hit_the_number"},
+        optimum={"team_a": "do_the_job", "team_b": "do_the_job"},
+        optimum_value=184.0,
+        equilibrium_value=163.2,
+        drivers={"team_a": "team_a_output", "team_b": "team_b_output"},
+        misaligned=(("team_a", "team_a_output"), ("team_b", "team_b_output")),
+        event="dearer_rework",
+        event_verdicts={"team_a": "no change", "team_b": "no change", "company": "loss"},
+    ),
+}
+
+
+def _label(profile: dict[str, str]) -> str:
+    return ", ".join(f"{d}={a}" for d, a in profile.items())
+
+
+def _pure_equilibria_by_brute_force(game: inc.Game) -> list[tuple[int, ...]]:
+    payoffs = game.float_payoffs()
+    found = []
+    for profile in itertools.product(*(range(n) for n in game.shape)):
+        stable = True
+        for i in range(game.n_players):
+            others = list(profile)
+            others[i] = slice(None)
+            if payoffs[(i, *others)].max() > payoffs[(i, *profile)] + 1e-9:
+                stable = False
+        if stable:
+            found.append(profile)
+    return found
+
+
+def test_the_worked_examples_are_there() -> None:
+    names = {p.name for p in EXAMPLES}
+    assert set(STORIES) <= names
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[str(p) for p in EXAMPLES])
+def test_every_example_loads_and_solves(path: Path) -> None:
+    org = inc.load_model(path)
+    assert org.name and org.departments
+    if not _is_discrete(org):
+        solution = inc.solve_continuous(org)
+        assert solution.equilibria, f"{path}: no equilibrium of the continuous model"
+        return
+    assert 2 <= len(org.departments) <= 4
+    assert all(2 <= len(d.actions) <= 3 for d in org.departments)
+    game = inc.build_game(org)
+    result = inc.solve(game)
+    assert result.status == "complete"
+    assert result.equilibria
+    assert all(float(e.regret) <= 1e-6 for e in result.equilibria)
+
+
+@pytest.fixture(scope="module", params=sorted(STORIES))
+def told(request: pytest.FixtureRequest) -> tuple[Story, inc.Organization, inc.Analysis]:
+    org = inc.load_model(Path("examples") / request.param)
+    return STORIES[request.param], org, inc.analyze(org)
+
+
+def test_the_equilibrium_and_optimum_are_the_story(told: tuple[Story, inc.Organization, inc.Analysis]) -> None:
+    story, _, analysis = told
+    game = analysis.game
+    brute = _pure_equilibria_by_brute_force(game)
+    assert [game.profile_label(p) for p in brute] == [_label(story.equilibrium)]
+    assert [e.label for e in analysis.equilibria] == [_label(story.equilibrium)]
+    assert game.profile_label(analysis.optimum.profile) == _label(story.optimum)
+    assert float(analysis.optimum.value) == pytest.approx(story.optimum_value)
+    assert float(np.max(game.float_company_value() if hasattr(game, "float_company_value") else
+                        np.asarray(game.company_value, dtype=float))) == pytest.approx(story.optimum_value)
+    assert float(analysis.worst.company_value) == pytest.approx(story.equilibrium_value)
+    assert float(analysis.worst.value_gap) == pytest.approx(story.optimum_value - story.equilibrium_value)
+
+
+def test_the_gaming_departments_and_their_drivers(told: tuple[Story, inc.Organization, inc.Analysis]) -> None:
+    story, _, analysis = told
+    assert set(analysis.gaming_departments) == set(story.drivers)
+    departures = {d.department: d for d in analysis.worst.departures}
+    assert set(departures) == set(story.drivers) | set(story.responders)
+    for department, kpi in story.drivers.items():
+        departure = departures[department]
+        assert departure.games
+        assert departure.main_drivers[0] == kpi
+        assert float(departure.company_cost) > 0
+    for department in story.responders:
+        assert not departures[department].games
+        assert float(departures[department].company_cost) < 0  # switching alone would cost the company
+
+
+def test_the_kpis_said_to_pull_the_wrong_way_are_misaligned(
+    told: tuple[Story, inc.Organization, inc.Analysis],
+) -> None:
+    story, _, analysis = told
+    status = {(a.department, a.kpi): a.status for a in analysis.alignment}
+    for key in story.misaligned:
+        assert status[key] == "misaligned", key
+
+
+def test_who_pays(told: tuple[Story, inc.Organization, inc.Analysis]) -> None:
+    story, _, analysis = told
+    if not story.pays_most:
+        return
+    burden = {d: float(v) for d, v in analysis.worst.burden.items()}
+    assert min(burden, key=burden.__getitem__) == story.pays_most
+    assert burden[story.pays_most] < 0
+
+
+def test_the_event_is_a_win_or_a_loss_as_told(told: tuple[Story, inc.Organization, inc.Analysis]) -> None:
+    story, org, _ = told
+    assert story.event in org.events
+    views = inc.perspectives(org, story.event)
+    assert {v.party: v.verdict for v in views.views} == story.event_verdicts
