@@ -269,6 +269,15 @@ def compare(ours_found: list[Profile], theirs: list[Profile], tol: float = 1e-6)
     return only_ours, only_theirs
 
 
+def unmatched(these: list[Profile], others: list[Profile], tol: float = 1e-6) -> list[Profile]:
+    """The profiles of ``these`` that match none of ``others``."""
+    return [a for a in these if peers_match_none(a, others, tol)]
+
+
+def peers_match_none(a: Profile, others: list[Profile], tol: float) -> bool:
+    return not any(all(np.allclose(x, y, atol=tol, rtol=0) for x, y in zip(a, b, strict=True)) for b in others)
+
+
 def max_regret(payoffs: np.ndarray, profiles: list[Profile]) -> float:
     """Largest regret among profiles, by the package's independent check."""
     game = inc.Game.from_payoffs(payoffs)

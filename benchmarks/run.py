@@ -4,6 +4,7 @@ Run from the repository root:
 
     python benchmarks/run.py            # the full run (several minutes); writes benchmarks/RESULTS.md
     python benchmarks/run.py --quick    # small cases only, in seconds; writes nothing unless --output
+    python benchmarks/run.py --readme   # also paste the table into README.md's Benchmarks section
 
 Each row compares one of our solvers with one peer on the same seeded random games (standard normal
 payoffs, so ties have probability zero; the exact section uses integers in [-9, 9]).  Times are
@@ -96,17 +97,31 @@ class Case:
         if not pairs or any(a.equilibria is None or b.equilibria is None for a, b in pairs):
             return ""
         only_ours = only_theirs = 0
-        for a, b in pairs:
-            x, y = peers.compare(a.equilibria or [], b.equilibria or [])
+        worst_ours = worst_theirs = 0.0
+        odd = [0, 0]
+        for payoffs, (a, b) in zip(self.payoffs, pairs, strict=False):
+            mine, theirs = a.equilibria or [], b.equilibria or []
+            x, y = peers.compare(mine, theirs)
             only_ours, only_theirs = only_ours + x, only_theirs + y
+            if x or y:
+                worst_ours = max(worst_ours, peers.max_regret(payoffs, peers.unmatched(mine, theirs)))
+                worst_theirs = max(worst_theirs, peers.max_regret(payoffs, peers.unmatched(theirs, mine)))
+            odd[0] += len(mine) % 2
+            odd[1] += len(theirs) % 2
         if only_ours == only_theirs == 0:
             return "yes"
-        return f"no: {only_ours} only ours, {only_theirs} only peer"
+        parts = []
+        if only_ours:
+            parts.append(f"{only_ours} only ours (regret <= {worst_ours:.0e})")
+        if only_theirs:
+            parts.append(f"{only_theirs} only peer (regret <= {worst_theirs:.0e})")
+        parity = f"; odd counts: ours {odd[0]}/{len(pairs)}, peer {odd[1]}/{len(pairs)}"
+        return "no: " + ", ".join(parts) + parity
 
     def row(self, ours: str, peer: str, note: str = "") -> Row:
         failure = self.failure(peer)
         statuses = {r.status for r in self.runs.get(ours, []) if r.status}
-        if statuses - {"complete"}:
+        if statuses - {"complete"} and not self.benchmark.startswith("one equilibrium"):  # one is all it promises
             note = "; ".join(filter(None, [note, f"ours: {', '.join(sorted(statuses))}"]))
         extras = [r.extra for r in self.runs.get(peer, []) if r.extra]
         if extras and "solve" in extras[0]:
@@ -385,8 +400,11 @@ def report(rows: Sequence[Row], quick: bool, jit: float | None) -> str:
         "- nashpy's support enumeration accepts a candidate only if every probability is exactly >= 0 and the "
         "best payoffs compare equal, so rounding makes it miss equilibria of float games; its own vertex "
         "enumeration finds the ones it misses.",
-        "- Rows marked `ours: incomplete` come from a search that does not promise every equilibrium (the "
-        "N-player `all` search lists pure equilibria only until N-player support enumeration lands).",
+        "- Rows marked `ours: incomplete` come from a search that does not promise every equilibrium.",
+        "- Where the sets differ, the regrets of the equilibria only one side found are recomputed by our "
+        "independent check, and `odd counts` says in how many games each side found an odd number of "
+        "equilibria: a game without degeneracy has an odd number (Wilson's oddness theorem), so an even count "
+        "shows missed equilibria.",
     ]
     return "\n".join(
         [
@@ -412,11 +430,27 @@ def write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+README_START = "<!-- benchmarks:start -->"
+README_END = "<!-- benchmarks:end -->"
+
+
+def update_readme(path: Path, text: str) -> None:
+    """Replace the README's text between the benchmark markers with the latest results."""
+    readme = path.read_text()
+    if README_START not in readme or README_END not in readme:
+        raise SystemExit(f"error: {path} has no {README_START} ... {README_END} markers to replace between")
+    head, rest = readme.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    body = text.split("\n", 2)[2].strip()  # drop the "# Benchmark results" title
+    write_atomically(path, f"{head}{README_START}\n{body}\n{README_END}{tail}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small cases only (seconds); writes nothing by default")
     parser.add_argument("--output", type=Path, default=None, help="where to write the Markdown results")
     parser.add_argument("--only", action="append", default=None, help="run only benchmarks whose name contains this")
+    parser.add_argument("--readme", action="store_true", help="also paste the table into README.md")
     args = parser.parse_args(argv)
     output = args.output if args.output is not None else (None if args.quick else ROOT / "benchmarks" / "RESULTS.md")
     jit = None
@@ -434,6 +468,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if output is not None:
         write_atomically(output, text)
         print(f"wrote {output}", file=sys.stderr)
+    if args.readme:
+        update_readme(ROOT / "README.md", text)
+        print(f"updated {ROOT / 'README.md'}", file=sys.stderr)
     return 0
 
 

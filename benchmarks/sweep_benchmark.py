@@ -190,14 +190,19 @@ def nashpy_sweep(points: np.ndarray) -> list[dict[str, Any]]:
 # -- timing ---------------------------------------------------------------------------------------------------
 
 
-def timed(run: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
+def timed(run: Callable[[], Any]) -> tuple[float, float, Any]:
+    """Wall-clock seconds, CPU seconds of this process, and the result."""
+    start, cpu = time.perf_counter(), time.process_time()
     out = run()
-    return time.perf_counter() - start, out
+    return time.perf_counter() - start, time.process_time() - cpu, out
 
 
-def _row(name: str, points: int, seconds: float) -> str:
-    return f"| {name} | {points} | {seconds:.2f} | {points / seconds:,.0f} |"
+def _row(name: str, points: int, seconds: float, cpu: float | None) -> str:
+    per_cpu = f"{points / cpu:,.0f}" if cpu else "(in workers)"
+    return f"| {name} | {points} | {seconds:.2f} | {points / seconds:,.0f} | {per_cpu} |"
+
+
+HEADER = "| contender | points | seconds | points/s | points per CPU-second |\n| --- | ---: | ---: | ---: | ---: |"
 
 
 def main() -> None:
@@ -216,17 +221,17 @@ def main() -> None:
     n = len(points)
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
     print(f"\nSweep A: {EXAMPLE}, {n} points (customers_per_deal x bonus.support.reopened_tickets)\n")
-    print("| contender | points | seconds | points/s |\n| --- | ---: | ---: | ---: |")
+    print(HEADER)
     sweep(org, grid({"customers_per_deal": [10.0]}), progress=False)  # warm up imports and caches
-    seconds, ours = timed(lambda: sweep(org, points, progress=False))
-    print(_row(f"incentives.sweep ({ours.ran_on})", n, seconds))
-    seconds, ours_one = timed(lambda: sweep(org, points, workers=1, progress=False))
-    print(_row("incentives.sweep (1 process)", n, seconds))
-    seconds, baseline = timed(lambda: baseline_sweep(points.values))
-    print(_row("hand-written numpy + enumeration by hand", n, seconds))
+    seconds, cpu, ours = timed(lambda: sweep(org, points, progress=False))
+    print(_row(f"incentives.sweep ({ours.ran_on})", n, seconds, cpu if ours.ran_on == "this process" else None))
+    seconds, cpu, ours_one = timed(lambda: sweep(org, points, workers=1, progress=False))
+    print(_row("incentives.sweep (1 process)", n, seconds, cpu))
+    seconds, cpu, baseline = timed(lambda: baseline_sweep(points.values))
+    print(_row("hand-written numpy + enumeration by hand", n, seconds, cpu))
     subset = points.rows()[:: max(1, n // 40)]
-    seconds, _ = timed(lambda: [inc.analyze(with_values(org, p)) for p in subset])
-    print(_row("inc.analyze per point (rebuilt from formulas)", len(subset), seconds))
+    seconds, cpu, _ = timed(lambda: [inc.analyze(with_values(org, p)) for p in subset])
+    print(_row("inc.analyze per point (rebuilt from formulas)", len(subset), seconds, cpu))
     agree = all(
         b["equilibria"] == o["equilibria"]
         and b["gaming_departments"] == o["gaming_departments"]
@@ -241,13 +246,13 @@ def main() -> None:
     axes_b = {"support_weight": np.linspace(0, 2, 2 * side + 1), "effort": np.linspace(0, 2, side)}
     points_b = grid(axes_b)
     print(f"\nSweep B: two departments, {len(points_b)} points (support_weight x effort)\n")
-    print("| contender | points | seconds | points/s |\n| --- | ---: | ---: | ---: |")
-    seconds, ours_b = timed(lambda: sweep(two, points_b, progress=False))
-    print(_row(f"incentives.sweep ({ours_b.ran_on})", len(points_b), seconds))
-    seconds, _ = timed(lambda: sweep(two, points_b, workers=1, progress=False))
-    print(_row("incentives.sweep (1 process)", len(points_b), seconds))
-    seconds, peer = timed(lambda: nashpy_sweep(points_b.values))
-    print(_row("numpy + nashpy support enumeration", len(points_b), seconds))
+    print(HEADER)
+    seconds, _, ours_b = timed(lambda: sweep(two, points_b, progress=False))
+    print(_row(f"incentives.sweep ({ours_b.ran_on})", len(points_b), seconds, None))
+    seconds, cpu, _ = timed(lambda: sweep(two, points_b, workers=1, progress=False))
+    print(_row("incentives.sweep (1 process)", len(points_b), seconds, cpu))
+    seconds, cpu, peer = timed(lambda: nashpy_sweep(points_b.values))
+    print(_row("numpy + nashpy support enumeration", len(points_b), seconds, cpu))
     same = sum(p["n_equilibria"] == o["n_equilibria"] for p, o in zip(peer, ours_b.records, strict=True))
     print(f"\nsame number of equilibria at {same} of {len(points_b)} points", end="")
     print("" if same == len(points_b) else " (the others are ties, where the game is degenerate)")

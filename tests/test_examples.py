@@ -61,7 +61,13 @@ STORIES = {
         responders=("operations",),
         misaligned=(("sales", "new_customers"), ("development", "features_shipped")),
         event="big_contract",
-        event_verdicts={"sales": "win", "support": "loss", "operations": "loss", "company": "win"},
+        event_verdicts={
+            "sales": "win",
+            "support": "loss",
+            "development": "no change",
+            "operations": "loss",
+            "company": "win",
+        },
         pays_most="support",
     ),
     # hand: optimum 300 + 3*50 - 82.5 - 4*5.5 - 10*3.8 = 307.5 (no boarding: 110*1.05*5/7 = 82.5 beds < 90);
@@ -180,8 +186,7 @@ def test_the_equilibrium_and_optimum_are_the_story(told: tuple[Story, inc.Organi
     assert [e.label for e in analysis.equilibria] == [_label(story.equilibrium)]
     assert game.profile_label(analysis.optimum.profile) == _label(story.optimum)
     assert float(analysis.optimum.value) == pytest.approx(story.optimum_value)
-    assert float(np.max(game.float_company_value() if hasattr(game, "float_company_value") else
-                        np.asarray(game.company_value, dtype=float))) == pytest.approx(story.optimum_value)
+    assert float(np.asarray(game.company_value, dtype=float).max()) == pytest.approx(story.optimum_value)
     assert float(analysis.worst.company_value) == pytest.approx(story.equilibrium_value)
     assert float(analysis.worst.value_gap) == pytest.approx(story.optimum_value - story.equilibrium_value)
 

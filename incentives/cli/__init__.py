@@ -16,6 +16,7 @@ from .analyze import analyze, perspectives
 from .continuous import continuous
 from .design import design
 from .graph import graph
+from .handout import handout
 from .solve import solve
 from .sweep import sweep
 from .thresholds import thresholds
@@ -33,5 +34,5 @@ def main() -> None:
     """
 
 
-for _command in (solve, analyze, perspectives, graph, design, sweep, thresholds, continuous):
+for _command in (solve, analyze, perspectives, graph, design, sweep, thresholds, continuous, handout):
     main.add_command(_command)

@@ -77,7 +77,12 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
     metavar="DEPT:KPI",
     help="A term the plan may use (repeatable; * for every department or KPI). Default: every KPI.",
 )
-@click.option("--nonnegative", is_flag=True, help="Only non-negative weights.")
+@click.option(
+    "--nonnegative/--signed",
+    default=True,
+    show_default=True,
+    help="Only non-negative weights (the default, a plan a workshop can read), or allow penalties too.",
+)
 @click.option("--no-company-share", is_flag=True, help="No shares of company value.")
 @click.option("--max-weight", type=click.FloatRange(min=0, min_open=True), help="Bound on every |weight|.")
 @click.option("--bound", "bounds", multiple=True, metavar="DEPT:KPI=LOW:HIGH", help="Bounds for one term (repeatable).")
@@ -111,7 +116,14 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the organisation with the designed plan as a model file (.yaml or .json).",
 )
-@click.option("--method", "-m", type=click.Choice(method_choices()), default="all", show_default=True)
+@click.option(
+    "--method",
+    "-m",
+    type=click.Choice(method_choices()),
+    default="all",
+    show_default=True,
+    help="Equilibrium method that verifies the plan on the rebuilt game.",
+)
 @click.option(
     "--max-seconds",
     type=click.FloatRange(min=0, min_open=True),
@@ -183,9 +195,9 @@ def design(
         text = dumps(design_to_dict(result, cut, deal))
     else:
         text = to_text(design_renderables(result, cut, deal))
+    write_report(text, output)
     if output_model is not None:
         if not result.found:
             raise click.ClickException("no plan was found, so no model file was written")
         save_model(result.redesigned, output_model)
         click.echo(f"wrote the redesigned model to {output_model}", err=True)
-    write_report(text, output)

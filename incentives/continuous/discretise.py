@@ -8,6 +8,13 @@ formula plus its risk premium at the action's values, so payoffs agree with the
 continuous model at every grid profile.  Grid values are exact when the bounds
 are exact, and remain formulas when the bounds are formulas over parameters.
 
+With ``objective="surplus"`` the discretised model's company value is the
+continuous model's company value minus every effort cost (the first-best
+objective of :func:`incentives.continuous.first_best`), so that the finite
+analyses' company optimum is the first best; by default company value is kept as
+written, and then, as everywhere in the finite-game analyses, private costs do
+not count against the company.
+
 The result is an ordinary :class:`~incentives.model.Organization`, so
 :func:`incentives.build_game`, :func:`incentives.solve`, :func:`incentives.analyze`,
 the dependency graph and incentive design all work on it.  As the grid refines,
@@ -72,6 +79,7 @@ def discretise(
     points: int | Mapping[str, int] = 5,
     *,
     ranges: Mapping[str, tuple[Any, Any]] | None = None,
+    objective: str = "company_value",
 ) -> Organization:
     """The model with every continuous variable replaced by a grid of actions.
 
@@ -82,6 +90,8 @@ def discretise(
         Grid points per variable (a mapping ``{"d.v": k}`` sets them one by one; default 5).
     ranges : mapping of str to (lower, upper), optional
         Grid range of a variable (``{"agent.effort": (0, 2)}``), needed where a bound is missing.
+    objective : {"company_value", "surplus"}
+        Keep company value as written, or subtract the effort costs from it.
 
     Returns
     -------
@@ -105,6 +115,8 @@ def discretise(
     >>> [eq.describe(r.game) for r in [inc.solve(inc.build_game(grid), "pure")] for eq in r]
     ['agent=effort_2']
     """
+    if objective not in ("company_value", "surplus"):
+        raise ValueError(f"objective must be 'company_value' or 'surplus'; got {objective!r}")
     ranges = dict(ranges or {})
     departments = []
     costs = {k: dict(v) for k, v in org.costs.items()}
@@ -141,4 +153,7 @@ def discretise(
         departments.append(Department(name=dept.name, actions=tuple(actions), description=dept.description))
         if own_costs:
             costs[dept.name] = own_costs
-    return replace(org, departments=tuple(departments), costs=costs)
+    value = org.company_value
+    if objective == "surplus":
+        value = value - sympy.Add(*(d.cost for d in org.departments if d.is_continuous))
+    return replace(org, departments=tuple(departments), costs=costs, company_value=value)

@@ -46,7 +46,7 @@ from ..model import COMPANY_VALUE, Organization
 from .conditions import add_deterrence, deterrence
 from .diagnose import Obstacle
 from .linear import LinearPayoffs, Switches, cost_arrays, current_weights, kpi_values, nice_weight, parse_target
-from .plan import lin_label
+from .plan import profile_words
 from .program import Program, ProgramResult
 from .verify import Verification, pure_equilibria, verify_plan
 
@@ -330,7 +330,7 @@ def via_negativa(
     cut = ViaNegativa(
         organization=org,
         target=t,
-        target_label=lin_label(org, t),
+        target_label=profile_words(org, t),
         margin=float(margin),
         changes=tuple(changes),
         stuck=tuple(stuck),

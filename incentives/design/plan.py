@@ -134,7 +134,12 @@ class Design:
         """
         if not self.found:
             raise DesignError("no plan was found, so there is no redesigned organisation to write")
-        return replace(self.organization, bonus=weights_to_bonus(self.organization, self.weights))
+        bonus = weights_to_bonus(self.organization, self.weights)
+        for dept, weights in bonus.items():  # terms kept as they were keep their formulas (parameters)
+            for key in weights:
+                if key not in self.allowed.get(dept, ()) and key in self.organization.bonus.get(dept, {}):
+                    weights[key] = self.organization.bonus[dept][key]
+        return replace(self.organization, bonus=bonus)
 
 
 def _check(concept: str, objective: str, margin: float, budget: float | None, time_limit: float) -> None:
@@ -163,7 +168,7 @@ def design(
     objective: str = "cost",
     allow: Iterable[TermSpec] | None = None,
     company_share: bool = True,
-    nonnegative: bool = False,
+    nonnegative: bool = True,
     max_weight: float | None = None,
     bounds: Mapping[TermSpec, tuple[Any, Any]] | None = None,
     budget: float | None = None,
@@ -192,7 +197,8 @@ def design(
     company_share : bool
         Whether shares of company value are allowed.
     nonnegative : bool
-        Only non-negative weights.
+        Only non-negative weights (default): a plan without penalties, which a
+        workshop can read.  False allows negative weights, often cheaper.
     max_weight : float, optional
         Bound on every ``|weight|``.  For ``"unique"``, when some weight has no
         finite bound, it gets ``10 * max(1, largest |weight| of the current plan and
@@ -266,7 +272,7 @@ def design(
     none = Design(
         organization=org,
         target=t,
-        target_label=lin_label(org, t),
+        target_label=profile_words(org, t),
         concept=concept,
         objective=objective,
         margin=float(margin),
@@ -331,7 +337,7 @@ def design(
     return replace(found, verification=verify_plan(org, found.redesigned, t, method=method, max_seconds=time_limit))
 
 
-def lin_label(org: Organization, target: Sequence[int]) -> str:
+def profile_words(org: Organization, target: Sequence[int]) -> str:
     """``"sales=consultative, ..."`` for action indices."""
     return ", ".join(f"{d.name}={d.actions[k].name}" for d, k in zip(org.departments, target, strict=True))
 
@@ -341,7 +347,7 @@ def _notes(org: Organization, optimum: Any, t: tuple[int, ...], target: Any, mar
     if target is None and len(optimum.profiles) > 1:
         notes.append(
             f"{len(optimum.profiles)} profiles tie for the company optimum; the design targets the first, "
-            f"{lin_label(org, t)}"
+            f"{profile_words(org, t)}"
         )
     if margin == 0:
         notes.append("with margin 0 the target may be a weak equilibrium: departments may be indifferent")

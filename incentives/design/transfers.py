@@ -37,7 +37,7 @@ from ..model import Organization
 from .conditions import DesignSystem, add_system, deterrence
 from .diagnose import Obstacle, explain_infeasible
 from .linear import LinearPayoffs, kpi_values, nice_weight, parse_target
-from .plan import lin_label
+from .plan import profile_words
 from .program import Program
 from .verify import Verification, verify_plan
 
@@ -229,7 +229,7 @@ def design_transfers(
     none = TransferDesign(
         organization=org,
         target=t,
-        target_label=lin_label(org, t),
+        target_label=profile_words(org, t),
         concept=concept,
         margin=float(margin),
         status="infeasible",

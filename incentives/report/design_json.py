@@ -61,6 +61,7 @@ def verification_to_dict(check: Verification) -> dict[str, Any]:
         "bonus_after": _num(check.bonus_after),
         "bonus_target_before": _num(check.bonus_target_before),
         "bonus_target_after": _num(check.bonus_target_after),
+        "notes": list(check.notes),
     }
 
 

@@ -38,6 +38,7 @@ from .document import (
 __all__ = [
     "STYLE",
     "analysis_html",
+    "blocks_html",
     "game_html",
     "perspectives_html",
     "render_html",
@@ -137,6 +138,18 @@ def _block(block: Block) -> list[str]:
     if isinstance(block, Bullets):
         return ["<ul>", *(f"<li>{_inline(item)}</li>" for item in block.items), "</ul>"]
     return _table(block)
+
+
+def blocks_html(blocks: Iterable[Block]) -> str:
+    """The markup of report blocks alone, without the wrapping ``<div>`` and style sheet (to compose pages).
+
+    Examples
+    --------
+    >>> from incentives.report.document import Heading
+    >>> blocks_html([Heading(text="Sales & support", level=3)])
+    '<h3>Sales &amp; support</h3>'
+    """
+    return "\n".join(line for b in blocks for line in _block(b))
 
 
 def render_html(blocks: Iterable[Block], *, page: bool = False, title: str = "incentives report") -> str:

@@ -62,7 +62,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .registry import Budget
 
-__all__ = ["MARGIN", "Region", "Subdivision", "subdivide"]
+__all__ = ["MARGIN", "Region", "Subdivision", "excluded", "subdivide"]
 
 #: The search box is ``[-MARGIN[0], 1 + MARGIN[1]]`` in every unknown (odd numbers, so no root sits on a face).
 MARGIN = (0.0123456789, 0.0098765432)
@@ -107,6 +107,7 @@ def subdivide(
     min_width: float,
     max_entries: int = 2**22,
     system_entries: int = 2**21,
+    certify: bool = True,
     budget: Budget | None = None,
 ) -> Subdivision:
     """Search the box of every system in the batch for roots (see the module docstring).
@@ -128,6 +129,9 @@ def subdivide(
         Corner values processed at once; larger levels are processed in parts (depth first).
     system_entries : int
         Corner values one system may hold in one level; beyond it, its boxes become regions.
+    certify : bool
+        Whether to run the preconditioning and Krawczyk steps (pointless for systems whose
+        Jacobian is singular everywhere).
     budget : Budget or None
         Checked at every step; when it runs out, the search stops.
     """
@@ -142,7 +146,7 @@ def subdivide(
     while stack:
         values, lows, owners, width, fresh = stack.pop()
         if fresh:
-            values, lows, owners = _examine(values, lows, owners, width, n, equation_slack, slack, found)
+            values, lows, owners = _examine(values, lows, owners, width, n, equation_slack, slack, found, certify)
         if not len(values):
             continue
         if budget is not None and budget.exhausted():
@@ -176,6 +180,7 @@ def _examine(
     equation_slack: float,
     slack: np.ndarray,
     found: Subdivision,
+    certify: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Drop the boxes excluded by the bounds, record the certified ones, return the rest."""
     found.boxes += len(values)
@@ -184,13 +189,20 @@ def _examine(
     if n == 0:
         found.certified.extend((int(o), np.zeros(0)) for o in owners)
         return values[:0], lows[:0], owners[:0]
-    if len(values):
+    if len(values) and certify:
         unique, empty = _krawczyk(values[:, :n], width)
         for box in np.flatnonzero(unique):
             found.certified.append((int(owners[box]), lows[box] + width / 2))
         keep = ~(unique | empty)
         values, lows, owners = values[keep], lows[keep], owners[keep]
     return values, lows, owners
+
+
+def excluded(corners: np.ndarray, n_equations: int, *, equation_slack: float, inequality_slack: float) -> np.ndarray:
+    """Which systems of the batch the corner bounds rule out on the unit box at once (no root, no feasible point)."""
+    rows = corners.shape[1] - n_equations
+    slack = np.full(rows, inequality_slack)
+    return ~_survivors(np.asarray(corners, dtype=float), n_equations, equation_slack, slack)
 
 
 def _survivors(values: np.ndarray, n: int, equation_slack: float, slack: np.ndarray) -> np.ndarray:

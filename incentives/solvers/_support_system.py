@@ -40,7 +40,6 @@ rows (player by player, actions outside the support).
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -206,21 +205,31 @@ def newton(system: SupportSystem, start: np.ndarray, *, tol: float, max_steps: i
     """Gauss-Newton on the indifference equations from ``start``.
 
     Least-squares steps make it safe on singular systems, where it converges to a
-    nearby point of the solution set.  Returns the last point and whether the
-    equations hold within ``tol`` there.
+    nearby point of the solution set.  Once the equations hold within ``tol``, one
+    more step polishes the point to machine precision.  Returns the last point and
+    whether the equations hold within ``tol`` there.
     """
     x = np.array(start, dtype=float)
     if system.n_unknowns == 0:
         return x, bool(np.all(np.abs(system.residuals(x)[0]) <= tol))
     for _ in range(max_steps):
         values = system.residuals(x)[0]
-        if np.max(np.abs(values)) <= tol:
-            return x, True
+        error = float(np.max(np.abs(values)))
+        if error <= tol:
+            return _polish(system, x, values, error), True
         step = np.linalg.lstsq(system.jacobian(x), values, rcond=None)[0]
         x = x - step
         if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > 1e6:
             return x, False
     return x, bool(np.max(np.abs(system.residuals(x)[0])) <= tol)
+
+
+def _polish(system: SupportSystem, x: np.ndarray, values: np.ndarray, error: float) -> np.ndarray:
+    """One more Newton step, kept when it makes the residual smaller (to machine precision)."""
+    step = np.linalg.lstsq(system.jacobian(x), values, rcond=None)[0]
+    polished = x - step
+    better = float(np.max(np.abs(system.residuals(polished)[0]))) < error
+    return polished if better else x
 
 
 # -- kernels ------------------------------------------------------------------------------
@@ -313,15 +322,8 @@ def _corner_mixes(k: int) -> np.ndarray:
 
 def _corner_contract(array: np.ndarray, corners: list[np.ndarray], own: int) -> np.ndarray:
     """``array`` contracted with every other player's corner mixes: shape ``(n_own, corners_j ...)``."""
-    letters = string.ascii_letters
-    n = array.ndim
-    operands: list[np.ndarray] = [array]
-    subscripts = [letters[:n]]
-    out = letters[own]
-    for j in range(n):
-        if j == own:
-            continue
-        operands.append(corners[j])
-        subscripts.append(letters[n + j] + letters[j])
-        out += letters[n + j]
-    return np.einsum(",".join(subscripts) + "->" + out, *operands, optimize=True)
+    result = np.moveaxis(array, own, 0)
+    for j in (j for j in range(array.ndim) if j != own):
+        # the next axis to contract is always axis 1; its result goes to the end, keeping the others' order
+        result = np.tensordot(result, corners[j], axes=([1], [1]))
+    return result

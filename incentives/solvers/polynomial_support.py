@@ -29,7 +29,9 @@ Algorithm
    verified representative point, reported as a singular equilibrium or as an
    :class:`~incentives.solvers.registry.EquilibriumComponent` with its local
    dimension.  A system whose boxes at one level exceed a memory cap (which
-   happens around components of dimension two or more) is examined at that level.
+   happens around components of dimension two or more) is examined at that level;
+   supports whose Jacobian is singular everywhere (they can hold no isolated
+   equilibrium) get a small cap, :data:`DEFICIENT_ENTRIES`, and no Krawczyk test.
 5. On exact games, rational equilibria are returned as exact fractions
    (verified by an exact zero regret); irrational ones are returned in floating
    point and, when their support has at most
@@ -77,15 +79,19 @@ from ..game import Game
 from ._algebraic import algebraic_probabilities, rational_profile
 from ._components import examine_region, is_equilibrium, jacobian_rank
 from ._pns import size_profiles, support_profiles
-from ._subdivision import Region, subdivide
+from ._subdivision import Region, excluded, subdivide
 from ._support_system import SupportSystem, newton, support_system
 from .pure import best_response_masks, pure_equilibria
 from .registry import Budget, EquilibriumComponent, SolverOutput, Status, register_solver
 
-__all__ = ["MAX_UNKNOWNS", "MIN_WIDTH", "polynomial_support_enumeration"]
+__all__ = ["DEFICIENT_ENTRIES", "MAX_UNKNOWNS", "MIN_WIDTH", "polynomial_support_enumeration"]
 
 #: Boxes still unresolved at this width become regions.
 MIN_WIDTH = 2.0**-12
+
+#: Corner values one level of a support whose Jacobian is singular everywhere may hold before its boxes
+#: become regions (such supports hold only sets of equilibria, which fill ever more boxes).
+DEFICIENT_ENTRIES = 2**15
 
 #: Supports with more unknowns (probabilities) are skipped, and the search reported incomplete.
 MAX_UNKNOWNS = 12
@@ -198,21 +204,32 @@ class _Search:
 
     def _batch(self, systems: list[SupportSystem]) -> None:
         """Search every support profile of one size profile."""
-        found = subdivide(
-            np.stack([s.corner_values() for s in systems]),
-            systems[0].n_unknowns,
-            equation_slack=1e-12,
-            inequality_slack=self.unit_tol,
-            min_width=MIN_WIDTH,
-            budget=self.budget,
-        )
-        for owner, centre in found.certified:
-            self._root(systems[owner], centre)
-        if found.stopped:
-            self.stopped = True
-            return
-        for region in found.regions:
-            self._region(systems[region.owner], region)
+        n = systems[0].n_unknowns
+        corners = np.stack([s.corner_values() for s in systems])
+        alive = ~excluded(corners, n, equation_slack=1e-12, inequality_slack=self.unit_tol)
+        systems = [s for s, keep in zip(systems, alive, strict=True) if keep]
+        corners = corners[alive]
+        deficient = np.array([_generic_rank(s) < n for s in systems], dtype=bool)
+        for group, regular in ((np.flatnonzero(~deficient), True), (np.flatnonzero(deficient), False)):
+            if not len(group):
+                continue
+            found = subdivide(
+                corners[group],
+                n,
+                equation_slack=1e-12,
+                inequality_slack=self.unit_tol,
+                min_width=MIN_WIDTH,
+                system_entries=2**21 if regular else DEFICIENT_ENTRIES,
+                certify=regular,
+                budget=self.budget,
+            )
+            for owner, centre in found.certified:
+                self._root(systems[group[owner]], centre)
+            if found.stopped:
+                self.stopped = True
+                return
+            for region in found.regions:
+                self._region(systems[group[region.owner]], region)
 
     def _root(self, system: SupportSystem, centre: np.ndarray) -> None:
         point, converged = newton(system, centre, tol=self.unit_tol * 1e-3)
@@ -325,6 +342,12 @@ class _Search:
 
     def _support_label(self, support: tuple[tuple[int, ...], ...]) -> str:
         return "(" + "; ".join("+".join(self.game.actions[i][a] for a in s) for i, s in enumerate(support)) + ")"
+
+
+def _generic_rank(system: SupportSystem) -> int:
+    """Jacobian rank at two fixed interior points (the larger): below ``n`` means singular everywhere."""
+    rng = np.random.default_rng(20080601)
+    return max(jacobian_rank(system, rng.uniform(0.2, 0.8, system.n_unknowns))[0] for _ in range(2))
 
 
 def _clean(profile: Profile, ptol: float) -> Profile:

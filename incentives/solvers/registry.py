@@ -314,16 +314,22 @@ def solve(
 
 
 def _verify(game: Game, profiles: Sequence[Profile], tol: float) -> tuple[list[Equilibrium], list[Equilibrium]]:
-    accepted: list[Equilibrium] = []
-    rejected: list[Equilibrium] = []
+    """Check every candidate independently; merge duplicates (same probabilities to 1e-7) in one pass."""
+    accepted: dict[tuple[float, ...], Equilibrium] = {}
+    rejected: dict[tuple[float, ...], Equilibrium] = {}
     for profile in profiles:
+        key = _profile_key(profile)
+        if key in accepted or key in rejected:
+            continue
         candidate = make_equilibrium(game, _exactify(game, profile))
         ok = candidate.regret == 0 if isinstance(candidate.regret, Fraction) else candidate.regret <= tol
-        target = accepted if ok else rejected
-        if not any(_same_profile(candidate, seen) for seen in target):
-            target.append(candidate)
-    accepted.sort(key=lambda e: (not e.is_pure, _sort_key(e)))
-    return accepted, rejected
+        (accepted if ok else rejected)[key] = candidate
+    ordered = sorted(accepted.values(), key=lambda e: (not e.is_pure, _sort_key(e)))
+    return ordered, list(rejected.values())
+
+
+def _profile_key(profile: Profile) -> tuple[float, ...]:
+    return tuple(round(float(x), 7) + 0.0 for p in profile for x in p)
 
 
 def _exactify(game: Game, profile: Profile) -> Profile:
@@ -340,15 +346,6 @@ def _exactify(game: Game, profile: Profile) -> Profile:
     except (ValueError, ZeroDivisionError):
         pass
     return profile
-
-
-def _same_profile(a: Equilibrium, b: Equilibrium) -> bool:
-    if a.is_exact and b.is_exact:
-        return all(np.array_equal(x, y) for x, y in zip(a.profile, b.profile, strict=True))
-    return all(
-        np.allclose(np.asarray(x, dtype=float), np.asarray(y, dtype=float), atol=1e-7, rtol=0)
-        for x, y in zip(a.profile, b.profile, strict=True)
-    )
 
 
 def _sort_key(e: Equilibrium) -> tuple[float, ...]:

@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import pytest
 import sympy
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from scipy import optimize
 
 import incentives as inc
@@ -197,3 +199,34 @@ def test_continuous_game_keeps_the_variables_of_departments_with_actions_as_symb
     game = continuous_game(mixed(0.5))
     assert game.players == ("a", "b")
     assert S("ops.boost") in game.payoff("a").free_symbols
+
+
+# --- property: random concave games against an independent fixed-point oracle --------------------------------------
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    a=st.tuples(st.integers(-2, 4), st.integers(-2, 4)),
+    b=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    k=st.tuples(st.integers(-2, 2), st.integers(-2, 2)),
+)
+def test_random_concave_games_match_clipped_best_response_iteration(
+    a: tuple[int, int], b: tuple[int, int], k: tuple[int, int]
+) -> None:
+    assume(abs(k[0]) < b[0] and abs(k[1]) < b[1])  # a contraction: the equilibrium is unique
+    org = inc.Organization.from_dict(
+        {
+            "name": "random",
+            "departments": {p: {"variables": {"x": {"lower": 0, "upper": 2}}} for p in ("p", "q")},
+            "kpis": {"kp": f"{a[0]} * p.x + {k[0]} * p.x * q.x", "kq": f"{a[1]} * q.x + {k[1]} * p.x * q.x"},
+            "company_value": "kp + kq",
+            "bonus": {"p": {"kp": 1}, "q": {"kq": 1}},
+            "costs": {"p": f"{b[0]}/2 * p.x**2", "q": f"{b[1]}/2 * q.x**2"},
+        }
+    )
+    x = np.zeros(2)
+    for _ in range(500):  # oracle: iterate the clipped closed-form best responses
+        x = np.array([np.clip((a[0] + k[0] * x[1]) / b[0], 0, 2), np.clip((a[1] + k[1] * x[0]) / b[1], 0, 2)])
+    (eq,) = solve_continuous(org).equilibria
+    assert [float(eq.profile["p.x"]), float(eq.profile["q.x"])] == pytest.approx(x.tolist(), abs=1e-9)
+    assert eq.regret <= 1e-9

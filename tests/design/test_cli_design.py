@@ -100,6 +100,7 @@ def test_infeasible_request_is_explained_and_unwritable(tmp_path: Path) -> None:
         main, ["design", EXAMPLE, "--allow", "support:*", "--output-model", str(tmp_path / "x.yaml")]
     )
     assert result.exit_code == 1 and "no plan was found" in result.output
+    assert "No plan on the allowed terms can work" in result.output  # the reasons are printed first
     assert not (tmp_path / "x.yaml").exists()
 
 

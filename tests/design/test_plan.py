@@ -103,17 +103,19 @@ def test_deterrence_that_needs_a_fine_is_refused_under_limited_liability() -> No
     # Only north's own score is allowed: hoarding raises it, so only a negative weight
     # deters hoarding, and a negative weight on a positive KPI is a fine somewhere.
     org = two_teams()
-    plan = design(org, allow=["north:north_score", "south:*"])
+    plan = design(org, allow=["north:north_score", "south:*"], nonnegative=False)
     assert not plan.found
     (obstacle,) = plan.obstacles
     assert obstacle.kind == "together" and obstacle.department == "north"
     assert "fine" in obstacle.message
     # without limited liability the fine works: weight -1 makes hoarding lose exactly 1
-    fined = design(org, allow=["north:north_score", "south:*"], limited_liability=False, max_weight=5)
+    fined = design(
+        org, allow=["north:north_score", "south:*"], limited_liability=False, max_weight=5, nonnegative=False
+    )
     assert fined.found
     assert fined.weights["north"]["north_score"] == -5.0  # cheapest: the largest fine the bound allows
     with pytest.raises(inc.DesignError, match="as low as you like"):
-        design(org, allow=["north:north_score", "south:*"], limited_liability=False)
+        design(org, allow=["north:north_score", "south:*"], limited_liability=False, nonnegative=False)
 
 
 def test_budget_too_small_is_reported_with_the_cheapest_cost() -> None:
@@ -182,6 +184,13 @@ def test_target_other_than_the_optimum_and_keep_others() -> None:
         for key, weight in weights.items():
             assert kept.weights[dept][key] == float(weight)
     assert min(deviation_losses_by_hand(inc.build_game(kept.redesigned, exact=False), kept.target)) >= 1 - 1e-6
+    # a kept weight written as a formula over parameters stays that formula in the redesigned model
+    data = org.to_dict()
+    data["bonus"]["sales"] = {"new_customers": "revenue_per_customer / 100"}
+    with_formula = inc.Organization.from_dict(data)
+    kept = design(with_formula, allow=["*:company_value"], keep_others=True, nonnegative=True)
+    assert kept.redesigned.bonus["sales"]["new_customers"] == with_formula.bonus["sales"]["new_customers"]
+    assert "company_value" in kept.redesigned.bonus["sales"]
 
 
 def test_designed_plan_round_trips_through_a_model_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -258,7 +267,7 @@ def test_random_organisations_get_verified_plans_or_true_obstacles() -> None:
     for _ in range(12):
         org = random_organisation(rng)
         allow = [f"d{i}:k{k}" for i in range(len(org.departments)) for k in rng.choice(3, size=2, replace=False)]
-        plan = design(org, allow=allow, max_weight=50)
+        plan = design(org, allow=allow, max_weight=50, nonnegative=False)  # the oracle below assumes signed weights
         seen.add(plan.status)
         if plan.found:
             game = inc.build_game(plan.redesigned, exact=False)

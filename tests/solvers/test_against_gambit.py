@@ -64,17 +64,20 @@ def test_pure_equilibria_agree_with_enumpure(shape: tuple[int, ...]) -> None:
     assert same_set(as_floats(result), gambit_equilibria(payoffs, "enumpure"))
 
 
-@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("seed", range(4))
 def test_three_player_all_equilibria_against_enumpoly(seed: int) -> None:
-    payoffs = np.random.default_rng([3, seed]).normal(size=(3, 2, 2, 2))
+    payoffs = np.random.default_rng([3, 2, 2, 2, seed]).normal(size=(3, 2, 2, 2))
+    game = inc.Game.from_payoffs(payoffs)
     result = ours(payoffs, "all")
-    theirs = gambit_equilibria(payoffs, "enumpoly")
-    for eq in theirs:  # Gambit's answers are equilibria by our independent check
-        assert float(inc.regret(inc.Game.from_payoffs(payoffs), eq)) < 1e-6
+    mine, theirs = as_floats(result), gambit_equilibria(payoffs, "enumpoly")
+    for eq in theirs:  # Gambit's answers are equilibria by our independent check ...
+        assert float(inc.regret(game, eq)) < 1e-6
+        assert any(same_set([eq], [m], tol=1e-5) for m in mine)  # ... and we find every one of them
+    assert all(float(e.regret) < 1e-9 for e in result)
     if result.status == "complete":
-        assert same_set(as_floats(result), theirs, tol=1e-5)
-    else:  # a search that does not promise everything must still find only Gambit's equilibria, pure ones all
-        mine = as_floats(result)
-        assert all(any(same_set([m], [t], tol=1e-5) for t in theirs) for m in mine)
+        # a generic game has an odd number of equilibria (Wilson 1971); Gambit's enumpoly sometimes misses
+        # one (seed 2 here: it returns two), which our odd count shows
+        assert len(mine) % 2 == 1
+    else:  # a search that does not promise everything still finds every pure equilibrium
         pure = [e for e in theirs if all(np.isclose(p.max(), 1) for p in e)]
         assert all(any(same_set([p], [m]) for m in mine) for p in pure)

@@ -1,0 +1,362 @@
+"""A one-page handout of an organisation for a workshop: its tables and its dependency graph, as one HTML file.
+
+The handout says, on one printed page, what :command:`incentives analyze`,
+:command:`incentives perspectives` and :command:`incentives graph` say at length:
+
+* **what each department does**: its action at the company optimum and at each
+  equilibrium (up to ``MAX_EQUILIBRIA``), red where it games its KPI (its bonus gains
+  and the company loses), amber where it departs from the optimum only in response to
+  the others, with the company value of each and the price of anarchy;
+* **who games, who pays**: at the worst equilibrium, each department's own bonus gain,
+  what its departure costs the company, the KPI that makes it pay, and how its pay
+  compares with its pay at the optimum (definitions in :mod:`incentives.analysis.gaming`);
+* **KPI alignment**: whether paying each department on each KPI pulls the same way as
+  company value;
+* **events**: for each event the model declares, whether it is a win or a loss for each
+  department and for the company (:func:`incentives.perspectives`);
+* **the dependency graph** (:func:`incentives.dependency_graph`) as a PNG picture
+  embedded as a ``data:`` URI, so the file needs nothing from outside.
+
+The page reuses the report blocks and sentences of :mod:`incentives.report.document`
+and :mod:`incentives.report.words` and the markup of :mod:`incentives.report.html`: it
+is well-formed XML, every name is escaped, it loads no resource and runs no script.
+It is HTML only: no PDF writer is a dependency (print the page from a browser; its style
+sheet sets an A4 page).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from ..analysis.gaming import Analysis, EquilibriumGaming, analyze
+from ..analysis.perspectives import Perspectives, perspectives
+from ..model import Organization
+from . import words
+from .document import Block, Cell, Heading, Paragraph, Table, Tone, inline, perspectives_blocks
+from .html import STYLE, blocks_html
+
+__all__ = ["HANDOUT_STYLE", "MAX_EQUILIBRIA", "graph_png", "handout", "handout_blocks", "handout_html"]
+
+#: Largest number of equilibria given a column of their own in the first table.
+MAX_EQUILIBRIA = 3
+
+#: Style added to the reports' style sheet: a compact page that prints on one A4 sheet.
+HANDOUT_STYLE = """\
+@page { size: A4; margin: 12mm; }
+.incentives-report.handout { font-size: 10pt; max-width: 62em; margin: 0 auto; }
+.incentives-report.handout h2 { font-size: 1.45em; margin: 0.2em 0 0.1em; }
+.incentives-report.handout h3 { font-size: 1.05em; margin: 0.7em 0 0.2em; }
+.incentives-report.handout p { margin: 0.25em 0; }
+.incentives-report.handout table { margin: 0.3em 0; }
+.incentives-report.handout th, .incentives-report.handout td { padding: 0.1em 0.45em; }
+.incentives-report.handout .row { display: flex; flex-wrap: wrap; gap: 0 1.5em; align-items: flex-start; }
+.incentives-report.handout .row > * { flex: 1 1 22em; }
+.incentives-report.handout figure { margin: 0.4em 0; text-align: center; break-inside: avoid; }
+.incentives-report.handout figure img { max-width: 100%; max-height: 24em; }
+.incentives-report.handout figcaption { font-size: 0.85em; color: #555555; }
+.incentives-report.handout .footer { color: #6b6b6b; font-size: 0.8em; border-top: 1px solid #c8c8c8;
+  margin-top: 0.6em; padding-top: 0.2em; }
+@media print { .incentives-report.handout { font-size: 8pt; max-width: none; } }
+"""
+
+_GAMES: Tone = "bad"
+_RESPONDS: Tone = "warn"
+
+
+def _tones(item: EquilibriumGaming) -> dict[str, Tone]:
+    return {d.department: (_GAMES if d.games else _RESPONDS) for d in item.departures}
+
+
+def _plays(analysis: Analysis, item: EquilibriumGaming, player: int) -> str:
+    game = analysis.game
+    return words.strategy(game.actions[player], item.equilibrium.profile[player])
+
+
+def _actions_table(analysis: Analysis) -> Table:
+    game, shown = analysis.game, analysis.equilibria[:MAX_EQUILIBRIA]
+    several = len(analysis.equilibria) > 1
+    columns = (
+        "department",
+        "company optimum",
+        *(f"equilibrium {k}" if several else "equilibrium" for k in range(1, len(shown) + 1)),
+    )
+    optimum = analysis.optimum.profile
+    tones = [_tones(item) for item in shown]
+    rows: list[tuple[Cell, ...]] = [
+        (
+            Cell.of(player),
+            Cell.of(game.actions[i][optimum[i]]),
+            *(Cell.of(_plays(analysis, item, i), tone=t.get(player, "")) for item, t in zip(shown, tones, strict=True)),
+        )
+        for i, player in enumerate(game.players)
+    ]
+    rows.append(
+        (
+            Cell.of("company value", mark="strong"),
+            Cell.of(words.number(analysis.optimum.value), mark="strong"),
+            *(Cell.of(words.number(item.company_value), mark="strong") for item in shown),
+        )
+    )
+    hidden = len(analysis.equilibria) - len(shown)
+    note = (
+        "Red: the department games its KPI there (its bonus gains, the company loses). Amber: it departs from "
+        "the optimum, but only in response to the others (switching alone would cost the company)."
+    )
+    if hidden:
+        note += f" {hidden} more equilibria are not shown: run incentives analyze."
+    return Table(
+        title="What each department does",
+        columns=columns,
+        align=("left", *("left",) * (len(columns) - 1)),
+        rows=tuple(rows),
+        note=note,
+    )
+
+
+def _gaming_table(item: EquilibriumGaming, players: Sequence[str]) -> Table:
+    departures = {d.department: d for d in item.departures}
+    rows: list[tuple[Cell, ...]] = []
+    for player in players:
+        burden = Cell.of(words.signed(item.burden[player]), tone="bad" if item.burden[player] < 0 else "")
+        dep = departures.get(player)
+        if dep is None:
+            rows.append(
+                (Cell.of(player), Cell.of("as at the optimum", mark="muted"), *(Cell.of("") for _ in range(3)), burden)
+            )
+            continue
+        rows.append(
+            (
+                Cell.of(player),
+                Cell.of(f"{dep.plays} instead of {dep.optimum_action}", tone=_GAMES if dep.games else _RESPONDS),
+                Cell.of(words.signed(dep.own_gain)),
+                Cell.of(words.number(dep.company_cost), tone="bad" if dep.company_cost > 0 else "good"),
+                Cell.of(*(words.driver_texts(dep) or ["-"])),
+                burden,
+            )
+        )
+    rows.append(
+        (
+            Cell.of("company value", mark="strong"),
+            *(Cell.of("") for _ in range(4)),
+            Cell.of(words.signed(-item.value_gap), mark="strong", tone="bad" if item.value_gap > 0 else ""),
+        )
+    )
+    return Table(
+        title="Who games, who pays" + (f" (at {item.label})" if item.departures else ""),
+        columns=("department", "plays", "own bonus gain", "company cost", "what makes it pay", "pay vs optimum"),
+        align=("left", "left", "right", "right", "left", "right"),
+        rows=tuple(rows),
+        note="Own bonus gain and company cost: of the department's departure alone, the others playing as they "
+        "do. Pay vs optimum: " + words.BURDEN_NOTE[0].lower() + words.BURDEN_NOTE[1:],
+    )
+
+
+def _alignment_table(analysis: Analysis) -> Table:
+    tones: dict[str, Tone] = {"misaligned": "bad", "mixed": "warn", "aligned": "good"}
+    rows = tuple(
+        (Cell.of(a.department), Cell.of(a.kpi), Cell.of(a.status, tone=tones.get(a.status, "")))
+        for a in analysis.alignment
+    )
+    return Table(
+        title=words.ALIGNMENT_TITLE,
+        columns=words.ALIGNMENT_COLUMNS[:3],
+        rows=rows,
+        note="misaligned: every switch that raises the KPI pay lowers company value; mixed: some do; "
+        "aligned: none do. The evidence: incentives analyze.",
+    )
+
+
+def _event_blocks(views: Perspectives) -> list[Block]:
+    tables = [b for b in perspectives_blocks(views) if isinstance(b, Table) and b.title == words.VIEW_TITLE]
+    return [
+        Heading(text=words.event_sentence(views), level=3),
+        Paragraph(content=inline(words.movement_sentence(views))),
+        *(Table(title="", columns=t.columns, rows=t.rows, align=t.align) for t in tables),
+    ]
+
+
+def _sections(analysis: Analysis, events: Sequence[Perspectives]) -> list[list[Block]]:
+    """The handout's parts: the head, the tables beside the picture, the table below it, the events."""
+    org = analysis.organization
+    head: list[Block] = [Heading(text=org.name or analysis.game.title or "Organisation", level=2)]
+    if org.description:
+        head.append(Paragraph(content=inline(" ".join(org.description.split()), "muted")))
+    worst = analysis.worst
+    if worst is None:
+        return [[*head, Paragraph(content=inline(words.NO_GAMING_TO_COMPARE), tone="warn")], [], [], []]
+    gaming = words.join_words(list(analysis.gaming_departments)) or "no department"
+    head.append(
+        Paragraph(
+            content=inline(
+                f"{words.equilibrium_sentence(worst)} Gaming: {gaming}. {words.price_sentences(analysis)[0]}", "strong"
+            )
+        )
+    )
+    beside: list[Block] = [_actions_table(analysis)]
+    if analysis.alignment:
+        beside.append(_alignment_table(analysis))
+    below: list[Block] = [_gaming_table(worst, analysis.game.players)]
+    return [head, beside, below, [block for views in events for block in _event_blocks(views)]]
+
+
+def handout_blocks(analysis: Analysis, events: Sequence[Perspectives] = ()) -> list[Block]:
+    """The handout's text and tables as report blocks (everything but the picture).
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The gaming analysis of the organisation (:func:`incentives.analyze`).
+    events : sequence of Perspectives
+        The perspectives on the events to show (:func:`incentives.perspectives`).
+
+    Returns
+    -------
+    list of Block
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> blocks = handout_blocks(inc.analyze(inc.load_model("examples/growing_company.yaml")))
+    >>> [b.title for b in blocks if isinstance(b, Table)][0]
+    'What each department does'
+    """
+    return [block for part in _sections(analysis, events) for block in part]
+
+
+def graph_png(graph: Any, view: str = "departments", *, dpi: int = 90) -> bytes:
+    """The picture of a dependency graph as PNG bytes (matplotlib, Agg; no pyplot state, no timestamp).
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed (``pip install 'incentives[plot]'``).
+    """
+    from ..graph.draw import draw_graph
+
+    figure = draw_graph(graph, view)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _figure(png: bytes | None, name: str, view: str) -> str:
+    if png is None:
+        return (
+            '<p class="warn">The dependency graph needs matplotlib to be drawn: '
+            "pip install &apos;incentives[plot]&apos;, then make the handout again.</p>"
+        )
+    data = base64.b64encode(png).decode("ascii")
+    alt = html.escape(f"Dependency graph of {name} ({view} view)", quote=True)
+    caption = (
+        "Who moves whom: each arrow is the mean change in the other department's pay when this one leaves its "
+        "company-optimal action (red hurts, blue helps); in each box, what it does to its own pay and to company value."
+        if view == "departments"
+        else "How the KPIs tie the departments together: who moves which KPI, and who is paid on it."
+    )
+    return (
+        f'<figure>\n<img src="data:image/png;base64,{data}" alt="{alt}"/>\n'
+        f"<figcaption>{html.escape(caption)}</figcaption>\n</figure>"
+    )
+
+
+def handout_html(
+    analysis: Analysis,
+    events: Sequence[Perspectives] = (),
+    *,
+    png: bytes | None = None,
+    view: str = "departments",
+    source: str = "",
+) -> str:
+    """The one-page handout as a complete, self-contained HTML document.
+
+    Parameters
+    ----------
+    analysis : Analysis
+    events : sequence of Perspectives
+    png : bytes, optional
+        The dependency graph's picture (:func:`graph_png`); without it the page says
+        how to get it.
+    view : str
+        The graph view the picture shows (for its caption).
+    source : str
+        The model file's name, quoted at the foot of the page.
+
+    Returns
+    -------
+    str
+    """
+    name = analysis.organization.name or "the organisation"
+    head, beside, below, happenings = _sections(analysis, events)
+    model = html.escape(source or "MODEL")
+    footer = (
+        f'<p class="footer">Made with incentives handout {model}. The full reports: incentives analyze {model}, '
+        f"incentives perspectives {model}, incentives graph {model}; a redesign: incentives design {model}.</p>"
+    )
+    body = "\n".join(
+        [
+            blocks_html(head),
+            '<div class="row">',
+            f'<div class="column">\n{blocks_html(beside)}\n</div>',
+            _figure(png, name, view),
+            "</div>",
+            blocks_html(below + happenings),
+            footer,
+        ]
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
+        f"<title>{html.escape(f'Handout: {name}')}</title>\n<style>\n{STYLE}{HANDOUT_STYLE}</style>\n</head>\n"
+        f'<body>\n<div class="incentives-report handout">\n{body}\n</div>\n</body>\n</html>\n'
+    )
+
+
+def handout(
+    org: Organization,
+    *,
+    view: str = "departments",
+    method: str = "all",
+    exact: bool | None = None,
+    max_seconds: float | None = 60.0,
+    source: str = "",
+) -> str:
+    """Analyse an organisation, its declared events and its dependency graph, and return the handout page.
+
+    Parameters
+    ----------
+    org : Organization
+    view : {"departments", "kpis", "all"}
+        Which picture of the dependency graph to show.
+    method, exact, max_seconds
+        As for :func:`incentives.analyze`.
+    source : str
+        The model file's name, quoted at the foot of the page.
+
+    Returns
+    -------
+    str
+        A complete HTML document; without matplotlib, the page says how to get the picture.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> page = handout(inc.load_model("examples/growing_company.yaml"))
+    >>> page.startswith("<!DOCTYPE html>"), 'src="data:image/png;base64,' in page
+    (True, True)
+    """
+    from ..graph.build import dependency_graph
+    from ..graph.graphs import VIEWS, GraphError
+
+    if view not in VIEWS:
+        raise GraphError(f"unknown view {view!r}; expected one of {list(VIEWS)}")
+    analysis = analyze(org, method=method, exact=exact, max_seconds=max_seconds)
+    events = [perspectives(org, event, method=method, exact=exact) for event in org.events]
+    try:
+        png: bytes | None = graph_png(dependency_graph(org), view)
+    except ImportError:
+        png = None
+    return handout_html(analysis, events, png=png, view=view, source=source)
