@@ -161,7 +161,7 @@ def member_docs(cls: type) -> list[str]:
             continue
         if isinstance(member, property):
             title, doc = f"{cls.__name__}.{name}", inspect.getdoc(member) or ""
-            out += [f"### `{title}`", "", "*property*", ""]
+            out += [f"### `{title}` (property)", ""]
         elif isinstance(member, classmethod | staticmethod) or inspect.isfunction(member):
             func = member.__func__ if isinstance(member, classmethod | staticmethod) else member
             title, doc = f"{cls.__name__}.{name}", inspect.getdoc(func) or ""
@@ -174,9 +174,15 @@ def member_docs(cls: type) -> list[str]:
     return out
 
 
+def heading(name: str, obj: Any) -> str:
+    """The heading of an object: the kind is part of it for classes and values, so anchors never collide."""
+    if inspect.isclass(obj):
+        return f"`{name}` (class)"
+    return f"`{name}`" if inspect.isfunction(obj) else f"`{name}` (value)"
+
+
 def object_docs(name: str, obj: Any) -> list[str]:
-    kind = "class" if inspect.isclass(obj) else "function"
-    out = [f"## `{name}`", "", f"*{kind}*", "", "```python", signature(name, obj), "```", ""]
+    out = [f"## {heading(name, obj)}", "", "```python", signature(name, obj), "```", ""]
     doc = inspect.getdoc(obj) if (not inspect.isclass(obj) or obj.__doc__) else ""
     if doc:
         out += [docstring_markdown(doc), ""]
@@ -188,7 +194,7 @@ def object_docs(name: str, obj: Any) -> list[str]:
 def constant_docs(name: str, obj: Any) -> list[str]:
     text = ADDRESS.sub("", repr(obj))
     shown = text if len(text) <= 100 and "\n" not in text else f"<{type(obj).__name__}>"
-    return [f"## `{name}`", "", "*value*", "", "```python", f"{name} = {shown}", "```", ""]
+    return [f"## {heading(name, obj)}", "", "```python", f"{name} = {shown}", "```", ""]
 
 
 def module_page(module: ModuleType, home: dict[int, tuple[str, str]]) -> str:
@@ -206,13 +212,13 @@ def module_page(module: ModuleType, home: dict[int, tuple[str, str]]) -> str:
         place = home.get(id(obj))
         if place is not None and place != (title, name):
             page, target = place
-            link = f"{page}.md#{anchor(target)}"
+            link = f"{page}.md#{anchor(heading(target, obj))}"
             out.append(f"- [`{name}`]({link}): {summary(obj)} (documented in `{page}`)")
         elif inspect.isclass(obj) or inspect.isfunction(obj):
-            out.append(f"- [`{name}`](#{anchor(name)}): {summary(obj)}")
+            out.append(f"- [`{name}`](#{anchor(heading(name, obj))}): {summary(obj)}")
             full += object_docs(name, obj)
         else:
-            out.append(f"- [`{name}`](#{anchor(name)})")
+            out.append(f"- [`{name}`](#{anchor(heading(name, obj))})")
             full += constant_docs(name, obj)
     return "\n".join([*out, "", *full]).rstrip() + "\n"
 
@@ -237,7 +243,7 @@ def index_page(modules: list[ModuleType], home: dict[int, tuple[str, str]]) -> s
     for name in incentives.__all__:
         obj = getattr(incentives, name)
         place = home.get(id(obj))
-        link = f"{place[0]}.md#{anchor(place[1])}" if place else ""
+        link = f"{place[0]}.md#{anchor(heading(place[1], obj))}" if place else ""
         label = f"[`inc.{name}`]({link})" if link else f"`inc.{name}`"
         text = summary(obj).replace("|", "\\|")
         out.append(f"| {label} | {text} |")

@@ -265,7 +265,12 @@ def expected_value(array: np.ndarray, profile: Sequence[Any]) -> Any:
     2.0
     """
     profile = tuple(np.asarray(p) for p in profile)
-    if not (array.dtype == object and _is_exact_profile(profile)):
+    exact = array.dtype == object and _is_exact_profile(profile)
+    cell = _pure_cell(profile)
+    if cell is not None:  # a pure profile: read the entry, no contraction
+        value = array[cell]
+        return value if exact and isinstance(value, Fraction) else float(value)
+    if not exact:
         array = np.asarray(array, dtype=float)
         profile = tuple(np.asarray(p, dtype=float) for p in profile)
     result = array
@@ -273,6 +278,17 @@ def expected_value(array: np.ndarray, profile: Sequence[Any]) -> Any:
         result = np.tensordot(result, profile[axis], axes=([axis], [0]))
     out = np.asarray(result).item() if isinstance(result, np.ndarray) else result
     return out if isinstance(out, Fraction) else float(out)
+
+
+def _pure_cell(profile: tuple[np.ndarray, ...]) -> tuple[int, ...] | None:
+    """Action indices when every strategy puts probability exactly one on one action, else None."""
+    cell = []
+    for probs in profile:
+        hits = np.flatnonzero(probs == 1)
+        if len(hits) != 1 or np.count_nonzero(probs) != 1:
+            return None
+        cell.append(int(hits[0]))
+    return tuple(cell)
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:

@@ -193,12 +193,8 @@ def analyze(
     """
     game = build_game(org, parameters=parameters, exact=exact)
     solution = solve(game, method, max_seconds=max_seconds)
-    optimum = company_optimum(game)
     terms = _term_arrays(org, game, parameters)
-    gaming = tuple(_equilibrium_gaming(game, terms, optimum, eq) for eq in solution.equilibria)
-    values = np.asarray(game.company_value)
-    v_min = values.min()
-    summary = _summary(optimum.value, v_min, gaming)
+    optimum, gaming, summary = gaming_at_equilibria(game, solution, terms=terms)
     return Analysis(
         organization=org,
         game=game,
@@ -206,19 +202,18 @@ def analyze(
         optimum=optimum,
         equilibria=gaming,
         alignment=tuple(_alignment(org, game, terms)),
-        min_value=v_min,
         **summary,
     )
 
 
 def gaming_at_equilibria(
-    game: Game, solution: SolveResult
+    game: Game, solution: SolveResult, *, terms: Mapping[str, Mapping[str, np.ndarray]] | None = None
 ) -> tuple[CompanyOptimum, tuple[EquilibriumGaming, ...], dict[str, Any]]:
     """Gaming at each equilibrium of a prebuilt game, and the summary figures of :class:`Analysis`.
 
-    The light entry point behind parameter sweeps (``incentives.whatif``): the same
-    definitions as :func:`analyze`, without the model-level parts (a bare game has
-    no KPI terms, so each departure's ``drivers`` is empty, and no KPI alignment).
+    The entry point behind :func:`analyze` and parameter sweeps (``incentives.whatif``).
+    Without ``terms`` (each department's payoff terms over all profiles, as
+    :func:`analyze` computes them from the model) each departure's ``drivers`` is empty.
 
     Returns
     -------
@@ -237,8 +232,8 @@ def gaming_at_equilibria(
     ['sales', 'support', 'development']
     """
     optimum = company_optimum(game)
-    no_terms: dict[str, dict[str, np.ndarray]] = {p: {} for p in game.players}
-    gaming = tuple(_equilibrium_gaming(game, no_terms, optimum, eq) for eq in solution.equilibria)
+    terms = terms if terms is not None else {p: {} for p in game.players}
+    gaming = tuple(_equilibrium_gaming(game, terms, optimum, eq) for eq in solution.equilibria)
     v_min = np.asarray(game.company_value).min()
     summary = _summary(optimum.value, v_min, gaming)
     summary["min_value"] = v_min
@@ -264,7 +259,7 @@ def _term_arrays(
 
 
 def _equilibrium_gaming(
-    game: Game, terms: dict[str, dict[str, np.ndarray]], optimum: CompanyOptimum, eq: Equilibrium
+    game: Game, terms: Mapping[str, Mapping[str, np.ndarray]], optimum: CompanyOptimum, eq: Equilibrium
 ) -> EquilibriumGaming:
     target = min(optimum.profiles, key=lambda o: _distance(eq, o))
     opt_profile = pure_profile(game, target)
@@ -295,7 +290,9 @@ def _distance(eq: Equilibrium, profile: tuple[int, ...]) -> int:
     return sum(not _plays_only(p, a) for p, a in zip(eq.profile, profile, strict=True))
 
 
-def _departure(game: Game, terms: dict[str, dict[str, np.ndarray]], eq: Equilibrium, i: int, action: int) -> Departure:
+def _departure(
+    game: Game, terms: Mapping[str, Mapping[str, np.ndarray]], eq: Equilibrium, i: int, action: int
+) -> Departure:
     player = game.players[i]
     switched = list(eq.profile)
     switched[i] = pure_profile(game, [0] * i + [action] + [0] * (game.n_players - i - 1))[i]

@@ -19,8 +19,9 @@ from .discretise import discretise, grid_values
 from .game import ContinuousGame, continuous_game
 from .gaming import FirstBest, GamingGaps, TaskGap, first_best, gaming_gaps, gaps_text
 from .principal import OptimalPlan, optimal_plan, plan_instruments
+from .responses import best_responses
 from .result import BestResponse, ContinuousEquilibrium, ContinuousSolution, Regime
-from .solve import best_responses, profile_regrets, solve_continuous
+from .solve import profile_regrets, solve_continuous
 
 __all__ = [
     "BestResponse",

@@ -42,9 +42,10 @@ from ._kkt import Candidate, NotSolvable, decide, kkt_candidates, tidy
 from .concavity import Concavity, concavity
 from .game import ContinuousGame, continuous_game
 from .numeric import compile_game, numeric_equilibria, regrets
-from .result import BestResponse, ContinuousEquilibrium, ContinuousSolution, Regime
+from .responses import best_response_of, bounds_of
+from .result import BestResponse, ContinuousEquilibrium, ContinuousSolution
 
-__all__ = ["METHODS", "best_responses", "profile_regrets", "solve_continuous"]
+__all__ = ["METHODS", "profile_regrets", "solve_continuous"]
 
 #: The methods of :func:`solve_continuous`.
 METHODS = ("auto", "symbolic", "numeric")
@@ -52,87 +53,8 @@ METHODS = ("auto", "symbolic", "numeric")
 _KINKS = (sympy.Piecewise, sympy.Min, sympy.Max, sympy.Abs, sympy.Heaviside, sympy.sign)
 
 
-def _bounds(game: ContinuousGame) -> dict[sympy.Symbol, tuple[sympy.Expr | None, sympy.Expr | None]]:
-    return {x: (game.lower[x], game.upper[x]) for x in game.symbols}
-
-
 def _smooth(game: ContinuousGame) -> bool:
     return not any(game.payoff(p).has(*_KINKS) for p in game.players)
-
-
-def _piecewise(pieces: list[tuple[sympy.Expr, tuple[sympy.Basic, ...]]]) -> sympy.Expr:
-    if len(pieces) == 1 and not pieces[0][1]:
-        return pieces[0][0]
-    ordered = sorted(pieces, key=lambda piece: not piece[1])
-    return sympy.Piecewise(*[(v, sympy.And(*c) if c else sympy.true) for v, c in ordered])
-
-
-def _best_response(game: ContinuousGame, player: str, max_sets: int) -> BestResponse:
-    own = game.variables[player]
-    payoff = game.payoff(player)
-    signs = game.signs()
-    check = concavity(player, payoff, own, signs=signs)
-    try:
-        found = kkt_candidates([(payoff, own)], _bounds(game), signs, max_sets=max_sets, box=game.box())
-    except NotSolvable as err:
-        return BestResponse(department=player, response={}, regimes=(), concavity=check, note=str(err))
-    notes = []
-    if any(c.free for c in found):
-        notes.append("a continuum of best responses: the payoff is flat in some direction")
-    found = [c for c in found if not c.free]
-    if not found:
-        notes.append(
-            f"no best response: {player}'s payoff has no maximiser within its bounds "
-            "(it grows without limit: add an upper bound or a convex cost)"
-        )
-    elif not check.holds:
-        notes.append("the payoff is not known to be concave: these first-order points need not be best responses")
-    regimes = tuple(
-        Regime(
-            values={x.name: c.point[x] for x in own},
-            at_bound={x.name: c.regime[x] for x in own},
-            conditions=c.conditions,
-        )
-        for c in found
-    )
-    response = {x.name: _piecewise([(c.point[x], c.conditions) for c in found]) for x in own} if found else {}
-    return BestResponse(department=player, response=response, regimes=regimes, concavity=check, note="; ".join(notes))
-
-
-def best_responses(
-    org: Organization,
-    *,
-    parameters: Mapping[str, Any] | None = None,
-    symbolic: bool | Collection[str] = False,
-    max_active_sets: int = 729,
-) -> tuple[BestResponse, ...]:
-    """Each continuous department's best response to the others, in closed form.
-
-    Parameters
-    ----------
-    org : Organization
-    parameters : mapping, optional
-        Parameter values replacing the model's own.
-    symbolic : bool or collection of str
-        Parameters kept as symbols (``True``: all); each is assumed to have the sign of its model value.
-    max_active_sets : int
-        Largest number of bound combinations tried per department.
-
-    Returns
-    -------
-    tuple of BestResponse
-        The variables of departments with actions stay symbols in the formulas.
-
-    Examples
-    --------
-    >>> import incentives as inc
-    >>> from incentives.continuous import best_responses
-    >>> org = inc.load_model("examples/classics/holmstrom_milgrom_single.yaml")
-    >>> [br.response["agent.effort"] for br in best_responses(org, symbolic=["beta", "c"])]
-    [beta/c]
-    """
-    game = continuous_game(org, parameters=parameters, symbolic=symbolic)
-    return tuple(_best_response(game, p, max_active_sets) for p in game.players)
 
 
 def _action_profiles(org: Organization, limit: int) -> list[dict[str, str]]:
@@ -228,7 +150,7 @@ def _verify(
 def _symbolic(ctx: _Context, game: ContinuousGame) -> tuple[list[ContinuousEquilibrium], list[str]]:
     signs = game.signs()
     blocks = [(game.payoff(p), game.variables[p]) for p in game.players]
-    found = kkt_candidates(blocks, _bounds(game), signs, max_sets=ctx.options["max_active_sets"], box=game.box())
+    found = kkt_candidates(blocks, bounds_of(game), signs, max_sets=ctx.options["max_active_sets"], box=game.box())
     records, notes = [], []
     for cand in found:
         if cand.free:
@@ -347,7 +269,7 @@ def solve_continuous(
     }
     ctx = _Context(org, parameters, symbolic, options)
     base = continuous_game(ctx.org, symbolic=symbolic)
-    responses = tuple(_best_response(base, p, max_active_sets) for p in base.players) if method != "numeric" else ()
+    responses = tuple(best_response_of(base, p, max_active_sets) for p in base.players) if method != "numeric" else ()
     notes: list[str] = []
     good: list[ContinuousEquilibrium] = []
     bad: list[ContinuousEquilibrium] = []

@@ -221,13 +221,10 @@ def _krawczyk(equations: np.ndarray, width: np.ndarray) -> tuple[np.ndarray, np.
     middle = (flat @ _slope_weights(n)).reshape(boxes, n, n) / width
     unique = np.zeros(boxes, dtype=bool)
     empty = np.zeros(boxes, dtype=bool)
-    with np.errstate(all="ignore"):
-        condition = np.linalg.cond(middle)
-    good = np.flatnonzero(np.isfinite(condition) & (condition < _MAX_CONDITION))
+    good, inverse = _inverses(middle)
     if not len(good):
         return unique, empty
-    inverse = np.linalg.inv(middle[good])
-    mixed = np.einsum("bij,bjc->bic", inverse, equations[good])  # the preconditioned rows Y g, at every corner
+    mixed = np.matmul(inverse, equations[good])  # the preconditioned rows Y g, at every corner
     tiny = 1e-12 * np.abs(centre_values[good]).max(axis=1, keepdims=True) + 1e-300
     empty[good] = np.any((mixed.min(axis=2) > tiny) | (mixed.max(axis=2) < -tiny), axis=1)
     radius = width / 2
@@ -252,6 +249,20 @@ def _spread(equations: np.ndarray, middle: np.ndarray, width: np.ndarray) -> np.
         slope = (pair[:, :, :, 1, :] - pair[:, :, :, 0, :]).reshape(boxes, n, -1) / width[t]
         spread[:, :, t] = np.maximum(slope.max(axis=2) - middle[:, :, t], middle[:, :, t] - slope.min(axis=2))
     return spread
+
+
+def _inverses(matrices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the well-conditioned matrices of a stack (1-norm condition number), and their inverses."""
+    with np.errstate(all="ignore"):
+        determinants = np.linalg.det(matrices)
+    scale = np.abs(matrices).max(axis=(1, 2)) ** matrices.shape[1]
+    candidates = np.flatnonzero(np.isfinite(determinants) & (np.abs(determinants) > 1e-13 * scale))
+    if not len(candidates):
+        return candidates, np.zeros((0, *matrices.shape[1:]))
+    inverse = np.linalg.inv(matrices[candidates])
+    norms = np.abs(matrices[candidates]).sum(axis=1).max(axis=1) * np.abs(inverse).sum(axis=1).max(axis=1)
+    keep = np.isfinite(norms) & (norms < _MAX_CONDITION)
+    return candidates[keep], inverse[keep]
 
 
 def _slope_weights(n: int) -> np.ndarray:

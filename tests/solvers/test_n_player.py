@@ -342,13 +342,17 @@ def test_unresolvable_regions_make_the_search_incomplete_not_silent() -> None:
     assert result.components or any("could be neither" in note for note in result.notes)
 
 
-def test_gambit_enumpoly_finds_the_same_equilibria() -> None:
+def test_every_equilibrium_gambit_enumpoly_finds_is_found_and_every_extra_one_is_verified() -> None:
+    # Gambit 16.7's enumpoly misses some regular equilibria (for instance two of the five of the first
+    # 3 x 3 x 3 game below); each one it misses must pass the brute-force regret check
     gbt = pytest.importorskip("pygambit")
-    for shape, seed in [((2, 2, 2), 0), ((3, 3, 3), 1), ((3, 2, 2), 2)]:
+    for shape, seed in [((3, 3, 3), 6), ((2, 2, 2), 0), ((3, 2, 2), 2), ((2, 2, 2, 2), 2)]:
         payoffs = np.random.default_rng(seed).normal(size=(len(shape), *shape))
         game = gbt.Game.from_arrays(*[np.asarray(p) for p in payoffs])
         theirs = {
             tuple(round(float(eq[s]), 6) for player in game.players for s in player.strategies)
             for eq in gbt.nash.enumpoly_solve(game).equilibria
         }
-        assert as_set(solve(inc.Game.from_payoffs(payoffs))) == theirs
+        result = solve(inc.Game.from_payoffs(payoffs))
+        assert theirs <= as_set(result)
+        assert all(oracle_regret(payoffs, e.profile) < 1e-12 for e in result.equilibria)

@@ -1,0 +1,178 @@
+"""Every example in docs/ runs, and docs/reference/ is what docs/build_reference.py makes of the docstrings.
+
+For each Markdown page under docs/ (but docs/reference/, whose examples are the package's
+doctests, run by ``pytest --doctest-modules``), its fenced blocks run in order, in a fresh
+workspace that looks like the repository root (every top-level entry is linked into a
+temporary directory, so files the examples write land there):
+
+* ```python blocks run in one namespace per page, one block after the other;
+* ```yaml blocks whose info string says ``file=NAME`` are written to NAME (the model a
+  tutorial writes by hand);
+* in ```console and ```bash blocks every command line that starts with ``incentives``
+  (after an optional ``$``; a trailing backslash continues a line) runs through click's
+  CliRunner and must exit 0.  In ```console blocks the lines shown after a command are its
+  output: each must appear in what the command prints (``...`` stands for lines left out).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import re
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from incentives.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+PAGES = sorted(p for p in DOCS.rglob("*.md") if "reference" not in p.relative_to(DOCS).parts[:1])
+FENCE = re.compile(r"^```([\w-]*)([^\n]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Block:
+    language: str
+    info: str
+    body: str
+    line: int
+
+
+def blocks(page: Path) -> list[Block]:
+    text = page.read_text(encoding="utf-8")
+    return [
+        Block(m.group(1), m.group(2).strip(), m.group(3), text.count("\n", 0, m.start()) + 1)
+        for m in FENCE.finditer(text)
+    ]
+
+
+def commands(block: Block) -> list[tuple[str, list[str]]]:
+    """The ``incentives`` command lines of a console or bash block, each with the output lines shown after it."""
+    out: list[tuple[str, list[str]]] = []
+    lines = block.body.split("\n")
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        prompt = line.startswith("$ ")
+        text = line[2:] if prompt else line
+        if block.language == "console" and not prompt:
+            if out:
+                out[-1][1].append(line)
+            k += 1
+            continue
+        while text.endswith("\\") and k + 1 < len(lines):
+            k += 1
+            text = text[:-1].rstrip() + " " + lines[k].strip()
+        if text.startswith("incentives ") or text == "incentives":
+            out.append((text, []))
+        elif block.language == "console":
+            out.append(("", []))  # another program: its output is not checked
+        k += 1
+    return [(command, shown) for command, shown in out if command]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for entry in ROOT.iterdir():
+        if entry.name not in {".git", ".venv"} and not entry.name.startswith(".pytest"):
+            (tmp_path / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    return tmp_path
+
+
+def run_command(command: str, shown: list[str], where: str) -> None:
+    args = shlex.split(command)[1:]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, f"{where}: `{command}` exited {result.exit_code}:\n{result.output}"
+    printed = {line.strip() for line in result.output.split("\n")}
+    for line in shown:
+        if line.strip() and line.strip() != "...":
+            assert line.strip() in printed, f"{where}: `{command}` did not print {line.strip()!r}:\n{result.output}"
+
+
+def test_there_are_pages() -> None:
+    names = {str(p.relative_to(DOCS)) for p in PAGES}
+    assert {"index.md", "facilitator-guide.md", "tutorials/first-model.md"} <= names
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+def test_page_examples_run(page: Path, workspace: Path) -> None:
+    namespace: dict[str, object] = {"__name__": f"docs_{page.stem.replace('-', '_')}"}
+    ran = 0
+    for block in blocks(page):
+        where = f"{page.relative_to(ROOT)}:{block.line}"
+        if block.language == "python":
+            stdout = io.StringIO()
+            with contextlib.redirect_stdout(stdout):
+                exec(compile(block.body, where, "exec"), namespace)
+            ran += 1
+        elif block.language == "yaml" and block.info.startswith("file="):
+            (workspace / block.info.removeprefix("file=")).write_text(block.body, encoding="utf-8")
+        elif block.language in ("console", "bash"):
+            for command, shown in commands(block):
+                run_command(command, shown, where)
+                ran += 1
+    if page.name not in {"index.md"}:
+        assert ran, f"{page}: no example ran"
+
+
+def test_the_console_parser_reads_prompts_output_and_continuations() -> None:
+    block = Block("console", "", "$ incentives analyze \\\n    a.yaml\nline one\n...\n$ cp a b\nnot checked\n", 1)
+    assert commands(block) == [("incentives analyze a.yaml", ["line one", "..."])]
+    bash = Block("bash", "", "pip install x\nincentives graph m.yaml --output g.png\n", 1)
+    assert commands(bash) == [("incentives graph m.yaml --output g.png", [])]
+
+
+def test_the_reference_is_up_to_date(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("build_reference", DOCS / "build_reference.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build_reference"] = module
+    try:
+        spec.loader.exec_module(module)
+        written = module.build(tmp_path)
+    finally:
+        del sys.modules["build_reference"]
+    fresh = {p.name: p.read_text(encoding="utf-8") for p in written}
+    committed = {p.name: p.read_text(encoding="utf-8") for p in (DOCS / "reference").glob("*.md")}
+    stale = sorted(name for name in fresh.keys() | committed.keys() if fresh.get(name) != committed.get(name))
+    assert not stale, f"docs/reference is out of date ({', '.join(stale[:8])}...): run python docs/build_reference.py"
+
+
+def test_the_reference_links_resolve() -> None:
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (DOCS / "reference").glob("*.md")}
+    link = re.compile(r"\]\(([\w.\-]+\.md)?(?:#([\w\-]+))?\)")
+    for name, text in pages.items():
+        for target, anchor in link.findall(text):
+            page = target or name
+            assert page in pages, f"{name}: link to missing page {page}"
+            if anchor:
+                assert anchor in _anchors(pages[page]), f"{name}: link to missing anchor {page}#{anchor}"
+
+
+def _anchors(text: str) -> set[str]:
+    outside = re.sub(r"^```.*?^```", "", text, flags=re.MULTILINE | re.DOTALL)
+    titles = re.findall(r"^#{1,6} (.+)$", outside, flags=re.MULTILINE)
+    return {re.sub(r"[^a-z0-9_\- ]", "", t.lower()).replace(" ", "-") for t in titles}
+
+
+def test_docs_links_between_pages_resolve() -> None:
+    link = re.compile(r"\]\(((?!https?:)[^)#\s]+)(?:#[^)]*)?\)")
+    for page in PAGES:
+        for target in link.findall(page.read_text(encoding="utf-8")):
+            assert (page.parent / target).resolve().exists(), f"{page.relative_to(ROOT)}: broken link {target}"
+
+
+def test_a_console_example_whose_output_is_wrong_fails() -> None:
+    run_command("incentives solve tests/data/prisoners_dilemma.nfg", ["│ 1 │ Alice  │ defect │      1 │"], "here")
+    with pytest.raises(AssertionError, match="did not print"):
+        run_command("incentives solve tests/data/prisoners_dilemma.nfg", ["│ 1 │ Alice  │ cooperate │"], "here")
+    with pytest.raises(AssertionError, match="exited 2"):
+        run_command("incentives solve no/such/file.nfg", [], "here")
