@@ -13,8 +13,9 @@ first public module that exports it); other pages that export it link there.  Th
 lists ``incentives.__all__``, the names of ``import incentives as inc``.
 
 numpydoc docstrings are turned into Markdown lightly: section titles become bold
-paragraphs, parameter lines become list items, Sphinx roles (``:func:`x` ``) code, doctest examples become ``pycon`` code
-blocks and ``::`` literal blocks become ``text`` code blocks; the rest is kept as written.
+paragraphs, parameter lines become list items, Sphinx roles become code, doctest examples
+become ``pycon`` code blocks and ``::`` literal blocks become ``text`` code blocks; the rest
+is kept as written.
 The output is deterministic: the same docstrings give the same bytes.
 """
 
@@ -43,12 +44,12 @@ def public_modules() -> list[ModuleType]:
     """Every public module of the package, the package itself first, in name order."""
     import incentives
 
-    names = ["incentives"] + sorted(
+    found = sorted(
         info.name
         for info in pkgutil.walk_packages(incentives.__path__, "incentives.")
-        if not any(part.startswith("_") for part in info.name.split("."))
-        and not info.name.startswith("incentives.cli")
+        if not any(part.startswith("_") for part in info.name.split(".")) and not info.name.startswith("incentives.cli")
     )
+    names = ["incentives", *found]
     return [importlib.import_module(name) for name in names]
 
 
@@ -258,12 +259,14 @@ def cli_page() -> str:
     from incentives.cli import main
 
     out = ["# Command line: `incentives`", "", GENERATED, ""]
-    commands: list[tuple[str, click.Command]] = [("incentives", main)]
-    commands += [(f"incentives {name}", main.commands[name]) for name in sorted(main.commands)]
-    for title, command in commands:
-        with click.Context(command, info_name=title, terminal_width=100, max_content_width=100) as ctx:
-            help_text = command.get_help(ctx)
-        out += [f"## `{title}`", "", "```text", help_text, "```", ""]
+    root = click.Context(
+        main, info_name="incentives", terminal_width=100, max_content_width=100, **main.context_settings
+    )
+    out += ["## `incentives`", "", "```text", main.get_help(root), "```", ""]
+    for name in sorted(main.commands):
+        command = main.commands[name]
+        ctx = click.Context(command, info_name=name, parent=root, **command.context_settings)
+        out += [f"## `incentives {name}`", "", "```text", command.get_help(ctx), "```", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

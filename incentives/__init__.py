@@ -48,8 +48,8 @@ from .formula import parse_formula
 from .game import Game
 from .graph import DependencyGraph, dependency_graph
 from .model import Action, Bounds, Department, Organization
-from .readwrite.model_file import dumps_model, load_model, loads_model, save_model
 from .qre import QrePath, logit_path, logit_qre
+from .readwrite.model_file import dumps_model, load_model, loads_model, save_model
 from .readwrite.nfg import read_nfg, write_nfg
 from .solvers import EquilibriumComponent, SolveResult, registered_solvers, solve
 from .solvers.correlated import CorrelatedEquilibrium, MediatorRange, correlated_equilibrium, mediator_range

@@ -365,10 +365,10 @@ class _Tracer:
 
         ``stop`` is called after every point; when it returns True, the trace ends unconverged.
         """
-        z = self.start()
-        lambdas, points = [0.0], [self.split(z[:-1])]
+        start = self.start()
+        lambdas, points = [0.0], [self.split(start[:-1])]
         next_check = 2.0
-        for z in self.steps(z, max_points - 1):
+        for z in self.steps(start, max_points - 1):
             lambdas.append(float(z[-1]))
             points.append(self.split(z[:-1]))
             if stop is not None and stop():

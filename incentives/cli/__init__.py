@@ -17,6 +17,7 @@ from .continuous import continuous
 from .design import design
 from .graph import graph
 from .handout import handout
+from .qre import qre
 from .solve import solve
 from .sweep import sweep
 from .thresholds import thresholds
@@ -34,5 +35,5 @@ def main() -> None:
     """
 
 
-for _command in (solve, analyze, perspectives, graph, design, sweep, thresholds, continuous, handout):
+for _command in (solve, analyze, perspectives, graph, design, sweep, thresholds, continuous, handout, qre):
     main.add_command(_command)

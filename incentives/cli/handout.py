@@ -42,8 +42,11 @@ __all__ = ["handout"]
 @max_seconds_option
 @fail_cleanly
 def handout(model: Path, output: Path, view: str, method: str, exact: bool | None, max_seconds: float) -> None:
-    """A one-page handout of MODEL: equilibria against the optimum, who games and who pays, KPI alignment,
-    the model's events and its dependency graph, as one self-contained HTML page to print (A4).
+    """A one-page HTML handout of a model, to print: its tables and its graph.
+
+    Equilibria against the company optimum, who games and who pays, KPI alignment, the
+    model's events seen from each department, and the dependency graph embedded as a
+    picture, in one self-contained page laid out for A4.
     """
     from ..readwrite.model_file import load_model
     from ..report.handout import handout as make_handout

@@ -30,7 +30,8 @@ __all__ = ["solve"]
     type=click.Choice(method_choices()),
     default="all",
     show_default=True,
-    help="'all': every isolated equilibrium (two players) or every pure one (more players).",
+    help="'all': every isolated equilibrium, and a point of every set of equilibria (components); "
+    "'logit': one equilibrium of a large game, fast.",
 )
 @format_option
 @exact_option

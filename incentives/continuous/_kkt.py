@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import sympy
 
-__all__ = ["Candidate", "NotSolvable", "decide", "kkt_candidates", "tidy"]
+__all__ = ["Candidate", "NotSolvable", "decide", "kkt_candidates", "substitute", "tidy"]
 
 Bound = tuple[sympy.Expr | None, sympy.Expr | None]
 
@@ -120,6 +120,14 @@ def _at_corners(
         if None in answers or len(answers) > 1:
             return None
     return answers.pop()
+
+
+def substitute(condition: sympy.Basic, values: Mapping[sympy.Symbol, sympy.Expr]) -> sympy.Basic:
+    """``condition`` with ``values`` put in; false where that makes it compare a non-real number."""
+    try:
+        return condition.xreplace(dict(values))
+    except TypeError:  # sympy refuses to compare non-real numbers (a log or root of a negative)
+        return sympy.false
 
 
 def _at_least(expr: sympy.Expr) -> sympy.Basic:

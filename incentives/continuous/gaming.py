@@ -45,7 +45,7 @@ import sympy
 from ..errors import SolverError
 from ..formula import symbol
 from ..model import Organization
-from ._kkt import NotSolvable, decide, kkt_candidates, tidy
+from ._kkt import NotSolvable, decide, kkt_candidates, substitute, tidy
 from .concavity import Concavity, concavity
 from .game import ContinuousGame, continuous_game
 from .numeric import best_response, compile_game
@@ -144,7 +144,7 @@ def _symbolic_optimum(game: ContinuousGame, goal: sympy.Expr, objective: str) ->
     values = dict(game.values)
     scored = []
     for cand in kkt_candidates([(goal, symbols)], bounds, signs, box=game.box()):
-        if cand.free or not all(decide(c.xreplace(values), {}) is not False for c in cand.conditions):
+        if cand.free or not all(decide(substitute(c, values), {}) is not False for c in cand.conditions):
             continue
         value = tidy(goal.xreplace(cand.point))
         scored.append((_float(value.xreplace(values)), cand, value))

@@ -51,7 +51,7 @@ from scipy import optimize
 from ..errors import SolverError
 from ..formula import symbol
 from ..model import Organization
-from ._kkt import NotSolvable, decide, kkt_candidates, tidy
+from ._kkt import NotSolvable, decide, kkt_candidates, substitute, tidy
 from .concavity import Concavity, concavity
 from .game import ContinuousGame, continuous_game, symbolic_names
 from .numeric import compile_game, numeric_equilibria
@@ -232,7 +232,7 @@ def _symbolic_plan(
         for plan in kkt_candidates([(value, ws)], w_bounds, signs):  # type: ignore[arg-type]
             if plan.free:
                 continue
-            conditions = [c.xreplace(plan.point) for c in regime.conditions]
+            conditions = [substitute(c, plan.point) for c in regime.conditions]
             answers = [decide(c, signs) for c in conditions]
             if False in answers:
                 continue
@@ -243,7 +243,7 @@ def _symbolic_plan(
         values.pop(w, None)
     scored = []
     for cand in candidates:
-        holds = all(decide(c.xreplace(values), {}) is not False for c in cand[3])
+        holds = all(decide(substitute(c, values), {}) is not False for c in cand[3])
         number = _number(cand[2].xreplace(values))
         if holds and math.isfinite(number):
             scored.append((number, cand))

@@ -38,7 +38,7 @@ import sympy
 from ..errors import SolverError
 from ..formula import symbol
 from ..model import Organization
-from ._kkt import Candidate, NotSolvable, decide, kkt_candidates, tidy
+from ._kkt import Candidate, NotSolvable, decide, kkt_candidates, substitute, tidy
 from .concavity import Concavity, concavity
 from .game import ContinuousGame, continuous_game
 from .numeric import compile_game, numeric_equilibria, regrets
@@ -173,7 +173,7 @@ def _from_candidate(
         return None
     conditions = [*cand.conditions, *(c for (_, c), a in zip(discrete, answers, strict=True) if a is None)]
     values = dict(game.values)
-    holds = all(decide(c.xreplace(values), {}) is not False for c in conditions)
+    holds = all(decide(substitute(c, values), {}) is not False for c in conditions)
     record = replace(record, conditions=tuple(conditions), holds=holds)
     return _verify(ctx, game, record, discrete) if holds else record
 

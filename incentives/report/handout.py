@@ -188,7 +188,7 @@ def _sections(analysis: Analysis, events: Sequence[Perspectives]) -> list[list[B
     worst = analysis.worst
     if worst is None:
         return [[*head, Paragraph(content=inline(words.NO_GAMING_TO_COMPARE), tone="warn")], [], [], []]
-    gaming = words.join_words(list(analysis.gaming_departments)) or "no department"
+    gaming = words.join_words(list(analysis.gaming_departments)) if analysis.gaming_departments else "none"
     head.append(
         Paragraph(
             content=inline(

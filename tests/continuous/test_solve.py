@@ -79,6 +79,17 @@ def test_bounds_are_handled_by_the_kkt_regimes(beta: float, expected: float, bou
     assert float(value) == pytest.approx(expected)
 
 
+def test_bounds_given_by_formulas_over_parameters() -> None:
+    org = one_agent("agent.e", cost="agent.e**2 / 2", bounds={"lower": 0, "upper": "cap"}, cap=0.5)
+    (eq,) = solve_continuous(org).equilibria
+    assert (eq.profile["agent.e"], eq.at_bound["agent.e"]) == (sympy.Rational(1, 2), "upper")
+    (eq,) = solve_continuous(org, symbolic=["cap"]).equilibria
+    assert eq.profile["agent.e"] == S("cap")
+    assert [str(c) for c in eq.conditions] == ["1 - cap >= 0"]  # the cap binds only while it is below 1
+    (eq,) = solve_continuous(org, parameters={"cap": 3}).equilibria
+    assert (eq.profile["agent.e"], eq.at_bound["agent.e"]) == (1, "interior")
+
+
 def test_team_best_responses_and_equilibrium_by_hand() -> None:
     org = team()
     responses = {br.department: br.response for br in best_responses(org)}

@@ -176,7 +176,10 @@ def test_selten_horse_has_two_components_each_reported_with_a_point(method: str)
     for c in result.components:
         assert oracle_regret(game.float_payoffs(), c.representative) == 0
         assert any(
-            all(np.array_equal(np.asarray(e.profile[k], float), np.asarray(c.representative[k], float)) for k in range(3))
+            all(
+                np.array_equal(np.asarray(e.profile[k], float), np.asarray(c.representative[k], float))
+                for k in range(3)
+            )
             for e in result.equilibria
         )
     # the segments' far ends are equilibria too, and are found as boundary points of larger supports
@@ -242,9 +245,9 @@ def root_oracle(payoffs: np.ndarray, starts: int, seed: int) -> set[tuple[float,
                 at += k
             return out
 
-        def equations(z: np.ndarray, support: tuple = support) -> np.ndarray:
-            profile = unpack(z[: sum(sizes)])
-            values = z[sum(sizes) :]
+        def equations(z: np.ndarray, support: tuple = support, total: int = sum(sizes)) -> np.ndarray:
+            profile = unpack(z[:total])
+            values = z[total:]
             rows = []
             for i in range(n):
                 dev = payoffs[i]

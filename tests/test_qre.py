@@ -1,0 +1,241 @@
+"""Logit quantal response equilibria, their path, and the ``logit`` solver that follows it to a Nash equilibrium.
+
+Oracles: the QRE fixed point checked directly (softmax of payoffs computed here with
+einsum), a closed form solved by bisection, brute-force regret, and a slow path traced
+with tiny steps.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+import incentives as inc
+
+
+def deviation_payoffs(payoffs: np.ndarray, profile: tuple[np.ndarray, ...]) -> list[np.ndarray]:
+    """Each player's expected payoff of each action, by einsum over every profile."""
+    n = payoffs.shape[0]
+    letters = "abcdefgh"[:n]
+    out = []
+    for i in range(n):
+        operands = [payoffs[i]] + [profile[j] for j in range(n) if j != i]
+        spec = letters + "," + ",".join(letters[j] for j in range(n) if j != i) + "->" + letters[i]
+        out.append(np.einsum(spec, *operands))
+    return out
+
+
+def qre_error(payoffs: np.ndarray, profile: tuple[np.ndarray, ...], lam: float) -> float:
+    """How far ``profile`` is from the logit response to itself at ``lam``."""
+    worst = 0.0
+    for probs, gains in zip(profile, deviation_payoffs(payoffs, profile), strict=True):
+        response = np.exp(lam * (gains - gains.max()))
+        worst = max(worst, float(np.max(np.abs(probs - response / response.sum()))))
+    return worst
+
+
+def oracle_regret(payoffs: np.ndarray, profile: tuple[np.ndarray, ...]) -> float:
+    n, shape = payoffs.shape[0], payoffs.shape[1:]
+    worst = 0.0
+    for i in range(n):
+        deviation = np.zeros(shape[i])
+        for cell in itertools.product(*(range(k) for k in shape)):
+            weight = np.prod([float(profile[j][cell[j]]) for j in range(n) if j != i])
+            deviation[cell[i]] += weight * float(payoffs[(i, *cell)])
+        worst = max(worst, float(deviation.max() - np.dot(np.asarray(profile[i], dtype=float), deviation)))
+    return worst
+
+
+def random_game(shape: tuple[int, ...], seed: int, scale: float = 1.0) -> inc.Game:
+    return inc.Game.from_payoffs(scale * np.random.default_rng(seed).normal(size=(len(shape), *shape)))
+
+
+PD = inc.Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+
+
+# -- logit_qre ----------------------------------------------------------------------------------
+
+
+def test_rationality_zero_is_uniform_play() -> None:
+    game = random_game((2, 3, 4), 0)
+    assert all(np.allclose(p, 1 / len(p)) for p in inc.logit_qre(game, 0.0))
+
+
+@pytest.mark.parametrize("lam", [0.3, 1.0, 4.0])
+def test_prisoners_dilemma_matches_its_closed_form(lam: float) -> None:
+    # defecting pays 1 + q more than cooperating, q being the other's cooperation probability;
+    # by symmetry the QRE cooperation probability p solves p = 1 / (1 + exp(lam (1 + p)))
+    expected = brentq(lambda p: p - 1 / (1 + np.exp(lam * (1 + p))), 0, 1, xtol=1e-15)
+    profile = inc.logit_qre(PD, lam)
+    assert abs(profile[0][0] - expected) < 1e-10 and abs(profile[1][0] - expected) < 1e-10
+
+
+@pytest.mark.parametrize(("shape", "seed"), [((3, 3, 3), 1), ((2, 2, 2, 2), 2), ((4, 2), 3)])
+def test_qre_is_the_logit_response_to_itself(shape: tuple[int, ...], seed: int) -> None:
+    game = random_game(shape, seed, scale=3.0)
+    for lam in (0.5, 2.0, 10.0):
+        profile = inc.logit_qre(game, lam)
+        assert qre_error(game.float_payoffs(), profile, lam) < 1e-9
+        assert all(abs(p.sum() - 1) < 1e-12 and np.all(p > 0) for p in profile)
+
+
+def test_scaling_payoffs_rescales_rationality() -> None:
+    game = random_game((3, 3, 2), 4)
+    doubled = inc.Game.from_payoffs(2 * game.float_payoffs())
+    for a, b in zip(inc.logit_qre(game, 3.0), inc.logit_qre(doubled, 1.5), strict=True):
+        assert np.allclose(a, b, atol=1e-10)
+
+
+def test_bad_rationality_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"'lam'.*>= 0"):
+        inc.logit_qre(PD, -1.0)
+    with pytest.raises(ValueError, match="'max_lambda'"):
+        inc.logit_path(PD, max_lambda=0)
+
+
+# -- logit_path ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("shape", "seed"), [((3, 3, 3), 0), ((3, 3, 3, 3), 1), ((2, 2, 2, 2, 2), 2), ((5, 4), 3)])
+def test_every_point_is_a_qre_and_the_limit_is_a_nash_equilibrium(shape: tuple[int, ...], seed: int) -> None:
+    game = random_game(shape, seed, scale=2.0)
+    path = inc.logit_path(game)
+    assert path.converged and path.limit is not None
+    assert path.lambdas[0] == 0 and len(path) == len(path.profiles[0])
+    payoffs = game.float_payoffs()
+    for k in range(0, len(path), max(1, len(path) // 6)):
+        assert qre_error(payoffs, path.profile(k), float(path.lambdas[k])) < 1e-8
+    assert oracle_regret(payoffs, path.limit) < 1e-8 * np.abs(payoffs).max()
+    last = path.profile(len(path) - 1)
+    assert max(float(np.abs(a - b).max()) for a, b in zip(last, path.limit, strict=True)) <= 1e-2
+
+
+def test_path_follows_a_fold_back_and_forth_to_the_right_limit() -> None:
+    # the branch of this game rises to lambda ~ 226, falls back to ~ 6.3 and rises again to the pure
+    # equilibrium (row 2, column 2); a tracer that jumps across the folds ends elsewhere or stalls
+    game = inc.Game.from_payoffs(np.random.default_rng(12).normal(size=(2, 3, 3)))
+    path = inc.logit_path(game)
+    lambdas = path.lambdas * float(np.abs(game.float_payoffs()).max())  # in the tracer's unit payoffs
+    high = int(np.argmax(lambdas > 200))
+    assert high > 0 and lambdas[high:].min() < 10  # it went up past 200, then back down below 10
+    assert [list(p) for p in path.limit] == [[0, 1, 0], [0, 1, 0]]
+    assert inc.solve(game, "logit").equilibria[0].pure_indices() == (1, 1)
+
+
+def test_path_without_stopping_goes_to_max_lambda() -> None:
+    path = inc.logit_path(PD, max_lambda=50.0, stop_at_nash=False)
+    assert path.lambdas[-1] >= 50 and path.limit is None and path.converged
+    assert path.profiles[0][-1][1] > 1 - 1e-12  # defect, almost surely
+
+
+def test_qre_path_validates_its_fields() -> None:
+    with pytest.raises(ValueError, match="'lambdas'"):
+        inc.QrePath(players=("a",), actions=(("x", "y"),), lambdas=np.array([]), profiles=(np.zeros((0, 2)),))
+    with pytest.raises(ValueError, match="'a' must have shape"):
+        inc.QrePath(players=("a",), actions=(("x", "y"),), lambdas=np.zeros(2), profiles=(np.zeros((2, 3)),))
+    path = inc.logit_path(PD)
+    with pytest.raises(ValueError):
+        path.lambdas[0] = 1.0  # read-only
+
+
+def test_plot_draws_one_line_per_action() -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    game = random_game((3, 2), 5)
+    ax = inc.logit_path(game).plot()
+    assert len(ax.get_lines()) == 5 and ax.get_xscale() == "symlog"
+    ax = inc.logit_path(game).plot(players=(game.players[1],), xscale="linear")
+    assert len(ax.get_lines()) == 2
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+# -- the logit solver -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("shape", "seed"), [((3, 3, 3), 7), ((3, 3, 3, 3), 8), ((4, 4, 4, 4), 9), ((2,) * 6, 10)])
+def test_logit_solver_returns_one_verified_equilibrium(shape: tuple[int, ...], seed: int) -> None:
+    game = random_game(shape, seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", inc.IncompleteSearchWarning)
+        result = inc.solve(game, "logit")
+    assert result.status == "incomplete" and len(result) == 1
+    assert oracle_regret(game.float_payoffs(), result.equilibria[0].profile) < 1e-8
+
+
+def test_logit_solver_on_exact_games_gives_fractions() -> None:
+    # asymmetric matching pennies: the unique equilibrium is (1/2, 1/2), (1/10, 9/10)
+    game = inc.Game.from_bimatrix([[9, 0], [0, 1]], [[0, 1], [1, 0]])
+    (eq,) = inc.solve(game, "logit")
+    assert [list(p) for p in eq.profile] == [[F(1, 2), F(1, 2)], [F(1, 10), F(9, 10)]]
+    assert eq.regret == 0
+
+
+def test_logit_solver_ignores_payoff_units_and_zero_points() -> None:
+    game = random_game((3, 3, 3), 11)
+    shifted = inc.Game.from_payoffs(game.float_payoffs() * np.array([5.0, 0.2, 1.0])[:, None, None, None] + 3.0)
+    first = inc.solve(game, "logit").equilibria[0].profile
+    second = inc.solve(shifted, "logit").equilibria[0].profile
+    assert all(np.allclose(a, b, atol=1e-9) for a, b in zip(first, second, strict=True))
+
+
+def test_logit_solver_respects_its_budget() -> None:
+    result = inc.solve(random_game((3, 3, 3), 12), "logit", max_iterations=2)
+    assert result.status == "budget_exhausted" and len(result) == 0 and result.notes
+
+
+def test_logit_is_a_method_of_the_command_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from incentives.cli import main
+
+    path = tmp_path / "game.nfg"
+    inc.write_nfg(inc.Game.from_bimatrix([[2, 0], [0, 1]], [[2, 0], [0, 1]]), path)
+    result = CliRunner().invoke(main, ["solve", str(path), "--method", "logit", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert '"method": "logit"' in result.output
+
+
+def test_qre_command_reports_points_and_the_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from click.testing import CliRunner
+
+    from incentives.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["qre", "examples/growing_company.yaml", "-l", "0", "-l", "2", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["schema"] == "incentives.qre/1" and [p["lambda"] for p in document["points"]] == [0.0, 2.0]
+    assert document["points"][0]["profile"]["sales"] == [0.5, 0.5]
+    assert document["limit"]["sales"] == [0.0, 1.0]  # aggressive, the equilibrium of the example
+    picture = tmp_path / "path.png"
+    result = runner.invoke(main, ["qre", "examples/growing_company.yaml", "--plot", str(picture)])
+    assert result.exit_code == 0 and "rationality 0:" in result.output
+    assert picture.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_qre_json_fields_are_the_documented_ones() -> None:
+    import json
+    import re
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from incentives.cli import main
+
+    readme = Path("README.md").read_text()
+    table = readme[readme.index("`incentives.qre/1`") :].split("\n\n| field")[1].split("\n\n")[0]
+    documented = {name for row in table.splitlines()[2:] for name in re.findall(r"`([a-z_]+)`", row.split("|")[1])}
+    result = CliRunner().invoke(main, ["qre", "examples/growing_company.yaml", "--format", "json"])
+    document = json.loads(result.output)
+    assert set(document) == documented
+    points_row = next(row for row in table.splitlines() if row.startswith("| `points`"))
+    assert all(f"`{key}`" in points_row for point in document["points"] for key in point)
