@@ -98,6 +98,9 @@ def deviation_payoffs(game: Game, profile: Sequence[Any]) -> list[np.ndarray]:
     """Each player's expected payoff of each of its pure actions against the others' mix."""
     prof = as_profile(game, profile)
     payoffs = game.payoffs if _is_exact_profile(prof) else game.float_payoffs()
+    cell = _pure_cell(prof)
+    if cell is not None:  # pure profile: each player's row along its own axis, no contraction
+        return [np.array(payoffs[(i, *cell[:i], slice(None), *cell[i + 1 :])]) for i in range(game.n_players)]
     return [_contract_others(payoffs[i], prof, i) for i in range(game.n_players)]
 
 
@@ -131,7 +134,7 @@ def regret(game: Game, profile: Sequence[Any]) -> float | Fraction:
     gains = [max(d) - np.dot(p, d) for p, d in zip(prof, dev, strict=True)]
     infeasibility = [max(-min(p), 0) + abs(sum(p) - 1) for p in prof]
     worst = max(max(gains), 0)
-    scale = max(1, float(np.max(np.abs(game.float_payoffs()))))
+    scale = game.payoff_scale
     if _is_exact_profile(prof):
         return Fraction(worst) + Fraction(scale) * Fraction(max(infeasibility))
     return float(worst) + scale * float(max(infeasibility))

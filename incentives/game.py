@@ -19,6 +19,7 @@ A game is *exact* when its arrays hold :class:`fractions.Fraction` objects
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -273,8 +274,19 @@ class Game:
         )
 
     def float_payoffs(self) -> np.ndarray:
-        """Payoffs as a float array, whatever the game's arithmetic."""
-        return np.asarray(self.payoffs, dtype=float)
+        """Payoffs as a float array, whatever the game's arithmetic (computed once, read-only)."""
+        return self._float_payoffs
+
+    @functools.cached_property
+    def _float_payoffs(self) -> np.ndarray:
+        if not self.is_exact:
+            return self.payoffs
+        return _readonly(self.payoffs.astype(float))
+
+    @functools.cached_property
+    def payoff_scale(self) -> float:
+        """``max(1, max |payoff|)``: the scale that relative tolerances are taken against."""
+        return max(1.0, float(np.max(np.abs(self.float_payoffs()))))
 
     def player_index(self, player: str | int) -> int:
         """Index of a player given by name or index."""
@@ -324,6 +336,8 @@ class Game:
 
 def _all_rational(*arrays: Any) -> bool:
     for values in arrays:
+        if isinstance(values, np.ndarray) and values.dtype != object:
+            return False  # numeric arrays are floats (numpy integers included); no per-entry check
         flat = np.asarray(values, dtype=object).ravel()
         if not all(isinstance(v, (int, Fraction)) and not isinstance(v, bool) for v in flat):
             return False

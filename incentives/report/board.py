@@ -61,7 +61,7 @@ def marked_profiles(game: Game) -> tuple[np.ndarray, np.ndarray]:
     >>> eq.tolist()
     [[False, False], [False, True]]
     """
-    tol = 0.0 if game.is_exact else DEFAULT_TOL * max(1.0, float(np.max(np.abs(game.float_payoffs()))))
+    tol = 0.0 if game.is_exact else DEFAULT_TOL * game.payoff_scale
     best = best_response_masks(game, tol)
     return best, np.asarray(best.all(axis=0), dtype=bool)
 

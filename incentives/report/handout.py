@@ -104,14 +104,14 @@ def _actions_table(analysis: Analysis) -> Table:
     hidden = len(analysis.equilibria) - len(shown)
     note = (
         "Red: the department games its KPI there (its bonus gains, the company loses). Amber: it departs from "
-        "the optimum, but only in response to the others (switching alone would cost the company)."
+        "the optimum without gaming: its bonus gains nothing by it, or switching back alone would not help the "
+        "company (a response to what the others do)."
     )
     if hidden:
         note += f" {hidden} more equilibria are not shown: run incentives analyze."
     return Table(
         title="What each department does",
         columns=columns,
-        align=("left", *("left",) * (len(columns) - 1)),
         rows=tuple(rows),
         note=note,
     )

@@ -100,7 +100,7 @@ def probability_tol(game: Game, tol: float) -> float:
     >>> probability_tol(inc.Game.from_bimatrix([[10, 0]], [[0, 1]]), 1e-8)
     1e-09
     """
-    return tol / max(1.0, float(np.max(np.abs(game.float_payoffs()))))
+    return tol / game.payoff_scale
 
 
 def check_size(game: Game, method: str, limit: int = MAX_BASES) -> int:

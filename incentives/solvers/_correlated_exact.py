@@ -39,7 +39,7 @@ def exact_vertex(game: Game, a_ub: sp.csr_matrix, probabilities: np.ndarray, *, 
     """
     support = np.flatnonzero(probabilities > 1e-9)
     slack = a_ub @ probabilities
-    scale = max(1.0, float(np.max(np.abs(game.float_payoffs()))))
+    scale = game.payoff_scale
     tight = np.flatnonzero(np.abs(slack) <= 1e-7 * scale)
     entry = _exact_entry(game, coarse)
     rows = [[entry(int(r), int(c)) for c in support] for r in tight]

@@ -110,10 +110,11 @@ class SupportSystem:
         return [_stick_breaking(x[start : start + k - 1]) for k, start in zip(self.sizes, self.offsets, strict=True)]
 
     def coordinates(self, profile: Profile) -> np.ndarray:
-        """The coordinates ``x`` of a profile supported on (a subset of) this support profile."""
+        """The coordinates ``x`` of a profile, restricted to this support profile and renormalised."""
         parts = []
         for s, mix in zip(self.support, profile, strict=True):
             q = np.asarray(mix, dtype=float)[list(s)]
+            q = q / q.sum() if q.sum() > 0 else np.full(len(q), 1.0 / len(q))
             left = 1.0 - np.concatenate([[0.0], np.cumsum(q)[:-1]])  # probability of getting to action t
             with np.errstate(all="ignore"):
                 parts.append(np.where(left[:-1] > 0, left[1:] / np.where(left[:-1] > 0, left[:-1], 1.0), 0.5))

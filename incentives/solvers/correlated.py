@@ -228,7 +228,7 @@ def correlated_equilibrium(
     use_exact = _use_exact(game, exact)
     _check_size(game, max_profiles)
     a_ub = incentive_constraints(game, coarse=coarse)
-    scale = max(1.0, float(np.max(np.abs(game.float_payoffs()))))
+    scale = game.payoff_scale
     cost = np.asarray(weights, dtype=float).ravel()
     cost_scale = max(1.0, float(np.max(np.abs(cost))))
     sign = 1.0 if minimise else -1.0
@@ -375,7 +375,7 @@ def incentive_violation(game: Game, distribution: Any, *, coarse: bool = False) 
         gains = deviate.sum(axis=0) - obey.sum() if coarse else deviate - obey[:, None]
         worst = max(worst, gains.max())
     infeasible = max(-dist.min(), 0) + abs(dist.sum() - 1)
-    scale = max(1, float(np.max(np.abs(game.float_payoffs()))))
+    scale = game.payoff_scale
     if exact:
         return Fraction(worst) + Fraction(scale) * Fraction(infeasible)
     return float(worst) + scale * float(infeasible)

@@ -206,7 +206,7 @@ def eliminate_dominated(game: Game, *, mixed: bool = True, tol: float = 1e-9) ->
         raise ValueError(
             f"The 'tol' parameter of eliminate_dominated must be a float in (0, inf). Got {tol!r} instead."
         )
-    threshold = 0.0 if game.is_exact else tol * max(1.0, float(np.max(np.abs(game.float_payoffs()))))
+    threshold = 0.0 if game.is_exact else tol * game.payoff_scale
     alive = [list(range(n)) for n in game.shape]
     steps: list[EliminationStep] = []
     notes: list[str] = []

@@ -68,7 +68,7 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
     """
     if game.n_players == 2:
         return vertex_enumeration(game, tol=tol, budget=budget)
-    scale = max(1.0, float(np.max(np.abs(game.float_payoffs()))))
+    scale = game.payoff_scale
     reduction = eliminate_dominated(game, mixed=True, tol=tol / scale)
     reduced = reduction.game
     active = [i for i, n in enumerate(reduced.shape) if n > 1]

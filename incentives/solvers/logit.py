@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..game import Game
-from ..qre import MAX_LAMBDA, _Tracer
+from ._qre_tracer import MAX_LAMBDA, Tracer
 from .registry import Budget, SolverOutput, Status, register_solver
 
 __all__ = ["logit_equilibrium"]
@@ -75,7 +75,7 @@ def logit_equilibrium(game: Game, *, tol: float, budget: Budget) -> SolverOutput
     >>> [e.describe(game) for e in result], result.status
     (['row=r0, column=c0'], 'incomplete')
     """
-    tracer = _Tracer(payoffs=_unit_ranges(game.float_payoffs()), shape=game.shape)
+    tracer = Tracer(payoffs=_unit_ranges(game.float_payoffs()), shape=game.shape)
 
     def out_of_budget() -> bool:
         return not budget.tick()

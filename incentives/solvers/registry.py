@@ -254,7 +254,8 @@ def solve(
         A registered method name (see :func:`registered_solvers`).  The default,
         ``"all"``, finds every extreme equilibrium of two-player games (as lrs
         reports them) and of games that dominance reduces to two active players,
-        and every pure equilibrium otherwise (status ``incomplete``).
+        and for more players every isolated equilibrium and a point of every
+        component (see :mod:`incentives.solvers.enumerate_all`).
     tol : float
         Regret tolerance, relative to ``max(1, max |payoff|)``.
     max_seconds : float or None
@@ -294,7 +295,7 @@ def solve(
     if tol <= 0:
         raise ValueError(f"The 'tol' parameter of solve must be a float in (0, inf). Got {tol!r} instead.")
     budget = Budget(max_seconds=max_seconds, max_iterations=max_iterations)
-    scale = max(1.0, float(np.max(np.abs(game.float_payoffs()))))
+    scale = game.payoff_scale
     output = spec.kernel(game, tol=tol * scale, budget=budget)
     accepted, rejected = _verify(game, output.profiles, tol * scale)
     result = SolveResult(

@@ -128,3 +128,25 @@ def test_the_picture_is_deterministic() -> None:
     pytest.importorskip("matplotlib")
     graph = inc.dependency_graph(inc.load_model("examples/blank_model.yaml"))
     assert graph_png(graph) == graph_png(graph)
+
+
+def test_a_plan_without_gaming() -> None:
+    data = inc.load_model("examples/blank_model.yaml").to_dict()
+    data["bonus"] = {"team_a": {"company_value": 0.1}, "team_b": {"company_value": 0.1}}
+    page = handout_html(inc.analyze(inc.Organization.from_dict(data)), png=None)
+    assert _problems(page) == []
+    assert "Gaming: none." in page
+    rows = _rows(page, "Who games, who pays")
+    assert rows["team_a"][0] == "as at the optimum" and rows["company value"][4] == "0"
+
+
+def test_several_equilibria_each_get_a_column() -> None:
+    # two pure equilibria and a mixed one: sales is indifferent when support plays standard_a with
+    # probability p where 2p = 1 - p, p = 1/3; company value there 3*(2/3)(1/3) + 2*(1/3)(2/3) = 10/9
+    page = handout_html(inc.analyze(inc.load_model("tests/data/two_standards.yaml")), png=None)
+    assert _problems(page) == []
+    rows = _rows(page, "What each department does")
+    assert rows["sales"] == ["standard_a", "standard_a", "standard_b", "2/3 standard_a + 1/3 standard_b"]
+    assert rows["support"][3] == "1/3 standard_a + 2/3 standard_b"
+    assert rows["company value"] == ["3", "3", "2", "10/9"]
+    assert "Gaming: none." in page

@@ -1,0 +1,224 @@
+"""The predictor-corrector that traces the principal branch of logit quantal response equilibria.
+
+See :mod:`incentives.qre` for the definitions and the method (Turocy 2005).  The
+tracer works on payoffs scaled by the caller (``max |payoff| <= 1`` for
+:func:`incentives.logit_path`, each player's payoffs mapped onto ``[0, 1]`` for the
+``logit`` solver); ``lambda`` is in those units.
+
+Unknowns are ``z = (y, lambda)`` with ``y`` the log-probabilities; the equations
+``H(z) = 0`` are ``sum_a exp(y_i(a)) = 1`` and ``y_i(a) - y_i(0) = lambda (U_i(a) - U_i(0))``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from ..equilibrium import Profile
+from ._support_system import CrossTables, cross_payoffs, cross_tables, newton, support_system
+
+__all__ = ["MAX_LAMBDA", "Tracer"]
+
+#: Largest rationality (per unit of the largest absolute payoff) a path goes to by default.
+MAX_LAMBDA = 1e7
+
+#: A Nash equilibrium ends the path only once every probability on the path is this close to it.
+_NEAR = 1e-2
+
+#: A step is accepted when consecutive tangents make at most this cosine, the corrector moves the predicted
+#: point by at most this fraction of the step; then the next step grows by this factor.
+_COSINE, _DRIFT, _GROWTH = 0.99, 0.1, 1.5
+
+#: Residual below which a corrected point counts as on the path.
+_TOL = 1e-11
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tracer:
+    """Predictor-corrector on ``H(y, lambda) = 0`` for the (scaled) ``payoffs`` of a game of ``shape``."""
+
+    payoffs: np.ndarray
+    shape: tuple[int, ...]
+
+    @property
+    def starts(self) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum(self.shape)])
+
+    def split(self, y: np.ndarray) -> list[np.ndarray]:
+        starts = self.starts
+        return [np.exp(y[starts[i] : starts[i + 1]]) for i in range(len(self.shape))]
+
+    def start(self) -> np.ndarray:
+        return np.concatenate([np.full(n, -np.log(n)) for n in self.shape] + [np.zeros(1)])
+
+    @cached_property
+    def tables(self) -> CrossTables:
+        return cross_tables(list(self.payoffs))
+
+    def residual(self, z: np.ndarray) -> np.ndarray:
+        y, lam = z[:-1], z[-1]
+        probs = self.split(y)
+        gains = cross_payoffs(self.tables, probs)[0]
+        out = np.empty(len(y))
+        starts = self.starts
+        for i, (p, u) in enumerate(zip(probs, gains, strict=True)):
+            block = y[starts[i] : starts[i + 1]]
+            out[starts[i]] = p.sum() - 1.0
+            out[starts[i] + 1 : starts[i + 1]] = block[1:] - block[0] - lam * (u[1:] - u[0])
+        return out
+
+    def regret(self, probs: list[np.ndarray]) -> float:
+        """Largest gain from a unilateral deviation at ``probs`` (in unit payoffs)."""
+        gains = cross_payoffs(self.tables, probs)[0]
+        return max(float(u.max() - p @ u) for p, u in zip(probs, gains, strict=True))
+
+    def jacobian(self, z: np.ndarray) -> np.ndarray:
+        y, lam = z[:-1], z[-1]
+        probs = self.split(y)
+        starts = self.starts
+        size = len(y)
+        out = np.zeros((size, size + 1))
+        all_gains, blocks = cross_payoffs(self.tables, probs, blocks=True)
+        for i, n_i in enumerate(self.shape):
+            rows = slice(starts[i], starts[i + 1])
+            gains = all_gains[i]
+            out[starts[i], rows] = probs[i]
+            out[starts[i] + 1 : starts[i + 1], starts[i]] = -1.0
+            out[starts[i] + 1 : starts[i + 1], starts[i] + 1 : starts[i + 1]] = np.eye(n_i - 1)
+            out[starts[i] + 1 : starts[i + 1], -1] = -(gains[1:] - gains[0])
+            for j in range(len(self.shape)):
+                if j == i:
+                    continue
+                block = blocks[i, j]
+                slope = (block[1:] - block[:1]) * probs[j][None, :]
+                out[starts[i] + 1 : starts[i + 1], starts[j] : starts[j + 1]] = -lam * slope
+        return out
+
+    def correct(self, z: np.ndarray, *, fixed_lambda: bool = False) -> tuple[np.ndarray, bool]:
+        """Gauss-Newton back onto the curve (or, with ``fixed_lambda``, onto the QRE at that lambda)."""
+        previous = np.inf
+        for _ in range(8):
+            value = self.residual(z)
+            error = float(np.max(np.abs(value)))
+            if error < _TOL:
+                return z, True
+            if error > 0.5 * previous and error > 1e3 * _TOL:
+                return z, False
+            previous = error
+            jacobian = self.jacobian(z)
+            if fixed_lambda:
+                step = np.linalg.solve(jacobian[:, :-1], value)
+                z = z - np.append(step, 0.0)
+            else:
+                z = z - np.linalg.lstsq(jacobian, value, rcond=None)[0]
+            if not np.all(np.isfinite(z)):
+                return z, False
+        return z, bool(np.max(np.abs(self.residual(z))) < _TOL)
+
+    def trace(
+        self, top: float, max_points: int, stop_at_nash: bool, stop: Callable[[], bool] | None = None
+    ) -> tuple[list[float], list[list[np.ndarray]], Profile | None, bool]:
+        """Points of the path, the Nash equilibrium at its end (if found), and whether it got there.
+
+        ``stop`` is called after every point; when it returns True, the trace ends unconverged.
+        """
+        start = self.start()
+        lambdas, points = [0.0], [self.split(start[:-1])]
+        next_check = 2.0
+        for z in self.steps(start, max_points - 1):
+            lambdas.append(float(z[-1]))
+            points.append(self.split(z[:-1]))
+            if stop is not None and stop():
+                return lambdas, points, None, False
+            if stop_at_nash and z[-1] >= next_check and self.regret(points[-1]) <= _NEAR:
+                next_check = 2.0 * z[-1]
+                limit = _refine(self.payoffs, points[-1])
+                if limit is not None and _distance(limit, points[-1]) <= _NEAR:
+                    return lambdas, points, limit, True
+            if z[-1] >= top:
+                limit = _refine(self.payoffs, points[-1]) if stop_at_nash else None
+                return lambdas, points, limit, not stop_at_nash or limit is not None
+        return lambdas, points, None, False
+
+    def steps(self, z: np.ndarray, count: int) -> Iterator[np.ndarray]:
+        """Up to ``count`` points along the curve after ``z`` (fewer if the step size collapses)."""
+        upward = np.zeros(len(z))
+        upward[-1] = 1.0
+        tangent = _tangent(self.jacobian(z), upward)
+        orientation = _orientation(self.jacobian(z), tangent)
+        step = 0.1
+        made = 0
+        while made < count:
+            predicted = z + step * tangent
+            moved, ok = self.correct(predicted)
+            turned = _tangent(self.jacobian(moved), orientation=orientation) if ok else tangent
+            drift = np.linalg.norm(moved - predicted)
+            if not ok or moved[-1] < 0 or drift > _DRIFT * step or turned @ tangent < _COSINE:
+                step /= 2
+                if step < 1e-12:
+                    return
+                continue
+            z, tangent = moved, turned
+            made += 1
+            yield z
+            step = min(step * _GROWTH, 1e6)
+
+    def at(self, target: float) -> Profile:
+        """The QRE at ``lambda = target`` on the principal branch."""
+        from ..errors import SolverError
+
+        z = self.start()
+        if target == 0:
+            return tuple(self.split(z[:-1]))
+        for moved in self.steps(z, 100_000):
+            if moved[-1] >= target:
+                share = (target - z[-1]) / (moved[-1] - z[-1])
+                guess = z + share * (moved - z)
+                guess[-1] = target
+                exact, ok = self.correct(guess, fixed_lambda=True)
+                if ok:
+                    return tuple(self.split(exact[:-1]))
+                raise SolverError(f"the logit QRE at lambda = {target:g} could not be computed from the path")
+            z = moved
+        raise SolverError(f"the logit QRE path could not be traced to lambda = {target:g}")
+
+
+def _tangent(jacobian: np.ndarray, previous: np.ndarray | None = None, *, orientation: float = 0.0) -> np.ndarray:
+    """Unit null vector of the ``m x (m + 1)`` Jacobian, oriented like ``previous``, or else so that
+    ``det([jacobian; tangent])`` has the sign ``orientation`` (which keeps the direction of travel along a
+    regular path, however sharply it turns; Allgower and Georg 1990, section 2.1)."""
+    _, _, right = np.linalg.svd(jacobian)
+    tangent = right[-1]
+    if previous is not None:
+        return tangent if tangent @ previous >= 0 else -tangent
+    return tangent if _orientation(jacobian, tangent) * orientation >= 0 else -tangent
+
+
+def _orientation(jacobian: np.ndarray, tangent: np.ndarray) -> float:
+    return float(np.sign(np.linalg.det(np.vstack([jacobian, tangent]))))
+
+
+def _refine(payoffs: np.ndarray, probs: list[np.ndarray]) -> Profile | None:
+    """A Nash equilibrium near ``probs``: Newton on the indifference system of the support it suggests."""
+    from ._components import is_equilibrium
+
+    tried = set()
+    for cut in (1e-4, 1e-7):
+        support = tuple(tuple(int(a) for a in np.flatnonzero(p >= cut * p.max())) for p in probs)
+        if support in tried:
+            continue
+        tried.add(support)
+        system = support_system(payoffs, support)
+        start = system.coordinates(tuple(probs))
+        point, converged = newton(system, np.clip(start, 0.0, 1.0), tol=1e-13, max_steps=8)
+        if converged and is_equilibrium(system, point, tol=1e-10, ptol=1e-12):
+            profile = system.profile(point)
+            return tuple(np.where(p > 0, p, 0.0) / np.where(p > 0, p, 0.0).sum() for p in profile)
+    return None
+
+
+def _distance(first: Profile, second: Profile | list[np.ndarray]) -> float:
+    return max(float(np.max(np.abs(a - b))) for a, b in zip(first, second, strict=True))
