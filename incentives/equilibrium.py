@@ -100,7 +100,11 @@ def deviation_payoffs(game: Game, profile: Sequence[Any]) -> list[np.ndarray]:
     payoffs = game.payoffs if _is_exact_profile(prof) else game.float_payoffs()
     cell = _pure_cell(prof)
     if cell is not None:  # pure profile: each player's row along its own axis, no contraction
-        return [np.array(payoffs[(i, *cell[:i], slice(None), *cell[i + 1 :])]) for i in range(game.n_players)]
+        rows: list[np.ndarray] = []
+        for i in range(game.n_players):
+            index: tuple[Any, ...] = (i, *cell[:i], slice(None), *cell[i + 1 :])
+            rows.append(np.array(payoffs[index]))
+        return rows
     return [_contract_others(payoffs[i], prof, i) for i in range(game.n_players)]
 
 

@@ -32,7 +32,7 @@ _NEAR = 1e-2
 #: point by at most this fraction of the step; then the next step grows by this factor.
 _COSINE, _DRIFT, _GROWTH = 0.99, 0.1, 1.5
 
-#: Residual below which a corrected point counts as on the path.
+#: Residual (relative to ``1 + max |z|``) below which a corrected point counts as on the path.
 _TOL = 1e-11
 
 
@@ -100,12 +100,13 @@ class Tracer:
     def correct(self, z: np.ndarray, *, fixed_lambda: bool = False) -> tuple[np.ndarray, bool]:
         """Gauss-Newton back onto the curve (or, with ``fixed_lambda``, onto the QRE at that lambda)."""
         previous = np.inf
+        tol = _TOL * (1.0 + float(np.max(np.abs(z))))  # log-probabilities grow like lambda: relative accuracy
         for _ in range(8):
             value = self.residual(z)
             error = float(np.max(np.abs(value)))
-            if error < _TOL:
+            if error < tol:
                 return z, True
-            if error > 0.5 * previous and error > 1e3 * _TOL:
+            if error > 0.5 * previous and error > 1e3 * tol:
                 return z, False
             previous = error
             jacobian = self.jacobian(z)
@@ -116,7 +117,7 @@ class Tracer:
                 z = z - np.linalg.lstsq(jacobian, value, rcond=None)[0]
             if not np.all(np.isfinite(z)):
                 return z, False
-        return z, bool(np.max(np.abs(self.residual(z))) < _TOL)
+        return z, bool(np.max(np.abs(self.residual(z))) < tol)
 
     def trace(
         self, top: float, max_points: int, stop_at_nash: bool, stop: Callable[[], bool] | None = None
@@ -141,6 +142,10 @@ class Tracer:
             if z[-1] >= top:
                 limit = _refine(self.payoffs, points[-1]) if stop_at_nash else None
                 return lambdas, points, limit, not stop_at_nash or limit is not None
+        if stop_at_nash:  # the step size collapsed or the points ran out: a last look for the limit
+            limit = _refine(self.payoffs, points[-1])
+            if limit is not None and _distance(limit, points[-1]) <= _NEAR:
+                return lambdas, points, limit, True
         return lambdas, points, None, False
 
     def steps(self, z: np.ndarray, count: int) -> Iterator[np.ndarray]:
@@ -206,7 +211,7 @@ def _refine(payoffs: np.ndarray, probs: list[np.ndarray]) -> Profile | None:
     from ._components import is_equilibrium
 
     tried = set()
-    for cut in (1e-4, 1e-7):
+    for cut in (1e-2, 1e-4, 1e-7):
         support = tuple(tuple(int(a) for a in np.flatnonzero(p >= cut * p.max())) for p in probs)
         if support in tried:
             continue
