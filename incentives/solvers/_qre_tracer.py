@@ -105,7 +105,7 @@ class Tracer:
             value = self.residual(z)
             error = float(np.max(np.abs(value)))
             if error < tol:
-                return z, True
+                return self._polish(z, value, error, fixed_lambda), True
             if error > 0.5 * previous and error > 1e3 * tol:
                 return z, False
             previous = error
@@ -118,6 +118,15 @@ class Tracer:
             if not np.all(np.isfinite(z)):
                 return z, False
         return z, bool(np.max(np.abs(self.residual(z))) < tol)
+
+    def _polish(self, z: np.ndarray, value: np.ndarray, error: float, fixed_lambda: bool) -> np.ndarray:
+        """One more Newton step, kept when it lowers the residual (near-singular points need the accuracy)."""
+        jacobian = self.jacobian(z)
+        if fixed_lambda:
+            better = z - np.append(np.linalg.solve(jacobian[:, :-1], value), 0.0)
+        else:
+            better = z - np.linalg.lstsq(jacobian, value, rcond=None)[0]
+        return better if float(np.max(np.abs(self.residual(better)))) < error else z
 
     def trace(
         self, top: float, max_points: int, stop_at_nash: bool, stop: Callable[[], bool] | None = None
@@ -161,7 +170,8 @@ class Tracer:
             moved, ok = self.correct(predicted)
             turned = _tangent(self.jacobian(moved), orientation=orientation) if ok else tangent
             drift = np.linalg.norm(moved - predicted)
-            if not ok or moved[-1] < 0 or drift > _DRIFT * step or turned @ tangent < _COSINE:
+            allowed = _DRIFT * step + 1e-10 * (1.0 + float(np.max(np.abs(z))))
+            if not ok or moved[-1] < 0 or drift > allowed or turned @ tangent < _COSINE:
                 step /= 2
                 if step < 1e-12:
                     return

@@ -88,7 +88,8 @@ class EquilibriumComponent:
     representative : profile
         One equilibrium of the set; it is also listed among the equilibria.
     support : tuple of tuple of int
-        The actions each player plays with positive probability at the representative.
+        The support profile (each player's actions played with positive probability) whose
+        indifference system holds the set.
     dimension : int or None
         Local dimension of the set at the representative (None when unknown).
     note : str

@@ -68,6 +68,7 @@ from ._bimatrix import (
     solve_exact,
     well_conditioned,
 )
+from ._polytope_hull import closed_under_edges, facet_bases, label_keys
 from .registry import Budget, SolverOutput, Status, register_solver
 
 __all__ = ["vertex_enumeration"]
@@ -97,11 +98,20 @@ class _Polytope:
 
 @dataclass(frozen=True)
 class _Vertices:
-    """Distinct vertices of one polytope: points, full label sets and one basis each."""
+    """Distinct vertices of one polytope: points, full label sets and one basis each.
+
+    Row ``i`` of ``supports`` and ``tight`` holds the basis of vertex ``i``, padded with -1.
+    """
 
     points: np.ndarray
     labels: np.ndarray
-    bases: list[tuple[tuple[int, ...], tuple[int, ...]]]
+    supports: np.ndarray
+    tight: np.ndarray
+
+    def basis(self, i: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The basis of vertex ``i``: its support and its tight constraints."""
+        support, tight = self.supports[i], self.tight[i]
+        return tuple(int(v) for v in support[support >= 0]), tuple(int(v) for v in tight[tight >= 0])
 
 
 @register_solver(
@@ -149,11 +159,13 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     check_size(game, "vertex-enumeration")
     a, b = game.float_payoffs()
     polytopes = _polytopes(a, b, tol)
-    sweep = Sweep(budget)
-    _sweep(polytopes, probability_tol(game, tol), sweep)
+    sweep, ptol = Sweep(budget), probability_tol(game, tol)
+    pending = tuple(polytope for polytope in polytopes if not _hull_search(polytope, ptol, sweep))
+    if pending:
+        _sweep(pending, ptol, sweep)
     p, q = (_distinct(polytope) for polytope in polytopes)
-    pairs = _complementary_pairs(p.labels, q.labels)
     m, n = game.shape
+    pairs = _complementary_pairs(p.labels, q.labels, m, n)
     degenerate = bool(np.any(p.labels.sum(axis=1) > m) or np.any(q.labels.sum(axis=1) > n))
     notes: list[str] = []
     if game.is_exact:
@@ -180,9 +192,39 @@ def _polytopes(a: np.ndarray, b: np.ndarray, tol: float) -> tuple[_Polytope, _Po
     )
 
 
-def _sweep(polytopes: tuple[_Polytope, _Polytope], ptol: float, sweep: Sweep) -> None:
-    """Solve every basis of both polytopes, smallest supports first, alternating polytopes."""
-    rows, cols = polytopes[1].matrix.shape
+def _hull_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
+    """Solve the bases of the facets of the polar hull; whether they settle the polytope.
+
+    They settle it when every vertex they give has exactly ``d`` labels and the
+    vertices are closed under edges (:func:`closed_under_edges`), or when the
+    budget ran out.  Otherwise nothing is kept, and the polytope needs the sweep.
+    """
+    if sweep.stopped:
+        return True
+    groups = facet_bases(polytope.matrix)
+    if groups is None:
+        return False
+    for supports, tight in groups:
+        size = supports.shape[1] ** 2 + sum(polytope.matrix.shape)
+        for left, _ in sweep.pairs(len(supports), 1, size=size):
+            _solve_chunk(polytope, supports[left], tight[left], ptol)
+    if sweep.stopped:
+        return True
+    n_constraints, dim = polytope.matrix.shape
+    origin = np.zeros((1, n_constraints + dim), dtype=bool)
+    origin[0, slice(0, dim) if polytope.coordinates_first else slice(n_constraints, None)] = True
+    labels = np.vstack([*polytope.labels, origin])
+    found = sum(len(supports) for supports, _ in groups)
+    if len(labels) == found + 1 and np.all(labels.sum(axis=1) == dim) and closed_under_edges(labels, dim):
+        return True
+    for part in (polytope.points, polytope.labels, polytope.supports, polytope.tight):
+        part.clear()
+    return False
+
+
+def _sweep(polytopes: tuple[_Polytope, ...], ptol: float, sweep: Sweep) -> None:
+    """Solve every basis of the polytopes, smallest supports first, alternating polytopes."""
+    rows, cols = polytopes[0].matrix.shape
     for k in range(1, min(rows, cols) + 1):
         for polytope in polytopes:
             n_constraints, n_coordinates = polytope.matrix.shape
@@ -208,30 +250,37 @@ def _solve_chunk(polytope: _Polytope, supports: np.ndarray, tight: np.ndarray, p
     zero, tight_now = probabilities[valid] <= ptol, gaps[valid] <= polytope.tol
     polytope.points.append(points[valid])
     polytope.labels.append(np.hstack([zero, tight_now] if polytope.coordinates_first else [tight_now, zero]))
-    polytope.supports.append(supports[valid])
-    polytope.tight.append(tight[valid])
+    width = ((0, 0), (0, matrix.shape[1] - k))
+    polytope.supports.append(np.pad(supports[valid], width, constant_values=-1))
+    polytope.tight.append(np.pad(tight[valid], width, constant_values=-1))
 
 
 def _distinct(polytope: _Polytope) -> _Vertices:
     """One vertex per distinct label set, with the first basis that found it."""
-    width = sum(polytope.matrix.shape)
+    width, dim = sum(polytope.matrix.shape), polytope.matrix.shape[1]
     if not polytope.points:
-        return _Vertices(points=np.zeros((0, polytope.matrix.shape[1])), labels=np.zeros((0, width), bool), bases=[])
+        empty = np.zeros((0, dim), dtype=np.intp)
+        return _Vertices(points=np.zeros((0, dim)), labels=np.zeros((0, width), bool), supports=empty, tight=empty)
     points, labels = np.vstack(polytope.points), np.vstack(polytope.labels)
-    _, first = np.unique(np.packbits(labels, axis=1), axis=0, return_index=True)
+    _, first = np.unique(label_keys(labels), return_index=True)
     first = np.sort(first)
-    supports = [row for chunk in polytope.supports for row in chunk]
-    tight = [row for chunk in polytope.tight for row in chunk]
-    bases = [(tuple(int(i) for i in supports[s]), tuple(int(t) for t in tight[s])) for s in first]
-    return _Vertices(points=points[first], labels=labels[first], bases=bases)
+    supports, tight = np.vstack(polytope.supports)[first], np.vstack(polytope.tight)[first]
+    return _Vertices(points=points[first], labels=labels[first], supports=supports, tight=tight)
 
 
-def _complementary_pairs(p_labels: np.ndarray, q_labels: np.ndarray) -> list[tuple[int, int]]:
+def _complementary_pairs(p_labels: np.ndarray, q_labels: np.ndarray, m: int, n: int) -> list[tuple[int, int]]:
     """Index pairs of vertices whose label sets together cover every label.
 
-    A label missing from both is a 1 in the product of the "missing" indicator
-    matrices, so complementary pairs are the zeros of that product.
+    When every vertex of ``P`` has ``m`` labels and every vertex of ``Q`` has
+    ``n``, a pair covers every label exactly when the label set of the ``Q``
+    vertex is the complement of that of the ``P`` vertex: a match of keys.
+    Otherwise a label missing from both is a 1 in the product of the "missing"
+    indicator matrices, so complementary pairs are the zeros of that product.
     """
+    if np.all(p_labels.sum(axis=1) == m) and np.all(q_labels.sum(axis=1) == n):
+        keys = label_keys(~p_labels), label_keys(q_labels)
+        _, rows, cols = np.intersect1d(*keys, assume_unique=True, return_indices=True)
+        return sorted(zip(rows.tolist(), cols.tolist(), strict=True))
     missing_q = (~q_labels).astype(np.float32).T
     step = max(1, 2**24 // max(1, len(q_labels)))
     pairs: list[tuple[int, int]] = []
@@ -276,8 +325,8 @@ def _exact_vertex(matrix: np.ndarray, basis: tuple[tuple[int, ...], tuple[int, .
 def _exact_profiles(game: Game, p: _Vertices, q: _Vertices, pairs: list[tuple[int, int]]) -> list[tuple]:
     """Re-solve each complementary pair exactly; keep those completely labelled in exact arithmetic."""
     p_matrix, q_matrix = _exact_matrices(game)
-    p_cache = {i: _exact_vertex(p_matrix, p.bases[i]) for i in {i for i, _ in pairs}}
-    q_cache = {j: _exact_vertex(q_matrix, q.bases[j]) for j in {j for _, j in pairs}}
+    p_cache = {i: _exact_vertex(p_matrix, p.basis(i)) for i in {i for i, _ in pairs}}
+    q_cache = {j: _exact_vertex(q_matrix, q.basis(j)) for j in {j for _, j in pairs}}
     out = []
     for i, j in pairs:
         x, y = p_cache[i], q_cache[j]
@@ -294,7 +343,7 @@ def _exact_degenerate(game: Game, p: _Vertices, q: _Vertices) -> bool:
     m, n = game.shape
     for vertices, matrix, bound in zip((p, q), _exact_matrices(game), (m, n), strict=True):
         for index in np.flatnonzero(vertices.labels.sum(axis=1) > bound):
-            vertex = _exact_vertex(matrix, vertices.bases[index])
+            vertex = _exact_vertex(matrix, vertices.basis(int(index)))
             if vertex is not None and int(vertex[1].sum() + vertex[2].sum()) > bound:
                 return True
     return False

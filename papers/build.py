@@ -1,0 +1,503 @@
+"""Build every figure, table and quoted number of the paper "Local gaming in growing organisations".
+
+Usage (from the root of a checkout)::
+
+    python papers/build.py            # write papers/figures/*.png, papers/generated/*.md and values.json,
+                                      # refresh the tables inside papers/local-gaming.md, check the quoted numbers
+    python papers/build.py --check    # build into a temporary folder and fail if anything in papers/ is stale
+    python papers/build.py --check --output DIR   # the same, keeping the fresh build in DIR
+
+Everything comes from the toolkit's public API (``import incentives as inc``) run on
+``examples/growing_company.yaml`` and from ``incentives.continuous.reproduce`` (the classic
+results of ``papers/classics.md``).
+
+The paper marks what it takes from the build:
+
+* a quoted number: ``<!-- value:NAME -->TEXT<!-- /value -->``; ``TEXT`` must equal the build's
+  value ``NAME`` exactly (the values are in ``generated/values.json``);
+* a table: ``<!-- include:generated/NAME.md -->`` ... ``<!-- /include -->``; the text between
+  the markers must equal the generated snippet (the build rewrites it; ``--check`` compares);
+* a figure: ``![caption](figures/NAME.png)``.
+
+Generated files are committed.  ``--check`` compares the committed tables and values with a
+fresh build byte for byte.  Figures are compared through the data they plot: rasterised PNGs
+differ between matplotlib and FreeType versions, so ``generated/figures.json`` records a SHA-256
+of each figure's data, and ``--check`` verifies that hash, that each figure the paper shows is a
+PNG under 300 KB, and that the fresh figures are PNGs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sympy
+
+PAPERS = Path(__file__).resolve().parent
+ROOT = PAPERS.parent
+PAPER = PAPERS / "local-gaming.md"
+MODEL = ROOT / "examples" / "growing_company.yaml"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_FIGURE_BYTES = 300_000
+DPI = 80
+
+VALUE = re.compile(r"<!-- value:([A-Za-z0-9_.]+) -->(.*?)<!-- /value -->", re.DOTALL)
+INCLUDE = re.compile(r"(<!-- include:generated/([A-Za-z0-9_]+)\.md -->\n)(.*?)(<!-- /include -->)", re.DOTALL)
+FIGURE = re.compile(r"!\[[^\]]*\]\(figures/([A-Za-z0-9_]+)\.png\)")
+
+
+@dataclass
+class Build:
+    """What the paper takes from the toolkit: quoted values, Markdown tables, figures."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, str] = field(default_factory=dict)
+    figures: dict[str, Callable[[], Any]] = field(default_factory=dict)  # name -> draws a matplotlib Figure
+    figure_data: dict[str, str] = field(default_factory=dict)  # name -> SHA-256 of the data it plots
+
+
+# --- formatting ----------------------------------------------------------------------------------------------------
+
+
+def num(x: Any, digits: int = 3, *, exact: bool = True) -> str:
+    """A number as the paper prints it: exact fractions as ``p/q`` (unless not ``exact``), else ``digits`` decimals."""
+    if exact and isinstance(x, Fraction | sympy.Rational) and not isinstance(x, sympy.Integer):
+        q = Fraction(str(x))
+        return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+    value = round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return text
+
+
+def signed(x: Any, digits: int = 3) -> str:
+    text = num(x, digits)
+    return text if text.startswith("-") or text == "0" else f"+{text}"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def fingerprint(data: Any) -> str:
+    """SHA-256 of plotted data, with floats rounded to 9 significant digits (immune to last-bit noise)."""
+
+    def plain(v: Any) -> Any:
+        if isinstance(v, Mapping):
+            return {str(k): plain(w) for k, w in sorted(v.items(), key=lambda kv: str(kv[0]))}
+        if isinstance(v, list | tuple | np.ndarray):
+            return [plain(w) for w in v]
+        if isinstance(v, bool | str) or v is None:
+            return v
+        if isinstance(v, int | np.integer):
+            return int(v)
+        if isinstance(v, float | np.floating | Fraction):
+            return float(f"{float(v):.9g}")
+        return str(v)
+
+    return hashlib.sha256(json.dumps(plain(data), sort_keys=True).encode()).hexdigest()
+
+
+def _profile(label: str) -> str:
+    return label.replace("sales=", "").replace("support=", "").replace("development=", "").replace("operations=", "")
+
+
+# --- the sections --------------------------------------------------------------------------------------------------
+
+
+def _equilibrium(org: Any, build: Build) -> Any:
+    import incentives as inc
+
+    report = inc.analyze(org)
+    worst = report.worst
+    v = build.values
+    v["departments"] = str(len(org.departments))
+    v["profiles"] = str(int(np.prod(report.game.shape)))
+    v["equilibria"] = str(len(report.equilibria))
+    v["equilibrium"] = _profile(worst.label)
+    v["optimum"] = _profile(report.game.profile_label(report.optimum.profile))
+    v["value_equilibrium"] = num(worst.company_value, 2)
+    v["value_optimum"] = num(report.optimum.value, 2)
+    v["value_gap"] = num(worst.value_gap, 2)
+    v["value_share"] = f"{round(100 * float(worst.company_value) / float(report.optimum.value))}%"
+    v["value_lowest"] = num(report.min_value, 2)
+    v["price_of_anarchy"] = num(report.price_of_anarchy)
+    v["ratio_of_anarchy"] = num(report.ratio_of_anarchy, 2)
+    v["gaming_departments"] = ", ".join(report.gaming_departments)
+    for dept, score in report.gaming_scores.items():
+        v[f"gaming_score.{dept}"] = num(score)
+    rows = []
+    for d in worst.departures:
+        v[f"own_gain.{d.department}"] = num(d.own_gain)
+        v[f"company_cost.{d.department}"] = num(d.company_cost, 2)
+        drivers = ", ".join(f"{k} ({signed(g)})" for k, g in d.drivers.items() if g)
+        rows.append(
+            [d.department, d.optimum_action, d.plays, signed(d.own_gain), num(d.company_cost, 2), drivers,
+             num(report.gaming_scores[d.department])]
+        )  # fmt: skip
+    build.tables["equilibrium"] = table(
+        ["department", "company optimum", "equilibrium", "own bonus gain", "company cost", "what makes it pay",
+         "gaming score"],
+        rows,
+    )  # fmt: skip
+    rows = [[dept, signed(change, 3)] for dept, change in worst.burden.items()]
+    rows.append(["company value", signed(float(worst.company_value) - float(report.optimum.value), 2)])
+    for dept, change in worst.burden.items():
+        v[f"burden.{dept}"] = signed(change)
+    build.tables["who_pays"] = table(["party", "equilibrium minus optimum"], rows)
+    rows = [[a.department, a.kpi, a.status, a.evidence] for a in report.alignment]
+    build.tables["alignment"] = table(["department", "KPI", "verdict", "evidence"], rows)
+    return report
+
+
+def _perspectives(org: Any, build: Build, name: str, key: str) -> Any:
+    import incentives as inc
+
+    views = inc.perspectives(org, "big_contract")
+    rows = []
+    for view in views.views:
+        rows.append([view.party, num(view.before, 2), num(view.immediate, 2), num(view.after, 2),
+                     signed(view.change, 2), view.verdict])  # fmt: skip
+        build.values[f"{key}.{view.party}.change"] = signed(view.change, 2)
+        build.values[f"{key}.{view.party}.verdict"] = view.verdict
+    build.values[f"{key}.equilibrium_after"] = _profile(views.after_equilibrium.label)
+    build.tables[name] = table(["party", "before", "immediately", "after reacting", "change", "verdict"], rows)
+    return views
+
+
+def _graph(org: Any, build: Build) -> None:
+    import incentives as inc
+    from incentives.graph import externalities, finger_pointing_loops, stakeholders
+    from incentives.graph.export import to_node_link
+
+    graph = inc.dependency_graph(org)
+    effects = externalities(graph)
+    departments = list(org.department_names)
+    rows = [[src] + [num(effects[src][dst]) if dst != src else "" for dst in departments]
+            + [num(effects[src]["company_value"], 2)] for src in departments]  # fmt: skip
+    build.tables["externalities"] = table(["whose departure", *departments, "company value"], rows)
+    for src in departments:
+        for dst, effect in effects[src].items():
+            build.values[f"externality.{src}.{dst}"] = num(effect, 3 if dst != "company_value" else 2)
+    build.values["finger_pointing_loops"] = str(len(finger_pointing_loops(graph)))
+    for dept in departments:
+        ranked = stakeholders(graph, dept, kinds=("department",))
+        build.values[f"stakeholders.{dept}"] = ", ".join(f"{d} ({num(s, 2)})" for d, s in ranked) or "nobody"
+    build.figures["dependency_graph"] = lambda: graph.draw("all")
+    build.figure_data["dependency_graph"] = fingerprint(to_node_link(graph, "all"))
+
+
+def _growth(org: Any, build: Build) -> None:
+    import incentives as inc
+    from incentives.formula import symbol
+    from incentives.whatif import plot_phase_diagram, plot_sweep
+    from incentives.whatif.regions import CriticalValue
+
+    growth = "customers_per_deal"
+    one = inc.thresholds(org, [growth], domain={growth: (0, None)})
+    rows = []
+    names = ("operations_stops", "development_starts", "optimum_changes")
+    critical: list[CriticalValue] = list(one.critical_values)
+    for key, c in zip(names, critical, strict=True):
+        build.values[f"critical.{key}"] = num(c.value)
+        build.values[f"critical.{key}.approx"] = num(c.value, 1, exact=False)
+        rows.append([num(c.value), num(c.value, 1, exact=False), c.describe().split(": ", 1)[1]])
+    build.tables["thresholds"] = table([f"{growth} =", "about", "what changes as it rises"], rows)
+
+    share = "bonus.sales.company_value"
+    two = inc.thresholds(org, [growth, share], domain={growth: (0, None)})
+    x, y = symbol(growth), symbol(share)
+    boundary = None
+    for alternative in two.gaming["sales"].alternatives:
+        for relation in alternative:
+            if y in relation.free_symbols and x in relation.free_symbols:
+                boundary = sympy.solve(sympy.Eq(relation.lhs, relation.rhs), y)[0]
+    if boundary is None:
+        raise RuntimeError("the thresholds report has no boundary between sales' profit share and growth")
+    boundary = sympy.factor(boundary)
+    build.values["sales_share.formula"] = f"`{share} < {boundary}`"
+    at_model, limit = boundary.subs(x, org.parameters[growth]), sympy.limit(boundary, x, sympy.oo)
+    build.values["sales_share.at_model"] = num(at_model)
+    build.values["sales_share.at_model.percent"] = num(100 * at_model, 2, exact=False)
+    build.values["sales_share.limit"] = num(limit)
+    build.values["sales_share.limit.percent"] = num(100 * limit, 2, exact=False)
+    penalty = inc.thresholds(org, ["bonus.support.reopened_tickets"])
+    build.values["support_penalty"] = str(penalty.gaming["support"]).split(" > ")[-1]
+
+    sizes = np.linspace(10, 500, 50)
+    line = inc.sweep(org, {growth: sizes}, workers=1, progress=False)
+    build.figures["growth"] = lambda: plot_sweep(line)
+    build.figure_data["growth"] = fingerprint(line.to_records())
+    shares = np.linspace(0, 0.03, 31)
+    plane = inc.sweep(org, {growth: sizes, share: shares}, workers=1, progress=False)
+    curve = sympy.lambdify(x, boundary, "numpy")
+
+    def phase() -> Any:
+        figure = plot_phase_diagram(plane)
+        ax = figure.axes[0]
+        ax.plot(sizes, curve(sizes), "k--", linewidth=1.5, label=f"exact boundary: {share} = {boundary}")
+        ax.legend(loc="lower right", fontsize="small")
+        return figure
+
+    build.figures["phase_diagram"] = phase
+    build.figure_data["phase_diagram"] = fingerprint({"records": plane.to_records(), "boundary": str(boundary)})
+    records = line.to_records()
+    first = records[0]
+    build.values["growth.first_size"] = num(first[growth])
+    build.values["growth.first_poa"] = num(first["price_of_anarchy"])
+    build.values["growth.last_size"] = num(records[-1][growth])
+    build.values["growth.last_poa"] = num(records[-1]["price_of_anarchy"])
+
+
+def _plan_terms(weights: Mapping[str, Mapping[str, float]]) -> str:
+    return "; ".join(
+        f"{d}: " + ", ".join(f"{num(w, 4)} x {k}" for k, w in terms.items()) for d, terms in weights.items()
+    )
+
+
+def _redesign(org: Any, build: Build) -> Any:
+    import incentives as inc
+
+    cheapest = inc.design(org)
+    shares = inc.design(org, allow=["*:company_value"])
+    cut = inc.via_negativa(org)
+    v = build.values
+    rows = []
+    current = {d: {k: float(w) for k, w in terms.items()} for d, terms in org.bonus.items()}
+    check = cheapest.verification
+    rows.append(["current plan", _plan_terms(current), num(check.bonus_target_before, 2),
+                 str(len(check.equilibria_before)), num(check.company_value_before, 2), "no"])  # fmt: skip
+    for key, plan in (("cheapest", cheapest), ("profit_shares", shares)):
+        check = plan.verification
+        rows.append([{"cheapest": "cheapest plan", "profit_shares": "profit shares only"}[key],
+                     _plan_terms(plan.weights), num(check.bonus_target_after, 2), str(len(check.equilibria_after)),
+                     num(check.company_value_after, 2), "yes" if check.is_unique else "no"])  # fmt: skip
+        v[f"design.{key}.cost"] = num(plan.cost, 2)
+        v[f"design.{key}.value_after"] = num(check.company_value_after, 2)
+        v[f"design.{key}.margin"] = num(check.margin)
+        v[f"design.{key}.unique"] = "yes" if check.is_unique else "no"
+        for dept, terms in plan.weights.items():
+            for term, weight in terms.items():
+                v[f"design.{key}.{dept}.{term}"] = num(weight, 4)
+    for dept, terms in shares.weights.items():
+        v[f"design.profit_shares.{dept}.percent"] = num(100 * terms["company_value"], 2)
+    v["design.current.cost"] = num(cheapest.current_cost, 2)
+    cut_check = cut.verification
+    dropped = [f"{c.department}:{c.key}" for c in cut.changes if c.change == "drop"]
+    rows.append(["via negativa (drop " + ", ".join(dropped) + ")", "support's terms kept",
+                 num(cut_check.bonus_target_after, 2), str(len(cut_check.equilibria_after)),
+                 num(cut_check.company_value_after, 2), "no"])  # fmt: skip
+    v["via_negativa.dropped"] = ", ".join(f"`{d}`" for d in dropped)
+    v["via_negativa.equilibria"] = str(len(cut_check.equilibria_after))
+    v["via_negativa.value_after"] = num(cut_check.company_value_after, 2)
+    v["via_negativa.stuck_gain"] = num(cut.stuck[0].gain)
+    build.tables["redesign"] = table(
+        ["plan", "bonus weights", "bonus paid at the optimum", "equilibria", "company value (worst equilibrium)",
+         "optimum the only equilibrium"],
+        rows,
+    )  # fmt: skip
+    return shares
+
+
+def _classics(build: Build) -> None:
+    from incentives.continuous.reproduce import reproduce
+
+    results = reproduce()
+    rows = []
+    for r in results:
+        shown = {k: n for k, n in r.numbers.items() if k != "at"}
+        numbers = "; ".join(f"{k} = {n}" for k, n in list(shown.items())[:3])
+        rows.append([r.title, r.quantity, "yes" if r.agrees else "**no**", numbers])
+    build.tables["classics"] = table(["result", "what is derived", "identical to the published formula",
+                                      "numbers at the model's parameters"], rows)  # fmt: skip
+    build.values["classics.count"] = str(len(results))
+    build.values["classics.agree"] = str(sum(r.agrees for r in results))
+    by_title = {r.title: r for r in results}
+    build.values["classics.beta"] = by_title["Holmstrom-Milgrom (1991), single task"].numbers["beta*"]
+    build.values["classics.w1_unmeasured"] = by_title["Holmstrom-Milgrom (1991), second task unmeasurable"].numbers[
+        "w1"
+    ]
+    build.values["classics.baker_distortion"] = by_title["Baker (2002), pay on a distorted measure"].numbers[
+        "lost to distortion"
+    ]
+    build.values["classics.baker_risk"] = by_title["Baker (2002), pay on a distorted measure"].numbers["lost to risk"]
+    build.values["classics.kerr_lost"] = by_title["Kerr (1975), rewarding A while hoping for B"].numbers["surplus lost"]
+
+
+def compute(model: Path = MODEL) -> Build:
+    """Run the whole analysis and return every value, table and figure the paper uses."""
+    import incentives as inc
+
+    org = inc.load_model(model)
+    build = Build()
+    _equilibrium(org, build)
+    _perspectives(org, build, "perspectives", "big_contract")
+    _graph(org, build)
+    _growth(org, build)
+    shares = _redesign(org, build)
+    _perspectives(shares.redesigned, build, "perspectives_redesigned", "big_contract_redesigned")
+    _classics(build)
+    return build
+
+
+# --- writing and checking ------------------------------------------------------------------------------------------
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write all at once: a temporary name, then moved into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _manifest(build: Build) -> str:
+    figures = {name: {"file": f"figures/{name}.png", "data_sha256": h} for name, h in sorted(build.figure_data.items())}
+    return json.dumps(figures, indent=2, sort_keys=True) + "\n"
+
+
+def _values_json(build: Build) -> str:
+    return json.dumps(build.values, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write(build: Build, out: Path) -> None:
+    """Write the figures, tables, values and figure manifest under ``out``."""
+    for name, text in build.tables.items():
+        _write(out / "generated" / f"{name}.md", text.encode())
+    _write(out / "generated" / "values.json", _values_json(build).encode())
+    _write(out / "generated" / "figures.json", _manifest(build).encode())
+    for name, draw in build.figures.items():
+        figure = draw()
+        path = out / "figures" / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.png")
+        try:
+            figure.savefig(tmp, dpi=DPI, metadata={"Software": None})
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def with_tables(text: str, tables: Mapping[str, str]) -> str:
+    """The paper with every included table replaced by its generated text."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(2)
+        return match.group(1) + tables[name] + match.group(4) if name in tables else match.group(0)
+
+    return INCLUDE.sub(replace, text)
+
+
+def check_values(text: str, values: Mapping[str, str]) -> list[str]:
+    """Problems with the numbers the paper quotes: unknown names and values that differ from the build."""
+    problems = []
+    for match in VALUE.finditer(text):
+        name, quoted = match.group(1), match.group(2)
+        if name not in values:
+            problems.append(f"the paper quotes value {name!r}, which the build does not compute")
+        elif quoted != values[name]:
+            problems.append(f"value {name!r}: the paper says {quoted!r}, the library gives {values[name]!r}")
+    if not VALUE.search(text):
+        problems.append("the paper quotes no marked values")
+    return problems
+
+
+def check_tables(text: str, tables: Mapping[str, str]) -> list[str]:
+    """Problems with the tables the paper includes: unknown snippets and stale copies."""
+    problems = []
+    included = set()
+    for match in INCLUDE.finditer(text):
+        name = match.group(2)
+        included.add(name)
+        if name not in tables:
+            problems.append(f"the paper includes generated/{name}.md, which the build does not produce")
+        elif match.group(3) != tables[name]:
+            problems.append(f"the table generated/{name}.md in the paper is out of date (run python papers/build.py)")
+    problems += [
+        f"the build produces generated/{n}.md but the paper does not include it" for n in tables.keys() - included
+    ]
+    return problems
+
+
+def check_png(path: Path, *, max_bytes: int | None = MAX_FIGURE_BYTES) -> list[str]:
+    if not path.is_file():
+        return [f"{path} is missing"]
+    data = path.read_bytes()
+    if not data.startswith(PNG_SIGNATURE) or len(data) <= len(PNG_SIGNATURE):
+        return [f"{path} is not a PNG image"]
+    if max_bytes is not None and len(data) > max_bytes:
+        return [f"{path} is {len(data)} bytes; figures must stay under {max_bytes}"]
+    return []
+
+
+def check_committed(build: Build, papers: Path, text: str) -> list[str]:
+    """Problems with the committed generated files and figures under ``papers``."""
+    problems = []
+    expected = {f"{n}.md": t for n, t in build.tables.items()}
+    expected["values.json"] = _values_json(build)
+    expected["figures.json"] = _manifest(build)
+    for name, content in expected.items():
+        path = papers / "generated" / name
+        if not path.is_file():
+            problems.append(f"{path} is missing (run python papers/build.py)")
+        elif path.read_text(encoding="utf-8") != content:
+            problems.append(f"{path} is out of date (run python papers/build.py)")
+    shown = set(FIGURE.findall(text))
+    problems += [
+        f"the paper shows figures/{n}.png, which the build does not draw" for n in shown - build.figures.keys()
+    ]
+    problems += [
+        f"the build draws figures/{n}.png but the paper does not show it" for n in build.figures.keys() - shown
+    ]
+    for name in sorted(shown):
+        problems += check_png(papers / "figures" / f"{name}.png")
+    return problems
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="build elsewhere and fail if papers/ is out of date")
+    parser.add_argument("--output", type=Path, help="where to write the build (default: papers/, or with --check a "
+                        "temporary folder)")  # fmt: skip
+    args = parser.parse_args(argv)
+    text = PAPER.read_text(encoding="utf-8")
+    build = compute()
+    with tempfile.TemporaryDirectory(prefix="paper-") as scratch:
+        out = args.output or (Path(scratch) if args.check else PAPERS)
+        write(build, out)
+        fresh = with_tables(text, build.tables)
+        problems = []
+        if args.check:
+            problems += check_tables(text, build.tables)
+            problems += check_committed(build, PAPERS, text)
+            for name in build.figures:
+                problems += check_png(out / "figures" / f"{name}.png", max_bytes=None)
+        else:
+            _write(out / PAPER.name, fresh.encode())
+            problems += check_tables(fresh, build.tables)
+        problems += check_values(text, build.values)
+    for problem in problems:
+        print(f"paper: {problem}", file=sys.stderr)
+    where = "checked" if args.check else f"built into {out}"
+    print(f"paper {where}: {len(build.values)} values, {len(build.tables)} tables, {len(build.figures)} figures; "
+          f"{len(problems)} problem(s)")  # fmt: skip
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
