@@ -109,3 +109,16 @@ def test_installed_entry_point_runs() -> None:
     done = subprocess.run([exe, "analyze", EXAMPLE], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert "Company optimum" in done.stdout
+
+
+def test_components_are_reported_in_json(tmp_path: Path) -> None:
+    # three departments indifferent among everything: every profile is an equilibrium, one connected set
+    nfg = tmp_path / "indifferent.nfg"
+    nfg.write_text('NFG 1 R "indifferent" { "a" "b" "c" } { 2 2 2 }\n' + "0 " * 24 + "\n")
+    code, out, _ = run("solve", str(nfg), "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["degenerate"] is True
+    assert doc["components"], "a positive-dimensional set of equilibria must be reported"
+    component = doc["components"][0]
+    assert component["dimension"] >= 1
+    assert set(component["representative"]) == {"a", "b", "c"}

@@ -81,6 +81,20 @@ def solve_to_dict(result: SolveResult) -> dict[str, Any]:
         "tolerance": result.tolerance,
         "notes": list(result.notes),
         "equilibria": [_equilibrium(game, e) for e in result.equilibria],
+        "components": [
+            {
+                "support": {
+                    p: [game.actions[i][k] for k in s]
+                    for i, (p, s) in enumerate(zip(game.players, c.support, strict=True))
+                },
+                "dimension": c.dimension,
+                "representative": {
+                    p: [_num(x) for x in probs] for p, probs in zip(game.players, c.representative, strict=True)
+                },
+                "note": c.note,
+            }
+            for c in result.components
+        ],
         "rejected": [_equilibrium(game, e) for e in result.rejected],
     }
 

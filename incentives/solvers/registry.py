@@ -381,8 +381,8 @@ def _rejection_notes(rejected: list[Equilibrium]) -> tuple[str, ...]:
 def _warn(result: SolveResult) -> None:
     if result.degenerate:
         warnings.warn(
-            "the game is degenerate: its equilibria may form connected components; "
-            "the extreme equilibria of each component are reported",
+            "the game is degenerate: its equilibria may form connected sets; for two players every "
+            "extreme equilibrium is reported, for more players one verified point of each set",
             DegenerateGameWarning,
             stacklevel=3,
         )
