@@ -23,6 +23,7 @@ __all__ = [
     "load_game",
     "max_seconds_option",
     "method_choices",
+    "model_file",
     "output_option",
     "render_document",
     "write_report",
@@ -91,6 +92,24 @@ def method_choices() -> list[str]:
 
 
 existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+class ModelFile(click.Path):
+    """An existing model file (.yaml, .yml or .json); anything else is a usage error naming the file."""
+
+    name = "model file"
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        if path.suffix.lower() not in MODEL_SUFFIXES:
+            self.fail(f"{path}: expected a model file ({', '.join(MODEL_SUFFIXES)})", param, ctx)
+        return path
+
+
+model_file = ModelFile()
 output_option = click.option(
     "--output",
     "-o",

@@ -8,13 +8,12 @@ from typing import Any
 import click
 
 from ._common import (
-    MODEL_SUFFIXES,
     exact_option,
-    existing_file,
     fail_cleanly,
     format_option,
     max_seconds_option,
     method_choices,
+    model_file,
     output_option,
     render_document,
     write_report,
@@ -24,7 +23,7 @@ __all__ = ["analyze", "perspectives"]
 
 
 @click.command()
-@click.argument("model", type=existing_file)
+@click.argument("model", type=model_file)
 @click.option("--method", "-m", type=click.Choice(method_choices()), default="all", show_default=True)
 @format_option
 @exact_option
@@ -38,8 +37,6 @@ def analyze(model: Path, method: str, fmt: str, exact: bool | None, max_seconds:
     from ..report.json import analysis_to_dict, dumps
     from ..report.text import analysis_renderables, to_text
 
-    if model.suffix.lower() not in MODEL_SUFFIXES:
-        raise click.BadParameter(f"{model}: expected a model file ({', '.join(MODEL_SUFFIXES)})", param_hint="MODEL")
     analysis = run(load_model(model), method=method, exact=exact, max_seconds=max_seconds)
     if fmt in ("markdown", "html"):
         text = render_document(analysis, fmt)
@@ -65,7 +62,7 @@ def _parse_events(org: Any, events: tuple[str, ...]) -> list[str | dict[str, str
 
 
 @click.command()
-@click.argument("model", type=existing_file)
+@click.argument("model", type=model_file)
 @click.option(
     "--event",
     "-e",

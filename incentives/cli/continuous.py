@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import MODEL_SUFFIXES, existing_file, fail_cleanly, output_option, write_report
+from ._common import fail_cleanly, model_file, output_option, write_report
 
 if TYPE_CHECKING:
     from ..continuous.result import ContinuousSolution
@@ -17,7 +17,7 @@ __all__ = ["continuous"]
 
 
 @click.command()
-@click.argument("model", type=existing_file)
+@click.argument("model", type=model_file)
 @click.option(
     "--method",
     "-m",
@@ -77,8 +77,6 @@ def continuous(
     from ..readwrite.model_file import load_model
     from ..report.json import dumps
 
-    if model.suffix.lower() not in MODEL_SUFFIXES:
-        raise click.BadParameter(f"{model}: expected a model file ({', '.join(MODEL_SUFFIXES)})", param_hint="MODEL")
     org = load_model(model)
     keep: bool | list[str] = True if "all" in symbolic else list(symbolic)
     solution = solve_continuous(org, method=method, symbolic=keep, rng=seed)

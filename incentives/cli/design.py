@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ._common import MODEL_SUFFIXES, existing_file, fail_cleanly, method_choices, output_option, write_report
+from ._common import MODEL_SUFFIXES, fail_cleanly, method_choices, model_file, output_option, write_report
 
 __all__ = ["design"]
 
@@ -43,7 +43,7 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
 
 
 @click.command()
-@click.argument("model", type=existing_file)
+@click.argument("model", type=model_file)
 @click.option(
     "--target",
     metavar="DEPT=ACTION,...",
@@ -165,8 +165,6 @@ def design(
     from ..report.json import dumps
     from ..report.text import to_text
 
-    if model.suffix.lower() not in MODEL_SUFFIXES:
-        raise click.BadParameter(f"{model}: expected a model file ({', '.join(MODEL_SUFFIXES)})", param_hint="MODEL")
     if output_model is not None and output_model.suffix.lower() not in MODEL_SUFFIXES:
         raise click.BadParameter(f"{output_model}: use .yaml, .yml or .json", param_hint="--output-model")
     org = load_model(model)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import MODEL_SUFFIXES, existing_file, fail_cleanly, write_report
+from ._common import fail_cleanly, model_file, write_report
 
 __all__ = ["graph"]
 
@@ -14,7 +14,7 @@ OUTPUT_SUFFIXES = (".txt", ".png", ".svg", ".pdf", ".graphml", ".gexf", ".json",
 
 
 @click.command()
-@click.argument("model", type=existing_file)
+@click.argument("model", type=model_file)
 @click.option(
     "--output",
     "-o",
@@ -51,8 +51,6 @@ def graph(model: Path, output: Path | None, view: str, max_loop_length: int) -> 
     from ..report.graph import graph_renderables
     from ..report.text import to_text
 
-    if model.suffix.lower() not in MODEL_SUFFIXES:
-        raise click.BadParameter(f"{model}: expected a model file ({', '.join(MODEL_SUFFIXES)})", param_hint="MODEL")
     suffix = output.suffix.lower() if output is not None else ".txt"
     if suffix not in OUTPUT_SUFFIXES:
         raise click.BadParameter(

@@ -7,12 +7,11 @@ from pathlib import Path
 import click
 
 from ._common import (
-    MODEL_SUFFIXES,
     exact_option,
-    existing_file,
     fail_cleanly,
     max_seconds_option,
     method_choices,
+    model_file,
     write_report,
 )
 
@@ -20,7 +19,7 @@ __all__ = ["handout"]
 
 
 @click.command()
-@click.argument("model", type=existing_file)
+@click.argument("model", type=model_file)
 @click.option(
     "--output",
     "-o",
@@ -51,8 +50,6 @@ def handout(model: Path, output: Path, view: str, method: str, exact: bool | Non
     from ..readwrite.model_file import load_model
     from ..report.handout import handout as make_handout
 
-    if model.suffix.lower() not in MODEL_SUFFIXES:
-        raise click.BadParameter(f"{model}: expected a model file ({', '.join(MODEL_SUFFIXES)})", param_hint="MODEL")
     if output.suffix.lower() not in (".html", ".htm") and str(output) != "-":
         raise click.BadParameter(
             f"{output}: the handout is an HTML page; expected a file name ending in .html (PDF: print it from a "

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ._common import MODEL_SUFFIXES, existing_file, fail_cleanly, method_choices
+from ._common import fail_cleanly, method_choices, model_file
 
 __all__ = ["parse_param", "sweep"]
 
@@ -78,7 +78,7 @@ def _executor(scheduler: str | None) -> Any:
 
 
 @click.command()
-@click.argument("model", type=existing_file)
+@click.argument("model", type=model_file)
 @click.option(
     "--param",
     "-p",
@@ -121,8 +121,6 @@ def sweep(
     from ..whatif import sweep as run
     from ..whatif.render import sweep_summary
 
-    if model.suffix.lower() not in MODEL_SUFFIXES:
-        raise click.BadParameter(f"{model}: expected a model file ({', '.join(MODEL_SUFFIXES)})", param_hint="MODEL")
     axes = dict(parse_param(p, samples) for p in params)
     if len(axes) != len(params):
         raise click.BadParameter("each quantity may be given once", param_hint="--param")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import MODEL_SUFFIXES, existing_file, fail_cleanly, output_option, write_report
+from ._common import fail_cleanly, model_file, output_option, write_report
 
 __all__ = ["parse_symbol", "thresholds"]
 
@@ -34,7 +34,7 @@ def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
 
 
 @click.command()
-@click.argument("model", type=existing_file)
+@click.argument("model", type=model_file)
 @click.option(
     "--symbol",
     "-s",
@@ -71,8 +71,6 @@ def thresholds(model: Path, symbols: tuple[str, ...], profiles: tuple[str, ...],
     from ..whatif.render import thresholds_json, thresholds_text
     from ..whatif.thresholds import thresholds as run
 
-    if model.suffix.lower() not in MODEL_SUFFIXES:
-        raise click.BadParameter(f"{model}: expected a model file ({', '.join(MODEL_SUFFIXES)})", param_hint="MODEL")
     parsed = [parse_symbol(s) for s in symbols]
     names = [name for name, _ in parsed]
     domain = {
