@@ -177,7 +177,7 @@ def plot_phase_diagram(result: SweepResult, x: str | None = None, y: str | None 
     handles = [Patch(color=colours[k], label=_wrap(short[c], 60)) for k, c in enumerate(categories)]
     figure.legend(handles=handles, loc="outside lower center", fontsize="small", ncols=1)
     if common:
-        ax.set_title(f"Equilibria played (at every point: {_wrap(common, 80)})", fontsize="medium")
+        ax.set_title(_wrap(f"Equilibria played (at every point: {common})", 60), fontsize="medium")
     return figure
 
 
