@@ -17,13 +17,14 @@ inequalities whose equations determine the vertex.
 
 Completeness check
 ------------------
-Qhull works in floating point, so the caller re-solves each basis and computes
-the full set of tight inequalities (its *labels*) itself.  If every vertex
-found has exactly ``d`` labels, the found vertices are all the vertices exactly
-when every set of ``d - 1`` labels of a found vertex (an *edge* of the simple
-polytope) is shared by exactly two found vertices: the found set is then closed
-under moving along edges, and the graph of a polytope is connected (Balinski's
-theorem), so nothing is missing (:func:`closed_under_edges`).
+Qhull works in floating point and may merge or drop nearly coplanar points, so
+the caller computes the full set of tight inequalities (the *labels*) of every
+vertex itself, and requires it to be exactly the facet's basis.  If every
+vertex found has exactly ``d`` labels, the found vertices are all the vertices
+exactly when every set of ``d - 1`` labels of a found vertex (an *edge* of the
+simple polytope) is shared by exactly two found vertices: the found set is then
+closed under moving along edges, and the graph of a polytope is connected
+(Balinski's theorem), so nothing is missing (:func:`closed_under_edges`).
 
 References
 ----------
@@ -40,12 +41,9 @@ from scipy.spatial import ConvexHull, QhullError
 
 __all__ = ["closed_under_edges", "facet_bases", "label_keys"]
 
-#: ``(supports, tight)`` int arrays of shape ``(count, k)`` for one basis size ``k``.
-BasisGroup = tuple[np.ndarray, np.ndarray]
 
-
-def facet_bases(matrix: np.ndarray) -> list[BasisGroup] | None:
-    """One basis per vertex of ``{z >= 0, C z <= 1}`` except the origin, from the hull of the polar points.
+def facet_bases(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every vertex of ``{z >= 0, C z <= 1}`` other than the origin, with a basis, from the hull of the polar points.
 
     Parameters
     ----------
@@ -54,21 +52,24 @@ def facet_bases(matrix: np.ndarray) -> list[BasisGroup] | None:
 
     Returns
     -------
-    list of (supports, tight) or None
-        For each basis size ``k``, the nonzero coordinates (``supports``) and
-        the tight rows of ``C`` (``tight``), each of shape ``(count, k)`` with
-        rows sorted.  None when Qhull cannot vouch for a simple polytope: ``d``
-        is 1, Qhull fails, or some inequality lies on a facet without being one
-        of its vertices (a vertex with more than ``d`` tight inequalities).
+    (bases, vertices) or None
+        ``bases`` has shape ``(count, d)``, each row the ``d`` inequalities of
+        one facet, sorted: ``i < r`` is row ``i`` of ``C``, ``r + j`` is
+        ``z_j >= 0``; ``vertices`` (shape ``(count, d)``) are the vertices, from
+        the facets' hyperplanes.  None when ``d`` is 1, Qhull fails, or Qhull
+        reports a point coplanar with a facet (an inequality tight at a vertex
+        outside its basis).  Qhull may also drop such a point silently (a
+        repeated inequality, for one), so only the caller's check of every
+        vertex's labels can vouch for a simple polytope.
 
     Examples
     --------
     Besides the origin, ``{z >= 0, 2 z_0 + z_1 <= 1, z_0 + 2 z_1 <= 1}`` has the
-    vertices ``(1/2, 0)``, ``(0, 1/2)`` and ``(1/3, 1/3)``:
+    vertices ``(1/2, 0)`` (rows 0 and ``z_1 >= 0`` tight), ``(0, 1/2)`` and ``(1/3, 1/3)``:
 
-    >>> groups = facet_bases(np.array([[2.0, 1.0], [1.0, 2.0]]))
-    >>> sorted((s.tolist(), t.tolist()) for group in groups for s, t in zip(*group))
-    [([0], [0]), ([0, 1], [0, 1]), ([1], [1])]
+    >>> bases, vertices = facet_bases(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    >>> sorted(zip(bases.tolist(), np.round(vertices, 6).tolist()))
+    [([0, 1], [0.333333, 0.333333]), ([0, 3], [0.5, 0.0]), ([1, 2], [0.0, 0.5])]
     """
     rows, dim = matrix.shape
     if dim < 2:
@@ -82,20 +83,10 @@ def facet_bases(matrix: np.ndarray) -> list[BasisGroup] | None:
         return None
     if len(hull.coplanar):
         return None
-    members = np.zeros((len(hull.simplices), rows + dim), dtype=bool)
-    np.put_along_axis(members, hull.simplices, True, axis=1)
-    tight, zero = members[:, :rows], members[:, rows:]
-    sizes = tight.sum(axis=1)
-    groups = []
-    for k in np.unique(sizes[sizes > 0]).tolist():
-        chosen = sizes == k
-        groups.append((_columns(~zero[chosen], k), _columns(tight[chosen], k)))
-    return groups
-
-
-def _columns(mask: np.ndarray, k: int) -> np.ndarray:
-    """The True columns of each row of a mask with ``k`` True entries a row, as an ``(rows, k)`` array."""
-    return np.nonzero(mask)[1].reshape(-1, k)
+    simplices = np.sort(hull.simplices, axis=1)
+    kept = simplices[:, 0] < rows
+    normals, offsets = hull.equations[kept, :-1], hull.equations[kept, -1:]
+    return simplices[kept], step - normals / offsets
 
 
 def closed_under_edges(labels: np.ndarray, dim: int) -> bool:
@@ -126,9 +117,13 @@ def closed_under_edges(labels: np.ndarray, dim: int) -> bool:
     if len(labels) == 0:
         return False
     rows, cols = np.nonzero(labels)
-    edges = labels[rows]
-    edges[np.arange(len(rows)), cols] = False
-    _, counts = np.unique(label_keys(edges), return_counts=True)
+    if labels.shape[1] <= 52:
+        edges = label_keys(labels)[rows] - np.exp2(cols)
+    else:
+        cleared = labels[rows]
+        cleared[np.arange(len(rows)), cols] = False
+        edges = label_keys(cleared)
+    _, counts = np.unique(edges, return_counts=True)
     return bool(np.all(counts == 2))
 
 

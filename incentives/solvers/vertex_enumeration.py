@@ -19,25 +19,38 @@ than ``m`` labels and no point of ``Q`` more than ``n``.
 
 Algorithm
 ---------
-1. For each ``k = 1, ..., min(m, n)``, each support ``F`` of ``k`` coordinates and
-   each set ``T`` of ``k`` other constraints, solve ``C[T, F] z_F = 1`` (``C`` is
-   ``B^T`` for ``P``, ``A`` for ``Q``); every vertex of the polytope is the solution of
-   at least one non-singular such basis.  All bases of one size are solved in
-   chunks by one batched :func:`numpy.linalg.solve`; singular and
-   ill-conditioned bases are skipped.
-2. Keep the feasible solutions (within the tolerance) and give each its *full*
-   label set (every constraint tight within the tolerance, not only the basis).
-   Vertices are identified by their label sets, so repeated bases of a
+1. *Hull path.*  The vertices of each polytope other than the origin are the
+   facets of the convex hull of its polar points, computed by Qhull
+   (:func:`~incentives.solvers._polytope_hull.facet_bases`); each facet gives a
+   vertex and a basis.  Every vertex gets its *full* label set (every
+   constraint tight within the tolerance).  The path is trusted only with a
+   certificate: every vertex is feasible and its labels are exactly its basis
+   (so the polytope is simple there), and the vertices are closed under edges
+   (:func:`~incentives.solvers._polytope_hull.closed_under_edges`), so none is
+   missing.  A polytope without the certificate (a degenerate game, Qhull
+   merging facets or failing, dimension 1) goes to step 2.
+2. *Sweep.*  For each ``k = 1, ..., min(m, n)``, each support ``F`` of ``k``
+   coordinates and each set ``T`` of ``k`` other constraints, solve
+   ``C[T, F] z_F = 1`` (``C`` is ``B^T`` for ``P``, ``A`` for ``Q``); every
+   vertex of the polytope is the solution of at least one non-singular such
+   basis.  All bases of one size are solved in chunks by one batched
+   :func:`numpy.linalg.solve`; singular and ill-conditioned bases are skipped.
+   The feasible solutions (within the tolerance) get their full label sets;
+   vertices are identified by their label sets, so repeated bases of a
    degenerate vertex collapse into one vertex.
 3. Pair every vertex of ``P`` with every vertex of ``Q`` whose labels cover the
-   rest (a boolean matrix product), and normalise each pair.
+   rest: when every vertex has exactly as many labels as its dimension, the
+   labels of the ``Q`` vertex are the complement of those of the ``P`` vertex
+   (a match of keys); otherwise a boolean matrix product finds the pairs.
+   Normalise each pair.
 4. Flag the game degenerate when some vertex has too many labels.
 
 On exact games every pair is solved again over the rationals from its bases and
 checked exactly, so the output has exact probabilities and exactly the
 extreme equilibria; the degeneracy flag is confirmed exactly too.
 
-The work is ``C(m + n, m)`` bases per polytope; games beyond
+Work is counted in bases solved: one per vertex on the hull path, ``C(m + n, m)``
+per polytope in the sweep.  Games beyond
 :data:`~incentives.solvers._bimatrix.MAX_BASES` bases are refused.
 
 References
@@ -47,6 +60,9 @@ Theory with Economic Applications*, vol. 3, ch. 45, 2002, sections 3 and 5.
 
 D. Avis, G. D. Rosenberg, R. Savani, B. von Stengel, "Enumeration of Nash
 equilibria for two-player games", *Economic Theory* 42 (2010) 9-37 (lrsnash).
+
+QuantEcon's ``game_theory.vertex_enumeration`` (Qhull on the polar polytopes,
+for non-degenerate games) suggested step 1.
 """
 
 from __future__ import annotations
@@ -174,7 +190,7 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
         if len(profiles) < len(pairs):
             notes.append(f"{len(pairs) - len(profiles)} vertex pair(s) passed in floating point but not exactly.")
     else:
-        profiles = [_float_profile(p, q, i, j, m) for i, j in pairs]
+        profiles = _float_profiles(polytopes, p, q, pairs, m)
     if degenerate:
         notes.append(_DEGENERATE_NOTE)
     status: Status = "budget_exhausted" if sweep.stopped else "complete"
@@ -193,29 +209,36 @@ def _polytopes(a: np.ndarray, b: np.ndarray, tol: float) -> tuple[_Polytope, _Po
 
 
 def _hull_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
-    """Solve the bases of the facets of the polar hull; whether they settle the polytope.
+    """Take the vertices from the facets of the polar hull; whether they settle the polytope.
 
-    They settle it when every vertex they give has exactly ``d`` labels and the
-    vertices are closed under edges (:func:`closed_under_edges`), or when the
-    budget ran out.  Otherwise nothing is kept, and the polytope needs the sweep.
+    They settle it when every vertex is feasible and its labels are exactly its
+    basis (so ``d`` of them), and the vertices are closed under edges
+    (:func:`closed_under_edges`), or when the budget ran out (then the
+    vertices whose basis is tight are kept).  Otherwise nothing is kept, and
+    the polytope needs the sweep.  Each vertex counts as one basis of work.
     """
     if sweep.stopped:
         return True
-    groups = facet_bases(polytope.matrix)
-    if groups is None:
+    found = facet_bases(polytope.matrix)
+    if found is None:
         return False
-    for supports, tight in groups:
-        size = supports.shape[1] ** 2 + sum(polytope.matrix.shape)
-        for left, _ in sweep.pairs(len(supports), 1, size=size):
-            _solve_chunk(polytope, supports[left], tight[left], ptol)
+    bases, vertices = found
+    n_constraints, dim = polytope.matrix.shape
+    settled = True
+    for chunk, _ in sweep.pairs(len(bases), 1, size=dim + n_constraints):
+        members = np.zeros((len(chunk), n_constraints + dim), dtype=bool)
+        np.put_along_axis(members, bases[chunk], True, axis=1)
+        tight, zero = members[:, :n_constraints], members[:, n_constraints:]
+        valid, labels = _labelled(polytope, vertices[chunk], np.ones(len(chunk), dtype=bool), ptol)
+        expected = np.hstack([zero, tight] if polytope.coordinates_first else [tight, zero])
+        settled = settled and bool(np.all(valid) and np.array_equal(labels, expected))
+        keep = valid & np.all(labels | ~expected, axis=1)
+        _keep(polytope, vertices[chunk][keep], labels[keep], ~zero[keep], tight[keep])
     if sweep.stopped:
         return True
-    n_constraints, dim = polytope.matrix.shape
     origin = np.zeros((1, n_constraints + dim), dtype=bool)
     origin[0, slice(0, dim) if polytope.coordinates_first else slice(n_constraints, None)] = True
-    labels = np.vstack([*polytope.labels, origin])
-    found = sum(len(supports) for supports, _ in groups)
-    if len(labels) == found + 1 and np.all(labels.sum(axis=1) == dim) and closed_under_edges(labels, dim):
+    if settled and closed_under_edges(np.vstack([*polytope.labels, origin]), dim):
         return True
     for part in (polytope.points, polytope.labels, polytope.supports, polytope.tight):
         part.clear()
@@ -240,19 +263,40 @@ def _solve_chunk(polytope: _Polytope, supports: np.ndarray, tight: np.ndarray, p
     solution, ok = batched_solve(system, np.ones(k))
     points = np.zeros((len(supports), matrix.shape[1]))
     np.put_along_axis(points, supports, solution, axis=1)
+    valid, labels = _labelled(polytope, points, ok, ptol)
+    valid[valid] = well_conditioned(system[valid])
+    support_mask = np.zeros((int(valid.sum()), matrix.shape[1]), dtype=bool)
+    np.put_along_axis(support_mask, supports[valid], True, axis=1)
+    tight_mask = np.zeros((int(valid.sum()), matrix.shape[0]), dtype=bool)
+    np.put_along_axis(tight_mask, tight[valid], True, axis=1)
+    _keep(polytope, points[valid], labels[valid], support_mask, tight_mask)
+
+
+def _labelled(polytope: _Polytope, points: np.ndarray, ok: np.ndarray, ptol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which solved points are feasible (within the tolerances), and the full label set of every point."""
     total = points.sum(axis=1, keepdims=True)
-    ok &= total[:, 0] > 0
+    ok = ok & (total[:, 0] > 0)
     total[~ok] = 1.0
     probabilities = points / total
-    gaps = (1.0 - points @ matrix.T) / total
+    gaps = (1.0 - points @ polytope.matrix.T) / total
     valid = ok & np.all(probabilities >= -ptol, axis=1) & np.all(gaps >= -polytope.tol, axis=1)
-    valid[valid] = well_conditioned(system[valid])
-    zero, tight_now = probabilities[valid] <= ptol, gaps[valid] <= polytope.tol
-    polytope.points.append(points[valid])
-    polytope.labels.append(np.hstack([zero, tight_now] if polytope.coordinates_first else [tight_now, zero]))
-    width = ((0, 0), (0, matrix.shape[1] - k))
-    polytope.supports.append(np.pad(supports[valid], width, constant_values=-1))
-    polytope.tight.append(np.pad(tight[valid], width, constant_values=-1))
+    zero, tight = probabilities <= ptol, gaps <= polytope.tol
+    return valid, np.hstack([zero, tight] if polytope.coordinates_first else [tight, zero])
+
+
+def _keep(polytope: _Polytope, points: np.ndarray, labels: np.ndarray, support: np.ndarray, tight: np.ndarray) -> None:
+    """Record vertices with their labels and their bases (masks of the support and the tight constraints)."""
+    polytope.points.append(points)
+    polytope.labels.append(labels)
+    polytope.supports.append(_indices(support))
+    polytope.tight.append(_indices(tight))
+
+
+def _indices(mask: np.ndarray) -> np.ndarray:
+    """The True columns of each row of a mask, in order, padded with -1 to the mask's width."""
+    width = mask.shape[1]
+    ordered = np.sort(np.where(mask, np.arange(width), width), axis=1)
+    return np.where(ordered == width, -1, ordered)
 
 
 def _distinct(polytope: _Polytope) -> _Vertices:
@@ -291,9 +335,27 @@ def _complementary_pairs(p_labels: np.ndarray, q_labels: np.ndarray, m: int, n: 
     return pairs
 
 
-def _float_profile(p: _Vertices, q: _Vertices, i: int, j: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """The equilibrium at vertex ``i`` of ``P`` and vertex ``j`` of ``Q``, as probability vectors."""
-    return _normalised(p.points[i], p.labels[i, :m]), _normalised(q.points[j], q.labels[j, m:])
+def _float_profiles(
+    polytopes: tuple[_Polytope, _Polytope], p: _Vertices, q: _Vertices, pairs: list[tuple[int, int]], m: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The equilibria at the vertex pairs, as probability vectors, each vertex solved again from its basis.
+
+    Solving the basis makes a vertex from the hull path as accurate as one from the sweep.
+    """
+    x = {i: _basis_point(polytopes[0].matrix, p, i) for i in {i for i, _ in pairs}}
+    y = {j: _basis_point(polytopes[1].matrix, q, j) for j in {j for _, j in pairs}}
+    return [(_normalised(x[i], p.labels[i, :m]), _normalised(y[j], q.labels[j, m:])) for i, j in pairs]
+
+
+def _basis_point(matrix: np.ndarray, vertices: _Vertices, i: int) -> np.ndarray:
+    """Vertex ``i`` solved from its basis, ``C[T, F] z_F = 1`` (its stored point if that fails)."""
+    support, tight = (list(indices) for indices in vertices.basis(i))
+    point = np.zeros(matrix.shape[1])
+    try:
+        point[support] = np.linalg.solve(matrix[np.ix_(tight, support)], np.ones(len(support)))
+    except np.linalg.LinAlgError:
+        return vertices.points[i]
+    return point
 
 
 def _normalised(point: np.ndarray, zero: np.ndarray) -> np.ndarray:
