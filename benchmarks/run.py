@@ -395,8 +395,8 @@ def report(rows: Sequence[Row], quick: bool, jit: float | None) -> str:
         "- peer / ours > 1: ours is faster. Times are medians over the games of each case.",
         "- Gambit's times include building its game from the arrays (its only way in from numpy; the split is "
         "in the note). Ours time `inc.solve` on a built game: the build is in the note.",
-        "- `ours solve(pure)` includes the independent regret check of every equilibrium found, which contracts "
-        "the whole payoff array per equilibrium; the kernel alone is the `ours kernel (unverified)` row.",
+        "- `ours solve(pure)` includes the independent regret check of every equilibrium found (each player's "
+        "payoffs along its own axis); the kernel alone is the `ours kernel (unverified)` row.",
         "- nashpy's support enumeration accepts a candidate only if every probability is exactly >= 0 and the "
         "best payoffs compare equal, so rounding makes it miss equilibria of float games; its own vertex "
         "enumeration finds the ones it misses.",

@@ -286,7 +286,8 @@ class Game:
     @functools.cached_property
     def payoff_scale(self) -> float:
         """``max(1, max |payoff|)``: the scale that relative tolerances are taken against."""
-        return max(1.0, float(np.max(np.abs(self.float_payoffs()))))
+        payoffs = self.float_payoffs()
+        return max(1.0, float(payoffs.max()), -float(payoffs.min()))  # no |x| temporary array
 
     def player_index(self, player: str | int) -> int:
         """Index of a player given by name or index."""

@@ -317,8 +317,8 @@ def solve(
 
 def _verify(game: Game, profiles: Sequence[Profile], tol: float) -> tuple[list[Equilibrium], list[Equilibrium]]:
     """Check every candidate independently; merge duplicates (same probabilities to 1e-7) in one pass."""
-    accepted: dict[tuple[float, ...], Equilibrium] = {}
-    rejected: dict[tuple[float, ...], Equilibrium] = {}
+    accepted: dict[bytes, Equilibrium] = {}
+    rejected: dict[bytes, Equilibrium] = {}
     for profile in profiles:
         key = _profile_key(profile)
         if key in accepted or key in rejected:
@@ -330,8 +330,9 @@ def _verify(game: Game, profiles: Sequence[Profile], tol: float) -> tuple[list[E
     return ordered, list(rejected.values())
 
 
-def _profile_key(profile: Profile) -> tuple[float, ...]:
-    return tuple(round(float(x), 7) + 0.0 for p in profile for x in p)
+def _profile_key(profile: Profile) -> bytes:
+    flat = np.concatenate([np.asarray(p, dtype=float) for p in profile])
+    return (np.round(flat, 7) + 0.0).tobytes()  # + 0.0 turns -0.0 into 0.0
 
 
 def _exactify(game: Game, profile: Profile) -> Profile:
