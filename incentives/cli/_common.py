@@ -26,6 +26,7 @@ __all__ = [
     "model_file",
     "output_option",
     "render_document",
+    "text_or_json_option",
     "write_report",
 ]
 
@@ -124,6 +125,20 @@ format_option = click.option(
     show_default=True,
     help="Human report (text, Markdown or a self-contained HTML page) or JSON for programs (schema in the README).",
 )
+
+
+def text_or_json_option(schema: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format text|json`` for commands whose report has no Markdown or HTML form."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=f"Human report or JSON for programs (schema {schema} in the README).",
+    )
+
+
 exact_option = click.option(
     "--exact/--float",
     "exact",

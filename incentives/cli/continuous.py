@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import fail_cleanly, model_file, output_option, write_report
+from ._common import fail_cleanly, model_file, output_option, text_or_json_option, write_report
 
 if TYPE_CHECKING:
     from ..continuous.result import ContinuousSolution
@@ -47,14 +47,7 @@ __all__ = ["continuous"]
     show_default=True,
     help="What the company maximises when it chooses the plan (--plan).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Human report or JSON for programs (schema in the README).",
-)
+@text_or_json_option("incentives.continuous/1")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the numeric search's random starts.")
 @output_option
 @fail_cleanly

@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from ._common import MODEL_SUFFIXES, fail_cleanly, method_choices, model_file, output_option, write_report
+from ._common import (
+    MODEL_SUFFIXES,
+    fail_cleanly,
+    method_choices,
+    model_file,
+    output_option,
+    text_or_json_option,
+    write_report,
+)
 
 __all__ = ["design"]
 
@@ -103,14 +111,7 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
     help="Also: the fewest current KPI terms to drop or cap (checked on its pure equilibria).",
 )
 @click.option("--transfers", is_flag=True, help="Also: budget-balanced transfers between departments.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Human report or JSON (schema incentives.design/1 in the README).",
-)
+@text_or_json_option("incentives.design/1")
 @click.option(
     "--output-model",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ._common import existing_file, fail_cleanly, load_game, output_option, write_report
+from ._common import existing_file, fail_cleanly, load_game, output_option, text_or_json_option, write_report
 
 __all__ = ["qre"]
 
@@ -27,9 +27,7 @@ _SHOWN = 6
     help="Rationality (per unit of payoff) at which to show the QRE; repeat for several. "
     "Default: points along the path to the Nash equilibrium it ends at.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format."
-)
+@text_or_json_option("incentives.qre/1")
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False, path_type=Path),

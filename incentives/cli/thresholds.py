@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._common import fail_cleanly, model_file, output_option, write_report
+from ._common import fail_cleanly, model_file, output_option, text_or_json_option, write_report
 
 __all__ = ["parse_symbol", "thresholds"]
 
@@ -53,14 +53,7 @@ def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
     help="A profile whose equilibrium region to report (repeatable). Default: with one quantity every profile that "
     "is an equilibrium somewhere, with several the equilibria and optimum at the model's values.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Human report or JSON for programs (schema incentives.thresholds/1 in the README).",
-)
+@text_or_json_option("incentives.thresholds/1")
 @output_option
 @fail_cleanly
 def thresholds(model: Path, symbols: tuple[str, ...], profiles: tuple[str, ...], fmt: str, output: Path | None) -> None:
