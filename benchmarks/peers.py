@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import importlib.util
 import multiprocessing as mp
+import shutil
+import subprocess
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,6 +33,10 @@ Adapter = Callable[[np.ndarray], list[Profile]]
 def available(module: str) -> bool:
     """Whether a peer library can be imported."""
     return importlib.util.find_spec(module) is not None
+
+
+class PeerFailure(Exception):
+    """A peer that ran but gave no answer (a timeout of an external program, a crash): reported, not raised."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,10 @@ def timed(adapter: Adapter, payoffs: np.ndarray, *, min_seconds: float = 0.2, ma
     result: Any = None
     while True:
         start = time.perf_counter()
-        result = adapter(payoffs)
+        try:
+            result = adapter(payoffs)
+        except PeerFailure as failure:
+            return Run(seconds=None, equilibria=None, failure=str(failure))
         elapsed = time.perf_counter() - start
         times.append((getattr(adapter, "extra", None) or {}).get("timed", elapsed))
         if sum(times) >= min_seconds or len(times) >= max_repeats:
@@ -106,8 +118,9 @@ def _solved(run: Any, game: inc.Game, method: str, built: float) -> list[Profile
         warnings.simplefilter("ignore")
         result = inc.solve(game, method, max_seconds=120)
     run.last_status = result.status
-    run.extra = {"timed": time.perf_counter() - start, "build": built}
-    return [[np.asarray(p, dtype=float) for p in e.profile] for e in result.equilibria]
+    run.extra = {"timed": time.perf_counter() - start, "build": built, "degenerate": float(bool(result.degenerate))}
+    dtype = object if game.is_exact else float  # exact games keep their Fractions, to be compared exactly
+    return [[np.asarray(p, dtype=dtype) for p in e.profile] for e in result.equilibria]
 
 
 def ours(method: str, *, exact: bool = False) -> Adapter:
@@ -230,6 +243,108 @@ def gambit_adapter(method: str, **options: Any) -> Adapter:
     return run
 
 
+# -- lrsnash (lrslib) ----------------------------------------------------------------------
+
+
+def lrsnash_path() -> str | None:
+    """Where the ``lrsnash`` program of lrslib is, or None when it is not installed."""
+    return shutil.which("lrsnash")
+
+
+def lrsnash_game_text(payoffs: np.ndarray) -> str:
+    """A bimatrix game in lrsnash's input format: ``m n``, then A and B row by row, blank lines between."""
+    first, second = (np.asarray(p) for p in payoffs)
+    rows = [f"{first.shape[0]} {first.shape[1]}", ""]
+    for matrix in (first, second):
+        rows += [" ".join(str(v) for v in row) for row in matrix.tolist()]
+        rows.append("")
+    return "\n".join(rows)
+
+
+def parse_lrsnash(text: str, shape: tuple[int, int]) -> list[Profile]:
+    """The extreme equilibria in lrsnash's output, as pairs of Fraction arrays.
+
+    Output comes in blocks separated by blank lines; a line ``2 y_1 .. y_n v`` is a strategy of player 2
+    (``v`` is player 1's payoff), a line ``1 x_1 .. x_m w`` one of player 1, and every player-1 line of a
+    block is an equilibrium with every player-2 line of it (degenerate games list several in one block).
+    Lines starting with ``*`` are comments.
+    """
+    found: list[Profile] = []
+    first: list[np.ndarray] = []
+    second: list[np.ndarray] = []
+
+    def close_block() -> None:
+        found.extend([x, y] for x in first for y in second)
+        first.clear()
+        second.clear()
+
+    for line in text.splitlines():
+        tokens = line.split()
+        if not tokens:
+            close_block()
+        elif tokens[0] in ("1", "2"):
+            size = shape[int(tokens[0]) - 1]
+            if len(tokens) != size + 2:
+                raise ValueError(f"lrsnash output line {line!r}: expected {size + 2} numbers")
+            strategy = np.array([Fraction(t) for t in tokens[1 : size + 1]], dtype=object)
+            (first if tokens[0] == "1" else second).append(strategy)
+    close_block()
+    return found
+
+
+def lrsnash_adapter(timeout: float) -> Adapter:
+    """``lrsnash game``: the whole process is timed (start-up included), the game file is written before."""
+    program = lrsnash_path()
+
+    def run(payoffs: np.ndarray) -> list[Profile]:
+        if program is None:
+            raise PeerFailure("lrsnash not available")
+        with tempfile.TemporaryDirectory(prefix="lrsnash-") as folder:
+            path = Path(folder) / "game"
+            path.write_text(lrsnash_game_text(payoffs))
+            start = time.perf_counter()
+            try:
+                done = subprocess.run(
+                    [program, str(path)], capture_output=True, text=True, timeout=timeout, check=False
+                )
+            except subprocess.TimeoutExpired as expired:
+                raise PeerFailure(f"timeout > {timeout:g} s") from expired
+            run.extra = {"timed": time.perf_counter() - start}  # type: ignore[attr-defined]
+        if done.returncode != 0:
+            raise PeerFailure(f"lrsnash exited with {done.returncode}")
+        shape = (payoffs.shape[1], payoffs.shape[2])
+        return parse_lrsnash(done.stdout, shape)
+
+    return run
+
+
+def lrsnash_startup_seconds(repeats: int = 7) -> float | None:
+    """Median time of lrsnash on a 1x1 game: the process start-up included in every lrsnash time."""
+    if lrsnash_path() is None:
+        return None
+    adapter = lrsnash_adapter(timeout=30)
+    times = []
+    for _ in range(repeats):
+        adapter(np.zeros((2, 1, 1), dtype=int))
+        times.append(adapter.extra["timed"])  # type: ignore[attr-defined]
+    return float(np.median(times))
+
+
+def lrsnash_version() -> str:
+    """lrslib's version as lrsnash prints it, or "not available"."""
+    program = lrsnash_path()
+    if program is None:
+        return "lrsnash not available"
+    with tempfile.TemporaryDirectory(prefix="lrsnash-") as folder:
+        path = Path(folder) / "game"
+        path.write_text(lrsnash_game_text(np.zeros((2, 1, 1), dtype=int)))
+        done = subprocess.run([program, str(path)], capture_output=True, text=True, timeout=30, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith("*lrsnash:"):
+            return line.removeprefix("*lrsnash:").split("(")[0].strip()
+    return "lrsnash (version unknown)"
+
+
 def warm_up() -> None:
     """Import every available peer and call each adapter once on tiny games, so no timing pays a first call."""
     two = np.random.default_rng(0).normal(size=(2, 3, 3))
@@ -247,6 +362,8 @@ def warm_up() -> None:
         adapters += [(nashpy_adapter("support_enumeration"), two), (nashpy_adapter("vertex_enumeration"), two)]
     if available("quantecon"):
         adapters.append((quantecon_vertex_enumeration, two))
+    if lrsnash_path() is not None:
+        adapters.append((lrsnash_adapter(timeout=30), np.round(two * 3).astype(int)))
     if available("pygambit"):
         adapters += [(gambit_adapter("enumpure"), three), (gambit_adapter("enummixed", rational=False), two)]
     with warnings.catch_warnings():
@@ -262,7 +379,7 @@ def compare(ours_found: list[Profile], theirs: list[Profile], tol: float = 1e-6)
     """How many of our equilibria the peer lacks, and how many of its equilibria we lack."""
 
     def matches(a: Profile, b: Profile) -> bool:
-        return all(np.allclose(x, y, atol=tol, rtol=0) for x, y in zip(a, b, strict=True))
+        return all(same(x, y, tol) for x, y in zip(a, b, strict=True))
 
     only_ours = sum(not any(matches(a, b) for b in theirs) for a in ours_found)
     only_theirs = sum(not any(matches(b, a) for a in ours_found) for b in theirs)
@@ -275,7 +392,19 @@ def unmatched(these: list[Profile], others: list[Profile], tol: float = 1e-6) ->
 
 
 def peers_match_none(a: Profile, others: list[Profile], tol: float) -> bool:
-    return not any(all(np.allclose(x, y, atol=tol, rtol=0) for x, y in zip(a, b, strict=True)) for b in others)
+    return not any(all(same(x, y, tol) for x, y in zip(a, b, strict=True)) for b in others)
+
+
+def same(x: np.ndarray, y: np.ndarray, tol: float) -> bool:
+    """Equal strategies: exactly when both sides are exact (Fraction arrays), else to ``tol``."""
+    if x.dtype == object and y.dtype == object:
+        return x.shape == y.shape and bool(np.all(x == y))
+    return bool(np.allclose(np.asarray(x, dtype=float), np.asarray(y, dtype=float), atol=tol, rtol=0))
+
+
+def exactly_compared(these: list[Profile], others: list[Profile]) -> bool:
+    """Whether two sets were compared exactly (both hold Fraction arrays)."""
+    return all(p.dtype == object for profile in [*these, *others] for p in profile)
 
 
 def max_regret(payoffs: np.ndarray, profiles: list[Profile]) -> float:

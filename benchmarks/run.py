@@ -1,4 +1,4 @@
-"""Benchmarks of `incentives` against nashpy, QuantEcon and Gambit on the same seeded games.
+"""Benchmarks of `incentives` against nashpy, QuantEcon, Gambit and lrsnash on the same seeded games.
 
 Run from the repository root:
 
@@ -7,7 +7,8 @@ Run from the repository root:
     python benchmarks/run.py --readme   # also paste the table into README.md's Benchmarks section
 
 Each row compares one of our solvers with one peer on the same seeded random games (standard normal
-payoffs, so ties have probability zero; the exact section uses integers in [-9, 9]).  Times are
+payoffs, so ties have probability zero; the exact section uses integers in [-9, 9], often degenerate,
+and in [-1000, 1000], almost always not).  Times are
 medians over the games of the median over a few repeats; "peer / ours" above 1 means ours is faster.
 "agree" compares the equilibrium sets game by game (to 1e-6): "yes", or how many equilibria only
 one side found.  Peers that are not installed are listed as not available; slow peers run in a
@@ -145,13 +146,13 @@ class Case:
         )
 
 
-def seeded(shape: Sequence[int], seeds: Sequence[int], integer: bool = False) -> list[np.ndarray]:
-    """Random payoff arrays of shape ``(N, *shape)``, one per seed."""
+def seeded(shape: Sequence[int], seeds: Sequence[int], integer: bool = False, high: int = 9) -> list[np.ndarray]:
+    """Random payoff arrays of shape ``(N, *shape)``, one per seed (integers in ``[-high, high]`` if ``integer``)."""
     out = []
     for seed in seeds:
         rng = np.random.default_rng([len(shape), *shape, seed])
         size = (len(shape), *shape)
-        out.append(rng.integers(-9, 10, size=size) if integer else rng.normal(size=size))
+        out.append(rng.integers(-high, high + 1, size=size) if integer else rng.normal(size=size))
     return out
 
 
@@ -252,19 +253,39 @@ def two_player(quick: bool) -> list[Row]:
 
 
 def two_player_exact(quick: bool) -> list[Row]:
-    """All equilibria in exact arithmetic (integer payoffs), against Gambit's rational enummixed."""
+    """All equilibria in exact arithmetic (integer payoffs), against Gambit's rational enummixed and lrsnash.
+
+    Small integers make many games degenerate (ties), where our exact solver falls back to an exhaustive
+    sweep; integers in [-1000, 1000] make them almost surely non-degenerate (its fast hull path).
+    """
     name = "all equilibria, 2 players, exact"
+    ours = "ours vertex-enumeration (exact)"
     rows = []
+    startup = peers.lrsnash_startup_seconds()
     for k in [3] if quick else [4, 6, 8, 10]:
-        case = Case(name, f"{k}x{k} integers", seeded((k, k), range(2 if quick else 5), integer=True))
-        case.run("ours vertex-enumeration (exact)", peers.ours_exact("vertex-enumeration"))
-        if peers.available("pygambit"):
-            case.run("gambit enummixed (rational)", peers.gambit_adapter("enummixed", rational=True))
-            rows.append(case.row("ours vertex-enumeration (exact)", "gambit enummixed (rational)"))
-        else:
-            rows.append(
-                _unavailable(name, case, "ours vertex-enumeration (exact)", "gambit enummixed (rational)", "pygambit")
+        for high in (9, 1000):
+            payoffs = seeded((k, k), range(2 if quick else 5), integer=True, high=high)
+            case = Case(name, f"{k}x{k} integers in [-{high}, {high}]", payoffs)
+            case.run(ours, peers.ours_exact("vertex-enumeration"))
+            runs = case.runs[ours]
+            degenerate = sum(bool(r.extra and r.extra.get("degenerate")) for r in runs)
+            ours_note = f"ours: {degenerate}/{len(runs)} games degenerate (exhaustive fallback)"
+            if peers.available("pygambit"):
+                case.run("gambit enummixed (rational)", peers.gambit_adapter("enummixed", rational=True))
+                rows.append(case.row(ours, "gambit enummixed (rational)", ours_note))
+            else:
+                rows.append(_unavailable(name, case, ours, "gambit enummixed (rational)", "pygambit"))
+            if startup is None:
+                rows.append(_unavailable(name, case, ours, "lrsnash", "lrsnash (lrslib)"))
+                continue
+            case.run("lrsnash", peers.lrsnash_adapter(timeout=20 if quick else 120))
+            exact = all(
+                peers.exactly_compared(a.equilibria or [], b.equilibria or [])
+                for a, b in zip(case.runs[ours], case.runs["lrsnash"], strict=False)
             )
+            lrs_note = f"whole process timed, start-up ({_fmt(startup)} on a 1x1 game) included"
+            note = "; ".join(filter(None, [ours_note, lrs_note, "compared exactly" if exact else ""]))
+            rows.append(case.row(ours, "lrsnash", note))
     return rows
 
 
@@ -375,6 +396,7 @@ def machine() -> str:
             versions.append(f"{module} {__import__(module).__version__}")
         else:
             versions.append(f"{module} not available")
+    versions.append(peers.lrsnash_version())
     blas = ", ".join(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("OPENBLAS")) or "none"
     return (
         f"- machine: {platform.platform()}, {cpu}, {os.cpu_count()} cores\n"
@@ -400,6 +422,12 @@ def report(rows: Sequence[Row], quick: bool, jit: float | None) -> str:
         "- nashpy's support enumeration accepts a candidate only if every probability is exactly >= 0 and the "
         "best payoffs compare equal, so rounding makes it miss equilibria of float games; its own vertex "
         "enumeration finds the ones it misses.",
+        "- lrsnash (lrslib; exact arithmetic, 64-bit integers switching to GMP on overflow) is a separate "
+        "program: it is timed as a whole process from the game file written beforehand, so its times include "
+        "process start-up (the note gives the time of a 1x1 game). Its extreme equilibria and ours are "
+        "compared exactly, as fractions.",
+        "- In the exact section, integers in [-9, 9] often make games degenerate, where our solver falls back to "
+        "an exhaustive sweep of bases; integers in [-1000, 1000] almost never do, and it takes the hull path.",
         "- Rows marked `ours: incomplete` come from a search that does not promise every equilibrium.",
         "- Where the sets differ, the regrets of the equilibria only one side found are recomputed by our "
         "independent check, and `odd counts` says in how many games each side found an odd number of "

@@ -186,6 +186,8 @@ def solve_blocks(result: SolveResult) -> list[Block]:
         out += _para(words.DEGENERATE, "warn")
     for note in result.notes:
         out += _para(words.note_sentence(note), "warn")
+    for sentence in words.component_sentences(result):
+        out += _para(sentence, "warn")
     if result.equilibria:
         out.append(_equilibria_table(result))
     else:

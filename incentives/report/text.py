@@ -33,6 +33,7 @@ def _status_lines(result: SolveResult) -> list[Text]:
         lines.append(Text(words.DEGENERATE, style="yellow"))
     for note in result.notes:
         lines.append(Text(words.note_sentence(note), style="yellow"))
+    lines += [Text(sentence, style="yellow") for sentence in words.component_sentences(result)]
     return lines
 
 

@@ -173,6 +173,20 @@ def note_sentence(note: str) -> str:
     return f"Note: {note}"
 
 
+def component_sentences(result: SolveResult) -> list[str]:
+    """One sentence per set of equilibria that is not a single point."""
+    game = result.game
+    out = []
+    for k, component in enumerate(result.components, start=1):
+        played = "; ".join(
+            f"{player} {'mixes' if len(support) > 1 else 'plays'} {', '.join(game.actions[i][a] for a in support)}"
+            for i, (player, support) in enumerate(zip(game.players, component.support, strict=True))
+        )
+        size = f" of dimension {component.dimension}" if component.dimension is not None else ""
+        out.append(f"Set of equilibria {k}{size} ({played}): {component.note}.")
+    return out
+
+
 def rejected_sentence(result: SolveResult) -> str | None:
     """How many candidates failed the regret check (None when none did)."""
     if not result.rejected:

@@ -31,12 +31,14 @@ Osborne, M. J., and Rubinstein, A. (1994). *A Course in Game Theory*. MIT Press.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
 
 from ..equilibrium import Profile
 from ..game import Game
+from ._cliques import bimatrix_components
 from .dominance import eliminate_dominated
 from .polynomial_support import polynomial_support_enumeration
 from .pure import pure_equilibria
@@ -67,7 +69,7 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
     ('complete', 3, 2)
     """
     if game.n_players == 2:
-        return vertex_enumeration(game, tol=tol, budget=budget)
+        return _with_components(vertex_enumeration(game, tol=tol, budget=budget))
     scale = game.payoff_scale
     reduction = eliminate_dominated(game, mixed=True, tol=tol / scale)
     reduced = reduction.game
@@ -110,6 +112,17 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
         notes=(*note, *inner.notes),
         components=components,
     )
+
+
+def _with_components(output: SolverOutput) -> SolverOutput:
+    """Add the convex components a degenerate two-player game's extreme equilibria span."""
+    if not output.degenerate or len(output.profiles) < 2:
+        return output
+    components = bimatrix_components(output.profiles)
+    if not components:
+        return output
+    # the representatives are mixtures of listed extreme equilibria, so the list stays the extreme points
+    return replace(output, components=components)
 
 
 def _solve_active(reduced: Game, active: list[int], tol: float, budget: Budget) -> SolverOutput:

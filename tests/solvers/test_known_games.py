@@ -110,3 +110,20 @@ def test_every_method_agrees_on_a_random_nondegenerate_game() -> None:
         warnings.simplefilter("ignore", inc.IncompleteSearchWarning)
         assert key(inc.solve(game, "lemke-howson")) <= everything
     assert len(everything) % 2 == 1  # non-degenerate games have an odd number of equilibria
+
+
+def test_degenerate_two_player_components_are_the_maximal_convex_sets() -> None:
+    # the column player is indifferent when the row plays U, and U stays a best response to every
+    # column mixture: one convex set {U} x every mixture of L and R, whose extreme points are (U, L), (U, R)
+    game = inc.Game.from_bimatrix([[1, 1], [1, 0]], [[1, 1], [0, 2]])
+    result = inc.solve(game)
+    assert set(profiles(result)) == {((1, 0), (1, 0)), ((1, 0), (0, 1))}
+    (component,) = result.components
+    assert component.dimension == 1 and component.support == ((0,), (0, 1))
+    # the centre of the set is an equilibrium, checked independently
+    assert inc.regret(game, [list(p) for p in component.representative]) <= 1e-12
+
+
+def test_nondegenerate_games_have_no_components() -> None:
+    game = inc.Game.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    assert inc.solve(game).components == ()
