@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 
 from ..build import build_game, evaluate_over_profiles
-from ..equilibrium import Equilibrium, expected_value, pure_profile
+from ..equilibrium import Equilibrium, expected_value, format_number, pure_profile
 from ..game import Game
 from ..model import Organization
 from ..solvers import SolveResult, solve
@@ -317,8 +317,6 @@ def _departure(
 
 
 def _describe_strategy(game: Game, i: int, probs: np.ndarray) -> str:
-    from ..equilibrium import format_number
-
     played = [(a, p) for a, p in zip(game.actions[i], probs, strict=True) if p > 0]
     if len(played) == 1:
         return played[0][0]
@@ -403,8 +401,6 @@ def _align_one(game: Game, i: int, kpi: str, term: np.ndarray, value: np.ndarray
 def _evidence(
     game: Game, i: int, kpi: str, d_term: np.ndarray, d_value: np.ndarray, agreement: np.ndarray, status: str
 ) -> str:
-    from ..equilibrium import format_number
-
     player = game.players[i]
     if status == "neutral":
         if not np.any(d_term):
@@ -433,6 +429,4 @@ def _evidence(
 
 
 def _signed(value: float) -> str:
-    from ..equilibrium import format_number
-
     return ("+" if value > 0 else "") + format_number(value)
