@@ -32,7 +32,13 @@ from scipy.optimize import minimize
 from ._subdivision import Region
 from ._support_system import SupportSystem, newton
 
-__all__ = ["RegionFinding", "examine_region", "is_equilibrium", "jacobian_rank"]
+__all__ = [
+    "RegionFinding",
+    "examine_region",
+    "examine_region_all",
+    "is_equilibrium",
+    "jacobian_rank",
+]
 
 Kind = Literal["regular", "singular", "component", "unresolved"]
 
@@ -58,15 +64,28 @@ def examine_region(system: SupportSystem, region: Region, *, tol: float, ptol: f
     ``tol`` is the absolute tolerance on the equations and inequalities, ``ptol``
     the tolerance on probabilities, both in the system's payoff units.
     """
+    findings = examine_region_all(system, region, tol=tol, ptol=ptol)
+    return findings[0] if findings else RegionFinding(kind="unresolved")
+
+
+def examine_region_all(system: SupportSystem, region: Region, *, tol: float, ptol: float) -> list[RegionFinding]:
+    """Every distinct equilibrium reached from the region's starting boxes, classified.
+
+    A coarse region can hold several isolated equilibria: each start that lands on a
+    new point inside the region adds one finding.
+    """
     reach = 2.0 * float(region.width.max()) + 1e-9
+    findings: list[RegionFinding] = []
+    points: list[np.ndarray] = []
     for start in _starts(region.centres):
         point = _project(system, start, tol=tol, ptol=ptol)
-        if point is None:
+        if point is None or np.min(np.max(np.abs(region.centres - point), axis=1)) > reach:
             continue
-        if np.min(np.max(np.abs(region.centres - point), axis=1)) > reach:
+        if any(np.max(np.abs(point - seen)) <= 1e-7 for seen in points):
             continue
-        return _classify(system, point, tol=tol, ptol=ptol)
-    return RegionFinding(kind="unresolved")
+        points.append(point)
+        findings.append(_classify(system, point, tol=tol, ptol=ptol))
+    return findings
 
 
 def is_equilibrium(system: SupportSystem, x: np.ndarray, *, tol: float, ptol: float) -> bool:

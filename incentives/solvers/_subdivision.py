@@ -90,7 +90,7 @@ class Subdivision:
     (the regions are then partial).
     """
 
-    certified: list[tuple[int, np.ndarray]] = field(default_factory=list)
+    certified: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)
     regions: list[Region] = field(default_factory=list)
     capped: set[int] = field(default_factory=set)
     stopped: bool = False
@@ -187,12 +187,14 @@ def _examine(
     keep = _survivors(values, n, equation_slack, slack)
     values, lows, owners = values[keep], lows[keep], owners[keep]
     if n == 0:
-        found.certified.extend((int(o), np.zeros(0)) for o in owners)
+        found.certified.extend((int(o), np.zeros(0), np.zeros(0)) for o in owners)
         return values[:0], lows[:0], owners[:0]
     if len(values) and certify:
         unique, empty = _krawczyk(values[:, :n], width)
         for box in np.flatnonzero(unique):
-            found.certified.append((int(owners[box]), lows[box] + width / 2))
+            found.certified.append(
+                (int(owners[box]), lows[box] + width / 2, np.broadcast_to(width / 2, lows[box].shape))
+            )
         keep = ~(unique | empty)
         values, lows, owners = values[keep], lows[keep], owners[keep]
     return values, lows, owners

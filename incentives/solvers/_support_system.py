@@ -225,6 +225,23 @@ def newton(system: SupportSystem, start: np.ndarray, *, tol: float, max_steps: i
     return x, bool(np.max(np.abs(system.residuals(x)[0])) <= tol)
 
 
+def simplified_newton(
+    system: SupportSystem, start: np.ndarray, *, tol: float, max_steps: int = 200
+) -> tuple[np.ndarray, bool]:
+    """Newton with the Jacobian fixed at ``start``: the iteration a Krawczyk certificate proves contracting."""
+    x = np.array(start, dtype=float)
+    jacobian = np.linalg.pinv(system.jacobian(x))
+    for _ in range(max_steps):
+        values = system.residuals(x)[0]
+        error = float(np.max(np.abs(values)))
+        if error <= tol:
+            return _polish(system, x, values, error), True
+        x = x - jacobian @ values
+        if not np.all(np.isfinite(x)):
+            return x, False
+    return x, bool(np.max(np.abs(system.residuals(x)[0])) <= tol)
+
+
 def _polish(system: SupportSystem, x: np.ndarray, values: np.ndarray, error: float) -> np.ndarray:
     """One more Newton step, kept when it makes the residual smaller (to machine precision)."""
     step = np.linalg.lstsq(system.jacobian(x), values, rcond=None)[0]

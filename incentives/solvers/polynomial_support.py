@@ -77,10 +77,10 @@ import numpy as np
 from ..equilibrium import Profile, make_equilibrium
 from ..game import Game
 from ._algebraic import algebraic_probabilities, rational_profile
-from ._components import examine_region, is_equilibrium, jacobian_rank
+from ._components import examine_region_all, is_equilibrium, jacobian_rank
 from ._pns import size_profiles, support_profiles
 from ._subdivision import Region, excluded, subdivide
-from ._support_system import SupportSystem, newton, support_system
+from ._support_system import SupportSystem, newton, simplified_newton, support_system
 from .pure import best_response_masks, pure_equilibria
 from .registry import Budget, EquilibriumComponent, SolverOutput, Status, register_solver
 
@@ -223,27 +223,37 @@ class _Search:
                 certify=regular,
                 budget=self.budget,
             )
-            for owner, centre in found.certified:
-                self._root(systems[group[owner]], centre)
+            for owner, centre, half_width in found.certified:
+                self._root(systems[group[owner]], centre, half_width)
             if found.stopped:
                 self.stopped = True
                 return
             for region in found.regions:
                 self._region(systems[group[region.owner]], region)
 
-    def _root(self, system: SupportSystem, centre: np.ndarray) -> None:
+    def _root(self, system: SupportSystem, centre: np.ndarray, half_width: np.ndarray) -> None:
+        """The root certified unique in the box around ``centre``; Newton must end inside that box."""
         point, converged = newton(system, centre, tol=self.unit_tol * 1e-3)
+        if converged and not _inside(point, centre, half_width):
+            # full Newton jumped to another root; the box's own root is reached by the simplified
+            # Newton iteration that the Krawczyk test proved contracting in the box
+            point, converged = simplified_newton(system, centre, tol=self.unit_tol * 1e-3)
+            converged = converged and _inside(point, centre, half_width)
         if not converged:
             self.unresolved.append(system.support)
         elif is_equilibrium(system, point, tol=self.unit_tol, ptol=self.ptol):
             self._accept(system, point, kind="regular")
 
     def _region(self, system: SupportSystem, region: Region) -> None:
-        finding = examine_region(system, region, tol=self.unit_tol, ptol=self.ptol)
-        if finding.point is None:
+        findings = [
+            f for f in examine_region_all(system, region, tol=self.unit_tol, ptol=self.ptol) if f.point is not None
+        ]
+        if not findings:
             self.unresolved.append(system.support)
             return
-        self._accept(system, finding.point, kind=finding.kind, dimension=finding.dimension)
+        for finding in findings:  # a coarse region can hold several isolated equilibria
+            assert finding.point is not None
+            self._accept(system, finding.point, kind=finding.kind, dimension=finding.dimension)
 
     def _accept(
         self,
@@ -348,6 +358,10 @@ def _generic_rank(system: SupportSystem) -> int:
     """Jacobian rank at two fixed interior points (the larger): below ``n`` means singular everywhere."""
     rng = np.random.default_rng(20080601)
     return max(jacobian_rank(system, rng.uniform(0.2, 0.8, system.n_unknowns))[0] for _ in range(2))
+
+
+def _inside(point: np.ndarray, centre: np.ndarray, half_width: np.ndarray) -> bool:
+    return bool(np.all(np.abs(point - centre) <= half_width * (1 + 1e-9) + 1e-12))
 
 
 def _clean(profile: Profile, ptol: float) -> Profile:

@@ -360,3 +360,17 @@ def test_every_equilibrium_gambit_enumpoly_finds_is_found_and_every_extra_one_is
         result = solve(inc.Game.from_payoffs(payoffs))
         assert theirs <= as_set(result)
         assert all(oracle_regret(payoffs, e.profile) < 1e-12 for e in result.equilibria)
+
+
+def test_a_coarse_region_with_two_totally_mixed_equilibria_gives_both() -> None:
+    # Regression: this generic 4-player game has two totally mixed equilibria in one coarse
+    # region of the full-support system; only one used to be reported (18 equilibria, an even
+    # count).  The second one was found by Gambit's global Newton method (gnm_solve).
+    shape = (3, 3, 3, 3)
+    rng = np.random.default_rng([len(shape), *shape, 0])
+    game = inc.Game.from_payoffs(rng.normal(size=(len(shape), *shape)))
+    result = inc.solve(game, "all")
+    assert len(result.equilibria) % 2 == 1  # a generic game has an odd number of equilibria
+    second = np.array([0.5103, 0.3383, 0.1515, 0.4881, 0.2886, 0.2232, 0.7674, 0.1062, 0.1263, 0.5451, 0.3899, 0.065])
+    found = [np.concatenate([np.asarray(p, dtype=float) for p in e.profile]) for e in result.equilibria]
+    assert min(float(np.abs(f - second).max()) for f in found) < 1e-3
