@@ -255,8 +255,8 @@ def two_player(quick: bool) -> list[Row]:
 def two_player_exact(quick: bool) -> list[Row]:
     """All equilibria in exact arithmetic (integer payoffs), against Gambit's rational enummixed and lrsnash.
 
-    Small integers make many games degenerate (ties), where our exact solver falls back to an exhaustive
-    sweep; integers in [-1000, 1000] make them almost surely non-degenerate (its fast hull path).
+    Small integers make many games degenerate (ties), where our solver takes its perturbed hull path;
+    integers in [-1000, 1000] make them almost surely non-degenerate (its plain hull path).
     """
     name = "all equilibria, 2 players, exact"
     ours = "ours vertex-enumeration (exact)"
@@ -269,7 +269,7 @@ def two_player_exact(quick: bool) -> list[Row]:
             case.run(ours, peers.ours_exact("vertex-enumeration"))
             runs = case.runs[ours]
             degenerate = sum(bool(r.extra and r.extra.get("degenerate")) for r in runs)
-            ours_note = f"ours: {degenerate}/{len(runs)} games degenerate (exhaustive fallback)"
+            ours_note = f"ours: {degenerate}/{len(runs)} games degenerate"
             if peers.available("pygambit"):
                 case.run("gambit enummixed (rational)", peers.gambit_adapter("enummixed", rational=True))
                 rows.append(case.row(ours, "gambit enummixed (rational)", ours_note))
@@ -426,8 +426,9 @@ def report(rows: Sequence[Row], quick: bool, jit: float | None) -> str:
         "program: it is timed as a whole process from the game file written beforehand, so its times include "
         "process start-up (the note gives the time of a 1x1 game). Its extreme equilibria and ours are "
         "compared exactly, as fractions.",
-        "- In the exact section, integers in [-9, 9] often make games degenerate, where our solver falls back to "
-        "an exhaustive sweep of bases; integers in [-1000, 1000] almost never do, and it takes the hull path.",
+        "- In the exact section, integers in [-9, 9] often make games degenerate, where our solver perturbs the "
+        "polytopes to make them simple (as lrs does) and solves the bases found again without the perturbation; "
+        "integers in [-1000, 1000] almost never do, and the plain hull path suffices.",
         "- Rows marked `ours: incomplete` come from a search that does not promise every equilibrium.",
         "- Where the sets differ, the regrets of the equilibria only one side found are recomputed by our "
         "independent check, and `odd counts` says in how many games each side found an odd number of "

@@ -17,6 +17,7 @@ solvers, so it checks them independently.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from .game import Game
+from .game import Game, integer_vector
 
 __all__ = [
     "Equilibrium",
@@ -94,6 +95,21 @@ def _contract_others(payoff: np.ndarray, profile: Profile, own: int) -> np.ndarr
     return np.asarray(result)
 
 
+def _contract_exact(game: Game, profile: Profile, own: int) -> np.ndarray:
+    """:func:`_contract_others` for exact games, in whole numbers over a common denominator.
+
+    Python ints add and multiply many times faster than fractions, so only the
+    result is turned back into fractions.
+    """
+    numerators, denominator = game.integer_payoffs
+    vectors = [integer_vector(vec) for vec in profile]
+    result = _contract_others(numerators[own], tuple(num for num, _ in vectors), own)
+    scale = denominator * math.prod(den for axis, (_, den) in enumerate(vectors) if axis != own)
+    out = np.empty(result.shape, dtype=object)
+    out[...] = [Fraction(int(v), scale) for v in result.ravel()]
+    return out
+
+
 def deviation_payoffs(game: Game, profile: Sequence[Any]) -> list[np.ndarray]:
     """Each player's expected payoff of each of its pure actions against the others' mix."""
     prof = as_profile(game, profile)
@@ -105,15 +121,20 @@ def deviation_payoffs(game: Game, profile: Sequence[Any]) -> list[np.ndarray]:
             index: tuple[Any, ...] = (i, *cell[:i], slice(None), *cell[i + 1 :])
             rows.append(np.array(payoffs[index]))
         return rows
+    if payoffs.dtype == object:
+        return [_contract_exact(game, prof, i) for i in range(game.n_players)]
     return [_contract_others(payoffs[i], prof, i) for i in range(game.n_players)]
 
 
 def expected_payoffs(game: Game, profile: Sequence[Any]) -> np.ndarray:
     """Expected payoff of each player under a mixed profile."""
     prof = as_profile(game, profile)
-    dev = deviation_payoffs(game, prof)
-    values = [np.dot(p, d) for p, d in zip(prof, dev, strict=True)]
-    return np.array(values, dtype=object if _is_exact_profile(prof) else float)
+    return _expected(prof, deviation_payoffs(game, prof))
+
+
+def _expected(profile: Profile, deviation: list[np.ndarray]) -> np.ndarray:
+    values = [np.dot(p, d) for p, d in zip(profile, deviation, strict=True)]
+    return np.array(values, dtype=object if _is_exact_profile(profile) else float)
 
 
 def regret(game: Game, profile: Sequence[Any]) -> float | Fraction:
@@ -135,10 +156,14 @@ def regret(game: Game, profile: Sequence[Any]) -> float | Fraction:
     """
     prof = as_profile(game, profile)
     dev = deviation_payoffs(game, prof)
-    gains = [max(d) - np.dot(p, d) for p, d in zip(prof, dev, strict=True)]
+    return _regret(prof, dev, _expected(prof, dev), game.payoff_scale)
+
+
+def _regret(prof: Profile, dev: list[np.ndarray], expected: np.ndarray, scale: float) -> float | Fraction:
+    """:func:`regret` from the deviation payoffs and the expected payoffs."""
+    gains = [max(d) - value for d, value in zip(dev, expected, strict=True)]
     infeasibility = [max(-min(p), 0) + abs(sum(p) - 1) for p in prof]
     worst = max(max(gains), 0)
-    scale = game.payoff_scale
     if _is_exact_profile(prof):
         return Fraction(worst) + Fraction(scale) * Fraction(max(infeasibility))
     return float(worst) + scale * float(max(infeasibility))
@@ -252,10 +277,12 @@ def make_equilibrium(game: Game, profile: Sequence[Any]) -> Equilibrium:
     if game.company_value is not None:
         weights = game.company_value if _is_exact_profile(prof) else np.asarray(game.company_value, dtype=float)
         value = expected_value(weights, prof)
+    dev = deviation_payoffs(game, prof)
+    payoffs = _expected(prof, dev)
     return Equilibrium(
         profile=tuple(_readonly(p) for p in prof),
-        payoffs=_readonly(expected_payoffs(game, prof)),
-        regret=regret(game, prof),
+        payoffs=_readonly(payoffs),
+        regret=_regret(prof, dev, payoffs, game.payoff_scale),
         company_value=value,
     )
 

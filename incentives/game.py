@@ -20,6 +20,7 @@ A game is *exact* when its arrays hold :class:`fractions.Fraction` objects
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,13 +30,40 @@ import numpy as np
 
 from .errors import GameTooLargeError
 
-__all__ = ["DEFAULT_MAX_BYTES", "Game", "check_game_size"]
+__all__ = ["DEFAULT_MAX_BYTES", "Game", "check_game_size", "integer_vector"]
 
 #: Default memory budget for building one game's arrays (2 GiB).
 DEFAULT_MAX_BYTES = 2 * 1024**3
 
 #: Rough size of one exact payoff (a Fraction and its two integers) in bytes.
 _EXACT_ITEM_BYTES = 160
+
+
+def integer_vector(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Rationals as whole numbers over their least common denominator.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Any shape; entries :class:`~fractions.Fraction` or int.
+
+    Returns
+    -------
+    (numerators, denominator)
+        An object array of Python ints of the same shape, and the positive int
+        ``denominator``, with ``values == numerators / denominator``.
+
+    Examples
+    --------
+    >>> numerators, denominator = integer_vector(np.array([Fraction(1, 2), Fraction(1, 3), 1], dtype=object))
+    >>> numerators.tolist(), denominator
+    ([3, 2, 6], 6)
+    """
+    flat = [Fraction(v) for v in np.asarray(values, dtype=object).ravel()]
+    denominator = math.lcm(*(v.denominator for v in flat)) if flat else 1
+    numerators = np.empty(len(flat), dtype=object)
+    numerators[:] = [v.numerator * (denominator // v.denominator) for v in flat]
+    return numerators.reshape(np.shape(values)), denominator
 
 
 def check_game_size(shape: Sequence[int], *, exact: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
@@ -282,6 +310,30 @@ class Game:
         if not self.is_exact:
             return self.payoffs
         return _readonly(self.payoffs.astype(float))
+
+    @functools.cached_property
+    def integer_payoffs(self) -> tuple[np.ndarray, int]:
+        """An exact game's payoffs as whole numbers over one common denominator (computed once).
+
+        Returns an object array of Python ints ``numerators`` and the int
+        ``denominator`` with ``payoffs == numerators / denominator``: sums of
+        products in whole numbers are many times faster than in fractions.
+
+        Raises
+        ------
+        ValueError
+            If the game is not exact.
+
+        Examples
+        --------
+        >>> numerators, denominator = Game.from_bimatrix([[Fraction(1, 2)]], [[Fraction(2, 3)]]).integer_payoffs
+        >>> numerators.tolist(), denominator
+        ([[[3]], [[4]]], 6)
+        """
+        if not self.is_exact:
+            raise ValueError("integer_payoffs needs an exact game (Fraction payoffs)")
+        numerators, denominator = integer_vector(self.payoffs)
+        return _readonly(numerators), denominator
 
     @functools.cached_property
     def payoff_scale(self) -> float:

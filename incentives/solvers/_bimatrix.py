@@ -27,9 +27,12 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+from sympy import ZZ
+from sympy.polys.matrices import DomainMatrix
+from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
 
 from ..errors import SolverError
-from ..game import Game
+from ..game import Game, integer_vector
 from .registry import Budget
 
 __all__ = [
@@ -43,6 +46,7 @@ __all__ = [
     "normalise",
     "probability_tol",
     "solve_exact",
+    "solve_integer",
     "well_conditioned",
 ]
 
@@ -252,7 +256,7 @@ def _solve_one_by_one(matrices: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray
 
 
 def solve_exact(matrix: Sequence[Sequence[Any]] | np.ndarray, rhs: Sequence[Any]) -> list[Fraction] | None:
-    """Solve a square system exactly by Gauss-Jordan elimination over the rationals.
+    """Solve a square system exactly over the rationals (see :func:`solve_integer`).
 
     Returns None when the matrix is singular.
 
@@ -263,20 +267,81 @@ def solve_exact(matrix: Sequence[Sequence[Any]] | np.ndarray, rhs: Sequence[Any]
     >>> solve_exact([[1, 2], [2, 4]], [1, 1]) is None
     True
     """
-    size = len(rhs)
-    rows = [[Fraction(v) for v in row] + [Fraction(b)] for row, b in zip(matrix, rhs, strict=True)]
-    for col in range(size):
-        pivot = next((r for r in range(col, size) if rows[r][col] != 0), None)
-        if pivot is None:
-            return None
-        rows[col], rows[pivot] = rows[pivot], rows[col]
-        head = rows[col][col]
-        rows[col] = [v / head for v in rows[col]]
-        for r in range(size):
-            factor = rows[r][col]
-            if r != col and factor != 0:
-                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col], strict=True)]
-    return [row[size] for row in rows]
+    rows = [integer_vector(np.array([*row, b], dtype=object))[0] for row, b in zip(matrix, rhs, strict=True)]
+    augmented = np.array(rows, dtype=object).reshape(len(rows), len(rows) + 1)
+    solved = solve_integer(augmented[:, :-1], augmented[:, -1])
+    if solved is None:
+        return None
+    numerators, denominator = solved
+    return [Fraction(int(v), denominator) for v in numerators]
+
+
+def solve_integer(matrix: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """Solve a square system with whole-number entries exactly: numerators over one positive denominator.
+
+    First the floating-point solution is rounded to a multiple of ``1 / det``
+    and checked exactly in whole numbers (a well-conditioned whole-number
+    matrix, condition below :data:`MAX_CONDITION`, cannot be singular: a
+    singular one would show a condition number near ``1 / machine epsilon``).
+    When the check fails (large determinants, ill conditioning) sympy's
+    fraction-free elimination (:meth:`DomainMatrix.solve_den`) decides.
+
+    Parameters
+    ----------
+    matrix : numpy.ndarray
+        Shape ``(k, k)``, Python ints (object array) or an integer array.
+    rhs : numpy.ndarray
+        Shape ``(k,)``, whole numbers.
+
+    Returns
+    -------
+    (numerators, denominator) or None
+        An object array of Python ints and a positive int with
+        ``matrix @ numerators == denominator * rhs``; None if the matrix is singular.
+
+    Examples
+    --------
+    >>> numerators, denominator = solve_integer(np.array([[2, 1], [1, 3]]), np.array([1, 1]))
+    >>> numerators.tolist(), denominator
+    ([2, 1], 5)
+    """
+    matrix, rhs = np.asarray(matrix, dtype=object), np.asarray(rhs, dtype=object)
+    if len(rhs) == 0:
+        return np.zeros(0, dtype=object), 1
+    guessed = _rounded_solution(matrix, rhs)
+    if guessed is not None:
+        return guessed
+    k = len(rhs)
+    system = DomainMatrix([[ZZ(int(v)) for v in row] for row in matrix], (k, k), ZZ)
+    column = DomainMatrix([[ZZ(int(v))] for v in rhs], (k, 1), ZZ)
+    try:
+        solution, denominator = system.solve_den(column)
+    except DMNonInvertibleMatrixError:
+        return None
+    numerators = np.array([int(v) for v in solution.to_list_flat()], dtype=object)
+    return (numerators, int(denominator)) if denominator > 0 else (-numerators, -int(denominator))
+
+
+def _rounded_solution(matrix: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """The floating-point solution rounded to a multiple of ``1 / det`` if it checks exactly, else None."""
+    floats = matrix.astype(float)
+    with np.errstate(all="ignore"):
+        determinant = float(np.linalg.det(floats)) if len(rhs) else 1.0
+    if not np.isfinite(determinant) or not 0.5 <= abs(determinant) < 2.0**50:
+        return None
+    if not well_conditioned(floats[None])[0]:
+        return None
+    denominator = round(determinant)
+    try:
+        solution = np.linalg.solve(floats, rhs.astype(float)) * denominator
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.abs(solution) < 2.0**52):
+        return None
+    numerators = np.array([int(v) for v in np.rint(solution)], dtype=object)
+    if not all(matrix.dot(numerators) == rhs * denominator):
+        return None
+    return (numerators, denominator) if denominator > 0 else (-numerators, -denominator)
 
 
 def fraction_vector(values: Sequence[Any]) -> np.ndarray:

@@ -29,7 +29,16 @@ Algorithm
    (:func:`~incentives.solvers._polytope_hull.closed_under_edges`), so none is
    missing.  A polytope without the certificate (a degenerate game, Qhull
    merging facets or failing, dimension 1) goes to step 2.
-2. *Sweep.*  For each ``k = 1, ..., min(m, n)``, each support ``F`` of ``k``
+2. *Perturbed hull path* (degenerate polytopes).  The right-hand side of row
+   ``i`` becomes ``1 + delta_i`` with fixed, tiny, unrelated ``delta_i``, which
+   makes the polytope simple, and step 1 runs on it.  Each basis it certifies
+   is solved again with the right-hand side ``1``; when every such solution is
+   feasible (within the tolerance) and well conditioned, they are every vertex
+   of the original polytope (see :func:`_perturbed_search`): this is the
+   perturbation lrs makes lexicographically, here in floating point and
+   checked afterwards.  A basis infeasible without the perturbation sends the
+   polytope to step 3.
+3. *Sweep.*  For each ``k = 1, ..., min(m, n)``, each support ``F`` of ``k``
    coordinates and each set ``T`` of ``k`` other constraints, solve
    ``C[T, F] z_F = 1`` (``C`` is ``B^T`` for ``P``, ``A`` for ``Q``); every
    vertex of the polytope is the solution of at least one non-singular such
@@ -38,18 +47,19 @@ Algorithm
    The feasible solutions (within the tolerance) get their full label sets;
    vertices are identified by their label sets, so repeated bases of a
    degenerate vertex collapse into one vertex.
-3. Pair every vertex of ``P`` with every vertex of ``Q`` whose labels cover the
+4. Pair every vertex of ``P`` with every vertex of ``Q`` whose labels cover the
    rest: when every vertex has exactly as many labels as its dimension, the
    labels of the ``Q`` vertex are the complement of those of the ``P`` vertex
    (a match of keys); otherwise a boolean matrix product finds the pairs.
    Normalise each pair.
-4. Flag the game degenerate when some vertex has too many labels.
+5. Flag the game degenerate when some vertex has too many labels.
 
-On exact games every pair is solved again over the rationals from its bases and
-checked exactly, so the output has exact probabilities and exactly the
-extreme equilibria; the degeneracy flag is confirmed exactly too.
+On exact games every pair is solved again from its bases in whole numbers
+(:func:`~incentives.solvers._bimatrix.solve_integer`) and checked exactly, so
+the output has exact probabilities and exactly the extreme equilibria; the
+degeneracy flag is confirmed exactly too.
 
-Work is counted in bases solved: one per vertex on the hull path, ``C(m + n, m)``
+Work is counted in bases solved: one per vertex on the hull paths, ``C(m + n, m)``
 per polytope in the sweep.  Games beyond
 :data:`~incentives.solvers._bimatrix.MAX_BASES` bases are refused.
 
@@ -77,17 +87,18 @@ from ._bimatrix import (
     batched_solve,
     check_size,
     combinations,
-    fraction_vector,
-    matrices,
     normalise,
     probability_tol,
-    solve_exact,
     well_conditioned,
 )
+from ._exact_vertices import Vertices, exact_degenerate, exact_profiles
 from ._polytope_hull import closed_under_edges, facet_bases, label_keys
 from .registry import Budget, SolverOutput, Status, register_solver
 
 __all__ = ["vertex_enumeration"]
+
+#: Relative size of the perturbation of the right-hand sides that makes a degenerate polytope simple.
+_PERTURBATION = 1e-6
 
 _DEGENERATE_NOTE = (
     "the game is degenerate: every extreme equilibrium is listed; where two listed equilibria "
@@ -110,24 +121,6 @@ class _Polytope:
     labels: list[np.ndarray] = field(default_factory=list)
     supports: list[np.ndarray] = field(default_factory=list)
     tight: list[np.ndarray] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Vertices:
-    """Distinct vertices of one polytope: points, full label sets and one basis each.
-
-    Row ``i`` of ``supports`` and ``tight`` holds the basis of vertex ``i``, padded with -1.
-    """
-
-    points: np.ndarray
-    labels: np.ndarray
-    supports: np.ndarray
-    tight: np.ndarray
-
-    def basis(self, i: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """The basis of vertex ``i``: its support and its tight constraints."""
-        support, tight = self.supports[i], self.tight[i]
-        return tuple(int(v) for v in support[support >= 0]), tuple(int(v) for v in tight[tight >= 0])
 
 
 @register_solver(
@@ -177,6 +170,7 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     polytopes = _polytopes(a, b, tol)
     sweep, ptol = Sweep(budget), probability_tol(game, tol)
     pending = tuple(polytope for polytope in polytopes if not _hull_search(polytope, ptol, sweep))
+    pending = tuple(polytope for polytope in pending if not _perturbed_search(polytope, ptol, sweep))
     if pending:
         _sweep(pending, ptol, sweep)
     p, q = (_distinct(polytope) for polytope in polytopes)
@@ -185,8 +179,8 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     degenerate = bool(np.any(p.labels.sum(axis=1) > m) or np.any(q.labels.sum(axis=1) > n))
     notes: list[str] = []
     if game.is_exact:
-        profiles = _exact_profiles(game, p, q, pairs)
-        degenerate = _exact_degenerate(game, p, q)
+        profiles = exact_profiles(game, p, q, pairs)
+        degenerate = exact_degenerate(game, p, q)
         if len(profiles) < len(pairs):
             notes.append(f"{len(pairs) - len(profiles)} vertex pair(s) passed in floating point but not exactly.")
     else:
@@ -245,6 +239,44 @@ def _hull_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
     return False
 
 
+def _perturbed_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
+    """Take the vertices of a degenerate polytope from the bases of a perturbed, simple one; whether that settles it.
+
+    The right-hand side ``1`` of row ``i`` becomes ``1 + delta_i`` (fixed, tiny,
+    distinct), which makes the polytope simple, so the hull path certifies
+    every vertex of the perturbed polytope.  Each of its bases, solved with the
+    right-hand side ``1`` again, is a vertex of the original polytope when it
+    is feasible there, and then every vertex is reached: a vertex ``v`` is the
+    only maximiser of some objective, the perturbed polytope's maximiser has a
+    basis that stays optimal for the original right-hand side (the reduced
+    costs do not depend on it) and, being feasible, gives ``v``.  The argument
+    holds for any perturbation; a tiny one only makes the bases feasible.  If
+    some basis is infeasible or ill-conditioned without the perturbation,
+    nothing is kept and the polytope needs the sweep.  The ``delta_i`` are
+    pseudo-random but fixed (the same game always gives the same result);
+    values in arithmetic progression would keep some ties.
+    """
+    rows = polytope.matrix.shape[0]
+    delta = _PERTURBATION * np.asarray(np.random.default_rng(rows).uniform(1.0, 2.0, size=rows))
+    perturbed = _Polytope(
+        matrix=polytope.matrix / (1.0 + delta)[:, None], tol=polytope.tol, coordinates_first=polytope.coordinates_first
+    )
+    if not _hull_search(perturbed, ptol, sweep):
+        return False
+    if not perturbed.supports:  # the budget ran out before any vertex
+        return True
+    supports, tight = np.vstack(perturbed.supports), np.vstack(perturbed.tight)
+    sizes = np.count_nonzero(supports >= 0, axis=1)
+    feasible = [
+        np.all(_solve_chunk(polytope, supports[sizes == k, :k], tight[sizes == k, :k], ptol)) for k in set(sizes)
+    ]
+    if all(feasible) or sweep.stopped:  # a search cut short keeps what it found
+        return True
+    for part in (polytope.points, polytope.labels, polytope.supports, polytope.tight):
+        part.clear()
+    return False
+
+
 def _sweep(polytopes: tuple[_Polytope, ...], ptol: float, sweep: Sweep) -> None:
     """Solve every basis of the polytopes, smallest supports first, alternating polytopes."""
     rows, cols = polytopes[0].matrix.shape
@@ -256,8 +288,8 @@ def _sweep(polytopes: tuple[_Polytope, ...], ptol: float, sweep: Sweep) -> None:
                 _solve_chunk(polytope, supports[left], tight[right], ptol)
 
 
-def _solve_chunk(polytope: _Polytope, supports: np.ndarray, tight: np.ndarray, ptol: float) -> None:
-    """Solve the bases ``C[tight[s], supports[s]] z = 1`` and keep the feasible ones with their labels."""
+def _solve_chunk(polytope: _Polytope, supports: np.ndarray, tight: np.ndarray, ptol: float) -> np.ndarray:
+    """Solve the bases ``C[tight[s], supports[s]] z = 1``, keep the feasible ones with their labels; which were kept."""
     matrix, k = polytope.matrix, supports.shape[1]
     system = matrix[tight[:, :, None], supports[:, None, :]]
     solution, ok = batched_solve(system, np.ones(k))
@@ -270,6 +302,7 @@ def _solve_chunk(polytope: _Polytope, supports: np.ndarray, tight: np.ndarray, p
     tight_mask = np.zeros((int(valid.sum()), matrix.shape[0]), dtype=bool)
     np.put_along_axis(tight_mask, tight[valid], True, axis=1)
     _keep(polytope, points[valid], labels[valid], support_mask, tight_mask)
+    return valid
 
 
 def _labelled(polytope: _Polytope, points: np.ndarray, ok: np.ndarray, ptol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -299,17 +332,17 @@ def _indices(mask: np.ndarray) -> np.ndarray:
     return np.where(ordered == width, -1, ordered)
 
 
-def _distinct(polytope: _Polytope) -> _Vertices:
+def _distinct(polytope: _Polytope) -> Vertices:
     """One vertex per distinct label set, with the first basis that found it."""
     width, dim = sum(polytope.matrix.shape), polytope.matrix.shape[1]
     if not polytope.points:
         empty = np.zeros((0, dim), dtype=np.intp)
-        return _Vertices(points=np.zeros((0, dim)), labels=np.zeros((0, width), bool), supports=empty, tight=empty)
+        return Vertices(points=np.zeros((0, dim)), labels=np.zeros((0, width), bool), supports=empty, tight=empty)
     points, labels = np.vstack(polytope.points), np.vstack(polytope.labels)
     _, first = np.unique(label_keys(labels), return_index=True)
     first = np.sort(first)
     supports, tight = np.vstack(polytope.supports)[first], np.vstack(polytope.tight)[first]
-    return _Vertices(points=points[first], labels=labels[first], supports=supports, tight=tight)
+    return Vertices(points=points[first], labels=labels[first], supports=supports, tight=tight)
 
 
 def _complementary_pairs(p_labels: np.ndarray, q_labels: np.ndarray, m: int, n: int) -> list[tuple[int, int]]:
@@ -336,7 +369,7 @@ def _complementary_pairs(p_labels: np.ndarray, q_labels: np.ndarray, m: int, n: 
 
 
 def _float_profiles(
-    polytopes: tuple[_Polytope, _Polytope], p: _Vertices, q: _Vertices, pairs: list[tuple[int, int]], m: int
+    polytopes: tuple[_Polytope, _Polytope], p: Vertices, q: Vertices, pairs: list[tuple[int, int]], m: int
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """The equilibria at the vertex pairs, as probability vectors, each vertex solved again from its basis.
 
@@ -347,7 +380,7 @@ def _float_profiles(
     return [(_normalised(x[i], p.labels[i, :m]), _normalised(y[j], q.labels[j, m:])) for i, j in pairs]
 
 
-def _basis_point(matrix: np.ndarray, vertices: _Vertices, i: int) -> np.ndarray:
+def _basis_point(matrix: np.ndarray, vertices: Vertices, i: int) -> np.ndarray:
     """Vertex ``i`` solved from its basis, ``C[T, F] z_F = 1`` (its stored point if that fails)."""
     support, tight = (list(indices) for indices in vertices.basis(i))
     point = np.zeros(matrix.shape[1])
@@ -362,50 +395,3 @@ def _normalised(point: np.ndarray, zero: np.ndarray) -> np.ndarray:
     """A vertex as a probability vector, with its zero labels exactly zero."""
     out = np.where(zero, 0.0, np.maximum(point, 0.0))
     return out / out.sum()
-
-
-def _exact_matrices(game: Game) -> tuple[np.ndarray, np.ndarray]:
-    """Exact normalised constraint matrices of ``P`` (``B^T``) and ``Q`` (``A``)."""
-    a, b = matrices(game)
-    return normalise(b)[0].T, normalise(a)[0]
-
-
-def _exact_vertex(matrix: np.ndarray, basis: tuple[tuple[int, ...], tuple[int, ...]]) -> tuple | None:
-    """The exact vertex of ``{z >= 0, C z <= 1}`` at a basis, with its zero and tight masks, or None."""
-    support, tight = basis
-    solution = solve_exact(matrix[np.ix_(tight, support)], [1] * len(support))
-    if solution is None or min(solution) < 0:
-        return None
-    point = fraction_vector([0] * matrix.shape[1])
-    point[list(support)] = solution
-    values = matrix.dot(point)
-    if max(values) > 1:
-        return None
-    return point, np.array([v == 0 for v in point]), np.array([v == 1 for v in values])
-
-
-def _exact_profiles(game: Game, p: _Vertices, q: _Vertices, pairs: list[tuple[int, int]]) -> list[tuple]:
-    """Re-solve each complementary pair exactly; keep those completely labelled in exact arithmetic."""
-    p_matrix, q_matrix = _exact_matrices(game)
-    p_cache = {i: _exact_vertex(p_matrix, p.basis(i)) for i in {i for i, _ in pairs}}
-    q_cache = {j: _exact_vertex(q_matrix, q.basis(j)) for j in {j for _, j in pairs}}
-    out = []
-    for i, j in pairs:
-        x, y = p_cache[i], q_cache[j]
-        if x is None or y is None:
-            continue
-        covered = np.concatenate([x[1] | y[2], x[2] | y[1]])
-        if covered.all():
-            out.append((x[0] / sum(x[0]), y[0] / sum(y[0])))
-    return out
-
-
-def _exact_degenerate(game: Game, p: _Vertices, q: _Vertices) -> bool:
-    """Whether a vertex flagged in floating point has too many labels in exact arithmetic."""
-    m, n = game.shape
-    for vertices, matrix, bound in zip((p, q), _exact_matrices(game), (m, n), strict=True):
-        for index in np.flatnonzero(vertices.labels.sum(axis=1) > bound):
-            vertex = _exact_vertex(matrix, vertices.basis(int(index)))
-            if vertex is not None and int(vertex[1].sum() + vertex[2].sum()) > bound:
-                return True
-    return False

@@ -1,8 +1,9 @@
-"""Vertex enumeration's two paths: the Qhull facets (generic games) and the exhaustive sweep (the fallback).
+"""Vertex enumeration's three paths: the Qhull facets (generic games), the same on a perturbed polytope
+(degenerate games) and the exhaustive sweep (the fallback).
 
-The sweep is checked against brute-force oracles in test_two_player.py; here the hull path must
-give exactly the sweep's answer, must be the path taken on generic games, and must hand degenerate
-polytopes to the sweep.  The polytope helpers are checked against a brute-force vertex list.
+The sweep is checked against brute-force oracles in test_two_player.py; here the hull paths must
+give exactly the sweep's answer, must be the paths taken, and a failed perturbation must hand the
+polytope to the sweep.  The polytope helpers are checked against a brute-force vertex list.
 """
 
 from __future__ import annotations
@@ -78,27 +79,65 @@ def test_hull_path_on_exact_games_gives_the_sweeps_fractions(seed: int, swept: l
     assert fast.profiles and all(isinstance(p, F) for profile in fast.profiles for p in np.concatenate(profile))
 
 
-def test_degenerate_game_falls_back_to_the_sweep(swept: list[tuple[int, ...]]) -> None:
+def test_degenerate_game_takes_the_perturbed_path(swept: list[tuple[int, ...]]) -> None:
     # von Stengel (2002), section 2.6: the top row has two best responses, a vertex of P with 4 labels.
     game = inc.Game.from_bimatrix([[3, 3], [2, 5], [0, 6]], [[3, 3], [2, 6], [3, 1]])
     output = run(game)
-    assert swept and 2 in {size for call in swept for size in call}  # P (2 constraints) was swept
+    assert swept == []  # P failed the plain hull path but the perturbed one settled it
     assert output.degenerate is True and output.status == "complete"
-    assert as_set(output) == {
+    expected = {
         (F(1), F(0), F(0), F(1), F(0)),
         (F(1), F(0), F(0), F(2, 3), F(1, 3)),
         (F(0), F(1, 3), F(2, 3), F(1, 3), F(2, 3)),
     }
+    assert as_set(output) == expected == as_set(run(game, hull=False))
 
 
-def test_only_the_degenerate_polytope_is_swept(swept: list[tuple[int, ...]]) -> None:
+def test_a_failed_perturbation_falls_back_to_the_sweep(
+    swept: list[tuple[int, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A perturbation far too large moves perturbed vertices to bases infeasible without it.
+    monkeypatch.setattr(ve, "_PERTURBATION", 0.5)
+    rng = np.random.default_rng(11)
+    fell_back = 0
+    for _ in range(6):
+        game = inc.Game.from_bimatrix(*rng.integers(-2, 3, (2, 5, 5)).tolist())
+        output = run(game)
+        fell_back += bool(swept)
+        swept.clear()
+        assert as_set(output) == as_set(run(game, hull=False))
+        swept.clear()
+    assert fell_back
+
+
+@pytest.mark.parametrize("shape", [(2, 2), (3, 3), (3, 5), (4, 4), (5, 3), (6, 6), (7, 7)])
+@pytest.mark.parametrize("high", [1, 2, 9])
+def test_perturbed_path_gives_the_sweeps_fractions_on_tied_games(
+    shape: tuple[int, int], high: int, swept: list[tuple[int, ...]]
+) -> None:
+    # Small integers make ties (degenerate games, components); the exhaustive sweep is the oracle.
+    rng = np.random.default_rng([*shape, high])
+    degenerate = 0
+    for _ in range(4):
+        a, b = rng.integers(-high, high + 1, (2, *shape)).tolist()
+        game = inc.Game.from_bimatrix(a, b)
+        fast = run(game)
+        assert swept == []
+        slow = run(game, hull=False)
+        swept.clear()
+        assert as_set(fast) == as_set(slow) and fast.degenerate is slow.degenerate
+        assert fast.status == slow.status == "complete"
+        degenerate += bool(fast.degenerate)
+    assert degenerate or high == 9  # the small ranges must exercise degenerate games
+
+
+def test_repeated_constraint_goes_through_the_perturbed_path(swept: list[tuple[int, ...]]) -> None:
     rng = np.random.default_rng(3)
     a, b = rng.standard_normal((3, 5)), rng.standard_normal((3, 5))
     b[:, 4] = b[:, 3]  # the column player has two identical actions: P has a repeated constraint
     game = inc.Game.from_bimatrix(a, b)
     output = run(game)
-    assert swept == [(5,)]  # P = {x : B^T x <= 1} has 5 constraints; Q came from the hull
-    swept.clear()
+    assert swept == []
     reference = run(game, hull=False)
     assert swept == [(5, 3)]
     assert as_set(output) == as_set(reference) and output.degenerate is reference.degenerate is True
@@ -111,6 +150,20 @@ def test_budget_stops_the_hull_path(swept: list[tuple[int, ...]]) -> None:
     complete = run(game, budget=Budget(max_iterations=10_000))
     assert complete.status == "complete" and complete.degenerate is False
     assert swept == []
+
+
+def test_budget_cut_anywhere_keeps_a_subset_of_the_equilibria() -> None:
+    # A degenerate game: the budget runs out in the plain hull path, the perturbed one or the sweep.
+    game = inc.Game.from_bimatrix(*np.random.default_rng(8).integers(-2, 3, (2, 6, 6)).tolist())
+    full = run(game)
+    assert full.status == "complete" and full.degenerate is True
+    statuses = set()
+    for limit in range(1, 2000, 61):
+        cut = run(game, budget=Budget(max_iterations=limit))
+        statuses.add(cut.status)
+        assert as_set(cut) <= as_set(full)
+        assert cut.status == "complete" or cut.degenerate in (None, True)
+    assert statuses == {"budget_exhausted", "complete"}
 
 
 # -- the polytope helpers against brute force ----------------------------------------------------
