@@ -35,13 +35,14 @@ shape ``(boxes, rows, 2^n)``:
    componentwise (it is returned, for Newton's method from ``c``), and none when
    some component of ``|Y g(c)| - |Y| R r`` exceeds ``r``.
 4. Halve the surviving boxes along their widest unknown, and repeat, depth first
-   over parts of at most ``max_entries`` corner values (one system's level is
-   never split across parts).
+   over parts of at most ``max_entries`` corner values (split by system, and a
+   single system's level into halves), so memory stays bounded.
 
 Boxes that survive to the minimum width, or whose system holds more than
-``system_entries`` corner values in one level, surround singular roots or sets
-of roots (or near misses); they are grouped into *regions* of touching boxes
-and returned for the caller to examine.
+``system_entries`` corner values in one level or has examined more than
+``max_boxes`` boxes (it is then *capped*), surround singular roots or sets of
+roots (or near misses); they are grouped into *regions* of touching boxes and
+returned for the caller to examine.
 
 References
 ----------
@@ -106,7 +107,8 @@ def subdivide(
     inequality_slack: np.ndarray | float,
     min_width: float,
     max_entries: int = 2**22,
-    system_entries: int = 2**21,
+    system_entries: int | None = 2**21,
+    max_boxes: int | None = None,
     certify: bool = True,
     budget: Budget | None = None,
 ) -> Subdivision:
@@ -127,8 +129,11 @@ def subdivide(
         Boxes this narrow that are still unresolved become regions.
     max_entries : int
         Corner values processed at once; larger levels are processed in parts (depth first).
-    system_entries : int
+    system_entries : int or None
         Corner values one system may hold in one level; beyond it, its boxes become regions.
+        None: no such limit (a crowded level is searched in parts, depth first).
+    max_boxes : int or None
+        Boxes one system may examine in all; beyond it, its remaining boxes become regions.
     certify : bool
         Whether to run the preconditioning and Krawczyk steps (pointless for systems whose
         Jacobian is singular everywhere).
@@ -143,9 +148,11 @@ def subdivide(
     low, high = -MARGIN[0], 1.0 + MARGIN[1]
     start = _stretch(np.asarray(corners, dtype=float), n, low, high)
     stack = [(start, np.full((systems, n), low), np.arange(systems), np.full(n, high - low), True)]
+    examined = np.zeros(systems, dtype=np.int64)
     while stack:
         values, lows, owners, width, fresh = stack.pop()
         if fresh:
+            examined += np.bincount(owners, minlength=systems)
             values, lows, owners = _examine(values, lows, owners, width, n, equation_slack, slack, found, certify)
         if not len(values):
             continue
@@ -153,7 +160,11 @@ def subdivide(
             found.stopped = True
             break
         found.widest = max(found.widest, len(values))
-        crowded = np.bincount(owners) * per_box > system_entries
+        crowded = np.zeros(systems, dtype=bool)
+        if system_entries is not None:
+            crowded |= np.bincount(owners, minlength=systems) * per_box > system_entries
+        if max_boxes is not None:
+            crowded |= examined > max_boxes
         done = crowded[owners] | (width.max() <= min_width)
         if done.any():
             found.capped.update(int(o) for o in np.flatnonzero(crowded))
@@ -161,9 +172,10 @@ def subdivide(
             values, lows, owners = values[~done], lows[~done], owners[~done]
         if not len(values):
             continue
-        if values.size * 2 > max_entries and len(np.unique(owners)) > 1:
-            middle = np.unique(owners)[len(np.unique(owners)) // 2]
-            first = owners < middle
+        if values.size * 2 > max_entries and len(values) > 1:
+            kinds = np.unique(owners)
+            # by system when there are several, else by halves of one system's boxes
+            first = owners < kinds[len(kinds) // 2] if len(kinds) > 1 else np.arange(len(values)) < len(values) // 2
             stack.append((values[~first], lows[~first], owners[~first], width, False))
             stack.append((values[first], lows[first], owners[first], width, False))
             continue

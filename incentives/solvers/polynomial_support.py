@@ -28,10 +28,13 @@ Algorithm
    each region is examined (:mod:`incentives.solvers._components`) and gives a
    verified representative point, reported as a singular equilibrium or as an
    :class:`~incentives.solvers.registry.EquilibriumComponent` with its local
-   dimension.  A system whose boxes at one level exceed a memory cap (which
-   happens around components of dimension two or more) is examined at that level;
-   supports whose Jacobian is singular everywhere (they can hold no isolated
-   equilibrium) get a small cap, :data:`DEFICIENT_ENTRIES`, and no Krawczyk test.
+   dimension.  A support is subdivided depth first in parts, so memory stays
+   bounded however many boxes it needs; one that examines more than
+   :data:`MAX_BOXES` boxes (which happens around components of dimension two or
+   more) has its remaining boxes examined as coarse regions, and the search is
+   reported incomplete.  Supports whose Jacobian is singular everywhere (they
+   can hold no isolated equilibrium) get a small cap on one level,
+   :data:`DEFICIENT_ENTRIES`, and no Krawczyk test.
 5. On exact games, rational equilibria are returned as exact fractions
    (verified by an exact zero regret); irrational ones are returned in floating
    point and, when their support has at most
@@ -50,9 +53,11 @@ Completeness
 The status is ``complete`` when every support profile was searched and every
 region gave a verified point: every isolated regular equilibrium is then listed,
 and every other region of equilibria is represented by at least one point.  It
-is ``incomplete`` when some region gave none (named in the notes) or some
-support had more than :data:`MAX_UNKNOWNS` unknowns, and ``budget_exhausted``
-when the budget ran out.
+is ``incomplete`` when some region gave none (named in the notes), some
+support with a regular system needed more than :data:`MAX_BOXES` boxes (its
+coarse regions are examined from a few starting points only) or some support
+had more than :data:`MAX_UNKNOWNS` unknowns, and ``budget_exhausted`` when the
+budget ran out.
 
 References
 ----------
@@ -84,7 +89,7 @@ from ._support_system import SupportSystem, newton, simplified_newton, support_s
 from .pure import best_response_masks, pure_equilibria
 from .registry import Budget, EquilibriumComponent, SolverOutput, Status, register_solver
 
-__all__ = ["DEFICIENT_ENTRIES", "MAX_UNKNOWNS", "MIN_WIDTH", "polynomial_support_enumeration"]
+__all__ = ["DEFICIENT_ENTRIES", "MAX_BOXES", "MAX_UNKNOWNS", "MIN_WIDTH", "polynomial_support_enumeration"]
 
 #: Boxes still unresolved at this width become regions.
 MIN_WIDTH = 2.0**-12
@@ -92,6 +97,10 @@ MIN_WIDTH = 2.0**-12
 #: Corner values one level of a support whose Jacobian is singular everywhere may hold before its boxes
 #: become regions (such supports hold only sets of equilibria, which fill ever more boxes).
 DEFICIENT_ENTRIES = 2**15
+
+#: Boxes the subdivision of one support with a regular indifference system may examine; beyond it the
+#: remaining boxes are examined as coarse regions, and the search is reported incomplete.
+MAX_BOXES = 2**19
 
 #: Supports with more unknowns (probabilities) are skipped, and the search reported incomplete.
 MAX_UNKNOWNS = 12
@@ -159,6 +168,7 @@ class _Search:
     exact_notes: list[str] = field(default_factory=list)
     degenerate: bool = False
     unresolved: list[tuple[tuple[int, ...], ...]] = field(default_factory=list)
+    capped: list[tuple[tuple[int, ...], ...]] = field(default_factory=list)
     skipped: int = 0
     searched: int = 0
     stopped: bool = False
@@ -219,12 +229,15 @@ class _Search:
                 equation_slack=1e-12,
                 inequality_slack=self.unit_tol,
                 min_width=MIN_WIDTH,
-                system_entries=2**21 if regular else DEFICIENT_ENTRIES,
+                system_entries=None if regular else DEFICIENT_ENTRIES,
+                max_boxes=MAX_BOXES if regular else None,
                 certify=regular,
                 budget=self.budget,
             )
             for owner, centre, half_width in found.certified:
                 self._root(systems[group[owner]], centre, half_width)
+            if regular:
+                self.capped.extend(systems[group[owner]].support for owner in sorted(found.capped))
             if found.stopped:
                 self.stopped = True
                 return
@@ -325,6 +338,14 @@ class _Search:
             notes.append(
                 f"{len(self.unresolved)} region(s) of the indifference systems could be neither ruled out nor "
                 f"resolved to a verified equilibrium (supports {shown}); equilibria there may be missing"
+            )
+        if self.capped:
+            status = "incomplete"
+            shown = ", ".join(self._support_label(s) for s in self.capped[:5])
+            notes.append(
+                f"the subdivision of {len(self.capped)} support profile(s) stopped after {MAX_BOXES} boxes without "
+                f"certifying every root (supports {shown}); the rest was examined from a few starting points per "
+                "region, so equilibria there may be missing"
             )
         if self.skipped:
             status = "incomplete"

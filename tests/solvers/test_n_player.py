@@ -19,7 +19,9 @@ import sympy
 from scipy.optimize import fsolve
 
 import incentives as inc
-from incentives.solvers import enumerate_all
+from incentives.solvers import enumerate_all, polynomial_support
+from incentives.solvers._subdivision import subdivide
+from incentives.solvers._support_system import support_system
 
 METHOD = "support-enumeration-n"
 
@@ -371,6 +373,34 @@ def test_a_coarse_region_with_two_totally_mixed_equilibria_gives_both() -> None:
     game = inc.Game.from_payoffs(rng.normal(size=(len(shape), *shape)))
     result = inc.solve(game, "all")
     assert len(result.equilibria) % 2 == 1  # a generic game has an odd number of equilibria
+    assert result.status == "complete"  # every root certified: the full-support system is no longer capped
     second = np.array([0.5103, 0.3383, 0.1515, 0.4881, 0.2886, 0.2232, 0.7674, 0.1062, 0.1263, 0.5451, 0.3899, 0.065])
     found = [np.concatenate([np.asarray(p, dtype=float) for p in e.profile]) for e in result.equilibria]
     assert min(float(np.abs(f - second).max()) for f in found) < 1e-3
+
+
+def test_a_support_past_its_box_limit_makes_the_search_incomplete(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With the limit this low the full-support system of this 3 x 3 x 3 game is not certified to the end:
+    # the search must say so, and what it still lists must be verified equilibria.
+    monkeypatch.setattr(polynomial_support, "MAX_BOXES", 40)
+    game = inc.Game.from_payoffs(np.random.default_rng(2).normal(size=(3, 3, 3, 3)))
+    result = solve(game, "support-enumeration-n")
+    assert result.status == "incomplete"
+    assert any("stopped after 40 boxes" in note for note in result.notes)
+    assert all(oracle_regret(game.float_payoffs(), e.profile) < 1e-9 for e in result.equilibria)
+    monkeypatch.undo()
+    assert solve(game, "support-enumeration-n").status == "complete"
+
+
+def test_subdivision_in_parts_finds_the_same_roots() -> None:
+    # One system's level split into halves (depth first, a tiny memory limit) must certify the same roots.
+    system = support_system(two_mixed_game().float_payoffs() / 9.0, ((0, 1), (0, 1), (0, 1)))
+    corners = system.corner_values()[None]
+    options: dict = {"equation_slack": 1e-12, "inequality_slack": 1e-9, "min_width": 2.0**-12, "system_entries": None}
+    whole = subdivide(corners, system.n_unknowns, **options)
+    parts = subdivide(corners, system.n_unknowns, max_entries=2 * corners[0].size, **options)
+    assert len(whole.certified) == 2 and not whole.capped and not parts.capped  # (1/6, 1/3, 1/3), (5/6, 2/3, 2/3)
+    assert parts.widest < whole.widest  # the parts really were smaller
+    assert sorted(tuple(np.round(c, 12)) for _, c, _ in whole.certified) == sorted(
+        tuple(np.round(c, 12)) for _, c, _ in parts.certified
+    )
