@@ -49,7 +49,7 @@ class Vertices:
 def _exact_matrices(game: Game) -> tuple[tuple[np.ndarray, int], tuple[np.ndarray, int]]:
     """Exact normalised constraint matrices of ``P`` (``B^T``) and ``Q`` (``A``), as whole numbers over a bound.
 
-    With ``C = 1 + (M - min M) / span`` (:func:`normalise`) and ``M`` the payoffs
+    With ``C = 1 + (M - min M) / span`` (:func:`~incentives.solvers._bimatrix.normalise`) and ``M`` the payoffs
     in whole numbers, ``C z <= 1`` is ``K z <= span`` for the whole-number
     matrix ``K = span + M - min M``: whole numbers keep the exact checks fast.
     """

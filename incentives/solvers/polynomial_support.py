@@ -330,31 +330,9 @@ class _Search:
 
     # -- the result -----------------------------------------------------------------------
     def output(self) -> SolverOutput:
-        status: Status = "complete"
-        notes = [self._summary(), *self.notes]
-        if self.unresolved:
-            status = "incomplete"
-            shown = ", ".join(self._support_label(s) for s in self.unresolved[:5])
-            notes.append(
-                f"{len(self.unresolved)} region(s) of the indifference systems could be neither ruled out nor "
-                f"resolved to a verified equilibrium (supports {shown}); equilibria there may be missing"
-            )
-        if self.capped:
-            status = "incomplete"
-            shown = ", ".join(self._support_label(s) for s in self.capped[:5])
-            notes.append(
-                f"the subdivision of {len(self.capped)} support profile(s) stopped after {MAX_BOXES} boxes without "
-                f"certifying every root (supports {shown}); the rest was examined from a few starting points per "
-                "region, so equilibria there may be missing"
-            )
-        if self.skipped:
-            status = "incomplete"
-            notes.append(
-                f"{self.skipped} support profile(s) with more than {MAX_UNKNOWNS} unknown probabilities were not "
-                "searched; equilibria with such large supports may be missing"
-            )
-        if self.stopped:
-            status = "budget_exhausted"
+        shortfalls = self._shortfalls()
+        status: Status = "budget_exhausted" if self.stopped else "incomplete" if shortfalls else "complete"
+        notes = [self._summary(), *self.notes, *shortfalls]
         degenerate: bool | None = self.degenerate if (self.degenerate or status == "complete") else None
         return SolverOutput(
             profiles=list(self.profiles),
@@ -363,6 +341,31 @@ class _Search:
             notes=(*notes, *self.exact_notes),
             components=tuple(self.components),
         )
+
+    def _shortfalls(self) -> list[str]:
+        """What keeps the search from being complete, a note each."""
+        out = []
+        if self.unresolved:
+            out.append(
+                f"{len(self.unresolved)} region(s) of the indifference systems could be neither ruled out nor "
+                f"resolved to a verified equilibrium (supports {self._supports(self.unresolved)}); "
+                "equilibria there may be missing"
+            )
+        if self.capped:
+            out.append(
+                f"the subdivision of {len(self.capped)} support profile(s) stopped after {MAX_BOXES} boxes without "
+                f"certifying every root (supports {self._supports(self.capped)}); the rest was examined from a few "
+                "starting points per region, so equilibria there may be missing"
+            )
+        if self.skipped:
+            out.append(
+                f"{self.skipped} support profile(s) with more than {MAX_UNKNOWNS} unknown probabilities were not "
+                "searched; equilibria with such large supports may be missing"
+            )
+        return out
+
+    def _supports(self, supports: list[tuple[tuple[int, ...], ...]]) -> str:
+        return ", ".join(self._support_label(s) for s in supports[:5])
 
     def _summary(self) -> str:
         total = math.prod(2**n - 1 for n in self.game.shape) - math.prod(self.game.shape)
