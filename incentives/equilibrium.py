@@ -95,14 +95,13 @@ def _contract_others(payoff: np.ndarray, profile: Profile, own: int) -> np.ndarr
     return np.asarray(result)
 
 
-def _contract_exact(game: Game, profile: Profile, own: int) -> np.ndarray:
-    """:func:`_contract_others` for exact games, in whole numbers over a common denominator.
+def _contract_exact(game: Game, vectors: list[tuple[np.ndarray, int]], own: int) -> np.ndarray:
+    """:func:`_contract_others` for exact games, with the profile's ``vectors`` as whole numbers over a denominator.
 
     Python ints add and multiply many times faster than fractions, so only the
     result is turned back into fractions.
     """
     numerators, denominator = game.integer_payoffs
-    vectors = [integer_vector(vec) for vec in profile]
     result = _contract_others(numerators[own], tuple(num for num, _ in vectors), own)
     scale = denominator * math.prod(den for axis, (_, den) in enumerate(vectors) if axis != own)
     out = np.empty(result.shape, dtype=object)
@@ -122,7 +121,8 @@ def deviation_payoffs(game: Game, profile: Sequence[Any]) -> list[np.ndarray]:
             rows.append(np.array(payoffs[index]))
         return rows
     if payoffs.dtype == object:
-        return [_contract_exact(game, prof, i) for i in range(game.n_players)]
+        vectors = [integer_vector(vec) for vec in prof]
+        return [_contract_exact(game, vectors, i) for i in range(game.n_players)]
     return [_contract_others(payoffs[i], prof, i) for i in range(game.n_players)]
 
 

@@ -52,7 +52,9 @@ def size_profiles(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
     return sorted(every, key=lambda sizes: (sum(sizes), max(sizes) - min(sizes), sizes))
 
 
-def support_profiles(payoffs: np.ndarray, sizes: tuple[int, ...]) -> Iterator[Support]:
+def support_profiles(
+    payoffs: np.ndarray, sizes: tuple[int, ...], cache: dict[tuple, set[int]] | None = None
+) -> Iterator[Support]:
     """Support profiles of the given sizes that survive conditional dominance, in lexicographic order.
 
     Parameters
@@ -61,6 +63,10 @@ def support_profiles(payoffs: np.ndarray, sizes: tuple[int, ...]) -> Iterator[Su
         Float payoffs of shape ``(N, n_0, ..., n_{N-1})``.
     sizes : tuple of int
         The size of each player's support.
+    cache : dict or None
+        Dominated actions already worked out for these ``payoffs``, keyed by player
+        and the others' actions; pass the same dict for every size of one game, as
+        the same domains recur across branches and sizes.
 
     Examples
     --------
@@ -73,28 +79,35 @@ def support_profiles(payoffs: np.ndarray, sizes: tuple[int, ...]) -> Iterator[Su
     """
     shape = payoffs.shape[1:]
     domains = [list(itertools.combinations(range(n), k)) for n, k in zip(shape, sizes, strict=True)]
-    yield from _branch(payoffs, domains, 0)
+    yield from _branch(payoffs, domains, 0, {} if cache is None else cache)
 
 
-def _branch(payoffs: np.ndarray, domains: list[list[tuple[int, ...]]], player: int) -> Iterator[Support]:
+def _branch(
+    payoffs: np.ndarray, domains: list[list[tuple[int, ...]]], player: int, cache: dict[tuple, set[int]]
+) -> Iterator[Support]:
     if player == len(domains):
         yield tuple(d[0] for d in domains)
         return
     for choice in domains[player]:
         trial = [*domains[:player], [choice], *domains[player + 1 :]]
-        reduced = _irsds(payoffs, trial)
+        reduced = _irsds(payoffs, trial, cache)
         if reduced is not None:
-            yield from _branch(payoffs, reduced, player + 1)
+            yield from _branch(payoffs, reduced, player + 1, cache)
 
 
-def _irsds(payoffs: np.ndarray, domains: list[list[tuple[int, ...]]]) -> list[list[tuple[int, ...]]] | None:
+def _irsds(
+    payoffs: np.ndarray, domains: list[list[tuple[int, ...]]], cache: dict[tuple, set[int]]
+) -> list[list[tuple[int, ...]]] | None:
     """Iterated removal of conditionally dominated actions; None when some player has no support left."""
     changed = True
     while changed:
         changed = False
         unions = [sorted(set().union(*d)) for d in domains]
         for i in range(len(domains)):
-            dominated = _dominated(payoffs[i], unions, i)
+            key = (i, *map(tuple, unions))
+            if key not in cache:
+                cache[key] = _dominated(payoffs[i], unions, i)
+            dominated = cache[key]
             if not dominated:
                 continue
             left = [s for s in domains[i] if dominated.isdisjoint(s)]

@@ -63,7 +63,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .registry import Budget
 
-__all__ = ["MARGIN", "Region", "Subdivision", "excluded", "subdivide"]
+__all__ = ["MARGIN", "Region", "Subdivision", "centre_jacobians", "excluded", "subdivide"]
 
 #: The search box is ``[-MARGIN[0], 1 + MARGIN[1]]`` in every unknown (odd numbers, so no root sits on a face).
 MARGIN = (0.0123456789, 0.0098765432)
@@ -217,6 +217,36 @@ def excluded(corners: np.ndarray, n_equations: int, *, equation_slack: float, in
     rows = corners.shape[1] - n_equations
     slack = np.full(rows, inequality_slack)
     return ~_survivors(np.asarray(corners, dtype=float), n_equations, equation_slack, slack)
+
+
+def centre_jacobians(corners: np.ndarray, n_equations: int) -> np.ndarray:
+    """The Jacobian of the equation rows at the centre of ``[0, 1]^n`` for every system, from its corner values.
+
+    Exact for multilinear rows: the derivative along ``t`` at the centre is the
+    mean difference of the corner values across the two faces of ``t``.
+
+    Parameters
+    ----------
+    corners : numpy.ndarray
+        Shape ``(systems, rows, 2^n)``, the ``n_equations`` equation rows first.
+    n_equations : int
+        The number of equation rows, which equals the number of unknowns ``n``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(systems, n, n)``.
+
+    Examples
+    --------
+    ``g(x, y) = x y - 1/4`` has gradient ``(y, x) = (1/2, 1/2)`` at the centre:
+
+    >>> corners = np.array([[[-0.25, -0.25, -0.25, 0.75], [0.0, 1.0, 0.0, 1.0]]])  # rows g and y
+    >>> centre_jacobians(corners, 2).tolist()
+    [[[0.5, 0.5], [0.0, 1.0]]]
+    """
+    systems, n = corners.shape[0], n_equations
+    return (corners[:, :n].reshape(systems * n, -1) @ _slope_weights(n)).reshape(systems, n, n)
 
 
 def _survivors(values: np.ndarray, n: int, equation_slack: float, slack: np.ndarray) -> np.ndarray:

@@ -41,7 +41,7 @@ rows (player by player, actions outside the support).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -332,10 +332,13 @@ def _stick_breaking_slopes(u: np.ndarray) -> np.ndarray:
     return out
 
 
+@cache
 def _corner_mixes(k: int) -> np.ndarray:
-    """Mixes ``q`` at the ``2**(k-1)`` corners of the unit box of ``k - 1`` coordinates."""
+    """Mixes ``q`` at the ``2**(k-1)`` corners of the unit box of ``k - 1`` coordinates (computed once, read-only)."""
     bits = (np.arange(2 ** (k - 1))[:, None] >> np.arange(k - 2, -1, -1)[None, :]) & 1
-    return np.array([_stick_breaking(b.astype(float)) for b in bits]).reshape(-1, k)
+    out = np.array([_stick_breaking(b.astype(float)) for b in bits]).reshape(-1, k)
+    out.flags.writeable = False
+    return out
 
 
 def _corner_contract(array: np.ndarray, corners: list[np.ndarray], own: int) -> np.ndarray:

@@ -84,7 +84,7 @@ from ..game import Game
 from ._algebraic import algebraic_probabilities, rational_profile
 from ._components import examine_region_all, is_equilibrium, jacobian_rank
 from ._pns import size_profiles, support_profiles
-from ._subdivision import Region, excluded, subdivide
+from ._subdivision import Region, centre_jacobians, excluded, subdivide
 from ._support_system import SupportSystem, newton, simplified_newton, support_system
 from .pure import best_response_masks, pure_equilibria
 from .registry import Budget, EquilibriumComponent, SolverOutput, Status, register_solver
@@ -169,6 +169,7 @@ class _Search:
     degenerate: bool = False
     unresolved: list[tuple[tuple[int, ...], ...]] = field(default_factory=list)
     capped: list[tuple[tuple[int, ...], ...]] = field(default_factory=list)
+    dominance: dict[tuple, set[int]] = field(default_factory=dict)
     skipped: int = 0
     searched: int = 0
     stopped: bool = False
@@ -187,7 +188,7 @@ class _Search:
             if max(sizes) == 1:
                 continue
             supports = []
-            for support in support_profiles(self.unit, sizes):
+            for support in support_profiles(self.unit, sizes, self.dominance):
                 if self.budget.exhausted():
                     self.stopped = True
                     break
@@ -219,7 +220,10 @@ class _Search:
         alive = ~excluded(corners, n, equation_slack=1e-12, inequality_slack=self.unit_tol)
         systems = [s for s, keep in zip(systems, alive, strict=True) if keep]
         corners = corners[alive]
-        deficient = np.array([_generic_rank(s) < n for s in systems], dtype=bool)
+        regular_at_centre = _full_rank(centre_jacobians(corners, n))
+        deficient = np.array(
+            [not ok and _generic_rank(s) < n for s, ok in zip(systems, regular_at_centre, strict=True)], dtype=bool
+        )
         for group, regular in ((np.flatnonzero(~deficient), True), (np.flatnonzero(deficient), False)):
             if not len(group):
                 continue
@@ -378,10 +382,26 @@ class _Search:
         return "(" + "; ".join("+".join(self.game.actions[i][a] for a in s) for i, s in enumerate(support)) + ")"
 
 
+def _full_rank(matrices: np.ndarray) -> np.ndarray:
+    """Whether each square matrix of a stack has full numerical rank (the threshold of ``jacobian_rank``)."""
+    if matrices.shape[-1] == 0:
+        return np.ones(len(matrices), dtype=bool)
+    singular = np.linalg.svd(matrices, compute_uv=False)
+    return singular[:, -1] > 1e-9 * np.maximum(1.0, singular[:, 0])
+
+
 def _generic_rank(system: SupportSystem) -> int:
-    """Jacobian rank at two fixed interior points (the larger): below ``n`` means singular everywhere."""
+    """Jacobian rank at up to two fixed interior points (the larger): below ``n`` means singular everywhere.
+
+    Full rank at the first point settles it; the second guards against an unlucky first point.
+    """
     rng = np.random.default_rng(20080601)
-    return max(jacobian_rank(system, rng.uniform(0.2, 0.8, system.n_unknowns))[0] for _ in range(2))
+    rank = 0
+    for _ in range(2):
+        rank = max(rank, jacobian_rank(system, rng.uniform(0.2, 0.8, system.n_unknowns))[0])
+        if rank == system.n_unknowns:
+            break
+    return rank
 
 
 def _inside(point: np.ndarray, centre: np.ndarray, half_width: np.ndarray) -> bool:
