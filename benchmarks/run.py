@@ -481,6 +481,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=None, help="run only benchmarks whose name contains this")
     parser.add_argument("--readme", action="store_true", help="also paste the table into README.md")
     args = parser.parse_args(argv)
+    if args.readme and (args.quick or args.only):
+        parser.error("--readme keeps the full table in the README: run it without --quick and --only")
     output = args.output if args.output is not None else (None if args.quick else ROOT / "benchmarks" / "RESULTS.md")
     jit = None
     if peers.available("quantecon") and not args.quick:

@@ -25,3 +25,18 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path: Path) -> None:
     # ours and the numpy floor find the same pure equilibria; a missing peer is said, not failed
     assert "| numpy best-response mask |" in text and "| yes |" in text
     assert "Traceback" not in done.stderr
+
+
+def test_readme_refresh_refuses_a_partial_run() -> None:
+    # --readme replaces the whole table: a quick or --only run must not overwrite it with a part
+    before = Path("README.md").read_text()
+    for extra in (["--quick"], ["--only", "two_player_exact"]):
+        done = subprocess.run(
+            [sys.executable, "benchmarks/run.py", *extra, "--readme"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2 and "--readme" in done.stderr
+    assert Path("README.md").read_text() == before
