@@ -121,6 +121,39 @@ def test_every_point_is_a_qre_and_the_limit_is_a_nash_equilibrium(
     assert max(float(np.abs(a - b).max()) for a, b in zip(last, path.limit, strict=True)) <= 1e-2
 
 
+def test_a_prediction_that_overflows_shortens_the_step_instead_of_crashing() -> None:
+    # Regression: on this 8 x 8 x 8 game a predicted point had a log-probability so large that its
+    # probability overflowed; the corrector then raised "SVD did not converge" out of solve().
+    payoffs = np.random.default_rng([3, 8, 8, 8, 2]).normal(size=(3, 8, 8, 8))
+    game = inc.Game.from_payoffs(payoffs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = inc.solve(game, "logit")
+    assert len(result.equilibria) == 1
+    assert oracle_regret(payoffs, result.equilibria[0].profile) < 1e-8
+    path = inc.logit_path(game)
+    assert path.converged and path.limit is not None
+
+
+@pytest.mark.parametrize("shape", [(3, 3, 3), (4, 2, 3, 2), (2,) * 5, (2, 3, 2, 2, 3), (2,) * 6])
+def test_batched_and_pair_by_pair_evaluation_agree(shape: tuple[int, ...]) -> None:
+    # From three players on the tracer evaluates H and its Jacobian for all pairs of players at once;
+    # the pair-by-pair evaluation (two players, and games too large to batch) is the oracle.
+    from incentives.solvers._qre_tracer import Tracer
+
+    rng = np.random.default_rng(list(shape))
+    payoffs = rng.uniform(size=(len(shape), *shape))
+    batched, paired = Tracer(payoffs=payoffs, shape=shape), Tracer(payoffs=payoffs, shape=shape)
+    paired.__dict__["layout"] = None  # the cached property, switched off
+    assert batched.layout is not None
+    for lam in (0.0, 2.5, 40.0):
+        mixes = [rng.dirichlet(np.ones(n)) for n in shape]
+        mixes[0][0] = 0.0  # a probability that underflowed
+        z = np.concatenate([np.log(np.maximum(m, 1e-300)) for m in mixes] + [np.array([lam])])
+        assert np.allclose(batched.residual(z), paired.residual(z), rtol=0, atol=1e-12)
+        assert np.allclose(batched.jacobian(z), paired.jacobian(z), rtol=0, atol=1e-12)
+
+
 def test_path_follows_a_fold_back_and_forth_to_the_right_limit() -> None:
     # the branch of this game rises to lambda ~ 226, falls back to ~ 6.3 and rises again to the pure
     # equilibrium (row 2, column 2); a tracer that jumps across the folds ends elsewhere or stalls

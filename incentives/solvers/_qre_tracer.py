@@ -18,6 +18,7 @@ from functools import cached_property
 import numpy as np
 
 from ..equilibrium import Profile
+from ._pair_contraction import PairContraction
 from ._support_system import CrossTables, cross_payoffs, cross_tables, newton, support_system
 
 __all__ = ["MAX_LAMBDA", "Tracer"]
@@ -34,6 +35,9 @@ _COSINE, _DRIFT, _GROWTH = 0.99, 0.1, 1.5
 
 #: Residual (relative to ``1 + max |z|``) below which a corrected point counts as on the path.
 _TOL = 1e-11
+
+#: From this many players on, ``H`` and its Jacobian are evaluated for all pairs of players at once.
+_BATCHED_PLAYERS = 3
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,9 +62,24 @@ class Tracer:
     def tables(self) -> CrossTables:
         return cross_tables(list(self.payoffs))
 
+    @cached_property
+    def layout(self) -> _Layout | None:
+        """Index arrays for the batched residual and Jacobian, from :data:`_BATCHED_PLAYERS` players on.
+
+        None for two players (a pair at a time is as fast) and for games too large to batch.
+        """
+        if len(self.shape) < _BATCHED_PLAYERS:
+            return None
+        try:
+            return _Layout.of(self.shape)
+        except ValueError:  # too large to batch: pair by pair
+            return None
+
     def residual(self, z: np.ndarray) -> np.ndarray:
         y, lam = z[:-1], z[-1]
         probs = self.split(y)
+        if self.layout is not None:
+            return self.layout.residual(self.payoffs, y, lam, probs)
         gains = cross_payoffs(self.tables, probs)[0]
         out = np.empty(len(y))
         starts = self.starts
@@ -78,6 +97,8 @@ class Tracer:
     def jacobian(self, z: np.ndarray) -> np.ndarray:
         y, lam = z[:-1], z[-1]
         probs = self.split(y)
+        if self.layout is not None:
+            return self.layout.jacobian(self.payoffs, lam, probs)
         starts = self.starts
         size = len(y)
         out = np.zeros((size, size + 1))
@@ -99,29 +120,41 @@ class Tracer:
 
     def correct(self, z: np.ndarray, *, fixed_lambda: bool = False) -> tuple[np.ndarray, bool]:
         """Gauss-Newton back onto the curve (or, with ``fixed_lambda``, onto the QRE at that lambda)."""
+        moved, ok, _ = self._correct(z, fixed_lambda=fixed_lambda)
+        return moved, ok
+
+    def _correct(self, z: np.ndarray, *, fixed_lambda: bool = False) -> tuple[np.ndarray, bool, np.ndarray | None]:
+        """:meth:`correct`, also returning the Jacobian of the final polishing step (None if there was none).
+
+        That Jacobian, at a point within the tolerance of the result, serves for the next tangent.
+        """
         previous = np.inf
         tol = _TOL * (1.0 + float(np.max(np.abs(z))))  # log-probabilities grow like lambda: relative accuracy
         for _ in range(8):
             value = self.residual(z)
             error = float(np.max(np.abs(value)))
             if error < tol:
-                return self._polish(z, value, error, fixed_lambda), True
-            if error > 0.5 * previous and error > 1e3 * tol:
-                return z, False
+                jacobian = self.jacobian(z)
+                return self._polish(z, jacobian, value, error, fixed_lambda), True, jacobian
+            if not np.isfinite(error) or (error > 0.5 * previous and error > 1e3 * tol):
+                return z, False, None  # overflow (a probability above 1 in the prediction) or no convergence
             previous = error
             jacobian = self.jacobian(z)
-            if fixed_lambda:
-                step = np.linalg.solve(jacobian[:, :-1], value)
-                z = z - np.append(step, 0.0)
-            else:
-                z = z - np.linalg.lstsq(jacobian, value, rcond=None)[0]
+            try:
+                if fixed_lambda:
+                    z = z - np.append(np.linalg.solve(jacobian[:, :-1], value), 0.0)
+                else:
+                    z = z - np.linalg.lstsq(jacobian, value, rcond=None)[0]
+            except np.linalg.LinAlgError:
+                return z, False, None
             if not np.all(np.isfinite(z)):
-                return z, False
-        return z, bool(np.max(np.abs(self.residual(z))) < tol)
+                return z, False, None
+        return z, bool(np.max(np.abs(self.residual(z))) < tol), None
 
-    def _polish(self, z: np.ndarray, value: np.ndarray, error: float, fixed_lambda: bool) -> np.ndarray:
+    def _polish(
+        self, z: np.ndarray, jacobian: np.ndarray, value: np.ndarray, error: float, fixed_lambda: bool
+    ) -> np.ndarray:
         """One more Newton step, kept when it lowers the residual (near-singular points need the accuracy)."""
-        jacobian = self.jacobian(z)
         if fixed_lambda:
             better = z - np.append(np.linalg.solve(jacobian[:, :-1], value), 0.0)
         else:
@@ -167,8 +200,11 @@ class Tracer:
         made = 0
         while made < count:
             predicted = z + step * tangent
-            moved, ok = self.correct(predicted)
-            turned = _tangent(self.jacobian(moved), orientation=orientation) if ok else tangent
+            moved, ok, jacobian = self._correct(predicted)
+            if ok:
+                turned = _tangent(self.jacobian(moved) if jacobian is None else jacobian, orientation=orientation)
+            else:
+                turned = tangent
             drift = np.linalg.norm(moved - predicted)
             allowed = _DRIFT * step + 1e-10 * (1.0 + float(np.max(np.abs(z))))
             if not ok or moved[-1] < 0 or drift > allowed or turned @ tangent < _COSINE:
@@ -199,6 +235,87 @@ class Tracer:
                 raise SolverError(f"the logit QRE at lambda = {target:g} could not be computed from the path")
             z = moved
         raise SolverError(f"the logit QRE path could not be traced to lambda = {target:g}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Layout:
+    """Where each entry of ``H`` and of its Jacobian comes from, for a game of ``shape`` (batched evaluation).
+
+    Rows ``starts[i]`` hold ``sum_a exp(y_i(a)) - 1``; the other rows of player ``i``
+    (``diff_*``) hold ``y_i(a) - y_i(0) - lambda (U_i(a) - U_i(0))``, whose
+    derivative along ``y_j(b)`` is ``-lambda (M_ij(a, b) - M_ij(0, b)) sigma_j(b)``
+    (``block_*``), with ``U`` and ``M`` from :class:`PairContraction`.
+    """
+
+    contraction: PairContraction
+    frame: np.ndarray  # the constant entries (-1 and 1 in the difference rows)
+    sum_equations: np.ndarray  # the row of each player's sum equation
+    sum_rows: np.ndarray  # for each unknown y_j(b): the row of player j's sum equation
+    diff_rows: np.ndarray
+    diff_player: np.ndarray
+    diff_action: np.ndarray
+    diff_base: np.ndarray  # the column of y_i(0)
+    block_rows: np.ndarray
+    block_cols: np.ndarray
+    block_pair: np.ndarray
+    block_action: np.ndarray
+    block_other: np.ndarray
+
+    @classmethod
+    def of(cls, shape: tuple[int, ...]) -> _Layout:
+        contraction = PairContraction(shape)
+        starts = np.concatenate([[0], np.cumsum(shape)])
+        size = int(starts[-1])
+        owner = np.repeat(np.arange(len(shape)), shape)  # player of each unknown
+        action = np.arange(size) - starts[owner]
+        diff = np.flatnonzero(action > 0)
+        frame = np.zeros((size, size + 1))
+        frame[diff, diff] = 1.0
+        frame[diff, starts[owner[diff]]] = -1.0
+        rows, cols, pairs, own, other = [], [], [], [], []
+        for p, (i, j) in enumerate(contraction.pairs):
+            a, b = np.meshgrid(np.arange(1, shape[i]), np.arange(shape[j]), indexing="ij")
+            rows.append((starts[i] + a).ravel())
+            cols.append((starts[j] + b).ravel())
+            pairs.append(np.full(a.size, p))
+            own.append(a.ravel())
+            other.append(b.ravel())
+        return cls(
+            contraction=contraction,
+            frame=frame,
+            sum_equations=starts[:-1],
+            sum_rows=starts[owner],
+            diff_rows=diff,
+            diff_player=owner[diff],
+            diff_action=action[diff],
+            diff_base=starts[owner[diff]],
+            block_rows=np.concatenate(rows),
+            block_cols=np.concatenate(cols),
+            block_pair=np.concatenate(pairs),
+            block_action=np.concatenate(own),
+            block_other=np.concatenate(other),
+        )
+
+    def residual(self, payoffs: np.ndarray, y: np.ndarray, lam: float, probs: list[np.ndarray]) -> np.ndarray:
+        gains = self.contraction.gains(payoffs, probs)
+        out = np.empty(len(y))
+        out[self.sum_equations] = np.add.reduceat(np.concatenate(probs), self.sum_equations) - 1.0
+        gaps = gains[self.diff_player, self.diff_action] - gains[self.diff_player, 0]
+        out[self.diff_rows] = y[self.diff_rows] - y[self.diff_base] - lam * gaps
+        return out
+
+    def jacobian(self, payoffs: np.ndarray, lam: float, probs: list[np.ndarray]) -> np.ndarray:
+        flat = np.concatenate(probs)
+        gains = self.contraction.gains(payoffs, probs)
+        blocks = self.contraction.blocks(payoffs, probs)
+        out = self.frame.copy()
+        out[self.sum_rows, np.arange(len(flat))] = flat
+        out[self.diff_rows, -1] = -(gains[self.diff_player, self.diff_action] - gains[self.diff_player, 0])
+        slopes = (
+            blocks[self.block_pair, self.block_action, self.block_other] - blocks[self.block_pair, 0, self.block_other]
+        )
+        out[self.block_rows, self.block_cols] = -lam * slopes * flat[self.block_cols]
+        return out
 
 
 def _tangent(jacobian: np.ndarray, previous: np.ndarray | None = None, *, orientation: float = 0.0) -> np.ndarray:
