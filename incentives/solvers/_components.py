@@ -6,9 +6,11 @@ roots and sets of roots of positive dimension, and occasionally near misses.
 
 Algorithm
 ---------
-1. *Find a point*: from the centre of the region's most central box, and then
-   from a few boxes far from it, project onto the equilibrium conditions: a
-   Gauss-Newton iteration on the equations, and if its end point is not an
+1. *Find a point*: from the centre of the region's most central box, from a
+   few boxes far from it, and from the central one moved onto the faces of the
+   unit box that the region reaches, project onto the equilibrium conditions: a
+   Gauss-Newton iteration on the equations (also from the start moved onto the
+   faces it is within two box widths of), and if its end point is not an
    equilibrium, the nearest point (SLSQP) that satisfies the equations, the
    best-response inequalities and the probability constraints.  A point counts
    when it satisfies all of them within the tolerances and lies near the region.
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from scipy.linalg import qr
 from scipy.optimize import minimize
 
 from ._subdivision import Region
@@ -47,6 +50,9 @@ _STEP = 1e-3
 
 #: Starting boxes tried per region.
 _STARTS = 4
+
+#: Coordinates this close to 0 or 1 after a projection are also tried on the face itself.
+_SNAP = 1e-6
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,8 +83,8 @@ def examine_region_all(system: SupportSystem, region: Region, *, tol: float, pto
     reach = 2.0 * float(region.width.max()) + 1e-9
     findings: list[RegionFinding] = []
     points: list[np.ndarray] = []
-    for start in _starts(region.centres):
-        point = _project(system, start, tol=tol, ptol=ptol)
+    for start in [*_starts(region.centres), _on_faces(region)]:
+        point = _project(system, start, tol=tol, ptol=ptol, snap=reach)
         if point is None or np.min(np.max(np.abs(region.centres - point), axis=1)) > reach:
             continue
         if any(np.max(np.abs(point - seen)) <= 1e-7 for seen in points):
@@ -122,27 +128,74 @@ def _starts(centres: np.ndarray) -> list[np.ndarray]:
     return [centres[k] for k in chosen]
 
 
-def _project(system: SupportSystem, start: np.ndarray, *, tol: float, ptol: float) -> np.ndarray | None:
-    """A nearby point satisfying every equilibrium condition, or None."""
-    first, _ = newton(system, start, tol=tol * 1e-3)
-    if is_equilibrium(system, first, tol=tol, ptol=ptol):
-        return first
+def _on_faces(region: Region) -> np.ndarray:
+    """The region's most central box centre moved onto every face of the unit box the region reaches.
+
+    A region that reaches a face (or a corner) along a thin strip often surrounds an
+    equilibrium on that face, where its support's extra actions have probability zero.
+    """
+    low = region.centres.min(axis=0) - region.width / 2
+    high = region.centres.max(axis=0) + region.width / 2
+    point = _starts(region.centres)[0].copy()
+    point[(low <= 0) & (high < 1)] = 0.0
+    point[(high >= 1) & (low > 0)] = 1.0
+    return point
+
+
+def _project(
+    system: SupportSystem, start: np.ndarray, *, tol: float, ptol: float, snap: float = 0.0
+) -> np.ndarray | None:
+    """A nearby point satisfying every equilibrium condition, or None.
+
+    Tried in turn: Newton's method from ``start``; from ``start`` moved onto the
+    faces of the unit box within ``snap`` (a region touching a face often holds
+    its equilibrium on the face: an action of the support played with
+    probability zero, common in games with ties); and the nearest point
+    satisfying every condition (SLSQP), polished by Newton's method or moved
+    onto a face within :data:`_SNAP`.
+    """
+    for origin in _distinct_points(start, _snapped(start, snap)):
+        point, _ = newton(system, origin, tol=tol * 1e-3)
+        for candidate in _distinct_points(point, _snapped(point, _SNAP)):
+            if is_equilibrium(system, candidate, tol=tol, ptol=ptol):
+                return candidate
     nearest = _nearest_feasible(system, start)
     if nearest is None:
         return None
     polished, converged = newton(system, nearest, tol=tol * 1e-3)
     if converged and is_equilibrium(system, polished, tol=tol, ptol=ptol):
         return polished
-    return nearest if is_equilibrium(system, nearest, tol=tol, ptol=ptol) else None
+    for candidate in _distinct_points(nearest, _snapped(nearest, _SNAP)):
+        if is_equilibrium(system, candidate, tol=tol, ptol=ptol):
+            return candidate
+    return None
+
+
+def _snapped(x: np.ndarray, within: float) -> np.ndarray:
+    """``x`` with its coordinates outside the unit box, or within ``within`` of a face, moved onto that face."""
+    return np.where(x < within, 0.0, np.where(x > 1.0 - within, 1.0, x))
+
+
+def _distinct_points(first: np.ndarray, second: np.ndarray) -> list[np.ndarray]:
+    return [first] if np.array_equal(first, second) else [first, second]
 
 
 def _nearest_feasible(system: SupportSystem, start: np.ndarray) -> np.ndarray | None:
-    """SLSQP: the point of the unit box nearest ``start`` satisfying the equations and inequalities."""
+    """SLSQP: the point of the unit box nearest ``start`` satisfying the equations and inequalities.
+
+    SLSQP stops at once ("singular matrix C") when the equations' gradients are
+    linearly dependent, as they are wherever the system is degenerate, so only a
+    maximal independent set of equations at ``start`` is imposed (pivoted QR);
+    the caller checks every equation at the result.
+    """
     n = system.n_unknowns
     rows = system.inequality_rows
-    constraints = [
-        {"type": "eq", "fun": lambda x: system.residuals(x)[0], "jac": lambda x: system.jacobian(x)},
-    ]
+    kept = _independent_rows(system.jacobian(start))
+    constraints = []
+    if len(kept):
+        constraints.append(
+            {"type": "eq", "fun": lambda x: system.residuals(x)[0][kept], "jac": lambda x: system.jacobian(x)[kept]}
+        )
     if rows:
         constraints.append(
             {"type": "ineq", "fun": lambda x: -system.residuals(x)[1], "jac": lambda x: -system.jacobian(x, rows)}
@@ -157,6 +210,16 @@ def _nearest_feasible(system: SupportSystem, start: np.ndarray) -> np.ndarray | 
         options={"maxiter": 60, "ftol": 1e-15},
     )
     return np.asarray(result.x) if np.all(np.isfinite(result.x)) else None
+
+
+def _independent_rows(matrix: np.ndarray) -> np.ndarray:
+    """Indices of a maximal set of linearly independent rows (pivoted QR of the transpose)."""
+    if matrix.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    _, triangle, order = qr(matrix.T, mode="economic", pivoting=True)
+    diagonal = np.abs(np.diag(triangle))
+    rank = int(np.sum(diagonal > 1e-9 * max(1.0, float(diagonal.max(initial=0.0)))))
+    return np.sort(order[:rank])
 
 
 def _classify(system: SupportSystem, point: np.ndarray, *, tol: float, ptol: float) -> RegionFinding:

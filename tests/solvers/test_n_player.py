@@ -404,3 +404,17 @@ def test_subdivision_in_parts_finds_the_same_roots() -> None:
     assert sorted(tuple(np.round(c, 12)) for _, c, _ in whole.certified) == sorted(
         tuple(np.round(c, 12)) for _, c, _ in parts.certified
     )
+
+
+@pytest.mark.parametrize(("shape", "seed"), [((3, 2, 2), 4), ((3, 2, 2), 9), ((2, 2, 2, 2), 6), ((2, 2, 2, 2), 3)])
+def test_tied_games_resolve_regions_on_faces_and_with_dependent_equations(shape: tuple[int, ...], seed: int) -> None:
+    # Payoffs in {-1, 0, 1} tie everywhere.  These games used to end "incomplete": a region touching a face
+    # of the probability box held its equilibrium on the face (the first two), or the equations' gradients
+    # vanished there, which stopped SLSQP at once ("singular matrix C"; the last two).
+    payoffs = np.random.default_rng([len(shape), *shape, seed, 4]).integers(-1, 2, size=(len(shape), *shape))
+    game = inc.Game.from_payoffs(payoffs.tolist())
+    result = solve(game, "support-enumeration-n")
+    assert result.status == "complete", result.notes
+    assert all(oracle_regret(payoffs.astype(float), e.profile) < 1e-9 for e in result.equilibria)
+    pure = {e.pure_indices() for e in solve(game, "pure").equilibria}
+    assert pure <= {e.pure_indices() for e in result.pure}
