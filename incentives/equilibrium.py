@@ -61,6 +61,10 @@ def pure_profile(game: Game, indices: Sequence[int]) -> Profile:
     return tuple(out)
 
 
+#: Probabilities of these types keep a profile exact (``bool`` is excluded on purpose).
+_RATIONAL_TYPES = frozenset({int, Fraction})
+
+
 def as_profile(game: Game, profile: Sequence[Any]) -> Profile:
     """Validate a mixed profile against ``game`` and return it as arrays.
 
@@ -69,13 +73,14 @@ def as_profile(game: Game, profile: Sequence[Any]) -> Profile:
     if len(profile) != game.n_players:
         raise ValueError(f"a profile needs one probability vector per player ({game.n_players}); got {len(profile)}")
     exact = game.is_exact and all(
-        isinstance(p, (int, Fraction)) and not isinstance(p, bool)
-        for vec in profile
-        for p in np.asarray(vec, dtype=object).ravel()
+        type(p) in _RATIONAL_TYPES for vec in profile for p in np.asarray(vec, dtype=object).ravel()
     )
     out = []
     for player, n, vec in zip(game.players, game.shape, profile, strict=True):
-        arr = np.array([Fraction(p) for p in vec], dtype=object) if exact else np.asarray(vec, dtype=float)
+        if exact:
+            arr = np.array([p if type(p) is Fraction else Fraction(p) for p in vec], dtype=object)
+        else:
+            arr = np.asarray(vec, dtype=float)
         if arr.shape != (n,):
             raise ValueError(f"the probability vector of {player!r} must have {n} entries; got shape {arr.shape}")
         if not exact and not np.all(np.isfinite(arr)):

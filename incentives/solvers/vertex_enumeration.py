@@ -28,7 +28,8 @@ Algorithm
    (so the polytope is simple there), and the vertices are closed under edges
    (:func:`~incentives.solvers._polytope_hull.closed_under_edges`), so none is
    missing.  A polytope without the certificate (a degenerate game, Qhull
-   merging facets or failing, dimension 1) goes to step 2.
+   merging facets or failing, dimension 1) goes to step 2, and so does one
+   where a pure strategy has two best responses (degenerate for sure).
 2. *Perturbed hull path* (degenerate polytopes).  The right-hand side of row
    ``i`` becomes ``1 + delta_i`` with fixed, tiny, unrelated ``delta_i``, which
    makes the polytope simple, and step 1 runs on it.  Each basis it certifies
@@ -169,7 +170,7 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     a, b = game.float_payoffs()
     polytopes = _polytopes(a, b, tol)
     sweep, ptol = Sweep(budget), probability_tol(game, tol)
-    pending = tuple(polytope for polytope in polytopes if not _hull_search(polytope, ptol, sweep))
+    pending = tuple(p for p in polytopes if _tied_pure_vertex(p.matrix) or not _hull_search(p, ptol, sweep))
     pending = tuple(polytope for polytope in pending if not _perturbed_search(polytope, ptol, sweep))
     if pending:
         _sweep(pending, ptol, sweep)
@@ -237,6 +238,16 @@ def _hull_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
     for part in (polytope.points, polytope.labels, polytope.supports, polytope.tight):
         part.clear()
     return False
+
+
+def _tied_pure_vertex(matrix: np.ndarray) -> bool:
+    """Whether a pure strategy has two best responses, which makes the polytope degenerate for sure.
+
+    The vertex ``e_j / max_i C[i, j]`` has every row reaching that maximum as a
+    label besides the ``d - 1`` zero coordinates: ties in a column's maximum give
+    it too many labels, so the plain hull path cannot certify the polytope.
+    """
+    return bool(np.any(np.count_nonzero(matrix == matrix.max(axis=0), axis=0) > 1))
 
 
 def _perturbed_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:

@@ -215,3 +215,23 @@ def test_closed_under_edges_holds_for_every_vertex_and_fails_without_one(shape: 
     assert closed_under_edges(labels, dim)
     for drop in range(len(vertices)):
         assert not closed_under_edges(np.delete(labels, drop, axis=0), dim)
+
+
+def test_a_tied_best_response_skips_the_plain_hull_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Column 0 of A has its maximum twice (the column player's first action has two best replies):
+    # Q is degenerate for sure, so only P tries the plain path; the answer is still the sweep's.
+    assert ve._tied_pure_vertex(np.array([[2.0, 1.0], [2.0, 1.5]]))
+    assert not ve._tied_pure_vertex(np.array([[2.0, 1.0], [1.0, 1.5]]))
+    tried: list[str] = []
+    real = ve._hull_search
+
+    def spy(polytope: Any, ptol: float, sweep: Any) -> bool:
+        tried.append("P" if polytope.coordinates_first else "Q")
+        return real(polytope, ptol, sweep)
+
+    monkeypatch.setattr(ve, "_hull_search", spy)
+    game = inc.Game.from_bimatrix([[3, 1, 0], [3, 0, 2], [0, 2, 1]], [[1, 0, 2], [0, 2, 1], [2, 1, 0]])
+    output = run(game)
+    assert tried == ["P", "Q"]  # P plain (and certified), then Q perturbed: never Q plain
+    monkeypatch.setattr(ve, "_hull_search", real)
+    assert as_set(output) == as_set(run(game, hull=False)) and output.degenerate is True
