@@ -34,7 +34,9 @@ Algorithm
    more) has its remaining boxes examined as coarse regions, and the search is
    reported incomplete.  Supports whose Jacobian is singular everywhere (they
    can hold no isolated equilibrium) get a small cap on one level,
-   :data:`DEFICIENT_ENTRIES`, and no Krawczyk test.
+   :data:`DEFICIENT_ENTRIES`, and no Krawczyk test; one with a region that gives
+   no equilibrium is searched again with up to :data:`DEFICIENT_BOXES` boxes,
+   which excludes near misses (in a generic game such a support holds nothing).
 5. On exact games, rational equilibria are returned as exact fractions
    (verified by an exact zero regret); irrational ones are returned in floating
    point and, when their support has at most
@@ -89,7 +91,14 @@ from ._support_system import SupportSystem, newton, simplified_newton, support_s
 from .pure import best_response_masks, pure_equilibria
 from .registry import Budget, EquilibriumComponent, SolverOutput, Status, register_solver
 
-__all__ = ["DEFICIENT_ENTRIES", "MAX_BOXES", "MAX_UNKNOWNS", "MIN_WIDTH", "polynomial_support_enumeration"]
+__all__ = [
+    "DEFICIENT_BOXES",
+    "DEFICIENT_ENTRIES",
+    "MAX_BOXES",
+    "MAX_UNKNOWNS",
+    "MIN_WIDTH",
+    "polynomial_support_enumeration",
+]
 
 #: Boxes still unresolved at this width become regions.
 MIN_WIDTH = 2.0**-12
@@ -97,6 +106,10 @@ MIN_WIDTH = 2.0**-12
 #: Corner values one level of a support whose Jacobian is singular everywhere may hold before its boxes
 #: become regions (such supports hold only sets of equilibria, which fill ever more boxes).
 DEFICIENT_ENTRIES = 2**15
+
+#: Boxes a second, deeper search of such a support may examine when a region of the first gave no
+#: equilibrium (a near miss is excluded by then; an unresolved region is reported).
+DEFICIENT_BOXES = 2**17
 
 #: Boxes the subdivision of one support with a regular indifference system may examine; beyond it the
 #: remaining boxes are examined as coarse regions, and the search is reported incomplete.
@@ -225,28 +238,46 @@ class _Search:
             [not ok and _generic_rank(s) < n for s, ok in zip(systems, regular_at_centre, strict=True)], dtype=bool
         )
         for group, regular in ((np.flatnonzero(~deficient), True), (np.flatnonzero(deficient), False)):
-            if not len(group):
-                continue
-            found = subdivide(
-                corners[group],
-                n,
-                equation_slack=1e-12,
-                inequality_slack=self.unit_tol,
-                min_width=MIN_WIDTH,
-                system_entries=None if regular else DEFICIENT_ENTRIES,
-                max_boxes=MAX_BOXES if regular else None,
-                certify=regular,
-                budget=self.budget,
-            )
-            for owner, centre, half_width in found.certified:
-                self._root(systems[group[owner]], centre, half_width)
-            if regular:
-                self.capped.extend(systems[group[owner]].support for owner in sorted(found.capped))
-            if found.stopped:
-                self.stopped = True
+            if len(group):
+                again = self._subdivide(systems, corners[group], group, regular=regular, deep=False)
+                if len(again) and not self.stopped:  # near misses in a coarse region: search much finer
+                    self._subdivide(systems, corners[again], again, regular=False, deep=True)
+            if self.stopped:
                 return
-            for region in found.regions:
-                self._region(systems[group[region.owner]], region)
+
+    def _subdivide(
+        self, systems: list[SupportSystem], corners: np.ndarray, group: np.ndarray, *, regular: bool, deep: bool
+    ) -> np.ndarray:
+        """Subdivide the systems ``group``, examine what is left; the deficient ones with a region that gave no point.
+
+        Supports whose Jacobian is singular everywhere are first searched with a small cap
+        (:data:`DEFICIENT_ENTRIES` per level: their sets of equilibria fill ever more boxes); those
+        with a region that gave no equilibrium are returned for a ``deep`` search of up to
+        :data:`DEFICIENT_BOXES` boxes, which excludes near misses, and only its regions count as unresolved.
+        """
+        found = subdivide(
+            corners,
+            systems[0].n_unknowns,
+            equation_slack=1e-12,
+            inequality_slack=self.unit_tol,
+            min_width=MIN_WIDTH,
+            system_entries=None if regular or deep else DEFICIENT_ENTRIES,
+            max_boxes=MAX_BOXES if regular else DEFICIENT_BOXES if deep else None,
+            certify=regular,
+            budget=self.budget,
+        )
+        for owner, centre, half_width in found.certified:
+            self._root(systems[group[owner]], centre, half_width)
+        if regular:
+            self.capped.extend(systems[group[owner]].support for owner in sorted(found.capped))
+        if found.stopped:
+            self.stopped = True
+            return np.zeros(0, dtype=np.intp)
+        again = set()
+        for region in found.regions:
+            if not self._region(systems[group[region.owner]], region, record=regular or deep):
+                again.add(int(group[region.owner]))
+        return np.array(sorted(again), dtype=np.intp)
 
     def _root(self, system: SupportSystem, centre: np.ndarray, half_width: np.ndarray) -> None:
         """The root certified unique in the box around ``centre``; Newton must end inside that box."""
@@ -261,16 +292,19 @@ class _Search:
         elif is_equilibrium(system, point, tol=self.unit_tol, ptol=self.ptol):
             self._accept(system, point, kind="regular")
 
-    def _region(self, system: SupportSystem, region: Region) -> None:
+    def _region(self, system: SupportSystem, region: Region, *, record: bool = True) -> bool:
+        """Accept every equilibrium the region gives; whether it gave one (if not and ``record``, say so)."""
         findings = [
             f for f in examine_region_all(system, region, tol=self.unit_tol, ptol=self.ptol) if f.point is not None
         ]
         if not findings:
-            self.unresolved.append(system.support)
-            return
+            if record:
+                self.unresolved.append(system.support)
+            return False
         for finding in findings:  # a coarse region can hold several isolated equilibria
             assert finding.point is not None
             self._accept(system, finding.point, kind=finding.kind, dimension=finding.dimension)
+        return True
 
     def _accept(
         self,
