@@ -25,6 +25,7 @@ grid, is used instead.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -151,45 +152,23 @@ def concavity(
     'not concave'
     """
     hessian = sympy.ImmutableMatrix(sympy.hessian(payoff, list(variables)).applyfunc(sympy.cancel))
-    names = tuple(v.name for v in variables)
+    verdict = functools.partial(
+        Concavity, department=department, hessian=hessian, variables=tuple(v.name for v in variables)
+    )
     found = _symbolic(hessian.xreplace(dict(signs or {})))
     if found is not None:
-        return Concavity(
-            department=department,
-            hessian=hessian,
-            variables=names,
-            status=found[0],
-            scope="everywhere",
-            detail=found[1],
-        )
+        return verdict(status=found[0], scope="everywhere", detail=found[1])
     if at is None:
-        return Concavity(
-            department=department,
-            hessian=hessian,
-            variables=names,
-            status="undetermined",
-            scope="",
-            detail="sympy cannot decide the sign of the Hessian's minors",
-        )
+        return verdict(status="undetermined", scope="", detail="sympy cannot decide the sign of the Hessian's minors")
     keep = [i for i, v in enumerate(variables) if interior is None or v in interior]
     try:
         numeric = np.array(hessian.xreplace(dict(at)).evalf(), dtype=float)[np.ix_(keep, keep)]
     except TypeError:
-        return Concavity(
-            department=department,
-            hessian=hessian,
-            variables=names,
+        return verdict(
             status="undetermined",
             scope="",
             detail="the Hessian is not defined at the solution (the payoff has a kink there)",
         )
     top = float(np.max(np.linalg.eigvalsh(numeric))) if keep else 0.0
     status = "strictly concave" if top < -tol else ("concave" if top <= tol else "not concave")
-    return Concavity(
-        department=department,
-        hessian=hessian,
-        variables=names,
-        status=status,
-        scope="at the solution",
-        detail=f"largest eigenvalue of the Hessian there {top:.3g}",
-    )
+    return verdict(status=status, scope="at the solution", detail=f"largest eigenvalue of the Hessian there {top:.3g}")

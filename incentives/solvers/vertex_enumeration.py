@@ -123,6 +123,11 @@ class _Polytope:
     supports: list[np.ndarray] = field(default_factory=list)
     tight: list[np.ndarray] = field(default_factory=list)
 
+    def forget(self) -> None:
+        """Drop the vertices found so far (a path that could not certify them)."""
+        for part in (self.points, self.labels, self.supports, self.tight):
+            part.clear()
+
 
 @register_solver(
     "vertex-enumeration",
@@ -235,8 +240,7 @@ def _hull_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
     origin[0, slice(0, dim) if polytope.coordinates_first else slice(n_constraints, None)] = True
     if settled and closed_under_edges(np.vstack([*polytope.labels, origin]), dim):
         return True
-    for part in (polytope.points, polytope.labels, polytope.supports, polytope.tight):
-        part.clear()
+    polytope.forget()
     return False
 
 
@@ -283,8 +287,7 @@ def _perturbed_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
     ]
     if all(feasible) or sweep.stopped:  # a search cut short keeps what it found
         return True
-    for part in (polytope.points, polytope.labels, polytope.supports, polytope.tight):
-        part.clear()
+    polytope.forget()
     return False
 
 
