@@ -2,9 +2,9 @@
 
 The data flow, and the names for each step::
 
-    model file --load_model--> Organization --build_game--> Game --solve--> SolveResult
-                                     |                                         |
-                                     +------------------ analyze --------------+--> Analysis
+    model file --load_model--> Organization --evaluate_model--> EvaluatedModel --solve(model.game)--> SolveResult
+                                                                    |                                      |
+                                                                    +-------------- analyze ---------------+--> Analysis
 
 Examples
 --------
@@ -18,7 +18,7 @@ Examples
 from .analysis.gaming import Analysis, Departure, EquilibriumGaming, KpiAlignment, analyze
 from .analysis.optimum import CompanyOptimum, company_optimum
 from .analysis.perspectives import Perspective, Perspectives, perspectives
-from .build import build_game
+from .build import build_game, evaluate_model
 from .continuous import ContinuousSolution, OptimalPlan, discretise, gaming_gaps, optimal_plan, solve_continuous
 from .design import Design, TransferDesign, ViaNegativa, design, design_transfers, verify_plan, via_negativa
 from .dynamics import (
@@ -39,11 +39,13 @@ from .errors import (
     IncentivesError,
     IncompleteSearchWarning,
     ModelError,
+    OutputError,
     Problem,
     SolverError,
     SweepError,
     UnknownMethodError,
 )
+from .evaluated import EvaluatedModel
 from .formula import parse_formula
 from .game import Game
 from .graph import DependencyGraph, dependency_graph
@@ -75,6 +77,7 @@ __all__ = [
     "Equilibrium",
     "EquilibriumComponent",
     "EquilibriumGaming",
+    "EvaluatedModel",
     "FormulaError",
     "Game",
     "GameFormatError",
@@ -86,6 +89,7 @@ __all__ = [
     "ModelError",
     "OptimalPlan",
     "Organization",
+    "OutputError",
     "Perspective",
     "Perspectives",
     "Problem",
@@ -109,6 +113,7 @@ __all__ = [
     "discretise",
     "dumps_model",
     "eliminate_dominated",
+    "evaluate_model",
     "expected_payoffs",
     "fictitious_play",
     "gaming_gaps",

@@ -1,20 +1,31 @@
-"""From an organisation to its normal-form game, evaluated over all action profiles at once.
+"""From an organisation to its evaluated model and game: every formula evaluated once, over all profiles.
 
-Each department's payoff formula (bonus weights x KPIs, plus its share of
-company value) is compiled once with :func:`sympy.lambdify` and evaluated on
-broadcast arrays: decision variable ``d.v`` of department ``i`` is an array
-whose axis ``i`` runs over ``i``'s actions, so one call fills the payoffs of
-every profile (no Python loop over profiles).  Action costs are subtracted
-along the department's own axis.
+How a model is evaluated
+------------------------
+Decision variable ``d.v`` of department ``i`` becomes an array whose axis ``i``
+runs over ``i``'s actions; each formula is compiled once with
+:func:`sympy.lambdify` and evaluated on such broadcast arrays, so one call fills
+every profile (no Python loop over profiles).  KPIs are evaluated *as written*,
+in an order where each comes after the KPIs it uses, with those KPIs' arrays as
+arguments: a KPI built on others is never expanded into one large formula.
+Company value is evaluated the same way; bonus weights and action costs are
+numbers once parameters are set.  Then ``terms = weight x KPI`` and
+``payoff = sum of terms - action cost`` (see :mod:`incentives.evaluated`).
 
 In exact mode the same compiled code runs on arrays of
-:class:`fractions.Fraction`, so payoffs are exact rationals.
+:class:`fractions.Fraction`, so every array is exact.
+
+:func:`compile_model` keeps some quantities (parameters, bonus weights, action
+costs; see :mod:`incentives.quantities`) as arguments and evaluates a whole
+batch of points in one call; :func:`evaluate_model` is the same kernel with no
+quantity kept and no batch.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -22,16 +33,22 @@ import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
 
+from ._util import profile_label
 from .errors import ModelError, Problem
+from .evaluated import EvaluatedModel
 from .formula import symbol
 from .game import DEFAULT_MAX_BYTES, Game, check_game_size
-from .model import Organization
+from .model import COMPANY_VALUE, Organization, kpi_order
+from .quantities import check_quantities, quantity_value
 
 __all__ = [
     "AUTO_EXACT_PROFILES",
+    "CompiledModel",
     "build_game",
-    "cost_array",
-    "evaluate_over_profiles",
+    "compile_model",
+    "evaluate_formulas",
+    "evaluate_model",
+    "evaluated",
     "is_rational_model",
     "refuse_continuous",
 ]
@@ -51,11 +68,11 @@ class _FractionPrinter(NumPyPrinter):
         return f"Fraction({expr.p})"
 
 
-def _compile(args: list[sympy.Symbol], expr: sympy.Expr, exact: bool) -> Any:
+def _compile(args: Sequence[sympy.Symbol], expr: sympy.Expr, exact: bool) -> Any:
     if exact:
         modules = [{"Fraction": Fraction, "functools": functools}, "numpy"]
-        return sympy.lambdify(args, expr, modules=modules, printer=_FractionPrinter)
-    return sympy.lambdify(args, expr, modules="numpy")
+        return sympy.lambdify(list(args), expr, modules=modules, printer=_FractionPrinter)
+    return sympy.lambdify(list(args), expr, modules="numpy")
 
 
 def _is_rational(expr: sympy.Expr) -> bool:
@@ -85,91 +102,34 @@ def refuse_continuous(org: Organization) -> None:
         )
 
 
+def _written_formulas(org: Organization) -> list[sympy.Expr]:
+    """Every formula of the model as written (KPIs not expanded), parameters included."""
+    exprs: list[sympy.Expr] = [*org.parameters.values(), *org.kpis.values(), org.company_value]
+    exprs += [v for d in org.departments for a in d.actions for v in a.values.values()]
+    for group in (org.bonus, org.costs):
+        exprs += [v for inner in group.values() for v in inner.values()]
+    return exprs
+
+
 def is_rational_model(org: Organization, parameters: Mapping[str, Any] | None = None) -> bool:
-    """Whether every payoff of ``org`` is a rational function of rational numbers (exact mode is possible)."""
-    refuse_continuous(org)
-    values = _parameter_values(org, parameters)
-    exprs = [org.payoff_formula(d.name).xreplace(values) for d in org.departments]
-    exprs.append(org.resolved_company_value().xreplace(values))
-    exprs += [v.xreplace(values) for d in org.departments for a in d.actions for v in a.values.values()]
-    exprs += [c.xreplace(values) for costs in org.costs.values() for c in costs.values()]
-    return all(_is_rational(e) for e in exprs)
+    """Whether every payoff of ``org`` is a rational function of rational numbers (exact mode is possible).
 
-
-def _parameter_values(org: Organization, overrides: Mapping[str, Any] | None) -> dict[sympy.Symbol, sympy.Expr]:
-    if overrides:
-        org = org.with_parameters(overrides)
-    return {symbol(k): v for k, v in org.parameters.items()}
-
-
-def build_game(
-    org: Organization,
-    *,
-    parameters: Mapping[str, Any] | None = None,
-    exact: bool | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Game:
-    """The normal-form game the departments of ``org`` play.
-
-    Parameters
-    ----------
-    org : Organization
-    parameters : mapping of str to number, optional
-        Parameter values that replace the model's own for this game.
-    exact : bool or None
-        True for exact fractions, False for floats; None (default) chooses exact
-        for small games whose formulas are rational and whose numbers are all
-        whole numbers (a model written with decimals is solved in floating point).
-    max_bytes : int
-        Memory budget for the payoff arrays; larger games are refused.
-
-    Returns
-    -------
-    Game
-        Players are the departments, actions their actions, and ``company_value`` is set.
-
-    Raises
-    ------
-    GameTooLargeError
-        If the game would exceed ``max_bytes`` (checked before anything is allocated).
-    ModelError
-        If a payoff is not a finite number at some profile, or exact mode is
-        asked for on formulas that are not rational.
+    Formulas are checked as written: rational functions of rational functions are rational.
 
     Examples
     --------
     >>> import incentives as inc
-    >>> org = inc.load_model("examples/growing_company.yaml")
-    >>> game = inc.build_game(org)
-    >>> game.players
-    ('sales', 'support', 'development', 'operations')
-    >>> game.shape
-    (2, 2, 2, 2)
+    >>> is_rational_model(inc.load_model("examples/growing_company.yaml"))
+    True
     """
     refuse_continuous(org)
-    shape = tuple(len(d.actions) for d in org.departments)
-    exact = _choose_exact(org, parameters, exact, shape)
-    check_game_size(shape, exact=exact, max_bytes=max_bytes)
-    exprs = {f"bonus.{d.name}": org.payoff_formula(d.name) for d in org.departments}
-    exprs["company_value"] = org.resolved_company_value()
-    arrays = evaluate_over_profiles(org, exprs, parameters=parameters, exact=exact)
-    values = _parameter_values(org, parameters)
-    payoffs = np.empty((len(shape), *shape), dtype=object if exact else float)
-    for i, dept in enumerate(org.departments):
-        payoffs[i] = arrays[f"bonus.{dept.name}"] - cost_array(org, i, values, exact)
-    return Game(
-        players=org.department_names,
-        actions=tuple(d.action_names for d in org.departments),
-        payoffs=payoffs,
-        company_value=arrays["company_value"],
-        title=org.name,
-    )
+    if parameters:
+        org = org.with_parameters(parameters)
+    return all(_is_rational(e) for e in _written_formulas(org))
 
 
-def _choose_exact(
-    org: Organization, parameters: Mapping[str, Any] | None, exact: bool | None, shape: tuple[int, ...]
-) -> bool:
-    rational = is_rational_model(org, parameters)
+def _choose_exact(org: Organization, exact: bool | None, shape: tuple[int, ...]) -> bool:
+    rational = is_rational_model(org)
     if exact and not rational:
         raise ModelError(
             [
@@ -181,112 +141,486 @@ def _choose_exact(
             ]
         )
     if exact is None:
-        return rational and _whole_numbers_only(org, parameters) and int(np.prod(shape)) <= AUTO_EXACT_PROFILES
+        whole = all(r.is_Integer for e in _written_formulas(org) for r in e.atoms(sympy.Rational))
+        return rational and whole and int(np.prod(shape)) <= AUTO_EXACT_PROFILES
     return exact
 
 
-def _whole_numbers_only(org: Organization, parameters: Mapping[str, Any] | None) -> bool:
-    """Whether every number written in the model is a whole number (then exact arithmetic is the default)."""
-    if parameters:
-        org = org.with_parameters(parameters)
-    exprs: list[sympy.Expr] = [*org.parameters.values(), *org.kpis.values(), org.company_value]
-    exprs += [v for d in org.departments for a in d.actions for v in a.values.values()]
-    for group in (org.bonus, org.costs):
-        exprs += [v for inner in group.values() for v in inner.values()]
-    return all(r.is_Integer for e in exprs for r in e.atoms(sympy.Rational))
-
-
-def evaluate_over_profiles(
+def evaluate_model(
     org: Organization,
-    exprs: Mapping[str, sympy.Expr],
     *,
     parameters: Mapping[str, Any] | None = None,
-    exact: bool = False,
-) -> dict[str, np.ndarray]:
-    """Evaluate formulas over decision variables at every action profile, vectorised.
+    exact: bool | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    reuse: EvaluatedModel | None = None,
+) -> EvaluatedModel:
+    """Evaluate every formula of ``org`` over all action profiles, once.
 
     Parameters
     ----------
     org : Organization
-    exprs : mapping of str to sympy.Expr
-        Formulas over decision variables and parameters (KPIs already resolved).
-    parameters : mapping, optional
-        Parameter values replacing the model's own.
-    exact : bool
-        Evaluate with exact fractions.
+    parameters : mapping of str to number, optional
+        Parameter values that replace the model's own.
+    exact : bool or None
+        True for exact fractions, False for floats; None (default) chooses exact
+        for small games whose formulas are rational and whose numbers are all
+        whole numbers (a model written with decimals is evaluated in floating point).
+    max_bytes : int
+        Memory budget for the arrays; larger models are refused before anything is allocated.
+    reuse : EvaluatedModel, optional
+        An evaluated model of the same organisation with other bonus plans (or more KPIs),
+        such as the model a design starts from: the arrays of the KPIs whose formulas are
+        unchanged, and of company value, are taken from it instead of evaluated again.  Only
+        used when the departments, their actions, the parameters and the arithmetic agree.
 
     Returns
     -------
-    dict of str to numpy.ndarray
-        One array of shape ``(n_0, ..., n_{N-1})`` per formula.
+    EvaluatedModel
+        The KPIs, company value, bonus terms, costs and the game.
+
+    Raises
+    ------
+    GameTooLargeError
+        If the arrays would exceed ``max_bytes``.
+    ModelError
+        If a formula is not a finite number at some profile (named with its field and the
+        profile's actions), or exact mode is asked for on formulas that are not rational.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> model = inc.evaluate_model(inc.load_model("examples/growing_company.yaml"))
+    >>> model.exact, model.game.shape  # the model is written with decimals: floating point
+    (False, (2, 2, 2, 2))
+    >>> round(float(model.company_value.max()), 6)
+    430.72
     """
     refuse_continuous(org)
-    values = _parameter_values(org, parameters)
+    if parameters:
+        org = org.with_parameters(parameters)
     shape = tuple(len(d.actions) for d in org.departments)
-    variables = _variable_arrays(org, values, exact)
-    args, arrays = list(variables), list(variables.values())
-    return {key: _evaluate(args, expr.xreplace(values), arrays, shape, exact, key) for key, expr in exprs.items()}
+    exact = _choose_exact(org, exact, shape)
+    check_game_size(shape, exact=exact, max_bytes=max_bytes, arrays=len(shape) + 1 + len(org.kpis))
+    usable = reuse if reuse is not None and _same_situation(org, reuse, exact) else None
+    return _Kernel(org, (), exact).evaluate(None, reuse=usable)
 
 
-def _number(expr: sympy.Expr, exact: bool, path: str) -> Fraction | float:
-    if not expr.is_number:
-        raise ModelError([Problem(path=path, message=f"expected a number once parameters are set; got {expr}")])
-    if exact:
-        return Fraction(int(expr.p), int(expr.q))
-    return float(expr)
+def _same_situation(org: Organization, model: EvaluatedModel, exact: bool) -> bool:
+    """Whether ``model`` was evaluated on the same departments, actions and parameters, in the same arithmetic."""
+    old = model.organization
+    return (
+        not model.is_batch
+        and model.exact == exact
+        and old.departments == org.departments
+        and dict(old.parameters) == dict(org.parameters)
+    )
 
 
-def _variable_arrays(
-    org: Organization, values: Mapping[sympy.Symbol, sympy.Expr], exact: bool
-) -> dict[sympy.Symbol, np.ndarray]:
-    n = len(org.departments)
-    arrays = {}
-    for i, dept in enumerate(org.departments):
-        for var in dept.variables:
-            column = [
-                _number(a.values[var].xreplace(values), exact, f"departments.{dept.name}.actions.{a.name}.{var}")
-                for a in dept.actions
-            ]
-            axis_shape = [1] * n
-            axis_shape[i] = len(column)
-            arrays[symbol(f"{dept.name}.{var}")] = np.array(column, dtype=object if exact else float).reshape(
-                axis_shape
+def evaluated(
+    model: Organization | EvaluatedModel,
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    exact: bool | None = None,
+) -> EvaluatedModel:
+    """``model`` itself if it is already evaluated (in floats when ``exact=False``), else :func:`evaluate_model`.
+
+    The entry point of every analysis that accepts an organisation or its evaluated model.
+    """
+    if not isinstance(model, EvaluatedModel):
+        return evaluate_model(model, parameters=parameters, exact=exact)
+    if parameters:
+        raise ValueError("parameters apply to an organisation; evaluate it again with the new values")
+    if model.is_batch:
+        raise ValueError("an analysis takes one evaluated model, not a batch: take a point with .point(k)")
+    if exact and not model.exact:
+        raise ValueError("this model was evaluated in floating point; evaluate it again with exact=True")
+    return model.to_float() if exact is False else model
+
+
+def build_game(
+    org: Organization,
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    exact: bool | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Game:
+    """The normal-form game the departments of ``org`` play: :func:`evaluate_model` and its ``game``.
+
+    Parameters and errors are those of :func:`evaluate_model`.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> game = inc.build_game(org)
+    >>> game.players
+    ('sales', 'support', 'development', 'operations')
+    >>> game.shape
+    (2, 2, 2, 2)
+    """
+    return evaluate_model(org, parameters=parameters, exact=exact, max_bytes=max_bytes).game
+
+
+def evaluate_formulas(model: EvaluatedModel, exprs: Mapping[str, sympy.Expr]) -> dict[str, np.ndarray]:
+    """Evaluate further formulas (over decision variables, parameters and KPIs) at every profile of ``model``.
+
+    For quantities derived from the model, such as a KPI's derivative; the model's own
+    KPI arrays are used for KPI names, so nothing already evaluated is evaluated again.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> from incentives.formula import parse_formula
+    >>> model = inc.evaluate_model(inc.load_model("examples/growing_company.yaml"), exact=False)
+    >>> twice = evaluate_formulas(model, {"twice": parse_formula("2 * new_customers")})["twice"]
+    >>> bool((twice == 2 * model.kpis["new_customers"]).all())
+    True
+    """
+    kernel = _Kernel(model.organization, (), model.exact)
+    inputs = kernel.variable_inputs()
+    inputs.update({symbol(k): np.asarray(v)[np.newaxis] for k, v in model.kpis.items()})
+    return {key: kernel.over_profiles(expr, inputs, key)[0] for key, expr in exprs.items()}
+
+
+# -- the kernel -------------------------------------------------------------------------------------
+
+
+class _Kernel:
+    """The formulas of one organisation with some quantities kept as arguments, compiled when first used.
+
+    Every array carries a leading batch axis (length 1 without a batch), so one code path
+    serves one model and a batch of points.
+    """
+
+    def __init__(self, org: Organization, quantities: tuple[str, ...], exact: bool) -> None:
+        self.org = org
+        self.quantities = quantities
+        self.exact = exact
+        kept = set(quantities)
+        self.fixed = {symbol(k): v for k, v in org.parameters.items() if k not in kept}
+        self.shape = tuple(len(d.actions) for d in org.departments)
+        self.batch = 1
+        self.columns: dict[sympy.Symbol, np.ndarray] = {}
+        self.compiled: dict[tuple[sympy.Expr, tuple[sympy.Symbol, ...]], Any] = {}
+
+    # -- arguments ------------------------------------------------------------------------
+    def set_points(self, values: np.ndarray | None) -> None:
+        if values is None:
+            self.batch, self.columns = 1, {}
+            return
+        self.batch = len(values)
+        self.columns = {symbol(name): values[:, j] for j, name in enumerate(self.quantities)}
+
+    def _along(self, column: np.ndarray, axis: int | None) -> np.ndarray:
+        """``(B, k)`` values along profile axis ``axis`` (None: a scalar per point) of a ``(B, n_0, ...)`` array."""
+        shape = [column.shape[0]] + [1] * len(self.shape)
+        if axis is not None:
+            shape[1 + axis] = column.shape[1]
+        return column.reshape(shape)
+
+    def per_point(self, expr: sympy.Expr, path: str) -> np.ndarray:
+        """A formula over parameters only (a weight, a cost, an action's value), one value per point: ``(B,)``."""
+        expr = sympy.sympify(expr).xreplace(self.fixed)
+        if expr.is_number:
+            value = self._number(expr, path)
+            out = np.empty(self.batch, dtype=object if self.exact else float)
+            out[:] = value
+            return out
+        used = tuple(sorted(expr.free_symbols, key=str))
+        missing = [s for s in used if s not in self.columns]
+        if missing:
+            raise ModelError([Problem(path=path, message=f"expected a number once parameters are set; got {expr}")])
+        with np.errstate(all="ignore"):
+            result = self._function(expr, used)(*(self.columns[s] for s in used))
+        out = np.broadcast_to(np.asarray(result), (self.batch,))
+        self._check(out, path, None)
+        return np.asarray(out, dtype=float)
+
+    def _number(self, expr: sympy.Expr, path: str) -> Fraction | float:
+        if expr.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan) or not expr.is_real:
+            raise ModelError([Problem(path=path, message=f"is not a finite real number ({expr})")])
+        if self.exact:
+            return Fraction(int(expr.p), int(expr.q))
+        return float(expr)
+
+    def variable_inputs(self) -> dict[sympy.Symbol, np.ndarray]:
+        """Each decision variable (laid along its department's axis) and each kept parameter, as arguments."""
+        inputs: dict[sympy.Symbol, np.ndarray] = {}
+        for i, dept in enumerate(self.org.departments):
+            for var in dept.variables:
+                paths = [f"departments.{dept.name}.actions.{a.name}.{var}" for a in dept.actions]
+                column = np.stack([self.per_point(a.values[var], p) for a, p in zip(dept.actions, paths, strict=True)])
+                inputs[symbol(f"{dept.name}.{var}")] = self._along(column.T, i)
+        for sym, column in self.columns.items():
+            inputs[sym] = self._along(column[:, np.newaxis], None)
+        return inputs
+
+    # -- evaluation -------------------------------------------------------------------------
+    def _function(self, expr: sympy.Expr, args: tuple[sympy.Symbol, ...]) -> Any:
+        key = (expr, args)
+        if key not in self.compiled:
+            self.compiled[key] = _compile(args, expr, self.exact)
+        return self.compiled[key]
+
+    def over_profiles(self, expr: sympy.Expr, inputs: Mapping[sympy.Symbol, np.ndarray], path: str) -> np.ndarray:
+        """A formula at every profile (and point): an array broadcastable to ``(B, n_0, ...)``."""
+        expr = sympy.sympify(expr).xreplace(self.fixed)
+        if expr.is_number:
+            out = np.empty((1,) * (1 + len(self.shape)), dtype=object if self.exact else float)
+            out[...] = self._number(expr, path)
+            return np.broadcast_to(out, (self.batch, *self.shape))
+        used = tuple(sorted(expr.free_symbols, key=str))
+        with np.errstate(all="ignore"):
+            try:
+                result = self._function(expr, used)(*(inputs[s] for s in used))
+            except ZeroDivisionError as err:
+                raise ModelError([Problem(path=path, message="the formula divides by zero at some profile")]) from err
+        out = np.broadcast_to(np.asarray(result), (self.batch, *self.shape))
+        self._check(out, path, inputs)
+        return out if self.exact else np.asarray(out, dtype=float)
+
+    def _check(self, values: np.ndarray, path: str, inputs: Any) -> None:
+        if self.exact:
+            return
+        if np.iscomplexobj(values):
+            bad = np.argwhere(np.imag(values) != 0)
+            if bad.size:
+                self._refuse(path, bad[0], "is not a real number")
+            values = np.real(values)
+        finite = np.isfinite(np.asarray(values, dtype=float))
+        if not finite.all():
+            self._refuse(
+                path,
+                np.argwhere(~finite)[0],
+                "is not a finite number (it divides by zero, overflows, or takes the log or square root of a "
+                "negative number there)",
+                count=int(np.count_nonzero(~finite)),
             )
-    return arrays
 
+    def _refuse(self, path: str, where: np.ndarray, what: str, count: int = 1) -> None:
+        point, profile = int(where[0]), tuple(int(k) for k in where[1:])
+        at = []
+        if profile:
+            actions = [d.action_names for d in self.org.departments]
+            at.append("at " + profile_label(self.org.department_names, actions, profile))
+        if self.columns:
+            at.append("with " + ", ".join(f"{s}={float(c[point]):.6g}" for s, c in self.columns.items()))
+        more = f" ({count} entries are affected)" if count > 1 else ""
+        raise ModelError([Problem(path=path, message=f"{what} {' '.join(at)}{more}".rstrip())])
 
-def _evaluate(
-    args: list[sympy.Symbol], expr: sympy.Expr, arrays: list[np.ndarray], shape: tuple[int, ...], exact: bool, path: str
-) -> np.ndarray:
-    func = _compile(args, expr, exact)
-    with np.errstate(all="ignore"):
-        try:
-            result = func(*arrays)
-        except ZeroDivisionError as err:
-            raise ModelError([Problem(path=path, message="the formula divides by zero at some profile")]) from err
-    result = np.broadcast_to(np.asarray(result, dtype=object if exact else float), shape)
-    if not exact and not np.all(np.isfinite(result)):
-        bad = tuple(int(k) for k in np.argwhere(~np.isfinite(result))[0])
-        raise ModelError(
-            [
-                Problem(
-                    path=path,
-                    message=f"the formula is not a finite number at profile {bad} "
-                    "(a division by zero or the log of a non-positive number?)",
-                )
-            ]
+    def evaluate(self, values: np.ndarray | None, reuse: EvaluatedModel | None = None) -> EvaluatedModel:
+        """The evaluated model at ``values`` (shape ``(P, len(quantities))``), or unbatched for None."""
+        self.set_points(values)
+        org, n, batch = self.org, len(self.shape), self.batch
+        full = (batch, *self.shape)
+        inputs = self.variable_inputs()
+        kpis: dict[str, np.ndarray] = {}
+        reused: set[str] = set()
+        for name in kpi_order(org.kpis):
+            if self._reusable(reuse, org.kpis[name], name, reused):
+                assert reuse is not None
+                kpis[name] = np.asarray(reuse.kpis[name])[np.newaxis]
+                reused.add(name)
+            else:
+                kpis[name] = self.over_profiles(org.kpis[name], inputs, f"kpis.{name}")
+            inputs[symbol(name)] = kpis[name]
+        if self._reusable(reuse, org.company_value, COMPANY_VALUE, reused):
+            assert reuse is not None
+            company_value = np.asarray(reuse.company_value)[np.newaxis]
+        else:
+            company_value = self.over_profiles(org.company_value, inputs, COMPANY_VALUE)
+        dtype = object if self.exact else float
+        weights = self._weights()
+        costs = np.zeros((batch, n, *self.shape), dtype=dtype) if self.exact else np.zeros((batch, n, *self.shape))
+        payoffs = np.empty((batch, n, *self.shape), dtype=dtype)
+        for i, dept in enumerate(org.departments):
+            costs[:, i] = self._costs(i)
+            paid = np.zeros(full, dtype=dtype) if self.exact else np.zeros(full)
+            for key, weight in weights.get(dept.name, {}).items():
+                values_k = company_value if key == COMPANY_VALUE else kpis[key]
+                paid = paid + weight.reshape((batch,) + (1,) * n) * values_k
+            payoffs[:, i] = paid - costs[:, i]
+        return self._assemble(kpis, company_value, weights, costs, payoffs, values)
+
+    def _reusable(self, reuse: EvaluatedModel | None, expr: sympy.Expr, name: str, reused: set[str]) -> bool:
+        """Whether ``reuse`` holds this formula's array: same formula, and every KPI it uses reused too."""
+        if reuse is None:
+            return False
+        old = reuse.organization
+        before = old.company_value if name == COMPANY_VALUE else old.kpis.get(name)
+        if before is None or before != expr:
+            return False
+        used = {s.name for s in expr.free_symbols if isinstance(s, sympy.Symbol)}
+        return all(k in reused for k in used & set(self.org.kpis))
+
+    def _weights(self) -> dict[str, dict[str, np.ndarray]]:
+        out: dict[str, dict[str, np.ndarray]] = {}
+        for dept in self.org.department_names:
+            plan: dict[str, sympy.Expr] = dict(self.org.bonus.get(dept, {}))
+            for name in self.quantities:
+                head, _, rest = name.partition(".")
+                if head == "bonus" and rest.startswith(f"{dept}."):
+                    plan[rest.split(".", 1)[1]] = symbol(name)
+            if plan:
+                out[dept] = {key: self.per_point(expr, f"bonus.{dept}.{key}") for key, expr in plan.items()}
+        return out
+
+    def _costs(self, i: int) -> np.ndarray:
+        dept = self.org.departments[i]
+        own = self.org.costs.get(dept.name, {})
+        kept = set(self.quantities)
+        column = []
+        for action in dept.action_names:
+            name = f"costs.{dept.name}.{action}"
+            expr = symbol(name) if name in kept else own.get(action, sympy.Integer(0))
+            column.append(self.per_point(expr, name))
+        return np.broadcast_to(self._along(np.stack(column).T, i), (self.batch, *self.shape))
+
+    def _assemble(
+        self,
+        kpis: dict[str, np.ndarray],
+        company_value: np.ndarray,
+        weights: dict[str, dict[str, np.ndarray]],
+        costs: np.ndarray,
+        payoffs: np.ndarray,
+        values: np.ndarray | None,
+    ) -> EvaluatedModel:
+        single = values is None
+
+        def out(array: np.ndarray, *, copy: bool = False) -> np.ndarray:
+            array = array[0] if single else array
+            array = np.array(array) if copy else np.broadcast_to(array, array.shape)
+            array.setflags(write=False)
+            return array
+
+        def weight(w: np.ndarray) -> Any:
+            return (w[0] if self.exact else float(w[0])) if single else out(w)
+
+        return EvaluatedModel(
+            organization=self.org,
+            exact=self.exact,
+            kpis={k: out(v) for k, v in kpis.items()},
+            company_value=out(company_value, copy=True),
+            weights={d: {k: weight(w) for k, w in plan.items()} for d, plan in weights.items()},
+            costs=out(costs),
+            payoffs=out(payoffs),
+            batch_shape=() if single else (self.batch,),
+            quantities=() if single else self.quantities,
+            points=np.zeros((0, 0)) if single else np.array(values, dtype=float),
         )
-    return result
 
 
-def cost_array(org: Organization, i: int, values: Mapping[sympy.Symbol, sympy.Expr], exact: bool) -> np.ndarray:
-    """Department ``i``'s action costs, shaped to broadcast along its own axis."""
-    dept = org.departments[i]
-    costs = org.costs.get(dept.name, {})
-    zero = sympy.Integer(0)
-    column = [
-        _number(costs.get(a.name, zero).xreplace(values), exact, f"costs.{dept.name}.{a.name}") for a in dept.actions
-    ]
-    axis_shape = [1] * len(org.departments)
-    axis_shape[i] = len(column)
-    return np.array(column, dtype=object if exact else float).reshape(axis_shape)
+# -- a batch of points ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompiledModel:
+    """An organisation's formulas with a few quantities as arguments, evaluated at a batch of points at once.
+
+    Build one with :func:`compile_model`.  It pickles without its compiled functions
+    (they are rebuilt, once, in the process that unpickles it), so it can be sent to
+    worker processes and cluster workers.
+
+    Parameters
+    ----------
+    organization : Organization
+    names : tuple of str
+        The quantities, in argument order (see :mod:`incentives.quantities`).
+    """
+
+    organization: Organization
+    names: tuple[str, ...]
+    _kernel: list[_Kernel] = field(default_factory=list, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"organization": self.organization, "names": self.names, "_kernel": []}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    @property
+    def base(self) -> np.ndarray:
+        """The model's own value of each quantity, as floats."""
+        return np.array([float(quantity_value(self.organization, n)) for n in self.names], dtype=float)
+
+    def points(self, values: Sequence[Mapping[str, float]] | np.ndarray | Sequence[Sequence[float]]) -> np.ndarray:
+        """Points as an array of shape ``(P, len(names))``, from mappings (missing: the model's value) or rows."""
+        rows: list[Any] = [] if isinstance(values, np.ndarray) else list(values)
+        if rows and all(isinstance(row, Mapping) for row in rows):
+            unknown = sorted({str(k) for row in rows for k in row} - set(self.names))
+            if unknown:
+                raise ModelError(
+                    [Problem(path=k, message=f"not one of the compiled quantities {list(self.names)}") for k in unknown]
+                )
+            base = self.base
+            rows = [[row.get(n, base[j]) for j, n in enumerate(self.names)] for row in rows]
+        array = np.asarray(values if isinstance(values, np.ndarray) else rows, dtype=float)
+        if array.ndim != 2 or array.shape[1] != len(self.names):
+            raise ValueError(f"expected points of shape (P, {len(self.names)}); got {array.shape}")
+        return array
+
+    def evaluate(self, values: Any) -> EvaluatedModel:
+        """The evaluated model at each point of a batch (``batch_shape == (P,)``), in floating point.
+
+        Raises
+        ------
+        ModelError
+            If a formula is not a finite number at some point (the point and the profile are named).
+        """
+        if not self._kernel:
+            self._kernel.append(_Kernel(self.organization, self.names, exact=False))
+        return self._kernel[0].evaluate(self.points(values))
+
+    def games(self, values: Any) -> list[Game]:
+        """The game at each point of a batch."""
+        batch = self.evaluate(values)
+        return [batch.point(k).game for k in range(batch.batch_shape[0])]
+
+    def game(self, values: Mapping[str, float] | None = None) -> Game:
+        """The game at one point, given as ``{quantity: value}`` (missing quantities keep the model's value).
+
+        Examples
+        --------
+        >>> import incentives as inc
+        >>> compiled = compile_model(inc.load_model("examples/growing_company.yaml"), ["customers_per_deal"])
+        >>> game = compiled.game({"customers_per_deal": 300})
+        >>> bool(abs(game.company_value[1, 1, 1, 1] - (112 * 300 / 125 + 64)) < 1e-9)
+        True
+        """
+        return self.games([dict(values or {})])[0]
+
+
+def compile_model(org: Organization, names: Iterable[str]) -> CompiledModel:
+    """Compile the formulas of ``org`` as functions of the quantities ``names``.
+
+    Parameters
+    ----------
+    org : Organization
+    names : iterable of str
+        Parameters, ``bonus.DEPARTMENT.KPI`` weights or ``costs.DEPARTMENT.ACTION``
+        costs (see :mod:`incentives.quantities`); every other parameter keeps the model's value.
+
+    Returns
+    -------
+    CompiledModel
+
+    Raises
+    ------
+    ModelError
+        If a name is not a quantity of the model, or a department has continuous variables.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> compiled = compile_model(org, ["customers_per_deal", "bonus.support.tickets_closed_per_hour"])
+    >>> batch = compiled.evaluate(np.array([[100, 2], [300, 0.5]]))
+    >>> batch.payoffs.shape, batch.company_value.shape
+    ((2, 4, 2, 2, 2, 2), (2, 2, 2, 2, 2))
+    >>> bool(np.allclose(batch.payoffs[0], inc.build_game(org).float_payoffs()))
+    True
+    """
+    names = check_quantities(org, names)
+    refuse_continuous(org)
+    return CompiledModel(organization=org, names=names)

@@ -19,6 +19,7 @@ __all__ = [
     "IncentivesError",
     "IncompleteSearchWarning",
     "ModelError",
+    "OutputError",
     "Problem",
     "SolverError",
     "SweepError",
@@ -86,6 +87,10 @@ class GameTooLargeError(IncentivesError, MemoryError):
 
 class GameFormatError(IncentivesError, ValueError):
     """A game file (for example Gambit ``.nfg``) is malformed."""
+
+
+class OutputError(IncentivesError, OSError):
+    """A report, figure or model file cannot be written where it was asked for (a missing folder, no permission)."""
 
 
 class DesignError(IncentivesError, ValueError):

@@ -66,7 +66,9 @@ def integer_vector(values: np.ndarray) -> tuple[np.ndarray, int]:
     return numerators.reshape(np.shape(values)), denominator
 
 
-def check_game_size(shape: Sequence[int], *, exact: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+def check_game_size(
+    shape: Sequence[int], *, exact: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, arrays: int | None = None
+) -> int:
     """Refuse a game whose arrays would not fit in the memory budget.
 
     Parameters
@@ -77,11 +79,14 @@ def check_game_size(shape: Sequence[int], *, exact: bool = False, max_bytes: int
         Whether payoffs are stored as fractions (much larger per entry).
     max_bytes : int
         The memory budget.
+    arrays : int, optional
+        How many arrays over all profiles will be held (default: one payoff array per
+        player and the company value; an evaluated model adds one per KPI).
 
     Returns
     -------
     int
-        The bytes the game's payoff and company-value arrays will take.
+        The bytes those arrays will take.
 
     Raises
     ------
@@ -101,7 +106,7 @@ def check_game_size(shape: Sequence[int], *, exact: bool = False, max_bytes: int
     for n in shape:
         profiles *= int(n)
     item = _EXACT_ITEM_BYTES if exact else 8
-    needed = profiles * (len(shape) + 1) * item
+    needed = profiles * (len(shape) + 1 if arrays is None else arrays) * item
     if needed > max_bytes:
         sizes = " x ".join(str(int(n)) for n in shape)
         raise GameTooLargeError(

@@ -40,12 +40,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
 import sympy
 
+from ._util import frozen_map
 from .errors import ModelError, Problem
 from .formula import ALLOWED_FUNCTIONS, formula_names, parse_formula, symbol
 
@@ -70,10 +70,6 @@ TOP_LEVEL_KEYS = (
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def _frozen_map(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(mapping))
-
-
 @dataclass(frozen=True, kw_only=True)
 class Action:
     """A named action: a point in its department's decision variables.
@@ -90,7 +86,7 @@ class Action:
     values: Mapping[str, sympy.Expr] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "values", _frozen_map(self.values))
+        object.__setattr__(self, "values", frozen_map(self.values))
 
 
 _ZERO = sympy.Integer(0)
@@ -160,7 +156,7 @@ class Department:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actions", tuple(self.actions))
-        object.__setattr__(self, "continuous", _frozen_map(self.continuous))
+        object.__setattr__(self, "continuous", frozen_map(self.continuous))
         for name in ("cost", "risk_premium"):
             value = getattr(self, name)
             if not isinstance(value, sympy.Basic):
@@ -244,10 +240,10 @@ class Organization:
     def __post_init__(self) -> None:
         object.__setattr__(self, "departments", tuple(self.departments))
         for name in ("parameters", "kpis"):
-            object.__setattr__(self, name, _frozen_map(getattr(self, name)))
+            object.__setattr__(self, name, frozen_map(getattr(self, name)))
         for name in ("bonus", "costs", "events"):
-            nested = {k: _frozen_map(v) for k, v in getattr(self, name).items()}
-            object.__setattr__(self, name, _frozen_map(nested))
+            nested = {k: frozen_map(v) for k, v in getattr(self, name).items()}
+            object.__setattr__(self, name, frozen_map(nested))
         problems = check_references(self)
         if problems:
             raise ModelError(problems)

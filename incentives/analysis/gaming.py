@@ -42,21 +42,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from ..build import build_game, evaluate_over_profiles
+from .._util import Number
+from ..build import evaluated
 from ..equilibrium import Equilibrium, expected_value, format_number, pure_profile
+from ..evaluated import EvaluatedModel
 from ..game import Game
 from ..model import Organization
 from ..solvers import SolveResult, solve
+from ..tolerance import RTOL, tolerance
 from .optimum import CompanyOptimum, company_optimum
 
 __all__ = ["COST_TERM", "Analysis", "Departure", "EquilibriumGaming", "KpiAlignment", "analyze", "gaming_at_equilibria"]
-
-Number = float | Fraction
 
 #: Name of the driver that stands for a department's own action cost.
 COST_TERM = "action cost"
@@ -121,8 +121,7 @@ class KpiAlignment:
 class Analysis:
     """The gaming analysis of an organisation (see the module docstring for definitions)."""
 
-    organization: Organization
-    game: Game
+    model: EvaluatedModel
     solution: SolveResult
     optimum: CompanyOptimum
     equilibria: tuple[EquilibriumGaming, ...]
@@ -133,6 +132,16 @@ class Analysis:
     ratio_of_anarchy: float | None
     ratio_of_stability: float | None
     gaming_scores: Mapping[str, float]
+
+    @property
+    def organization(self) -> Organization:
+        """The organisation analysed."""
+        return self.model.organization
+
+    @property
+    def game(self) -> Game:
+        """The game its departments play."""
+        return self.model.game
 
     @property
     def worst(self) -> EquilibriumGaming | None:
@@ -157,18 +166,20 @@ class Analysis:
 
 
 def analyze(
-    org: Organization,
+    model: Organization | EvaluatedModel,
     *,
     method: str = "all",
     parameters: Mapping[str, Any] | None = None,
     exact: bool | None = None,
     max_seconds: float | None = 60.0,
+    tol: float = RTOL,
 ) -> Analysis:
-    """Find the equilibria of ``org`` and explain how they depart from the company optimum.
+    """Find the equilibria of an organisation and explain how they depart from the company optimum.
 
     Parameters
     ----------
-    org : Organization
+    model : Organization or EvaluatedModel
+        The organisation, or its evaluated model (then nothing is evaluated again).
     method : str
         Solver method (see :func:`incentives.solve`).
     parameters : mapping, optional
@@ -177,6 +188,9 @@ def analyze(
         Exact arithmetic (None: automatic for small rational models).
     max_seconds : float or None
         Time budget of the equilibrium search.
+    tol : float
+        Relative tolerance under which a change of company value or of a bonus term
+        counts as none (see :mod:`incentives.tolerance`).
 
     Returns
     -------
@@ -191,29 +205,28 @@ def analyze(
     >>> [d.main_drivers[0] for d in report.worst.departures]
     ['new_customers', 'resolution_hours', 'features_shipped', 'uptime']
     """
-    game = build_game(org, parameters=parameters, exact=exact)
-    solution = solve(game, method, max_seconds=max_seconds)
-    terms = _term_arrays(org, game, parameters)
-    optimum, gaming, summary = gaming_at_equilibria(game, solution, terms=terms)
+    model = evaluated(model, parameters=parameters, exact=exact)
+    solution = solve(model.game, method, max_seconds=max_seconds)
+    optimum, gaming, summary = gaming_at_equilibria(model, solution, tol=tol)
     return Analysis(
-        organization=org,
-        game=game,
+        model=model,
         solution=solution,
         optimum=optimum,
         equilibria=gaming,
-        alignment=tuple(_alignment(org, game, terms)),
+        alignment=tuple(_alignment(model, tol)),
         **summary,
     )
 
 
 def gaming_at_equilibria(
-    game: Game, solution: SolveResult, *, terms: Mapping[str, Mapping[str, np.ndarray]] | None = None
+    model: EvaluatedModel | Game, solution: SolveResult, *, tol: float = RTOL
 ) -> tuple[CompanyOptimum, tuple[EquilibriumGaming, ...], dict[str, Any]]:
-    """Gaming at each equilibrium of a prebuilt game, and the summary figures of :class:`Analysis`.
+    """Gaming at each equilibrium of an evaluated model's game, and the summary figures of :class:`Analysis`.
 
     The entry point behind :func:`analyze` and parameter sweeps (``incentives.whatif``).
-    Without ``terms`` (each department's payoff terms over all profiles, as
-    :func:`analyze` computes them from the model) each departure's ``drivers`` is empty.
+    A plain :class:`~incentives.game.Game` with a company value is accepted too (as the
+    exact threshold analysis builds them); its departures then have no ``drivers``, since
+    a game does not know the terms of the bonus plans.
 
     Returns
     -------
@@ -226,51 +239,52 @@ def gaming_at_equilibria(
     Examples
     --------
     >>> import incentives as inc
-    >>> game = inc.build_game(inc.load_model("examples/growing_company.yaml"))
-    >>> optimum, gaming, summary = gaming_at_equilibria(game, inc.solve(game))
+    >>> model = inc.evaluate_model(inc.load_model("examples/growing_company.yaml"))
+    >>> optimum, gaming, summary = gaming_at_equilibria(model, inc.solve(model.game))
     >>> [d.department for d in gaming[0].departures if d.games]
     ['sales', 'support', 'development']
     """
-    optimum = company_optimum(game)
-    terms = terms if terms is not None else {p: {} for p in game.players}
-    gaming = tuple(_equilibrium_gaming(game, terms, optimum, eq) for eq in solution.equilibria)
-    v_min = np.asarray(game.company_value).min()
+    game = model.game if isinstance(model, EvaluatedModel) else model
+    values = game.company_value
+    if values is None:
+        raise ValueError("gaming needs company value: give the evaluated model of an organisation")
+    optimum = company_optimum(game, tol=tol)
+    terms = _driver_terms(model) if isinstance(model, EvaluatedModel) else {p: {} for p in game.players}
+    gaming = tuple(_equilibrium_gaming(game, values, terms, optimum, eq) for eq in solution.equilibria)
+    v_min = values.min()
     summary = _summary(optimum.value, v_min, gaming)
     summary["min_value"] = v_min
     return optimum, gaming, summary
 
 
-def _term_arrays(
-    org: Organization, game: Game, parameters: Mapping[str, Any] | None
-) -> dict[str, dict[str, np.ndarray]]:
-    """For each department, the array of each payoff term over all profiles (costs as a negative term)."""
-    exprs = {f"{d}\0{k}": e for d in org.department_names for k, e in org.payoff_terms(d).items()}
-    flat = evaluate_over_profiles(org, exprs, parameters=parameters, exact=game.is_exact)
-    terms: dict[str, dict[str, np.ndarray]] = {d: {} for d in org.department_names}
-    for key, array in flat.items():
-        dept, kpi = key.split("\0")
-        terms[dept][kpi] = array
-    for i, dept in enumerate(org.department_names):
-        bonus = sum(terms[dept].values(), np.zeros(game.shape, dtype=game.payoffs.dtype))
-        cost = bonus - game.payoffs[i]  # payoff = bonus terms - cost
+def _driver_terms(model: EvaluatedModel) -> dict[str, dict[str, np.ndarray]]:
+    """For each department, the array of each payoff term over all profiles (a non-zero cost as a negative term)."""
+    terms: dict[str, dict[str, np.ndarray]] = {}
+    for i, dept in enumerate(model.players):
+        terms[dept] = dict(model.terms[dept])
+        cost = np.broadcast_to(model.costs[i], model.shape)
         if np.any(np.asarray(cost, dtype=float) != 0):
             terms[dept][COST_TERM] = -cost
     return terms
 
 
 def _equilibrium_gaming(
-    game: Game, terms: Mapping[str, Mapping[str, np.ndarray]], optimum: CompanyOptimum, eq: Equilibrium
+    game: Game,
+    values: np.ndarray,
+    terms: Mapping[str, Mapping[str, np.ndarray]],
+    optimum: CompanyOptimum,
+    eq: Equilibrium,
 ) -> EquilibriumGaming:
     target = min(optimum.profiles, key=lambda o: _distance(eq, o))
     opt_profile = pure_profile(game, target)
     departures = tuple(
-        _departure(game, terms, eq, i, target[i])
+        _departure(game, values, terms, eq, i, target[i])
         for i in range(game.n_players)
         if not _plays_only(eq.profile[i], target[i])
     )
     opt_payoffs = [expected_value(game.payoffs[i], opt_profile) for i in range(game.n_players)]
     burden = {p: eq.payoffs[i] - opt_payoffs[i] for i, p in enumerate(game.players)}
-    value = eq.company_value if eq.company_value is not None else 0.0
+    value = expected_value(values, eq.profile)
     return EquilibriumGaming(
         equilibrium=eq,
         label=eq.describe(game),
@@ -291,7 +305,12 @@ def _distance(eq: Equilibrium, profile: tuple[int, ...]) -> int:
 
 
 def _departure(
-    game: Game, terms: Mapping[str, Mapping[str, np.ndarray]], eq: Equilibrium, i: int, action: int
+    game: Game,
+    values: np.ndarray,
+    terms: Mapping[str, Mapping[str, np.ndarray]],
+    eq: Equilibrium,
+    i: int,
+    action: int,
 ) -> Departure:
     player = game.players[i]
     switched = list(eq.profile)
@@ -303,8 +322,7 @@ def _departure(
         for j, p in enumerate(game.players)
         if j != i
     }
-    assert game.company_value is not None
-    cost = expected_value(game.company_value, tau) - expected_value(game.company_value, eq.profile)
+    cost = expected_value(values, tau) - expected_value(values, eq.profile)
     return Departure(
         department=player,
         plays=_describe_strategy(game, i, eq.profile[i]),
@@ -352,14 +370,12 @@ def _summary(v_opt: Number, v_min: Number, gaming: tuple[EquilibriumGaming, ...]
     )
 
 
-def _alignment(org: Organization, game: Game, terms: dict[str, dict[str, np.ndarray]]) -> list[KpiAlignment]:
-    assert game.company_value is not None
-    value = np.asarray(game.company_value, dtype=float)
+def _alignment(model: EvaluatedModel, tol: float) -> list[KpiAlignment]:
+    value = np.asarray(model.company_value, dtype=float)
     out = []
-    for i, dept in enumerate(game.players):
-        for kpi, array in terms[dept].items():
-            if kpi != COST_TERM:
-                out.append(_align_one(game, i, kpi, np.asarray(array, dtype=float), value))
+    for i, dept in enumerate(model.players):
+        for kpi, array in model.terms[dept].items():
+            out.append(_align_one(model.game, i, kpi, np.asarray(array, dtype=float), value, tol))
     return out
 
 
@@ -371,11 +387,11 @@ def _pairwise(array: np.ndarray, axis: int) -> np.ndarray:
     return (moved[b] - moved[a]).reshape(len(a), int(np.prod(moved.shape[1:], dtype=int)))
 
 
-def _align_one(game: Game, i: int, kpi: str, term: np.ndarray, value: np.ndarray) -> KpiAlignment:
+def _align_one(game: Game, i: int, kpi: str, term: np.ndarray, value: np.ndarray, tol: float) -> KpiAlignment:
     d_term, d_value = _pairwise(term, i), _pairwise(value, i)
-    scale = max(1.0, float(np.max(np.abs(term))), float(np.max(np.abs(value))))
-    s_term = np.where(np.abs(d_term) > 1e-9 * scale, np.sign(d_term), 0)
-    s_value = np.where(np.abs(d_value) > 1e-9 * scale, np.sign(d_value), 0)
+    limit = tolerance(max(float(np.max(np.abs(term))), float(np.max(np.abs(value)))), tol)
+    s_term = np.where(np.abs(d_term) > limit, np.sign(d_term), 0)
+    s_value = np.where(np.abs(d_value) > limit, np.sign(d_value), 0)
     agree = int(np.count_nonzero(s_term * s_value > 0))
     conflict = int(np.count_nonzero(s_term * s_value < 0))
     if conflict and agree:

@@ -13,7 +13,9 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import IncentivesError
+from ..evaluated import EvaluatedModel
 from ..game import Game
+from ..tolerance import RTOL, tolerance
 
 __all__ = ["CompanyOptimum", "company_optimum"]
 
@@ -39,13 +41,13 @@ class CompanyOptimum:
         return self.profiles[0]
 
 
-def company_optimum(game: Game, *, tol: float = 1e-9) -> CompanyOptimum:
-    """The profiles that maximise ``game.company_value``.
+def company_optimum(game: Game | EvaluatedModel, *, tol: float = RTOL) -> CompanyOptimum:
+    """The profiles that maximise company value.
 
     Parameters
     ----------
-    game : Game
-        A game built from an organisation (it carries ``company_value``).
+    game : Game or EvaluatedModel
+        An evaluated model, or a game built from an organisation (it carries ``company_value``).
     tol : float
         Profiles within ``tol * max(1, |optimum|)`` of the optimum count as ties (float games).
 
@@ -62,13 +64,13 @@ def company_optimum(game: Game, *, tol: float = 1e-9) -> CompanyOptimum:
     >>> game.profile_label(opt.profile)
     'sales=consultative, support=thorough, development=robust, operations=continuous_delivery'
     """
-    if game.company_value is None:
-        raise IncentivesError("this game has no company value: build it from an organisation model")
     values = game.company_value
+    if values is None:
+        raise IncentivesError("this game has no company value: build it from an organisation model")
     best = values.max()
-    if game.is_exact:
+    if values.dtype == object:
         mask = values == best
     else:
-        mask = values >= best - tol * max(1.0, abs(float(best)))
+        mask = values >= best - tolerance(best, tol)
     profiles = tuple(tuple(int(k) for k in row) for row in np.argwhere(mask))
     return CompanyOptimum(profiles=profiles, value=best if isinstance(best, Fraction) else float(best))

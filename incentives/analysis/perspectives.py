@@ -18,18 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Literal
 
-from ..build import evaluate_over_profiles
+from .._util import Number
+from ..build import evaluated
 from ..equilibrium import expected_value
 from ..errors import ModelError, Problem
+from ..evaluated import EvaluatedModel
 from ..model import Organization
+from ..tolerance import is_zero
 from .gaming import Analysis, EquilibriumGaming, analyze
 
 __all__ = ["Perspective", "Perspectives", "perspectives"]
-
-Number = float | Fraction
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,8 +49,7 @@ class Perspective:
     @property
     def verdict(self) -> str:
         """``"win"``, ``"loss"`` or ``"no change"``."""
-        scale = max(1.0, abs(float(self.before)), abs(float(self.after)))
-        if abs(float(self.change)) <= 1e-9 * scale:
+        if is_zero(self.change, scale=max(abs(float(self.before)), abs(float(self.after)))):
             return "no change"
         return "win" if self.change > 0 else "loss"
 
@@ -105,7 +104,7 @@ def _select(analysis: Analysis, selection: str) -> EquilibriumGaming:
 
 
 def perspectives(
-    org: Organization,
+    model: Organization | EvaluatedModel,
     event: str | Mapping[str, Any],
     *,
     selection: Literal["worst", "best"] = "worst",
@@ -116,7 +115,8 @@ def perspectives(
 
     Parameters
     ----------
-    org : Organization
+    model : Organization or EvaluatedModel
+        The organisation before the event, or its evaluated model.
     event : str or mapping
         The name of an event of the model, or parameter changes ``{name: value}``.
     selection : {"worst", "best"}
@@ -142,10 +142,12 @@ def perspectives(
         raise ValueError(
             f"The 'selection' parameter of perspectives must be 'worst' or 'best'. Got {selection!r} instead."
         )
+    model = evaluated(model, exact=exact)
+    org = model.organization
     name, changes = _event_changes(org, event)
     changed = org.with_parameters(changes)
-    before = analyze(org, method=method, exact=exact)
-    after = analyze(changed, method=method, exact=exact)
+    before = analyze(model, method=method)
+    after = analyze(changed, method=method, exact=exact if exact is not None else (False if not model.exact else None))
     eq_before, eq_after = _select(before, selection), _select(after, selection)
     profile_before, profile_after = eq_before.equilibrium.profile, eq_after.equilibrium.profile
     views = []
@@ -158,13 +160,12 @@ def perspectives(
                 after=eq_after.equilibrium.payoffs[i],
             )
         )
-    assert before.game.company_value is not None and after.game.company_value is not None
     views.append(
         Perspective(
             party="company",
-            before=expected_value(before.game.company_value, profile_before),
-            immediate=expected_value(after.game.company_value, profile_before),
-            after=expected_value(after.game.company_value, profile_after),
+            before=expected_value(before.model.company_value, profile_before),
+            immediate=expected_value(after.model.company_value, profile_before),
+            after=expected_value(after.model.company_value, profile_after),
         )
     )
     return Perspectives(
@@ -176,14 +177,8 @@ def perspectives(
         before_equilibrium=eq_before,
         after_equilibrium=eq_after,
         views=tuple(views),
-        kpis=_kpi_changes(org, changed, before, after, profile_before, profile_after),
+        kpis={
+            k: (expected_value(old, profile_before), expected_value(after.model.kpis[k], profile_after))
+            for k, old in before.model.kpis.items()
+        },
     )
-
-
-def _kpi_changes(
-    org: Organization, changed: Organization, before: Analysis, after: Analysis, p_before: Any, p_after: Any
-) -> dict[str, tuple[Number, Number]]:
-    exprs = org.resolved_kpis()
-    old = evaluate_over_profiles(org, exprs, exact=before.game.is_exact)
-    new = evaluate_over_profiles(changed, changed.resolved_kpis(), exact=after.game.is_exact)
-    return {k: (expected_value(old[k], p_before), expected_value(new[k], p_after)) for k in exprs}

@@ -157,6 +157,7 @@ def design(
     output: Path | None,
 ) -> None:
     """A bonus plan under which the company optimum is an equilibrium, verified, with what it costs."""
+    from ..build import evaluate_model
     from ..design import design as run_design
     from ..design import design_transfers
     from ..design import via_negativa as run_negativa
@@ -169,10 +170,11 @@ def design(
     if output_model is not None and output_model.suffix.lower() not in MODEL_SUFFIXES:
         raise click.BadParameter(f"{output_model}: use .yaml, .yml or .json", param_hint="--output-model")
     org = load_model(model)
+    evaluated = evaluate_model(org, exact=False)  # once: the designs below and their checks all read it
     wanted = _parse_target(target)
     options: dict[str, Any] = dict(target=wanted, method=method, time_limit=max_seconds)
     result = run_design(
-        org,
+        evaluated,
         concept=concept,
         margin=margin,
         objective=objective,
@@ -186,10 +188,11 @@ def design(
         keep_others=keep_others,
         **options,
     )
-    cut = run_negativa(org, target=wanted, time_limit=max_seconds) if via_negativa else None
+    cut = run_negativa(evaluated, target=wanted, time_limit=max_seconds) if via_negativa else None
     deal = None
     if transfers:
-        deal = design_transfers(org, concept="dominant" if concept == "dominant" else "nash", margin=margin, **options)
+        concept_of_transfers = "dominant" if concept == "dominant" else "nash"
+        deal = design_transfers(evaluated, concept=concept_of_transfers, margin=margin, **options)
     if fmt == "json":
         text = dumps(design_to_dict(result, cut, deal))
     else:

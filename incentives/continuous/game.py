@@ -34,20 +34,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import sympy
 
+from .._util import frozen_map
 from ..errors import ModelError, Problem
 from ..formula import symbol
 from ..model import Organization
 
 __all__ = ["ContinuousGame", "continuous_game"]
 
-
-def _frozen(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:
-    return MappingProxyType(dict(mapping))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,7 +84,7 @@ class ContinuousGame:
     def __post_init__(self) -> None:
         object.__setattr__(self, "players", tuple(self.players))
         for name in ("variables", "lower", "upper", "pay", "costs", "risk_premiums", "values", "fixed"):
-            object.__setattr__(self, name, _frozen(getattr(self, name)))
+            object.__setattr__(self, name, frozen_map(getattr(self, name)))
         if not self.players:
             raise ModelError([Problem(path="departments", message="no department has continuous variables")])
         for part in ("variables", "pay", "costs", "risk_premiums"):

@@ -36,12 +36,12 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import sympy
 
+from .._util import frozen_map
 from ..errors import SolverError
 from ..formula import symbol
 from ..model import Organization
@@ -85,7 +85,7 @@ class FirstBest:
 
     def __post_init__(self) -> None:
         for name in ("profile", "actions", "point"):
-            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+            object.__setattr__(self, name, frozen_map(getattr(self, name)))
 
 
 def _objective(org: Organization, game: ContinuousGame, objective: str) -> sympy.Expr:

@@ -41,13 +41,13 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import sympy
 from scipy import optimize
 
+from .._util import frozen_map
 from ..errors import SolverError
 from ..formula import symbol
 from ..model import Organization
@@ -106,7 +106,7 @@ class OptimalPlan:
 
     def __post_init__(self) -> None:
         for name in ("weights", "responses", "efforts", "point"):
-            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+            object.__setattr__(self, name, frozen_map(getattr(self, name)))
         object.__setattr__(self, "instruments", tuple(self.instruments))
         object.__setattr__(self, "conditions", tuple(self.conditions))
         object.__setattr__(self, "notes", tuple(self.notes))

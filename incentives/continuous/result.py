@@ -6,11 +6,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from types import MappingProxyType
 from typing import Any
 
 import sympy
 
+from .._util import frozen_map
 from ..equilibrium import format_number
 from ..errors import FormulaError
 from ..formula import formula_to_text
@@ -18,9 +18,6 @@ from .concavity import Concavity
 
 __all__ = ["BestResponse", "ContinuousEquilibrium", "ContinuousSolution", "Regime", "show"]
 
-
-def _frozen(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:
-    return MappingProxyType(dict(mapping))
 
 
 def show(expr: Any) -> str:
@@ -66,8 +63,8 @@ class Regime:
     conditions: tuple[sympy.Basic, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "values", _frozen(self.values))
-        object.__setattr__(self, "at_bound", _frozen(self.at_bound))
+        object.__setattr__(self, "values", frozen_map(self.values))
+        object.__setattr__(self, "at_bound", frozen_map(self.at_bound))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,7 +92,7 @@ class BestResponse:
     note: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "response", _frozen(self.response))
+        object.__setattr__(self, "response", frozen_map(self.response))
         object.__setattr__(self, "regimes", tuple(self.regimes))
 
 
@@ -143,7 +140,7 @@ class ContinuousEquilibrium:
 
     def __post_init__(self) -> None:
         for name in ("profile", "payoffs", "actions", "at_bound", "point", "regrets"):
-            object.__setattr__(self, name, _frozen(getattr(self, name)))
+            object.__setattr__(self, name, frozen_map(getattr(self, name)))
         object.__setattr__(self, "conditions", tuple(self.conditions))
 
     def label(self) -> str:

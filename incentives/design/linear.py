@@ -36,10 +36,11 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from ..build import cost_array, evaluate_over_profiles
+from .._util import profile_label as _label
 from ..errors import DesignError
-from ..formula import symbol
+from ..evaluated import EvaluatedModel
 from ..model import COMPANY_VALUE, Organization
+from ..tolerance import RTOL, tolerance
 
 __all__ = [
     "LinearPayoffs",
@@ -138,24 +139,19 @@ class Switches:
         )
 
 
-def kpi_values(org: Organization) -> dict[str, np.ndarray]:
+def kpi_values(model: EvaluatedModel) -> dict[str, np.ndarray]:
     """Every KPI and the company value (key ``"company_value"``) as float arrays over all profiles."""
-    exprs = {**org.resolved_kpis(), COMPANY_VALUE: org.resolved_company_value()}
-    return {k: np.asarray(v, dtype=float) for k, v in evaluate_over_profiles(org, exprs, exact=False).items()}
+    values = {**model.kpis, COMPANY_VALUE: model.company_value}
+    return {k: np.asarray(v, dtype=float) for k, v in values.items()}
 
 
-def cost_arrays(org: Organization) -> np.ndarray:
+def cost_arrays(model: EvaluatedModel) -> np.ndarray:
     """Each department's action cost at every profile, shape ``(N, n_0, ...)`` (float)."""
-    values = {symbol(k): v for k, v in org.parameters.items()}
-    shape = tuple(len(d.actions) for d in org.departments)
-    out = np.empty((len(shape), *shape))
-    for i in range(len(shape)):
-        out[i] = np.broadcast_to(np.asarray(cost_array(org, i, values, False), dtype=float), shape)
-    return out
+    return np.asarray(model.costs, dtype=float)
 
 
 def bonus_payoffs(
-    org: Organization,
+    model: EvaluatedModel,
     allowed: Mapping[str, Sequence[str]],
     values: Mapping[str, np.ndarray] | None = None,
     *,
@@ -169,26 +165,26 @@ def bonus_payoffs(
     Examples
     --------
     >>> import incentives as inc
-    >>> org = inc.load_model("examples/growing_company.yaml")
-    >>> lin = bonus_payoffs(org, {"sales": ["new_customers"], "support": ["company_value"]})
+    >>> model = inc.evaluate_model(inc.load_model("examples/growing_company.yaml"), exact=False)
+    >>> lin = bonus_payoffs(model, {"sales": ["new_customers"], "support": ["company_value"]})
     >>> lin.variables
     ('sales:new_customers', 'support:company_value')
     >>> float(lin.payoffs([0.01, 0.0])[0].max())
     7.0
     """
-    values = kpi_values(org) if values is None else values
-    base = -cost_arrays(org) + fixed_bonus(org, fixed or {}, values)
+    values = kpi_values(model) if values is None else values
+    base = -cost_arrays(model) + fixed_bonus(model.players, fixed or {}, values)
     shape = base.shape[1:]
     labels: list[str] = []
     owned, terms = [], []
-    for dept in org.department_names:
+    for dept in model.players:
         keys = list(allowed.get(dept, ()))
         owned.append(np.arange(len(labels), len(labels) + len(keys), dtype=np.int64))
         labels += [f"{dept}:{k}" for k in keys]
         terms.append(np.stack([values[k] for k in keys]) if keys else np.zeros((0, *shape)))
     return LinearPayoffs(
-        players=org.department_names,
-        actions=tuple(d.action_names for d in org.departments),
+        players=model.players,
+        actions=model.actions,
         variables=tuple(labels),
         base=base,
         owned=tuple(owned),
@@ -197,12 +193,12 @@ def bonus_payoffs(
 
 
 def fixed_bonus(
-    org: Organization, fixed: Mapping[str, Mapping[str, float]], values: Mapping[str, np.ndarray]
+    departments: Sequence[str], fixed: Mapping[str, Mapping[str, float]], values: Mapping[str, np.ndarray]
 ) -> np.ndarray:
     """Each department's bonus from ``fixed`` terms at every profile, shape ``(N, n_0, ...)``."""
     shape = values[COMPANY_VALUE].shape
-    out = np.zeros((len(org.departments), *shape))
-    for i, dept in enumerate(org.department_names):
+    out = np.zeros((len(departments), *shape))
+    for i, dept in enumerate(departments):
         for key, weight in fixed.get(dept, {}).items():
             out[i] += weight * values[key]
     return out
@@ -244,12 +240,8 @@ def switch_gains(lin: LinearPayoffs, player: int, origins: np.ndarray) -> Switch
 
 def profile_label(lin: LinearPayoffs, flat: int, *, skip: int | None = None) -> str:
     """``"sales=aggressive, support=fast"`` for a flat profile index (optionally leaving one player out)."""
-    index = np.unravel_index(int(flat), lin.shape)
-    return ", ".join(
-        f"{p}={acts[int(k)]}"
-        for j, (p, acts, k) in enumerate(zip(lin.players, lin.actions, index, strict=True))
-        if j != skip
-    )
+    index = [int(k) for k in np.unravel_index(int(flat), lin.shape)]
+    return _label(lin.players, lin.actions, index, skip=skip)
 
 
 def parse_target(
@@ -281,18 +273,10 @@ def parse_target(
     return indices
 
 
-def current_weights(org: Organization) -> dict[str, dict[str, float]]:
-    """The organisation's bonus weights as numbers (parameters substituted)."""
-    values = {symbol(k): v for k, v in org.parameters.items()}
-    out: dict[str, dict[str, float]] = {}
-    for dept, weights in org.bonus.items():
-        out[dept] = {}
-        for key, expr in weights.items():
-            value = expr.xreplace(values)
-            if not value.is_number:
-                raise DesignError(f"bonus.{dept}.{key}: the weight {value} is not a number once parameters are set")
-            out[dept][key] = float(value)
-    return out
+def current_weights(model: EvaluatedModel) -> dict[str, dict[str, float]]:
+    """The current bonus weights as numbers (parameters substituted), in the model's order."""
+    order = model.organization.bonus
+    return {d: {k: float(model.weights[d][k]) for k in order[d]} for d in order if d in model.weights}
 
 
 def nice_weight(value: float, *, digits: int = 6) -> sympy.Rational:
@@ -306,13 +290,13 @@ def nice_weight(value: float, *, digits: int = 6) -> sympy.Rational:
     if value == 0 or not np.isfinite(value):
         return sympy.Integer(0)
     simple = Fraction(value).limit_denominator(1000)
-    if abs(float(simple) - value) <= 1e-9 * max(1.0, abs(value)):
+    if abs(float(simple) - value) <= tolerance(value):
         return sympy.Rational(simple.numerator, simple.denominator)
     return sympy.Rational(f"{value:.{digits}g}")
 
 
 def weights_to_bonus(
-    org: Organization, weights: Mapping[str, Mapping[str, float]], *, tol: float = 1e-9
+    org: Organization, weights: Mapping[str, Mapping[str, float]], *, tol: float = RTOL
 ) -> dict[str, dict[str, sympy.Expr]]:
     """A bonus mapping for :func:`dataclasses.replace` from numeric weights; weights near zero are left out.
 

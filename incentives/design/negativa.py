@@ -38,11 +38,13 @@ import numpy as np
 import sympy
 
 from ..analysis.optimum import company_optimum
-from ..build import build_game
+from ..build import evaluate_model, evaluated
 from ..equilibrium import format_number
 from ..errors import DesignError
+from ..evaluated import EvaluatedModel
 from ..formula import symbol
 from ..model import COMPANY_VALUE, Organization
+from ..tolerance import tolerance
 from .conditions import add_deterrence, deterrence
 from .diagnose import Obstacle
 from .linear import LinearPayoffs, Switches, cost_arrays, current_weights, kpi_values, nice_weight, parse_target
@@ -147,15 +149,15 @@ Term = tuple[str, str, float]
 
 
 def _options(
-    org: Organization, values: Mapping[str, np.ndarray], t: tuple[int, ...], caps: bool
+    model: EvaluatedModel, values: Mapping[str, np.ndarray], t: tuple[int, ...], caps: bool
 ) -> tuple[LinearPayoffs, dict[str, list[Term]]]:
     """Each department's terms, and payoffs linear in its ``[keep..., cap...]`` binaries."""
-    current = current_weights(org)
+    current = current_weights(model)
     shape = values[COMPANY_VALUE].shape
     labels: list[str] = []
     owned, terms = [], []
     plans: dict[str, list[Term]] = {}
-    for dept in org.department_names:
+    for dept in model.players:
         own = [(dept, key, w) for key, w in current.get(dept, {}).items()]
         plans[dept] = own
         full = [w * values[key] for _, key, w in own]
@@ -167,10 +169,10 @@ def _options(
         labels += [f"keep {dept}:{key}" for _, key, _ in own] + [f"cap {dept}:{key}" for _, key, _ in own]
         terms.append(np.stack(full + capped) if own else np.zeros((0, *shape)))
     lin = LinearPayoffs(
-        players=org.department_names,
-        actions=tuple(d.action_names for d in org.departments),
+        players=model.players,
+        actions=model.actions,
         variables=tuple(labels),
-        base=-cost_arrays(org),
+        base=-cost_arrays(model),
         owned=tuple(owned),
         terms=tuple(terms),
     )
@@ -186,7 +188,7 @@ def _stuck(lin: LinearPayoffs, switches: Switches, margin: float, n_terms: int) 
     dept = lin.players[i]
     t_i = int(np.unravel_index(int(switches.origins[row]), lin.shape)[i])
     frm, to = lin.actions[i][t_i], lin.actions[i][int(switches.to[row])]
-    if best[row] < margin - 1e-9 * max(1.0, margin):
+    if best[row] < margin - tolerance(margin):
         gain = -float(best[row])
         if gain > 0:
             what = f"still gains it {format_number(gain)}"
@@ -228,23 +230,21 @@ def _solve_department(
     return program.solve(time_limit=time_limit), keep, cap
 
 
-def _equilibrium_values(org: Organization) -> tuple[float, float] | None:
+def _equilibrium_values(model: EvaluatedModel) -> tuple[float, float] | None:
     """Company value at the worst and best pure equilibrium (None when there is none)."""
-    game = build_game(org, exact=False)
-    assert game.company_value is not None
-    values = [float(np.asarray(game.company_value, dtype=float)[p]) for p in pure_equilibria(game)]
+    values = [float(np.asarray(model.company_value, dtype=float)[p]) for p in pure_equilibria(model.game)]
     return (min(values), max(values)) if values else None
 
 
 def rank_terms(
-    org: Organization, before_worst: float | None, drivers: Mapping[tuple[str, str], float]
+    model: EvaluatedModel, before_worst: float | None, drivers: Mapping[tuple[str, str], float]
 ) -> tuple[KpiGaming, ...]:
     """Every term of the current plans, ranked by the company value recovered when it alone is dropped."""
     out = []
-    for dept, weights in current_weights(org).items():
+    for dept, weights in current_weights(model).items():
         for key, w in weights.items():
-            dropped = apply_changes(org, [TermChange(department=dept, key=key, weight=w, change="drop")])
-            found = _equilibrium_values(dropped)
+            dropped = apply_changes(model.organization, [TermChange(department=dept, key=key, weight=w, change="drop")])
+            found = _equilibrium_values(evaluate_model(dropped, exact=False, reuse=model))
             worst, best = found if found is not None else (None, None)
             out.append(
                 KpiGaming(
@@ -262,7 +262,7 @@ def rank_terms(
 
 
 def via_negativa(
-    org: Organization,
+    model: Organization | EvaluatedModel,
     *,
     target: Mapping[str, str] | Sequence[int] | None = None,
     margin: float = 0.0,
@@ -276,7 +276,8 @@ def via_negativa(
 
     Parameters
     ----------
-    org : Organization
+    model : Organization or EvaluatedModel
+        The organisation with its current plans, or its evaluated model (evaluated once).
     target : mapping of department to action, or action indices, optional
         Default: the company optimum.
     margin : float
@@ -309,10 +310,12 @@ def via_negativa(
     """
     if not np.isfinite(margin) or margin < 0:
         raise DesignError(f"The 'margin' parameter must be a number >= 0. Got {margin!r} instead.")
-    values = kpi_values(org)
-    optimum = company_optimum(build_game(org, exact=False))
+    model = evaluated(model, exact=False)
+    org = model.organization
+    values = kpi_values(model)
+    optimum = company_optimum(model)
     t = optimum.profile if target is None else parse_target(org, target, optimum.profile)
-    lin, plans = _options(org, values, t, caps)
+    lin, plans = _options(model, values, t, caps)
     deter = deterrence(lin, t, "nash")
     changes: list[TermChange] = []
     stuck: list[Obstacle] = []
@@ -337,11 +340,11 @@ def via_negativa(
         ranking=(),
         verification=None,
     )
-    check = verify_plan(org, cut.redesigned, t, method=method, max_seconds=time_limit) if verify or rank else None
+    check = verify_plan(model, cut.redesigned, t, method=method, max_seconds=time_limit) if verify or rank else None
     if rank and check is not None:
         drivers = {}
         if check.before is not None and check.before.worst is not None:
             worst = check.before.worst
             drivers = {(d.department, k): float(v) for d in worst.departures for k, v in d.drivers.items()}
-        cut = replace(cut, ranking=rank_terms(org, check.company_value_before, drivers))
+        cut = replace(cut, ranking=rank_terms(model, check.company_value_before, drivers))
     return replace(cut, verification=check if verify else None)

@@ -41,9 +41,11 @@ from typing import Any
 
 import numpy as np
 
+from .._util import profile_label
 from ..analysis.optimum import company_optimum
-from ..build import build_game
+from ..build import evaluated
 from ..errors import DesignError
+from ..evaluated import EvaluatedModel
 from ..model import Organization
 from .conditions import CONCEPTS, DesignSystem, add_system, deterrence, limited_liability_floors
 from .diagnose import Obstacle, explain_infeasible
@@ -160,7 +162,7 @@ def _levers(allowed: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
 
 
 def design(
-    org: Organization,
+    model: Organization | EvaluatedModel,
     *,
     target: Mapping[str, str] | Sequence[int] | None = None,
     concept: str = "nash",
@@ -183,7 +185,9 @@ def design(
 
     Parameters
     ----------
-    org : Organization
+    model : Organization or EvaluatedModel
+        The organisation with its current plan, or its evaluated model (evaluated once, in
+        floating point; the redesigned plan is checked on it without evaluating a KPI again).
     target : mapping of department to action, or action indices, optional
         Default: the company optimum.  Departments left out keep their optimum action.
     concept : {"nash", "dominant", "unique"}
@@ -242,15 +246,17 @@ def design(
     True
     """
     _check(concept, objective, margin, budget, time_limit)
-    values = kpi_values(org)
-    optimum = company_optimum(build_game(org, exact=False))
+    model = evaluated(model, exact=False)
+    org = model.organization
+    values = kpi_values(model)
+    optimum = company_optimum(model)
     t = optimum.profile if target is None else parse_target(org, target, optimum.profile)
     allowed = allowed_terms(org, allow, company_share=company_share)
-    current = current_weights(org)
+    current = current_weights(model)
     fixed = _kept(current, allowed) if keep_others else {}
-    lin = bonus_payoffs(org, allowed, values, fixed=fixed)
+    lin = bonus_payoffs(model, allowed, values, fixed=fixed)
     lower, upper = weight_bounds(org, lin, nonnegative=nonnegative, max_weight=max_weight, bounds=bounds)
-    fixed_pay = fixed_bonus(org, fixed, values)
+    fixed_pay = fixed_bonus(model.players, fixed, values)
     w0 = np.array([current.get(d, {}).get(k, 0.0) for d, k in (v.split(":", 1) for v in lin.variables)])
     at_target = np.array([values[v.split(":", 1)[1]][t] for v in lin.variables])
     notes = _notes(org, optimum, t, target, margin)
@@ -334,12 +340,12 @@ def design(
     )
     if not verify:
         return found
-    return replace(found, verification=verify_plan(org, found.redesigned, t, method=method, max_seconds=time_limit))
+    return replace(found, verification=verify_plan(model, found.redesigned, t, method=method, max_seconds=time_limit))
 
 
 def profile_words(org: Organization, target: Sequence[int]) -> str:
     """``"sales=consultative, ..."`` for action indices."""
-    return ", ".join(f"{d.name}={d.actions[k].name}" for d, k in zip(org.departments, target, strict=True))
+    return profile_label(org.department_names, [d.action_names for d in org.departments], target)
 
 
 def _notes(org: Organization, optimum: Any, t: tuple[int, ...], target: Any, margin: float) -> list[str]:

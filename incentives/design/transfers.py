@@ -30,10 +30,12 @@ import numpy as np
 import sympy
 
 from ..analysis.optimum import company_optimum
-from ..build import build_game, evaluate_over_profiles
+from ..build import evaluate_model, evaluated
 from ..equilibrium import format_number
 from ..errors import DesignError
+from ..evaluated import EvaluatedModel
 from ..model import Organization
+from ..tolerance import tolerance
 from .conditions import DesignSystem, add_system, deterrence
 from .diagnose import Obstacle, explain_infeasible
 from .linear import LinearPayoffs, kpi_values, nice_weight, parse_target
@@ -113,11 +115,10 @@ def apply_transfers(org: Organization, transfers: Sequence[Transfer]) -> Organiz
     return replace(org, bonus={d: w for d, w in bonus.items() if w}, description=description)
 
 
-def transfer_imbalance(before: Organization, after: Organization) -> float:
+def transfer_imbalance(before: EvaluatedModel, after: EvaluatedModel) -> float:
     """Largest ``|sum_i (bonus_i after - bonus_i before)|`` over every profile (0 for budget-balanced transfers)."""
-    total = sympy.Add(*(after.payoff_formula(d) - before.payoff_formula(d) for d in before.department_names))
-    array = evaluate_over_profiles(after, {"total": total}, exact=False)["total"]
-    return float(np.max(np.abs(np.asarray(array, dtype=float)), initial=0.0))
+    change = np.asarray(after.bonus_paid, dtype=float) - np.asarray(before.bonus_paid, dtype=float)
+    return float(np.max(np.abs(change), initial=0.0))
 
 
 def _candidates(
@@ -132,25 +133,26 @@ def _candidates(
     for j in range(n):
         for k in chosen:
             array = values[k]
-            scale = max(1.0, float(np.max(np.abs(array))))
-            if np.ptp(array, axis=j).max() > 1e-9 * scale:  # the payer's decision moves this KPI
+            if np.ptp(array, axis=j).max() > tolerance(array):  # the payer's decision moves this KPI
                 out += [(j, i, k) for i in range(n) if i != j]
     return out
 
 
-def _payoffs(org: Organization, values: Mapping[str, np.ndarray], offers: list[tuple[int, int, str]]) -> LinearPayoffs:
-    game = build_game(org, exact=False)
-    n = len(org.departments)
+def _payoffs(
+    model: EvaluatedModel, values: Mapping[str, np.ndarray], offers: list[tuple[int, int, str]]
+) -> LinearPayoffs:
+    game = model.game
+    n = model.n_players
     owned: list[list[int]] = [[] for _ in range(n)]
     terms: list[list[np.ndarray]] = [[] for _ in range(n)]
     for v, (j, i, k) in enumerate(offers):
         for d, sign in ((i, 1.0), (j, -1.0)):
             owned[d].append(v)
             terms[d].append(sign * values[k])
-    names = org.department_names
+    names = model.players
     return LinearPayoffs(
         players=names,
-        actions=tuple(d.action_names for d in org.departments),
+        actions=model.actions,
         variables=tuple(f"{names[j]}->{names[i]}:{k}" for j, i, k in offers),
         base=game.float_payoffs(),
         owned=tuple(np.array(o, dtype=np.int64) for o in owned),
@@ -159,7 +161,7 @@ def _payoffs(org: Organization, values: Mapping[str, np.ndarray], offers: list[t
 
 
 def design_transfers(
-    org: Organization,
+    model: Organization | EvaluatedModel,
     *,
     target: Mapping[str, str] | Sequence[int] | None = None,
     concept: str = "nash",
@@ -174,9 +176,9 @@ def design_transfers(
 
     Parameters
     ----------
-    org : Organization
+    model : Organization or EvaluatedModel
         Its bonus plans stay; transfers are added (pass a plan from :func:`via_negativa`
-        or :func:`design` to build on it).
+        or :func:`design` to build on it).  An organisation is evaluated once.
     target : mapping of department to action, or action indices, optional
         Default: the company optimum.
     concept : {"nash", "dominant"}
@@ -204,11 +206,13 @@ def design_transfers(
         raise DesignError(f"The 'concept' parameter must be 'nash' or 'dominant' for transfers. Got {concept!r}.")
     if not np.isfinite(margin) or margin < 0:
         raise DesignError(f"The 'margin' parameter must be a number >= 0. Got {margin!r} instead.")
-    values = kpi_values(org)
-    optimum = company_optimum(build_game(org, exact=False))
+    model = evaluated(model, exact=False)
+    org = model.organization
+    values = kpi_values(model)
+    optimum = company_optimum(model)
     t = optimum.profile if target is None else parse_target(org, target, optimum.profile)
     offers = _candidates(org, values, kpis)
-    lin = _payoffs(org, values, offers)
+    lin = _payoffs(model, values, offers)
     n = len(offers)
     system = DesignSystem(
         payoffs=lin,
@@ -252,8 +256,8 @@ def design_transfers(
         if rate * max(1.0, size) > 1e-7
     )
     found = replace(none, status="found", transfers=transfers)
-    redesigned = found.redesigned
-    found = replace(found, imbalance=transfer_imbalance(org, redesigned))
+    rebuilt = evaluate_model(found.redesigned, exact=False, reuse=model)
+    found = replace(found, imbalance=transfer_imbalance(model, rebuilt))
     if not verify:
         return found
-    return replace(found, verification=verify_plan(org, redesigned, t, method=method, max_seconds=time_limit))
+    return replace(found, verification=verify_plan(model, rebuilt, t, method=method, max_seconds=time_limit))

@@ -1,10 +1,11 @@
 """Check a proposed plan by rebuilding the game with it and solving it again.
 
 Nothing from the design's linear program is trusted here: the organisation
-with the new bonus plan is rebuilt into a game (:func:`incentives.build_game`),
-solved (:func:`incentives.solve`), and the *margin achieved* is computed from
-the rebuilt payoffs: the smallest loss any department takes by switching alone
-away from the target,
+with the new bonus plan (its weights as written to a model file) is rebuilt into
+a game (:func:`incentives.evaluate_model`, which takes the unchanged KPI arrays
+from the model before the change), solved (:func:`incentives.solve`), and the
+*margin achieved* is computed from the rebuilt payoffs: the smallest loss any
+department takes by switching alone away from the target,
 
     ``margin = min_i min_{a != t_i} u_i(t) - u_i(a, t_-i)``
 
@@ -23,13 +24,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..analysis.gaming import Analysis, analyze
-from ..build import build_game
+from ..build import evaluate_model, evaluated
 from ..equilibrium import Equilibrium, expected_value
 from ..errors import DegenerateGameWarning, IncompleteSearchWarning
+from ..evaluated import EvaluatedModel
 from ..game import Game
 from ..model import Organization
 from ..solvers import SolveResult
-from .linear import cost_arrays
+from ..tolerance import RTOL, tolerance
 
 __all__ = ["MAX_ANALYZED_EQUILIBRIA", "Verification", "deviation_losses", "pure_equilibria", "verify_plan"]
 
@@ -96,8 +98,8 @@ class Verification:
 
     @property
     def is_equilibrium(self) -> bool:
-        """Whether the target is an equilibrium of the rebuilt game (margin not below zero, within 1e-9)."""
-        return self.margin >= -1e-9 * max(1.0, abs(self.bonus_target_after))
+        """Whether the target is an equilibrium of the rebuilt game (margin not below zero, within tolerance)."""
+        return self.margin >= -tolerance(self.bonus_target_after)
 
     @property
     def is_unique(self) -> bool:
@@ -107,7 +109,7 @@ class Verification:
     @property
     def is_dominant(self) -> bool:
         """Whether every department's target action is a best reply whatever the others do."""
-        return self.dominance_margin >= -1e-9 * max(1.0, abs(self.bonus_target_after))
+        return self.dominance_margin >= -tolerance(self.bonus_target_after)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,12 +124,11 @@ class _Side:
     note: str | None
 
 
-def _side(org: Organization, method: str, max_seconds: float | None, which: str) -> _Side:
-    game = build_game(org, exact=False)
-    bonus = _bonus_total(org, game)
+def _side(model: EvaluatedModel, method: str, max_seconds: float | None, which: str) -> _Side:
+    game = model.game
+    bonus = np.asarray(model.bonus_paid, dtype=float)
     pure = pure_equilibria(game)
-    assert game.company_value is not None
-    values = np.asarray(game.company_value, dtype=float)
+    values = np.asarray(model.company_value, dtype=float)
     if len(pure) > MAX_ANALYZED_EQUILIBRIA:
         worst = min(pure, key=lambda p: float(values[p]))
         note = (
@@ -144,7 +145,7 @@ def _side(org: Organization, method: str, max_seconds: float | None, which: str)
             bonus_array=bonus,
             note=note,
         )
-    analysis = _analyze(org, method, max_seconds)
+    analysis = _analyze(model, method, max_seconds)
     eq = _worst(analysis.solution)
     return _Side(
         game=game,
@@ -176,7 +177,7 @@ def deviation_losses(game: Game, target: Sequence[int], *, everywhere: bool = Fa
     return out
 
 
-def pure_equilibria(game: Game, *, tol: float = 1e-9) -> list[tuple[int, ...]]:
+def pure_equilibria(game: Game, *, tol: float = RTOL) -> list[tuple[int, ...]]:
     """Every pure equilibrium, by checking each profile against every unilateral switch (vectorised)."""
     payoffs = game.float_payoffs()
     scale = max(1.0, float(np.max(np.abs(payoffs)))) if payoffs.size else 1.0
@@ -191,31 +192,31 @@ def _smallest(losses: list[np.ndarray]) -> float:
     return min((float(v.min()) for v in losses if v.size), default=float("inf"))
 
 
-def _bonus_total(org: Organization, game: Game) -> np.ndarray:
-    return np.asarray(game.float_payoffs().sum(axis=0) + cost_arrays(org).sum(axis=0), dtype=float)
-
-
 def _worst(result: SolveResult) -> Equilibrium | None:
     found = [e for e in result.equilibria if e.company_value is not None]
     return min(found, key=lambda e: float(e.company_value or 0.0), default=None)
 
 
-def _analyze(org: Organization, method: str, max_seconds: float | None) -> Analysis:
+def _analyze(model: EvaluatedModel, method: str, max_seconds: float | None) -> Analysis:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateGameWarning)
         warnings.simplefilter("ignore", IncompleteSearchWarning)
-        return analyze(org, method=method, exact=False, max_seconds=max_seconds)
+        return analyze(model, method=method, max_seconds=max_seconds)
 
 
 def verify_plan(
-    before: Organization,
-    after: Organization,
+    before: Organization | EvaluatedModel,
+    after: Organization | EvaluatedModel,
     target: Sequence[int],
     *,
     method: str = "all",
     max_seconds: float | None = 60.0,
 ) -> Verification:
     """Rebuild and re-solve ``after`` (the proposed plan) and compare it with ``before`` at ``target``.
+
+    ``before`` and ``after`` are organisations or their evaluated models; an organisation
+    ``after`` is evaluated in floating point, reusing ``before``'s arrays of every KPI
+    it leaves unchanged.
 
     Examples
     --------
@@ -226,9 +227,11 @@ def verify_plan(
     (True, True)
     """
     target = tuple(int(t) for t in target)
-    old, new = _side(before, method, max_seconds, "current plan"), _side(after, method, max_seconds, "proposed plan")
+    model_before = evaluated(before, exact=False)
+    model_after = after if isinstance(after, EvaluatedModel) else evaluate_model(after, exact=False, reuse=model_before)
+    old = _side(model_before, method, max_seconds, "current plan")
+    new = _side(evaluated(model_after, exact=False), method, max_seconds, "proposed plan")
     game_after = new.game
-    assert game_after.company_value is not None
     return Verification(
         target=target,
         target_label=game_after.profile_label(target),
@@ -242,7 +245,7 @@ def verify_plan(
         margin_before=_smallest(deviation_losses(old.game, target)),
         dominance_margin=_smallest(deviation_losses(game_after, target, everywhere=True)),
         pure_after=tuple(game_after.profile_label(p) for p in pure_equilibria(game_after)),
-        company_value_target=float(game_after.company_value[target]),
+        company_value_target=float(np.asarray(model_after.company_value, dtype=float)[target]),
         company_value_before=old.value,
         company_value_after=new.value,
         bonus_before=old.bonus,

@@ -15,14 +15,13 @@ from typing import Any
 import numpy as np
 import sympy
 
-from ..build import evaluate_over_profiles
+from ..build import evaluate_formulas
 from ..errors import ModelError
-from ..model import Organization
+from ..evaluated import EvaluatedModel
+from ..tolerance import RTOL as RELATIVE_TOLERANCE
+from ..tolerance import tolerance
 
 __all__ = ["SwitchEffects", "derivative_signs", "evaluate_each", "number", "rounding", "switch_effects"]
-
-#: Relative size under which a change counts as rounding.
-RELATIVE_TOLERANCE = 1e-9
 
 
 def number(value: Any) -> float:
@@ -33,7 +32,7 @@ def number(value: Any) -> float:
 
 def rounding(array: np.ndarray) -> float:
     """The size under which a change of ``array`` counts as rounding."""
-    return RELATIVE_TOLERANCE * max(1.0, float(np.max(np.abs(array))) if array.size else 1.0)
+    return tolerance(array)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,25 +102,20 @@ def switch_effects(stack: np.ndarray, axis: int, reference: int) -> SwitchEffect
     )
 
 
-def evaluate_each(
-    org: Organization, exprs: Mapping[str, sympy.Expr], parameters: Mapping[str, Any] | None
-) -> dict[str, np.ndarray | None]:
-    """Evaluate formulas over all profiles (floats); ``None`` for one that is not finite somewhere.
+def evaluate_each(model: EvaluatedModel, exprs: Mapping[str, sympy.Expr]) -> dict[str, np.ndarray | None]:
+    """Evaluate formulas (over variables, parameters and KPIs) at every profile, in floats.
 
-    All formulas are evaluated together; only when that fails is each tried alone,
-    so one derivative that is infinite at some profile (``sqrt`` at 0) does not
-    hide the others.
+    ``None`` for a formula that is not finite somewhere (a derivative of ``sqrt`` at 0),
+    so it does not hide the others.
     """
-    try:
-        return dict(evaluate_over_profiles(org, exprs, parameters=parameters))
-    except ModelError:
-        out: dict[str, np.ndarray | None] = {}
-        for key, expr in exprs.items():
-            try:
-                out[key] = evaluate_over_profiles(org, {key: expr}, parameters=parameters)[key]
-            except ModelError:
-                out[key] = None
-        return out
+    floats = model.to_float()
+    out: dict[str, np.ndarray | None] = {}
+    for key, expr in exprs.items():
+        try:
+            out[key] = np.asarray(evaluate_formulas(floats, {key: expr})[key], dtype=float)
+        except ModelError:
+            out[key] = None
+    return out
 
 
 def derivative_signs(array: np.ndarray | None) -> str:

@@ -88,10 +88,11 @@ import numpy as np
 import sympy
 
 from ..analysis.optimum import company_optimum
-from ..build import build_game, evaluate_over_profiles
-from ..errors import ModelError, Problem
+from ..build import evaluated
+from ..evaluated import EvaluatedModel
 from ..formula import formula_names, formula_to_text, symbol
 from ..model import COMPANY_VALUE, Organization, kpi_order
+from ..tolerance import SOLVER_RTOL
 from ._effects import (
     SwitchEffects,
     derivative_signs,
@@ -105,12 +106,15 @@ from .graphs import COMPANY, DependencyGraph, GraphError
 __all__ = ["COMPANY", "DependencyGraph", "GraphError", "dependency_graph"]
 
 
-def dependency_graph(org: Organization, *, parameters: Mapping[str, Any] | None = None) -> DependencyGraph:
-    """Build the dependency graph of ``org`` (definitions in the module docstring).
+def dependency_graph(
+    model: Organization | EvaluatedModel, *, parameters: Mapping[str, Any] | None = None
+) -> DependencyGraph:
+    """Build the dependency graph of an organisation (definitions in the module docstring).
 
     Parameters
     ----------
-    org : Organization
+    model : Organization or EvaluatedModel
+        The organisation, or its evaluated model (then nothing is evaluated again but the derivatives).
     parameters : mapping of str to number, optional
         Parameter values that replace the model's own.
 
@@ -136,20 +140,19 @@ def dependency_graph(org: Organization, *, parameters: Mapping[str, Any] | None 
     >>> g.edges["sales", "support"]["relation"], g.edges["sales", "support"]["effect"] < 0
     ('affects', True)
     """
-    game = build_game(org, parameters=parameters)
-    optimum = company_optimum(game)
-    reference = optimum.profile
-    kpis = org.resolved_kpis()
-    kpi_arrays = evaluate_over_profiles(org, kpis, parameters=parameters)
-    payoffs = np.asarray(game.payoffs, dtype=float)
-    value = np.asarray(game.company_value, dtype=float)
+    model = evaluated(model, parameters=parameters).to_float()
+    org = model.organization
+    reference = company_optimum(model).profile
+    kpis = list(org.kpis)
+    kpi_arrays = model.kpis
+    value = np.asarray(model.company_value)
     departments = org.department_names
     targets = [*kpis, *departments, COMPANY]
-    stack = np.stack([*(kpi_arrays[k] for k in kpis), *payoffs, value])
+    stack = np.stack([*(kpi_arrays[k] for k in kpis), *model.payoffs, value])
 
-    graph = nx.DiGraph(name=org.name, optimum=game.profile_label(reference), optimum_value=float(value[reference]))
+    graph = nx.DiGraph(name=org.name, optimum=model.profile_label(reference), optimum_value=float(value[reference]))
     _add_nodes(graph, org, stack, targets, reference)
-    derivatives = _moves_derivatives(org, kpis, parameters)
+    derivatives = _moves_derivatives(model)
     for i, dept in enumerate(departments):
         effects = switch_effects(stack, i, reference[i])
         graph.nodes[dept]["own_gain"] = number(effects.effect[len(kpis) + i])
@@ -164,9 +167,9 @@ def dependency_graph(org: Organization, *, parameters: Mapping[str, Any] | None 
                 )
                 attrs["derivatives"] = derivatives.get((dept, target), "")
             graph.add_edge(dept, target, **attrs)
-    _add_pay_edges(graph, org, kpi_arrays, value, parameters)
-    _add_value_edges(graph, org, kpi_arrays, parameters)
-    _add_feed_edges(graph, org, kpi_arrays, parameters)
+    _add_pay_edges(graph, model)
+    _add_value_edges(graph, model)
+    _add_feed_edges(graph, model)
     return DependencyGraph(graph=nx.freeze(graph))
 
 
@@ -213,61 +216,67 @@ def _switch_attributes(effects: SwitchEffects, t: int, relation: str) -> dict[st
     }
 
 
-def _moves_derivatives(
-    org: Organization, kpis: Mapping[str, sympy.Expr], parameters: Mapping[str, Any] | None
-) -> dict[tuple[str, str], str]:
+def _total_derivatives(model: EvaluatedModel) -> dict[tuple[str, str], np.ndarray | None]:
+    """``{(kpi, "dept.var"): array}``: each KPI's total derivative in each decision variable it uses, at every profile.
+
+    By the chain rule in the order KPIs are computed, ``dk/dv = dk/dv|direct + sum_j dk/dk_j * dk_j/dv``,
+    with every partial derivative taken of a formula as written (no KPI is expanded).  None where
+    some partial derivative is not finite at some profile.
+    """
+    org = model.organization
+    variables = [f"{d.name}.{v}" for d in org.departments for v in d.variables]
+    total: dict[tuple[str, str], np.ndarray | None] = {}
+    for kpi in kpi_order(org.kpis):
+        expr = org.kpis[kpi]
+        names = formula_names(expr)
+        used_kpis = [k for k in sorted(names) if k in org.kpis]
+        direct = [v for v in variables if v in names]
+        partial = evaluate_each(model, {n: sympy.diff(expr, symbol(n)) for n in [*direct, *used_kpis]})
+        for var in variables:
+            via = [k for k in used_kpis if (k, var) in total]
+            if var not in names and not via:
+                continue
+            parts = [partial[var]] if var in names else []
+            parts += [_product(partial[k], total[(k, var)]) for k in via]
+            known = [p for p in parts if p is not None]
+            total[(kpi, var)] = np.sum(known, axis=0) if len(known) == len(parts) else None
+    return total
+
+
+def _product(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    return None if a is None or b is None else a * b
+
+
+def _moves_derivatives(model: EvaluatedModel) -> dict[tuple[str, str], str]:
     """``{(department, kpi): "deals +, fit -"}``: signs of the KPI's derivative in each decision variable it uses."""
-    exprs: dict[str, sympy.Expr] = {}
-    keys: dict[str, tuple[str, str, str]] = {}
-    for dept in org.departments:
-        for var in dept.variables:
-            name = f"{dept.name}.{var}"
-            for kpi, expr in kpis.items():
-                if name in formula_names(expr):
-                    key = f"d({kpi})/d({name})"
-                    exprs[key] = sympy.diff(expr, symbol(name))
-                    keys[key] = (dept.name, kpi, var)
-    arrays = evaluate_each(org, exprs, parameters)
     parts: dict[tuple[str, str], list[str]] = {}
-    for key, (dept_name, kpi, var) in keys.items():
-        parts.setdefault((dept_name, kpi), []).append(f"{var} {derivative_signs(arrays[key])}")
+    for (kpi, name), array in _total_derivatives(model).items():
+        dept_name, var = name.split(".", 1)
+        parts.setdefault((dept_name, kpi), []).append(f"{var} {derivative_signs(array)}")
     return {pair: ", ".join(items) for pair, items in parts.items()}
 
 
-def _add_pay_edges(
-    graph: nx.DiGraph,
-    org: Organization,
-    kpi_arrays: Mapping[str, np.ndarray],
-    value: np.ndarray,
-    parameters: Mapping[str, Any] | None,
-) -> None:
-    values = {symbol(k): v for k, v in (org.with_parameters(parameters) if parameters else org).parameters.items()}
+def _add_pay_edges(graph: nx.DiGraph, model: EvaluatedModel) -> None:
     edges = []
-    for dept, plan in org.bonus.items():
-        for key, weight_expr in plan.items():
-            weight_expr = weight_expr.xreplace(values)
-            if not weight_expr.is_number:
-                problem = Problem(path=f"bonus.{dept}.{key}", message=f"expected a number; got {weight_expr}")
-                raise ModelError([problem])
-            weight = number(float(weight_expr))
+    for dept, plan in model.organization.bonus.items():
+        for key in plan:
+            weight = number(float(model.weights[dept][key]))
             if weight == 0:
                 continue
-            array = value if key == COMPANY_VALUE else kpi_arrays[key]
+            array = model.values(key)
             stake = abs(weight) * float(np.max(array) - np.min(array))
             source = COMPANY if key == COMPANY_VALUE else key
             edges.append((source, dept, {"relation": "pays", "weight": weight, "stake": number(stake)}))
     _add_ranked(graph, edges, signed="weight")
 
 
-def _add_value_edges(
-    graph: nx.DiGraph, org: Organization, kpi_arrays: Mapping[str, np.ndarray], parameters: Mapping[str, Any] | None
-) -> None:
-    resolved = {symbol(k): v for k, v in org.resolved_kpis().items()}
+def _add_value_edges(graph: nx.DiGraph, model: EvaluatedModel) -> None:
+    org, kpi_arrays = model.organization, model.kpis
     exprs: dict[str, sympy.Expr] = {}
     for kpi in org.kpis:
-        exprs[f"direct:{kpi}"] = sympy.diff(org.company_value, symbol(kpi)).xreplace(resolved)
-        exprs[f"total:{kpi}"] = sympy.diff(_following(org, kpi), symbol(kpi)).xreplace(resolved)
-    arrays = evaluate_each(org, {k: e for k, e in exprs.items() if e != 0}, parameters)
+        exprs[f"direct:{kpi}"] = sympy.diff(org.company_value, symbol(kpi))
+        exprs[f"total:{kpi}"] = sympy.diff(_following(org, kpi), symbol(kpi))
+    arrays = evaluate_each(model, {k: e for k, e in exprs.items() if e != 0})
     edges = []
     for kpi in org.kpis:
         direct, total = arrays.get(f"direct:{kpi}"), arrays.get(f"total:{kpi}")
@@ -293,17 +302,15 @@ def _add_value_edges(
     _add_ranked(graph, edges, signed="weight")
 
 
-def _add_feed_edges(
-    graph: nx.DiGraph, org: Organization, kpi_arrays: Mapping[str, np.ndarray], parameters: Mapping[str, Any] | None
-) -> None:
-    resolved = {symbol(k): v for k, v in org.resolved_kpis().items()}
+def _add_feed_edges(graph: nx.DiGraph, model: EvaluatedModel) -> None:
+    org, kpi_arrays = model.organization, model.kpis
     exprs = {
-        f"{used}\0{kpi}": sympy.diff(expr, symbol(used)).xreplace(resolved)
+        f"{used}\0{kpi}": sympy.diff(expr, symbol(used))
         for kpi, expr in org.kpis.items()
         for used in sorted(formula_names(expr))
         if used in org.kpis
     }
-    for key, array in evaluate_each(org, exprs, parameters).items():
+    for key, array in evaluate_each(model, exprs).items():
         used, kpi = key.split("\0")
         tol = rounding(array) if array is not None else 0.0
         if array is None or not np.any(np.abs(array) > tol):
@@ -345,7 +352,7 @@ def _add_ranked(graph: nx.DiGraph, edges: list[tuple[str, str, dict[str, Any]]],
     for source, target, attrs in edges:
         w = attrs[signed]
         attrs.setdefault("mixed", False)
-        attrs["sign"] = int(np.sign(w)) if abs(w) > 1e-12 else 0
+        attrs["sign"] = int(np.sign(w)) if abs(w) > SOLVER_RTOL else 0
         attrs.setdefault("size", number(abs(w)))
         attrs["strength"] = number(attrs["stake"] / top) if top > 0 else 0.0
         graph.add_edge(source, target, **attrs)

@@ -15,8 +15,8 @@ from ..errors import DegenerateGameWarning, IncompleteSearchWarning
 from ..game import Game
 from ..solvers import solve
 from ._univariate import NoClosedForm, exact_roots, numeric_roots, numeric_tolerance, rational_between
-from .quantities import SymbolicModel
 from .regions import CriticalValue, Phase
+from .symbolic import SymbolicModel
 
 __all__ = ["PhaseTable", "describe_game", "game_at", "phase_table"]
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 import sympy
 
 from ._inequalities import Condition, clean, merge_alternatives, relation, simplify_conjunction
-from .quantities import SymbolicModel
 from .regions import Boundary, Region
+from .symbolic import SymbolicModel
 
 __all__ = ["boundaries", "deviations", "equilibrium_region_many", "gaming_and_optimum_regions"]
 

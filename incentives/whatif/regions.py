@@ -11,7 +11,7 @@ import sympy
 from ..errors import ModelError, Problem
 from ..formula import symbol
 from ._univariate import format_number, format_set
-from .quantities import SymbolicModel
+from .symbolic import SymbolicModel
 
 __all__ = ["Boundary", "CriticalValue", "Phase", "Region", "profile_indices"]
 

@@ -2,10 +2,10 @@
 
 How a sweep runs
 ----------------
-1. The model is compiled once (:func:`~incentives.whatif.compiled.compile_model`)
+1. The model is compiled once (:func:`~incentives.build.compile_model`)
    with the swept quantities as arguments; nothing is parsed again.
-2. The points are cut into chunks.  For each chunk the payoffs of every point are
-   filled in one vectorised call, then each point's game is solved with
+2. The points are cut into chunks.  Each chunk is evaluated in one vectorised call
+   (an :class:`~incentives.evaluated.EvaluatedModel` with a batch axis), then each point's game is solved with
    :func:`incentives.solve` and compared with the company optimum by
    :func:`incentives.analysis.gaming.gaming_at_equilibria` (the definitions of
    :func:`incentives.analyze`).
@@ -36,11 +36,11 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..analysis.gaming import gaming_at_equilibria
+from ..build import CompiledModel, compile_model
 from ..errors import DegenerateGameWarning, IncentivesError, IncompleteSearchWarning, SweepError, UnknownMethodError
-from ..game import Game
+from ..evaluated import EvaluatedModel
 from ..model import Organization
 from ..solvers import registered_solvers, solve
-from .compiled import CompiledModel, compile_model
 from .points import SweepPoints, as_points
 from .results import NO_EQUILIBRIUM, SweepResult
 
@@ -57,20 +57,21 @@ class Executor(Protocol):
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any: ...
 
 
-def point_record(game: Game, *, method: str = "all", max_seconds: float | None = 60.0) -> dict[str, Any]:
-    """The sweep record of one game: its equilibria, company values, price of anarchy and gaming.
+def point_record(model: EvaluatedModel, *, method: str = "all", max_seconds: float | None = 60.0) -> dict[str, Any]:
+    """The sweep record of one evaluated model: its equilibria, company values, price of anarchy and gaming.
 
     Examples
     --------
     >>> import incentives as inc
-    >>> record = point_record(inc.build_game(inc.load_model("examples/growing_company.yaml"), exact=False))
+    >>> record = point_record(inc.evaluate_model(inc.load_model("examples/growing_company.yaml"), exact=False))
     >>> record["equilibria"]
     'sales=aggressive, support=fast_close, development=rushed, operations=change_freeze'
     >>> record["gaming_departments"], record["games.operations"]
     ('sales, support, development', False)
     """
+    game = model.game
     solution = solve(game, method, max_seconds=max_seconds)
-    optimum, gaming, summary = gaming_at_equilibria(game, solution)
+    optimum, gaming, summary = gaming_at_equilibria(model, solution)
     worst = min(gaming, key=lambda e: e.company_value, default=None)
     best = max(gaming, key=lambda e: e.company_value, default=None)
     games = {d.department for e in gaming for d in e.departures if d.games}
@@ -120,16 +121,16 @@ def evaluate_chunk(
     """Records of a batch of points (the task each worker runs)."""
     compiled = _compiled_model(key, model)
     try:
-        games = compiled.games(values)
+        batch = compiled.evaluate(values)
     except IncentivesError as err:
         raise SweepError(f"the sweep could not build its games: {err}") from None
     records = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IncompleteSearchWarning)
         warnings.simplefilter("ignore", DegenerateGameWarning)
-        for row, game in zip(values, games, strict=True):
+        for k, row in enumerate(values):
             try:
-                record = point_record(game, method=method, max_seconds=max_seconds)
+                record = point_record(batch.point(k), method=method, max_seconds=max_seconds)
             except Exception as err:
                 raise SweepError(f"the point {_at(compiled.names, row)} failed: {type(err).__name__}: {err}") from None
             records.append({**dict(zip(compiled.names, (float(v) for v in row), strict=True)), **record})
@@ -292,7 +293,7 @@ def sweep(
     return SweepResult(
         points=points,
         records=tuple(records),
-        departments=compiled.model.players,
+        departments=org.department_names,
         method=method,
         seconds=seconds,
         ran_on=ran_on,

@@ -53,8 +53,8 @@ from ..model import Organization
 from ._phases import describe_game, game_at, phase_table
 from ._several import boundaries, deviations, equilibrium_region_many, gaming_and_optimum_regions
 from ._univariate import NoClosedForm, numeric_roots, numeric_tolerance, solve_condition
-from .quantities import SymbolicModel, symbolic_model
 from .regions import Boundary, CriticalValue, Phase, Region, profile_indices
+from .symbolic import SymbolicModel, symbolic_model
 
 __all__ = ["MAX_PROFILES", "ThresholdReport", "equilibrium_region", "thresholds"]
 

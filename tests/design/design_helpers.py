@@ -5,7 +5,11 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import numpy as np
+import sympy
+
 import incentives as inc
+from incentives.formula import symbol
 
 
 def two_teams(bonus: dict[str, Any] | None = None, costs: dict[str, Any] | None = None) -> inc.Organization:
@@ -72,3 +76,17 @@ def assert_close(a: float, b: float, tol: float = 1e-6) -> None:
 
 
 __all__ = ["assert_close", "deviation_losses_by_hand", "pure_equilibria_by_hand", "two_teams"]
+
+
+def arrays_by_hand(org: inc.Organization, exprs: dict[str, sympy.Expr]) -> dict[str, np.ndarray]:
+    """Formulas over decision variables and parameters at every profile, by substituting one profile at a time."""
+    params = {symbol(k): v for k, v in org.parameters.items()}
+    shape = tuple(len(d.actions) for d in org.departments)
+    out = {key: np.empty(shape) for key in exprs}
+    for profile in itertools.product(*(range(n) for n in shape)):
+        subs = dict(params)
+        for dept, k in zip(org.departments, profile, strict=True):
+            subs.update({symbol(f"{dept.name}.{v}"): e.xreplace(params) for v, e in dept.actions[k].values.items()})
+        for key, expr in exprs.items():
+            out[key][profile] = float(expr.xreplace(subs))
+    return out

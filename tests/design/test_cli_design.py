@@ -111,3 +111,27 @@ def test_bad_input_is_named() -> None:
     assert result.exit_code == 2 and "expected DEPARTMENT=ACTION" in result.output
     result = CliRunner().invoke(main, ["design", EXAMPLE, "--bound", "sales:tickets=a:b"])
     assert result.exit_code == 2 and "LOW and HIGH must be numbers" in result.output
+
+
+def test_design_with_via_negativa_and_transfers_evaluates_the_model_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Every formula evaluated over the profiles goes through _Kernel.over_profiles, named by its field.
+    # The bundled model's KPIs and company value must each be evaluated exactly once, however many
+    # plans are designed and checked; a new formula (a KPI that via negativa caps) at most once.
+    from incentives.build import _Kernel
+
+    seen: list[str] = []
+    original = _Kernel.over_profiles
+
+    def counting(self, expr, inputs, path):  # type: ignore[no-untyped-def]
+        seen.append(path)
+        return original(self, expr, inputs, path)
+
+    monkeypatch.setattr(_Kernel, "over_profiles", counting)
+    code, out, _ = run("design", EXAMPLE, "--via-negativa", "--transfers")
+    assert code == 0, out
+    org = inc.load_model(EXAMPLE)
+    own = [f"kpis.{k}" for k in org.kpis] + ["company_value"]
+    assert sorted(p for p in seen if p in own) == sorted(own)
+    new = [p for p in seen if p not in own]
+    assert all(p.startswith("kpis.") and "_capped" in p for p in new), new
+    assert len(new) == len(set(new))

@@ -52,7 +52,7 @@ def test_switch_gains_match_a_loop_over_profiles(shape: tuple[int, ...]) -> None
 def test_payoffs_linear_in_bonus_weights_rebuild_the_game() -> None:
     org = inc.load_model("examples/growing_company.yaml")
     allowed = {d: tuple(w) for d, w in org.bonus.items()}
-    lin = bonus_payoffs(org, allowed)
+    lin = bonus_payoffs(inc.evaluate_model(org, exact=False), allowed)
     weights = np.array([float(org.bonus[v.split(":")[0]][v.split(":")[1]]) for v in lin.variables])
     assert np.allclose(lin.payoffs(weights), inc.build_game(org, exact=False).float_payoffs())
 

@@ -6,10 +6,15 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from design_helpers import assert_close, deviation_losses_by_hand, pure_equilibria_by_hand, two_teams
+from design_helpers import (
+    arrays_by_hand,
+    assert_close,
+    deviation_losses_by_hand,
+    pure_equilibria_by_hand,
+    two_teams,
+)
 
 import incentives as inc
-from incentives.build import evaluate_over_profiles
 from incentives.design import design
 
 SHARE_SHARE = (0, 0)
@@ -273,7 +278,7 @@ def test_random_organisations_get_verified_plans_or_true_obstacles() -> None:
             game = inc.build_game(plan.redesigned, exact=False)
             assert min(deviation_losses_by_hand(game, plan.target)) >= 1 - 1e-5
             continue
-        values = {k: np.asarray(v, dtype=float) for k, v in evaluate_over_profiles(org, org.resolved_kpis()).items()}
+        values = arrays_by_hand(org, org.resolved_kpis())
         by_department: dict[str, list] = {}
         for o in plan.obstacles:
             seen.add(o.kind)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy
-from design_helpers import deviation_losses_by_hand, pure_equilibria_by_hand, two_teams
+from design_helpers import arrays_by_hand, deviation_losses_by_hand, pure_equilibria_by_hand, two_teams
 
 import incentives as inc
-from incentives.build import evaluate_over_profiles
 from incentives.design import design_transfers
 
 
@@ -21,7 +20,7 @@ def total_bonus_change(before: inc.Organization, after: inc.Organization) -> np.
     }
     kpis = {**before.resolved_kpis(), "company_value": before.resolved_company_value()}
     resolved = {d: e.subs({sympy.Symbol(k): v for k, v in kpis.items()}) for d, e in exprs.items()}
-    arrays = evaluate_over_profiles(before, resolved)
+    arrays = arrays_by_hand(before, resolved)
     return np.sum([np.asarray(a, dtype=float) for a in arrays.values()], axis=0)
 
 

@@ -54,8 +54,8 @@ def test_compiled_games_equal_built_games(company: inc.Organization) -> None:
     names = ["customers_per_deal", "bonus.support.reopened_tickets", "costs.support.thorough", "ticket_cost"]
     compiled = compile_model(company, names)
     values = np.random.default_rng(7).uniform([1, -1, 0, 0], [500, 1, 2, 5], size=(6, 4))
-    payoffs, value = compiled.evaluate(values)
-    for row, p, v in zip(values, payoffs, value, strict=True):
+    batch = compiled.evaluate(values)
+    for row, p, v in zip(values, batch.payoffs, batch.company_value, strict=True):
         game = inc.build_game(with_values(company, dict(zip(names, row.tolist(), strict=True))), exact=False)
         np.testing.assert_allclose(p, game.payoffs, rtol=1e-12, atol=1e-9)
         np.testing.assert_allclose(v, game.company_value, rtol=1e-12, atol=1e-9)
