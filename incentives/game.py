@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from ._util import profile_label, readonly
 from .errors import GameTooLargeError
 
 __all__ = ["DEFAULT_MAX_BYTES", "Game", "check_game_size", "integer_vector"]
@@ -126,12 +127,6 @@ def _human_bytes(n: int) -> str:
     raise AssertionError("unreachable")
 
 
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array = np.array(array, copy=True)
-    array.setflags(write=False)
-    return array
-
-
 def _as_payoff_array(values: Any) -> np.ndarray:
     """Float array, or an object array of Fractions when every entry is rational."""
     array = np.asarray(values)
@@ -210,12 +205,12 @@ class Game:
             raise ValueError("'payoffs' must be finite numbers; got NaN or infinity")
         object.__setattr__(self, "players", players)
         object.__setattr__(self, "actions", actions)
-        object.__setattr__(self, "payoffs", _readonly(payoffs))
+        object.__setattr__(self, "payoffs", readonly(payoffs))
         if self.company_value is not None:
             value = _as_payoff_array(self.company_value)
             if value.shape != shape:
                 raise ValueError(f"'company_value' must have shape {shape}; got {value.shape}")
-            object.__setattr__(self, "company_value", _readonly(value))
+            object.__setattr__(self, "company_value", readonly(value))
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -314,7 +309,7 @@ class Game:
     def _float_payoffs(self) -> np.ndarray:
         if not self.is_exact:
             return self.payoffs
-        return _readonly(self.payoffs.astype(float))
+        return readonly(self.payoffs.astype(float))
 
     @functools.cached_property
     def integer_payoffs(self) -> tuple[np.ndarray, int]:
@@ -338,7 +333,7 @@ class Game:
         if not self.is_exact:
             raise ValueError("integer_payoffs needs an exact game (Fraction payoffs)")
         numerators, denominator = integer_vector(self.payoffs)
-        return _readonly(numerators), denominator
+        return readonly(numerators), denominator
 
     @functools.cached_property
     def payoff_scale(self) -> float:
@@ -369,9 +364,7 @@ class Game:
 
     def profile_label(self, indices: Sequence[int]) -> str:
         """``"sales=aggressive, support=fast"`` for a pure profile given by action indices."""
-        return ", ".join(
-            f"{p}={self.actions[i][a]}" for i, (p, a) in enumerate(zip(self.players, indices, strict=True))
-        )
+        return profile_label(self.players, self.actions, indices)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Game):

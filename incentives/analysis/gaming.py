@@ -48,7 +48,7 @@ import numpy as np
 
 from .._util import Number
 from ..build import evaluated
-from ..equilibrium import Equilibrium, expected_value, format_number, pure_profile
+from ..equilibrium import Equilibrium, expected_value, format_number, pure_profile, strategy_label
 from ..evaluated import EvaluatedModel
 from ..game import Game
 from ..model import Organization
@@ -335,10 +335,7 @@ def _departure(
 
 
 def _describe_strategy(game: Game, i: int, probs: np.ndarray) -> str:
-    played = [(a, p) for a, p in zip(game.actions[i], probs, strict=True) if p > 0]
-    if len(played) == 1:
-        return played[0][0]
-    return " + ".join(f"{format_number(p)} {a}" for a, p in played)
+    return strategy_label(game.actions[i], probs)
 
 
 def _summary(v_opt: Number, v_min: Number, gaming: tuple[EquilibriumGaming, ...]) -> dict[str, Any]:

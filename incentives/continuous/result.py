@@ -14,6 +14,7 @@ from .._util import frozen_map
 from ..equilibrium import format_number
 from ..errors import FormulaError
 from ..formula import formula_to_text
+from ..tolerance import NUMERIC_TOL
 from .concavity import Concavity
 
 __all__ = ["BestResponse", "ContinuousEquilibrium", "ContinuousSolution", "Regime", "show"]
@@ -188,7 +189,7 @@ class ContinuousSolution:
     best_responses: tuple[BestResponse, ...] = ()
     concavity: tuple[Concavity, ...] = ()
     notes: tuple[str, ...] = ()
-    tol: float = 1e-6
+    tol: float = NUMERIC_TOL
 
     def __post_init__(self) -> None:
         for name in ("players", "equilibria", "rejected", "conditional", "best_responses", "concavity", "notes"):

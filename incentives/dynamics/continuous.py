@@ -45,9 +45,10 @@ from typing import Any
 import numpy as np
 from scipy.integrate import solve_ivp
 
+from ..equilibrium import action_values
 from ..errors import SolverError
 from ..game import Game
-from .result import DynamicsResult, deviation_payoffs, final_regret, start_profile
+from .result import DynamicsResult, final_regret, start_profile
 
 __all__ = ["logit_dynamics", "replicator_dynamics"]
 
@@ -175,7 +176,7 @@ def _integrate(
 
     def rhs(_t: float, y: np.ndarray) -> np.ndarray:
         x = np.split(y, splits)
-        return np.concatenate(field(x, deviation_payoffs(payoffs, x)))
+        return np.concatenate(field(x, action_values(payoffs, x)))
 
     def at_rest(t: float, y: np.ndarray) -> float:
         return float(np.max(np.abs(rhs(t, y)))) - tol * scale

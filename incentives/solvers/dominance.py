@@ -64,11 +64,12 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linprog
 
+from .._util import Number
 from ..game import Game
+from ..tolerance import PROBABILITY_ATOL, RTOL
 
 __all__ = ["Elimination", "EliminationStep", "eliminate_dominated"]
 
-Number = float | Fraction
 
 #: Denominator limits tried, coarsest first, when an LP mixture is turned into exact fractions.
 _DENOMINATORS = (10, 100, 1000, 10**4, 10**6, 10**9, 10**12)
@@ -143,7 +144,7 @@ class Elimination:
         return max((step.round for step in self.steps), default=0)
 
 
-def eliminate_dominated(game: Game, *, mixed: bool = True, tol: float = 1e-9) -> Elimination:
+def eliminate_dominated(game: Game, *, mixed: bool = True, tol: float = RTOL) -> Elimination:
     """Remove strictly dominated actions, round after round, until none is left.
 
     Parameters
@@ -317,7 +318,7 @@ def _float_mixture(
     payoffs: np.ndarray, rivals: list[int], a: int, probabilities: np.ndarray
 ) -> tuple[dict[int, Number], Number]:
     """The mixture with negligible weights dropped, and its margin recomputed from the payoffs."""
-    weights = np.where(probabilities > 1e-12, probabilities, 0.0)
+    weights = np.where(probabilities > PROBABILITY_ATOL, probabilities, 0.0)
     weights = weights / weights.sum()
     margin = float((weights @ payoffs[rivals] - payoffs[a]).min())
     return {b: float(w) for b, w in zip(rivals, weights, strict=True) if w > 0}, margin

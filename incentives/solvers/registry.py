@@ -16,6 +16,7 @@ regret of exactly zero.
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ import numpy as np
 from ..equilibrium import Equilibrium, Profile, make_equilibrium
 from ..errors import DegenerateGameWarning, IncompleteSearchWarning, SolverError, UnknownMethodError
 from ..game import Game
+from ..tolerance import DUPLICATE_ATOL, RTOL
 
 __all__ = [
     "DEFAULT_TOL",
@@ -41,7 +43,11 @@ __all__ = [
     "solve",
 ]
 
-DEFAULT_TOL = 1e-9
+#: Default relative tolerance on an equilibrium's regret (times the payoff scale).
+DEFAULT_TOL = RTOL
+
+#: Decimal places to which duplicate profiles are merged (DUPLICATE_ATOL = 1e-7).
+_DUPLICATE_DIGITS = round(-math.log10(DUPLICATE_ATOL))
 
 Status = Literal["complete", "incomplete", "budget_exhausted"]
 
@@ -316,7 +322,7 @@ def solve(
 
 
 def _verify(game: Game, profiles: Sequence[Profile], tol: float) -> tuple[list[Equilibrium], list[Equilibrium]]:
-    """Check every candidate independently; merge duplicates (same probabilities to 1e-7) in one pass."""
+    """Check every candidate independently; merge duplicates (same probabilities to DUPLICATE_ATOL) in one pass."""
     accepted: dict[bytes, Equilibrium] = {}
     rejected: dict[bytes, Equilibrium] = {}
     for profile in profiles:
@@ -332,7 +338,7 @@ def _verify(game: Game, profiles: Sequence[Profile], tol: float) -> tuple[list[E
 
 def _profile_key(profile: Profile) -> bytes:
     flat = np.concatenate([np.asarray(p, dtype=float) for p in profile])
-    return (np.round(flat, 7) + 0.0).tobytes()  # + 0.0 turns -0.0 into 0.0
+    return (np.round(flat, _DUPLICATE_DIGITS) + 0.0).tobytes()  # + 0.0 turns -0.0 into 0.0
 
 
 def _exactify(game: Game, profile: Profile) -> Profile:

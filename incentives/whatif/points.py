@@ -23,15 +23,11 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._util import readonly
+
 __all__ = ["SweepPoints", "as_points", "grid", "latin_hypercube"]
 
 Design = Literal["grid", "latin_hypercube", "points"]
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array = np.array(array, dtype=float, copy=True)
-    array.setflags(write=False)
-    return array
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,7 +53,7 @@ class SweepPoints:
 
     def __post_init__(self) -> None:
         names = tuple(self.names)
-        values = _readonly(self.values)
+        values = readonly(np.asarray(self.values, dtype=float))
         if values.ndim != 2 or values.shape[1] != len(names):
             raise ValueError(f"The 'values' of SweepPoints must have shape (P, {len(names)}). Got {values.shape}.")
         if len(set(names)) != len(names):
@@ -66,7 +62,7 @@ class SweepPoints:
             raise ValueError("The 'values' of SweepPoints must be finite numbers. Got NaN or infinity.")
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "values", values)
-        object.__setattr__(self, "axes", tuple(_readonly(a) for a in self.axes))
+        object.__setattr__(self, "axes", tuple(readonly(np.asarray(a, dtype=float)) for a in self.axes))
 
     def __len__(self) -> int:
         return int(self.values.shape[0])

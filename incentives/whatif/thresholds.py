@@ -50,6 +50,7 @@ import sympy
 
 from ..errors import GameTooLargeError, ModelError, Problem
 from ..model import Organization
+from ..tolerance import tolerance
 from ._phases import describe_game, game_at, phase_table
 from ._several import boundaries, deviations, equilibrium_region_many, gaming_and_optimum_regions
 from ._univariate import NoClosedForm, numeric_roots, numeric_tolerance, solve_condition
@@ -178,7 +179,7 @@ def _numeric_pieces(exprs: list[sympy.Expr], x: sympy.Symbol, low: float, high: 
 def _holds(functions: list[Any], t: float) -> bool:
     with np.errstate(all="ignore"):
         values = [float(np.asarray(f(t), dtype=float)) for f in functions]
-    return all(np.isfinite(v) and v >= -1e-9 * max(1.0, abs(v)) for v in values)
+    return all(np.isfinite(v) and v >= -tolerance(v) for v in values)
 
 
 def _numeric_range(model: SymbolicModel, domain: sympy.Set) -> tuple[float, float]:
