@@ -24,8 +24,9 @@ quantity kept and no batch.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -37,7 +38,7 @@ from ._util import profile_label
 from .errors import ModelError, Problem
 from .evaluated import EvaluatedModel
 from .formula import symbol
-from .game import DEFAULT_MAX_BYTES, Game, check_game_size
+from .game import Game, SizeBudget
 from .model import COMPANY_VALUE, Organization, kpi_order
 from .quantities import check_quantities, quantity_value
 
@@ -151,7 +152,7 @@ def evaluate_model(
     *,
     parameters: Mapping[str, Any] | None = None,
     exact: bool | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    budget: SizeBudget | None = None,
     reuse: EvaluatedModel | None = None,
 ) -> EvaluatedModel:
     """Evaluate every formula of ``org`` over all action profiles, once.
@@ -165,8 +166,10 @@ def evaluate_model(
         True for exact fractions, False for floats; None (default) chooses exact
         for small games whose formulas are rational and whose numbers are all
         whole numbers (a model written with decimals is evaluated in floating point).
-    max_bytes : int
-        Memory budget for the arrays; larger models are refused before anything is allocated.
+    budget : SizeBudget, optional
+        Largest number of profiles and memory (default :class:`~incentives.game.SizeBudget`()):
+        larger models are refused before anything is allocated.  The model carries it, and
+        every analysis of the model checks its own arrays against it.
     reuse : EvaluatedModel, optional
         An evaluated model of the same organisation with other bonus plans (or more KPIs),
         such as the model a design starts from: the arrays of the KPIs whose formulas are
@@ -181,7 +184,7 @@ def evaluate_model(
     Raises
     ------
     GameTooLargeError
-        If the arrays would exceed ``max_bytes``.
+        If the model has more profiles than the budget allows, or its arrays would not fit.
     ModelError
         If a formula is not a finite number at some profile (named with its field and the
         profile's actions), or exact mode is asked for on formulas that are not rational.
@@ -199,10 +202,17 @@ def evaluate_model(
     if parameters:
         org = org.with_parameters(parameters)
     shape = tuple(len(d.actions) for d in org.departments)
+    budget = budget if budget is not None else (reuse.budget if reuse is not None else SizeBudget())
+    budget.check(shape, arrays=_arrays(org), task="evaluating the model")
     exact = _choose_exact(org, exact, shape)
-    check_game_size(shape, exact=exact, max_bytes=max_bytes, arrays=len(shape) + 1 + len(org.kpis))
+    budget.check(shape, arrays=_arrays(org), exact=exact, task="evaluating the model")
     usable = reuse if reuse is not None and _same_situation(org, reuse, exact) else None
-    return _Kernel(org, (), exact).evaluate(None, reuse=usable)
+    return replace(_Kernel(org, (), exact).evaluate(None, reuse=usable), budget=budget)
+
+
+def _arrays(org: Organization) -> int:
+    """Arrays over all profiles an evaluated model holds: payoffs, costs, KPIs, company value, and a working one."""
+    return 2 * len(org.departments) + len(org.kpis) + 2
 
 
 def _same_situation(org: Organization, model: EvaluatedModel, exact: bool) -> bool:
@@ -242,7 +252,7 @@ def build_game(
     *,
     parameters: Mapping[str, Any] | None = None,
     exact: bool | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    budget: SizeBudget | None = None,
 ) -> Game:
     """The normal-form game the departments of ``org`` play: :func:`evaluate_model` and its ``game``.
 
@@ -258,7 +268,7 @@ def build_game(
     >>> game.shape
     (2, 2, 2, 2)
     """
-    return evaluate_model(org, parameters=parameters, exact=exact, max_bytes=max_bytes).game
+    return evaluate_model(org, parameters=parameters, exact=exact, budget=budget).game
 
 
 def evaluate_formulas(model: EvaluatedModel, exprs: Mapping[str, sympy.Expr]) -> dict[str, np.ndarray]:
@@ -526,14 +536,17 @@ class CompiledModel:
     organization : Organization
     names : tuple of str
         The quantities, in argument order (see :mod:`incentives.quantities`).
+    budget : SizeBudget
+        The size budget each batch (points x profiles) is checked against.
     """
 
     organization: Organization
     names: tuple[str, ...]
+    budget: SizeBudget = field(default_factory=SizeBudget)
     _kernel: list[_Kernel] = field(default_factory=list, compare=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"organization": self.organization, "names": self.names, "_kernel": []}
+        return {"organization": self.organization, "names": self.names, "budget": self.budget, "_kernel": []}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -567,9 +580,25 @@ class CompiledModel:
         ModelError
             If a formula is not a finite number at some point (the point and the profile are named).
         """
+        points = self.points(values)
+        self.budget.check(self.shape, arrays=len(points) * _arrays(self.organization), task=self._task(len(points)))
         if not self._kernel:
             self._kernel.append(_Kernel(self.organization, self.names, exact=False))
-        return self._kernel[0].evaluate(self.points(values))
+        return replace(self._kernel[0].evaluate(points), budget=self.budget)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of actions of each department."""
+        return tuple(len(d.actions) for d in self.organization.departments)
+
+    def points_per_batch(self) -> int:
+        """The most points one batch may hold within the budget (at least 1)."""
+        per_point = math.prod(self.shape) * _arrays(self.organization) * 8
+        return max(1, self.budget.max_bytes // max(1, per_point))
+
+    @staticmethod
+    def _task(count: int) -> str:
+        return f"evaluating a batch of {count:,} point{'s' if count != 1 else ''}"
 
     def games(self, values: Any) -> list[Game]:
         """The game at each point of a batch."""
@@ -590,7 +619,7 @@ class CompiledModel:
         return self.games([dict(values or {})])[0]
 
 
-def compile_model(org: Organization, names: Iterable[str]) -> CompiledModel:
+def compile_model(org: Organization, names: Iterable[str], *, budget: SizeBudget | None = None) -> CompiledModel:
     """Compile the formulas of ``org`` as functions of the quantities ``names``.
 
     Parameters
@@ -599,6 +628,8 @@ def compile_model(org: Organization, names: Iterable[str]) -> CompiledModel:
     names : iterable of str
         Parameters, ``bonus.DEPARTMENT.KPI`` weights or ``costs.DEPARTMENT.ACTION``
         costs (see :mod:`incentives.quantities`); every other parameter keeps the model's value.
+    budget : SizeBudget, optional
+        The size budget: the model's profiles are checked now, each batch when evaluated.
 
     Returns
     -------
@@ -623,4 +654,7 @@ def compile_model(org: Organization, names: Iterable[str]) -> CompiledModel:
     """
     names = check_quantities(org, names)
     refuse_continuous(org)
-    return CompiledModel(organization=org, names=names)
+    budget = budget if budget is not None else SizeBudget()
+    shape = tuple(len(d.actions) for d in org.departments)
+    budget.check(shape, arrays=_arrays(org), task="evaluating the model")
+    return CompiledModel(organization=org, names=names, budget=budget)

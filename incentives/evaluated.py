@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from ._util import frozen_map, profile_label
-from .game import Game
+from .game import Game, SizeBudget
 from .model import COMPANY_VALUE, Organization
 
 __all__ = ["EvaluatedModel"]
@@ -75,6 +75,9 @@ class EvaluatedModel:
     points : numpy.ndarray
         Shape ``(P, len(quantities))``: the value of each quantity at each point (one row
         for a point taken from a batch).
+    budget : SizeBudget
+        The size budget it was evaluated under; every analysis of it checks its own arrays
+        against the same budget before allocating them.
 
     Examples
     --------
@@ -98,6 +101,7 @@ class EvaluatedModel:
     batch_shape: tuple[int, ...] = ()
     quantities: tuple[str, ...] = ()
     points: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    budget: SizeBudget = field(default_factory=SizeBudget)
 
     def __post_init__(self) -> None:
         full = (*self.batch_shape, *self.shape)
@@ -138,6 +142,10 @@ class EvaluatedModel:
     def is_batch(self) -> bool:
         """Whether this holds a batch of points (see the module docstring)."""
         return bool(self.batch_shape)
+
+    def check_size(self, *, arrays: float, task: str) -> int:
+        """Refuse ``task`` if ``arrays`` more arrays over all profiles would not fit this model's budget."""
+        return self.budget.check(self.shape, arrays=arrays, exact=self.exact, task=task)
 
     def profile_label(self, indices: Any) -> str:
         """``"sales=aggressive, support=fast_close"`` for a pure profile of action indices."""
@@ -211,6 +219,7 @@ class EvaluatedModel:
             batch_shape=self.batch_shape,
             quantities=self.quantities,
             points=self.points,
+            budget=self.budget,
         )
 
     def point(self, index: int) -> EvaluatedModel:
@@ -242,6 +251,7 @@ class EvaluatedModel:
             payoffs=at(self.payoffs),
             quantities=self.quantities,
             points=self.points[k : k + 1],
+            budget=self.budget,
         )
 
     def points_iter(self) -> Iterator[EvaluatedModel]:

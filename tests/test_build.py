@@ -70,7 +70,8 @@ def test_size_guard_refuses_before_allocating() -> None:
         "bonus": {f"d{i}": {"total": 1} for i in range(6)},
     }
     org = inc.Organization.from_dict(data)
-    with pytest.raises(inc.GameTooLargeError, match=r"46,656,000,000 profiles"):
+    expected = r"6 departments with 60 actions each make 46,656,000,000 action profiles"
+    with pytest.raises(inc.GameTooLargeError, match=expected):
         inc.build_game(org)
 
 

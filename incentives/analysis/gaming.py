@@ -368,6 +368,8 @@ def _summary(v_opt: Number, v_min: Number, gaming: tuple[EquilibriumGaming, ...]
 
 
 def _alignment(model: EvaluatedModel, tol: float) -> list[KpiAlignment]:
+    widest = max(model.shape)
+    model.check_size(arrays=3 * (widest - 1) + 2, task="the KPI alignment")  # pairwise switches, both signs
     value = np.asarray(model.company_value, dtype=float)
     out = []
     for i, dept in enumerate(model.players):

@@ -235,6 +235,9 @@ def eliminate_dominated(game: Game, *, mixed: bool = True, tol: float = RTOL) ->
 
 Dominator = int | dict[int, Number]  # a position among the surviving actions, or a mixture of positions
 
+#: Largest number of opponent profiles (rows) of the linear program that looks for a dominating mixture.
+MAX_MIXTURE_ROWS = 200_000
+
 
 def _own_payoffs(game: Game, alive: list[list[int]], i: int) -> np.ndarray:
     """Player ``i``'s payoffs on the surviving game, shape ``(own actions, opponent profiles)``."""
@@ -250,6 +253,15 @@ def _dominated(
     if len(payoffs) < 2:
         return []
     out: list[tuple[int, Dominator, Number]] = []
+    if mixed and len(payoffs) >= 3 and payoffs.shape[1] > MAX_MIXTURE_ROWS:
+        mixed = False
+        note = (
+            f"{game.players[i]}: dominance by mixtures was not checked (its linear program would have "
+            f"{payoffs.shape[1]:,} rows, one per profile of the others; the limit is {MAX_MIXTURE_ROWS:,}); "
+            "only dominance by single actions was"
+        )
+        if note not in notes:
+            notes.append(note)
     for a in range(len(payoffs)):
         pure = _pure_dominator(payoffs, a, threshold)
         if pure is not None:

@@ -17,6 +17,7 @@ a computer code", *Technometrics* 21(2), 239-245.
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -24,10 +25,34 @@ from typing import Any, Literal
 import numpy as np
 
 from .._util import readonly
+from ..errors import GameTooLargeError
 
-__all__ = ["SweepPoints", "as_points", "grid", "latin_hypercube"]
+__all__ = ["MAX_POINTS", "SweepPoints", "as_points", "check_points", "grid", "latin_hypercube"]
 
 Design = Literal["grid", "latin_hypercube", "points"]
+
+#: Largest number of points of one sweep (each point is a game solved and a record kept).
+MAX_POINTS = 100_000
+
+
+def check_points(count: int, what: str) -> int:
+    """Refuse a sweep of more than :data:`MAX_POINTS` points before anything is allocated.
+
+    Examples
+    --------
+    >>> check_points(10, "a grid")
+    10
+    >>> check_points(10**8, "a grid of 10000 x 10000 values")
+    Traceback (most recent call last):
+    ...
+    incentives.errors.GameTooLargeError: a grid of 10000 x 10000 values has 100,000,000 points; ...
+    """
+    if count > MAX_POINTS:
+        raise GameTooLargeError(
+            f"{what} has {count:,} points; a sweep takes at most {MAX_POINTS:,} (each point is a game to solve). "
+            "Use fewer values per quantity, or a Latin-hypercube sample (--samples N) of the same ranges"
+        )
+    return count
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,6 +116,7 @@ def grid(axes: Mapping[str, Sequence[float] | np.ndarray]) -> SweepPoints:
     if not axes:
         raise ValueError("a grid needs at least one quantity with its values")
     arrays = [_axis(name, values) for name, values in axes.items()]
+    check_points(math.prod(len(a) for a in arrays), "a grid of " + " x ".join(str(len(a)) for a in arrays) + " values")
     mesh = np.meshgrid(*arrays, indexing="ij")
     values = np.stack([m.ravel() for m in mesh], axis=1)
     return SweepPoints(names=tuple(axes), values=values, design="grid", axes=tuple(arrays))
@@ -122,6 +148,7 @@ def latin_hypercube(
         raise ValueError("a Latin-hypercube sample needs at least one quantity with its range")
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
         raise ValueError(f"The 'samples' parameter must be an int in [1, inf). Got {samples!r} instead.")
+    check_points(int(samples), "a Latin-hypercube sample")
     lows, highs = [], []
     for name, bounds in ranges.items():
         low, high = (float(b) for b in bounds)
@@ -143,6 +170,8 @@ def as_points(points: SweepPoints | Mapping[str, Any] | Sequence[Mapping[str, fl
         return points
     if isinstance(points, Mapping):
         return grid(points)
+    if hasattr(points, "__len__"):
+        check_points(len(points), "the list of points")
     rows = list(points)
     if not rows or not all(isinstance(r, Mapping) for r in rows):
         raise ValueError("expected SweepPoints, a grid {name: values}, or a non-empty list of {name: value} points")

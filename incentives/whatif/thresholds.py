@@ -41,6 +41,7 @@ a grid refined with Brent's method, to the tolerance reported.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -243,8 +244,8 @@ def equilibrium_region(
 # -- the report ----------------------------------------------------------------------------------------------
 
 
-def _check_size(model: SymbolicModel) -> None:
-    count = int(np.prod(model.shape))
+def _check_size(org: Organization) -> None:
+    count = math.prod(len(d.actions) for d in org.departments)
     if count > MAX_PROFILES:
         raise GameTooLargeError(
             f"a threshold analysis of every profile handles games of up to {MAX_PROFILES} profiles; this one has "
@@ -300,8 +301,8 @@ def thresholds(
     >>> [c.describe() for c in report.critical_values][-1]
     'bonus.support.reopened_tickets = -29/168: equilibrium sales=aggressive, support=fast_close, ...'
     """
+    _check_size(org)
     model = symbolic_model(org, names)
-    _check_size(model)
     domains = _domains(model, domain)
     base_game = game_at(model, dict(zip(model.symbols, model.base, strict=True)))
     if base_game is None:
