@@ -39,7 +39,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import ConvexHull, QhullError
 
-__all__ = ["closed_under_edges", "facet_bases", "label_keys"]
+from ._reverse_search import label_keys
+
+__all__ = ["closed_under_edges", "facet_bases"]
 
 
 def facet_bases(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -117,29 +119,11 @@ def closed_under_edges(labels: np.ndarray, dim: int) -> bool:
     if len(labels) == 0:
         return False
     rows, cols = np.nonzero(labels)
-    if labels.shape[1] <= 52:
-        edges = label_keys(labels)[rows] - np.exp2(cols)
+    if labels.shape[1] <= 62:
+        edges = label_keys(labels)[rows] - np.left_shift(np.int64(1), cols.astype(np.int64))
     else:
         cleared = labels[rows]
         cleared[np.arange(len(rows)), cols] = False
         edges = label_keys(cleared)
     _, counts = np.unique(edges, return_counts=True)
     return bool(np.all(counts == 2))
-
-
-def label_keys(labels: np.ndarray) -> np.ndarray:
-    """One key per row of a boolean matrix, equal exactly for equal rows (for sorting and matching).
-
-    Rows of at most 52 entries become the float of their binary number (exact);
-    longer rows become their packed bytes.
-
-    Examples
-    --------
-    >>> label_keys(np.array([[1, 0, 1], [0, 1, 0]], dtype=bool)).tolist()
-    [5.0, 2.0]
-    """
-    width = labels.shape[1]
-    if width <= 52:
-        return labels @ np.exp2(np.arange(width))
-    packed = np.ascontiguousarray(np.packbits(labels, axis=1))
-    return packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
