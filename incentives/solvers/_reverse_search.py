@@ -120,8 +120,8 @@ def reverse_search(matrix: np.ndarray, rhs: np.ndarray, *, tol: float, budget: B
     rows, dim = matrix.shape
     weights = np.asarray(np.random.default_rng(1992).uniform(1.0, 2.0, dim))  # generic, so no edge keeps f constant
     origin = _Batch(
-        tableau=np.ascontiguousarray(-matrix)[:, None, :],
-        values=np.asarray(rhs, dtype=float)[:, None],
+        tableau=np.vstack([-matrix, weights[None]])[:, None, :],
+        values=np.concatenate([np.asarray(rhs, dtype=float), [0.0]])[:, None],
         rows=np.arange(rows)[:, None],
         basis=np.arange(rows, rows + dim)[None],
     )
@@ -152,20 +152,24 @@ class _Batch:
 
     ``tableau[i, s, l]`` is ``M`` of vertex ``s`` at the slack ``rows[i, s]`` and
     the column ``basis[s, l]``; ``values[i, s]`` is that slack at the vertex.
-    Rows first keep the ratio test's reductions over long contiguous runs.
+    The last row is the objective ``f`` (its reduced costs), which pivots like
+    the others.  Rows first keep the ratio test's reductions over long
+    contiguous runs.
     """
 
-    tableau: np.ndarray  # (r, count, d)
-    values: np.ndarray  # (r, count)
+    tableau: np.ndarray  # (r + 1, count, d)
+    values: np.ndarray  # (r + 1, count)
     rows: np.ndarray  # (r, count)
     basis: np.ndarray  # (count, d)
 
     def split(self, size: int) -> list[_Batch]:
+        if len(self.basis) <= size:
+            return [self]
         return [
             _Batch(
-                self.tableau[:, start : start + size],
-                self.values[:, start : start + size],
-                self.rows[:, start : start + size],
+                np.ascontiguousarray(self.tableau[:, start : start + size]),
+                np.ascontiguousarray(self.values[:, start : start + size]),
+                np.ascontiguousarray(self.rows[:, start : start + size]),
                 self.basis[start : start + size],
             )
             for start in range(0, len(self.basis), size)
@@ -178,11 +182,11 @@ def _expand(batch: _Batch, weights: np.ndarray, tol: float, fingerprint: _Finger
     None when some vertex is degenerate or a pivot is unclear (see the module docstring).
     """
     tableau, values, rows, basis = batch.tableau, batch.values, batch.rows, batch.basis
-    r, count, dim = tableau.shape
-    if np.any(values <= tol):
+    r, count, dim = rows.shape[0], *basis.shape
+    if np.any(values[:r] <= tol):
         return None
     # the ratio test on M / b: the row with the most negative M[i, k] / b_i falls to zero first along k
-    slopes = tableau.reshape(r, count * dim) * np.repeat(1.0 / values, dim, axis=1)
+    slopes = tableau[:r].reshape(r, count * dim) * np.repeat(1.0 / values[:r], dim, axis=1)
     steepest = slopes.min(axis=0)
     if np.any(steepest > -PIVOT_TOL):
         return None  # a column along which nothing limits the move
@@ -195,10 +199,7 @@ def _expand(batch: _Batch, weights: np.ndarray, tol: float, fingerprint: _Finger
     vertex = np.arange(count)
     entering = rows[position, vertex[:, None]]  # (count, d)
     fingerprint.add_neighbours(basis, entering)
-    # f = w . z changes by costs[s, l] per unit of the slack of column l
-    weight_of = np.concatenate([np.zeros(r), weights])
-    costs = (tableau.reshape(r, count * dim) * np.repeat(weight_of[rows], dim, axis=1)).sum(axis=0)
-    costs = costs.reshape(count, dim) + weight_of[basis]
+    costs = tableau[r]  # f = w . z changes by costs[s, l] per unit of the slack of column l
     scale = tol * weights.sum()
     if np.any(np.abs(costs) <= scale):
         return None  # an edge along which f barely changes: the parent rule is unclear
@@ -280,8 +281,15 @@ class _Fingerprint:
             self.vertices += np.uint64(dim) * _mix(self._words(basis)).sum(dtype=np.uint64)
 
     def add_neighbours(self, basis: np.ndarray, entering: np.ndarray) -> None:
-        words = self._words(basis)  # (count, W)
         count, dim = basis.shape
+        if self.words == 1:
+            one = np.int64(1)
+            keys = np.left_shift(one, basis.astype(np.int64)).sum(axis=1)
+            swapped = keys[:, None] - np.left_shift(one, basis.astype(np.int64)) + np.left_shift(one, entering)
+            with np.errstate(over="ignore"):
+                self.neighbours += _mix(swapped.reshape(-1, 1)).sum(dtype=np.uint64)
+            return
+        words = self._words(basis)  # (count, W)
         swapped = np.repeat(words[:, None, :], dim, axis=1)  # (count, d, W)
         for index, sign in ((basis, -1), (entering, 1)):
             block, bit = np.divmod(index.astype(np.int64), 62)
@@ -292,6 +300,8 @@ class _Fingerprint:
             self.neighbours += _mix(swapped.reshape(count * dim, self.words)).sum(dtype=np.uint64)
 
     def _words(self, basis: np.ndarray) -> np.ndarray:
+        if self.words == 1:
+            return np.left_shift(np.int64(1), basis.astype(np.int64)).sum(axis=1, keepdims=True)
         block, bit = np.divmod(basis.astype(np.int64), 62)
         words = np.zeros((len(basis), self.words), dtype=np.int64)
         np.add.at(words, (np.arange(len(basis))[:, None], block), np.left_shift(1, bit))

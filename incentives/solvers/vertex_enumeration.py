@@ -109,7 +109,7 @@ from .registry import Budget, SolverOutput, Status, register_solver
 __all__ = ["HULL_DIMENSION", "vertex_enumeration"]
 
 #: Polytopes of at most this many dimensions take their vertices from Qhull; larger ones from reverse search.
-HULL_DIMENSION = 12
+HULL_DIMENSION = 13
 
 #: Relative size of the perturbation of the right-hand sides that makes a degenerate polytope simple.
 _PERTURBATION = 1e-6
@@ -276,24 +276,31 @@ def _hull_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
     n_constraints, dim = polytope.matrix.shape
     settled, kept = True, []
     for chunk, _ in sweep.pairs(len(bases), 1, size=dim + n_constraints):
-        members = np.zeros((len(chunk), n_constraints + dim), dtype=bool)
-        np.put_along_axis(members, bases[chunk], True, axis=1)
-        tight, zero = members[:, :n_constraints], members[:, n_constraints:]
-        valid, labels = _labelled(polytope, vertices[chunk], np.ones(len(chunk), dtype=bool), ptol)
-        expected = np.hstack([zero, tight] if polytope.coordinates_first else [tight, zero])
-        settled = settled and bool(np.all(valid) and np.array_equal(labels, expected))
-        kept.append(bases[chunk][valid & np.all(labels | ~expected, axis=1)])
+        member = np.zeros((len(chunk), n_constraints + dim), dtype=bool)
+        np.put_along_axis(member, bases[chunk], True, axis=1)
+        valid, tight = _tight(polytope, vertices[chunk], ptol)
+        settled = settled and bool(np.all(valid) and np.array_equal(tight, member))
+        keep = valid & np.all(tight | ~member, axis=1)
+        kept.append(bases[chunk][keep])
     polytope.simple = np.vstack(kept) if kept else np.zeros((0, dim), dtype=np.intp)
     if sweep.stopped:
         return True
-    origin = np.zeros((1, n_constraints + dim), dtype=bool)
-    origin[0, slice(0, dim) if polytope.coordinates_first else slice(n_constraints, None)] = True
-    if settled:
-        labels, _, _ = polytope.bases_as_masks(polytope.simple)
-        if closed_under_edges(np.vstack([labels, origin]), dim):
-            return True
+    origin = np.arange(n_constraints, n_constraints + dim)[None]  # the coordinates are numbered last
+    if settled and closed_under_edges(np.vstack([polytope.simple, origin]), n_constraints + dim):
+        return True
     polytope.forget()
     return False
+
+
+def _tight(polytope: _Polytope, points: np.ndarray, ptol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which points are feasible (within the tolerances), and their tight inequalities (rows, then coordinates)."""
+    total = points.sum(axis=1, keepdims=True)
+    ok = total[:, 0] > 0
+    total[~ok] = 1.0
+    probabilities = points / total
+    gaps = (1.0 - points @ polytope.matrix.T) / total
+    valid = ok & np.all(probabilities >= -ptol, axis=1) & np.all(gaps >= -polytope.tol, axis=1)
+    return valid, np.hstack([gaps <= polytope.tol, probabilities <= ptol])
 
 
 def _tied_pure_vertex(matrix: np.ndarray) -> bool:
@@ -391,14 +398,12 @@ def _solve_chunk(polytope: _Polytope, supports: np.ndarray, tight: np.ndarray, p
 
 def _labelled(polytope: _Polytope, points: np.ndarray, ok: np.ndarray, ptol: float) -> tuple[np.ndarray, np.ndarray]:
     """Which solved points are feasible (within the tolerances), and the full label set of every point."""
-    total = points.sum(axis=1, keepdims=True)
-    ok = ok & (total[:, 0] > 0)
-    total[~ok] = 1.0
-    probabilities = points / total
-    gaps = (1.0 - points @ polytope.matrix.T) / total
-    valid = ok & np.all(probabilities >= -ptol, axis=1) & np.all(gaps >= -polytope.tol, axis=1)
-    zero, tight = probabilities <= ptol, gaps <= polytope.tol
-    return valid, np.hstack([zero, tight] if polytope.coordinates_first else [tight, zero])
+    valid, tight = _tight(polytope, np.where(ok[:, None], points, 0.0), ptol)
+    rows = polytope.matrix.shape[0]
+    labels = np.hstack(
+        [tight[:, rows:], tight[:, :rows]] if polytope.coordinates_first else [tight[:, :rows], tight[:, rows:]]
+    )
+    return ok & valid, labels
 
 
 def _keep(polytope: _Polytope, points: np.ndarray, labels: np.ndarray, support: np.ndarray, tight: np.ndarray) -> None:
@@ -424,13 +429,23 @@ def _paired(polytopes: tuple[_Polytope, _Polytope], m: int, n: int) -> tuple[Ver
     """
     first, second = polytopes
     if first.simple is not None and second.simple is not None:
-        keys = [label_keys(~_simple_labels(first)), label_keys(_simple_labels(second))]
+        everything = (1 << (m + n)) - 1 if m + n <= 62 else None
+        keys = [_simple_keys(first), _simple_keys(second)]
+        keys[0] = keys[0] ^ np.int64(everything) if everything is not None else label_keys(~_simple_labels(first))
         _, rows, cols = np.intersect1d(keys[0], keys[1], assume_unique=True, return_indices=True)
         order = np.argsort(rows)
         p, q = _simple_vertices(first, first.simple[rows[order]]), _simple_vertices(second, second.simple[cols[order]])
         return p, q, [(i, i) for i in range(len(rows))]
     p, q = (_distinct(polytope) for polytope in polytopes)
     return p, q, _complementary_pairs(p.labels, q.labels, m, n)
+
+
+def _simple_keys(polytope: _Polytope) -> np.ndarray:
+    """The label keys (:func:`label_keys`) of a simple polytope's vertices, from their bases."""
+    assert polytope.simple is not None
+    if sum(polytope.matrix.shape) <= 62:
+        return np.left_shift(np.int64(1), polytope.label_of[polytope.simple].astype(np.int64)).sum(axis=1)
+    return label_keys(_simple_labels(polytope))
 
 
 def _simple_labels(polytope: _Polytope) -> np.ndarray:
@@ -440,17 +455,13 @@ def _simple_labels(polytope: _Polytope) -> np.ndarray:
 
 
 def _simple_vertices(polytope: _Polytope, bases: np.ndarray) -> Vertices:
-    """Vertices of a simple polytope from their bases: the points solved, the labels are the bases."""
+    """Vertices of a simple polytope from their bases: each point solved from its ``d`` tight equations at once."""
     labels, support, tight = polytope.bases_as_masks(bases)
-    supports, tights = _indices(support), _indices(tight)
-    points = np.zeros((len(bases), polytope.matrix.shape[1]))
-    sizes = np.count_nonzero(support, axis=1)
-    for k in set(sizes.tolist()):
-        chosen = np.flatnonzero(sizes == k)
-        columns, rows = supports[chosen, :k], tights[chosen, :k]
-        solution, _ = batched_solve(polytope.matrix[rows[:, :, None], columns[:, None, :]], np.ones(k))
-        points[chosen[:, None], columns] = solution
-    return Vertices(points=points, labels=labels, supports=supports, tight=tights)
+    rows, dim = polytope.matrix.shape
+    equations = np.vstack([polytope.matrix, -np.eye(dim)])
+    bounds = np.concatenate([np.ones(rows), np.zeros(dim)])
+    points, _ = batched_solve(equations[bases], bounds[bases])
+    return Vertices(points=points, labels=labels, supports=_indices(support), tight=_indices(tight))
 
 
 def _distinct(polytope: _Polytope) -> Vertices:
@@ -525,24 +536,8 @@ def _matches(left: np.ndarray, right: np.ndarray) -> list[tuple[int, int]]:
 def _float_profiles(
     polytopes: tuple[_Polytope, _Polytope], p: Vertices, q: Vertices, pairs: list[tuple[int, int]], m: int
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The equilibria at the vertex pairs, as probability vectors, each vertex solved again from its basis.
-
-    Solving the basis makes a vertex from the hull path as accurate as one from the sweep.
-    """
-    x = {i: _basis_point(polytopes[0].matrix, p, i) for i in {i for i, _ in pairs}}
-    y = {j: _basis_point(polytopes[1].matrix, q, j) for j in {j for _, j in pairs}}
-    return [(_normalised(x[i], p.labels[i, :m]), _normalised(y[j], q.labels[j, m:])) for i, j in pairs]
-
-
-def _basis_point(matrix: np.ndarray, vertices: Vertices, i: int) -> np.ndarray:
-    """Vertex ``i`` solved from its basis, ``C[T, F] z_F = 1`` (its stored point if that fails)."""
-    support, tight = (list(indices) for indices in vertices.basis(i))
-    point = np.zeros(matrix.shape[1])
-    try:
-        point[support] = np.linalg.solve(matrix[np.ix_(tight, support)], np.ones(len(support)))
-    except np.linalg.LinAlgError:
-        return vertices.points[i]
-    return point
+    """The equilibria at the vertex pairs, as probability vectors (every point was solved from its basis)."""
+    return [(_normalised(p.points[i], p.labels[i, :m]), _normalised(q.points[j], q.labels[j, m:])) for i, j in pairs]
 
 
 def _normalised(point: np.ndarray, zero: np.ndarray) -> np.ndarray:

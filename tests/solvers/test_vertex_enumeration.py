@@ -214,13 +214,11 @@ def test_facet_bases_need_two_dimensions_and_do_not_vouch_for_simplicity() -> No
 def test_closed_under_edges_holds_for_every_vertex_and_fails_without_one(shape: tuple[int, int]) -> None:
     matrix = 1 + np.random.default_rng(list(shape)).random(shape)
     rows, dim = shape
-    vertices = [*brute_force_vertices(matrix), tuple(range(rows, rows + dim))]  # and the origin
-    labels = np.zeros((len(vertices), rows + dim), dtype=bool)
-    for i, basis in enumerate(vertices):
-        labels[i, list(basis)] = True
-    assert closed_under_edges(labels, dim)
-    for drop in range(len(vertices)):
-        assert not closed_under_edges(np.delete(labels, drop, axis=0), dim)
+    bases = np.array([*brute_force_vertices(matrix), tuple(range(rows, rows + dim))])  # and the origin
+    assert closed_under_edges(bases, rows + dim)
+    for drop in range(len(bases)):
+        assert not closed_under_edges(np.delete(bases, drop, axis=0), rows + dim)
+    assert not closed_under_edges(np.vstack([bases, bases[:1]]), rows + dim)  # a vertex twice
 
 
 def test_a_tied_best_response_skips_the_plain_hull_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -300,7 +298,7 @@ def _quantecon_set(a: np.ndarray, b: np.ndarray) -> set[tuple[float, ...]]:
 
 @pytest.mark.parametrize("k", [12, 13, 14, 15, 16])
 def test_large_games_give_quantecons_equilibria(k: int) -> None:
-    # far past the old ceiling of 5 million bases (C(28, 14) is 40 million): reverse search from 13 on
+    # far past the old ceiling of 5 million bases (C(28, 14) is 40 million): reverse search from 14 on
     a, b = np.random.default_rng([2, k, k, 0]).standard_normal((2, k, k))
     result = inc.solve(inc.Game.from_bimatrix(a, b), "all", max_seconds=None)
     assert result.status == "complete" and result.degenerate is False and not result.rejected
