@@ -164,16 +164,18 @@ class SupportSystem:
         """Every row (equations, then best responses) at every corner of ``[0, 1]^n``.
 
         Returns an array of shape ``(rows, 2**n)``; corner ``c`` has coordinates the
-        binary digits of ``c``, the first unknown being the most significant.
+        binary digits of ``c``, the first unknown being the most significant.  At a
+        corner every mix is pure (the first support action whose coordinate is 0, or
+        the last), so the values are payoff differences gathered at pure profiles.
         """
-        corners = [_corner_mixes(k) for k in self.sizes]
-        counts = [len(c) for c in corners]
+        choices = _corner_choices(self.sizes)
         blocks = []
         for i, d in enumerate(self.differences):
-            values = _corner_contract(d, corners, i)  # (n_i, corners of the others...)
-            values = np.expand_dims(values, axis=1 + i)
-            values = np.broadcast_to(values, (values.shape[0], *counts)).reshape(values.shape[0], -1)
-            blocks.append(values)
+            index: tuple[slice | np.ndarray, ...] = (
+                slice(None),
+                *(choices[j] for j in range(self.n_players) if j != i),
+            )
+            blocks.append(np.moveaxis(d, i, 0)[index] if len(index) > 1 else d[:, None])
         rows = [blocks[i][a] for i, a in self.equation_rows] + [blocks[i][b] for i, b in self.inequality_rows]
         return np.array(rows, dtype=float).reshape(-1, 2**self.n_unknowns)
 
@@ -333,18 +335,15 @@ def _stick_breaking_slopes(u: np.ndarray) -> np.ndarray:
 
 
 @cache
-def _corner_mixes(k: int) -> np.ndarray:
-    """Mixes ``q`` at the ``2**(k-1)`` corners of the unit box of ``k - 1`` coordinates (computed once, read-only)."""
-    bits = (np.arange(2 ** (k - 1))[:, None] >> np.arange(k - 2, -1, -1)[None, :]) & 1
-    out = np.array([_stick_breaking(b.astype(float)) for b in bits]).reshape(-1, k)
-    out.flags.writeable = False
-    return out
-
-
-def _corner_contract(array: np.ndarray, corners: list[np.ndarray], own: int) -> np.ndarray:
-    """``array`` contracted with every other player's corner mixes: shape ``(n_own, corners_j ...)``."""
-    result = np.moveaxis(array, own, 0)
-    for j in (j for j in range(array.ndim) if j != own):
-        # the next axis to contract is always axis 1; its result goes to the end, keeping the others' order
-        result = np.tensordot(result, corners[j], axes=([1], [1]))
-    return result
+def _corner_choices(sizes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """For each player, the support position its pure mix takes at every corner of the unit box (read-only)."""
+    n = sum(k - 1 for k in sizes)
+    bits = (np.arange(2**n)[:, None] >> np.arange(n - 1, -1, -1)[None, :]) & 1
+    out, start = [], 0
+    for k in sizes:
+        block = bits[:, start : start + k - 1]
+        choice = np.where(block.all(axis=1), k - 1, block.argmin(axis=1)) if k > 1 else np.zeros(2**n, dtype=int)
+        choice.flags.writeable = False
+        out.append(choice)
+        start += k - 1
+    return tuple(out)
