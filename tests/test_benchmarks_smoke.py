@@ -27,16 +27,31 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_readme_refresh_refuses_a_partial_run() -> None:
-    # --readme replaces the whole table: a quick or --only run must not overwrite it with a part
-    before = Path("README.md").read_text()
-    for extra in (["--quick"], ["--only", "two_player_exact"]):
-        done = subprocess.run(
-            [sys.executable, "benchmarks/run.py", *extra, "--readme"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 2 and "--readme" in done.stderr
-    assert Path("README.md").read_text() == before
+def test_a_partial_run_leaves_the_published_results_alone(tmp_path: Path) -> None:
+    # only the full run replaces benchmarks/RESULTS.md and docs/benchmarks.md; a quick or --only run
+    # writes nowhere but --output, so the published pages always come from one whole run
+    published = [Path("benchmarks/RESULTS.md"), Path("docs/benchmarks.md")]
+    before = [p.read_text() for p in published]
+    target = tmp_path / "part.md"
+    done = subprocess.run(
+        [sys.executable, "benchmarks/run.py", "--quick", "--only", "n_player", "--output", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [p.read_text() for p in published] == before
+    text = target.read_text()
+    assert "| all equilibria, N players |" in text and "| pure equilibria |" not in text
+    assert "--only n_player" in text  # the command that made it is named
+
+
+def test_the_docs_page_is_the_full_run_with_its_machine_and_load() -> None:
+    page = Path("docs/benchmarks.md").read_text()
+    results = Path("benchmarks/RESULTS.md").read_text()
+    assert page.startswith("# Benchmarks\n") and "python benchmarks/run.py" in page
+    assert page.split("Run on ", 1)[1] == results.split("Run on ", 1)[1]  # the same run, word for word
+    assert "with `python benchmarks/run.py`." in results  # the full run, not a quick or partial one
+    assert "- load (1-minute load average" in results and "- machine:" in results
+    assert "| games x repeats |" in results and "[min-max]" in results
