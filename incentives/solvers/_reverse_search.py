@@ -122,8 +122,8 @@ def reverse_search(matrix: np.ndarray, rhs: np.ndarray, *, tol: float, budget: B
     origin = _Batch(
         tableau=np.vstack([-matrix, weights[None]])[:, None, :],
         values=np.concatenate([np.asarray(rhs, dtype=float), [0.0]])[:, None],
-        rows=np.arange(rows)[:, None],
-        basis=np.arange(rows, rows + dim)[None],
+        rows=np.arange(rows, dtype=np.int16)[:, None],  # small integers: millions of bases are kept
+        basis=np.arange(rows, rows + dim, dtype=np.int16)[None],
     )
     stack = [origin]
     found: list[np.ndarray] = []
