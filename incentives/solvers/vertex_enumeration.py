@@ -51,7 +51,9 @@ Algorithm
    :func:`numpy.linalg.solve` each; singular and ill-conditioned bases are
    skipped.  The feasible solutions (within the tolerance) get their full
    label sets; vertices are identified by their label sets, so repeated bases
-   of a degenerate vertex collapse into one vertex.
+   of a degenerate vertex collapse into one vertex.  A polytope that would need more
+   than :data:`MAX_SWEEP` bases is not swept: the search reports itself
+   ``incomplete`` instead of running for days.
 4. Pair every vertex of ``P`` with every vertex of ``Q`` whose labels cover the
    rest.  When both polytopes are simple the labels of a ``Q`` vertex are the
    complement of those of its ``P`` vertex: a match of keys computed from the
@@ -106,13 +108,16 @@ from ._polytope_hull import closed_under_edges, facet_bases
 from ._reverse_search import label_keys, reverse_search
 from .registry import Budget, SolverOutput, Status, register_solver
 
-__all__ = ["HULL_DIMENSION", "vertex_enumeration"]
+__all__ = ["HULL_DIMENSION", "MAX_SWEEP", "vertex_enumeration"]
 
 #: Polytopes of at most this many dimensions take their vertices from Qhull; larger ones from reverse search.
 HULL_DIMENSION = 13
 
 #: Relative size of the perturbation of the right-hand sides that makes a degenerate polytope simple.
 _PERTURBATION = 1e-6
+
+#: Largest number of bases the sweep (the last fallback) visits; past it the search says it is incomplete.
+MAX_SWEEP = 50_000_000
 
 #: Index sets the sweep holds at once (rows of ``k`` indices).
 _SUBSETS_PER_CHUNK = 1 << 16
@@ -189,8 +194,9 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     Returns
     -------
     SolverOutput
-        Status ``complete`` (``budget_exhausted`` if the budget ran out), and
-        whether the game is degenerate.
+        Status ``complete`` (``budget_exhausted`` if the budget ran out,
+        ``incomplete`` if a polytope needed a sweep of more than :data:`MAX_SWEEP`
+        bases), and whether the game is degenerate.
 
     Examples
     --------
@@ -210,12 +216,19 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     sweep, ptol = Sweep(budget), probability_tol(game, tol)
     pending = tuple(p for p in polytopes if _tied_pure_vertex(p.matrix) or not _simple_search(p, ptol, sweep))
     pending = tuple(polytope for polytope in pending if not _perturbed_search(polytope, ptol, sweep))
-    if pending:
+    notes: list[str] = []
+    unswept = _bases(pending) > MAX_SWEEP
+    if pending and unswept:
+        notes.append(
+            f"neither pivoting nor its perturbation could enumerate the vertices of a best-response polytope "
+            f"(rounding at nearly tied pivots), and sweeping its {_bases(pending):,} bases would take far too "
+            "long: the equilibria found are listed, and others may be missing"
+        )
+    elif pending:
         _sweep(pending, ptol, sweep)
     m, n = game.shape
     p, q, pairs = _paired(polytopes, m, n)
     degenerate = bool(np.any(p.labels.sum(axis=1) > m) or np.any(q.labels.sum(axis=1) > n))
-    notes: list[str] = []
     if game.is_exact:
         profiles = exact_profiles(game, p, q, pairs)
         degenerate = exact_degenerate(game, p, q)
@@ -225,8 +238,8 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
         profiles = _float_profiles(polytopes, p, q, pairs, m)
     if degenerate:
         notes.append(_DEGENERATE_NOTE)
-    status: Status = "budget_exhausted" if sweep.stopped else "complete"
-    known = degenerate or not sweep.stopped  # an unfinished search cannot rule degeneracy out
+    status: Status = "budget_exhausted" if sweep.stopped else "incomplete" if pending and unswept else "complete"
+    known = degenerate or status == "complete"  # an unfinished search cannot rule degeneracy out
     return SolverOutput(profiles=profiles, status=status, degenerate=degenerate if known else None, notes=tuple(notes))
 
 
@@ -369,6 +382,15 @@ def _sweep(polytopes: tuple[_Polytope, ...], ptol: float, sweep: Sweep) -> None:
                         _solve_chunk(polytope, supports[left], tight[right], ptol)
                     if sweep.stopped:
                         return
+
+
+def _bases(polytopes: tuple[_Polytope, ...]) -> int:
+    """The number of bases the sweep solves for these polytopes."""
+    return sum(
+        math.comb(p.matrix.shape[1], k) * math.comb(p.matrix.shape[0], k)
+        for p in polytopes
+        for k in range(1, min(p.matrix.shape) + 1)
+    )
 
 
 def _subsets(n: int, k: int) -> Iterator[np.ndarray]:

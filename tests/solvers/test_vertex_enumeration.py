@@ -324,3 +324,12 @@ def test_exact_results_of_a_large_game_are_its_float_results_rounded() -> None:
     assert all(e.regret == 0 and isinstance(e.profile[0][0], F) for e in exact)
     rounded = {tuple(np.round(np.concatenate(e.profile).astype(float), 9)) for e in exact}
     assert rounded == {tuple(np.round(np.concatenate(e.profile).astype(float), 9)) for e in floats}
+
+
+def test_a_sweep_too_large_to_run_is_reported_incomplete(monkeypatch: pytest.MonkeyPatch) -> None:
+    game = inc.Game.from_bimatrix(*np.random.default_rng(9).standard_normal((2, 5, 5)))
+    monkeypatch.setattr(ve, "MAX_SWEEP", 10)
+    cut = run(game, hull=False)
+    assert cut.status == "incomplete" and cut.degenerate is None and not cut.profiles
+    assert "others may be missing" in cut.notes[0]
+    assert run(game).status == "complete"  # the simple path needs no sweep
