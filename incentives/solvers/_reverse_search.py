@@ -339,7 +339,10 @@ def bases_keys(bases: np.ndarray, total: int) -> np.ndarray:
     [5, 3]
     """
     if total <= 62:
-        return np.left_shift(np.int64(1), bases.astype(np.int64)).sum(axis=1)
+        keys = np.zeros(len(bases), dtype=np.int64)
+        for column in bases.T:  # a column at a time: millions of bases need no (count, d) temporary
+            keys |= np.left_shift(np.int64(1), column.astype(np.int64))
+        return keys
     mask = np.zeros((len(bases), total), dtype=bool)
     np.put_along_axis(mask, bases, True, axis=1)
     return label_keys(mask)

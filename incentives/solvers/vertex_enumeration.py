@@ -105,7 +105,7 @@ from ._bimatrix import (
 )
 from ._exact_vertices import Vertices, exact_degenerate, exact_profiles
 from ._polytope_hull import closed_under_edges, facet_bases
-from ._reverse_search import label_keys, reverse_search
+from ._reverse_search import bases_keys, label_keys, reverse_search
 from .registry import Budget, SolverOutput, Status, register_solver
 
 __all__ = ["HULL_DIMENSION", "MAX_SWEEP", "vertex_enumeration"]
@@ -466,7 +466,7 @@ def _simple_keys(polytope: _Polytope) -> np.ndarray:
     """The label keys (:func:`label_keys`) of a simple polytope's vertices, from their bases."""
     assert polytope.simple is not None
     if sum(polytope.matrix.shape) <= 62:
-        return np.left_shift(np.int64(1), polytope.label_of[polytope.simple].astype(np.int64)).sum(axis=1)
+        return bases_keys(polytope.label_of[polytope.simple], sum(polytope.matrix.shape))
     return label_keys(_simple_labels(polytope))
 
 
