@@ -1,4 +1,4 @@
-"""`python benchmarks/run.py --quick` runs end to end and writes its table (timings are not tested)."""
+"""`python benchmarks/run.py --quick` runs end to end on small games and its results hold (timings are not tested)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,50 @@ import sys
 from pathlib import Path
 
 
+def _rows(text: str) -> list[dict[str, str]]:
+    """The results table as one dict a row, keyed by the header's columns."""
+    lines = [line for line in text.splitlines() if line.startswith("| ")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    return [dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")), strict=True)) for line in lines[1:]]
+
+
 def test_quick_benchmark_runs_and_writes_results(tmp_path: Path) -> None:
     target = tmp_path / "results.md"
     done = subprocess.run(
         [sys.executable, "benchmarks/run.py", "--quick", "--output", str(target)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
     text = target.read_text()
     assert text.startswith("# Benchmark results")
-    assert "| benchmark | case | games | ours |" in text
-    for benchmark in ("pure equilibria", "all equilibria, 2 players", "all equilibria, N players"):
-        assert f"| {benchmark} |" in text
-    # ours and the numpy floor find the same pure equilibria; a missing peer is said, not failed
-    assert "| numpy best-response mask |" in text and "| yes |" in text
-    assert "Traceback" not in done.stderr
+    rows = _rows(text)
+    assert {row["benchmark"] for row in rows} >= {
+        "pure equilibria",
+        "all equilibria, 2 players",
+        "all equilibria, 2 players, large",
+        "all equilibria, 2 players, exact",
+        "all equilibria, N players",
+        "one equilibrium, N players",
+    }
+    # ours and the numpy floor, which needs no optional peer, find the same pure equilibria in every case
+    floors = [row for row in rows if row["peer"] == "numpy best-response mask"]
+    assert floors and all(row["agree"] == "yes" for row in floors)
+    # the 14 x 14 game is past the hull's dimensions: the reverse search solves it, and completely
+    large = [row for row in rows if row["benchmark"] == "all equilibria, 2 players, large"]
+    assert [row["case"] for row in large] == ["14x14"]
+    assert all("incomplete" not in row["note"] and "budget_exhausted" not in row["note"] for row in large)
+    # wherever a peer ran, ours found every equilibrium it found: the sets agree or only ours has extra ones
+    compared = [row for row in rows if row["agree"]]
+    assert compared
+    for row in compared:
+        assert row["agree"] == "yes" or (row["agree"].startswith("no: ") and "only peer" not in row["agree"]), row
+    # a peer that is missing is said, never failed
+    missing = [row for row in rows if row["peer median [min-max]"] == "-"]
+    assert all(row["note"] for row in missing)
 
 
 def test_a_partial_run_leaves_the_published_results_alone(tmp_path: Path) -> None:
@@ -37,13 +63,13 @@ def test_a_partial_run_leaves_the_published_results_alone(tmp_path: Path) -> Non
         [sys.executable, "benchmarks/run.py", "--quick", "--only", "n_player", "--output", str(target)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
         check=False,
     )
     assert done.returncode == 0, done.stderr
     assert [p.read_text() for p in published] == before
     text = target.read_text()
-    assert "| all equilibria, N players |" in text and "| pure equilibria |" not in text
+    assert {row["benchmark"] for row in _rows(text)} == {"all equilibria, N players"}
     assert "--only n_player" in text  # the command that made it is named
 
 
