@@ -25,17 +25,34 @@ Number = float | Fraction
 
 
 def readonly(array: Any, *, copy: bool = True) -> np.ndarray:
-    """A read-only array (a copy unless ``copy=False``), so frozen objects stay frozen.
+    """A read-only array, so frozen objects stay frozen.
+
+    It is a copy unless ``copy=False``, or unless ``array`` is already read-only all the
+    way down (it and every array it is a view of), so that nobody can change it.
 
     Examples
     --------
     >>> a = readonly([1.0, 2.0])
-    >>> a.flags.writeable
-    False
+    >>> a.flags.writeable, readonly(a) is a
+    (False, True)
     """
-    out = np.array(array, copy=True) if copy else np.asarray(array)
+    if copy and not _frozen(array):
+        out = np.array(array, copy=True)
+    else:
+        out = np.asarray(array)
     out.setflags(write=False)
     return out
+
+
+def _frozen(array: Any) -> bool:
+    """Whether ``array`` is an ndarray that neither it nor any array it views can change."""
+    while isinstance(array, np.ndarray):
+        if array.flags.writeable:
+            return False
+        if array.base is None:
+            return True
+        array = array.base
+    return False
 
 
 class FrozenMap(Mapping[Any, Any]):

@@ -231,7 +231,7 @@ def _as_payoff_array(values: Any) -> np.ndarray:
         return array.astype(float)
     if array.dtype.kind != "f":
         raise ValueError(f"payoffs must be numbers; got an array of dtype {array.dtype}")
-    return array.astype(float)
+    return array if array.dtype == np.float64 else array.astype(float)
 
 
 @dataclass(frozen=True, kw_only=True)
