@@ -26,7 +26,6 @@ import hashlib
 import math
 import os
 import pickle
-import sys
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -41,6 +40,7 @@ from ..errors import DegenerateGameWarning, IncentivesError, IncompleteSearchWar
 from ..evaluated import EvaluatedModel
 from ..model import Organization
 from ..solvers import registered_solvers, solve
+from ._progress import ProgressBar, progress_bar
 from .points import SweepPoints, as_points
 from .results import NO_EQUILIBRIUM, SweepResult
 
@@ -155,14 +155,9 @@ def _chunks(count: int, chunk_size: int | None, parallelism: int) -> list[slice]
     return [slice(start, min(start + chunk_size, count)) for start in range(0, count, chunk_size)]
 
 
-def _progress_bar(total: int, progress: bool | None) -> Any:
-    from tqdm import tqdm
-
-    show = sys.stderr.isatty() if progress is None else bool(progress)
-    return tqdm(total=total, unit="point", disable=not show, delay=0.0 if progress else 1.0, file=sys.stderr)
-
-
-def _gather(executor: Any, task: tuple[Any, ...], values: np.ndarray, chunks: list[slice], bar: Any) -> list[Any]:
+def _gather(
+    executor: Any, task: tuple[Any, ...], values: np.ndarray, chunks: list[slice], bar: ProgressBar
+) -> list[Any]:
     futures = [executor.submit(evaluate_chunk, task[0], task[1], values[s], *task[2:]) for s in chunks]
     records: list[Any] = []
     try:
@@ -192,7 +187,7 @@ def _run(
         raise ValueError(f"The 'workers' parameter must be an int in [1, inf). Got {workers!r} instead.")
     serial = executor is None and (local == 1 or len(values) < PARALLEL_MIN_POINTS)
     chunks = _chunks(len(values), chunk_size, 1 if serial else (local if executor is None else 8))
-    bar = _progress_bar(len(values), bar_option)
+    bar = progress_bar(len(values), bar_option)
     try:
         if serial:
             records: list[Any] = []
