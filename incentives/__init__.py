@@ -52,6 +52,7 @@ from .graph import DependencyGraph, dependency_graph
 from .model import Action, Bounds, Department, Organization
 from .qre import QrePath, logit_path, logit_qre
 from .readwrite.model_file import dumps_model, load_model, loads_model, save_model
+from .readwrite.nashpy import from_nashpy, to_nashpy
 from .readwrite.nfg import read_nfg, write_nfg
 from .solvers import EquilibriumComponent, SolveResult, registered_solvers, solve
 from .solvers.correlated import CorrelatedEquilibrium, MediatorRange, correlated_equilibrium, mediator_range
@@ -116,6 +117,7 @@ __all__ = [
     "evaluate_model",
     "expected_payoffs",
     "fictitious_play",
+    "from_nashpy",
     "gaming_gaps",
     "load_model",
     "loads_model",
@@ -137,6 +139,7 @@ __all__ = [
     "solve_continuous",
     "sweep",
     "thresholds",
+    "to_nashpy",
     "verify_plan",
     "via_negativa",
     "write_nfg",

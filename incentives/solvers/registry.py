@@ -387,9 +387,13 @@ def _rejection_notes(rejected: list[Equilibrium]) -> tuple[str, ...]:
 
 def _warn(result: SolveResult) -> None:
     if result.degenerate:
+        found = (
+            "for two players every extreme equilibrium is reported, for more players one verified point of each set"
+            if result.status == "complete"
+            else f"method {result.method!r} does not promise every one of them"
+        )
         warnings.warn(
-            "the game is degenerate: its equilibria may form connected sets; for two players every "
-            "extreme equilibrium is reported, for more players one verified point of each set",
+            f"the game is degenerate: its equilibria may form connected sets; {found}",
             DegenerateGameWarning,
             stacklevel=3,
         )

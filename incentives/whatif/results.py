@@ -101,12 +101,12 @@ class SweepResult:
         return [dict(r) for r in self.records]
 
     def to_frame(self) -> Any:
-        """The table as a :class:`pandas.DataFrame` (needs pandas: ``pip install 'incentives[sweep]'``)."""
+        """The table as a :class:`pandas.DataFrame` (needs pandas: ``pip install 'incentives[dataframe]'``)."""
         try:
             import pandas as pd
         except ImportError as err:
             raise ImportError(
-                "a sweep table as a DataFrame needs pandas: pip install 'incentives[sweep]', "
+                "a sweep table as a DataFrame needs pandas: pip install 'incentives[dataframe]', "
                 "or use to_records() for plain dicts"
             ) from err
         return pd.DataFrame.from_records(self.to_records())
