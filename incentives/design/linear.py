@@ -202,7 +202,16 @@ def bonus_payoffs(
 def fixed_bonus(
     departments: Sequence[str], fixed: Mapping[Term, float], values: Mapping[str, np.ndarray]
 ) -> np.ndarray:
-    """Each department's bonus from ``fixed`` terms (term -> weight) at every profile, shape ``(N, n_0, ...)``."""
+    """Each department's bonus from ``fixed`` terms (term -> weight) at every profile, shape ``(N, n_0, ...)``.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> model = inc.evaluate_model(inc.load_model("examples/growing_company.yaml"), exact=False)
+    >>> pay = fixed_bonus(model.players, {Term("support", "company_value"): 0.5}, kpi_values(model))
+    >>> float(pay[1].max()) == 0.5 * float(model.company_value.max()), float(abs(pay[0]).max())
+    (True, 0.0)
+    """
     shape = values[COMPANY_VALUE].shape
     out = np.zeros((len(departments), *shape))
     for (dept, key), weight in fixed.items():

@@ -202,7 +202,17 @@ def _capped_name(org: Organization, kpi: str, taken: set[str]) -> str:
 
 
 def apply_changes(org: Organization, changes: Sequence[TermChange]) -> Organization:
-    """``org`` with the given terms dropped or capped (caps become new KPIs ``<kpi>_capped``)."""
+    """``org`` with the given terms dropped or capped (caps become new KPIs ``<kpi>_capped``).
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> cap = TermChange(department="sales", key="new_customers", weight=0.01, change="cap", cap=4.0)
+    >>> capped = apply_changes(org, [cap])
+    >>> str(capped.kpis["new_customers_capped"]), dict(capped.bonus["sales"])
+    ('Min(4, new_customers)', {'new_customers_capped': 1/100})
+    """
     kpis = dict(org.kpis)
     bonus = {d: dict(w) for d, w in org.bonus.items()}
     for c in changes:
@@ -313,6 +323,14 @@ def rank_terms(
     """Every term of the current plans, ranked by the company value recovered when it alone is dropped.
 
     ``drivers`` gives each term's own gain from departing from the optimum (0 when missing).
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> model = inc.evaluate_model(inc.load_model("examples/growing_company.yaml"), exact=False)
+    >>> top = rank_terms(model, before_worst=153.6, drivers={})[0]
+    >>> str(top.term), top.recovered_best is not None
+    ('sales:new_customers', True)
     """
     out = []
     for dept, weights in current_weights(model).items():

@@ -231,7 +231,15 @@ class DesignProblem:
         return {d: tuple(t.kpi for t in self.terms if t.department == d) for d in self.organization.department_names}
 
     def limits(self, term: Term) -> tuple[float, float]:
-        """The lower and upper limit of ``term``'s weight (``-inf``, ``inf`` when it has none)."""
+        """The lower and upper limit of ``term``'s weight (``-inf``, ``inf`` when it has none).
+
+        Examples
+        --------
+        >>> import incentives as inc
+        >>> problem = DesignProblem.from_options(inc.load_model("examples/growing_company.yaml"), nonnegative=False)
+        >>> problem.limits(Term("sales", "tickets"))
+        (-inf, inf)
+        """
         return self.bounds.get(term, _NO_LIMIT)
 
     # -- from the user's options ------------------------------------------------------------
@@ -269,6 +277,18 @@ class DesignProblem:
         DesignError
             For an option that is not what it must be, an unknown department, action or
             KPI, or empty bounds.
+
+        Examples
+        --------
+        >>> import incentives as inc
+        >>> org = inc.load_model("examples/growing_company.yaml")
+        >>> problem = DesignProblem.from_options(org, target={"operations": "change_freeze"}, allow=["sales:*"])
+        >>> problem.target, problem.allowed["sales"][:2], problem.allowed["support"]
+        ((0, 0, 0, 1), ('new_customers', 'tickets'), ())
+        >>> DesignProblem.from_options(org, allow=["sales"])
+        Traceback (most recent call last):
+        ...
+        incentives.errors.DesignError: allow: 'sales' is not of the form department:kpi (for example ...)
         """
         _check_settings(
             concept=concept,

@@ -78,7 +78,21 @@ def polished(
 ) -> ProgramResult:
     """Solve again with negligible weights (solver noise) fixed at zero, when that costs nothing.
 
-    ``scale`` is the largest ``|KPI|`` of each weight's term; at most three rounds.
+    ``build`` makes a fresh program; ``scale`` is the largest ``|KPI|`` of each weight's term.
+    A weight is negligible when its largest pay is at most ``NEGLIGIBLE_PAY * max(1, margin)``;
+    the program is solved again with the negligible weights at zero (at most three rounds), and
+    the new solution kept only if its objective is the same within ``SOLVER_ACCURACY``.
+
+    Examples
+    --------
+    >>> def build():
+    ...     p = Program()
+    ...     x = p.add_variables(2, lower=0.0)
+    ...     _ = p.add_rows(x, np.array([[1.0, 1.0]]), lower=np.array([1.0]))
+    ...     return p, x, np.array([1.0, 1.0]), np.zeros(2)
+    >>> noisy = ProgramResult(status="optimal", x=np.array([1.0, 1e-9]), objective=1.0, message="")
+    >>> polished(build, noisy, scale=np.ones(2), margin=1.0, time_limit=10).x.tolist()
+    [1.0, 0.0]
     """
     fixed = np.zeros(len(scale), dtype=bool)
     for _ in range(3):
@@ -100,7 +114,18 @@ def polished(
 
 
 def add_distance(program: Program, x: np.ndarray, w0: np.ndarray) -> np.ndarray:
-    """Variables ``d >= |x - w0|`` (their sum is the L1 change from the current plan)."""
+    """Variables ``d >= |x - w0|`` (their sum is the L1 change from the current plan).
+
+    Examples
+    --------
+    >>> p = Program()
+    >>> x = p.add_variables(2, lower=-5.0, upper=5.0)
+    >>> d = add_distance(p, x, np.array([1.0, -2.0]))
+    >>> p.objective[d] = 1.0
+    >>> _ = p.add_rows(x, np.array([[1.0, 1.0]]), lower=np.array([1.0]))  # x0 + x1 >= 1
+    >>> round(p.solve().objective, 9)  # from (1, -2) the nearest point moves 2 in all
+    2.0
+    """
     d = program.add_variables(len(x), lower=0.0)
     columns, eye = np.concatenate([x, d]), np.eye(len(x))
     program.add_rows(columns, np.hstack([eye, eye]), lower=w0)  # d >= w0 - x

@@ -146,7 +146,17 @@ class TransferDesign:
 
 
 def apply_transfers(org: Organization, transfers: Sequence[Transfer]) -> Organization:
-    """``org`` with each transfer added as ``+rate`` on the receiver's weight and ``-rate`` on the payer's."""
+    """``org`` with each transfer added as ``+rate`` on the receiver's weight and ``-rate`` on the payer's.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> deal = Transfer(payer="sales", receiver="support", kpi="tickets", rate=0.5, paid_at_target=0.0)
+    >>> moved = apply_transfers(org, [deal])
+    >>> moved.bonus["sales"]["tickets"], moved.description.splitlines()[-1]
+    (-1/2, 'Internal transfers: sales pays support 0.5 x tickets.')
+    """
     bonus = {d: dict(org.bonus.get(d, {})) for d in org.department_names}
     for t in transfers:
         rate = nice_weight(t.rate)
@@ -162,7 +172,17 @@ def apply_transfers(org: Organization, transfers: Sequence[Transfer]) -> Organiz
 
 
 def transfer_imbalance(before: EvaluatedModel, after: EvaluatedModel) -> float:
-    """Largest ``|sum_i (bonus_i after - bonus_i before)|`` over every profile (0 for budget-balanced transfers)."""
+    """Largest ``|sum_i (bonus_i after - bonus_i before)|`` over every profile (0 for budget-balanced transfers).
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> deal = Transfer(payer="sales", receiver="support", kpi="tickets", rate=0.5, paid_at_target=0.0)
+    >>> before = inc.evaluate_model(org, exact=False)
+    >>> transfer_imbalance(before, inc.evaluate_model(apply_transfers(org, [deal]), exact=False)) < 1e-9
+    True
+    """
     change = np.asarray(after.bonus_paid, dtype=float) - np.asarray(before.bonus_paid, dtype=float)
     return float(np.max(np.abs(change), initial=0.0))
 
