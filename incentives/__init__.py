@@ -50,12 +50,12 @@ from .formula import parse_formula
 from .game import Game
 from .graph import DependencyGraph, dependency_graph
 from .model import Action, Bounds, Department, Organization
-from .qre import QrePath, logit_path, logit_qre
 from .readwrite.model_file import dumps_model, load_model, loads_model, save_model
 from .readwrite.nfg import read_nfg, write_nfg
 from .solvers import EquilibriumComponent, SolveResult, registered_solvers, solve
 from .solvers.correlated import CorrelatedEquilibrium, MediatorRange, correlated_equilibrium, mediator_range
 from .solvers.dominance import eliminate_dominated
+from .solvers.qre import QrePath, logit_path, logit_qre
 from .whatif import SweepResult, ThresholdReport, sweep, thresholds
 
 __version__ = "0.1.0"
