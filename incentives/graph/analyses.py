@@ -41,7 +41,8 @@ from typing import Any
 
 import networkx as nx
 
-from .graphs import COMPANY, KINDS, DependencyGraph, GraphError, as_graph
+from ..errors import GraphError
+from .graphs import COMPANY, KINDS, DependencyGraph, as_graph
 
 __all__ = ["centrality", "externalities", "finger_pointing_loops", "misaligned_kpis", "stakeholders"]
 
