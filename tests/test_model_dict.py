@@ -1,4 +1,4 @@
-"""Plain data to an organisation: how the parts refer to each other is checked once, and its problems keep their lines."""
+"""Plain data to an organisation: references are checked once, and their problems keep their lines."""
 
 from __future__ import annotations
 
