@@ -36,6 +36,7 @@ from .errors import (
     FormulaError,
     GameFormatError,
     GameTooLargeError,
+    GraphError,
     IncentivesError,
     IncompleteSearchWarning,
     ModelError,
@@ -50,13 +51,13 @@ from .formula import parse_formula
 from .game import Game
 from .graph import DependencyGraph, dependency_graph
 from .model import Action, Bounds, Department, Organization
-from .qre import QrePath, logit_path, logit_qre
 from .readwrite.model_file import dumps_model, load_model, loads_model, save_model
 from .readwrite.nashpy import from_nashpy, to_nashpy
 from .readwrite.nfg import read_nfg, write_nfg
 from .solvers import EquilibriumComponent, SolveResult, registered_solvers, solve
 from .solvers.correlated import CorrelatedEquilibrium, MediatorRange, correlated_equilibrium, mediator_range
 from .solvers.dominance import eliminate_dominated
+from .solvers.qre import QrePath, logit_path, logit_qre
 from .whatif import SweepResult, ThresholdReport, sweep, thresholds
 
 __version__ = "0.1.0"
@@ -83,6 +84,7 @@ __all__ = [
     "Game",
     "GameFormatError",
     "GameTooLargeError",
+    "GraphError",
     "IncentivesError",
     "IncompleteSearchWarning",
     "KpiAlignment",

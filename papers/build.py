@@ -8,8 +8,8 @@ Usage (from the root of a checkout)::
     python papers/build.py --check --output DIR   # the same, keeping the fresh build in DIR
 
 Everything comes from the toolkit's public API (``import incentives as inc``) run on
-``examples/growing_company.yaml`` and from ``incentives.continuous.reproduce`` (the classic
-results of ``papers/classics.md``).
+``examples/growing_company.yaml`` and from ``papers/classics.py`` (the classic results of
+``papers/classics.md``).
 
 The paper marks what it takes from the build:
 
@@ -312,9 +312,9 @@ def _redesign(org: Any, build: Build) -> Any:
 
 
 def _classics(build: Build) -> None:
-    from incentives.continuous.reproduce import reproduce
+    import runpy
 
-    results = reproduce()
+    results = runpy.run_path(str(PAPERS / "classics.py"), run_name="paper_classics")["reproduce"]()
     rows = []
     for r in results:
         shown = {k: n for k, n in r.numbers.items() if k != "at"}

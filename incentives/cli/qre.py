@@ -37,8 +37,8 @@ _SHOWN = 6
 @fail_cleanly
 def qre(file: Path, lambdas: tuple[float, ...], fmt: str, plot: Path | None, output: Path | None) -> None:
     """Logit quantal response equilibria: how departments play when they respond to payoffs, but not perfectly."""
-    from ..qre import logit_path, logit_qre
     from ..report.json import dumps
+    from ..solvers.qre import logit_path, logit_qre
 
     game = load_game(file, False)
     path = logit_path(game)

@@ -53,15 +53,15 @@ def _check_outputs(output: Path | None, plot: Path | None, count: int) -> None:
                 f"{output}: expected a file ending in {', '.join(OUTPUT_SUFFIXES)}", param_hint="--output"
             )
         if output.suffix.lower() == ".parquet":
-            from ..whatif.results import _require_parquet
+            from ..whatif.results import require_parquet
 
-            _require_parquet()
+            require_parquet()
     if plot is not None:
         if count not in (1, 2):
             raise click.BadParameter(f"a plot shows 1 or 2 quantities; this sweep varies {count}", param_hint="--plot")
-        from ..whatif.plots import _matplotlib
+        from ..whatif.plots import require_matplotlib
 
-        _matplotlib()
+        require_matplotlib()
 
 
 def _executor(scheduler: str | None) -> Any:

@@ -28,7 +28,8 @@ from typing import Any
 
 import networkx as nx
 
-from .graphs import DependencyGraph, GraphError, graph_view
+from ..errors import GraphError
+from .graphs import DependencyGraph, graph_view
 
 __all__ = [
     "DOT_STYLE",

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..equilibrium import format_number
+from ..errors import GraphError
 from ..graph.analyses import (
     MAX_LOOP_LENGTH,
     centrality,
@@ -23,7 +24,7 @@ from ..graph.analyses import (
     misaligned_kpis,
     stakeholders,
 )
-from ..graph.graphs import COMPANY, VIEWS, DependencyGraph, GraphError, as_graph
+from ..graph.graphs import COMPANY, VIEWS, DependencyGraph, as_graph
 
 __all__ = ["graph_renderables"]
 

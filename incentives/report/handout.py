@@ -348,8 +348,9 @@ def handout(
     >>> page.startswith("<!DOCTYPE html>"), 'src="data:image/png;base64,' in page
     (True, True)
     """
+    from ..errors import GraphError
     from ..graph.build import dependency_graph
-    from ..graph.graphs import VIEWS, GraphError
+    from ..graph.graphs import VIEWS
 
     if view not in VIEWS:
         raise GraphError(f"unknown view {view!r}; expected one of {list(VIEWS)}")

@@ -1,6 +1,6 @@
 """The predictor-corrector that traces the principal branch of logit quantal response equilibria.
 
-See :mod:`incentives.qre` for the definitions and the method (Turocy 2005).  The
+See :mod:`incentives.solvers.qre` for the definitions and the method (Turocy 2005).  The
 tracer works on payoffs scaled by the caller (``max |payoff| <= 1`` for
 :func:`incentives.logit_path`, each player's payoffs mapped onto ``[0, 1]`` for the
 ``logit`` solver); ``lambda`` is in those units.

@@ -17,10 +17,17 @@ import numpy as np
 
 from .results import SweepResult
 
-__all__ = ["plot_phase_diagram", "plot_sweep", "save_figure"]
+__all__ = ["plot_phase_diagram", "plot_sweep", "require_matplotlib", "save_figure"]
 
 
-def _matplotlib() -> Any:
+def require_matplotlib() -> Any:
+    """matplotlib's ``Figure`` class (the plots draw without pyplot).
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed, saying how to install it.
+    """
     try:
         from matplotlib.figure import Figure
     except ImportError as err:
@@ -83,7 +90,7 @@ def plot_sweep(result: SweepResult, x: str | None = None) -> Any:
     >>> [ax.get_ylabel() for ax in figure.axes]
     ['company value', 'equilibria', 'games its KPI']
     """
-    Figure = _matplotlib()
+    Figure = require_matplotlib()
     name = _quantity(result, x, 0)
     xs = result.points.values[:, result.names.index(name)]
     order = np.argsort(xs, kind="stable")
@@ -146,7 +153,7 @@ def plot_phase_diagram(result: SweepResult, x: str | None = None, y: str | None 
     >>> figure.axes[0].get_xlabel(), figure.axes[0].get_ylabel()
     ('customers_per_deal', 'bonus.support.reopened_tickets')
     """
-    Figure = _matplotlib()
+    Figure = require_matplotlib()
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 

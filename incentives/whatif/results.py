@@ -33,7 +33,7 @@ import numpy as np
 
 from .points import SweepPoints
 
-__all__ = ["NO_EQUILIBRIUM", "SCHEMA", "SweepResult"]
+__all__ = ["NO_EQUILIBRIUM", "SCHEMA", "SweepResult", "require_parquet"]
 
 #: The ``equilibria`` entry of a point where the method found no equilibrium.
 NO_EQUILIBRIUM = "(none found)"
@@ -150,7 +150,7 @@ class SweepResult:
         if suffix not in writers:
             raise ValueError(f"{path}: expected a file name ending in .csv, .json or .parquet")
         if suffix == ".parquet":
-            _require_parquet()
+            require_parquet()
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             writers[suffix](tmp)
@@ -182,7 +182,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _require_parquet() -> None:
+def require_parquet() -> None:
+    """Check that pandas and pyarrow, which writing Parquet needs, are installed.
+
+    Raises
+    ------
+    ImportError
+        If one is missing, saying how to install them.
+    """
     try:
         import pandas  # noqa: F401
         import pyarrow  # noqa: F401

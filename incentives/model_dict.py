@@ -1,8 +1,13 @@
 """Plain data (as read from YAML or JSON) to :class:`~incentives.model.Organization` and back.
 
-Every value is checked where it enters, and every problem is collected with its
-field path (and line, when the caller knows the lines) so that one
-:class:`~incentives.errors.ModelError` lists all the mistakes of a model at once.
+Part of the model layer: :meth:`Organization.from_dict` and :meth:`Organization.to_dict`
+are these functions, and :mod:`incentives.readwrite.model_file` adds only the file I/O
+(YAML and JSON text, and the line of every field path).  Every value is checked where
+it enters, and every problem is collected with its field path (and line, when the
+caller knows the lines) so that one :class:`~incentives.errors.ModelError` lists all
+the mistakes of a model at once: the problems of each value first, then those of how
+the parts refer to each other, which :class:`~incentives.model.Organization` finds when
+it is built.
 """
 
 from __future__ import annotations
@@ -10,14 +15,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import replace
-from types import SimpleNamespace
 from typing import Any
 
 import sympy
 
-from ..errors import FormulaError, ModelError, Problem
-from ..formula import formula_to_text, parse_formula
-from ..model import COMPANY_VALUE, TOP_LEVEL_KEYS, Action, Bounds, Department, Organization, check_references
+from .errors import FormulaError, ModelError, Problem
+from .formula import formula_to_text, parse_formula
+from .model import COMPANY_VALUE, TOP_LEVEL_KEYS, Action, Bounds, Department, Organization
 
 __all__ = ["organization_from_dict", "organization_to_dict"]
 
@@ -129,11 +133,14 @@ def organization_from_dict(
         "costs": action_costs,
         "events": _nested_formulas(data.get("events"), "events", out, "events", number_only=True),
     }
-    for problem in check_references(SimpleNamespace(**parts)):
-        out.add(problem.path, problem.message)
+    try:
+        org = Organization(**parts)  # checks how the parts refer to each other (once)
+    except ModelError as err:
+        for problem in err.problems:
+            out.add(problem.path, problem.message)
     if out.problems:
         raise ModelError(_unique(out.problems), source=source)
-    return Organization(**parts)
+    return org
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -1,4 +1,9 @@
-"""Logit quantal response equilibria, and the path of them from random play to a Nash equilibrium.
+"""Logit quantal response equilibria: the path from random play to a Nash equilibrium, and ``method="logit"``.
+
+This module is the one home of the logit QRE: :func:`logit_path` and :func:`logit_qre`
+(also ``inc.logit_path`` and ``inc.logit_qre``) trace the path, and the ``logit``
+method of :func:`~incentives.solve` follows it to its limit.  The predictor-corrector
+itself is the private kernel ``incentives.solvers._qre_tracer``.
 
 Definitions
 -----------
@@ -31,6 +36,15 @@ support's indifference system by Newton's method; the first solution that is
 a Nash equilibrium within ``1e-10`` (in payoffs scaled to at most 1) ends the
 path.
 
+The ``logit`` method (:func:`logit_equilibrium`) runs the same tracer with each
+player's payoffs mapped affinely onto ``[0, 1]`` (so its answer does not depend on
+any player's payoff units or zero point), counts each point of the path as one unit
+of the budget, and returns the limit, the first Nash equilibrium within ``1e-2`` of
+the path's current point, refined by Newton's method; :func:`~incentives.solve`
+then verifies its regret (about ``1e-15``).  It finds one equilibrium (status
+``incomplete``): for almost every game the branch is a path to a single
+equilibrium, the logit solution.
+
 References
 ----------
 J. K. Goeree and C. A. Holt, "Ten little treasures of game theory and ten intuitive
@@ -50,11 +64,16 @@ from typing import Any
 
 import numpy as np
 
-from .equilibrium import Profile
-from .game import Game
-from .solvers._qre_tracer import MAX_LAMBDA, Tracer
+from .._util import readonly
+from ..equilibrium import Profile
+from ..game import Game
+from ._qre_tracer import MAX_LAMBDA, Tracer
+from .registry import Budget, SolverOutput, Status, register_solver
 
-__all__ = ["QrePath", "logit_path", "logit_qre"]
+__all__ = ["QrePath", "logit_equilibrium", "logit_path", "logit_qre"]
+
+#: Points of the path the ``logit`` method traces at most (each one unit of the budget).
+MAX_POINTS = 20_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,11 +120,11 @@ class QrePath:
                     f"The probabilities of {player!r} must have shape {(len(lambdas), len(acts))}. "
                     f"Got {array.shape} instead."
                 )
-            profiles.append(_readonly(array))
-        object.__setattr__(self, "lambdas", _readonly(lambdas))
+            profiles.append(readonly(array))
+        object.__setattr__(self, "lambdas", readonly(lambdas))
         object.__setattr__(self, "profiles", tuple(profiles))
         if self.limit is not None:
-            object.__setattr__(self, "limit", tuple(_readonly(np.array(p, dtype=float)) for p in self.limit))
+            object.__setattr__(self, "limit", tuple(readonly(np.array(p, dtype=float)) for p in self.limit))
 
     def __len__(self) -> int:
         return len(self.lambdas)
@@ -166,7 +185,7 @@ def logit_path(
         Any number of players.
     max_lambda : float or None
         Stop once ``lambda`` exceeds this; by default ``1e7`` over the largest absolute payoff
-        (:data:`~incentives.solvers._qre_tracer.MAX_LAMBDA`).
+        (the tracer's largest rationality).
     max_points : int
         Stop after this many points (the path is then not ``converged``).
     stop_at_nash : bool
@@ -262,7 +281,66 @@ def _unit_payoffs(game: Game) -> tuple[np.ndarray, float]:
     return payoffs / scale, scale
 
 
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array = np.array(array, copy=True)
-    array.setflags(write=False)
-    return array
+@register_solver(
+    "logit",
+    players=None,
+    finds="one equilibrium (the limit of the logit QRE path)",
+    summary="one equilibrium of any game, fast: the logit quantal-response path traced to its limit",
+)
+def logit_equilibrium(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
+    """One Nash equilibrium of ``game``: the limit of its logit QRE path (see the module docstring).
+
+    Parameters
+    ----------
+    game : Game
+        Any number of players.
+    tol : float
+        Unused: the limit is refined to machine precision and :func:`~incentives.solve` checks it.
+    budget : Budget
+        Work is counted in points of the path.
+
+    Returns
+    -------
+    SolverOutput
+        One profile and status ``incomplete``; no profile, with a note, when the
+        path did not reach an equilibrium within the budget.
+
+    Examples
+    --------
+    In this coordination game the path leaves uniform play towards the larger prize:
+
+    >>> import incentives as inc
+    >>> game = inc.Game.from_bimatrix([[2, 0], [0, 1]], [[2, 0], [0, 1]])
+    >>> result = inc.solve(game, "logit")
+    >>> [e.describe(game) for e in result], result.status
+    (['row=r0, column=c0'], 'incomplete')
+    """
+    tracer = Tracer(payoffs=_unit_ranges(game.float_payoffs()), shape=game.shape)
+
+    def out_of_budget() -> bool:
+        return not budget.tick()
+
+    lambdas, _, limit, _ = tracer.trace(MAX_LAMBDA, MAX_POINTS, True, stop=out_of_budget)
+    where = f"the logit QRE path was traced through {len(lambdas)} points to lambda = {max(lambdas):.3g}"
+    unit = "(per unit of each player's payoff range)"
+    if limit is not None:
+        notes = (
+            f"{where} {unit}; its limit, refined by Newton's method on the indifference system of its support, "
+            "is the one equilibrium listed (other equilibria may exist); inc.logit_path(game) returns the path.",
+        )
+        return SolverOutput(profiles=[limit], status="incomplete", notes=notes)
+    status: Status = "budget_exhausted" if budget.exhausted() else "incomplete"
+    return SolverOutput(
+        profiles=[],
+        status=status,
+        notes=(f"{where} {unit} without reaching an equilibrium; no equilibrium is listed.",),
+    )
+
+
+def _unit_ranges(payoffs: np.ndarray) -> np.ndarray:
+    """Each player's payoffs mapped affinely onto ``[0, 1]`` (constant payoffs become 0)."""
+    out = np.empty_like(payoffs)
+    for i, own in enumerate(payoffs):
+        span = float(own.max() - own.min())
+        out[i] = (own - own.min()) / span if span > 0 else 0.0
+    return out

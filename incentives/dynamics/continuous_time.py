@@ -1,4 +1,4 @@
-"""Replicator and logit dynamics: ordinary differential equations on mixed profiles.
+"""Continuous-time dynamics: the replicator and logit dynamics, differential equations on mixed profiles.
 
 Definitions
 -----------

@@ -1,10 +1,15 @@
-"""Reproduce the classic results with the library and compare them with the published formulas.
+"""Reproduce the classic results on incentive pay with the library and compare them with the published formulas.
 
-``python -m incentives.continuous.classics`` (or ``python -m incentives.continuous.reproduce``)
-prints the report that ``papers/classics.md`` quotes; :func:`reproduce` returns the same
-results as objects.  Each result is derived by the general solvers from an organisation
-model (:mod:`incentives.continuous.classics`) with its parameters kept symbolic, then
-compared with the closed form: ``agrees`` is ``sympy.simplify(derived - published) == 0``.
+Usage (from the root of a checkout)::
+
+    python papers/classics.py
+
+prints the report that ``papers/classics.md`` quotes verbatim (``tests/continuous/test_classics.py``
+checks it); :func:`reproduce` returns the same results as objects (``papers/build.py`` takes Table 9
+of the paper from them).  Each result is derived by the library's general solvers from a classic
+model (:mod:`incentives.continuous.classics`, the files in ``examples/classics/``) with its
+parameters kept symbolic, then compared with the published closed form: ``agrees`` is
+``sympy.simplify(derived - published) == 0``.
 """
 
 from __future__ import annotations
@@ -16,11 +21,9 @@ from typing import Any
 
 import sympy
 
-from . import classics
-from .gaming import first_best, gaming_gaps
-from .principal import optimal_plan
-from .result import show
-from .solve import profile_regrets, solve_continuous
+from incentives.continuous import classics, first_best, gaming_gaps, optimal_plan, profile_regrets, solve_continuous
+from incentives.continuous.result import show
+from incentives.formula import symbol
 
 __all__ = ["Reproduction", "main", "report", "reproduce"]
 
@@ -147,7 +150,7 @@ def _teams() -> list[Reproduction]:
                 source="Holmstrom 1982",
                 quantity="equilibrium effort / efficient effort",
                 derived=sympy.simplify(
-                    effort.xreplace({classics.S("share"): sympy.Rational(1, n)}) / best.profile["member_1.effort"]
+                    effort.xreplace({symbol("share"): sympy.Rational(1, n)}) / best.profile["member_1.effort"]
                 ),
                 published=sympy.Rational(1, n),
                 numbers={
@@ -173,7 +176,7 @@ def _baker() -> list[Reproduction]:
     exact = optimal_plan(org)
     losses = classics.baker_losses()
     best = first_best(org, symbolic=True)
-    values = {classics.S(k): sympy.nsimplify(v) for k, v in classics._BAKER_VALUES.items()}
+    values = {symbol(k): v for k, v in org.parameters.items()}
     return [
         Reproduction(
             title="Baker (2002), pay on a distorted measure",
@@ -217,7 +220,7 @@ def _kerr() -> Reproduction:
         source="Kerr 1975",
         quantity="equilibrium efforts (a, b)",
         derived=derived,
-        published=sympy.Matrix([classics.S("w"), 0]),
+        published=sympy.Matrix([symbol("w"), 0]),
         numbers={
             "at": "value_a=1/2, value_b=1, w=1",
             "equilibrium": gaps.equilibrium.label() + " (b at its bound 0)",
@@ -229,18 +232,7 @@ def _kerr() -> Reproduction:
 
 
 def reproduce() -> tuple[Reproduction, ...]:
-    """Every classic result, derived by the library (about ten seconds; the tests check them all).
-
-    Examples
-    --------
-    >>> from incentives.continuous import optimal_plan
-    >>> plan = optimal_plan(classics.holmstrom_milgrom_model(), symbolic=True)
-    >>> Reproduction(
-    ...     title="HM", source="", quantity="beta*", derived=plan.weights["beta"],
-    ...     published=classics.hm_single_commission(),
-    ... ).agrees
-    True
-    """
+    """Every classic result, derived by the library (about ten seconds)."""
     return (_hm_single(), _hm_multitask(), _hm_unmeasured(), *_teams(), *_baker(), _kerr())
 
 
@@ -270,5 +262,5 @@ def main() -> None:
     print(report(reproduce()), end="")
 
 
-if __name__ == "__main__":  # pragma: no cover
+if __name__ == "__main__":
     main()
