@@ -48,11 +48,15 @@ from scipy.integrate import solve_ivp
 from ..equilibrium import action_values
 from ..errors import SolverError
 from ..game import Game
+from ..tolerance import NUMERIC_TOL
 from .result import DynamicsResult, final_regret, start_profile
 
 __all__ = ["logit_dynamics", "replicator_dynamics"]
 
 Field = Callable[[list[np.ndarray], list[np.ndarray]], list[np.ndarray]]
+
+#: Relative and absolute tolerances of the ODE integrator (LSODA).
+_INTEGRATOR_TOLERANCES = {"rtol": 1e-10, "atol": 1e-12}
 
 
 def replicator_dynamics(
@@ -188,7 +192,7 @@ def _integrate(
         ts, ys = np.array([0.0]), x0[:, None]
     else:
         solution = solve_ivp(
-            rhs, (0.0, t_max), x0, t_eval=times, events=at_rest, method="LSODA", rtol=1e-10, atol=1e-12
+            rhs, (0.0, t_max), x0, t_eval=times, events=at_rest, method="LSODA", **_INTEGRATOR_TOLERANCES
         )
         if solution.status == -1:
             raise SolverError(f"the {name} dynamics could not be integrated: {solution.message}")
@@ -200,7 +204,7 @@ def _integrate(
     ys = np.vstack([block / block.sum(axis=0, keepdims=True) for block in np.split(ys, splits)])
     final = tuple(np.split(ys[:, -1], splits))
     speed = float(np.max(np.abs(rhs(ts[-1], ys[:, -1]))))
-    converged = speed <= tol * scale * (1 + 1e-6)
+    converged = speed <= tol * scale * (1 + NUMERIC_TOL)  # the event stops just short of tol
     notes = () if converged else (f"still moving at time {ts[-1]:g} (largest rate of change {speed:.3g})",)
     return DynamicsResult(
         method=name,
