@@ -44,6 +44,7 @@ from ..errors import DesignError
 from ..evaluated import EvaluatedModel
 from ..formula import symbol
 from ..model import COMPANY_VALUE, Organization
+from ..solvers.pure import pure_profiles
 from ..tolerance import RTOL, tolerance
 from ._checks import check_choice, check_number
 from .conditions import add_deterrence, deterrence
@@ -52,7 +53,7 @@ from .linear import LinearPayoffs, Switches, cost_arrays, current_weights, kpi_v
 from .problem import profile_words, resolve_target
 from .program import Program, ProgramResult
 from .terms import Term
-from .verify import Verification, pure_equilibria, verify_plan
+from .verify import Verification, verify_plan
 
 __all__ = [
     "CAP_PENALTY",
@@ -313,7 +314,7 @@ def _solve_department(
 
 def _equilibrium_values(model: EvaluatedModel) -> tuple[float, float] | None:
     """Company value at the worst and best pure equilibrium (None when there is none)."""
-    values = [float(np.asarray(model.company_value, dtype=float)[p]) for p in pure_equilibria(model.game)]
+    values = [float(np.asarray(model.company_value, dtype=float)[p]) for p in pure_profiles(model.game)]
     return (min(values), max(values)) if values else None
 
 

@@ -39,14 +39,14 @@ from ..evaluated import EvaluatedModel
 from ..game import Game
 from ..model import Organization
 from ..solvers import SolveResult
-from ..tolerance import RTOL, tolerance
+from ..solvers.pure import pure_profiles
+from ..tolerance import tolerance
 
 __all__ = [
     "CURRENT_SIDES_KEPT",
     "MAX_ANALYZED_EQUILIBRIA",
     "Verification",
     "deviation_losses",
-    "pure_equilibria",
     "verify_plan",
 ]
 
@@ -166,7 +166,7 @@ def _current_side(model: EvaluatedModel, method: str, max_seconds: float | None)
 def _side(model: EvaluatedModel, method: str, max_seconds: float | None, which: str) -> _Side:
     game = model.game
     bonus = np.asarray(model.bonus_paid, dtype=float)
-    pure = pure_equilibria(game)
+    pure = pure_profiles(game)
     values = np.asarray(model.company_value, dtype=float)
     if len(pure) > MAX_ANALYZED_EQUILIBRIA:
         worst = min(pure, key=lambda p: float(values[p]))
@@ -214,17 +214,6 @@ def deviation_losses(game: Game, target: Sequence[int], *, everywhere: bool = Fa
         losses = own[target[i]] - own
         out.append(np.delete(losses, target[i], axis=0))
     return out
-
-
-def pure_equilibria(game: Game, *, tol: float = RTOL) -> list[tuple[int, ...]]:
-    """Every pure equilibrium, by checking each profile against every unilateral switch (vectorised)."""
-    payoffs = game.float_payoffs()
-    scale = max(1.0, float(np.max(np.abs(payoffs)))) if payoffs.size else 1.0
-    stable = np.ones(game.shape, dtype=bool)
-    for i in range(game.n_players):
-        best = payoffs[i].max(axis=i, keepdims=True)
-        stable &= payoffs[i] >= best - tol * scale
-    return [tuple(int(k) for k in row) for row in np.argwhere(stable)]
 
 
 def _smallest(losses: list[np.ndarray]) -> float:
@@ -285,7 +274,7 @@ def verify_plan(
         margin=_smallest(deviation_losses(game_after, target)),
         margin_before=_smallest(deviation_losses(old.game, target)),
         dominance_margin=_smallest(deviation_losses(game_after, target, everywhere=True)),
-        pure_after=tuple(game_after.profile_label(p) for p in pure_equilibria(game_after)),
+        pure_after=tuple(game_after.profile_label(p) for p in pure_profiles(game_after)),
         company_value_target=float(np.asarray(model_after.company_value, dtype=float)[target]),
         company_value_before=old.value,
         company_value_after=new.value,
