@@ -172,6 +172,7 @@ def report_options(default: str = "text") -> Callable[[Callable[..., Any]], Call
             "--output",
             "-o",
             type=click.Path(dir_okay=True, path_type=Path),
+            metavar="FILE",
             help="Write the report to this file instead of standard output (atomically: complete or not at "
             "all). Without --format its suffix chooses the format: .txt, .md, .html, .json.",
         )(func)
@@ -192,6 +193,7 @@ def plot_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
     return click.option(
         "--plot",
         type=click.Path(dir_okay=True, path_type=Path),
+        metavar="FILE",
         callback=_check_picture,
         help=f"{help} (.png, .svg or .pdf; needs matplotlib: pip install 'incentives[plot]').",
     )

@@ -47,6 +47,7 @@ def _check_graph_file(ctx: click.Context, param: click.Parameter, value: Path | 
 @click.option(
     "--graph-file",
     type=click.Path(dir_okay=True, path_type=Path),
+    metavar="FILE",
     callback=_check_graph_file,
     help="Also write the graph's view as a graph file, chosen by the suffix: .graphml, .gexf, .json (networkx "
     "node-link, schema incentives.graph/1), .dot or .gv (Graphviz).",

@@ -91,6 +91,7 @@ def _executor(scheduler: str | None) -> Any:
 @click.option(
     "--table",
     type=click.Path(dir_okay=True, path_type=Path),
+    metavar="FILE",
     help="Also write every point's record to .csv, .json (a list of records) or .parquet (written only once the "
     "sweep is complete).",
 )

@@ -25,7 +25,8 @@ from click.testing import CliRunner
 
 import incentives as inc
 from incentives.cli import main
-from incentives.report import render
+from incentives.report import render, report_blocks
+from incentives.report.blocks import Table
 from incentives.report.board import game_html, game_markdown
 from incentives.report.markdown import escape_markdown
 
@@ -296,3 +297,51 @@ def test_the_checker_itself_catches_broken_html() -> None:
         "forbidden tag <script>",
         "attribute href='http://e.x' on <a>",
     ]
+
+
+# -- every report, every format -------------------------------------------------------------
+
+
+def every_report(org: inc.Organization, analysis: inc.Analysis) -> list[Any]:
+    from incentives.report.continuous import ContinuousReport
+    from incentives.report.design import DesignReport
+    from incentives.report.graph import GraphReport
+    from incentives.report.qre import qre_report
+
+    kerr = inc.load_model("examples/classics/kerr.yaml")
+    solution = inc.solve_continuous(kerr)
+    return [
+        DesignReport(design=inc.design(org), via_negativa=inc.via_negativa(org), transfers=inc.design_transfers(org)),
+        GraphReport(graph=inc.dependency_graph(org)),
+        inc.thresholds(org, ["customers_per_deal", "bonus.support.reopened_tickets"]),
+        inc.sweep(org, {"customers_per_deal": [10, 100, 600]}, progress=False),
+        ContinuousReport(solution=solution, gaps=inc.gaming_gaps(kerr, solution), plan=inc.optimal_plan(kerr, ["w"])),
+        qre_report(analysis.game, [0, 1]),
+    ]
+
+
+def test_every_report_is_well_formed_in_every_format(org: inc.Organization, analysis: inc.Analysis) -> None:
+    for result in every_report(org, analysis):
+        name = type(result).__name__
+        html = render(result, "html", page=True)
+        assert check_well_formed(html) == [], name
+        page = " ".join(text_of(parse(html)).split())  # well-formed XML too
+        md = render(result, "markdown")
+        for table in markdown_tables(md):
+            assert len({len(row) for row in table}) == 1, name  # no cell splits a row
+        text = render(result, "text")
+        assert max(len(line) for line in text.splitlines()) <= 110, name
+        assert all(line == line.rstrip() for line in text.splitlines()), name
+        # the same headings and table titles in every format
+        blocks = report_blocks(result)
+        titles = [b.title for b in blocks if isinstance(b, Table) and b.title]
+        flat = " ".join(text.split())
+        assert titles and all(title in flat and title in page for title in titles), name
+
+
+def test_text_keeps_every_table_note(org: inc.Organization, analysis: inc.Analysis) -> None:
+    for result in [analysis, *every_report(org, analysis)]:
+        notes = [b.note for b in report_blocks(result) if isinstance(b, Table) and b.note]
+        flat = " ".join(render(result, "text").split())
+        for note in notes:
+            assert " ".join(note.split()) in flat, (type(result).__name__, note[:40])
