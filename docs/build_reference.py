@@ -354,9 +354,12 @@ class _Schemas:
 
     def plural(self, node: dict[str, Any], root: dict[str, Any]) -> str:
         text = self.kind(node, root)
-        return {"object": "objects", "string": "strings", "number": "numbers", "array of numbers": "arrays of numbers"}.get(
-            text, text.replace("array of", "arrays of", 1) if text.startswith("array of") else text
-        )
+        return {
+            "object": "objects",
+            "string": "strings",
+            "number": "numbers",
+            "array of numbers": "arrays of numbers",
+        }.get(text, text.replace("array of", "arrays of", 1) if text.startswith("array of") else text)
 
     def rows(self, node: dict[str, Any], root: dict[str, Any], path: str, required: bool = True) -> list[list[str]]:
         """One row for the node (unless it is the document itself), then one for each of its fields."""
@@ -401,12 +404,12 @@ def json_page() -> str:
         GENERATED.replace("the docstrings", "incentives/report/schemas/*.json"),
         "",
         "`--format json` prints one JSON document (`--output FILE.json` writes it); so does",
-        "`incentives.report.render(result, \"json\")`, and `incentives.report.json_document(result)` gives it",
-        "as plain dicts and lists. Its `\"schema\"` field names its layout and version. Each layout is a",
+        '`incentives.report.render(result, "json")`, and `incentives.report.json_document(result)` gives it',
+        'as plain dicts and lists. Its `"schema"` field names its layout and version. Each layout is a',
         "JSON Schema (draft 2020-12) file in `incentives/report/schemas/`, shipped with the package;",
         "`incentives.report.schemas.validate(document)` checks a document against its own (it needs the",
         "`jsonschema` package). Players, actions and KPIs keep the model's own names; numbers are JSON",
-        "numbers (never NaN), and exact values are also given as text such as `\"2/3\"`.",
+        'numbers (never NaN), and exact values are also given as text such as `"2/3"`.',
         "",
         "| schema | from | what it holds |",
         "| --- | --- | --- |",
@@ -419,7 +422,15 @@ def json_page() -> str:
     for name in JSON_ORDER:
         schema = walk.all[name]
         file = f"incentives/report/schemas/{name.split('.', 1)[1].split('/')[0]}.json"
-        out += ["", f"## {name}", "", schema["description"], "", f"From `{schema['x-command']}`; schema file `{file}`.", ""]
+        out += [
+            "",
+            f"## {name}",
+            "",
+            schema["description"],
+            "",
+            f"From `{schema['x-command']}`; schema file `{file}`.",
+            "",
+        ]
         out += ["| field | type | meaning |", "| --- | --- | --- |"]
         out += [f"| {' | '.join(_cell(c) for c in row)} |" for row in walk.rows(schema, schema, "")]
     return "\n".join(out) + "\n"

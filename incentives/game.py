@@ -384,7 +384,6 @@ class Game:
             return self.company_value is None and other.company_value is None
         return bool(np.array_equal(self.company_value, other.company_value))
 
-
     __hash__ = None  # type: ignore[assignment]
 
 

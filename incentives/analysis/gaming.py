@@ -160,7 +160,6 @@ class Analysis:
         return tuple(d for d in self.game.players if d in gaming)
 
 
-
 def analyze(
     model: Organization | EvaluatedModel,
     *,

@@ -81,7 +81,6 @@ class Perspectives:
         raise KeyError(f"no view for {party!r}; the parties are {[v.party for v in self.views]}")
 
 
-
 def _event_changes(org: Organization, event: str | Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     if isinstance(event, str):
         if event not in org.events:

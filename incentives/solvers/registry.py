@@ -221,7 +221,6 @@ class SolveResult:
     def __getitem__(self, index: int) -> Equilibrium:
         return self.equilibria[index]
 
-
     @property
     def pure(self) -> tuple[Equilibrium, ...]:
         """The pure equilibria."""

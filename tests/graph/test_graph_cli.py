@@ -54,9 +54,11 @@ def test_loops_are_reported(tmp_path: Path) -> None:
     assert "a (-1) → b" not in out and "e (-5) → f (-5) → e" in out
 
 
-@pytest.mark.parametrize(("option", "suffix"), [("--plot", ".png"), ("--plot", ".svg")] + [
-    ("--graph-file", suffix) for suffix in (".graphml", ".gexf", ".json", ".dot")
-])
+@pytest.mark.parametrize(
+    ("option", "suffix"),
+    [("--plot", ".png"), ("--plot", ".svg")]
+    + [("--graph-file", suffix) for suffix in (".graphml", ".gexf", ".json", ".dot")],
+)
 def test_pictures_and_graph_files(tmp_path: Path, option: str, suffix: str) -> None:
     path = tmp_path / f"graph{suffix}"
     code, out, err = run("graph", EXAMPLE, option, str(path))

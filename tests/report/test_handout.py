@@ -172,7 +172,12 @@ def test_every_format_of_the_handout(tmp_path: Path) -> None:
     doc = json.loads((tmp_path / "handout.json").read_text(encoding="utf-8"))
     assert doc["schema"] == "incentives.handout/1" and doc["analysis"]["schema"] == "incentives.analysis/1"
     assert [e["event"] for e in doc["events"]] == ["winter"]
-    assert doc == json_document(Handout(analysis=inc.analyze(inc.load_model(HOSPITAL)), events=(
-        inc.perspectives(inc.load_model(HOSPITAL), "winter"),), source=HOSPITAL))
+    assert doc == json_document(
+        Handout(
+            analysis=inc.analyze(inc.load_model(HOSPITAL)),
+            events=(inc.perspectives(inc.load_model(HOSPITAL), "winter"),),
+            source=HOSPITAL,
+        )
+    )
     result = runner.invoke(main, ["handout", HOSPITAL])  # HTML by default, on standard output
     assert result.exit_code == 0 and result.stdout.startswith("<!DOCTYPE html>")
