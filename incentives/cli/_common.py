@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from .._util import atomic_path, atomic_write
+from .._util import atomic_write
 from ..errors import DegenerateGameWarning, IncentivesError, IncompleteSearchWarning, OutputError
 
 __all__ = [
@@ -217,8 +217,9 @@ def _check_picture(ctx: click.Context, param: click.Parameter, value: Path | Non
 
 def save_picture(figure: Any, path: Path, **options: Any) -> None:
     """Write a matplotlib figure to ``path`` atomically, in the format of its suffix, and say so."""
-    with atomic_path(path) as tmp:
-        figure.savefig(tmp, format=path.suffix.lower()[1:], **options)
+    from ..whatif.plots import save_figure
+
+    save_figure(figure, path, **options)
     click.echo(f"wrote {path}", err=True)
 
 

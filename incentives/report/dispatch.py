@@ -53,6 +53,7 @@ BUILDERS = (
     "gaming",
     "perspectives",
     "design",
+    "design_json",
     "graph",
     "continuous",
     "thresholds",
@@ -66,7 +67,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _no_report(kind: str) -> Callable[[Any], Any]:
     def fail(result: Any) -> Any:
-        names = ", ".join(sorted(t.__name__ for t in _reported() if t is not object))
+        names = ", ".join(sorted(t.__name__ for t in _reported()))
         raise TypeError(f"no {kind} for an object of type {type(result).__name__!r}; there are reports for: {names}")
 
     return fail
@@ -108,11 +109,11 @@ def _load() -> None:
 
 def _reported() -> list[type]:
     _load()
-    return [t for t in _blocks.registry if t is not object]
+    return [t for t in _blocks.registry if t not in (object, list, tuple)]
 
 
 def reported_types() -> tuple[type, ...]:
-    """Every result type with a report (and a JSON document), in registration order.
+    """Every result type with a report (and a JSON document), in registration order (lists of them too).
 
     Examples
     --------
