@@ -1,4 +1,4 @@
-"""``incentives design`` end to end: the bundled example gets a verified plan, JSON follows the README."""
+"""``incentives design`` end to end: the bundled example gets a verified plan, JSON follows its schema."""
 
 from __future__ import annotations
 
