@@ -35,6 +35,7 @@ from typing import Any
 
 from ..analysis.gaming import Analysis, EquilibriumGaming, analyze
 from ..analysis.perspectives import Perspectives, perspectives
+from ..graph import VIEWS, GraphError, dependency_graph
 from ..model import Organization
 from . import words
 from .blocks import Block, Cell, Figure, Heading, Paragraph, Table, Tone, inline, paragraphs
@@ -352,9 +353,6 @@ def handout(
     >>> page.startswith("<!DOCTYPE html>"), 'src="data:image/png;base64,' in page
     (True, True)
     """
-    from ..graph.build import dependency_graph
-    from ..graph.graphs import VIEWS, GraphError
-
     if view not in VIEWS:
         raise GraphError(f"unknown view {view!r}; expected one of {list(VIEWS)}")
     analysis = analyze(org, method=method, exact=exact, max_seconds=max_seconds)

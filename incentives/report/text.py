@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from .blocks import Block, Bullets, Cell, Figure, Heading, Inline, Paragraph, Table
+from .blocks import Block, Bullets, Cell, Figure, Heading, Inline, Paragraph, Span, Table
 
 __all__ = ["BEST_MARK", "render_text"]
 
@@ -31,11 +31,14 @@ _TONE_STYLES = {"good": "green", "bad": "red", "warn": "yellow", "equilibrium": 
 _MARK_STYLES = {"strong": "bold", "best": "bold underline", "muted": "italic"}
 
 
+def _shown(span: Span) -> str:
+    return BEST_MARK.format(span.text) if span.mark == "best" else span.text
+
+
 def _text(content: Inline, style: str = "") -> Text:
     out = Text(style=style)
     for span in content:
-        text = BEST_MARK.format(span.text) if span.mark == "best" else span.text
-        out.append(text, style=_MARK_STYLES.get(span.mark, ""))
+        out.append(_shown(span), style=_MARK_STYLES.get(span.mark, ""))
     return out
 
 
@@ -49,12 +52,7 @@ def _cell(cell: Cell) -> Text:
 
 
 def _column_texts(table: Table, columns: list[str], k: int) -> list[str]:
-    lines = [
-        "".join(BEST_MARK.format(s.text) if s.mark == "best" else s.text for s in line)
-        for row in table.rows
-        for line in row[k].lines
-    ]
-    return [columns[k], *lines]
+    return [columns[k], *("".join(_shown(span) for span in line) for row in table.rows for line in row[k].lines)]
 
 
 def _widths(table: Table, columns: list[str], width: int) -> list[int | None]:
@@ -64,7 +62,7 @@ def _widths(table: Table, columns: list[str], width: int) -> list[int | None]:
     wide, the widest column that is still wider than its longest word loses a character.
     """
     texts = [_column_texts(table, columns, k) for k in range(len(columns))]
-    natural = [max(cell_len(t) for t in column) for column in texts]
+    natural = [max(1, *(cell_len(t) for t in column)) for column in texts]
     words = [min(_MAX_WORD, max(cell_len(w) for t in column for w in [*t.split(), ""])) for column in texts]
     budget = width - 3 * len(columns) - 1
     if sum(natural) <= budget or sum(words) > budget:
