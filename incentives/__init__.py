@@ -15,6 +15,8 @@ Examples
 ['sales=aggressive, support=fast_close, development=rushed, operations=change_freeze']
 """
 
+import sys
+
 from .analysis.gaming import Analysis, Departure, EquilibriumGaming, KpiAlignment, analyze
 from .analysis.optimum import CompanyOptimum, company_optimum
 from .analysis.perspectives import Perspective, Perspectives, perspectives
@@ -146,3 +148,14 @@ __all__ = [
     "via_negativa",
     "write_nfg",
 ]
+
+
+def _show_results_in_jupyter() -> None:
+    # Jupyter shows every result as its HTML report; the hook lives in the report layer and costs nothing elsewhere.
+    if "IPython" in sys.modules:
+        from .report.jupyter import register_if_running
+
+        register_if_running()
+
+
+_show_results_in_jupyter()

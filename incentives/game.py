@@ -467,11 +467,6 @@ class Game:
             return self.company_value is None and other.company_value is None
         return bool(np.array_equal(self.company_value, other.company_value))
 
-    def _repr_html_(self) -> str:
-        from .report.html import game_html  # Jupyter: the payoff table
-
-        return game_html(self)
-
     __hash__ = None  # type: ignore[assignment]
 
 

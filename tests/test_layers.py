@@ -51,15 +51,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("public API", ("incentives",)),  # incentives/__init__.py only: the names of ``import incentives as inc``
 )
 
-# Known violations, allowed for now and nothing else: the Jupyter display hooks (``_repr_html_``) of these
-# modules import the report layer.  They are being moved in parallel (the display is registered from the
-# report layer instead); the lead deletes this allowlist when merging that change.
-ALLOWED = {
-    ("incentives.game", "incentives.report.html"),
-    ("incentives.solvers.registry", "incentives.report.html"),
-    ("incentives.analysis.gaming", "incentives.report.html"),
-    ("incentives.analysis.perspectives", "incentives.report.html"),
-}
 
 
 @dataclass(frozen=True)
@@ -142,7 +133,7 @@ def violations(found: tuple[Import, ...]) -> list[str]:
     for edge in found:
         target = known(edge.imported)
         high, low = layer_of(target), layer_of(edge.importer)
-        if high > low and (edge.importer, target) not in ALLOWED:
+        if high > low:
             out.append(
                 f"{edge.importer} (layer {LAYERS[low][0]!r}) imports {target} (layer {LAYERS[high][0]!r}), "
                 f"line {edge.line}"
@@ -165,15 +156,6 @@ def test_every_module_is_in_exactly_one_layer_and_every_entry_names_modules() ->
 def test_no_module_imports_a_module_of_a_higher_layer() -> None:
     assert len(edges()) > 500  # the walk found the package's imports
     assert violations(edges()) == []
-
-
-def test_the_allowlist_holds_only_violations_that_still_exist() -> None:
-    upward = {
-        (edge.importer, known(edge.imported))
-        for edge in edges()
-        if layer_of(known(edge.imported)) > layer_of(edge.importer)
-    }
-    assert upward == ALLOWED, "delete from ALLOWED the pairs that no longer import upwards"
 
 
 def test_no_private_module_or_name_is_imported_from_outside_its_package() -> None:
@@ -205,8 +187,7 @@ def test_the_checker_sees_imports_inside_functions_and_relative_ones() -> None:
                      ("incentives.report.json", 6)]  # fmt: skip
     edges_here = tuple(Import(importer="incentives.game", imported=t, line=n) for t, n in found)
     upward = ["incentives.report.html", "incentives.cli", "incentives.report.json"]
-    expected = [t for t in upward if ("incentives.game", t) not in ALLOWED]
-    assert [v.split(" imports ")[1].split(" ")[0] for v in violations(edges_here)] == expected
+    assert [v.split(" imports ")[1].split(" ")[0] for v in violations(edges_here)] == upward
     assert imports_of("incentives.solvers", "from . import qre", package=True) == [("incentives.solvers.qre", 1)]
     assert imports_of("incentives.solvers.qre", "from ..game import Game") == [("incentives.game.Game", 1)]
 

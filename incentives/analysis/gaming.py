@@ -159,11 +159,6 @@ class Analysis:
         gaming = {d.department for e in self.equilibria for d in e.departures if d.games}
         return tuple(d for d in self.game.players if d in gaming)
 
-    def _repr_html_(self) -> str:
-        from ..report.html import analysis_html  # Jupyter: the report as HTML
-
-        return analysis_html(self)
-
 
 def analyze(
     model: Organization | EvaluatedModel,

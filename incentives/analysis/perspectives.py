@@ -80,11 +80,6 @@ class Perspectives:
                 return v
         raise KeyError(f"no view for {party!r}; the parties are {[v.party for v in self.views]}")
 
-    def _repr_html_(self) -> str:
-        from ..report.html import perspectives_html  # Jupyter: the report as HTML
-
-        return perspectives_html(self)
-
 
 def _event_changes(org: Organization, event: str | Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     if isinstance(event, str):

@@ -9,12 +9,11 @@ import click
 
 from ._common import (
     MODEL_SUFFIXES,
+    Emitter,
     fail_cleanly,
     method_choices,
     model_file,
-    output_option,
-    text_or_json_option,
-    write_report,
+    report_options,
 )
 
 __all__ = ["design"]
@@ -111,7 +110,6 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
     help="Also: the fewest current KPI terms to drop or cap (checked on its pure equilibria).",
 )
 @click.option("--transfers", is_flag=True, help="Also: budget-balanced transfers between departments.")
-@text_or_json_option("incentives.design/1")
 @click.option(
     "--output-model",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -132,7 +130,7 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
     show_default=True,
     help="Time limit of each solver call.",
 )
-@output_option
+@report_options()
 @fail_cleanly
 def design(
     model: Path,
@@ -150,10 +148,10 @@ def design(
     keep_others: bool,
     via_negativa: bool,
     transfers: bool,
-    fmt: str,
     output_model: Path | None,
     method: str,
     max_seconds: float,
+    fmt: str | None,
     output: Path | None,
 ) -> None:
     """A bonus plan under which the company optimum is an equilibrium, verified, with what it costs."""
@@ -162,13 +160,11 @@ def design(
     from ..design import design_transfers
     from ..design import via_negativa as run_negativa
     from ..readwrite.model_file import load_model, save_model
-    from ..report.design import design_renderables
-    from ..report.design_json import design_to_dict
-    from ..report.json import dumps
-    from ..report.text import to_text
+    from ..report.design import DesignReport
 
     if output_model is not None and output_model.suffix.lower() not in MODEL_SUFFIXES:
         raise click.BadParameter(f"{output_model}: use .yaml, .yml or .json", param_hint="--output-model")
+    emitter = Emitter.prepare(fmt, output, also=[output_model])
     org = load_model(model)
     evaluated = evaluate_model(org, exact=False)  # once: the designs below and their checks all read it
     wanted = _parse_target(target)
@@ -193,11 +189,7 @@ def design(
     if transfers:
         concept_of_transfers = "dominant" if concept == "dominant" else "nash"
         deal = design_transfers(evaluated, concept=concept_of_transfers, margin=margin, **options)
-    if fmt == "json":
-        text = dumps(design_to_dict(result, cut, deal))
-    else:
-        text = to_text(design_renderables(result, cut, deal))
-    write_report(text, output)
+    emitter.emit(DesignReport(design=result, via_negativa=cut, transfers=deal))
     if output_model is not None:
         if not result.found:
             raise click.ClickException("no plan was found, so no model file was written")

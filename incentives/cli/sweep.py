@@ -7,11 +7,9 @@ from typing import Any
 
 import click
 
-from ._common import fail_cleanly, method_choices, model_file
+from ._common import Emitter, fail_cleanly, method_choices, model_file, plot_option, report_options, save_picture
 
 __all__ = ["parse_param", "sweep"]
-
-OUTPUT_SUFFIXES = (".csv", ".json", ".parquet")
 
 
 def parse_param(text: str, samples: int | None) -> tuple[str, Any]:
@@ -46,22 +44,20 @@ def parse_param(text: str, samples: int | None) -> tuple[str, Any]:
     return name, np.linspace(numbers[0], numbers[1], count)
 
 
-def _check_outputs(output: Path | None, plot: Path | None, count: int) -> None:
-    if output is not None:
-        if output.suffix.lower() not in OUTPUT_SUFFIXES:
+def _check_outputs(table: Path | None, plot: Path | None, count: int) -> None:
+    from ..whatif.results import TABLE_SUFFIXES
+
+    if table is not None:
+        if table.suffix.lower() not in TABLE_SUFFIXES:
             raise click.BadParameter(
-                f"{output}: expected a file ending in {', '.join(OUTPUT_SUFFIXES)}", param_hint="--output"
+                f"{table}: expected a file ending in {', '.join(TABLE_SUFFIXES)}", param_hint="--table"
             )
-        if output.suffix.lower() == ".parquet":
+        if table.suffix.lower() == ".parquet":
             from ..whatif.results import require_parquet
 
             require_parquet()
-    if plot is not None:
-        if count not in (1, 2):
-            raise click.BadParameter(f"a plot shows 1 or 2 quantities; this sweep varies {count}", param_hint="--plot")
-        from ..whatif.plots import require_matplotlib
-
-        require_matplotlib()
+    if plot is not None and count not in (1, 2):
+        raise click.BadParameter(f"a plot shows 1 or 2 quantities; this sweep varies {count}", param_hint="--plot")
 
 
 def _executor(scheduler: str | None) -> Any:
@@ -93,15 +89,17 @@ def _executor(scheduler: str | None) -> Any:
 @click.option("--seed", type=int, help="Seed of the Latin-hypercube sample.")
 @click.option("--method", "-m", type=click.Choice(method_choices()), default="all", show_default=True)
 @click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the table to .csv, .json or .parquet (written only once the sweep is complete).",
+    "--table",
+    type=click.Path(dir_okay=True, path_type=Path),
+    metavar="FILE",
+    help="Also write every point's record to .csv, .json (a list of records) or .parquet (written only once the "
+    "sweep is complete).",
 )
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Draw the sweep (PNG, SVG or PDF).")
+@plot_option("Also draw the sweep against one quantity, or a phase diagram over two, into this picture")
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster: the scheduler's address, tcp://HOST:PORT.")
 @click.option("--workers", type=click.IntRange(min=1), help="Local worker processes (default: every core).")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@report_options()
 @fail_cleanly
 def sweep(
     model: Path,
@@ -109,23 +107,30 @@ def sweep(
     samples: int | None,
     seed: int | None,
     method: str,
-    output: Path | None,
+    table: Path | None,
     plot: Path | None,
     scheduler: str | None,
     workers: int | None,
     no_progress: bool,
+    fmt: str | None,
+    output: Path | None,
 ) -> None:
-    """Solve the model at many parameter values: equilibria, company value, price of anarchy, who games."""
+    """Solve the model at many parameter values: equilibria, company value, price of anarchy, who games.
+
+    The report sums up each set of equilibria found; its JSON document (incentives.sweep/1)
+    and --table hold every point.
+    """
     from ..readwrite.model_file import load_model
     from ..whatif import grid, latin_hypercube
     from ..whatif import sweep as run
-    from ..whatif.render import sweep_summary
 
     axes = dict(parse_param(p, samples) for p in params)
     if len(axes) != len(params):
         raise click.BadParameter("each quantity may be given once", param_hint="--param")
+    hints = dict.fromkeys((".csv", ".parquet"), "--table for the table of points")
+    emitter = Emitter.prepare(fmt, output, elsewhere=hints, also=[table, plot])
     try:
-        _check_outputs(output, plot, len(axes))
+        _check_outputs(table, plot, len(axes))
     except ImportError as err:
         raise click.ClickException(str(err)) from None
     org = load_model(model)
@@ -138,16 +143,12 @@ def sweep(
     finally:
         if executor is not None:
             executor.close()
-    figure = _figure(result) if plot is not None else None
-    click.echo(sweep_summary(result), nl=False)
-    if output is not None:
-        result.save(output)
-        click.echo(f"wrote {output}", err=True)
-    if figure is not None and plot is not None:
-        from ..whatif.plots import save_figure
-
-        save_figure(figure, plot)
-        click.echo(f"wrote {plot}", err=True)
+    emitter.emit(result)
+    if table is not None:
+        result.save(table)
+        click.echo(f"wrote {table}", err=True)
+    if plot is not None:
+        save_picture(_figure(result), plot)
 
 
 def _figure(result: Any) -> Any:

@@ -227,11 +227,6 @@ class SolveResult:
     def __getitem__(self, index: int) -> Equilibrium:
         return self.equilibria[index]
 
-    def _repr_html_(self) -> str:
-        from ..report.html import solve_html  # Jupyter: the report as HTML
-
-        return solve_html(self)
-
     @property
     def pure(self) -> tuple[Equilibrium, ...]:
         """The pure equilibria."""

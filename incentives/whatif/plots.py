@@ -15,18 +15,22 @@ from typing import Any
 
 import numpy as np
 
+from .._util import atomic_path
 from .results import SweepResult
 
-__all__ = ["plot_phase_diagram", "plot_sweep", "require_matplotlib", "save_figure"]
+__all__ = ["PICTURE_SUFFIXES", "plot_phase_diagram", "plot_sweep", "require_matplotlib", "save_figure"]
+
+#: The picture files :func:`save_figure` writes.
+PICTURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def require_matplotlib() -> Any:
-    """matplotlib's ``Figure`` class (the plots draw without pyplot).
+    """matplotlib's ``Figure`` class.
 
     Raises
     ------
     ImportError
-        If matplotlib is not installed, saying how to install it.
+        Naming the extra to install, when matplotlib is not installed.
     """
     try:
         from matplotlib.figure import Figure
@@ -194,13 +198,22 @@ def _wrap(text: str, width: int = 40) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def save_figure(figure: Any, path: str | os.PathLike[str]) -> Path:
-    """Save a figure all at once: written under a temporary name, then moved into place."""
+def save_figure(figure: Any, path: str | os.PathLike[str], **options: Any) -> Path:
+    """Save a figure (``.png``, ``.svg`` or ``.pdf``) all at once: under a temporary name, then moved into place.
+
+    ``options`` go to :meth:`matplotlib.figure.Figure.savefig` (``dpi``, ``bbox_inches``, ...).
+
+    Raises
+    ------
+    ValueError
+        If the suffix is not one of the three.
+    OutputError
+        If the folder does not exist or cannot be written.
+    """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        figure.savefig(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    suffix = path.suffix.lower()
+    if suffix not in PICTURE_SUFFIXES:
+        raise ValueError(f"{path}: expected a picture file ending in {', '.join(PICTURE_SUFFIXES)}")
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, format=suffix[1:], **options)
     return path

@@ -17,12 +17,16 @@ Each record has the quantity values of its point, then
 * ``gaming_departments``: the departments that game at some equilibrium;
 * ``games.DEPARTMENT`` (bool) and ``gaming_score.DEPARTMENT`` (the share of the
   value range its own departure costs at the worst equilibrium), for each department.
+
+The report of a sweep, and its JSON document ``incentives.sweep/1`` (the settings and
+every record), are in :mod:`incentives.report.sweep`.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,15 +35,16 @@ from typing import Any
 
 import numpy as np
 
+from .._util import atomic_path
 from .points import SweepPoints
 
-__all__ = ["NO_EQUILIBRIUM", "SCHEMA", "SweepResult", "require_parquet"]
+__all__ = ["NO_EQUILIBRIUM", "TABLE_SUFFIXES", "SweepResult", "require_parquet"]
 
 #: The ``equilibria`` entry of a point where the method found no equilibrium.
 NO_EQUILIBRIUM = "(none found)"
 
-#: The ``schema`` field of a sweep saved as JSON.
-SCHEMA = "incentives.sweep/1"
+#: The file suffixes :meth:`SweepResult.save` writes.
+TABLE_SUFFIXES = (".csv", ".json", ".parquet")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,24 +123,14 @@ class SweepResult:
         except ImportError:
             return self.to_records()
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready document (schema ``incentives.sweep/1``)."""
-        return {
-            "schema": SCHEMA,
-            "quantities": list(self.names),
-            "design": self.points.design,
-            "departments": list(self.departments),
-            "method": self.method,
-            "seconds": self.seconds,
-            "notes": list(self.notes),
-            "points": [{k: _plain(v) for k, v in r.items()} for r in self.records],
-        }
-
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the table to ``.csv``, ``.json`` or ``.parquet`` (by suffix), all at once.
+        """Write the table to ``.csv``, ``.json`` (a list of records) or ``.parquet`` (by suffix), all at once.
 
         The file is written under a temporary name and moved into place only when
-        complete, so an interrupted save leaves no half-written file.
+        complete, so an interrupted save leaves no half-written file.  Every file has
+        the same columns; the JSON file is the list of records (the report's JSON
+        document, ``incentives.sweep/1``, adds the sweep's settings:
+        ``incentives.report.render(result, "json")``).
 
         Raises
         ------
@@ -143,6 +138,8 @@ class SweepResult:
             If the suffix is not one of the three.
         ImportError
             For Parquet without pandas and pyarrow installed.
+        OutputError
+            If the folder does not exist or cannot be written.
         """
         path = Path(path)
         suffix = path.suffix.lower()
@@ -151,12 +148,8 @@ class SweepResult:
             raise ValueError(f"{path}: expected a file name ending in .csv, .json or .parquet")
         if suffix == ".parquet":
             require_parquet()
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
+        with atomic_path(path) as tmp:
             writers[suffix](tmp)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
         return path
 
     def _write_csv(self, path: Path) -> None:
@@ -168,7 +161,8 @@ class SweepResult:
                 writer.writerow({k: "" if v is None else v for k, v in record.items()})
 
     def _write_json(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+        records = [{k: _plain(v) for k, v in r.items()} for r in self.records]
+        path.write_text(json.dumps(records, indent=1, allow_nan=False) + "\n", encoding="utf-8")
 
     def _write_parquet(self, path: Path) -> None:
         self.to_frame().to_parquet(path, engine="pyarrow", index=False)
@@ -176,19 +170,19 @@ class SweepResult:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and not np.isfinite(value):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 
 
 def require_parquet() -> None:
-    """Check that pandas and pyarrow, which writing Parquet needs, are installed.
+    """Check that Parquet can be written (pandas and pyarrow are installed).
 
     Raises
     ------
     ImportError
-        If one is missing, saying how to install them.
+        Naming the extra to install.
     """
     try:
         import pandas  # noqa: F401
