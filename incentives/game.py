@@ -30,6 +30,7 @@ import numpy as np
 
 from ._util import profile_label, readonly
 from .errors import GameTooLargeError
+from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PROFILES
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -41,11 +42,6 @@ __all__ = [
     "integer_vector",
 ]
 
-#: Default memory budget for building one game's arrays (2 GiB).
-DEFAULT_MAX_BYTES = 2 * 1024**3
-
-#: Default largest number of action profiles of an organisation's model (about a million).
-DEFAULT_MAX_PROFILES = 2**20
 
 #: Rough size of one exact payoff (a Fraction and its two integers) in bytes.
 _EXACT_ITEM_BYTES = 160

@@ -32,12 +32,15 @@ __all__ = ["main"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="incentives")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the full traceback when the toolkit itself fails (a bug).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Game theory of incentives inside organisations.
 
     Departments are players paid on KPI bonus plans; find the equilibria they will
     play and where those depart from what is best for the company.
     """
+    ctx.meta["incentives.debug"] = debug
 
 
 for _command in (solve, analyze, perspectives, graph, design, sweep, thresholds, continuous, handout, qre):

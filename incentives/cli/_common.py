@@ -25,10 +25,13 @@ from .._util import atomic_write
 from ..errors import DegenerateGameWarning, IncentivesError, IncompleteSearchWarning, OutputError
 
 __all__ = [
+    "BUG_EXIT_STATUS",
     "FORMAT_SUFFIXES",
+    "MAX_SECONDS",
     "MODEL_SUFFIXES",
     "PICTURE_SUFFIXES",
     "Emitter",
+    "Number",
     "check_folders",
     "exact_option",
     "existing_file",
@@ -60,9 +63,23 @@ PICTURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 FORMATS = ("text", "markdown", "html", "json")
 
+#: Exit status when the toolkit itself fails (a bug, not a problem with the input): EX_SOFTWARE of sysexits.h.
+BUG_EXIT_STATUS = 70
+
+
+def safe_text(text: str, stream: Any = None) -> str:
+    """``text`` with every character the stream cannot encode escaped (``\\ud800``), so printing never fails."""
+    encoding = getattr(stream or sys.stdout, "encoding", None) or "utf-8"
+    return text.encode(encoding, errors="backslashreplace").decode(encoding, errors="replace")
+
 
 def fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Print an :class:`~incentives.errors.IncentivesError` as ``error: ...`` and exit with status 1."""
+    """Print an :class:`~incentives.errors.IncentivesError` as ``error: ...`` and exit with status 1.
+
+    Any other exception is a bug: it is reported in one short message that says so and names
+    the command and its input, with exit status :data:`BUG_EXIT_STATUS` (the traceback only
+    with ``incentives --debug``).  Usage errors and interruptions pass through to click.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -73,10 +90,64 @@ def fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
                 warnings.simplefilter("ignore", IncompleteSearchWarning)
                 return func(*args, **kwargs)
         except IncentivesError as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(safe_text(f"error: {err}", sys.stderr), err=True)
             sys.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as err:  # the last line of defence: never a bare traceback
+            _report_bug(err, kwargs)
 
     return wrapper
+
+
+def _report_bug(err: Exception, params: Mapping[str, Any]) -> None:
+    ctx = click.get_current_context(silent=True)
+    command = f"incentives {ctx.info_name}" if ctx is not None else "incentives"
+    inputs = [str(v) for v in params.values() if isinstance(v, Path)]
+    on = f" on {inputs[0]}" if inputs else ""
+    debug = ctx is not None and bool(ctx.find_root().meta.get("incentives.debug"))
+    if debug:
+        import traceback
+
+        click.echo(safe_text("".join(traceback.format_exception(err)), sys.stderr), err=True, nl=False)
+    kind = "ran out of memory" if isinstance(err, MemoryError) else f"failed with {type(err).__name__}: {err}"
+    message = (
+        f"error: this is a bug in incentives, not a problem with your input: `{command}`{on} {kind}. "
+        "Please report it with the input file"
+        + ("." if debug else "; `incentives --debug ...` shows the traceback.")
+    )
+    click.echo(safe_text(message, sys.stderr), err=True)
+    sys.exit(BUG_EXIT_STATUS)
+
+
+class Number(click.ParamType):
+    """A finite number, optionally within ``[low, high]`` (``low_open``: strictly above ``low``).
+
+    Unlike ``float``, refuses ``nan`` and ``inf``, which no option of the toolkit means.
+
+    Examples
+    --------
+    >>> Number(low=0).convert("2.5", None, None)
+    2.5
+    """
+
+    name = "number"
+
+    def __init__(self, low: float | None = None, high: float | None = None, *, low_open: bool = False) -> None:
+        self.low, self.high, self.low_open = low, high, low_open
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if number != number or number in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        if self.low is not None and (number < self.low or (self.low_open and number == self.low)):
+            self.fail(f"{value!r} must be {'above' if self.low_open else 'at least'} {self.low:g}", param, ctx)
+        if self.high is not None and number > self.high:
+            self.fail(f"{value!r} must be at most {self.high:g}", param, ctx)
+        return number
 
 
 def _is_stdout(path: Path | None) -> bool:
@@ -157,7 +228,7 @@ class Emitter:
 
         text = render(result, self.fmt, page=True)  # HTML: a whole page
         if self.output is None:
-            click.echo(text, nl=False)
+            click.echo(safe_text(text), nl=False)
             return
         atomic_write(self.output, text)
         click.echo(f"wrote {self.output}", err=True)
@@ -270,9 +341,12 @@ exact_option = click.option(
     default=None,
     help="Exact fractions or floating point (default: exact for small rational models).",
 )
+#: The longest time budget an option accepts (a week).
+MAX_SECONDS = 7 * 24 * 3600.0
+
 max_seconds_option = click.option(
     "--max-seconds",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Number(0, MAX_SECONDS, low_open=True),
     default=60.0,
     show_default=True,
     help="Time budget of the equilibrium search.",

@@ -47,7 +47,13 @@ __all__ = ["continuous"]
     show_default=True,
     help="What the company maximises when it chooses the plan (--plan).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the numeric search's random starts.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0, max=2**63 - 1),
+    default=0,
+    show_default=True,
+    help="Seed of the numeric search's random starts.",
+)
 @report_options()
 @fail_cleanly
 def continuous(

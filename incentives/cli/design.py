@@ -8,8 +8,10 @@ from typing import Any
 import click
 
 from ._common import (
+    MAX_SECONDS,
     MODEL_SUFFIXES,
     Emitter,
+    Number,
     fail_cleanly,
     method_choices,
     model_file,
@@ -65,7 +67,7 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
 )
 @click.option(
     "--margin",
-    type=click.FloatRange(min=0),
+    type=Number(0, 1e12),
     default=1.0,
     show_default=True,
     help="How much every switch away from the target must cost the department that makes it.",
@@ -91,9 +93,9 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
     help="Only non-negative weights (the default, a plan a workshop can read), or allow penalties too.",
 )
 @click.option("--no-company-share", is_flag=True, help="No shares of company value.")
-@click.option("--max-weight", type=click.FloatRange(min=0, min_open=True), help="Bound on every |weight|.")
+@click.option("--max-weight", type=Number(0, 1e12, low_open=True), help="Bound on every |weight|.")
 @click.option("--bound", "bounds", multiple=True, metavar="DEPT:KPI=LOW:HIGH", help="Bounds for one term (repeatable).")
-@click.option("--budget", type=float, help="Most the plan may pay in bonus at the target.")
+@click.option("--budget", type=Number(-1e15, 1e15), help="Most the plan may pay in bonus at the target.")
 @click.option(
     "--no-limited-liability",
     is_flag=True,
@@ -125,7 +127,7 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
 )
 @click.option(
     "--max-seconds",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Number(0, MAX_SECONDS, low_open=True),
     default=60.0,
     show_default=True,
     help="Time limit of each solver call.",

@@ -6,7 +6,17 @@ from pathlib import Path
 
 import click
 
-from ._common import Emitter, existing_file, fail_cleanly, load_game, plot_option, report_options, save_picture
+from ..limits import MAX_LAMBDA
+from ._common import (
+    Emitter,
+    Number,
+    existing_file,
+    fail_cleanly,
+    load_game,
+    plot_option,
+    report_options,
+    save_picture,
+)
 
 __all__ = ["qre"]
 
@@ -17,7 +27,7 @@ __all__ = ["qre"]
     "--lambda",
     "-l",
     "lambdas",
-    type=click.FloatRange(min=0),
+    type=Number(0, MAX_LAMBDA),
     multiple=True,
     help="Rationality (per unit of payoff) at which to show the QRE; repeat for several. "
     "Default: points along the path to the Nash equilibrium it ends at.",

@@ -8,6 +8,7 @@ import click
 
 from ._common import (
     Emitter,
+    Number,
     exact_option,
     existing_file,
     fail_cleanly,
@@ -35,7 +36,7 @@ __all__ = ["solve"]
 @max_seconds_option
 @click.option(
     "--tol",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Number(0, 1, low_open=True),
     default=1e-9,
     show_default=True,
     help="Regret tolerance, relative to the largest payoff.",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..limits import MAX_POINTS
 from ._common import Emitter, fail_cleanly, method_choices, model_file, plot_option, report_options, save_picture
 
 __all__ = ["parse_param", "sweep"]
@@ -27,6 +29,8 @@ def parse_param(text: str, samples: int | None) -> tuple[str, Any]:
         numbers = [float(p) for p in parts[:2]]
     except ValueError:
         raise click.BadParameter(f"{text!r}: START and STOP must be numbers; {usage}", param_hint="--param") from None
+    if not all(math.isfinite(v) for v in numbers):
+        raise click.BadParameter(f"{text!r}: START and STOP must be finite numbers", param_hint="--param")
     if len(parts) == 1:
         return name, (numbers[0], numbers[0]) if samples else [numbers[0]]
     if len(parts) not in (2, 3) or (len(parts) == 2 and not samples):
@@ -39,6 +43,11 @@ def parse_param(text: str, samples: int | None) -> tuple[str, Any]:
         count = 0
     if count < 1:
         raise click.BadParameter(f"{text!r}: NUM must be a whole number of points, 1 or more", param_hint="--param")
+    if count > MAX_POINTS:
+        raise click.BadParameter(
+            f"{text!r}: {count:,} points; a sweep takes at most {MAX_POINTS:,} (use fewer, or --samples N)",
+            param_hint="--param",
+        )
     import numpy as np
 
     return name, np.linspace(numbers[0], numbers[1], count)
@@ -85,8 +94,12 @@ def _executor(scheduler: str | None) -> Any:
     help="A quantity and its values (repeatable): a parameter, bonus.DEPARTMENT.KPI or costs.DEPARTMENT.ACTION. "
     "Several --param make a grid of every combination; with --samples give NAME=START:STOP.",
 )
-@click.option("--samples", type=click.IntRange(min=1), help="Latin-hypercube sample of N points instead of a grid.")
-@click.option("--seed", type=int, help="Seed of the Latin-hypercube sample.")
+@click.option(
+    "--samples",
+    type=click.IntRange(min=1, max=MAX_POINTS),
+    help="Latin-hypercube sample of N points instead of a grid.",
+)
+@click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), help="Seed of the Latin-hypercube sample.")
 @click.option("--method", "-m", type=click.Choice(method_choices()), default="all", show_default=True)
 @click.option(
     "--table",
@@ -97,7 +110,9 @@ def _executor(scheduler: str | None) -> Any:
 )
 @plot_option("Also draw the sweep against one quantity, or a phase diagram over two, into this picture")
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster: the scheduler's address, tcp://HOST:PORT.")
-@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes (default: every core).")
+@click.option(
+    "--workers", type=click.IntRange(min=1, max=1024), help="Local worker processes (default: every core)."
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @report_options()
 @fail_cleanly

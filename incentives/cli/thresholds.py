@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -26,9 +27,14 @@ def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
     for part in (low.strip(), high.strip()):
         if part:
             try:
-                float(part)
+                finite = math.isfinite(float(part))
             except ValueError:
                 raise click.BadParameter(f"{text!r}: {part!r} is not a number", param_hint="--symbol") from None
+            if not finite:
+                raise click.BadParameter(
+                    f"{text!r}: {part!r} is not a finite number (leave the end empty for no bound)",
+                    param_hint="--symbol",
+                )
         bounds.append(part or None)
     return name, (bounds[0], bounds[1])
 

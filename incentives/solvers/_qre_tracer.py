@@ -21,10 +21,8 @@ from ..equilibrium import Profile
 from ._pair_contraction import PairContraction
 from ._support_system import CrossTables, cross_payoffs, cross_tables, newton, support_system
 
-__all__ = ["MAX_LAMBDA", "Tracer"]
+__all__ = ["Tracer"]
 
-#: Largest rationality (per unit of the largest absolute payoff) a path goes to by default.
-MAX_LAMBDA = 1e7
 
 #: A Nash equilibrium ends the path only once every probability on the path is this close to it.
 _NEAR = 1e-2

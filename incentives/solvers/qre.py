@@ -66,8 +66,10 @@ import numpy as np
 
 from .._util import readonly
 from ..equilibrium import Profile
+from ..errors import SolverError
 from ..game import Game
-from ._qre_tracer import MAX_LAMBDA, Tracer
+from ..limits import MAX_LAMBDA
+from ._qre_tracer import Tracer
 from .registry import Budget, SolverOutput, Status, register_solver
 
 __all__ = ["QrePath", "logit_equilibrium", "logit_path", "logit_qre"]
@@ -271,6 +273,12 @@ def logit_qre(game: Game, lam: float) -> Profile:
     if not np.isfinite(lam) or lam < 0:
         raise ValueError(f"The 'lam' parameter of logit_qre must be a finite number >= 0. Got {lam!r} instead.")
     payoffs, scale = _unit_payoffs(game)
+    if lam * scale > MAX_LAMBDA:
+        raise SolverError(
+            f"rationality {lam:g} is {lam * scale:g} per unit of the largest payoff; the path is traced up to "
+            f"{MAX_LAMBDA:g}, where every action that loses a thousandth of the largest payoff is played with "
+            "probability below exp(-10000). For the limit, solve with --method logit"
+        )
     tracer = Tracer(payoffs=payoffs, shape=game.shape)
     return tracer.at(lam * scale)
 
