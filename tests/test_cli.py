@@ -187,18 +187,22 @@ def test_an_unknown_suffix_or_a_missing_folder_is_refused_before_any_work(tmp_pa
 
 
 def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import incentives.cli._common as common
+    import errno
+    import os
+
+    import incentives._util as util
 
     target = tmp_path / "report.md"
     target.write_text("old", encoding="utf-8")
 
-    def broken(path: object, data: str) -> None:
-        raise common.OutputError(f"{path}: could not be written (disk full)")
+    def disk_full(source: object, destination: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(common, "atomic_write", broken)
+    monkeypatch.setattr(util.os, "replace", disk_full)
     code, _, err = run("solve", "tests/data/prisoners_dilemma.nfg", "--output", str(target))
-    assert code == 1 and "error: " in err and "disk full" in err
+    assert code == 1 and "error: " in err and "No space left on device" in err
     assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]  # the temporary file is gone
 
 
 def test_no_private_name_crosses_from_the_cli() -> None:

@@ -21,7 +21,6 @@ from typing import Any
 
 import click
 
-from .._util import atomic_write
 from ..errors import DegenerateGameWarning, IncentivesError, IncompleteSearchWarning, OutputError
 
 __all__ = [
@@ -39,6 +38,7 @@ __all__ = [
     "load_game",
     "max_seconds_option",
     "method_choices",
+    "method_option",
     "model_file",
     "plot_option",
     "report_options",
@@ -224,6 +224,7 @@ class Emitter:
 
     def emit(self, result: Any) -> None:
         """Render the result in the chosen format and print it, or write it to the output file atomically."""
+        from .._util import atomic_write
         from ..report import render
 
         text = render(result, self.fmt, page=True)  # HTML: a whole page
@@ -311,9 +312,33 @@ def load_game(path: Path, exact: bool | None) -> Any:
 
 
 def method_choices() -> list[str]:
+    """The registered solver methods, ``"all"`` first."""
     from ..solvers import registered_solvers
 
     return sorted(registered_solvers(), key=lambda name: (name != "all", name))
+
+
+class Method(click.ParamType):
+    """A registered solver method, checked when used, so defining the commands loads no solver.
+
+    Only ``--help`` of a command that takes a method, and running it, load the registry.
+    """
+
+    name = "method"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(method_choices()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        choices = method_choices()
+        if value not in choices:
+            self.fail(f"{value!r} is not one of {', '.join(choices)}", param, ctx)
+        return str(value)
+
+
+def method_option(help: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--method/-m``: a registered solver method (default ``all``)."""
+    return click.option("--method", "-m", type=Method(), default="all", show_default=True, help=help)
 
 
 existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)

@@ -12,7 +12,7 @@ from ._common import (
     exact_option,
     fail_cleanly,
     max_seconds_option,
-    method_choices,
+    method_option,
     model_file,
     report_options,
 )
@@ -22,7 +22,7 @@ __all__ = ["analyze", "perspectives"]
 
 @click.command()
 @click.argument("model", type=model_file)
-@click.option("--method", "-m", type=click.Choice(method_choices()), default="all", show_default=True)
+@method_option()
 @exact_option
 @max_seconds_option
 @report_options()
@@ -72,7 +72,7 @@ def _parse_events(org: Any, events: tuple[str, ...]) -> list[str | dict[str, str
     show_default=True,
     help="With several equilibria, compare the worst or the best one for the company.",
 )
-@click.option("--method", "-m", type=click.Choice(method_choices()), default="all", show_default=True)
+@method_option()
 @exact_option
 @report_options()
 @fail_cleanly

@@ -13,7 +13,7 @@ from ._common import (
     Emitter,
     Number,
     fail_cleanly,
-    method_choices,
+    method_option,
     model_file,
     report_options,
 )
@@ -117,12 +117,7 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the organisation with the designed plan as a model file (.yaml or .json).",
 )
-@click.option(
-    "--method",
-    "-m",
-    type=click.Choice(method_choices()),
-    default="all",
-    show_default=True,
+@method_option(
     help="Equilibrium method that verifies the plan on the rebuilt game.",
 )
 @click.option(

@@ -11,7 +11,7 @@ from ._common import (
     exact_option,
     fail_cleanly,
     max_seconds_option,
-    method_choices,
+    method_option,
     model_file,
     report_options,
 )
@@ -29,7 +29,7 @@ __all__ = ["handout"]
     help="The picture of the dependency graph: who moves whom (departments), how the KPIs tie them together "
     "(kpis), or both.",
 )
-@click.option("--method", "-m", type=click.Choice(method_choices()), default="all", show_default=True)
+@method_option()
 @exact_option
 @max_seconds_option
 @report_options(default="html")

@@ -14,7 +14,7 @@ from ._common import (
     fail_cleanly,
     load_game,
     max_seconds_option,
-    method_choices,
+    method_option,
     report_options,
 )
 
@@ -23,12 +23,7 @@ __all__ = ["solve"]
 
 @click.command()
 @click.argument("file", type=existing_file)
-@click.option(
-    "--method",
-    "-m",
-    type=click.Choice(method_choices()),
-    default="all",
-    show_default=True,
+@method_option(
     help="'all': every isolated equilibrium, and a point of every set of equilibria (components); "
     "'logit': one equilibrium of a large game, fast.",
 )

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..limits import MAX_POINTS
-from ._common import Emitter, fail_cleanly, method_choices, model_file, plot_option, report_options, save_picture
+from ._common import Emitter, fail_cleanly, method_option, model_file, plot_option, report_options, save_picture
 
 __all__ = ["parse_param", "sweep"]
 
@@ -100,7 +100,7 @@ def _executor(scheduler: str | None) -> Any:
     help="Latin-hypercube sample of N points instead of a grid.",
 )
 @click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), help="Seed of the Latin-hypercube sample.")
-@click.option("--method", "-m", type=click.Choice(method_choices()), default="all", show_default=True)
+@method_option()
 @click.option(
     "--table",
     type=click.Path(dir_okay=True, path_type=Path),
