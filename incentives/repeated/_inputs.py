@@ -31,9 +31,11 @@ __all__ = [
     "Target",
     "batch_targets",
     "check_range",
+    "monitoring_rates",
     "number_rate",
     "rate_at",
     "rates_over_batch",
+    "source_rate",
     "target_profile",
 ]
 
@@ -145,6 +147,36 @@ def rate_at(model: EvaluatedModel, value: Rate, *, name: str, profile: Sequence[
     if model.exact and result.is_Rational:
         return Fraction(int(result.p), int(result.q))
     return float(result)
+
+
+def source_rate(source: EvaluatedModel | Game, value: Rate, *, name: str, profile: Sequence[int]) -> Number:
+    """A rate of an evaluated model (see :func:`rate_at`), or of a bare game (numbers only)."""
+    if isinstance(source, EvaluatedModel):
+        return rate_at(source, value, name=name, profile=profile)
+    if isinstance(value, str):
+        raise ValueError(
+            f"The {name!r} parameter is a formula ({value!r}), which needs a model: give a number for a bare game"
+        )
+    return number_rate(value, name=name, exact=source.is_exact)
+
+
+def monitoring_rates(
+    source: EvaluatedModel | Game, monitoring: Rate | Mapping[str, Rate], *, profile: Sequence[int]
+) -> tuple[Number, ...]:
+    """Each department's detection probability: one rate for all, or ``{department: rate}`` (missing ones: 1)."""
+    players = source.players
+    if isinstance(monitoring, Mapping):
+        unknown = [d for d in monitoring if d not in players]
+        if unknown:
+            raise ValueError(
+                f"The 'monitoring' parameter names unknown departments {unknown}; the departments are {list(players)}"
+            )
+        rates = [monitoring.get(d, 1) for d in players]
+    else:
+        rates = [monitoring] * len(players)
+    out = tuple(source_rate(source, r, name="monitoring", profile=profile) for r in rates)
+    check_range(out, name="monitoring", low=0.0, high=1.0, high_open=False)
+    return out
 
 
 def _sympy_number(value: Any) -> sympy.Expr:

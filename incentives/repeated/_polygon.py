@@ -107,16 +107,16 @@ def clipped_support(
     m = corners.shape[0]
     inside = np.all(polygon[np.newaxis] >= corners[:, np.newaxis] - tol, axis=2)  # (m, k)
     on_vertices = np.where(inside[:, :, np.newaxis], (polygon @ normals.T)[np.newaxis], -np.inf)  # (m, k, l)
+    low, high = _crossing(polygon, corners, tol)  # the segments {w_i = corner_i} in the polygon: (2, m) each
+    low = np.maximum(low, corners[:, ::-1].T)
+    ok = low <= high + tol  # (2, m)
     ends = np.zeros((m, 4, 2))
-    usable = np.zeros((m, 4), dtype=bool)
-    for i in (0, 1):
-        low, high = _crossing(polygon, corners[:, i], i, tol)  # the segment {w_i = corner_i} in the polygon
-        low = np.maximum(low, corners[:, 1 - i])
-        ok = low <= high + tol
-        for j, other in enumerate((low, high)):
-            ends[:, 2 * i + j, i] = corners[:, i]
-            ends[:, 2 * i + j, 1 - i] = np.where(ok, other, 0.0)
-            usable[:, 2 * i + j] = ok
+    ends[:, 0:2, 0] = corners[:, 0:1]  # on the line w_0 = corner_0: (corner_0, low), (corner_0, high)
+    ends[:, 0, 1], ends[:, 1, 1] = low[0], high[0]
+    ends[:, 2:4, 1] = corners[:, 1:2]  # on the line w_1 = corner_1
+    ends[:, 2, 0], ends[:, 3, 0] = low[1], high[1]
+    usable = np.repeat(ok.T, 2, axis=1)  # (m, 4)
+    ends = np.where(usable[:, :, np.newaxis], ends, 0.0)
     on_ends = np.where(usable[:, :, np.newaxis], ends @ normals.T, -np.inf)  # (m, 4, l)
     values = np.concatenate([on_vertices, on_ends], axis=1)
     best = values.argmax(axis=1)  # (m, l)
@@ -127,18 +127,21 @@ def clipped_support(
     return support, np.take_along_axis(candidates, best[:, :, np.newaxis], axis=1)
 
 
-def _crossing(polygon: np.ndarray, level: np.ndarray, i: int, tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """Lowest and highest other coordinate where the line ``w_i = level`` meets the polygon (``+inf, -inf`` if not)."""
-    start, end = polygon, np.roll(polygon, -1, axis=0)
-    step = end[:, i] - start[:, i]
+def _crossing(polygon: np.ndarray, corners: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where each line ``w_i = corners[a, i]`` meets the polygon: lowest and highest other coordinate, ``(2, m)``.
+
+    ``+inf`` and ``-inf`` where the line misses the polygon.
+    """
+    start = polygon.T[:, np.newaxis, :]  # (2, 1, k): coordinate, -, vertex
+    end = np.roll(polygon, -1, axis=0).T[:, np.newaxis, :]
+    level = corners.T[:, :, np.newaxis]  # (2, m, 1)
+    step = end - start
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = (level[:, np.newaxis] - start[np.newaxis, :, i]) / step[np.newaxis]
+        t = (level - start) / step  # (2, m, k)
     crosses = np.isfinite(t) & (t >= -tol) & (t <= 1 + tol)
     t = np.clip(np.where(crosses, t, 0.0), 0.0, 1.0)
-    other = start[np.newaxis, :, 1 - i] + t * (end[np.newaxis, :, 1 - i] - start[np.newaxis, :, 1 - i])
-    on_line = np.abs(polygon[np.newaxis, :, i] - level[:, np.newaxis]) <= tol  # vertices on the line (flat edges)
-    values = np.concatenate([other, np.broadcast_to(polygon[:, 1 - i], on_line.shape)], axis=1)
-    mask = np.concatenate([crosses, on_line], axis=1)
-    low = np.where(mask, values, np.inf).min(axis=1)
-    high = np.where(mask, values, -np.inf).max(axis=1)
-    return low, high
+    other = start[::-1] + t * step[::-1]  # the other coordinate along each edge
+    on_line = np.abs(start - level) <= tol  # vertices on the line (flat edges)
+    values = np.concatenate([other, np.broadcast_to(start[::-1], on_line.shape)], axis=2)
+    mask = np.concatenate([crosses, on_line], axis=2)
+    return np.where(mask, values, np.inf).min(axis=2), np.where(mask, values, -np.inf).max(axis=2)

@@ -35,7 +35,7 @@ from ..evaluated import EvaluatedModel
 from ..game import Game
 from ..model import Organization
 from ..solvers import SolveResult, solve
-from ._inputs import Rate, Target, check_range, number_rate, rate_at, target_profile
+from ._inputs import Rate, Target, check_range, monitoring_rates, source_rate, target_profile
 from .grim_trigger import GrimTrigger, grim_trigger
 from .minmax import Minmax, minmax_values
 from .payoff_set import DEFAULT_DIRECTIONS, PayoffSet, equilibrium_payoff_set
@@ -216,10 +216,10 @@ def repeated(
     game = source if isinstance(source, Game) else source.game
     profile = target_profile(source, target)
     notes = _target_notes(source, target)
-    delta = None if discount is None else _rate(source, discount, "discount", profile)
+    delta = None if discount is None else source_rate(source, discount, name="discount", profile=profile)
     if delta is not None:
         check_range(delta, name="discount", low=0.0, high=1.0, high_open=True)
-    detection = _monitoring(source, game, monitoring, profile)
+    detection = monitoring_rates(source, monitoring, profile=profile)
     solution = equilibria if isinstance(equilibria, SolveResult) else solve(game, equilibria, max_seconds=max_seconds)
     _check_solution(solution, game)
     notes += [f"stage equilibria: {n}" for n in solution.notes]
@@ -246,34 +246,6 @@ def repeated(
         payoff_set=payoffs,
         notes=tuple(notes + more),
     )
-
-
-def _rate(source: EvaluatedModel | Game, value: Rate, name: str, profile: tuple[int, ...]) -> Number:
-    if isinstance(source, EvaluatedModel):
-        return rate_at(source, value, name=name, profile=profile)
-    if isinstance(value, str):
-        raise ValueError(
-            f"The {name!r} parameter is a formula ({value!r}), which needs a model: give a number for a bare game"
-        )
-    return number_rate(value, name=name, exact=source.is_exact)
-
-
-def _monitoring(
-    source: EvaluatedModel | Game, game: Game, monitoring: Rate | Mapping[str, Rate], profile: tuple[int, ...]
-) -> tuple[Number, ...]:
-    if isinstance(monitoring, Mapping):
-        unknown = [d for d in monitoring if d not in game.players]
-        if unknown:
-            raise ValueError(
-                f"The 'monitoring' parameter names unknown departments {unknown}; the departments are "
-                f"{list(game.players)}"
-            )
-        rates = [monitoring.get(d, 1) for d in game.players]
-    else:
-        rates = [monitoring] * game.n_players
-    out = tuple(_rate(source, r, "monitoring", profile) for r in rates)
-    check_range(out, name="monitoring", low=0.0, high=1.0, high_open=False)
-    return out
 
 
 def _check_solution(solution: SolveResult, game: Game) -> None:

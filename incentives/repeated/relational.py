@@ -19,8 +19,8 @@ company's own interest makes it pay (Baker, Gibbons and Murphy 1994, 2002).
   company reneges on the bonuses, the departments stop trusting it and play the stage
   equilibrium ``e`` of the formal bonuses from then on.  With fixed payments that share
   the surplus, paying is credible exactly when the bonuses do not exceed the present
-  value of the surplus the relationship adds (Levin 2003, Theorem 1; Baker, Gibbons and
-  Murphy 2002 for one agent):
+  value of the surplus the relationship adds (Levin 2003, the dynamic-enforcement
+  constraint; Baker, Gibbons and Murphy 2002 for one agent):
 
       ``sum_i b_i <= delta / (1 - delta) * (S(a*) - S(e))``.
 
@@ -61,7 +61,7 @@ from ..equilibrium import expected_value
 from ..evaluated import EvaluatedModel
 from ..model import Organization
 from ..solvers import SolveResult, solve
-from ._inputs import Rate, Target, check_range, rate_at, target_profile
+from ._inputs import Rate, Target, check_range, monitoring_rates, rate_at, target_profile
 from .temptation import Temptation, temptations
 
 __all__ = ["RelationalContract", "relational_contract"]
@@ -166,14 +166,12 @@ def relational_contract(
     ValueError
         If a rate is out of range, or no stage equilibrium is found.
     """
-    from .analysis import _monitoring  # one definition of how detection probabilities are read
-
     source = evaluated(model)
     game = source.game
     profile = target_profile(source, target)
     delta = rate_at(source, discount, name="discount", profile=profile)
     check_range(delta, name="discount", low=0.0, high=1.0, high_open=True)
-    detection = _monitoring(source, game, monitoring, profile)
+    detection = monitoring_rates(source, monitoring, profile=profile)
     solution = equilibria if isinstance(equilibria, SolveResult) else solve(game, equilibria, max_seconds=max_seconds)
     if not len(solution):
         raise ValueError("no stage equilibrium was found to revert to; a relational contract needs one")
