@@ -35,6 +35,7 @@ Times are medians over repeats.  Timings are not tested (the test suite only run
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import sys
@@ -264,6 +265,7 @@ def report(rows: Sequence[Row], quick: bool) -> str:
         "",
         f"- machine: {platform.platform()}, {platform.processor() or platform.machine()}",
         f"- Python {platform.python_version()}; numpy {np.__version__}; incentives {inc.__version__}",
+        f"- {os.cpu_count()} cores; load average at the end {os.getloadavg()[0]:.1f} (other work slows every row)",
     ]
     return "\n".join(head) + "\n\n" + table(rows) + "\n"
 

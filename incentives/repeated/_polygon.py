@@ -10,6 +10,7 @@ are impatient).  Everything here is written for these degenerate cases.
 from __future__ import annotations
 
 import numpy as np
+from scipy.spatial import ConvexHull, QhullError
 
 __all__ = ["clipped_support", "convex_hull", "directions", "distinct_vertices", "halfplane_vertices"]
 
@@ -48,11 +49,18 @@ def convex_hull(points: np.ndarray, tol: float) -> np.ndarray:
     """Vertices of the convex hull of ``points``, counter-clockwise (Andrew's monotone chain).
 
     Points closer than ``tol`` in both coordinates are merged; a hull of one point or of a
-    segment is returned as that point or the segment's two ends.
+    segment is returned as that point or the segment's two ends (qhull handles the
+    two-dimensional hulls, the monotone chain the degenerate ones qhull refuses).
     """
     pts = np.unique(np.round(np.asarray(points, dtype=float) / tol) * tol, axis=0)
     if len(pts) <= 2:
         return pts
+    try:  # qhull, when the points span the plane
+        hull = ConvexHull(pts)
+    except QhullError:
+        pass
+    else:
+        return pts[hull.vertices]  # counter-clockwise, for a two-dimensional hull
     order = np.lexsort((pts[:, 1], pts[:, 0]))
     pts = pts[order]
 

@@ -104,6 +104,12 @@ class RepeatedAnalysis:
     payoff_set: PayoffSet | None = None
     notes: tuple[str, ...] = field(default=())
 
+    def __post_init__(self) -> None:
+        count = len(self.departments)
+        for name in ("target", "monitoring", "temptations", "minmax"):
+            if len(getattr(self, name)) != count:
+                raise ValueError(f"'{name}' of RepeatedAnalysis must have one entry per department ({count})")
+
     def grim_trigger(self, name: str) -> GrimTrigger:
         """The grim trigger whose punishment has this name or kind (``"mixed minmax"``, ``"stage equilibrium 2"``)."""
         for trigger in self.grim_triggers:

@@ -71,6 +71,17 @@ class CriticalDiscounts:
     equilibria : str
         How the stage equilibria were found: ``"pure"`` or a solver method.
     notes : tuple of str
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import incentives as inc
+    >>> from incentives.build import compile_model
+    >>> org = inc.load_model("examples/keeping_close.yaml")
+    >>> batch = compile_model(org, ["headcount"]).evaluate(np.array([[20.0], [80.0]]))
+    >>> found = critical_discounts(batch, monitoring="detection")
+    >>> found.organisation_by_reversion.round(4).tolist(), found.binding.tolist()  # 23 / (23 + 19 p): sales
+    ([0.7077, 0.8582], [0, 0])
     """
 
     departments: tuple[str, ...]
@@ -89,6 +100,10 @@ class CriticalDiscounts:
     notes: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
+        expected = (self.targets.shape[0], len(self.departments))
+        for name in ("targets", "target_payoffs", "gains", "monitoring", "reversion_payoffs", "by_reversion"):
+            if np.shape(getattr(self, name)) != expected:
+                raise ValueError(f"'{name}' of CriticalDiscounts must have shape {expected}")
         for name in (
             "points",
             "targets",

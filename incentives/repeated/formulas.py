@@ -64,6 +64,16 @@ class SustainabilityFormulas:
         ``g_i / (g_i + p_i L_i)``.
     smallest_monitoring : mapping of str to sympy.Expr or None
         ``(1 - delta) g_i / (delta L_i)``.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/keeping_close.yaml")
+    >>> found = sustainability_formulas(org, ["headcount"], discount="discount_factor", monitoring="detection")
+    >>> found.discount, found.monitoring["sales"]
+    (380/(headcount + 400), 20/(headcount + 20))
+    >>> round(found.at({"headcount": 40})["critical_discounts"]["sales"], 4)  # 23 / (23 + 19 / 3)
+    0.7841
     """
 
     names: tuple[str, ...]
@@ -79,6 +89,9 @@ class SustainabilityFormulas:
     smallest_monitoring: Mapping[str, sympy.Expr] | None
 
     def __post_init__(self) -> None:
+        for name in ("punishments", "gains", "losses", "monitoring", "critical_discounts"):
+            if set(getattr(self, name)) != set(self.departments):
+                raise ValueError(f"'{name}' of SustainabilityFormulas must have one entry per department")
         for name in ("punishments", "gains", "losses", "monitoring", "critical_discounts"):
             object.__setattr__(self, name, frozen_map(getattr(self, name)))
         for name in ("conditions", "smallest_monitoring"):

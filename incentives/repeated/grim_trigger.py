@@ -69,6 +69,13 @@ class GrimTrigger:
     smallest_monitoring: tuple[Number, ...] | None = None
     sustained: bool | None = None
 
+    def __post_init__(self) -> None:
+        count = len(self.punishment.payoffs)
+        for name in ("losses", "critical_discounts", "smallest_monitoring"):
+            value = getattr(self, name)
+            if value is not None and len(value) != count:
+                raise ValueError(f"'{name}' of GrimTrigger must have one entry per department ({count})")
+
     @property
     def required_monitoring(self) -> Number | None:
         """The largest ``p*_i``: the detection probability every department needs (None without a discount factor)."""

@@ -162,15 +162,21 @@ class PayoffSet:
 
 
 def _in_polygon(polygon: np.ndarray, point: np.ndarray, tol: float) -> bool:
+    return bool(_all_in_polygon(polygon, np.asarray(point, dtype=float).reshape(1, 2), tol))
+
+
+def _all_in_polygon(polygon: np.ndarray, points: np.ndarray, tol: float) -> bool:
+    """Whether every one of ``points`` (``(m, 2)``) lies in the convex polygon, within ``tol``."""
     if len(polygon) == 1:
-        return bool(np.all(np.abs(polygon[0] - point) <= tol))
+        return bool(np.all(np.abs(polygon[0] - points) <= tol))
     if len(polygon) == 2:
         a, b = polygon
-        t = float(np.clip(np.dot(point - a, b - a) / max(np.dot(b - a, b - a), 1e-300), 0.0, 1.0))
-        return bool(np.linalg.norm(a + t * (b - a) - point) <= tol)
-    edges = np.roll(polygon, -1, axis=0) - polygon
+        t = np.clip((points - a) @ (b - a) / max(float(np.dot(b - a, b - a)), 1e-300), 0.0, 1.0)
+        return bool(np.all(np.linalg.norm(a + t[:, np.newaxis] * (b - a) - points, axis=1) <= tol))
+    edges = np.roll(polygon, -1, axis=0) - polygon  # (k, 2), counter-clockwise
     lengths = np.maximum(np.linalg.norm(edges, axis=1), 1e-300)
-    cross = (edges[:, 0] * (point[1] - polygon[:, 1]) - edges[:, 1] * (point[0] - polygon[:, 0])) / lengths
+    offsets = points[:, np.newaxis, :] - polygon[np.newaxis]  # (m, k, 2)
+    cross = (edges[:, 0] * offsets[:, :, 1] - edges[:, 1] * offsets[:, :, 0]) / lengths
     return bool(np.all(cross >= -tol))
 
 
@@ -317,7 +323,7 @@ class _Kernel:
             if step is None or step[1] is None:
                 return None, rounds, True
             generated = convex_hull(step[1], self.tol)
-            if all(_in_polygon(generated, vertex, 10 * self.tol) for vertex in polygon):
+            if _all_in_polygon(generated, polygon, 10 * self.tol):
                 return convex_hull(polygon, self.merge), rounds, True
             polygon = generated
         return None, max_iter, False

@@ -125,6 +125,12 @@ class RelationalContract:
     critical_discount: Number
     notes: tuple[str, ...] = field(default=())
 
+    def __post_init__(self) -> None:
+        count = len(self.departments)
+        for name in ("monitoring", "temptations", "required_bonuses", "holds"):
+            if len(getattr(self, name)) != count:
+                raise ValueError(f"'{name}' of RelationalContract must have one entry per department ({count})")
+
     @property
     def required_total(self) -> Number:
         """The total discretionary bonus the departments need together."""
