@@ -25,6 +25,7 @@ from ..analysis.optimum import company_optimum
 from ..evaluated import EvaluatedModel
 from ..formula import parse_formula, symbol
 from ..game import Game
+from ..tolerance import RTOL
 
 __all__ = [
     "Rate",
@@ -85,7 +86,10 @@ def batch_targets(batch: EvaluatedModel, target: Target) -> np.ndarray:
     if target is not None:
         fixed = target_profile(batch.point(0), target)
         return np.tile(np.array(fixed, dtype=int), (points, 1))
-    flat = np.asarray(batch.company_value, dtype=float).reshape(points, -1).argmax(axis=1)
+    values = np.asarray(batch.company_value, dtype=float).reshape(points, -1)
+    best = values.max(axis=1, keepdims=True)
+    slack = RTOL * np.maximum(1.0, np.abs(best))  # ties as company_optimum takes them: the first profile wins
+    flat = np.argmax(values >= best - slack, axis=1)
     return np.stack(np.unravel_index(flat, batch.shape), axis=1).astype(int)
 
 

@@ -39,6 +39,8 @@ def test_rates_may_be_formulas_of_parameters_and_kpis() -> None:
     )
     assert by_name.discount == written.discount == Fraction(19, 22)  # 0.95 / 1.1
     assert by_name.monitoring == written.monitoring == (Fraction(1, 3),) * 3
+    parameter = inc.repeated(model, discount="quarterly_discount", payoff_set=False)
+    assert parameter.discount == Fraction(19, 20)  # a parameter of the model, by its name
     per_department = inc.repeated(model, monitoring={"sales": "detection / 2"}, payoff_set=False)
     assert per_department.monitoring == (Fraction(1, 6), 1, 1)
 
