@@ -29,7 +29,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .._util import Number
+from ..analysis.optimum import company_optimum
 from ..build import evaluated
 from ..evaluated import EvaluatedModel
 from ..game import Game
@@ -255,15 +258,14 @@ def repeated(
 
 
 def _check_solution(solution: SolveResult, game: Game) -> None:
-    if solution.game.players != game.players or solution.game.shape != game.shape:
+    other = solution.game
+    if other.players != game.players or other.shape != game.shape or not np.array_equal(other.payoffs, game.payoffs):
         raise ValueError("The 'equilibria' parameter must be the result of solving this model's game")
 
 
 def _target_notes(source: EvaluatedModel | Game, target: Target) -> list[str]:
     if target is not None:
         return []
-    from ..analysis.optimum import company_optimum
-
     optimum = company_optimum(source)
     if len(optimum.profiles) == 1:
         return []

@@ -90,9 +90,11 @@ def test_a_given_solve_result_is_used_and_checked() -> None:
     found = inc.solve(game, "pure")
     result = inc.repeated(game, target=(0, 0), equilibria=found, payoff_set=False)
     assert result.equilibria is found
-    other = inc.Game.from_bimatrix([[1, 0, 0], [0, 1, 0]], [[1, 0, 0], [0, 1, 0]])
-    with pytest.raises(ValueError, match="'equilibria' parameter must be the result of solving this model's game"):
-        inc.repeated(game, target=(0, 0), equilibria=inc.solve(other), payoff_set=False)
+    wider = inc.Game.from_bimatrix([[1, 0, 0], [0, 1, 0]], [[1, 0, 0], [0, 1, 0]])
+    same_shape = inc.Game.from_bimatrix([[1, 0], [0, 1]], [[1, 0], [0, 1]], players=("sales", "support"))
+    for other in (wider, same_shape):
+        with pytest.raises(ValueError, match="'equilibria' parameter must be the result of solving this model's game"):
+            inc.repeated(game, target=(0, 0), equilibria=inc.solve(other), payoff_set=False)
 
 
 def test_a_game_without_equilibria_found_still_has_the_minmax_bound() -> None:
