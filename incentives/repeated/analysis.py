@@ -102,7 +102,7 @@ class RepeatedAnalysis:
     monitoring: tuple[Number, ...]
     temptations: tuple[Temptation, ...]
     minmax: tuple[Minmax, ...]
-    equilibria: SolveResult
+    equilibria: SolveResult = field(repr=False)
     grim_triggers: tuple[GrimTrigger, ...]
     payoff_set: PayoffSet | None = None
     notes: tuple[str, ...] = field(default=())
