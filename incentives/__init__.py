@@ -15,7 +15,10 @@ Examples
 ['sales=aggressive, support=fast_close, development=rushed, operations=change_freeze']
 """
 
+import pkgutil
 import sys
+import types
+from typing import Any
 
 import lazy_loader
 
@@ -23,6 +26,24 @@ import lazy_loader
 # command line's ``--help`` do not pay for sympy, scipy or networkx.  ``__init__.pyi`` lists the
 # names and where they live: the one list, read here at run time and by type checkers.
 __getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)
+
+
+class _Package(types.ModuleType):
+    """The package, whose public functions keep their names when a subpackage of the same name is imported.
+
+    ``inc.design`` and ``inc.repeated`` are functions that live in the subpackages ``incentives.design``
+    and ``incentives.repeated``; importing a subpackage binds its name on the package, which would hide
+    the function.  The subpackages stay importable by their full names.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and name in _SHADOWED:
+            return
+        super().__setattr__(name, value)
+
+
+_SHADOWED = frozenset(__all__) & {module.name for module in pkgutil.iter_modules(__path__)}
+sys.modules[__name__].__class__ = _Package
 
 __version__ = "0.1.0"
 

@@ -39,6 +39,14 @@ from .model import Action, Bounds, Department, Organization
 from .readwrite.model_file import dumps_model, load_model, loads_model, save_model
 from .readwrite.nashpy import from_nashpy, to_nashpy
 from .readwrite.nfg import read_nfg, write_nfg
+from .repeated import (
+    PayoffSet,
+    RelationalContract,
+    RepeatedAnalysis,
+    equilibrium_payoff_set,
+    relational_contract,
+    repeated,
+)
 from .solvers import EquilibriumComponent, SolveResult, registered_solvers, solve
 from .solvers.correlated import CorrelatedEquilibrium, MediatorRange, correlated_equilibrium, mediator_range
 from .solvers.dominance import eliminate_dominated
@@ -78,10 +86,13 @@ __all__ = [
     "OptimalPlan",
     "Organization",
     "OutputError",
+    "PayoffSet",
     "Perspective",
     "Perspectives",
     "Problem",
     "QrePath",
+    "RelationalContract",
+    "RepeatedAnalysis",
     "SolveResult",
     "SolverError",
     "SweepError",
@@ -101,6 +112,7 @@ __all__ = [
     "discretise",
     "dumps_model",
     "eliminate_dominated",
+    "equilibrium_payoff_set",
     "evaluate_model",
     "expected_payoffs",
     "fictitious_play",
@@ -120,6 +132,8 @@ __all__ = [
     "read_nfg",
     "registered_solvers",
     "regret",
+    "relational_contract",
+    "repeated",
     "replicator_dynamics",
     "save_model",
     "solve",

@@ -68,6 +68,13 @@ class _FractionPrinter(NumPyPrinter):
     def _print_Integer(self, expr: sympy.Integer) -> str:
         return f"Fraction({expr.p})"
 
+    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        # NumPy's printer writes a negative whole exponent as a float (x**(-1.0)), which would turn
+        # fractions into floats; a whole exponent stays whole here.
+        if expr.exp.is_Integer:
+            return f"({self._print(expr.base)})**({int(expr.exp)})"
+        return str(super()._print_Pow(expr, rational=rational))
+
 
 @functools.lru_cache(maxsize=4096)
 def _compile(args: tuple[sympy.Symbol, ...], expr: sympy.Expr, exact: bool) -> Any:

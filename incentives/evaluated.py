@@ -276,6 +276,40 @@ class EvaluatedModel:
             budget=self.budget,
         )
 
+    def as_batch(self) -> EvaluatedModel:
+        """This model as a batch of one point (every array gains a leading axis of length 1), in floating point.
+
+        The inverse of :meth:`point`, for code written for batches.
+
+        Examples
+        --------
+        >>> import incentives as inc
+        >>> batch = inc.evaluate_model(inc.load_model("examples/growing_company.yaml")).as_batch()
+        >>> batch.batch_shape, batch.payoffs.shape
+        ((1,), (1, 4, 2, 2, 2, 2))
+        """
+        if self.is_batch:
+            raise ValueError("as_batch() takes one model; this one is already a batch")
+
+        def lead(array: Any) -> np.ndarray:
+            out = np.asarray(array, dtype=float)[np.newaxis]
+            out.setflags(write=False)
+            return out
+
+        return EvaluatedModel(
+            organization=self.organization,
+            exact=False,
+            kpis={k: lead(v) for k, v in self.kpis.items()},
+            company_value=lead(self.company_value),
+            weights={d: {k: lead(float(w)) for k, w in plan.items()} for d, plan in self.weights.items()},
+            action_costs=tuple(lead(c) for c in self.action_costs),
+            payoffs=lead(self.payoffs),
+            batch_shape=(1,),
+            quantities=self.quantities,
+            points=self.points if self.quantities else np.zeros((1, 0)),
+            budget=self.budget,
+        )
+
     def points_iter(self) -> Iterator[EvaluatedModel]:
         """Each point of a batch in turn."""
         for k in range(self.batch_shape[0] if self.is_batch else 0):

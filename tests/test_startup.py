@@ -48,3 +48,13 @@ def test_every_public_name_resolves(name: str) -> None:
 def test_a_name_that_does_not_exist_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError):
         inc.no_such_name  # noqa: B018
+
+
+def test_functions_named_like_their_subpackages_stay_functions() -> None:
+    code = (
+        "import incentives as inc\n"
+        "inc.Design, inc.RepeatedAnalysis  # imports the subpackages incentives.design and incentives.repeated\n"
+        "import incentives.design.plan, incentives.repeated.critical\n"
+        "assert callable(inc.design) and callable(inc.repeated), (inc.design, inc.repeated)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
