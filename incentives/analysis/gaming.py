@@ -77,7 +77,7 @@ class Departure:
     @property
     def games(self) -> bool:
         """Whether the department's bonus gains while the company loses."""
-        return self.own_gain > 0 and self.company_cost > 0
+        return bool(self.own_gain > 0 and self.company_cost > 0)
 
     @property
     def main_drivers(self) -> tuple[str, ...]:
