@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from .._display import report_text
 from .._util import Number
 from ..build import evaluated
 from ..equilibrium import Equilibrium, expected_value, format_number, pure_profile, strategy_label
@@ -120,6 +121,8 @@ class KpiAlignment:
 @dataclass(frozen=True, kw_only=True)
 class Analysis:
     """The gaming analysis of an organisation (see the module docstring for definitions)."""
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     model: EvaluatedModel
     solution: SolveResult
