@@ -244,6 +244,12 @@ def departure_sentence(dep: Departure) -> str:
             f"{why_it_pays(dep)}: its bonus gains {number(dep.own_gain)}, the company loses "
             f"{number(dep.company_cost)}{hurt_text}."
         )
+    if dep.whatever_others_do:
+        return (
+            f"{dep.department} plays {dep.plays} instead of {dep.optimum_action} whatever the others do, because "
+            f"{why_it_pays(dep)}; with the others playing as they do it does not cost the company (switching "
+            f"alone would change company value by {signed(dep.company_cost)}), so it is not counted as gaming here."
+        )
     return (
         f"{dep.department} plays {dep.plays} instead of {dep.optimum_action}, but with the "
         f"others playing as they do, switching alone would change company value by "

@@ -95,7 +95,8 @@ def test_analysis_html_is_well_formed_and_carries_the_figures(analysis: inc.Anal
     for dept, driver in main_drivers.items():
         assert text_of(departures[dept][5]).startswith(f"{driver} (+"), dept
         assert f"{dept} plays" in words and f"it is paid on {driver}" in words
-    assert "this is not gaming but a response to what the others do" in words  # operations
+    assert "operations plays change_freeze instead of continuous_delivery whatever the others do" in words
+    assert "so it is not counted as gaming here" in words
     equilibria = tables["Equilibria"]
     assert [text_of(c) for c in equilibria[4]] == ["", "company value", "", "153.6"]
     burden = {text_of(r[0]): text_of(r[1]) for r in tables["Who pays (equilibrium minus optimum)"]}
