@@ -1,4 +1,4 @@
-"""Every example in README.md and docs/ runs, and docs/reference/ is what docs/build_reference.py makes of the docstrings.
+"""Every example in README.md and docs/ runs; docs/reference/ is what docs/build_reference.py makes.
 
 For README.md and each Markdown page under docs/ (but docs/reference/, whose examples are the
 package's doctests, run by ``pytest --doctest-modules``), its fenced blocks run in order, in a fresh
@@ -199,7 +199,8 @@ def broken_links(page: Path, text: str) -> list[str]:
 
 
 def test_links_resolve() -> None:
-    broken = [f"{page.relative_to(ROOT)}: {link}" for page, text in markdown_sources() for link in broken_links(page, text)]
+    sources = markdown_sources()
+    broken = [f"{page.relative_to(ROOT)}: {link}" for page, text in sources for link in broken_links(page, text)]
     assert broken == []
 
 
