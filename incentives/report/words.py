@@ -191,7 +191,11 @@ def rejected_sentence(result: SolveResult) -> str | None:
     """How many candidates failed the regret check (None when none did)."""
     if not result.rejected:
         return None
-    return f"{len(result.rejected)} candidate(s) failed the regret check and are not equilibria."
+    count = len(result.rejected)
+    return (
+        f"{count} candidate{'s' if count != 1 else ''} failed the regret check and "
+        f"{'are not equilibria' if count != 1 else 'is not an equilibrium'}."
+    )
 
 
 def optimum_sentence(analysis: Analysis) -> str:
