@@ -3,8 +3,8 @@
 Run from the repository root:
 
     python benchmarks/run.py            # the full run (tens of minutes); writes benchmarks/RESULTS.md
-                                        # and the documentation page docs/benchmarks.md
-    python benchmarks/run.py --quick    # small cases only, in seconds; writes nothing unless --output
+                                        # and the same results between the markers of docs/benchmarks.md
+    python benchmarks/run.py --quick    # small cases only, under a minute; writes nothing unless --output
     python benchmarks/run.py --only two_player --output /tmp/part.md   # some benchmarks only
 
 Each row compares one of our solvers with one peer on the same seeded random games (standard normal
@@ -581,20 +581,6 @@ def report(rows: Sequence[Row], quick: bool, jit: float | None, command: str) ->
     )
 
 
-DOCS_INTRO = """This page is written by `python benchmarks/run.py` (the full run, from the repository root, with the
-optional peers of the `compare` extra and lrslib's `lrsnash` installed); do not edit it by hand. It
-times the toolkit's solvers against nashpy, QuantEcon, Gambit and lrsnash on the same seeded random
-games, interleaved and repeated, and checks that the equilibrium sets agree. The figures hold for
-the machine and the load stated below: rerun the command to see them on yours.
-"""
-
-
-def docs_page(text: str) -> str:
-    """The results as the documentation page: a title, how the page is made, then the results."""
-    body = text.split("\n", 2)[2]  # drop the "# Benchmark results" title
-    return f"# Benchmarks\n\n{DOCS_INTRO}\n{body}"
-
-
 def write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -605,6 +591,23 @@ def write_atomically(path: Path, text: str) -> None:
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 DOCS_PAGE = ROOT / "docs" / "benchmarks.md"
+DOCS_START = "<!-- benchmarks:start -->"
+DOCS_END = "<!-- benchmarks:end -->"
+
+
+def results_body(text: str) -> str:
+    """The results without their "# Benchmark results" title: from "Run on ..." to the last note."""
+    return text.split("\n", 2)[2].strip()
+
+
+def update_docs_page(path: Path, text: str) -> None:
+    """Replace the documentation page's text between the benchmark markers with these results."""
+    page = path.read_text()
+    if DOCS_START not in page or DOCS_END not in page:
+        raise SystemExit(f"error: {path} has no {DOCS_START} ... {DOCS_END} markers to replace between")
+    head, rest = page.split(DOCS_START, 1)
+    _, tail = rest.split(DOCS_END, 1)
+    write_atomically(path, f"{head}{DOCS_START}\n{results_body(text)}\n{DOCS_END}{tail}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -634,7 +637,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_atomically(output, text)
         print(f"wrote {output}", file=sys.stderr)
     if not partial and args.output is None:
-        write_atomically(DOCS_PAGE, docs_page(text))
+        update_docs_page(DOCS_PAGE, text)
         print(f"wrote {DOCS_PAGE}", file=sys.stderr)
     return 0
 

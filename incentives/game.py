@@ -28,8 +28,10 @@ from typing import Any
 
 import numpy as np
 
+from ._display import report_text
 from ._util import profile_label, readonly
 from .errors import GameTooLargeError
+from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PROFILES
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -41,11 +43,6 @@ __all__ = [
     "integer_vector",
 ]
 
-#: Default memory budget for building one game's arrays (2 GiB).
-DEFAULT_MAX_BYTES = 2 * 1024**3
-
-#: Default largest number of action profiles of an organisation's model (about a million).
-DEFAULT_MAX_PROFILES = 2**20
 
 #: Rough size of one exact payoff (a Fraction and its two integers) in bytes.
 _EXACT_ITEM_BYTES = 160
@@ -231,7 +228,7 @@ def _as_payoff_array(values: Any) -> np.ndarray:
         return array.astype(float)
     if array.dtype.kind != "f":
         raise ValueError(f"payoffs must be numbers; got an array of dtype {array.dtype}")
-    return array.astype(float)
+    return array if array.dtype == np.float64 else array.astype(float)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -261,6 +258,8 @@ class Game:
     >>> pd.payoffs[1, 0, 1]  # col's payoff when row plays 0 and col plays 1
     Fraction(5, 1)
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     players: tuple[str, ...]
     actions: tuple[tuple[str, ...], ...]
@@ -466,11 +465,6 @@ class Game:
         if self.company_value is None or other.company_value is None:
             return self.company_value is None and other.company_value is None
         return bool(np.array_equal(self.company_value, other.company_value))
-
-    def _repr_html_(self) -> str:
-        from .report.html import game_html  # Jupyter: the payoff table
-
-        return game_html(self)
 
     __hash__ = None  # type: ignore[assignment]
 

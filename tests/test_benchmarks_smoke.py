@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 
 def _rows(text: str) -> list[dict[str, str]]:
@@ -77,7 +80,27 @@ def test_the_docs_page_is_the_full_run_with_its_machine_and_load() -> None:
     page = Path("docs/benchmarks.md").read_text()
     results = Path("benchmarks/RESULTS.md").read_text()
     assert page.startswith("# Benchmarks\n") and "python benchmarks/run.py" in page
-    assert page.split("Run on ", 1)[1] == results.split("Run on ", 1)[1]  # the same run, word for word
+    published = page.split("<!-- benchmarks:start -->\n", 1)[1].split("\n<!-- benchmarks:end -->", 1)[0]
+    assert published == results.split("\n", 2)[2].strip()  # the same run, word for word
     assert "with `python benchmarks/run.py`." in results  # the full run, not a quick or partial one
     assert "- load (1-minute load average" in results and "- machine:" in results
     assert "| games x repeats |" in results and "[min-max]" in results
+
+
+def test_the_full_run_rewrites_only_the_results_between_the_markers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = importlib.util.spec_from_file_location("benchmarks_run", Path("benchmarks/run.py"))
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, run)  # its dataclasses look their module up
+    monkeypatch.syspath_prepend("benchmarks")
+    spec.loader.exec_module(run)
+    page = tmp_path / "benchmarks.md"
+    text = Path("docs/benchmarks.md").read_text()
+    page.write_text(text.replace("Run on ", "Run long ago on ", 1))
+    run.update_docs_page(page, Path("benchmarks/RESULTS.md").read_text())
+    assert page.read_text() == text  # the prose around the markers kept, the results replaced
+    page.write_text("# Benchmarks\n\nno markers\n")
+    with pytest.raises(SystemExit, match="markers"):
+        run.update_docs_page(page, "# Benchmark results\n\nRun on today.\n")

@@ -41,8 +41,9 @@ from typing import Any
 
 import networkx as nx
 
+from ..errors import GraphError
 from ..tolerance import SOLVER_RTOL
-from .graphs import COMPANY, KINDS, DependencyGraph, GraphError, as_graph
+from .graphs import COMPANY, KINDS, DependencyGraph, as_graph
 
 __all__ = ["centrality", "externalities", "finger_pointing_loops", "misaligned_kpis", "stakeholders"]
 

@@ -101,9 +101,9 @@ from ._effects import (
     rounding,
     switch_effects,
 )
-from .graphs import COMPANY, DependencyGraph, GraphError
+from .graphs import COMPANY, DependencyGraph
 
-__all__ = ["COMPANY", "DependencyGraph", "GraphError", "dependency_graph"]
+__all__ = ["COMPANY", "DependencyGraph", "dependency_graph"]
 
 
 def dependency_graph(

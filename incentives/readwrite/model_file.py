@@ -18,7 +18,7 @@ import yaml
 
 from ..errors import ModelError, Problem
 from ..model import Organization
-from .model_dict import organization_from_dict, organization_to_dict
+from ..model_dict import organization_from_dict, organization_to_dict
 
 __all__ = ["MAX_MODEL_BYTES", "dumps_model", "load_model", "loads_model", "save_model"]
 

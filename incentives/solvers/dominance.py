@@ -66,6 +66,7 @@ from scipy.optimize import linprog
 
 from .._util import Number
 from ..game import Game
+from ..limits import MAX_MIXTURE_ROWS
 from ..tolerance import PROBABILITY_ATOL, RTOL
 
 __all__ = ["Elimination", "EliminationStep", "eliminate_dominated"]
@@ -235,8 +236,6 @@ def eliminate_dominated(game: Game, *, mixed: bool = True, tol: float = RTOL) ->
 
 Dominator = int | dict[int, Number]  # a position among the surviving actions, or a mixture of positions
 
-#: Largest number of opponent profiles (rows) of the linear program that looks for a dominating mixture.
-MAX_MIXTURE_ROWS = 200_000
 
 
 def _own_payoffs(game: Game, alive: list[list[int]], i: int) -> np.ndarray:

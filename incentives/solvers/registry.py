@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._display import report_text
 from ..equilibrium import Equilibrium, Profile, make_equilibrium
 from ..errors import DegenerateGameWarning, IncompleteSearchWarning, SolverError, UnknownMethodError
 from ..game import Game
@@ -207,6 +208,8 @@ class SolveResult:
         Sets of equilibria the method found to be components, each with a representative point.
     """
 
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
+
     game: Game
     method: str
     equilibria: tuple[Equilibrium, ...]
@@ -226,11 +229,6 @@ class SolveResult:
 
     def __getitem__(self, index: int) -> Equilibrium:
         return self.equilibria[index]
-
-    def _repr_html_(self) -> str:
-        from ..report.html import solve_html  # Jupyter: the report as HTML
-
-        return solve_html(self)
 
     @property
     def pure(self) -> tuple[Equilibrium, ...]:
@@ -387,9 +385,13 @@ def _rejection_notes(rejected: list[Equilibrium]) -> tuple[str, ...]:
 
 def _warn(result: SolveResult) -> None:
     if result.degenerate:
+        found = (
+            "for two players every extreme equilibrium is reported, for more players one verified point of each set"
+            if result.status == "complete"
+            else f"method {result.method!r} does not promise every one of them"
+        )
         warnings.warn(
-            "the game is degenerate: its equilibria may form connected sets; for two players every "
-            "extreme equilibrium is reported, for more players one verified point of each set",
+            f"the game is degenerate: its equilibria may form connected sets; {found}",
             DegenerateGameWarning,
             stacklevel=3,
         )

@@ -26,13 +26,12 @@ import numpy as np
 
 from .._util import readonly
 from ..errors import GameTooLargeError
+from ..limits import MAX_POINTS
 
 __all__ = ["MAX_POINTS", "SweepPoints", "as_points", "check_points", "grid", "latin_hypercube"]
 
 Design = Literal["grid", "latin_hypercube", "points"]
 
-#: Largest number of points of one sweep (each point is a game solved and a record kept).
-MAX_POINTS = 100_000
 
 
 def check_points(count: int, what: str) -> int:

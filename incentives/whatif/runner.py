@@ -26,7 +26,6 @@ import hashlib
 import math
 import os
 import pickle
-import sys
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -42,6 +41,7 @@ from ..evaluated import EvaluatedModel
 from ..game import SizeBudget
 from ..model import Organization
 from ..solvers import registered_solvers, solve
+from ._progress import ProgressBar, progress_bar
 from .points import SweepPoints, as_points
 from .results import NO_EQUILIBRIUM, SweepResult
 
@@ -158,14 +158,9 @@ def _chunks(count: int, chunk_size: int | None, parallelism: int, largest: int) 
     return [slice(start, min(start + chunk_size, count)) for start in range(0, count, chunk_size)]
 
 
-def _progress_bar(total: int, progress: bool | None) -> Any:
-    from tqdm import tqdm
-
-    show = sys.stderr.isatty() if progress is None else bool(progress)
-    return tqdm(total=total, unit="point", disable=not show, delay=0.0 if progress else 1.0, file=sys.stderr)
-
-
-def _gather(executor: Any, task: tuple[Any, ...], values: np.ndarray, chunks: list[slice], bar: Any) -> list[Any]:
+def _gather(
+    executor: Any, task: tuple[Any, ...], values: np.ndarray, chunks: list[slice], bar: ProgressBar
+) -> list[Any]:
     futures = [executor.submit(evaluate_chunk, task[0], task[1], values[s], *task[2:]) for s in chunks]
     records: list[Any] = []
     try:
@@ -196,7 +191,7 @@ def _run(
     serial = executor is None and (local == 1 or len(values) < PARALLEL_MIN_POINTS)
     parallelism = 1 if serial else (local if executor is None else 8)
     chunks = _chunks(len(values), chunk_size, parallelism, compiled.points_per_batch())
-    bar = _progress_bar(len(values), bar_option)
+    bar = progress_bar(len(values), bar_option)
     try:
         if serial:
             records: list[Any] = []

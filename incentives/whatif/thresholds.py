@@ -49,7 +49,9 @@ from typing import Any
 import numpy as np
 import sympy
 
+from .._display import report_text
 from ..errors import GameTooLargeError, ModelError, Problem
+from ..limits import MAX_THRESHOLD_PROFILES
 from ..model import Organization
 from ..tolerance import tolerance
 from ._phases import describe_game, game_at, phase_table
@@ -62,7 +64,7 @@ __all__ = ["MAX_PROFILES", "ThresholdReport", "equilibrium_region", "thresholds"
 
 #: The largest game (in pure profiles) whose phases, gaming and optimum regions are worked out
 #: (the region of one given profile needs only its deviations and has no limit).
-MAX_PROFILES = 64
+MAX_PROFILES = MAX_THRESHOLD_PROFILES
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,6 +100,8 @@ class ThresholdReport:
     boundaries : tuple of Boundary
         Several quantities: the surfaces where a payoff difference changes sign.
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     title: str
     names: tuple[str, ...]

@@ -10,6 +10,7 @@ large games, past any basis count the sweep could visit, against QuantEcon's ver
 from __future__ import annotations
 
 import itertools
+import warnings
 from fractions import Fraction as F
 from typing import Any
 
@@ -333,3 +334,47 @@ def test_a_sweep_too_large_to_run_is_reported_incomplete(monkeypatch: pytest.Mon
     assert cut.status == "incomplete" and cut.degenerate is None and not cut.profiles
     assert "others may be missing" in cut.notes[0]
     assert run(game).status == "complete"  # the simple path needs no sweep
+
+
+def _split(mix: np.ndarray) -> list[np.ndarray]:
+    """The mixes of the game with action 0 duplicated as a last action: the weight of 0 on either copy."""
+    kept = np.append(mix, 0.0)
+    if mix[0] == 0:
+        return [kept]
+    moved = kept.copy()
+    moved[[0, -1]] = 0.0, mix[0]
+    return [kept, moved]
+
+
+@pytest.mark.parametrize("k", [9, 11, 13])
+def test_a_duplicated_action_doubles_the_extreme_equilibria_that_use_it(k: int) -> None:
+    # an oracle for degenerate games past the sweep's reach: copy the first row and the first column of a
+    # generic k x k game.  The (k + 1) x (k + 1) game is degenerate (a pure strategy has two best
+    # responses), and its extreme equilibria are those of the k x k game with the weight of each copied
+    # action on one copy or the other (the polytopes' vertices are the old ones so moved)
+    a, b = np.random.default_rng([3, k, 0]).standard_normal((2, k, k))
+    base = inc.solve(inc.Game.from_bimatrix(a, b), "all", max_seconds=None)
+    assert base.status == "complete" and base.degenerate is False
+    if k == 13:  # the base game against a second implementation, where it is installed
+        try:
+            assert as_profiles(base) == _quantecon_set(a, b)
+        except pytest.skip.Exception:
+            pass
+    expected = {
+        tuple(np.round(np.concatenate([x, y]), 8))
+        for e in base
+        for x in _split(np.asarray(e.profile[0], float))
+        for y in _split(np.asarray(e.profile[1], float))
+    }
+    rows, cols = np.r_[np.arange(k), 0], np.r_[np.arange(k), 0]
+    copied = inc.Game.from_bimatrix(a[np.ix_(rows, cols)], b[np.ix_(rows, cols)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", inc.errors.DegenerateGameWarning)
+        result = inc.solve(copied, "all", max_seconds=None)
+    assert result.status == "complete" and result.degenerate is True and not result.rejected
+    assert as_profiles(result) == expected
+    assert len(result) > len(base)  # some equilibrium uses a copied action, so the copies are exercised
+
+
+def as_profiles(result: inc.SolveResult) -> set[tuple[float, ...]]:
+    return {tuple(np.round(np.concatenate(e.profile).astype(float), 8)) for e in result}
