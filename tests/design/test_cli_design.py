@@ -11,6 +11,7 @@ from design_helpers import deviation_losses_by_hand, pure_equilibria_by_hand
 
 import incentives as inc
 from incentives.cli import main
+from incentives.cli.design import NO_PLAN_EXIT_STATUS
 from incentives.report.schemas import validate
 
 EXAMPLE = "examples/growing_company.yaml"
@@ -84,15 +85,18 @@ def test_every_format_of_the_design_report(tmp_path: Path) -> None:
 
 
 def test_infeasible_request_is_explained_and_unwritable(tmp_path: Path) -> None:
+    # an infeasible design is a finding: the report as usual, and exit status 3 (1 is an error in the input)
     code, out, _ = run("design", EXAMPLE, "--allow", "sales:new_customers", "--allow", "support:*")
     out = flat(out)
-    assert code == 0
+    assert code == NO_PLAN_EXIT_STATUS == 3
     assert "No plan on the allowed terms can work, because:" in out
     assert "development switching from robust to rushed" in out
+    code, out, _ = run("design", EXAMPLE, "--allow", "support:*", "--format", "json")
+    assert code == 3 and json.loads(out)["design"]["status"] == "infeasible"
     result = CliRunner().invoke(
         main, ["design", EXAMPLE, "--allow", "support:*", "--output-model", str(tmp_path / "x.yaml")]
     )
-    assert result.exit_code == 1 and "no plan was found" in result.output
+    assert result.exit_code == 3 and "no plan was found" in result.output
     assert "No plan on the allowed terms can work" in result.output  # the reasons are printed first
     assert not (tmp_path / "x.yaml").exists()
 
