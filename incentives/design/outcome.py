@@ -22,6 +22,7 @@ from typing import Literal, cast, get_args
 
 import sympy
 
+from .._display import report_text
 from .._util import Number
 from ..errors import DesignError
 from ..model import COMPANY_VALUE, Organization
@@ -110,6 +111,8 @@ class Design:
     DesignError
         If ``status``, ``concept`` or ``objective`` is not one of its values.
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     organization: Organization
     target: tuple[int, ...]
