@@ -78,7 +78,9 @@ def num(x: Any, digits: int = 3, *, exact: bool = True) -> str:
         if q.denominator == 1:
             return str(q.numerator)
         decimal = round(float(q), 6)
-        return f"{decimal:.6f}".rstrip("0").rstrip(".") if Fraction(str(decimal)) == q else f"{q.numerator}/{q.denominator}"
+        if Fraction(str(decimal)) == q:
+            return f"{decimal:.6f}".rstrip("0").rstrip(".")
+        return f"{q.numerator}/{q.denominator}"
     value = round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return text

@@ -300,7 +300,10 @@ def _transfer_blocks(deal: TransferDesign) -> list[Block]:
     if not deal.found:
         return [*out, *paragraphs("No transfers can work, because:", tone="bad"), *_obstacle_list(deal.obstacles)]
     rows = tuple(
-        tuple(Cell.of(text) for text in (t.payer, t.receiver, t.kpi, weight_text(t.written_rate), nearest(t.paid_at_target)))
+        tuple(
+            Cell.of(text)
+            for text in (t.payer, t.receiver, t.kpi, weight_text(t.written_rate), nearest(t.paid_at_target))
+        )
         for t in deal.transfers
     )
     out.append(

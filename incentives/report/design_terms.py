@@ -39,6 +39,27 @@ __all__ = [
 SHOWN_DENOMINATOR = 10_000
 
 
+def _exact(value: Fraction) -> str:
+    """A fraction exactly: its decimal when that has at most six places (``0.005``, ``-1``), else ``p/q``.
+
+    Unlike :func:`~incentives.equilibrium.format_number`, which rounds a fraction with large parts
+    to three decimals for reading, this never rounds: a weight or a bound is shown as checked.
+
+    Examples
+    --------
+    >>> _exact(Fraction(1, 200)), _exact(Fraction(-1)), _exact(Fraction(25, 192))
+    ('0.005', '-1', '25/192')
+    """
+    scaled = value * 10**6
+    if scaled.denominator != 1:
+        return str(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    whole, rest = divmod(abs(scaled.numerator), 10**6)
+    sign = "-" if value < 0 else ""
+    return f"{sign}{whole}.{rest:06d}".rstrip("0")
+
+
 def weight_text(value: Any) -> str:
     """A weight as written: a short decimal or a fraction when exact (``0.5``, ``25/688``), else six figures.
 
@@ -49,7 +70,7 @@ def weight_text(value: Any) -> str:
     ('0.5', '25/688', '0.0363372', '-1')
     """
     if isinstance(value, Fraction):
-        text = format_number(value)
+        text = _exact(value)
         if "/" not in text or value.denominator <= SHOWN_DENOMINATOR:
             return text
         return f"about {float(value):.6g}"
@@ -64,14 +85,14 @@ def _rounded(value: Any, direction: int) -> str:
     """
     exact = value if isinstance(value, Fraction) else Fraction(float(value))
     if exact.denominator <= 1000 or exact == 0:
-        return format_number(exact)
+        return _exact(exact)
     size = abs(float(exact))
     decimals = 3 if size >= 0.001 else 2 - math.floor(math.log10(size))
     step = Fraction(1, 10**decimals)
     units = exact / step
     whole = math.floor(units) if direction < 0 else math.ceil(units) if direction > 0 else round(units)
     bound = whole * step
-    return format_number(bound) if decimals <= 6 else f"{float(bound):.3g}"
+    return _exact(bound) if decimals <= 6 else f"{float(bound):.3g}"
 
 
 def at_least(value: Any) -> str:
