@@ -84,6 +84,12 @@ def test_every_format_of_the_design_report(tmp_path: Path) -> None:
     assert "<caption>Bonus plans: current and proposed</caption>" in page.read_text(encoding="utf-8")
 
 
+def test_help_documents_the_exit_status_of_no_plan() -> None:
+    code, out, _ = run("design", "--help")
+    assert code == 0
+    assert f"{NO_PLAN_EXIT_STATUS} when none is (infeasible, or the search stopped)" in flat(out)
+
+
 def test_infeasible_request_is_explained_and_unwritable(tmp_path: Path) -> None:
     # an infeasible design is a finding: the report as usual, and exit status 3 (1 is an error in the input)
     code, out, _ = run("design", EXAMPLE, "--allow", "sales:new_customers", "--allow", "support:*")
