@@ -138,3 +138,17 @@ def test_design_with_via_negativa_and_transfers_evaluates_the_model_once(monkeyp
     new = [p for p in seen if p not in own]
     assert all(p.startswith("kpis.") and "_capped" in p for p in new), new
     assert len(new) == len(set(new))
+
+
+def test_every_allowed_term_left_out_is_a_finding_not_a_crash() -> None:
+    # new_customers rises by 300 when sales sells aggressively while company value falls by 193.92, so by default
+    # no department may be paid on it; with nothing left to pay on, no switch can be deterred (it used to crash
+    # HiGHS with an empty program)
+    code, out, _ = run("design", EXAMPLE, "--allow", "*:new_customers")
+    out = flat(out)
+    assert code == NO_PLAN_EXIT_STATUS
+    assert "- new_customers: switching sales from consultative to aggressive raises new_customers by 300" in out
+    assert "No plan on the allowed terms can work, because:" in out
+    assert "a plan may exist with one of them allowed by name (it would be flagged)" in out
+    code, out, _ = run("design", EXAMPLE, "--allow", "sales:new_customers", "--allow", "*:company_value")
+    assert code == 0 and "Flagged:" not in out  # named, but the plan does not need it
