@@ -31,6 +31,7 @@ __all__ = [
     "nearest",
     "reason_sentence",
     "term_blocks",
+    "signed_term_text",
     "term_text",
     "weight_text",
 ]
@@ -145,6 +146,21 @@ def term_text(key: str, weight: Any) -> str:
     return f"{weight_text(size)} x {key}"
 
 
+def signed_term_text(key: str, weight: Any) -> str:
+    """A term with its sign: ``"-0.5 x uptime"``, ``"about -0.00361926 x new_customers"``.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> signed_term_text("uptime", Fraction(-1, 2)), signed_term_text("tickets", Fraction(-1, 276301))
+    ('-0.5 x uptime', 'about -3.61924e-06 x tickets')
+    """
+    text = term_text(key, weight)
+    if weight >= 0:
+        return text
+    return f"about -{text.removeprefix('about ')}" if text.startswith("about ") else f"-{text}"
+
+
 def reason_sentence(reason: TermReason, *, concept: str = "nash", objective: str = "cost") -> str:
     """Why a term is in the plan: the switches it deters, and by how much, in words.
 
@@ -161,7 +177,7 @@ def reason_sentence(reason: TermReason, *, concept: str = "nash", objective: str
     that switch cost support 1.5; with everything else the switch changes for it, it costs 1 in all.
     """
     dept = reason.term.department
-    head = f"{dept}: {'-' if reason.weight < 0 else ''}{term_text(reason.term.kpi, reason.weight)}"
+    head = f"{dept}: {signed_term_text(reason.term.kpi, reason.weight)}"
     deters = reason.deters
     parts = []
     for s in deters:
@@ -195,9 +211,8 @@ def reason_sentence(reason: TermReason, *, concept: str = "nash", objective: str
 
 def flag_sentence(flag: FlaggedTerm) -> str:
     """A flagged term: what it pays for that the company wants less of, and why it is there anyway."""
-    sign = "-" if flag.weight < 0 else ""
     return (
-        f"Flagged: {possessive(flag.term.department)} {sign}{term_text(flag.term.kpi, flag.weight)} pays for "
+        f"Flagged: {possessive(flag.term.department)} {signed_term_text(flag.term.kpi, flag.weight)} pays for "
         f"something the company wants less of: {flag.evidence} ({flag.allowed})."
     )
 
