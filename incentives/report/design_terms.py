@@ -30,8 +30,8 @@ __all__ = [
     "left_out_blocks",
     "nearest",
     "reason_sentence",
-    "term_blocks",
     "signed_term_text",
+    "term_blocks",
     "term_text",
     "weight_text",
 ]
