@@ -32,6 +32,7 @@ __all__ = [
     "figure_problems",
     "fit_ticks",
     "legend_outside",
+    "legends_below",
     "quantity_label",
     "readable_number",
     "text_artists",
@@ -170,8 +171,8 @@ def _numeric(axis: Any) -> bool:
     return axis.get_scale() == "linear" and isinstance(axis.get_major_locator(), (AutoLocator, MaxNLocator))
 
 
-def fit_ticks(figure: Any, *, most: int = 9) -> None:
-    """Format and thin the numeric ticks of every axes so that no two labels touch.
+def fit_ticks(figure: Any, *, axes: Iterable[Any] | None = None, most: int = 9) -> None:
+    """Format and thin the numeric ticks of every axes (or of ``axes``) so that no two labels touch.
 
     Each linear axis with automatic ticks gets labels with the decimals they need
     (:func:`readable_number`) and at most ``most`` ticks, fewer while two labels
@@ -180,14 +181,15 @@ def fit_ticks(figure: Any, *, most: int = 9) -> None:
     """
     from matplotlib.ticker import MaxNLocator
 
-    axes = [(ax, axis) for ax in figure.axes for axis in (ax.xaxis, ax.yaxis) if axis.get_visible() and _numeric(axis)]
-    bins = {id(axis): most for _, axis in axes}
-    for _, axis in axes:
+    chosen = list(figure.axes if axes is None else axes)
+    numeric = [axis for ax in chosen for axis in (ax.xaxis, ax.yaxis) if axis.get_visible() and _numeric(axis)]
+    bins = {id(axis): most for axis in numeric}
+    for axis in numeric:
         axis.set_major_locator(MaxNLocator(nbins=most, steps=[1, 2, 2.5, 5, 10]))
         axis.set_major_formatter(_readable_formatter())
     for _ in range(most):
         renderer = _renderer(figure)
-        crowded = [axis for _, axis in axes if _crowded(_drawn_tick_labels(axis), renderer) and bins[id(axis)] > 2]
+        crowded = [axis for axis in numeric if _crowded(_drawn_tick_labels(axis), renderer) and bins[id(axis)] > 2]
         if not crowded:
             return
         for axis in crowded:
@@ -196,19 +198,46 @@ def fit_ticks(figure: Any, *, most: int = 9) -> None:
 
 
 def legend_outside(ax: Any, handles: Sequence[Any] | None = None, *, where: str = "right", **options: Any) -> Any:
-    """A legend for ``ax`` beside it (``where="right"``) or under it (``"below"``), never over its data.
+    """A legend for ``ax`` beside it (``where="right"``), above it (``"above"``) or under its axis labels
+    (``"below"``), never over its data.
 
-    The figure's layout engine (``layout="constrained"``) makes room for it.
+    The figure's layout engine (``layout="constrained"``) makes room for it.  ``"below"``
+    measures how far the axes' tick labels, axis label and texts reach under it (the figure is
+    drawn once to know; :func:`legends_below` places several with one drawing) and hangs the
+    legend that many points lower, so it stays clear of them however the axes is resized.
     """
+    if where == "below":
+        (legend,) = legends_below([ax], handles=handles, **options)
+        return legend
     if where == "right":
-        place = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0}
-    elif where == "below":
-        place = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.16), "borderaxespad": 0.0}
+        place = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0)}
     elif where == "above":
-        place = {"loc": "lower left", "bbox_to_anchor": (0.0, 1.02), "borderaxespad": 0.0}
+        place = {"loc": "lower left", "bbox_to_anchor": (0.0, 1.02)}
     else:
-        raise ValueError(f"where must be 'right', 'below' or 'above'; got {where!r}")
-    options = {"fontsize": "small", "frameon": False, **place, **options}
+        raise ValueError(f"where must be 'right', 'above' or 'below'; got {where!r}")
+    return _legend(ax, handles, {**place, **options})
+
+
+def legends_below(axes: Sequence[Any], *, handles: Sequence[Any] | None = None, **options: Any) -> list[Any]:
+    """A legend under each of ``axes``, below its tick labels and axis label (one drawing measures them all)."""
+    from matplotlib.transforms import ScaledTranslation
+
+    if not axes:
+        return []
+    figure = axes[0].figure
+    renderer = _renderer(figure)
+    legends = []
+    for ax in axes:
+        reach = ax.get_window_extent(renderer).y0 - ax.get_tightbbox(renderer).y0
+        drop = (max(0.0, reach) / renderer.points_to_pixels(1.0) + 4.0) / 72.0
+        transform = ax.transAxes + ScaledTranslation(0.0, -drop, figure.dpi_scale_trans)
+        place = {"loc": "upper center", "bbox_to_anchor": (0.5, 0.0), "bbox_transform": transform}
+        legends.append(_legend(ax, handles, {**place, **options}))
+    return legends
+
+
+def _legend(ax: Any, handles: Sequence[Any] | None, options: dict[str, Any]) -> Any:
+    options = {"fontsize": "small", "frameon": False, "borderaxespad": 0.0, **options}
     return ax.legend(handles=handles, **options) if handles is not None else ax.legend(**options)
 
 
@@ -216,11 +245,11 @@ def legend_outside(ax: Any, handles: Sequence[Any] | None = None, *, where: str 
 
 
 def _renderer(figure: Any) -> Any:
-    """Lay out and draw ``figure`` (Agg, nothing shown) and return the renderer that measured it."""
+    """Lay out ``figure`` (as Agg would draw it, nothing shown) and return a renderer that measures its texts."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
-    canvas.draw()
+    figure.draw_without_rendering()  # lays out and places every artist, paints no pixel
     return canvas.get_renderer()
 
 
@@ -271,11 +300,15 @@ def text_artists(figure: Any) -> list[Any]:
         for axis in (ax.xaxis, ax.yaxis):
             for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
                 ticks.update((id(tick.label1), id(tick.label2)))
-            if ax.axison and axis.get_visible():
+            if ax.get_visible() and ax.axison and axis.get_visible():
                 drawn += _drawn_tick_labels(axis)
     texts = [t for t in figure.findobj(Text) if id(t) not in ticks]
-    visible = [t for t in texts if t.get_visible() and t.get_text().strip() and _shown(t)]
+    visible = [t for t in texts if t.get_visible() and t.get_text().strip() and _shown(t) and _in_visible_axes(t)]
     return list({id(t): t for t in [*visible, *drawn]}.values())
+
+
+def _in_visible_axes(text: Any) -> bool:
+    return text.axes is None or text.axes.get_visible()
 
 
 def _shown(text: Any) -> bool:
@@ -324,8 +357,8 @@ def figure_problems(
     >>> figure = Figure(figsize=(3, 2), layout="constrained")
     >>> ax = figure.add_subplot()
     >>> _ = ax.set_title("A title far too long for a figure three inches wide")
-    >>> figure_problems(figure)
-    ["text 'A title far too long for a figure three inches wide' sticks out of the figure (past the left and right edge)"]
+    >>> figure_problems(figure)[0]
+    "text 'A title far too long for a figure three inches wide' sticks out of the figure (past the left and right edge)"
     """
     renderer = _renderer(figure)
     problems: list[str] = []
@@ -371,7 +404,7 @@ def _where(box: Any, page: Any) -> str:
 def _tick_problems(figure: Any, renderer: Any) -> list[str]:
     problems = []
     for ax in figure.axes:
-        if not ax.axison:
+        if not (ax.axison and ax.get_visible()):
             continue
         for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
             labels = _drawn_tick_labels(axis)
@@ -393,7 +426,7 @@ def _legend_problems(figure: Any, renderer: Any) -> list[str]:
     problems = []
     for legend in legends:
         box = legend.get_window_extent(renderer)
-        for ax in figure.axes:
+        for ax in (ax for ax in figure.axes if ax.get_visible()):
             area = ax.get_window_extent(renderer).shrunk(0.999, 0.999)
             if box.overlaps(area):
                 problems.append(f"a legend ({_legend_name(legend)}) lies over the axes {_axes_name(ax)}")

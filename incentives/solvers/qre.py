@@ -59,6 +59,7 @@ equilibrium correspondence", *Games and Economic Behavior* 51(2), 243-263, 2005.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,6 +139,9 @@ class QrePath:
     def plot(self, ax: Any = None, *, players: tuple[str, ...] | None = None, xscale: str = "symlog") -> Any:
         """Draw each action's probability against the rationality ``lambda`` (needs matplotlib).
 
+        The legend stands beside the axes, never over the curves; each player's
+        actions share a line style.
+
         Parameters
         ----------
         ax : matplotlib Axes, optional
@@ -153,23 +157,46 @@ class QrePath:
         """
         import matplotlib.pyplot as plt
 
+        from ..figures import fit_ticks, legend_outside
+
         if ax is None:
-            _, ax = plt.subplots(figsize=(7, 4))
+            _, ax = plt.subplots(figsize=(7, 4), layout="constrained")
         chosen = self.players if players is None else players
-        for name in chosen:
+        styles = ("-", "--", ":", "-.")
+        for p, name in enumerate(chosen):
             i = self.players.index(name)
             for a, action in enumerate(self.actions[i]):
-                ax.plot(self.lambdas, self.profiles[i][:, a], label=f"{name}: {action}")
+                ax.plot(
+                    self.lambdas, self.profiles[i][:, a], label=f"{name}: {action}", linestyle=styles[p % len(styles)]
+                )
         if xscale == "symlog":
-            ax.set_xscale("symlog", linthresh=max(1e-9, float(np.min(self.lambdas[self.lambdas > 0], initial=1.0))))
+            threshold = max(1e-9, float(np.min(self.lambdas[self.lambdas > 0], initial=1.0)))
+            ax.set_xscale("symlog", linthresh=threshold)
+            ax.set_xticks(_symlog_ticks(threshold, float(np.max(self.lambdas))))
+            ax.set_xlim(float(np.min(self.lambdas)), float(np.max(self.lambdas)))
         else:
             ax.set_xscale(xscale)
         ax.set_xlabel("rationality λ")
         ax.set_ylabel("probability")
         ax.set_ylim(-0.02, 1.02)
-        ax.set_title("logit quantal response equilibria")
-        ax.legend(fontsize="small")
+        ax.set_title("Logit quantal response equilibria")
+        rows = max(1, int(ax.figure.get_figheight() * 72 / 15))  # legend entries that fit one column
+        legend_outside(ax, where="right", ncols=-(-len(ax.get_lines()) // rows))
+        fit_ticks(ax.figure, axes=[ax])
         return ax
+
+
+def _symlog_ticks(threshold: float, largest: float, most: int = 7) -> list[float]:
+    """0 and the powers of ten from ten times ``threshold`` up past ``largest``, every k-th so at most ``most``.
+
+    The linear stretch of a symlog axis, ``[0, threshold]``, is half a decade wide: a tick at
+    ``threshold`` would touch the one at 0.
+    """
+    first = math.ceil(math.log10(threshold)) + 1
+    last = max(first, math.ceil(math.log10(max(largest, threshold))))
+    powers = list(range(first, last + 1))
+    every = max(1, -(-len(powers) // (most - 1)))
+    return [0.0, *(10.0**k for k in powers[::-1][::every][::-1])]
 
 
 def logit_path(
