@@ -31,11 +31,13 @@ __all__ = [
     "axis_label",
     "figure_problems",
     "fit_ticks",
+    "layout_renderer",
     "legend_outside",
     "legends_below",
     "quantity_label",
     "readable_number",
     "text_artists",
+    "text_extent",
     "wrap_to_width",
 ]
 
@@ -188,7 +190,7 @@ def fit_ticks(figure: Any, *, axes: Iterable[Any] | None = None, most: int = 9) 
         axis.set_major_locator(MaxNLocator(nbins=most, steps=[1, 2, 2.5, 5, 10]))
         axis.set_major_formatter(_readable_formatter())
     for _ in range(most):
-        renderer = _renderer(figure)
+        renderer = layout_renderer(figure)
         crowded = [axis for axis in numeric if _crowded(_drawn_tick_labels(axis), renderer) and bins[id(axis)] > 2]
         if not crowded:
             return
@@ -225,7 +227,7 @@ def legends_below(axes: Sequence[Any], *, handles: Sequence[Any] | None = None, 
     if not axes:
         return []
     figure = axes[0].figure
-    renderer = _renderer(figure)
+    renderer = layout_renderer(figure)
     legends = []
     for ax in axes:
         reach = ax.get_window_extent(renderer).y0 - ax.get_tightbbox(renderer).y0
@@ -244,7 +246,7 @@ def _legend(ax: Any, handles: Sequence[Any] | None, options: dict[str, Any]) -> 
 # --- the check ------------------------------------------------------------------------------------------------------
 
 
-def _renderer(figure: Any) -> Any:
+def layout_renderer(figure: Any) -> Any:
     """Lay out ``figure`` (as Agg would draw it, nothing shown) and return a renderer that measures its texts."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -273,7 +275,8 @@ def _drawn_tick_labels(axis: Any) -> list[Any]:
     return out
 
 
-def _extent(text: Any, renderer: Any) -> Any:
+def text_extent(text: Any, renderer: Any) -> Any:
+    """The window extent of a text and of the box drawn around it, if any (pixels)."""
     box = text.get_window_extent(renderer)
     patch = text.get_bbox_patch()
     if patch is not None:
@@ -286,7 +289,7 @@ def _extent(text: Any, renderer: Any) -> Any:
 
 def _crowded(labels: Sequence[Any], renderer: Any) -> bool:
     gap = TICK_GAP * renderer.points_to_pixels(1.0)
-    boxes = [_extent(t, renderer) for t in labels]
+    boxes = [text_extent(t, renderer) for t in labels]
     return any(a.expanded(1, 1).padded(gap / 2).overlaps(b.padded(gap / 2)) for a, b in itertools.combinations(boxes, 2))
 
 
@@ -360,11 +363,11 @@ def figure_problems(
     >>> figure_problems(figure)[0]
     "text 'A title far too long for a figure three inches wide' sticks out of the figure (past the left and right edge)"
     """
-    renderer = _renderer(figure)
+    renderer = layout_renderer(figure)
     problems: list[str] = []
     page = figure.bbox.padded(1.0)
     texts = text_artists(figure)
-    boxes = {id(t): _extent(t, renderer) for t in texts}
+    boxes = {id(t): text_extent(t, renderer) for t in texts}
     for text in texts:
         box = boxes[id(text)]
         if not (page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 and box.y1 <= page.y1):
@@ -410,7 +413,7 @@ def _tick_problems(figure: Any, renderer: Any) -> list[str]:
             labels = _drawn_tick_labels(axis)
             gap = TICK_GAP * renderer.points_to_pixels(1.0)
             for a, b in itertools.combinations(labels, 2):
-                if _extent(a, renderer).padded(gap / 2).overlaps(_extent(b, renderer).padded(gap / 2)):
+                if text_extent(a, renderer).padded(gap / 2).overlaps(text_extent(b, renderer).padded(gap / 2)):
                     problems.append(
                         f"{name} tick labels {_name(a)} and {_name(b)} of {_axes_name(ax)} are closer than {TICK_GAP:g} pt"
                     )

@@ -116,17 +116,21 @@ def graph_view(view: str) -> Callable[[str], Figure]:
     return draw
 
 
-def handout_picture(name: str) -> Figure:
-    from incentives.report.graph import handout_figure
+def handout_picture(view: str) -> Callable[[str], Figure]:
+    def draw(name: str) -> Figure:
+        from incentives.report.graph import handout_figure
 
-    return handout_figure(graph(name), "departments")
+        return handout_figure(graph(name), view)  # type: ignore[no-any-return]
+
+    return draw
 
 
 FIGURES: dict[str, Callable[[str], Figure]] = {
     "graph_kpis": graph_view("kpis"),
     "graph_departments": graph_view("departments"),
     "graph_all": graph_view("all"),
-    "handout": handout_picture,
+    "handout": handout_picture("departments"),
+    "handout_kpis": handout_picture("kpis"),
     "sweep": sweep_parameter,
     "sweep_tiny_weight": sweep_tiny_weight,
     "phase_diagram": phase_diagram,
@@ -138,11 +142,12 @@ FIGURES: dict[str, Callable[[str], Figure]] = {
 
 def scale_of(kind: str, figure: Figure) -> float:
     """How much smaller than its own size the figure is printed (the handout's picture: at its printed width)."""
-    if kind != "handout":
+    if kind not in ("handout", "handout_kpis"):
         return 1.0
-    from incentives.report.handout import PRINTED_PICTURE_WIDTH
+    from incentives.report.graph import PRINTED_WIDTH
 
-    return min(1.0, PRINTED_PICTURE_WIDTH / figure.get_figwidth())
+    view = "departments" if kind == "handout" else "kpis"
+    return min(1.0, PRINTED_WIDTH[view] / figure.get_figwidth())
 
 
 @pytest.mark.parametrize("kind", list(FIGURES))
