@@ -41,6 +41,14 @@ EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("*.yaml"))
 CLASSICS = sorted(p.stem for p in (ROOT / "examples" / "classics").glob("*.yaml"))
 
 
+@pytest.fixture(autouse=True)
+def _close_pyplot_figures() -> Any:
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
+
+
 @functools.cache
 def organisation(name: str) -> inc.Organization:
     """An example model; a classic is discretised (three levels of each effort in [0, 2])."""
@@ -150,9 +158,17 @@ def scale_of(kind: str, figure: Figure) -> float:
     return min(1.0, PRINTED_WIDTH[view] / figure.get_figwidth())
 
 
+#: Figures known not to meet the rules, and why (strict: the test fails once they do).
+TOO_LARGE = {
+    ("hospital", "handout_kpis"): "seven layers of KPIs do not fit across a landscape A4 page at 8 points",
+}
+
+
 @pytest.mark.parametrize("kind", list(FIGURES))
 @pytest.mark.parametrize("model", EXAMPLES + CLASSICS)
-def test_every_figure_is_readable(model: str, kind: str) -> None:
+def test_every_figure_is_readable(model: str, kind: str, request: pytest.FixtureRequest) -> None:
+    if (model, kind) in TOO_LARGE:
+        request.applymarker(pytest.mark.xfail(reason=TOO_LARGE[model, kind], strict=True))
     figure = FIGURES[kind](model)
     assert figure_problems(figure, scale=scale_of(kind, figure)) == []
 
@@ -176,8 +192,9 @@ def test_the_check_passes_a_plain_figure() -> None:
 def test_the_check_finds_a_title_cut_at_the_edge() -> None:
     figure, ax = _figure()
     ax.set_title("Equilibria, company value and gaming against bonus.reporters.page_views and more")
-    (problem,) = figure_problems(figure)
-    assert "sticks out of the figure" in problem and "left and right edge" in problem
+    problems = figure_problems(figure)
+    assert "sticks out of the figure (past the left and right edge)" in problems[0]
+    assert any("tight bounding box" in p for p in problems)
 
 
 def test_the_check_finds_tick_labels_that_touch() -> None:
@@ -185,7 +202,19 @@ def test_the_check_finds_tick_labels_that_touch() -> None:
     ax.plot(np.linspace(-0.002, 0.002, 9), np.arange(9))
     ax.set_xticks(np.linspace(-0.002, 0.002, 9))
     problems = figure_problems(figure)
-    assert problems and all(p.startswith("x tick labels") for p in problems)
+    assert "x tick labels '−0.0020' and '−0.0015' of 'an axes' are closer than 3 pt" in problems
+    assert not any(p.startswith("y tick labels") for p in problems)
+
+
+def test_fitted_ticks_never_touch() -> None:
+    from incentives.figures import fit_ticks
+
+    figure, ax = _figure(figsize=(3, 2))
+    ax.plot(np.linspace(-0.002, 0.002, 9), np.arange(9))
+    fit_ticks(figure)
+    assert figure_problems(figure) == []
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "−0.002" in labels and "−0.0020" not in labels
 
 
 def test_the_check_finds_a_legend_over_the_data_and_small_fonts() -> None:
@@ -193,12 +222,14 @@ def test_the_check_finds_a_legend_over_the_data_and_small_fonts() -> None:
     ax.plot([0, 1], [0, 1], label="a line")
     ax.legend(loc="upper left", fontsize=6)
     problems = figure_problems(figure)
-    assert any("legend" in p and "lies over the axes" in p for p in problems)
-    assert any("6.0 pt, under 8 pt" in p for p in problems)
-    assert any("under 8 pt" in p for p in figure_problems(_figure()[0], scale=0.5)) is False  # no text, no problem
+    assert any("legend (a line) lies over the axes" in p for p in problems)
+    assert any("'a line' is 6.0 pt, under 8 pt" in p for p in problems)
     figure, ax = _figure()
-    ax.set_title("ten points")
-    assert figure_problems(figure, scale=0.7)  # 12 pt title at 70 %: 8.4 pt is fine, tick labels at 7 pt are not
+    ax.set_title("twelve points")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    assert figure_problems(figure, scale=0.7) == []  # the 12-point title prints at 8.4 points
+    assert figure_problems(figure, scale=0.6) == ["text 'twelve points' is 7.2 pt, under 8 pt"]
 
 
 def test_the_check_finds_texts_that_overlap() -> None:
