@@ -152,7 +152,7 @@ def readable_number(value: float, step: float) -> str:
 def _readable_formatter() -> Any:
     from matplotlib.ticker import Formatter
 
-    class ReadableFormatter(Formatter):  # type: ignore[misc]
+    class ReadableFormatter(Formatter):
         """Tick labels with the decimals their spacing needs (see :func:`readable_number`)."""
 
         step = 0.0
@@ -290,7 +290,9 @@ def text_extent(text: Any, renderer: Any) -> Any:
 def _crowded(labels: Sequence[Any], renderer: Any) -> bool:
     gap = TICK_GAP * renderer.points_to_pixels(1.0)
     boxes = [text_extent(t, renderer) for t in labels]
-    return any(a.expanded(1, 1).padded(gap / 2).overlaps(b.padded(gap / 2)) for a, b in itertools.combinations(boxes, 2))
+    return any(
+        a.expanded(1, 1).padded(gap / 2).overlaps(b.padded(gap / 2)) for a, b in itertools.combinations(boxes, 2)
+    )
 
 
 def text_artists(figure: Any) -> list[Any]:
@@ -378,10 +380,10 @@ def figure_problems(
     tight = figure.get_tightbbox(renderer)
     inches = figure.bbox_inches.padded(0.02)
     if not (inches.x0 <= tight.x0 and tight.x1 <= inches.x1 and inches.y0 <= tight.y0 and tight.y1 <= inches.y1):
+        width, height = figure.get_size_inches()
         problems.append(
-            "the figure's tight bounding box ({:.2f}, {:.2f}) to ({:.2f}, {:.2f}) inches is not inside it ({:g} x {:g})".format(
-                tight.x0, tight.y0, tight.x1, tight.y1, *figure.get_size_inches()
-            )
+            f"the figure's tight bounding box ({tight.x0:.2f}, {tight.y0:.2f}) to ({tight.x1:.2f}, {tight.y1:.2f})"
+            f" inches is not inside it ({width:g} x {height:g})"
         )
     problems += _tick_problems(figure, renderer)
     problems += _legend_problems(figure, renderer)
@@ -414,9 +416,8 @@ def _tick_problems(figure: Any, renderer: Any) -> list[str]:
             gap = TICK_GAP * renderer.points_to_pixels(1.0)
             for a, b in itertools.combinations(labels, 2):
                 if text_extent(a, renderer).padded(gap / 2).overlaps(text_extent(b, renderer).padded(gap / 2)):
-                    problems.append(
-                        f"{name} tick labels {_name(a)} and {_name(b)} of {_axes_name(ax)} are closer than {TICK_GAP:g} pt"
-                    )
+                    pair = f"{_name(a)} and {_name(b)}"
+                    problems.append(f"{name} tick labels {pair} of {_axes_name(ax)} are closer than {TICK_GAP:g} pt")
     return problems
 
 

@@ -2,12 +2,19 @@
 
 For each example model (``examples/*.yaml``, and the classics of ``examples/classics/``
 discretised to three levels of each effort) the test draws, at its default size, the three
-views of the dependency graph, the handout's picture, a sweep against a parameter, a sweep
+views of the dependency graph, the handout's pictures, a sweep against a parameter, a sweep
 of a bonus weight over a tiny range, a phase diagram over two quantities, the logit QRE path
-and two learning dynamics, and asserts with :func:`incentives.figures.figure_problems` that
-every text lies inside the figure, that no two tick labels of an axis come within 3 points,
-that no two texts overlap, that no legend lies over an axes, and that no font is under
-8 points as printed (the handout's picture at its printed size).
+and four learning dynamics.  Beside them stand scenes the examples do not reach: sweeps and
+phase diagrams with mixed and degenerate equilibria (several at a point, mixtures in the
+labels), a Latin-hypercube phase diagram, the QRE on textbook games and on every axis scale,
+one player's simplex and time plot, the notebooks' own models, a graph drawn into a user's
+axes, and the pictures the command line writes (``sweep --plot``, ``qre --plot``,
+``graph --plot``, captured as they are saved).  Every one is checked with
+:func:`incentives.figures.figure_problems`: every text lies inside the figure, no two tick
+labels of an axis come within 3 points, no two texts overlap, no legend lies over an axes,
+and no font is under 8 points as printed (the handout's picture at its printed size).
+:data:`PLOTTERS` lists every public function that draws, and a test checks that each is
+used here, so a new plot cannot go untested.
 
 The checker itself is tested against figures made to break each rule, so a check that could
 not fail would show here.  ``python tests/test_figures.py FOLDER`` writes every figure as a
@@ -16,10 +23,11 @@ PNG, to look at.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +40,10 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 
 import incentives as inc  # noqa: E402
+from incentives.dynamics import plot_simplex, plot_time  # noqa: E402
 from incentives.figures import MIN_FONT_SIZE, figure_problems  # noqa: E402
 from incentives.graph import draw_graph  # noqa: E402
-from incentives.whatif import grid, plot_phase_diagram, plot_sweep, save_figure  # noqa: E402
+from incentives.whatif import grid, latin_hypercube, plot_phase_diagram, plot_sweep, save_figure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("*.yaml"))
@@ -116,6 +125,14 @@ def fictitious(name: str) -> Figure:
     return inc.plot_dynamics(_quiet(inc.fictitious_play, inc.build_game(organisation(name)), rounds=1000, rng=0))
 
 
+def logit_learning(name: str) -> Figure:
+    return inc.plot_dynamics(_quiet(inc.logit_dynamics, inc.build_game(organisation(name)), rng=0))
+
+
+def best_responses(name: str) -> Figure:
+    return inc.plot_dynamics(_quiet(inc.best_response_dynamics, inc.build_game(organisation(name)), rng=0))
+
+
 def graph_view(view: str) -> Callable[[str], Figure]:
     def draw(name: str) -> Figure:
         return draw_graph(graph(name), view)
@@ -145,6 +162,8 @@ FIGURES: dict[str, Callable[[str], Figure]] = {
     "qre": qre_path,
     "replicator": replicator,
     "fictitious_play": fictitious,
+    "logit_dynamics": logit_learning,
+    "best_response": best_responses,
 }
 
 
@@ -156,6 +175,14 @@ def scale_of(kind: str, figure: Figure) -> float:
 
     view = "departments" if kind == "handout" else "kpis"
     return min(1.0, PRINTED_WIDTH[view] / figure.get_figwidth())
+
+
+def printed_scale(figure: Figure) -> float:
+    """A scene's scale: the handout's picture at the width it prints, every other figure at its own size."""
+    from incentives.report.graph import PRINTED_WIDTH
+
+    view = getattr(figure, "printed_view", None)
+    return 1.0 if view is None else min(1.0, PRINTED_WIDTH[view] / figure.get_figwidth())
 
 
 #: Figures known not to meet the rules, and why (strict: the test fails once they do).
@@ -171,6 +198,298 @@ def test_every_figure_is_readable(model: str, kind: str, request: pytest.Fixture
         request.applymarker(pytest.mark.xfail(reason=TOO_LARGE[model, kind], strict=True))
     figure = FIGURES[kind](model)
     assert figure_problems(figure, scale=scale_of(kind, figure)) == []
+
+
+# --- scenes the examples do not reach ---------------------------------------------------------------------------------
+
+
+def _data_model(name: str) -> inc.Organization:
+    return inc.load_model(ROOT / "tests" / "data" / f"{name}.yaml")
+
+
+def _sweep(org: inc.Organization, points: Any) -> Any:
+    return _quiet(inc.sweep, org, points, progress=False)
+
+
+#: The solution-concepts notebook's game with three actions each (two simplices).
+MIDDLE_OPTIONS = """
+name: Sales and support, with middle options
+departments:
+  sales:
+    actions:
+      consultative: {deals: 4, bad_fit: 0}
+      balanced:     {deals: 5, bad_fit: 1}
+      aggressive:   {deals: 6, bad_fit: 2}
+  support:
+    actions:
+      thorough:   {speed: 2, fix: 2}
+      standard:   {speed: 3, fix: 1}
+      fast_close: {speed: 4, fix: 0}
+kpis:
+  signed_customers: sales.deals
+  churned_customers: 3 * (2 - support.fix) / 2
+  retained_customers: signed_customers - churned_customers
+  tickets: 2 + 3 * sales.bad_fit
+  tickets_closed_per_hour: 3 * support.speed / 2
+company_value: 8 * retained_customers - 3 * tickets - 4 * churned_customers
+bonus:
+  sales: {retained_customers: 1}
+  support: {tickets_closed_per_hour: 1, tickets: -2}
+"""
+
+
+def _ring() -> inc.Organization:
+    """The dependency-graph notebook's three teams that blame each other."""
+    return inc.Organization.from_dict(
+        {
+            "name": "Three teams that blame each other",
+            "departments": {team: {"actions": {"calm": {"push": 0}, "push": {"push": 1}}} for team in "abc"},
+            "kpis": {"score_a": "a.push - c.push", "score_b": "b.push - a.push", "score_c": "c.push - b.push"},
+            "company_value": "-(a.push + b.push + c.push)",
+            "bonus": {team: {f"score_{team}": 1} for team in "abc"},
+        }
+    )
+
+
+def _chicken() -> inc.Game:
+    return inc.Game.from_bimatrix([[0, -1], [1, -10]], [[0, 1], [-1, -10]], title="Chicken")
+
+
+def _battle() -> inc.Game:
+    return inc.Game.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]], title="Battle of the sexes")
+
+
+def _qre(game: inc.Game, **options: Any) -> Figure:
+    return _quiet(inc.logit_path, game).plot(**options).figure  # type: ignore[no-any-return]
+
+
+def _cli_picture(module: str, *args: str) -> Figure:
+    """The figure a command writes with ``--plot``, captured as it is saved (nothing is written)."""
+    import importlib
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from incentives.cli import main
+
+    command = importlib.import_module(f"incentives.cli.{module}")
+    saved: list[Figure] = []
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(command, "save_picture", lambda figure, path, **options: saved.append(figure))
+        result = CliRunner().invoke(main, [module, *args, "--plot", str(Path(folder) / "picture.png")])
+    assert result.exit_code == 0, result.output
+    (figure,) = saved
+    return figure
+
+
+@contextlib.contextmanager
+def _graph_drawings() -> Iterator[list[Figure]]:
+    """Every figure :func:`incentives.graph.draw.draw_graph` draws inside the block, as it is drawn."""
+    import incentives.graph.draw
+
+    draw = incentives.graph.draw.draw_graph
+    drawn: list[Figure] = []
+
+    def record(*args: Any, **kwargs: Any) -> Figure:
+        drawn.append(draw(*args, **kwargs))
+        return drawn[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(incentives.graph.draw, "draw_graph", record)
+        yield drawn
+
+
+def _graph_picture(model: str, view: str) -> Figure:
+    """The picture ``incentives graph --plot`` writes (through :func:`incentives.graph.save_graph`)."""
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from incentives.cli import main
+
+    with tempfile.TemporaryDirectory() as folder, _graph_drawings() as drawn:
+        path = Path(folder) / "graph.png"
+        model_file = str(ROOT / "examples" / f"{model}.yaml")
+        result = CliRunner().invoke(main, ["graph", model_file, "--view", view, "--plot", str(path)])
+        assert result.exit_code == 0, result.output
+        assert path.stat().st_size > 0
+    (figure,) = drawn
+    return figure
+
+
+def _handout_page(model: str, view: str) -> Figure:
+    """The picture the handout embeds (:func:`incentives.report.handout.handout`), as it is drawn."""
+    from incentives.report.handout import handout
+
+    with _graph_drawings() as drawn:
+        page = handout(organisation(model), view=view)
+    assert page.picture is not None and page.picture.png
+    (figure,) = drawn
+    figure.printed_view = view  # checked at the size it prints
+    return figure
+
+
+def _jupyter_graph(model: str) -> Figure:
+    """The picture Jupyter shows beside a dependency graph's report (its HTML display)."""
+    from incentives.report import render
+    from incentives.report.graph import GraphReport
+
+    with _graph_drawings() as drawn:
+        html = render(GraphReport(graph=graph(model), picture=True), "html")
+    assert "data:image/png;base64," in html
+    (figure,) = drawn
+    return figure
+
+
+def _graph_in_axes(org: inc.Organization, view: str) -> Figure:
+    """A view drawn into the axes a user makes with pyplot's defaults (6.4 x 4.8 inches)."""
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(layout="constrained")
+    return inc.dependency_graph(org).draw(view, ax=ax)
+
+
+def _one_player(plot: Callable[..., Any], game: inc.Game, player: str) -> Figure:
+    return plot(_quiet(inc.replicator_dynamics, game, rng=0), player).figure  # type: ignore[no-any-return]
+
+
+SCENES: dict[str, Callable[[], Figure]] = {
+    # sweeps and phase diagrams with mixed and degenerate equilibria
+    "sweep_mixed_keeping_close": lambda: plot_sweep(
+        _sweep(organisation("keeping_close"), {"customers_per_deal": np.linspace(10, 300, 25)})
+    ),
+    "sweep_mixed_inspection": lambda: plot_sweep(
+        _sweep(_data_model("inspection_mixed"), {"reward": np.linspace(0, 4, 9)})
+    ),
+    "sweep_degenerate_coordination": lambda: plot_sweep(
+        _sweep(_data_model("coordination_degenerate"), {"bonus.ops.erp_used": np.linspace(-1, 2, 7)})
+    ),
+    "phase_mixed_keeping_close": lambda: plot_phase_diagram(
+        _sweep(
+            organisation("keeping_close"),
+            grid({"customers_per_deal": np.linspace(10, 300, 8), "bonus.sales.company_value": np.linspace(0, 0.03, 7)}),
+        )
+    ),
+    "phase_mixed_inspection": lambda: plot_phase_diagram(
+        _sweep(
+            _data_model("inspection_mixed"),
+            grid({"reward": np.linspace(0, 4, 9), "costs.ops.work": np.linspace(0, 3, 7)}),
+        )
+    ),
+    "phase_latin_hypercube": lambda: plot_phase_diagram(
+        _sweep(
+            organisation("growing_company"),
+            latin_hypercube({"customers_per_deal": (10, 600), "bonus.support.reopened_tickets": (-0.5, 0)}, 60, rng=0),
+        )
+    ),
+    # the logit QRE: textbook games (Chicken's principal branch bifurcates), every axis scale, one player
+    "qre_chicken": lambda: _qre(_chicken()),
+    "qre_battle_of_the_sexes": lambda: _qre(_battle()),
+    "qre_inspection": lambda: _qre(inc.build_game(_data_model("inspection_mixed"))),
+    "qre_linear": lambda: _qre(inc.build_game(organisation("growing_company")), xscale="linear"),
+    "qre_log": lambda: _qre(inc.build_game(organisation("call_centre")), xscale="log"),
+    "qre_one_player": lambda: _qre(inc.build_game(organisation("growing_company")), players=("support",)),
+    # learning dynamics: one player's plots, the notebook's three-action game, a mixed-only game
+    "simplex_frontline": lambda: _one_player(plot_simplex, inc.build_game(organisation("call_centre")), "frontline"),
+    "time_support": lambda: _one_player(plot_time, inc.build_game(organisation("growing_company")), "support"),
+    "time_frontline": lambda: _one_player(plot_time, inc.build_game(organisation("call_centre")), "frontline"),
+    "replicator_middle_options": lambda: inc.plot_dynamics(
+        _quiet(inc.replicator_dynamics, inc.build_game(inc.loads_model(MIDDLE_OPTIONS)), rng=0)
+    ),
+    "fictitious_play_inspection": lambda: inc.plot_dynamics(
+        _quiet(inc.fictitious_play, inc.build_game(_data_model("inspection_mixed")), rounds=1000, rng=0)
+    ),
+    "best_response_chicken": lambda: inc.plot_dynamics(_quiet(inc.best_response_dynamics, _chicken(), rng=0)),
+    # dependency graphs: the notebook's ring, views drawn into a user's axes
+    "graph_ring_departments": lambda: draw_graph(inc.dependency_graph(_ring()), "departments"),
+    "graph_ring_kpis": lambda: draw_graph(inc.dependency_graph(_ring()), "kpis"),
+    "graph_in_axes_departments": lambda: _graph_in_axes(organisation("growing_company"), "departments"),
+    "graph_in_axes_kpis": lambda: _graph_in_axes(organisation("blank_model"), "kpis"),
+    # the pictures the command line writes
+    "cli_sweep": lambda: _cli_picture(
+        "sweep",
+        str(ROOT / "examples" / "keeping_close.yaml"),
+        "--param",
+        "customers_per_deal=10:300:12",
+        "--no-progress",
+    ),
+    "cli_phase_diagram": lambda: _cli_picture(
+        "sweep",
+        str(ROOT / "tests" / "data" / "inspection_mixed.yaml"),
+        "--param",
+        "reward=0:4:5",
+        "--param",
+        "costs.ops.work=0:3:4",
+        "--no-progress",
+    ),
+    "cli_qre": lambda: _cli_picture("qre", str(ROOT / "examples" / "growing_company.yaml")),
+    "cli_graph": lambda: _graph_picture("hospital", "departments"),
+    # the handout's embedded picture and Jupyter's, as the report layer draws them
+    "handout_page_departments": lambda: _handout_page("growing_company", "departments"),
+    "handout_page_kpis": lambda: _handout_page("call_centre", "kpis"),
+    "jupyter_graph": lambda: _jupyter_graph("university"),
+}
+
+
+@pytest.mark.parametrize("scene", list(SCENES))
+def test_every_scene_is_readable(scene: str) -> None:
+    figure = SCENES[scene]()
+    assert figure_problems(figure, scale=printed_scale(figure)) == []
+
+
+#: Every public function of the package that draws, and where this file draws it.
+PLOTTERS = {
+    "incentives.graph.draw.draw_graph": ("graph_kpis", "graph_departments", "graph_all", "graph_in_axes_kpis"),
+    "incentives.graph.graphs.DependencyGraph.draw": ("graph_in_axes_departments",),
+    "incentives.graph.export.save_graph": ("cli_graph",),
+    "incentives.report.graph.handout_figure": ("handout", "handout_kpis", "handout_page_departments"),
+    "incentives.report.graph.graph_figure": ("handout_page_departments", "handout_page_kpis", "jupyter_graph"),
+    "incentives.report.graph.graph_png": ("jupyter_graph",),
+    "incentives.whatif.plots.plot_sweep": ("sweep", "sweep_tiny_weight", "sweep_mixed_inspection", "cli_sweep"),
+    "incentives.whatif.plots.plot_phase_diagram": ("phase_diagram", "phase_latin_hypercube", "cli_phase_diagram"),
+    "incentives.solvers.qre.QrePath.plot": ("qre", "qre_chicken", "qre_linear", "qre_log", "cli_qre"),
+    "incentives.dynamics.plot.plot_dynamics": ("replicator", "fictitious_play", "logit_dynamics", "best_response"),
+    "incentives.dynamics.plot.plot_simplex": ("simplex_frontline",),
+    "incentives.dynamics.plot.plot_time": ("time_support", "time_frontline"),
+}
+
+
+def _drawing_functions() -> set[str]:
+    """Public functions and methods of the package whose source makes a matplotlib figure or axes."""
+    import importlib
+    import inspect
+    import pkgutil
+    import re
+
+    makes = re.compile(r"\bFigure\(|\.subplots\(|\bdraw_graph\(|\bplot_(sweep|phase_diagram|dynamics)\(|\.plot\(")
+    found = set()
+    for info in pkgutil.walk_packages(inc.__path__, "incentives."):
+        if ".cli" in info.name or info.name.rsplit(".", 1)[-1].startswith("_") or info.name == "incentives.figures":
+            continue
+        module = importlib.import_module(info.name)
+        members = [
+            (n, m)
+            for n, m in vars(module).items()
+            if not n.startswith("_") and getattr(m, "__module__", None) == info.name
+        ]
+        for name, member in members:
+            functions = [(name, member)] if inspect.isfunction(member) else []
+            if inspect.isclass(member):
+                functions += [
+                    (f"{name}.{n}", f)
+                    for n, f in vars(member).items()
+                    if inspect.isfunction(f) and not n.startswith("_")
+                ]
+            for qualified, function in functions:
+                if makes.search(inspect.getsource(function)):
+                    found.add(f"{info.name}.{qualified}")
+    return found
+
+
+def test_every_plotting_function_is_drawn_here() -> None:
+    kinds = {*FIGURES, *SCENES}
+    assert all(set(used) <= kinds for used in PLOTTERS.values())
+    assert _drawing_functions() == set(PLOTTERS)
 
 
 # --- the checker fails where it should ----------------------------------------------------------------------------
@@ -240,17 +559,34 @@ def test_the_check_finds_texts_that_overlap() -> None:
     assert not any("overlap" in p for p in figure_problems(figure, overlapping=False))
 
 
-def main(folder: str) -> None:
-    """Write every figure as ``FOLDER/MODEL.KIND.png``, and print the problems found."""
+def main(folder: str, pattern: str = "*") -> None:
+    """Write every figure as ``FOLDER/MODEL.KIND.png`` (scenes as ``scene.NAME.png``), and print the problems found.
+
+    ``PATTERN`` (a glob over those names without ``.png``) draws only some.
+    """
+    import fnmatch
+
+    import matplotlib.pyplot as plt
+
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    for model in EXAMPLES + CLASSICS:
-        for kind, draw in FIGURES.items():
-            figure = draw(model)
-            save_figure(figure, out / f"{model}.{kind}.png")
-            for problem in figure_problems(figure, scale=scale_of(kind, figure)):
-                print(f"{model}.{kind}: {problem}")
+    drawings = {
+        f"{model}.{kind}": functools.partial(draw, model)
+        for model in EXAMPLES + CLASSICS
+        for kind, draw in FIGURES.items()
+    }
+    drawings.update({f"scene.{scene}": make for scene, make in SCENES.items()})
+    for name, make in drawings.items():
+        if not fnmatch.fnmatch(name, pattern):
+            continue
+        figure = make()
+        save_figure(figure, out / f"{name}.png")
+        kind = name.split(".")[1]
+        scale = scale_of(kind, figure) if kind in FIGURES else printed_scale(figure)
+        for problem in figure_problems(figure, scale=scale):
+            print(f"{name}: {problem}")
+        plt.close("all")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:])

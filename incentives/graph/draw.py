@@ -24,9 +24,10 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import networkx as nx
+import numpy as np
 
 from ..equilibrium import format_number
 from ..errors import GraphError
@@ -111,6 +112,8 @@ def draw_graph(
         if view == "all":
             raise GraphError("the 'all' view draws two panels; give no ax, or draw 'kpis' and 'departments' apart")
         labels = _draw_layers(g, ax, layered_layout(g)) if view == "kpis" else _draw_circle(g, ax)
+        if view == "departments":
+            _hold_boxes(ax)
         _separate(ax.figure, labels)
         return ax.figure  # type: ignore[return-value]
     layout = layered_layout(g)
@@ -133,8 +136,41 @@ def draw_graph(
         figure = Figure(figsize=circle, layout="constrained")
         labels = _draw_circle(g, figure.add_subplot(), font, radii)
     _legend(figure, view, font, explain=width is None)  # in print, the caption says it
+    if view != "kpis":
+        from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+        engine = figure.get_layout_engine()
+        if width is not None and isinstance(engine, ConstrainedLayoutEngine):
+            engine.set(w_pad=1 / 72)  # in print the boxes need every point of the page's width
+        _hold_boxes(figure.axes[-1], margin=1.0 if width is not None else 4.0)
     _separate(figure, labels)
     return figure
+
+
+def _hold_boxes(ax: Axes, margin: float = 4.0) -> None:
+    """Widen the circle's limits (about its centre) until every box lies inside the axes, ``margin`` points clear.
+
+    The layout engine keeps a text inside the figure but not the box drawn around it, so a
+    box past the axes could reach over the figure's edge.
+    """
+    from ..figures import layout_renderer, text_extent
+
+    boxed = [t for t in ax.texts if t.get_bbox_patch() is not None]
+    for _ in range(4):
+        renderer = layout_renderer(ax.figure)
+        pad = margin * renderer.points_to_pixels(1.0)
+        if not boxed:
+            return
+        corners = np.vstack([text_extent(t, renderer).padded(pad).corners() for t in boxed])
+        points = ax.transData.inverted().transform(corners)
+        (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+        (left, right), (bottom, top) = ax.get_xlim(), ax.get_ylim()
+        if left <= x0 and x1 <= right and bottom <= y0 and y1 <= top:
+            return
+        ax.set_aspect("auto")  # the circle narrows to an ellipse rather than shrinking the boxes' room
+        half = (max(right, x1, -x0), max(top, y1, -y0))
+        ax.set_xlim(-half[0], half[0])
+        ax.set_ylim(-half[1], half[1])
 
 
 def _separate(figure: Any, labels: Labels) -> None:
@@ -311,8 +347,10 @@ def _draw_circle(g: nx.DiGraph, ax: Axes, font: float = FONT, radii: tuple[float
     labels: Labels = []
     n = len(departments)
     nodes = {}
+    # in print, an odd number starts on the left, so no two boxes stand side by side at the bottom
+    start = math.pi if radii != RADII and n % 2 and n > 1 else math.pi / 2
     for i, d in enumerate(departments):
-        angle = math.pi / 2 - 2 * math.pi * i / max(n, 1)
+        angle = start - 2 * math.pi * i / max(n, 1)
         data = g.nodes[d]
         others = [a for a in str(data.get("actions", "")).split(", ") if a and a != data.get("optimum_action")]
         text = d
@@ -362,7 +400,8 @@ def _fit(title: str, ax: Axes, size: float) -> str:
     """The title wrapped to the figure's width."""
     from ..figures import wrap_to_width
 
-    return wrap_to_width(title, float(ax.figure.get_figwidth()) - 0.3, size)
+    figure = cast("Figure", ax.figure)  # an axes of a subfigure is not drawn here
+    return wrap_to_width(title, float(figure.get_figwidth()) - 0.3, size)
 
 
 def _signed(value: float) -> str:
@@ -415,7 +454,7 @@ def _legend(figure: Figure, view: str, font: float = FONT, *, explain: bool = Tr
     ]
     width = float(figure.get_figwidth()) - 0.4
     size = font - 1
-    entry = max(len(h.get_label()) for h in handles) * 0.55 * size / 72 + 0.5  # inches: text, line and gap
+    entry = max(len(str(h.get_label())) for h in handles) * 0.55 * size / 72 + 0.5  # inches: text, line and gap
     columns = max(1, min(len(handles), int(width // entry)))
     views = ("kpis", "departments") if view == "all" else (view,)
     title = "\n".join(wrap_to_width(NUMBERS[v], width, size) for v in views) if explain else None

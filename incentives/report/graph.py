@@ -56,8 +56,7 @@ _CAPTIONS = {
     "leaves its company-optimal action (red hurts, blue helps; dashed: the sign depends on what the others do; "
     "width: strength, the share of the other's range it moves); in each box, what it does to its own pay and to "
     "company value.",
-    "kpis": "How the KPIs tie the departments together: who moves which KPI, and who is paid on it. "
-    + NUMBERS["kpis"],
+    "kpis": "How the KPIs tie the departments together: who moves which KPI, and who is paid on it. " + NUMBERS["kpis"],
     "all": "Above: who moves which KPI and who is paid on it (" + NUMBERS["kpis"] + ") Below: who moves whose pay "
     "(red hurts, blue helps).",
 }
@@ -273,7 +272,10 @@ def graph_png(
     """
     from ..graph.draw import draw_graph
 
-    figure = draw_graph(graph, view, width=width)
+    return _png(draw_graph(graph, view, width=width), dpi)
+
+
+def _png(figure: Any, dpi: int) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
@@ -295,9 +297,7 @@ def graph_figure(
     """
     name = as_graph(graph).graph.get("name", "the model")
     try:
-        png: bytes | None = (
-            graph_png(graph, view, dpi=200, width=PRINTED_WIDTH[view]) if printed else graph_png(graph, view, dpi=dpi)
-        )
+        png: bytes | None = _png(handout_figure(graph, view), 200) if printed else graph_png(graph, view, dpi=dpi)
     except ImportError:
         png = None
     return Figure(
