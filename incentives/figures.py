@@ -179,15 +179,21 @@ def fit_ticks(figure: Any, *, axes: Iterable[Any] | None = None, most: int = 9) 
     Each linear axis with automatic ticks gets labels with the decimals they need
     (:func:`readable_number`) and at most ``most`` ticks, fewer while two labels
     come closer than :data:`TICK_GAP` points (the figure is drawn to measure them).
-    Axes with fixed ticks (categories) and log scales are left as they are.
+    Axes with fixed ticks (categories) and log scales are left as they are; an axis whose
+    ticks were whole numbers (``MaxNLocator(integer=True)``) keeps them whole.
     """
     from matplotlib.ticker import MaxNLocator
 
     chosen = list(figure.axes if axes is None else axes)
     numeric = [axis for ax in chosen for axis in (ax.xaxis, ax.yaxis) if axis.get_visible() and _numeric(axis)]
     bins = {id(axis): most for axis in numeric}
+    whole = {id(axis) for axis in numeric if getattr(axis.get_major_locator(), "_integer", False)}
+
+    def locator(axis: Any) -> Any:
+        return MaxNLocator(nbins=bins[id(axis)], steps=[1, 2, 2.5, 5, 10], integer=id(axis) in whole)
+
     for axis in numeric:
-        axis.set_major_locator(MaxNLocator(nbins=most, steps=[1, 2, 2.5, 5, 10]))
+        axis.set_major_locator(locator(axis))
         axis.set_major_formatter(_readable_formatter())
     for _ in range(most):
         renderer = layout_renderer(figure)
@@ -196,7 +202,7 @@ def fit_ticks(figure: Any, *, axes: Iterable[Any] | None = None, most: int = 9) 
             return
         for axis in crowded:
             bins[id(axis)] -= 1
-            axis.set_major_locator(MaxNLocator(nbins=bins[id(axis)], steps=[1, 2, 2.5, 5, 10]))
+            axis.set_major_locator(locator(axis))
 
 
 def legend_outside(ax: Any, handles: Sequence[Any] | None = None, *, where: str = "right", **options: Any) -> Any:

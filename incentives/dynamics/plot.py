@@ -67,6 +67,8 @@ def plot_dynamics(result: DynamicsResult) -> Any:
     figure, axes = plt.subplots(
         rows, columns, figsize=(PANEL[0] * columns, PANEL[1] * rows), squeeze=False, layout="constrained"
     )
+    # a wide gap between panels, so that a simplex's corner names never read on into the next panel's
+    figure.get_layout_engine().set(w_pad=9 / 72, wspace=0.0)
     panels = list(axes.flat)
     for i, ax in enumerate(panels):
         if i >= n:
@@ -160,6 +162,10 @@ def _time(result: DynamicsResult, i: int, ax: Any) -> None:
     for k, name in enumerate(game.actions[i]):
         ax.plot(result.times, result.profiles[i][:, k], label=name, **style)
     ax.set_xlabel("round" if result.path else "time")
+    if result.path:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole rounds (fit_ticks keeps them whole)
     ax.set_ylabel("probability")
     ax.set_ylim(-0.03, 1.03)
     ax.set_title(game.players[i])
