@@ -44,9 +44,11 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "incentives.whatif",
             "incentives.continuous",
             "incentives.dynamics",
+            "incentives.repeated",
         ),
     ),
     ("report", ("incentives.report",)),
+    ("workshop", ("incentives.workshop",)),
     ("cli", ("incentives.cli",)),
     ("public API", ("incentives",)),  # incentives/__init__.py only: the names of ``import incentives as inc``
 )
