@@ -2,20 +2,17 @@
 
 Addresses (``TOKEN`` names a tab's session, see :mod:`incentives.workshop.sessions`):
 
-========================================  =====================================================
-``GET /``                                 a new session: redirects to ``/w/TOKEN/``
-``GET /w/TOKEN/``                         the page
-``POST /w/TOKEN/update``                  new slider values and toggles: the live results
-``POST /w/TOKEN/reset``                   back to the model's values
-``POST /w/TOKEN/event``                   an event seen from each department
-``POST /w/TOKEN/design``                  a designed plan, verified; ``/negativa``: what to stop paying for
-``POST /w/TOKEN/adopt/JOB``               put a designed plan on the sliders
-``POST /w/TOKEN/check``                   check model text (the editor, as you type)
-``POST /w/TOKEN/model``                   work on the edited model text from now on
-``GET /w/TOKEN/job/JOB``                  the result of a job, or its progress
-``GET /w/TOKEN/graph.png?s=KEY``          the dependency graph's picture
-``GET /w/TOKEN/download/model``           the current model file; ``/download/handout``: the handout
-========================================  =====================================================
+* ``GET /``: a new session, redirected to ``GET /w/TOKEN/``, the page;
+* ``POST /w/TOKEN/update``: new slider values and toggles, answered with the live results;
+  ``POST /w/TOKEN/reset``: back to the model's values;
+* ``POST /w/TOKEN/event``: an event seen from each department;
+* ``POST /w/TOKEN/design``: a designed plan, verified; ``POST /w/TOKEN/negativa``: what to stop
+  paying for; ``POST /w/TOKEN/adopt/JOB``: put a designed plan on the sliders;
+* ``POST /w/TOKEN/check``: check model text (the editor, as it is typed); ``POST /w/TOKEN/model``:
+  work on the edited model text from now on;
+* ``GET /w/TOKEN/job/JOB``: the result of a job, or its progress;
+* ``GET /w/TOKEN/graph.png?s=KEY``: the dependency graph's picture;
+* ``GET /w/TOKEN/download/model``: the current model file; ``GET /w/TOKEN/download/handout``: the handout.
 
 Every computation runs in a worker thread (:mod:`incentives.workshop.jobs`), never on the event
 loop: a request waits up to ``first_wait`` seconds for its result and otherwise answers with a
@@ -203,7 +200,7 @@ class SecurityHeaders:
 
 
 def _state(request: Request) -> WorkshopState:
-    return request.app.state.workshop  # type: ignore[no-any-return]
+    return request.app.state.workshop
 
 
 def _session(request: Request) -> Session | None:

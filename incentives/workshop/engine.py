@@ -218,7 +218,7 @@ class Engine:
         if found is None:
             found = compute()
             self._cache.put(key, found)
-        return found  # type: ignore[no-any-return]
+        return found
 
     @staticmethod
     def _organization(model: ModelText) -> Organization:

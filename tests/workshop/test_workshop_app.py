@@ -195,3 +195,11 @@ def test_the_command_line_help_loads_no_web_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "--host" in out and out.strip().splitlines()[-1] == "loaded:"
+
+
+def test_the_benchmark_runs_quickly_and_writes_its_table(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "workshop.md"
+    args = [sys.executable, "benchmarks/workshop_benchmark.py", "--quick", "--no-browser", "--output", str(target)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "| hospital | 8 | 4 |" in target.read_text()  # timings are not tested
