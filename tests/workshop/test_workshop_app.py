@@ -203,3 +203,18 @@ def test_the_benchmark_runs_quickly_and_writes_its_table(tmp_path) -> None:  # t
     done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert "| hospital | 8 | 4 |" in target.read_text()  # timings are not tested
+
+
+def test_a_model_with_problems_opens_on_its_editor_and_a_fixed_text_replaces_it() -> None:
+    text = open(HOSPITAL, encoding="utf-8").read()
+    broken = text.replace("beds: 90 ", "beds: ninety ")
+    with pytest.raises(inc.ModelError) as raised:
+        inc.loads_model(broken)
+    app = create_app(ModelText.parse(broken, "hospital.yaml"), pictures=False)
+    with TestClient(app) as client:
+        base = open_tab(client)
+        page = client.get(f"{base}/").text
+        assert 'id="controls"' not in page and 'id="model-text"' in page
+        assert [int(n) for n in re.findall(r'<li data-line="(\d+)"', page)] == [p.line for p in raised.value.problems]
+        assert client.post(f"{base}/model", content=urlencode({"text": text}), headers=FORM).headers["hx-refresh"]
+        assert 'id="controls"' in client.get(f"{base}/").text
