@@ -429,6 +429,9 @@ async def negativa(request: Request) -> Response:
     if not model.ok:
         return _fragment(error_html("Fix the model first."), "#design-result")
     engine = _state(request).engine
+    if not plan_terms(engine.organization(model, settings)):
+        message = "The plans pay nothing now: there is nothing to stop paying for."
+        return _fragment(error_html(message, tone="note"), "#design-result")
 
     def work(job: Job) -> str:
         return negativa_html(engine.negativa(model, settings, job))

@@ -218,3 +218,13 @@ def test_a_model_with_problems_opens_on_its_editor_and_a_fixed_text_replaces_it(
         assert [int(n) for n in re.findall(r'<li data-line="(\d+)"', page)] == [p.line for p in raised.value.problems]
         assert client.post(f"{base}/model", content=urlencode({"text": text}), headers=FORM).headers["hx-refresh"]
         assert 'id="controls"' in client.get(f"{base}/").text
+
+
+def test_what_to_stop_paying_for_is_the_apis_and_says_so_when_nothing_is_paid(client: TestClient) -> None:
+    base = open_tab(client)
+    update(client, base, {})
+    shown = client.post(f"{base}/negativa", content="", headers=FORM).text
+    cut = inc.via_negativa(inc.load_model(HOSPITAL))
+    assert cut.removed and all(f"{c.department}" in shown and c.key in shown for c in cut.removed)
+    update(client, base, {}, paid=[])
+    assert "nothing to stop paying for" in client.post(f"{base}/negativa", content="", headers=FORM).text

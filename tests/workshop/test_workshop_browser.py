@@ -4,7 +4,8 @@ The server is the command itself (``incentives workshop examples/hospital.yaml -
 as a separate process; what the page shows is compared with what the toolkit's Python API answers
 on the same model and settings.  The run also takes the screenshots of the facilitator guide
 (``docs/images/workshop-*.png``): they are compared loosely with the committed ones (same width,
-height within a quarter), and written over them when ``INCENTIVES_UPDATE_SCREENSHOTS=1``.
+height within half: the reports' wording may change), and written over them when
+``INCENTIVES_UPDATE_SCREENSHOTS=1``.
 
 Skipped, with the reason, where Playwright or a Chromium is missing (``.ci/run`` installs Debian's
 ``chromium``; Playwright's own browser download is not used).
@@ -143,7 +144,7 @@ def screenshot(target: Any, name: str, tmp_path: Path) -> None:
         shutil.copyfile(fresh, committed)
     assert committed.exists(), f"{committed} is missing: run with INCENTIVES_UPDATE_SCREENSHOTS=1"
     (width, height), (old_width, old_height) = png_size(fresh), png_size(committed)
-    assert width == old_width and abs(height - old_height) <= old_height / 4, (name, (width, height))
+    assert width == old_width and abs(height - old_height) <= old_height / 2, (name, (width, height))
 
 
 def table_rows(page: Any, selector: str) -> list[list[str]]:
