@@ -26,6 +26,8 @@ from incentives.report.schemas import SCHEMA_FILES, load_schema, schemas, valida
 
 EXAMPLE = "examples/growing_company.yaml"
 KERR = "examples/classics/kerr.yaml"
+MIXED = "tests/data/inspection_mixed.yaml"
+DEGENERATE = "tests/data/coordination_degenerate.yaml"
 
 
 def document(*args: str) -> dict[str, Any]:
@@ -53,6 +55,17 @@ COMMANDS = {
     "continuous team": ("continuous", "examples/classics/holmstrom_team.yaml"),
     "qre": ("qre", "tests/data/prisoners_dilemma.nfg", "-l", "0", "-l", "1"),
     "handout": ("handout", "examples/call_centre.yaml"),
+    # generated models: mixed play, a degenerate game with a set of equilibria, floating point
+    "analyze mixed": ("analyze", MIXED),
+    "analyze mixed float": ("analyze", MIXED, "--float"),
+    "handout mixed": ("handout", MIXED),
+    "graph mixed": ("graph", MIXED),
+    "design mixed": ("design", MIXED, "--via-negativa", "--transfers"),
+    "sweep mixed": ("sweep", MIXED, "-p", "costs.ops.work=1:2:3", "--no-progress"),
+    "perspectives mixed": ("perspectives", MIXED, "-e", "bigger_reward"),
+    "solve degenerate": ("solve", DEGENERATE),
+    "analyze degenerate": ("analyze", DEGENERATE),
+    "qre mixed": ("qre", MIXED),
 }
 
 

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from .._display import report_text
 from .._util import atomic_path
 from .points import SweepPoints
 
@@ -68,6 +69,8 @@ class SweepResult:
     notes : tuple of str
         Plain-words remarks (for example, that only pure equilibria were searched).
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     points: SweepPoints
     records: tuple[Mapping[str, Any], ...]
