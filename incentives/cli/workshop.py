@@ -9,7 +9,10 @@ import click
 
 from ._common import fail_cleanly, max_seconds_option, method_option, model_file, safe_text
 
-__all__ = ["workshop"]
+__all__ = ["WEB_LIBRARIES", "workshop"]
+
+#: What the workshop's extra installs to serve the page (matplotlib, for the picture, is optional).
+WEB_LIBRARIES = ("starlette", "uvicorn", "jinja2")
 
 
 def _read(path: Path) -> str:
@@ -55,16 +58,20 @@ def workshop(model: Path, host: str, port: int, no_browser: bool, method: str, m
 
     Needs the workshop extra: pip install 'incentives[workshop]'.
     """
-    try:
-        from ..workshop.engine import ModelText
-        from ..workshop.server import serve
-    except ImportError as err:
+    import importlib.util
+
+    missing = [name for name in WEB_LIBRARIES if importlib.util.find_spec(name) is None]
+    if missing:
         raise click.ClickException(
-            f"the workshop needs its extra ({err.name} is missing): pip install 'incentives[workshop]'"
-        ) from err
+            f"the workshop needs its extra ({', '.join(missing)} not installed): pip install 'incentives[workshop]'"
+        )
+    from ..workshop.engine import ModelText
+    from ..workshop.server import serve
+
     parsed = ModelText.parse(_read(model), model.name)
     if parsed.problems:
-        note = f"note: {model} has {len(parsed.problems)} problem(s); the page marks them in its editor"
+        count = len(parsed.problems)
+        note = f"note: {model} has {count} problem{'s' if count != 1 else ''}; the page marks them in its editor"
         click.echo(safe_text(note, sys.stderr), err=True)
     serve(
         parsed,

@@ -187,10 +187,11 @@ def headline(analysis: Any) -> dict[str, Any]:
 
 
 def _handout_tables(analysis: Any) -> tuple[str, str]:
-    """The handout's tables (:mod:`incentives.report.handout`) as HTML: those beside the picture, and the one below.
+    """The handout's tables (:mod:`incentives.report.handout`) as HTML: the first ones, and "Who games, who pays".
 
-    "What each department does" (the equilibria against the company optimum) and "KPI alignment" go
-    beside the picture, "Who games, who pays" below it.
+    "What each department does" (the equilibria against the company optimum) and "KPI alignment"
+    come first, "Who games, who pays" after them in a block of its own (``#gaming-table``); the
+    picture goes beside all of them where the screen is wide enough, else under them.
     """
     from ..report.blocks import Table
     from ..report.handout import Handout, handout_blocks

@@ -8,7 +8,8 @@ height within half: the reports' wording may change), and written over them when
 ``INCENTIVES_UPDATE_SCREENSHOTS=1``.
 
 Skipped, with the reason, where Playwright or a Chromium is missing (``.ci/run`` installs Debian's
-``chromium``; Playwright's own browser download is not used).
+``chromium``; Playwright's own browser download is not used).  With ``INCENTIVES_REQUIRE_BROWSER=1``
+(``.ci/run`` sets it once a Chromium is installed) a missing browser fails the tests instead.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -32,8 +33,22 @@ import incentives as inc
 from incentives.design.terms import Term
 from incentives.quantities import with_values
 
-pytest.importorskip("starlette", reason="the workshop extra is not installed: pip install 'incentives[workshop]'")
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (it is in the test extra)")
+#: Set by ``.ci/run`` where it installed a Chromium: the browser tests must run there, never skip.
+REQUIRED = os.environ.get("INCENTIVES_REQUIRE_BROWSER") == "1"
+
+
+def _missing(reason: str) -> NoReturn:
+    """Skip with the reason, or fail where the browser tests are required."""
+    if REQUIRED:
+        pytest.fail(f"INCENTIVES_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+try:
+    import starlette  # noqa: F401
+    from playwright import sync_api
+except ImportError as err:
+    _missing(f"{err.name} is not installed (the workshop extra and Playwright are in the test extra)")
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "images"
@@ -89,7 +104,7 @@ def server() -> Iterator[str]:
 def browser() -> Iterator[Any]:
     executable = chromium()
     if executable is None:
-        pytest.skip("no Chromium installed (Debian: apt-get install chromium); .ci/run installs it")
+        _missing("no Chromium is installed (Debian: apt-get install chromium; .ci/run installs it)")
     with sync_api.sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
         context = playwright.chromium.launch_persistent_context(
             profile, executable_path=executable, headless=True, args=FLAGS, viewport=VIEWPORT, accept_downloads=True
@@ -167,7 +182,7 @@ def test_a_whole_workshop_run_shows_what_the_api_answers(browser: Any, server: s
     assert plays == expected
     assert page.locator("#kpi-formulas tbody tr").count() == len(org.kpis) + 1
     page.wait_for_selector("figure.graph:not(.loading) img.graph-picture")
-    screenshot(page, "workshop-start.png", tmp_path)
+    screenshot(page.locator("#workspace"), "workshop-start.png", tmp_path)
 
     # 2. Give the ED a share of company value, step by step on the slider, until the gaming disappears.
     slider = page.locator("#c-bonus-emergency-company_value-slider")
@@ -187,7 +202,7 @@ def test_a_whole_workshop_run_shows_what_the_api_answers(browser: Any, server: s
     assert inc.analyze(with_values(org, {SHARE: after}), exact=False).gaming_departments == ()
     assert inc.analyze(with_values(org, {SHARE: before}), exact=False).gaming_departments == gaming_before
     page.wait_for_selector("figure.graph:not(.loading) img.graph-picture")
-    screenshot(page, "workshop-no-gaming.png", tmp_path)
+    screenshot(page.locator("#workspace"), "workshop-no-gaming.png", tmp_path)
 
     # 3. The winter surge, seen from each department: the verdicts the API gives at these settings.
     page.click("#event-1")
@@ -241,7 +256,7 @@ def test_a_whole_workshop_run_shows_what_the_api_answers(browser: Any, server: s
     page.wait_for_selector(f".editor .backdrop .line.error[data-line='{line}']")
     page.click(f"#problems a.goto[data-line='{line}']")
     area.evaluate("a => a.setSelectionRange(a.selectionEnd, a.selectionEnd)")
-    screenshot(page.locator("#model-section .editor"), "workshop-editor.png", tmp_path)
+    screenshot(page.locator("#editor-form"), "workshop-editor.png", tmp_path)
     assert page.errors == []
 
 
