@@ -5,6 +5,7 @@ What the page shows is compared with the toolkit's public API on the same model.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -228,3 +229,49 @@ def test_what_to_stop_paying_for_is_the_apis_and_says_so_when_nothing_is_paid(cl
     assert cut.removed and all(f"{c.department}" in shown and c.key in shown for c in cut.removed)
     update(client, base, {}, paid=[])
     assert "nothing to stop paying for" in client.post(f"{base}/negativa", content="", headers=FORM).text
+
+
+def _writes(event: str, args: tuple[object, ...]) -> str | None:
+    """The path an audited ``open`` opens for writing (builtins.open's mode, os.open's flags), else None."""
+    if event != "open":
+        return None
+    path, mode, flags = args
+    if isinstance(mode, str):
+        return str(path) if any(c in mode for c in "wax+") else None
+    writing = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+    return str(path) if isinstance(flags, int) and flags & writing else None
+
+
+def test_a_whole_session_opens_no_file_for_writing() -> None:
+    """Every request of a session, the picture and both downloads included, seen by an audit hook (PEP 578):
+    the workshop writes no file at all, so none outside a workshop folder."""
+    pytest.importorskip("matplotlib")
+    app = create_app(hospital(), first_wait=60.0, pictures=True)
+    with TestClient(app) as client:
+        base = open_tab(client)
+        update(client, base, {})  # warm: modules imported, formulas compiled, the picture's fonts loaded
+        written: list[str] = []
+        watching = [True]
+
+        def hook(event: str, args: tuple[object, ...]) -> None:
+            path = _writes(event, args) if watching[0] else None
+            if path is not None:
+                written.append(path)
+
+        sys.addaudithook(hook)  # an audit hook cannot be removed: it stops watching at the end
+        try:
+            fragment = update(client, base, {SHARE: 0.07, "beds": 95}, paid=PAID[1:])
+            picture = re.search(r'src="([^"]+graph\.png[^"]*)"', fragment).group(1)  # type: ignore[union-attr]
+            assert client.get(picture.replace("&amp;", "&")).headers["content-type"] == "image/png"
+            assert "Event winter" in client.post(f"{base}/event", content="event=winter", headers=FORM).text
+            allow = urlencode([("allow", t) for t in (*PAID, "emergency:company_value")] + [("nonnegative", "1")])
+            assert "Verified" in client.post(f"{base}/design", content=allow, headers=FORM).text
+            client.post(f"{base}/negativa", content="", headers=FORM)
+            text = open(HOSPITAL, encoding="utf-8").read()
+            client.post(f"{base}/check", content=urlencode({"text": text + "\nbroken: [\n"}), headers=FORM)
+            client.post(f"{base}/model", content=urlencode({"text": text}), headers=FORM)
+            assert client.get(f"{base}/download/model").status_code == 200
+            assert client.get(f"{base}/download/handout").status_code == 200
+        finally:
+            watching[0] = False
+    assert written == []
