@@ -68,7 +68,7 @@ CHECKS: dict[str, list[list[str]]] = {
             "    for _ in range(600):  # progress first on a slow machine: the page asks again, as this does\n"
             "        if 'id=\"gaming\"' in answer:\n"
             "            break\n"
-            "        poll = re.search(r'hx-get=\"([^\"]+)\"', answer).group(1)\n"
+            '        poll = re.search(r\'hx-get="([^"]+)"\', answer).group(1)\n'
             "        answer = urllib.request.urlopen(f'http://127.0.0.1:{port}{poll}', timeout=120).read().decode()\n"
             "    assert 'id=\"gaming\"' in answer, answer\n"
             "finally:\n"
