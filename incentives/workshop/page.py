@@ -48,11 +48,28 @@ def _environment() -> Any:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["number"] = _number
+    env.filters["breakable"] = _breakable
     return env
 
 
 def _render(template: str, **context: Any) -> str:
     return str(_environment().get_template(template).render(**context))
+
+
+def _breakable(name: str) -> Any:
+    """A name that may break after its underscores and dots in a narrow column (escaped, then ``<wbr>``).
+
+    Examples
+    --------
+    >>> str(_breakable("tickets_closed_per_hour"))
+    'tickets_<wbr>closed_<wbr>per_<wbr>hour'
+    >>> str(_breakable("<b>_"))
+    '&lt;b&gt;_<wbr>'
+    """
+    import markupsafe
+
+    escaped = str(markupsafe.escape(name))
+    return markupsafe.Markup(escaped.replace("_", "_<wbr>").replace(".", ".<wbr>"))
 
 
 def _number(value: float) -> str:

@@ -314,3 +314,23 @@ def test_a_slow_change_shows_progress_and_a_newer_one_replaces_it(browser: Any, 
     expected = inc.analyze(with_values(inc.load_model(HOSPITAL), {"beds": 100}), exact=False)
     assert gaming(page) == expected.gaming_departments
     assert page.errors == []
+
+
+#: Elements whose content must fit their width (a table wider than its column would scroll, cut off on a projector).
+FITTING = "body, .tables, .table-scroll, #event-result, #design-result, .model-view > div, .controls fieldset"
+
+
+def test_nothing_is_cut_off_on_a_projector(browser: Any, server: str) -> None:
+    """At a projector's 1280 x 720 and at 1920 x 1080, nothing on the page is wider than its place."""
+    page = open_tab(browser, server)
+    page.click("#event-1")
+    page.wait_for_selector("#event-result .report table")
+    page.click("#run-design")
+    page.wait_for_selector("#design-result .report")
+    for width, height in ((1280, 720), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        overflowing = page.eval_on_selector_all(
+            FITTING, "xs => xs.filter(x => x.scrollWidth > x.clientWidth + 1).map(x => x.id || x.className || x.tagName)"
+        )
+        assert overflowing == [], (width, overflowing)
+    assert page.errors == []
