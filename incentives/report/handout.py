@@ -6,7 +6,8 @@ The handout says, on one printed page, what :command:`incentives analyze`,
 * **what each department does**: its action at the company optimum and at each
   equilibrium (up to ``MAX_EQUILIBRIA``), red where it games its KPI (its bonus gains
   and the company loses), amber where it departs from the optimum only in response to
-  the others, with the company value of each and the price of anarchy;
+  the others, with the company value of each, the price of anarchy and the share of
+  the value range lost;
 * **who games, who pays**: at the worst equilibrium, each department's own bonus gain,
   what its departure costs the company, the KPI that makes it pay, and how its pay
   compares with its pay at the optimum (definitions in :mod:`incentives.analysis.gaming`);
@@ -236,7 +237,9 @@ def _sections(analysis: Analysis, events: Sequence[Perspectives]) -> list[list[B
     head.append(
         Paragraph(
             content=inline(
-                f"{words.equilibrium_sentence(worst)} Gaming: {gaming}. {words.price_sentences(analysis)[0]}", "strong"
+                f"{words.equilibrium_sentence(worst)} Gaming: {gaming}. {words.price_sentences(analysis)[0]} "
+                f"{words.value_range_sentences(analysis)[0]}",
+                "strong",
             )
         )
     )

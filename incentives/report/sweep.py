@@ -2,7 +2,8 @@
 
 Blocks: how many points of which quantities were solved, where and how fast, and one
 row per set of equilibria found (the range of each quantity over its points, the price
-of anarchy there, and how many of its points each department games at).  The JSON
+of anarchy and the share of the value range lost there, and how many of its points each
+department games at).  The JSON
 document, ``incentives.sweep/1``, holds every point's record (the columns are described
 in :mod:`incentives.whatif.results`); the same table goes to CSV or Parquet with
 :meth:`incentives.whatif.SweepResult.save`.
@@ -41,7 +42,6 @@ def _groups(result: SweepResult) -> dict[str, list[int]]:
 def _row(result: SweepResult, equilibria: str, members: list[int]) -> tuple[Cell, ...]:
     records = [result.records[k] for k in members]
     spans = [_span([float(result.points.values[k, j]) for k in members]) for j in range(len(result.names))]
-    anarchy = [r["price_of_anarchy"] for r in records if r["price_of_anarchy"] is not None]
     gaming = [
         f"{d} ({sum(bool(r[f'games.{d}']) for r in records)})"
         for d in result.departments
@@ -51,9 +51,24 @@ def _row(result: SweepResult, equilibria: str, members: list[int]) -> tuple[Cell
         Cell.of(*equilibria.split(" | ")),
         Cell.of(str(len(members))),
         *(Cell.of(span) for span in spans),
-        Cell.of(_span(anarchy) if anarchy else "-"),
+        Cell.of(_price_span(records)),
+        Cell.of(_defined_span([r["value_range_lost_worst"] for r in records])),
         Cell.of(*gaming, tone="bad") if gaming else Cell.of("nobody", tone="good"),
     )
+
+
+def _defined_span(values: list[float | None]) -> str:
+    defined = [v for v in values if v is not None]
+    return _span(defined) if defined else "-"
+
+
+def _price_span(records: list[dict[str, Any]]) -> str:
+    """The range of the price of anarchy, and at how many points it is undefined (an equilibrium but no ratio)."""
+    text = _defined_span([r["price_of_anarchy"] for r in records])
+    undefined = sum(r["price_of_anarchy"] is None and r["n_equilibria"] > 0 for r in records)
+    if not undefined:
+        return text
+    return f"undefined at {undefined}" if text == "-" else f"{text} (undefined at {undefined})"
 
 
 @register_blocks(SweepResult)
@@ -77,11 +92,20 @@ def sweep_blocks(result: SweepResult) -> list[Block]:
     rows = tuple(_row(result, equilibria, members) for equilibria, members in _groups(result).items())
     table = Table(
         title="Equilibria found, where, and who games there",
-        columns=("equilibria", "points", *result.names, "price of anarchy", "games (points)"),
-        align=("left", "right", *(RIGHT for _ in result.names), "right", "left"),
+        columns=(
+            "equilibria",
+            "points",
+            *result.names,
+            "price of anarchy",
+            "share of the value range lost",
+            "games (points)",
+        ),
+        align=("left", "right", *(RIGHT for _ in result.names), "right", "right", "left"),
         rows=rows,
-        note="One row per set of equilibria found: the range of each quantity over its points, the price of "
-        "anarchy there, and at how many of its points each department games.",
+        note="One row per set of equilibria found: the range of each quantity over its points; the price of "
+        "anarchy there (the optimum's company value over the worst equilibrium's, undefined where that is not "
+        "positive) and the share of the company's value range lost at the worst equilibrium; and at how many of "
+        "its points each department games.",
     )
     out: list[Block] = [Heading(text=f"Sweep of {', '.join(result.names)}", level=2), *paragraphs(head), table]
     return out + paragraphs(*(f"Note: {n}" for n in result.notes), tone="warn")

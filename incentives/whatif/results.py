@@ -13,6 +13,9 @@ Each record has the quantity values of its point, then
   ``company_value_best``: the equilibria with the lowest and highest company value;
 * ``optimum``, ``company_value_optimum``: a company-optimal profile and its value;
 * ``price_of_anarchy``, ``price_of_stability``: as in :func:`incentives.analyze`
+  (the optimum's company value over the worst / best equilibrium's; empty where that
+  value is zero or negative and the ratio is undefined);
+* ``value_range_lost_worst``, ``value_range_lost_best``: as in :func:`incentives.analyze`
   (shares of the company's value range lost at the worst / best equilibrium);
 * ``gaming_departments``: the departments that game at some equilibrium;
 * ``games.DEPARTMENT`` (bool) and ``gaming_score.DEPARTMENT`` (the share of the

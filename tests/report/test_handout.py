@@ -80,7 +80,8 @@ def test_equilibrium_against_optimum(page: str) -> None:
     assert rows["wards"] == ["discharge_when_ready", "discharge_early"]
     assert rows["surgery"] == ["planned_list", "packed_list"]
     assert rows["company value"] == ["307.5", "60"]
-    assert "Price of anarchy 0.954" in page  # (307.5 - 60) / (307.5 - 48), 48 the worst profile's value
+    assert "Price of anarchy 5.125" in page  # 307.5 / 60
+    assert "Share of the value range lost 0.954" in page  # (307.5 - 60) / (307.5 - 48), 48 the worst profile's value
 
 
 def test_who_games_and_who_pays(page: str) -> None:
