@@ -35,7 +35,7 @@ def test_analyze_json_schema() -> None:
     code, out, _ = run("analyze", EXAMPLE, "--format", "json")
     assert code == 0
     doc = json.loads(out)
-    assert doc["schema"] == "incentives.analysis/1"
+    assert doc["schema"] == "incentives.analysis/2"
     assert doc["players"] == ["sales", "support", "development", "operations"]
     assert doc["actions"]["sales"] == ["consultative", "aggressive"]
     (eq,) = doc["equilibria"]

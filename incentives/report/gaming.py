@@ -4,7 +4,7 @@ Blocks: the solve report (:mod:`incentives.report.solve`), the company optimum, 
 equilibrium who departs from the optimum (and why it pays them) and who pays for it, the
 prices of anarchy and stability, the share of the value range lost, the gaming scores and
 the KPI alignment.  The JSON
-document is ``incentives.analysis/1``: the solve document plus the optimum and the gaming
+document is ``incentives.analysis/2``: the solve document plus the optimum and the gaming
 of each equilibrium (definitions in :mod:`incentives.analysis.gaming`).
 """
 
@@ -22,7 +22,7 @@ from .solve import solve_blocks, solve_document
 
 __all__ = ["ANALYSIS_SCHEMA", "VERDICT_TONES", "analysis_blocks", "analysis_document"]
 
-ANALYSIS_SCHEMA = "incentives.analysis/1"
+ANALYSIS_SCHEMA = "incentives.analysis/2"
 
 #: How each verdict (of KPI alignment, of an event) is coloured.
 VERDICT_TONES: dict[str, Tone] = {
@@ -140,7 +140,7 @@ def _gaming(game: Game, item: EquilibriumGaming) -> dict[str, Any]:
 
 @register_document(Analysis)
 def analysis_document(analysis: Analysis) -> dict[str, Any]:
-    """The ``incentives.analysis/1`` document: the solve document plus the optimum and the gaming."""
+    """The ``incentives.analysis/2`` document: the solve document plus the optimum and the gaming."""
     game = analysis.game
     doc = solve_document(analysis.solution)
     doc["schema"] = ANALYSIS_SCHEMA

@@ -24,7 +24,7 @@ markup of :mod:`incentives.report.html`: it is well-formed XML, every name is es
 it loads no resource and runs no script.  Print it to PDF from a browser (its style sheet
 sets an A4 page); no PDF writer is a dependency.  The same handout also renders as text
 and Markdown (the picture is embedded in Markdown, named in text), and as the JSON
-document ``incentives.handout/1``: the analysis and each event's document.
+document ``incentives.handout/2``: the analysis and each event's document.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ __all__ = [
     "handout_html",
 ]
 
-HANDOUT_SCHEMA = "incentives.handout/1"
+HANDOUT_SCHEMA = "incentives.handout/2"
 
 #: Largest number of equilibria given a column of their own in the first table.
 MAX_EQUILIBRIA = 3
@@ -310,7 +310,7 @@ def handout_html(handout: Handout, page: bool = True) -> str:
 
 @register_document(Handout)
 def handout_document(handout: Handout) -> dict[str, Any]:
-    """The ``incentives.handout/1`` document: the analysis and the events, each as its own document."""
+    """The ``incentives.handout/2`` document: the analysis and the events, each as its own document."""
     return {
         "schema": HANDOUT_SCHEMA,
         "model": handout.analysis.organization.name,

@@ -4,7 +4,7 @@ Blocks: how many points of which quantities were solved, where and how fast, and
 row per set of equilibria found (the range of each quantity over its points, the price
 of anarchy and the share of the value range lost there, and how many of its points each
 department games at).  The JSON
-document, ``incentives.sweep/1``, holds every point's record (the columns are described
+document, ``incentives.sweep/2``, holds every point's record (the columns are described
 in :mod:`incentives.whatif.results`); the same table goes to CSV or Parquet with
 :meth:`incentives.whatif.SweepResult.save`.
 """
@@ -23,7 +23,7 @@ from .dispatch import register_blocks, register_document
 
 __all__ = ["SWEEP_SCHEMA", "sweep_blocks", "sweep_document"]
 
-SWEEP_SCHEMA = "incentives.sweep/1"
+SWEEP_SCHEMA = "incentives.sweep/2"
 RIGHT: Align = "right"
 
 
@@ -121,7 +121,7 @@ def _plain(value: Any) -> Any:
 
 @register_document(SweepResult)
 def sweep_document(result: SweepResult) -> dict[str, Any]:
-    """The ``incentives.sweep/1`` document: the sweep's settings and every point's record."""
+    """The ``incentives.sweep/2`` document: the sweep's settings and every point's record."""
     return {
         "schema": SWEEP_SCHEMA,
         "quantities": list(result.names),

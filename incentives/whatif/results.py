@@ -21,7 +21,7 @@ Each record has the quantity values of its point, then
 * ``games.DEPARTMENT`` (bool) and ``gaming_score.DEPARTMENT`` (the share of the
   value range its own departure costs at the worst equilibrium), for each department.
 
-The report of a sweep, and its JSON document ``incentives.sweep/1`` (the settings and
+The report of a sweep, and its JSON document ``incentives.sweep/2`` (the settings and
 every record), are in :mod:`incentives.report.sweep`.
 """
 
@@ -135,7 +135,7 @@ class SweepResult:
         The file is written under a temporary name and moved into place only when
         complete, so an interrupted save leaves no half-written file.  Every file has
         the same columns; the JSON file is the list of records (the report's JSON
-        document, ``incentives.sweep/1``, adds the sweep's settings:
+        document, ``incentives.sweep/2``, adds the sweep's settings:
         ``incentives.report.render(result, "json")``).
 
         Raises

@@ -171,7 +171,7 @@ def test_every_format_of_the_handout(tmp_path: Path) -> None:
     assert "<" not in result.stdout and "data:image" not in result.stdout
     result = runner.invoke(main, ["handout", HOSPITAL, "--output", str(tmp_path / "handout.json")])
     doc = json.loads((tmp_path / "handout.json").read_text(encoding="utf-8"))
-    assert doc["schema"] == "incentives.handout/1" and doc["analysis"]["schema"] == "incentives.analysis/1"
+    assert doc["schema"] == "incentives.handout/2" and doc["analysis"]["schema"] == "incentives.analysis/2"
     assert [e["event"] for e in doc["events"]] == ["winter"]
     assert doc == json_document(
         Handout(
