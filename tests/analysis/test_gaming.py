@@ -10,6 +10,7 @@ import pytest
 import incentives as inc
 from incentives.analysis.gaming import COST_TERM
 from incentives.report import json_document
+from incentives.report.schemas import validate
 
 EXAMPLE = Path("examples/growing_company.yaml")
 
@@ -292,7 +293,9 @@ def test_price_of_anarchy_is_undefined_where_the_equilibrium_value_is_not_positi
         "Price of anarchy undefined: it is the company optimum divided by the company value at the worst "
         f"equilibrium, and that value ({value}) is not positive." in " ".join(text.split())
     )
-    summary = json_document(report)["summary"]
+    document = json_document(report)
+    validate(document)  # null is what the schema allows for an undefined price
+    summary = document["summary"]
     assert summary["price_of_anarchy"] is None and summary["value_range_lost_worst"] == 1
 
 
