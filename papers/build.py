@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -102,7 +103,7 @@ def shape(values: Sequence[Any], *, rtol: float = 1e-9) -> str:
     ('rises, then stays level, then falls', 'falls, then rises', 'stays level')
     """
     scale = max(abs(float(v)) for v in values) or 1.0
-    steps = [float(b) - float(a) for a, b in zip(values, values[1:], strict=False)]
+    steps = [float(b) - float(a) for a, b in itertools.pairwise(values)]
     signs = [0 if abs(d) <= rtol * scale else (1 if d > 0 else -1) for d in steps]
     runs = [sign for k, sign in enumerate(signs) if k == 0 or sign != signs[k - 1]]
     return ", then ".join({1: "rises", 0: "stays level", -1: "falls"}[sign] for sign in runs)
@@ -332,7 +333,9 @@ def _growth_values(build: Build, growth: str, records: Sequence[Mapping[str, Any
     v["growth.loss_shape"] = shape([r["company_value_optimum"] - r["company_value_worst"] for r in records])
     lost = [r["value_range_lost_worst"] for r in records]
     v["growth.lost_shape"] = shape(lost)
-    v["growth.first_lost"], v["growth.last_lost"], v["growth.top_lost"] = (num(x) for x in (lost[0], lost[-1], max(lost)))
+    v["growth.first_lost"], v["growth.last_lost"], v["growth.top_lost"] = (
+        num(x) for x in (lost[0], lost[-1], max(lost))
+    )
     at_top = [size for size, x in zip(sizes, lost, strict=True) if x == max(lost)]
     v["growth.top_lost_from"], v["growth.top_lost_to"] = num(at_top[0]), num(at_top[-1])
     prices = [r["price_of_anarchy"] for r in records]
@@ -531,7 +534,9 @@ def check_values(text: str, values: Mapping[str, str]) -> list[str]:
 
 def check_claims(claims: Mapping[str, bool]) -> list[str]:
     """The paper's prose claims that the library no longer bears out."""
-    return [f"the paper claims {claim!r}, which the library no longer bears out" for claim, ok in claims.items() if not ok]
+    return [
+        f"the paper claims {claim!r}, which the library no longer bears out" for claim, ok in claims.items() if not ok
+    ]
 
 
 def check_tables(text: str, tables: Mapping[str, str]) -> list[str]:

@@ -271,8 +271,9 @@ def price_sentences(analysis: Analysis) -> list[str]:
     --------
     >>> import incentives as inc
     >>> report = inc.analyze(inc.load_model("examples/growing_company.yaml"))
-    >>> print(price_sentences(report)[0])
-    Price of anarchy 2.804: the company optimum (430.72) is worth 2.804 times the company value at the worst equilibrium (153.6).
+    >>> print(price_sentences(report)[0])  # doctest: +NORMALIZE_WHITESPACE
+    Price of anarchy 2.804: the company optimum (430.72) is worth 2.804 times the company value
+    at the worst equilibrium (153.6).
     """
     if not analysis.equilibria:
         return [NO_GAMING_TO_COMPARE]
@@ -308,8 +309,9 @@ def value_range_sentences(analysis: Analysis) -> list[str]:
     --------
     >>> import incentives as inc
     >>> report = inc.analyze(inc.load_model("examples/growing_company.yaml"))
-    >>> print(value_range_sentences(report)[0])
-    Share of the value range lost 0.724: at the worst equilibrium the company loses 277.12 of value, 72.4% of the gap between its best and worst possible outcome (430.72 to 48).
+    >>> print(value_range_sentences(report)[0])  # doctest: +NORMALIZE_WHITESPACE
+    Share of the value range lost 0.724: at the worst equilibrium the company loses 277.12 of value,
+    72.4% of the gap between its best and worst possible outcome (430.72 to 48).
     """
     if not analysis.equilibria:
         return []  # price_sentences says there is nothing to compare
