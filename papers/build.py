@@ -170,6 +170,11 @@ def _equilibrium(org: Any, build: Build) -> Any:
     departures = {d.department: d for d in worst.departures}
     build.claims["operations' freeze pays it more whatever the others do"] = departures["operations"].whatever_others_do
     build.claims["operations' freeze helps the company at the equilibrium"] = departures["operations"].company_cost < 0
+    at_optimum = list(report.optimum.profile)
+    at_optimum[report.game.players.index("operations")] = report.game.action_index("operations", "change_freeze")
+    build.claims["at the optimum the freeze would cost the company"] = bool(
+        report.game.company_value[tuple(at_optimum)] < report.optimum.value
+    )
     build.claims["support ends up worse off than at the optimum"] = worst.burden["support"] < 0
     status = {a.kpi: a.status for a in report.alignment}
     v["alignment.misaligned"] = ", ".join(k for k, s in status.items() if s == "misaligned")
