@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -62,7 +63,7 @@ def _defined_span(values: list[float | None]) -> str:
     return _span(defined) if defined else "-"
 
 
-def _price_span(records: list[dict[str, Any]]) -> str:
+def _price_span(records: Sequence[Mapping[str, Any]]) -> str:
     """The range of the price of anarchy, and at how many points it is undefined (an equilibrium but no ratio)."""
     text = _defined_span([r["price_of_anarchy"] for r in records])
     undefined = sum(r["price_of_anarchy"] is None and r["n_equilibria"] > 0 for r in records)
