@@ -8,7 +8,7 @@ Run from the repository root:
 Sweep A, the bundled example (examples/growing_company.yaml, four departments with two actions
 each): a grid over customers_per_deal (10..600) and support's weight on reopened tickets (-0.5..0).
 At each point every contender reports the pure equilibria, the company value at the worst and best
-equilibrium, the company optimum, the price of anarchy and, for each department, whether it games
+equilibrium, the company optimum, the share of the value range lost and, for each department, whether it games
 and its gaming score.
 
 * ``incentives.sweep``: the model compiled once (sympy.lambdify), payoffs of a chunk of points filled
@@ -22,14 +22,14 @@ and its gaming score.
   department's axis), the payoff arrays are built per point, and since nashpy solves two-player
   games only, the pure equilibria of the four-player game are found by enumeration by hand (a
   Python loop over the 16 profiles, each checked against every unilateral deviation); worst, best,
-  optimum, price of anarchy and gaming are then computed with the same definitions.  No regret
+  optimum, share of the value range lost and gaming are then computed with the same definitions.  No regret
   check, no departure drivers: it does less per point than ours.
 
 Sweep B, two departments (the hand-checked model of tests/whatif/test_thresholds.py): a grid over
 support's bonus weight and its effort cost.  ``incentives.sweep`` (method "all": every extreme
 equilibrium, verified) against the same grid built with numpy and solved with
 ``nashpy.Game(A, B).support_enumeration()`` at each point, reporting the equilibria, company value
-at the worst and best one, and the price of anarchy.
+at the worst and best one, and the share of the value range lost.
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def baseline_record(payoffs: np.ndarray, value: np.ndarray) -> dict[str, Any]:
         "company_value_worst": float(value[worst]),
         "company_value_best": float(max(value[p] for p in equilibria)),
         "company_value_optimum": best_value,
-        "price_of_anarchy": (best_value - float(value[worst])) / span if span > 0 else 0.0,
+        "value_range_lost_worst": (best_value - float(value[worst])) / span if span > 0 else 0.0,
         "gaming_departments": ", ".join(d for d, _ in ACTIONS if d in games),
         **{f"gaming_score.{d}": scores.get(d, 0.0) for d, _ in ACTIONS},
     }
@@ -181,7 +181,7 @@ def nashpy_sweep(points: np.ndarray) -> list[dict[str, Any]]:
                 "n_equilibria": len(equilibria),
                 "company_value_worst": min(values),
                 "company_value_best": max(values),
-                "price_of_anarchy": (float(value.max()) - min(values)) / span,
+                "value_range_lost_worst": (float(value.max()) - min(values)) / span,
             }
         )
     return records
@@ -235,7 +235,7 @@ def main() -> None:
     agree = all(
         b["equilibria"] == o["equilibria"]
         and b["gaming_departments"] == o["gaming_departments"]
-        and np.isclose(b["price_of_anarchy"], o["price_of_anarchy"])
+        and np.isclose(b["value_range_lost_worst"], o["value_range_lost_worst"])
         for b, o in zip(baseline, ours.records, strict=True)
     )
     print(

@@ -275,17 +275,17 @@ def cli_page() -> str:
 #: The order of the JSON page: the documents of the commands first, then the others.
 JSON_ORDER = (
     "incentives.solve/1",
-    "incentives.analysis/1",
+    "incentives.analysis/2",
     "incentives.perspectives/1",
     "incentives.perspectives-list/1",
     "incentives.design/1",
     "incentives.dependencies/1",
     "incentives.graph/1",
     "incentives.thresholds/1",
-    "incentives.sweep/1",
+    "incentives.sweep/2",
     "incentives.continuous/1",
     "incentives.qre/1",
-    "incentives.handout/1",
+    "incentives.handout/2",
     "incentives.game/1",
 )
 

@@ -19,6 +19,11 @@ The paper marks what it takes from the build:
   the markers must equal the generated snippet (the build rewrites it; ``--check`` compares);
 * a figure: ``![caption](figures/NAME.png)``.
 
+A qualitative claim is a quoted value too: a word or phrase the build computes from the data
+(``rises, then falls``; ``everyone``), so the sentence cannot outlive the data.  A claim the
+paper makes in prose that no quoted word carries (one plan costs more than another) is a named
+check in ``Build.claims``; a false one is a problem, like a stale number.
+
 Generated files are committed.  ``--check`` compares the committed tables and values with a
 fresh build byte for byte.  Figures are compared through the data they plot: rasterised PNGs
 differ between matplotlib and FreeType versions, so ``generated/figures.json`` records a SHA-256
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -65,6 +71,7 @@ class Build:
     tables: dict[str, str] = field(default_factory=dict)
     figures: dict[str, Callable[[], Any]] = field(default_factory=dict)  # name -> draws a matplotlib Figure
     figure_data: dict[str, str] = field(default_factory=dict)  # name -> SHA-256 of the data it plots
+    claims: dict[str, bool] = field(default_factory=dict)  # what the paper says in prose -> whether it holds
 
 
 # --- formatting ----------------------------------------------------------------------------------------------------
@@ -89,6 +96,25 @@ def num(x: Any, digits: int = 3, *, exact: bool = True) -> str:
 def signed(x: Any, digits: int = 3) -> str:
     text = num(x, digits)
     return text if text.startswith("-") or text == "0" else f"+{text}"
+
+
+def shape(values: Sequence[Any], *, rtol: float = 1e-9) -> str:
+    """How a sequence moves, in words: ``"rises"``, ``"falls, then rises"``, ``"rises, then stays level, then falls"``.
+
+    >>> shape([1, 2, 2, 1]), shape([3, 2, 2.5]), shape([1, 1])
+    ('rises, then stays level, then falls', 'falls, then rises', 'stays level')
+    """
+    scale = max(abs(float(v)) for v in values) or 1.0
+    steps = [float(b) - float(a) for a, b in itertools.pairwise(values)]
+    signs = [0 if abs(d) <= rtol * scale else (1 if d > 0 else -1) for d in steps]
+    runs = [sign for k, sign in enumerate(signs) if k == 0 or sign != signs[k - 1]]
+    return ", then ".join({1: "rises", 0: "stays level", -1: "falls"}[sign] for sign in runs)
+
+
+def words(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -139,9 +165,30 @@ def _equilibrium(org: Any, build: Build) -> Any:
     v["value_gap"] = num(worst.value_gap, 2)
     v["value_share"] = f"{round(100 * float(worst.company_value) / float(report.optimum.value))}%"
     v["value_lowest"] = num(report.min_value, 2)
-    v["price_of_anarchy"] = num(report.price_of_anarchy)
-    v["ratio_of_anarchy"] = num(report.ratio_of_anarchy, 2)
+    v["price_of_anarchy"] = num(report.price_of_anarchy, 2, exact=False)
+    v["value_range_lost"] = num(report.value_range_lost_worst, exact=False)
     v["gaming_departments"] = ", ".join(report.gaming_departments)
+    v["dominance.profiles_left"] = str(int(np.prod(inc.eliminate_dominated(report.game).game.shape)))
+    departures = {d.department: d for d in worst.departures}
+    build.claims["operations' freeze pays it more whatever the others do"] = departures["operations"].whatever_others_do
+    build.claims["operations' freeze helps the company at the equilibrium"] = departures["operations"].company_cost < 0
+    at_optimum = list(report.optimum.profile)
+    at_optimum[report.game.players.index("operations")] = report.game.action_index("operations", "change_freeze")
+    build.claims["at the optimum the freeze would cost the company"] = bool(
+        report.game.company_value[tuple(at_optimum)] < report.optimum.value
+    )
+    build.claims["support ends up worse off than at the optimum"] = worst.burden["support"] < 0
+    status = {a.kpi: a.status for a in report.alignment}
+    v["alignment.misaligned"] = ", ".join(k for k, s in status.items() if s == "misaligned")
+    v["alignment.uptime"] = status["uptime"]
+    build.claims["every KPI of a plan but uptime is misaligned"] = all(
+        s == "misaligned" for k, s in status.items() if k != "uptime"
+    )
+    dynamics = [inc.best_response_dynamics(report.game, rng=0), inc.fictitious_play(report.game, rounds=2000, rng=0)]
+    build.claims["learning dynamics find the equilibrium"] = all(
+        run.converged and tuple(int(np.argmax(p)) for p in run.final) == worst.equilibrium.pure_indices()
+        for run in dynamics
+    )
     for dept, score in report.gaming_scores.items():
         v[f"gaming_score.{dept}"] = num(score)
     rows = []
@@ -179,6 +226,13 @@ def _perspectives(org: Any, build: Build, name: str, key: str) -> Any:
         build.values[f"{key}.{view.party}.change"] = signed(view.change, 2)
         build.values[f"{key}.{view.party}.verdict"] = view.verdict
     build.values[f"{key}.equilibrium_after"] = _profile(views.after_equilibrium.label)
+    departments = [view for view in views.views if view.party != "company"]
+    losers = [view.party for view in departments if view.verdict == "loss"]
+    build.values[f"{key}.losers"] = str(len(losers))
+    winners = [view.party for view in departments if view.verdict == "win"]
+    build.values[f"{key}.winners"] = "everyone" if len(winners) == len(departments) else words(winners) or "nobody"
+    before, after = views.kpis["tickets"]
+    build.values[f"{key}.tickets_factor"] = num(after / before)
     build.tables[name] = table(["party", "before", "immediately", "after reacting", "change", "verdict"], rows)
     return views
 
@@ -198,6 +252,12 @@ def _graph(org: Any, build: Build) -> None:
         for dst, effect in effects[src].items():
             build.values[f"externality.{src}.{dst}"] = num(effect, 3 if dst != "company_value" else 2)
     build.values["finger_pointing_loops"] = str(len(finger_pointing_loops(graph)))
+    others = {src: [dst for dst in departments if dst != src and effects[src][dst] != 0] for src in departments}
+    upstream = [d for d in departments if others[d]]
+    downstream = [d for d in departments if any(d in hit for hit in others.values())]
+    build.values["graph.upstream"] = words(upstream)
+    build.values["graph.downstream"] = words(downstream)
+    build.claims["no department is both upstream and downstream"] = not set(upstream) & set(downstream)
     for dept in departments:
         ranked = stakeholders(graph, dept, kinds=("department",))
         build.values[f"stakeholders.{dept}"] = ", ".join(f"{d} ({num(s, 2)})" for d, s in ranked) or "nobody"
@@ -259,12 +319,41 @@ def _growth(org: Any, build: Build) -> None:
 
     build.figures["phase_diagram"] = phase
     build.figure_data["phase_diagram"] = fingerprint({"records": plane.to_records(), "boundary": str(boundary)})
-    records = line.to_records()
-    first = records[0]
-    build.values["growth.first_size"] = num(first[growth])
-    build.values["growth.first_poa"] = num(first["price_of_anarchy"])
-    build.values["growth.last_size"] = num(records[-1][growth])
-    build.values["growth.last_poa"] = num(records[-1]["price_of_anarchy"])
+    _growth_values(build, growth, line.to_records())
+    games_sales = np.array(plane.column("games.sales"))
+    x_plane, y_plane = plane.points.values.T
+    build.claims["the phase diagram finds the exact boundary of sales' gaming"] = bool(
+        np.array_equal(games_sales, y_plane < curve(x_plane))
+    )
+    slope = sympy.diff(boundary, x)
+    build.claims["the share sales needs rises as the company grows"] = all(
+        slope.subs(x, c) > 0 for c in (1, org.parameters[growth], 10**6)
+    )
+
+
+def _growth_values(build: Build, growth: str, records: Sequence[Mapping[str, Any]]) -> None:
+    """What the sweep over the company's size shows: the shape of each curve and its turning points."""
+    v = build.values
+    sizes = [r[growth] for r in records]
+    v["growth.first_size"], v["growth.last_size"] = num(sizes[0]), num(sizes[-1])
+    v["growth.equilibria"] = str(len({r["equilibria"] for r in records}))
+    v["growth.loss_shape"] = shape([r["company_value_optimum"] - r["company_value_worst"] for r in records])
+    lost = [r["value_range_lost_worst"] for r in records]
+    v["growth.lost_shape"] = shape(lost)
+    v["growth.first_lost"], v["growth.last_lost"], v["growth.top_lost"] = (
+        num(x) for x in (lost[0], lost[-1], max(lost))
+    )
+    at_top = [size for size, x in zip(sizes, lost, strict=True) if x == max(lost)]
+    v["growth.top_lost_from"], v["growth.top_lost_to"] = num(at_top[0]), num(at_top[-1])
+    prices = [r["price_of_anarchy"] for r in records]
+    if any(p is None for p in prices):
+        raise RuntimeError("the price of anarchy is undefined at some size of the growth sweep; reword Section 6")
+    v["growth.poa_shape"] = shape(prices)
+    low = min(range(len(prices)), key=prices.__getitem__)
+    v["growth.first_poa"], v["growth.low_poa"], v["growth.last_poa"] = (
+        num(prices[k], 2) for k in (0, low, len(prices) - 1)
+    )
+    v["growth.low_poa_size"] = num(sizes[low])
 
 
 def _plan_terms(weights: Mapping[str, Mapping[str, float]]) -> str:
@@ -317,12 +406,35 @@ def _redesign(org: Any, build: Build) -> Any:
     v["via_negativa.equilibria"] = str(len(cut_check.equilibria_after))
     v["via_negativa.value_after"] = num(cut_check.company_value_after, 2)
     v["via_negativa.stuck_gain"] = num(cut.stuck[0].gain)
+    build.claims["profit shares cost more than the cheapest plan and less than the current plan"] = (
+        cheapest.cost < shares.cost < cheapest.current_cost
+    )
+    percent = {dept: terms["company_value"] for dept, terms in shares.weights.items()}
+    build.claims["support needs the largest profit share"] = max(percent, key=percent.get) == "support"
+    build.claims["via negativa: every profile where support fast-closes is an equilibrium"] = sorted(
+        cut_check.equilibria_after
+    ) == sorted(p for p in _profiles(org) if "support=fast_close" in p)
+    model = inc.evaluate_model(org)
+    support, operations = (model.players.index(d) for d in ("support", "operations"))
+    hours = np.moveaxis(np.asarray(model.kpis["resolution_hours"], dtype=float), support, 0)
+    incidents = np.moveaxis(np.asarray(model.kpis["incidents"], dtype=float), operations, 0)
+    build.claims["slower resolution goes with thorough work, more incidents with continuous delivery"] = bool(
+        np.all(hours[0] > hours[1]) and np.all(incidents[0] > incidents[1])
+    )
     build.tables["redesign"] = table(
         ["plan", "bonus weights", "bonus paid at the optimum", "equilibria", "company value (worst equilibrium)",
          "optimum the only equilibrium"],
         rows,
     )  # fmt: skip
     return shares
+
+
+def _profiles(org: Any) -> list[str]:
+    """Every profile's label, ``sales=..., support=..., ...``."""
+    import incentives as inc
+
+    game = inc.build_game(org)
+    return [game.profile_label(p) for p in np.ndindex(*game.shape)]
 
 
 def _classics(build: Build) -> None:
@@ -361,7 +473,11 @@ def compute(model: Path = MODEL) -> Build:
     _graph(org, build)
     _growth(org, build)
     shares = _redesign(org, build)
-    _perspectives(shares.redesigned, build, "perspectives_redesigned", "big_contract_redesigned")
+    views = _perspectives(shares.redesigned, build, "perspectives_redesigned", "big_contract_redesigned")
+    bigger = inc.evaluate_model(shares.redesigned, parameters=dict(views.changes))
+    build.claims["after the contract the redesigned company plays its optimum"] = views.after_equilibrium.label == (
+        bigger.game.profile_label(inc.company_optimum(bigger.game).profile)
+    )
     _classics(build)
     return build
 
@@ -429,6 +545,13 @@ def check_values(text: str, values: Mapping[str, str]) -> list[str]:
     if not VALUE.search(text):
         problems.append("the paper quotes no marked values")
     return problems
+
+
+def check_claims(claims: Mapping[str, bool]) -> list[str]:
+    """The paper's prose claims that the library no longer bears out."""
+    return [
+        f"the paper claims {claim!r}, which the library no longer bears out" for claim, ok in claims.items() if not ok
+    ]
 
 
 def check_tables(text: str, tables: Mapping[str, str]) -> list[str]:
@@ -505,10 +628,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             _write(out / PAPER.name, fresh.encode())
             problems += check_tables(fresh, build.tables)
         problems += check_values(text, build.values)
+        problems += check_claims(build.claims)
     for problem in problems:
         print(f"paper: {problem}", file=sys.stderr)
     where = "checked" if args.check else f"built into {out}"
-    print(f"paper {where}: {len(build.values)} values, {len(build.tables)} tables, {len(build.figures)} figures; "
+    print(f"paper {where}: {len(build.values)} values, {len(build.claims)} claims, {len(build.tables)} tables, "
+          f"{len(build.figures)} figures; "
           f"{len(problems)} problem(s)")  # fmt: skip
     return 1 if problems else 0
 

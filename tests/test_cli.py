@@ -35,7 +35,7 @@ def test_analyze_json_schema() -> None:
     code, out, _ = run("analyze", EXAMPLE, "--format", "json")
     assert code == 0
     doc = json.loads(out)
-    assert doc["schema"] == "incentives.analysis/1"
+    assert doc["schema"] == "incentives.analysis/2"
     assert doc["players"] == ["sales", "support", "development", "operations"]
     assert doc["actions"]["sales"] == ["consultative", "aggressive"]
     (eq,) = doc["equilibria"]
@@ -46,7 +46,11 @@ def test_analyze_json_schema() -> None:
     assert {d["department"] for d in eq["departures"]} == set(doc["players"])
     for dep in eq["departures"]:
         assert sum(dep["drivers"].values()) == pytest.approx(dep["own_gain"])
-    assert 0 < doc["summary"]["price_of_anarchy"] <= 1
+    # the price of anarchy is the optimum over the (only) equilibrium's value; the normalised loss lies in (0, 1]
+    optimum, equilibrium = doc["company_optimum"]["company_value"], eq["company_value"]
+    assert doc["summary"]["price_of_anarchy"] == pytest.approx(optimum / equilibrium)
+    lowest = doc["summary"]["worst_company_value"]
+    assert doc["summary"]["value_range_lost_worst"] == pytest.approx((optimum - equilibrium) / (optimum - lowest))
 
 
 def test_solve_json_on_model_and_nfg(tmp_path: Path) -> None:

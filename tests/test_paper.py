@@ -73,7 +73,11 @@ def test_quoted_numbers_match_the_fresh_build(checked: tuple[subprocess.Complete
     assert len(quoted) > 50
     assert [(name, text) for name, text in quoted if values.get(name) != text] == []
     # spot checks against the library's documented answers (independent of the build script)
-    assert values["price_of_anarchy"] == "0.724"
+    assert values["price_of_anarchy"] == "2.8"  # 430.72 / 153.6, optimum over the equilibrium's value
+    assert values["value_range_lost"] == "0.724"  # (430.72 - 153.6) / (430.72 - 48)
+    # the sweep over growth: the share of the value range lost peaks at 1, the price of anarchy dips (issue 15)
+    assert values["growth.lost_shape"] == "rises, then stays level, then falls"
+    assert values["growth.poa_shape"] == "falls, then rises"
     assert values["equilibrium"] == "aggressive, fast_close, rushed, change_freeze"
     assert values["support_penalty"] == "-29/168"  # incentives.whatif.thresholds docstring
     assert values["big_contract.support.verdict"] == "loss"
@@ -94,6 +98,10 @@ def test_check_catches_a_wrong_number_and_a_stale_table() -> None:
     assert len(problems) == 2
     assert "0.725" in problems[0] and "nope" in problems[1]
     assert build.check_values(text.split(",")[0], {"price_of_anarchy": "0.724"}) == []
+    assert build.check_claims({"true": True, "false": False}) == [
+        "the paper claims 'false', which the library no longer bears out"
+    ]
+    assert build.shape([1, 2, 2, 1]) == "rises, then stays level, then falls" and build.shape([2, 1]) == "falls"
     stale = "<!-- include:generated/t.md -->\n| a |\n<!-- /include -->"
     assert build.check_tables(stale, {"t": "| b |\n"}) != []
     assert build.check_tables(build.with_tables(stale, {"t": "| b |\n"}), {"t": "| b |\n"}) == []

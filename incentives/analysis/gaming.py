@@ -21,13 +21,20 @@ Summary figures, with ``V*`` the optimal company value, ``V_min`` the worst
 company value over all profiles, and ``V_worst``/``V_best`` the company value at
 the worst/best equilibrium:
 
-* **price of anarchy** ``(V* - V_worst) / (V* - V_min)`` and **price of
-  stability** ``(V* - V_best) / (V* - V_min)``: the share of the company's whole
-  value range lost at the worst/best equilibrium.  Both lie in ``[0, 1]``, are 0
-  when equilibrium play is optimal, and stay meaningful when values are zero or
-  negative (the classic ratio ``V*/V_worst`` does not); they are 0 when company
-  value does not depend on what departments do.  The classic ratios are also
-  reported where every value is positive.
+* **price of anarchy** ``V* / V_worst`` and **price of stability**
+  ``V* / V_best`` (Koutsoupias and Papadimitriou; Roughgarden): how many times
+  the company value at the worst/best equilibrium the optimum is worth.  Both are
+  at least 1, are 1 when equilibrium play is optimal, and are defined only where
+  the equilibrium's company value is positive (``None`` otherwise: a ratio to a
+  value that is zero or negative means nothing).  Exact (a ``Fraction``) when the
+  model is exact.
+* **share of the value range lost** at the worst/best equilibrium,
+  ``(V* - V_worst) / (V* - V_min)`` and ``(V* - V_best) / (V* - V_min)``: the
+  share of the company's whole value range, from its worst possible outcome to its
+  best, that equilibrium play gives up.  Both lie in ``[0, 1]``, are 0 when
+  equilibrium play is optimal, 1 when it is the worst possible outcome, and stay
+  meaningful when values are zero or negative; they are 0 when company value does
+  not depend on what departments do.
 * **gaming score** of a department: its company cost at the worst equilibrium as
   a share of ``V* - V_min`` (0 when it does not depart there).
 
@@ -42,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -54,10 +62,19 @@ from ..evaluated import EvaluatedModel
 from ..game import Game
 from ..model import Organization
 from ..solvers import SolveResult, solve
-from ..tolerance import RTOL, tolerance
+from ..tolerance import RTOL, is_zero, tolerance
 from .optimum import CompanyOptimum, company_optimum
 
-__all__ = ["COST_TERM", "Analysis", "Departure", "EquilibriumGaming", "KpiAlignment", "analyze", "gaming_at_equilibria"]
+__all__ = [
+    "COST_TERM",
+    "Analysis",
+    "Departure",
+    "EquilibriumGaming",
+    "KpiAlignment",
+    "analyze",
+    "gaming_at_equilibria",
+    "price_ratio",
+]
 
 #: Name of the driver that stands for a department's own action cost.
 COST_TERM = "action cost"
@@ -137,10 +154,10 @@ class Analysis:
     equilibria: tuple[EquilibriumGaming, ...]
     alignment: tuple[KpiAlignment, ...]
     min_value: Number
-    price_of_anarchy: float | None
-    price_of_stability: float | None
-    ratio_of_anarchy: float | None
-    ratio_of_stability: float | None
+    price_of_anarchy: Number | None
+    price_of_stability: Number | None
+    value_range_lost_worst: Number | None
+    value_range_lost_best: Number | None
     gaming_scores: Mapping[str, float]
 
     @property
@@ -239,7 +256,7 @@ def gaming_at_equilibria(
         ``(optimum, equilibria, summary)``: the company optimum, the gaming at each
         equilibrium of ``solution``, and a dict with the :class:`Analysis` fields
         ``min_value``, ``price_of_anarchy``, ``price_of_stability``,
-        ``ratio_of_anarchy``, ``ratio_of_stability`` and ``gaming_scores``.
+        ``value_range_lost_worst``, ``value_range_lost_best`` and ``gaming_scores``.
 
     Examples
     --------
@@ -358,28 +375,48 @@ def _summary(v_opt: Number, v_min: Number, gaming: tuple[EquilibriumGaming, ...]
         return dict(
             price_of_anarchy=None,
             price_of_stability=None,
-            ratio_of_anarchy=None,
-            ratio_of_stability=None,
+            value_range_lost_worst=None,
+            value_range_lost_best=None,
             gaming_scores={},
         )
     worst = min(gaming, key=lambda e: e.company_value)
     best = max(gaming, key=lambda e: e.company_value)
-    span = float(v_opt - v_min)
-
-    def share(loss: Number) -> float:
-        return float(loss) / span if span > 0 else 0.0
-
-    def ratio(value: Number) -> float | None:
-        return float(v_opt) / float(value) if float(value) > 0 and float(v_min) > 0 else None
-
-    scores = {d.department: max(share(d.company_cost), 0.0) for d in worst.departures}
+    span = v_opt - v_min
+    scores = {d.department: max(float(_share(d.company_cost, span)), 0.0) for d in worst.departures}
     return dict(
-        price_of_anarchy=share(v_opt - worst.company_value),
-        price_of_stability=share(v_opt - best.company_value),
-        ratio_of_anarchy=ratio(worst.company_value),
-        ratio_of_stability=ratio(best.company_value),
+        price_of_anarchy=price_ratio(v_opt, worst.company_value),
+        price_of_stability=price_ratio(v_opt, best.company_value),
+        value_range_lost_worst=_share(v_opt - worst.company_value, span),
+        value_range_lost_best=_share(v_opt - best.company_value, span),
         gaming_scores=scores,
     )
+
+
+def price_ratio(optimum: Number, equilibrium: Number) -> Number | None:
+    """The optimum's company value over an equilibrium's, or None where that value is not positive.
+
+    The price of anarchy is this ratio at the worst equilibrium, the price of stability at
+    the best.  Fractions stay exact; a float value within tolerance of zero (see
+    :mod:`incentives.tolerance`) counts as zero.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> price_ratio(Fraction(4), Fraction(3)), price_ratio(10.0, 4.0), price_ratio(5, 0), price_ratio(5, -1)
+    (Fraction(4, 3), 2.5, None, None)
+    """
+    if equilibrium <= 0 or (not isinstance(equilibrium, Fraction) and is_zero(equilibrium, abs(optimum))):
+        return None
+    ratio = optimum / equilibrium
+    return ratio if isinstance(ratio, Fraction) else float(ratio)
+
+
+def _share(loss: Number, span: Number) -> Number:
+    """``loss / span``, exact for fractions, and 0 when company value does not vary."""
+    if span <= 0:
+        return Fraction(0) if isinstance(span, Fraction) else 0.0
+    share = loss / span
+    return share if isinstance(share, Fraction) else float(share)
 
 
 def _alignment(model: EvaluatedModel, tol: float) -> list[KpiAlignment]:

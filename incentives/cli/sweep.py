@@ -132,7 +132,7 @@ def sweep(
 ) -> None:
     """Solve the model at many parameter values: equilibria, company value, price of anarchy, who games.
 
-    The report sums up each set of equilibria found; its JSON document (incentives.sweep/1)
+    The report sums up each set of equilibria found; its JSON document (incentives.sweep/2)
     and --table hold every point.
     """
     from ..readwrite.model_file import load_model

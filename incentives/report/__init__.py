@@ -13,7 +13,7 @@ Examples
 >>> analysis = inc.analyze(inc.load_model("examples/growing_company.yaml"))
 >>> print(render(analysis, "text").splitlines()[0])
 Growing software company
->>> render(analysis, "json").count('"schema": "incentives.analysis/1"')
+>>> render(analysis, "json").count('"schema": "incentives.analysis/2"')
 1
 """
 

@@ -139,7 +139,7 @@ def report_blocks(result: Any) -> list[Block]:
 def json_document(result: Any) -> dict[str, Any]:
     """The JSON document of a result: plain dicts, lists, strings, numbers, booleans and None.
 
-    Its ``"schema"`` field names the layout (``"incentives.analysis/1"``); the layouts are
+    Its ``"schema"`` field names the layout (``"incentives.analysis/2"``); the layouts are
     JSON Schema files in ``incentives/report/schemas/``.
 
     Examples

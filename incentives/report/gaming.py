@@ -2,8 +2,9 @@
 
 Blocks: the solve report (:mod:`incentives.report.solve`), the company optimum, for each
 equilibrium who departs from the optimum (and why it pays them) and who pays for it, the
-prices of anarchy and stability, the gaming scores and the KPI alignment.  The JSON
-document is ``incentives.analysis/1``: the solve document plus the optimum and the gaming
+prices of anarchy and stability, the share of the value range lost, the gaming scores and
+the KPI alignment.  The JSON
+document is ``incentives.analysis/2``: the solve document plus the optimum and the gaming
 of each equilibrium (definitions in :mod:`incentives.analysis.gaming`).
 """
 
@@ -16,12 +17,12 @@ from ..game import Game
 from . import words
 from .blocks import Block, Bullets, Cell, Heading, Table, Tone, inline, paragraphs
 from .dispatch import register_blocks, register_document
-from .json import number, numbers
+from .json import number, numbers, optional_number
 from .solve import solve_blocks, solve_document
 
 __all__ = ["ANALYSIS_SCHEMA", "VERDICT_TONES", "analysis_blocks", "analysis_document"]
 
-ANALYSIS_SCHEMA = "incentives.analysis/1"
+ANALYSIS_SCHEMA = "incentives.analysis/2"
 
 #: How each verdict (of KPI alignment, of an event) is coloured.
 VERDICT_TONES: dict[str, Tone] = {
@@ -107,7 +108,7 @@ def analysis_blocks(analysis: Analysis) -> list[Block]:
     for k, item in enumerate(analysis.equilibria, start=1):
         out += _equilibrium_blocks(item, f"Equilibrium {k}" if several else "The equilibrium")
     out.append(Heading(text="What gaming costs the company", level=3))
-    out += paragraphs(*words.price_sentences(analysis))
+    out += paragraphs(*words.price_sentences(analysis), *words.value_range_sentences(analysis))
     out += paragraphs(words.gaming_score_sentence(analysis))
     if analysis.alignment:
         out.append(_alignment_table(analysis))
@@ -139,7 +140,7 @@ def _gaming(game: Game, item: EquilibriumGaming) -> dict[str, Any]:
 
 @register_document(Analysis)
 def analysis_document(analysis: Analysis) -> dict[str, Any]:
-    """The ``incentives.analysis/1`` document: the solve document plus the optimum and the gaming."""
+    """The ``incentives.analysis/2`` document: the solve document plus the optimum and the gaming."""
     game = analysis.game
     doc = solve_document(analysis.solution)
     doc["schema"] = ANALYSIS_SCHEMA
@@ -156,10 +157,10 @@ def analysis_document(analysis: Analysis) -> dict[str, Any]:
         entry.update(_gaming(game, item))
     doc["summary"] = {
         "worst_company_value": number(analysis.min_value),
-        "price_of_anarchy": analysis.price_of_anarchy,
-        "price_of_stability": analysis.price_of_stability,
-        "ratio_of_anarchy": analysis.ratio_of_anarchy,
-        "ratio_of_stability": analysis.ratio_of_stability,
+        "price_of_anarchy": optional_number(analysis.price_of_anarchy),
+        "price_of_stability": optional_number(analysis.price_of_stability),
+        "value_range_lost_worst": optional_number(analysis.value_range_lost_worst),
+        "value_range_lost_best": optional_number(analysis.value_range_lost_best),
         "gaming_scores": dict(analysis.gaming_scores),
         "gaming_departments": list(analysis.gaming_departments),
     }

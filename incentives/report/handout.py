@@ -6,7 +6,8 @@ The handout says, on one printed page, what :command:`incentives analyze`,
 * **what each department does**: its action at the company optimum and at each
   equilibrium (up to ``MAX_EQUILIBRIA``), red where it games its KPI (its bonus gains
   and the company loses), amber where it departs from the optimum only in response to
-  the others, with the company value of each and the price of anarchy;
+  the others, with the company value of each, the price of anarchy and the share of
+  the value range lost;
 * **who games, who pays**: at the worst equilibrium, each department's own bonus gain,
   what its departure costs the company, the KPI that makes it pay, and how its pay
   compares with its pay at the optimum (definitions in :mod:`incentives.analysis.gaming`);
@@ -26,7 +27,7 @@ markup of :mod:`incentives.report.html`: it is well-formed XML, every name is es
 it loads no resource and runs no script.  Print it to PDF from a browser (its style sheet
 sets an A4 page); no PDF writer is a dependency.  The same handout also renders as text
 and Markdown (the picture is embedded in Markdown, named in text), and as the JSON
-document ``incentives.handout/1``: the analysis and each event's document.
+document ``incentives.handout/2``: the analysis and each event's document.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ __all__ = [
     "handout_html",
 ]
 
-HANDOUT_SCHEMA = "incentives.handout/1"
+HANDOUT_SCHEMA = "incentives.handout/2"
 
 #: Largest number of equilibria given a column of their own in the first table.
 MAX_EQUILIBRIA = 3
@@ -262,7 +263,9 @@ def _sections(analysis: Analysis, events: Sequence[Perspectives]) -> list[list[B
     head.append(
         Paragraph(
             content=inline(
-                f"{words.equilibrium_sentence(worst)} Gaming: {gaming}. {words.price_sentences(analysis)[0]}", "strong"
+                f"{words.equilibrium_sentence(worst)} Gaming: {gaming}. {words.price_sentences(analysis)[0]} "
+                f"{words.value_range_sentences(analysis)[0]}",
+                "strong",
             )
         )
     )
@@ -335,7 +338,7 @@ def handout_html(handout: Handout, page: bool = True) -> str:
 
 @register_document(Handout)
 def handout_document(handout: Handout) -> dict[str, Any]:
-    """The ``incentives.handout/1`` document: the analysis and the events, each as its own document."""
+    """The ``incentives.handout/2`` document: the analysis and the events, each as its own document."""
     return {
         "schema": HANDOUT_SCHEMA,
         "model": handout.analysis.organization.name,

@@ -2,8 +2,9 @@
 
 Blocks: how many points of which quantities were solved, where and how fast, and one
 row per set of equilibria found (the range of each quantity over its points, the price
-of anarchy there, and how many of its points each department games at).  The JSON
-document, ``incentives.sweep/1``, holds every point's record (the columns are described
+of anarchy and the share of the value range lost there, and how many of its points each
+department games at).  The JSON
+document, ``incentives.sweep/2``, holds every point's record (the columns are described
 in :mod:`incentives.whatif.results`); the same table goes to CSV or Parquet with
 :meth:`incentives.whatif.SweepResult.save`.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,7 +24,7 @@ from .dispatch import register_blocks, register_document
 
 __all__ = ["SWEEP_SCHEMA", "sweep_blocks", "sweep_document"]
 
-SWEEP_SCHEMA = "incentives.sweep/1"
+SWEEP_SCHEMA = "incentives.sweep/2"
 RIGHT: Align = "right"
 
 
@@ -41,7 +43,6 @@ def _groups(result: SweepResult) -> dict[str, list[int]]:
 def _row(result: SweepResult, equilibria: str, members: list[int]) -> tuple[Cell, ...]:
     records = [result.records[k] for k in members]
     spans = [_span([float(result.points.values[k, j]) for k in members]) for j in range(len(result.names))]
-    anarchy = [r["price_of_anarchy"] for r in records if r["price_of_anarchy"] is not None]
     gaming = [
         f"{d} ({sum(bool(r[f'games.{d}']) for r in records)})"
         for d in result.departments
@@ -51,9 +52,24 @@ def _row(result: SweepResult, equilibria: str, members: list[int]) -> tuple[Cell
         Cell.of(*equilibria.split(" | ")),
         Cell.of(str(len(members))),
         *(Cell.of(span) for span in spans),
-        Cell.of(_span(anarchy) if anarchy else "-"),
+        Cell.of(_price_span(records)),
+        Cell.of(_defined_span([r["value_range_lost_worst"] for r in records])),
         Cell.of(*gaming, tone="bad") if gaming else Cell.of("nobody", tone="good"),
     )
+
+
+def _defined_span(values: list[float | None]) -> str:
+    defined = [v for v in values if v is not None]
+    return _span(defined) if defined else "-"
+
+
+def _price_span(records: Sequence[Mapping[str, Any]]) -> str:
+    """The range of the price of anarchy, and at how many points it is undefined (an equilibrium but no ratio)."""
+    text = _defined_span([r["price_of_anarchy"] for r in records])
+    undefined = sum(r["price_of_anarchy"] is None and r["n_equilibria"] > 0 for r in records)
+    if not undefined:
+        return text
+    return f"undefined at {undefined}" if text == "-" else f"{text} (undefined at {undefined})"
 
 
 @register_blocks(SweepResult)
@@ -77,11 +93,20 @@ def sweep_blocks(result: SweepResult) -> list[Block]:
     rows = tuple(_row(result, equilibria, members) for equilibria, members in _groups(result).items())
     table = Table(
         title="Equilibria found, where, and who games there",
-        columns=("equilibria", "points", *result.names, "price of anarchy", "games (points)"),
-        align=("left", "right", *(RIGHT for _ in result.names), "right", "left"),
+        columns=(
+            "equilibria",
+            "points",
+            *result.names,
+            "price of anarchy",
+            "share of the value range lost",
+            "games (points)",
+        ),
+        align=("left", "right", *(RIGHT for _ in result.names), "right", "right", "left"),
         rows=rows,
-        note="One row per set of equilibria found: the range of each quantity over its points, the price of "
-        "anarchy there, and at how many of its points each department games.",
+        note="One row per set of equilibria found: the range of each quantity over its points; the price of "
+        "anarchy there (the optimum's company value over the worst equilibrium's, undefined where that is not "
+        "positive) and the share of the company's value range lost at the worst equilibrium; and at how many of "
+        "its points each department games.",
     )
     out: list[Block] = [Heading(text=f"Sweep of {', '.join(result.names)}", level=2), *paragraphs(head), table]
     return out + paragraphs(*(f"Note: {n}" for n in result.notes), tone="warn")
@@ -97,7 +122,7 @@ def _plain(value: Any) -> Any:
 
 @register_document(SweepResult)
 def sweep_document(result: SweepResult) -> dict[str, Any]:
-    """The ``incentives.sweep/1`` document: the sweep's settings and every point's record."""
+    """The ``incentives.sweep/2`` document: the sweep's settings and every point's record."""
     return {
         "schema": SWEEP_SCHEMA,
         "quantities": list(result.names),

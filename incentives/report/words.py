@@ -55,6 +55,7 @@ __all__ = [
     "signed",
     "status_sentence",
     "strategy",
+    "value_range_sentences",
     "view_sentence",
     "why_it_pays",
 ]
@@ -262,28 +263,73 @@ def departure_sentence(dep: Departure) -> str:
 
 
 def price_sentences(analysis: Analysis) -> list[str]:
-    """Price of anarchy and of stability, and what they mean."""
+    """The price of anarchy and of stability (the optimum over the worst/best equilibrium's value), in words.
+
+    Each is said to be undefined, and why, when the equilibrium's company value is not positive.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> report = inc.analyze(inc.load_model("examples/growing_company.yaml"))
+    >>> print(price_sentences(report)[0])  # doctest: +NORMALIZE_WHITESPACE
+    Price of anarchy 2.804: the company optimum (430.72) is worth 2.804 times the company value
+    at the worst equilibrium (153.6).
+    """
     if not analysis.equilibria:
         return [NO_GAMING_TO_COMPARE]
     worst, best = analysis.worst, analysis.best
     assert worst is not None and best is not None
-    assert analysis.price_of_anarchy is not None and analysis.price_of_stability is not None
-    lines = [
-        f"Price of anarchy {analysis.price_of_anarchy:.3f}: at the worst equilibrium the company loses "
-        f"{number(worst.value_gap)} of value, {analysis.price_of_anarchy:.1%} of the gap between its best and "
-        f"worst possible outcome ({number(analysis.optimum.value)} to {number(analysis.min_value)})."
-    ]
+    optimum = number(analysis.optimum.value)
+    lines = [_price_sentence("anarchy", analysis.price_of_anarchy, optimum, "worst", worst.company_value)]
     if len(analysis.equilibria) > 1:
-        lines.append(
-            f"Price of stability {analysis.price_of_stability:.3f}: even at the best equilibrium the "
-            f"company loses {number(best.value_gap)}."
-        )
+        lines.append(_price_sentence("stability", analysis.price_of_stability, optimum, "best", best.company_value))
     else:
         lines.append("There is one equilibrium, so the price of stability equals the price of anarchy.")
-    if analysis.ratio_of_anarchy is not None:
+    return lines
+
+
+def _price_sentence(kind: str, price: Any, optimum: str, which: str, value: Any) -> str:
+    if price is None:
+        return (
+            f"Price of {kind} undefined: it is the company optimum divided by the company value at the {which} "
+            f"equilibrium, and that value ({number(value)}) is not positive."
+        )
+    if price == 1:
+        return f"Price of {kind} 1: the {which} equilibrium reaches the company optimum ({optimum})."
+    return (
+        f"Price of {kind} {number(price)}: the company optimum ({optimum}) is worth {number(price)} times the "
+        f"company value at the {which} equilibrium ({number(value)})."
+    )
+
+
+def value_range_sentences(analysis: Analysis) -> list[str]:
+    """The share of the company's value range lost at the worst (and best) equilibrium, in words.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> report = inc.analyze(inc.load_model("examples/growing_company.yaml"))
+    >>> print(value_range_sentences(report)[0])  # doctest: +NORMALIZE_WHITESPACE
+    Share of the value range lost 0.724: at the worst equilibrium the company loses 277.12 of value,
+    72.4% of the gap between its best and worst possible outcome (430.72 to 48).
+    """
+    if not analysis.equilibria:
+        return []  # price_sentences says there is nothing to compare
+    worst, best = analysis.worst, analysis.best
+    assert worst is not None and best is not None
+    lost_worst, lost_best = analysis.value_range_lost_worst, analysis.value_range_lost_best
+    assert lost_worst is not None and lost_best is not None
+    lines = [
+        f"Share of the value range lost {number(lost_worst)}: at the worst equilibrium the company loses "
+        f"{number(worst.value_gap)} of value, {float(lost_worst):.1%} of the gap between its best and "
+        f"worst possible outcome ({number(analysis.optimum.value)} to {number(analysis.min_value)})."
+    ]
+    if len(analysis.equilibria) > 1 and lost_best == 0:
+        lines.append("At the best equilibrium the company loses nothing: the share of the value range lost is 0.")
+    elif len(analysis.equilibria) > 1:
         lines.append(
-            f"(As a ratio: the optimum is {analysis.ratio_of_anarchy:.3g} times the company value at "
-            "the worst equilibrium.)"
+            f"At the best equilibrium the company loses {number(best.value_gap)}, a share of the value range "
+            f"lost of {number(lost_best)} ({float(lost_best):.1%})."
         )
     return lines
 

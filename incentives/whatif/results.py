@@ -13,12 +13,15 @@ Each record has the quantity values of its point, then
   ``company_value_best``: the equilibria with the lowest and highest company value;
 * ``optimum``, ``company_value_optimum``: a company-optimal profile and its value;
 * ``price_of_anarchy``, ``price_of_stability``: as in :func:`incentives.analyze`
+  (the optimum's company value over the worst / best equilibrium's; empty where that
+  value is zero or negative and the ratio is undefined);
+* ``value_range_lost_worst``, ``value_range_lost_best``: as in :func:`incentives.analyze`
   (shares of the company's value range lost at the worst / best equilibrium);
 * ``gaming_departments``: the departments that game at some equilibrium;
 * ``games.DEPARTMENT`` (bool) and ``gaming_score.DEPARTMENT`` (the share of the
   value range its own departure costs at the worst equilibrium), for each department.
 
-The report of a sweep, and its JSON document ``incentives.sweep/1`` (the settings and
+The report of a sweep, and its JSON document ``incentives.sweep/2`` (the settings and
 every record), are in :mod:`incentives.report.sweep`.
 """
 
@@ -132,7 +135,7 @@ class SweepResult:
         The file is written under a temporary name and moved into place only when
         complete, so an interrupted save leaves no half-written file.  Every file has
         the same columns; the JSON file is the list of records (the report's JSON
-        document, ``incentives.sweep/1``, adds the sweep's settings:
+        document, ``incentives.sweep/2``, adds the sweep's settings:
         ``incentives.report.render(result, "json")``).
 
         Raises

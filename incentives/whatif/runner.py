@@ -1,4 +1,4 @@
-"""Parameter sweeps: the equilibria, company value, price of anarchy and gaming at many points.
+"""Parameter sweeps: the equilibria, company value, price of anarchy, value range lost and gaming at many points.
 
 How a sweep runs
 ----------------
@@ -86,8 +86,10 @@ def point_record(model: EvaluatedModel, *, method: str = "all", max_seconds: flo
         "company_value_best": float(best.company_value) if best else None,
         "optimum": game.profile_label(optimum.profile),
         "company_value_optimum": float(optimum.value),
-        "price_of_anarchy": summary["price_of_anarchy"],
-        "price_of_stability": summary["price_of_stability"],
+        "price_of_anarchy": _optional_float(summary["price_of_anarchy"]),
+        "price_of_stability": _optional_float(summary["price_of_stability"]),
+        "value_range_lost_worst": _optional_float(summary["value_range_lost_worst"]),
+        "value_range_lost_best": _optional_float(summary["value_range_lost_best"]),
         "gaming_departments": ", ".join(p for p in game.players if p in games),
     }
     for player in game.players:
@@ -95,6 +97,10 @@ def point_record(model: EvaluatedModel, *, method: str = "all", max_seconds: flo
     for player in game.players:
         record[f"gaming_score.{player}"] = float(summary["gaming_scores"].get(player, 0.0))
     return record
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 # -- the work of one chunk, in whichever process runs it -------------------------------------------------

@@ -9,6 +9,8 @@ import pytest
 
 import incentives as inc
 from incentives.analysis.gaming import COST_TERM
+from incentives.report import json_document
+from incentives.report.schemas import validate
 
 EXAMPLE = Path("examples/growing_company.yaml")
 
@@ -73,8 +75,9 @@ def test_prisoners_dilemma_between_departments() -> None:
     assert dict(sales.drivers) == {"sales_score": 1}
     assert dict(sales.effects) == {"support": -4}
     assert sales.games
-    assert report.price_of_anarchy == 1.0 and report.price_of_stability == 1.0
-    assert report.ratio_of_anarchy == 3.0
+    # optimum 6 (both share), equilibrium 2 (both hoard), which is also the worst profile
+    assert report.price_of_anarchy == Fraction(6, 2) and report.price_of_stability == Fraction(6, 2)
+    assert report.value_range_lost_worst == 1 and report.value_range_lost_best == 1
     statuses = {(a.department, a.kpi): a.status for a in report.alignment}
     assert statuses == {("sales", "sales_score"): "misaligned", ("support", "support_score"): "misaligned"}
 
@@ -85,7 +88,8 @@ def test_fully_aligned_organisation_is_free_of_gaming() -> None:
     item = report.equilibria[0]
     assert item.departures == () and item.is_optimal and item.value_gap == 0
     assert report.gaming_departments == ()
-    assert report.price_of_anarchy == 0.0 and report.price_of_stability == 0.0
+    assert report.price_of_anarchy == 1 and report.price_of_stability == 1
+    assert report.value_range_lost_worst == 0 and report.value_range_lost_best == 0
     assert {a.status for a in report.alignment} == {"aligned"}
     assert all(change == 0 for change in item.burden.values())
 
@@ -148,7 +152,7 @@ def test_example_names_the_gaming_the_story_intends() -> None:
     # sales' gaming loads support with tickets and operations with incidents
     sales = next(d for d in item.departures if d.department == "sales")
     assert sales.effects["support"] < 0 and sales.effects["operations"] < 0
-    assert 0 < report.price_of_anarchy <= 1
+    assert 0 < report.value_range_lost_worst <= 1 and report.price_of_anarchy > 1
     assert set(report.gaming_scores) == {"sales", "support", "development", "operations"}
     assert report.gaming_scores["operations"] == 0
     assert max(report.gaming_scores, key=report.gaming_scores.get) == "sales"
@@ -241,3 +245,61 @@ def test_a_true_responder_is_told_apart_from_a_department_that_departs_whatever_
 
     assert "a response to what the others do" in departure_sentence(support)
     assert "whatever the others do" not in departure_sentence(support)
+
+
+# Stag hunt between two departments (s = 1 hunts the stag): a hunter earns 5 when the other hunts too and
+# 0 alone; a department that stays home earns 3 whatever the other does.  Company value is their sum.
+STAG_HUNT = {
+    "name": "Stag hunt",
+    "departments": {d: {"actions": {"stag": {"s": 1}, "hare": {"s": 0}}} for d in ("sales", "support")},
+    "kpis": {
+        "sales_catch": "5 * sales.s * support.s + 3 * (1 - sales.s)",
+        "support_catch": "5 * sales.s * support.s + 3 * (1 - support.s)",
+    },
+    "company_value": "sales_catch + support_catch",
+    "bonus": {"sales": {"sales_catch": 1}, "support": {"support_catch": 1}},
+}
+
+
+def test_price_of_anarchy_is_the_textbook_ratio_on_the_stag_hunt() -> None:
+    """Koutsoupias-Papadimitriou's ratio V*/V_eq and the normalised loss, both computed by hand."""
+    report = analysis_of(STAG_HUNT)
+    # by hand: values (stag, stag) 10, (hare, hare) 6, one hunter alone 0 + 3 = 3; equilibria (stag, stag),
+    # (hare, hare) and the mixed one where 5 p = 3, p = 3/5, in which each department earns 3: value 6
+    values = sorted(e.company_value for e in report.equilibria)
+    assert values == [6, 6, 10]
+    v_opt, v_worst, v_best, v_min = Fraction(10), Fraction(6), Fraction(10), Fraction(3)
+    assert report.optimum.value == v_opt and report.min_value == v_min
+    assert report.price_of_anarchy == Fraction(5, 3) == v_opt / v_worst
+    assert isinstance(report.price_of_anarchy, Fraction)
+    assert report.price_of_stability == 1 == v_opt / v_best
+    assert report.value_range_lost_worst == Fraction(4, 7) == (v_opt - v_worst) / (v_opt - v_min)
+    assert report.value_range_lost_best == 0
+    text = str(report)
+    assert "Price of anarchy 5/3: the company optimum (10) is worth 5/3 times" in text
+    assert "Price of stability 1: the best equilibrium reaches the company optimum (10)." in text
+    assert "Share of the value range lost 4/7: at the worst equilibrium the company loses 4 of value, 57.1%" in text
+
+
+@pytest.mark.parametrize(("shift", "value"), [(2, "0"), (5, "-3")])
+def test_price_of_anarchy_is_undefined_where_the_equilibrium_value_is_not_positive(shift: int, value: str) -> None:
+    # the prisoner's dilemma with company value lowered by `shift`: optimum 6 - shift, equilibrium 2 - shift
+    data = {**PD, "company_value": f"sales_score + support_score - {shift}"}
+    report = analysis_of(data)
+    assert report.price_of_anarchy is None and report.price_of_stability is None
+    assert report.value_range_lost_worst == 1  # the equilibrium is still the worst profile: (6 - 2) / (6 - 2)
+    text = str(report)
+    assert (
+        "Price of anarchy undefined: it is the company optimum divided by the company value at the worst "
+        f"equilibrium, and that value ({value}) is not positive." in " ".join(text.split())
+    )
+    document = json_document(report)
+    validate(document)  # null is what the schema allows for an undefined price
+    summary = document["summary"]
+    assert summary["price_of_anarchy"] is None and summary["value_range_lost_worst"] == 1
+
+
+def test_deprecated_ratio_names_are_gone() -> None:
+    report = analysis_of(PD)
+    for old in ("ratio_of_anarchy", "ratio_of_stability"):
+        assert not hasattr(report, old)

@@ -80,7 +80,8 @@ def test_equilibrium_against_optimum(page: str) -> None:
     assert rows["wards"] == ["discharge_when_ready", "discharge_early"]
     assert rows["surgery"] == ["planned_list", "packed_list"]
     assert rows["company value"] == ["307.5", "60"]
-    assert "Price of anarchy 0.954" in page  # (307.5 - 60) / (307.5 - 48), 48 the worst profile's value
+    assert "Price of anarchy 5.125" in page  # 307.5 / 60
+    assert "Share of the value range lost 0.954" in page  # (307.5 - 60) / (307.5 - 48), 48 the worst profile's value
 
 
 def test_who_games_and_who_pays(page: str) -> None:
@@ -170,7 +171,7 @@ def test_every_format_of_the_handout(tmp_path: Path) -> None:
     assert "<" not in result.stdout and "data:image" not in result.stdout
     result = runner.invoke(main, ["handout", HOSPITAL, "--output", str(tmp_path / "handout.json")])
     doc = json.loads((tmp_path / "handout.json").read_text(encoding="utf-8"))
-    assert doc["schema"] == "incentives.handout/1" and doc["analysis"]["schema"] == "incentives.analysis/1"
+    assert doc["schema"] == "incentives.handout/2" and doc["analysis"]["schema"] == "incentives.analysis/2"
     assert [e["event"] for e in doc["events"]] == ["winter"]
     assert doc == json_document(
         Handout(

@@ -87,7 +87,8 @@ def test_analysis_html_is_well_formed_and_carries_the_figures(analysis: inc.Anal
     # hand-checked figures of the example: equilibrium value, optimum, price of anarchy
     assert "company value is 153.6, 277.12 below the optimum" in words
     assert "Company optimum: sales=consultative, support=thorough, development=robust" in words
-    assert "Price of anarchy 0.724" in words
+    assert "Price of anarchy 2.804: the company optimum (430.72) is worth 2.804 times" in words  # 430.72 / 153.6
+    assert "Share of the value range lost 0.724" in words  # 277.12 / (430.72 - 48)
     tables = html_tables(root)
     departures = {text_of(r[0]): r for r in tables["Who departs from the company optimum"]}
     main_drivers = {"sales": "new_customers", "support": "resolution_hours", "development": "features_shipped"}
@@ -113,7 +114,7 @@ def test_analysis_markdown_tables_and_sentences(analysis: inc.Analysis) -> None:
     departures = next(t for t in tables if t[0][0] == "department" and len(t[0]) == 6)
     assert [r[0] for r in departures[1:]] == ["sales", "support", "development", "operations"]
     assert departures[2][5] == "resolution_hours (+7/3)<br>tickets_closed_per_hour (+2)<br>action cost (+0.5)"
-    assert "Price of anarchy 0.724" in md
+    assert "Price of anarchy 2.804" in md and "Share of the value range lost 0.724" in md
     assert "| 1 | sales | aggressive | 7 |" in md
 
 
@@ -143,7 +144,9 @@ def test_degenerate_notes_and_analysis_with_several_equilibria() -> None:
     html = html_of(inc.analyze(org))
     assert check_well_formed(html) == []
     words = text_of(parse(html))
-    assert "Equilibrium 3" in words and "Price of stability 0.000" in words
+    # optimum 2 at (x, x), an equilibrium; the worst equilibrium is the mixed one, each half-half: value 3/4
+    assert "Equilibrium 3" in words and "Price of stability 1: the best equilibrium reaches" in words
+    assert "Price of anarchy 8/3" in words and "Share of the value range lost 0.625" in words  # 5/8
     assert "no gaming here" in words
     degenerate = inc.Game.from_bimatrix([[1, 1], [1, 1]], [[1, 1], [1, 1]])
     html = html_of(inc.solve(degenerate))
@@ -273,7 +276,7 @@ def test_cli_markdown_for_every_command() -> None:
     code, out, _ = run("solve", EXAMPLE, "--format", "markdown")
     assert code == 0 and out.startswith("## Growing software company") and "| 1 | sales | aggressive | 7 |" in out
     code, out, _ = run("analyze", EXAMPLE, "--format", "markdown")
-    assert code == 0 and "**Who departs from the company optimum**" in out and "Price of anarchy 0.724" in out
+    assert code == 0 and "**Who departs from the company optimum**" in out and "Price of anarchy 2.804" in out
     code, out, _ = run(
         "perspectives", EXAMPLE, "-e", "big_contract", "-e", "customers_per_deal=200", "--format", "markdown"
     )

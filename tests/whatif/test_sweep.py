@@ -40,7 +40,8 @@ def test_sweep_agrees_with_analyze_at_each_point(company: inc.Organization, resu
         assert record["equilibria"] == " | ".join(e.label for e in analysis.equilibria)
         assert record["company_value_worst"] == pytest.approx(float(analysis.worst.company_value))
         assert record["company_value_optimum"] == pytest.approx(float(analysis.optimum.value))
-        assert record["price_of_anarchy"] == pytest.approx(analysis.price_of_anarchy)
+        assert record["price_of_anarchy"] == pytest.approx(float(analysis.price_of_anarchy))
+        assert record["value_range_lost_worst"] == pytest.approx(float(analysis.value_range_lost_worst))
         assert record["gaming_departments"] == ", ".join(analysis.gaming_departments)
         for department in company.department_names:
             assert record[f"games.{department}"] == (department in analysis.gaming_departments)
@@ -128,6 +129,7 @@ def test_table_save_and_read_back(result: SweepResult, tmp_path: Path, monkeypat
             back = pd.read_parquet(path)
         assert list(back["equilibria"]) == list(frame["equilibria"])
         np.testing.assert_allclose(back["price_of_anarchy"], frame["price_of_anarchy"])
+        np.testing.assert_allclose(back["value_range_lost_worst"], frame["value_range_lost_worst"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["table.csv", "table.json", "table.parquet"]
     monkeypatch.setitem(sys.modules, "pandas", None)  # without pandas: plain records
     assert result.table() == result.to_records()

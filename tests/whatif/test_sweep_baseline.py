@@ -31,4 +31,4 @@ def test_nashpy_agrees_on_the_two_department_sweep() -> None:
     for record, peer in zip(ours.records, bench.nashpy_sweep(points.values), strict=True):
         assert record["n_equilibria"] == peer["n_equilibria"]
         assert record["company_value_worst"] == pytest.approx(peer["company_value_worst"])
-        assert record["price_of_anarchy"] == pytest.approx(peer["price_of_anarchy"])
+        assert record["value_range_lost_worst"] == pytest.approx(peer["value_range_lost_worst"])

@@ -210,4 +210,4 @@ def test_sweep_json_follows_its_schema(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(out.read_text())
     validate(doc)
-    assert doc["schema"] == "incentives.sweep/1" and [p["ticket_cost"] for p in doc["points"]] == [1.0, 3.0]
+    assert doc["schema"] == "incentives.sweep/2" and [p["ticket_cost"] for p in doc["points"]] == [1.0, 3.0]

@@ -1,15 +1,15 @@
 """The layouts of the JSON documents, as JSON Schema (draft 2020-12) files, one per document type.
 
 Each file, ``incentives/report/schemas/NAME.json``, describes the document whose
-``"schema"`` field is its title (``"incentives.analysis/1"``); its ``$id`` is that title as
-a URN (``"urn:incentives.analysis/1"``), which is how one schema refers to another.
+``"schema"`` field is its title (``"incentives.analysis/2"``); its ``$id`` is that title as
+a URN (``"urn:incentives.analysis/2"``), which is how one schema refers to another.
 The docs' JSON reference (``docs/reference/json.md``) is generated from these files.
 Validating needs the ``jsonschema`` package (not a dependency of the toolkit itself).
 
 Examples
 --------
 >>> sorted(SCHEMA_FILES)[:3]
-['incentives.analysis/1', 'incentives.continuous/1', 'incentives.dependencies/1']
+['incentives.analysis/2', 'incentives.continuous/1', 'incentives.dependencies/1']
 >>> load_schema("incentives.solve/1")["properties"]["schema"]["const"]
 'incentives.solve/1'
 """
@@ -26,18 +26,18 @@ __all__ = ["SCHEMA_FILES", "load_schema", "schemas", "validate"]
 
 #: The schema file of each document type, by the document's ``"schema"`` value.
 SCHEMA_FILES: Mapping[str, str] = {
-    "incentives.analysis/1": "analysis.json",
+    "incentives.analysis/2": "analysis.json",
     "incentives.continuous/1": "continuous.json",
     "incentives.dependencies/1": "dependencies.json",
     "incentives.design/1": "design.json",
     "incentives.game/1": "game.json",
     "incentives.graph/1": "graph.json",
-    "incentives.handout/1": "handout.json",
+    "incentives.handout/2": "handout.json",
     "incentives.perspectives-list/1": "perspectives-list.json",
     "incentives.perspectives/1": "perspectives.json",
     "incentives.qre/1": "qre.json",
     "incentives.solve/1": "solve.json",
-    "incentives.sweep/1": "sweep.json",
+    "incentives.sweep/2": "sweep.json",
     "incentives.thresholds/1": "thresholds.json",
 }
 
