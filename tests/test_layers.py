@@ -44,6 +44,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "incentives.whatif",
             "incentives.continuous",
             "incentives.dynamics",
+            "incentives.repeated",
         ),
     ),
     ("report", ("incentives.report",)),

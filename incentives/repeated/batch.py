@@ -32,7 +32,7 @@ from ..evaluated import EvaluatedModel
 from ..game import Game
 from ..solvers import solve
 from ..tolerance import RTOL
-from ._inputs import Rate, Target, batch_targets, check_range, rates_over_batch
+from ._inputs import Rate, Target, batch_targets, check_range, department_rates, play_defaults, rates_over_batch
 from .critical import critical_discount, smallest_monitoring, sustains
 from .minmax import pure_minmax
 from .temptation import one_shot_gains
@@ -78,7 +78,7 @@ class CriticalDiscounts:
     >>> from incentives.build import compile_model
     >>> org = inc.load_model("examples/keeping_close.yaml")
     >>> batch = compile_model(org, ["headcount"]).evaluate(np.array([[20.0], [80.0]]))
-    >>> found = critical_discounts(batch, monitoring="detection")
+    >>> found = critical_discounts(batch)  # the model's repeated section gives delta and p
     >>> found.organisation_by_reversion.round(4).tolist(), found.binding.tolist()  # 23 / (23 + 19 p): sales
     ([0.7077, 0.8582], [0, 0])
     """
@@ -157,7 +157,7 @@ def critical_discounts(
     batch: EvaluatedModel,
     *,
     discount: Rate | None = None,
-    monitoring: Rate | Mapping[str, Rate] = 1,
+    monitoring: Rate | Mapping[str, Rate] | None = None,
     target: Target = None,
     equilibria: str = "pure",
     max_seconds: float | None = 60.0,
@@ -169,7 +169,8 @@ def critical_discounts(
     batch : EvaluatedModel
         A batch (``batch_shape == (P,)``) or a single evaluated model (one point).
     discount, monitoring, target
-        As in :func:`incentives.repeated.repeated`; formulas are evaluated at each point.
+        As in :func:`incentives.repeated.repeated` (by default the model's ``repeated``
+        section); formulas are evaluated at each point.
     equilibria : str
         ``"pure"`` (vectorised) or a solver method, run once per distinct stage game.
     max_seconds : float or None
@@ -186,7 +187,7 @@ def critical_discounts(
     >>> from incentives.build import compile_model
     >>> org = inc.load_model("examples/keeping_close.yaml")
     >>> batch = compile_model(org, ["headcount"]).evaluate(np.array([[10.0], [200.0]]))
-    >>> result = critical_discounts(batch, discount="discount_factor", monitoring="detection")
+    >>> result = critical_discounts(batch)  # discount and monitoring from the model's repeated section
     >>> result.sustained.tolist()  # ten people keep to the common goal; two hundred do not
     [True, False]
     """
@@ -196,10 +197,12 @@ def critical_discounts(
     targets = batch_targets(model, target)
     payoffs = np.asarray(model.payoffs, dtype=float)
     target_payoffs, gains, _ = one_shot_gains(payoffs, targets)
-    detection = _monitoring(model, monitoring, targets)
-    delta = None if discount is None else rates_over_batch(model, discount, name="discount", profiles=targets)
-    if delta is not None:
-        check_range(delta, name="discount", low=0.0, high=1.0, high_open=True)
+    rates = play_defaults(model, discount, monitoring)
+    detection = _monitoring(model, rates.monitoring, targets, rates.monitoring_name)
+    delta = None
+    if rates.discount is not None:
+        delta = rates_over_batch(model, rates.discount, name=rates.discount_name, profiles=targets)
+        check_range(delta, name=rates.discount_name, low=0.0, high=1.0, high_open=True)
     if equilibria == "pure":
         reversion = _pure_reversion(payoffs)
     else:
@@ -226,17 +229,13 @@ def critical_discounts(
     )
 
 
-def _monitoring(model: EvaluatedModel, monitoring: Rate | Mapping[str, Rate], targets: np.ndarray) -> np.ndarray:
-    if isinstance(monitoring, Mapping):
-        unknown = [d for d in monitoring if d not in model.players]
-        if unknown:
-            raise ValueError(f"The 'monitoring' parameter names unknown departments {unknown}")
-        rates = [monitoring.get(d, 1) for d in model.players]
-    else:
-        rates = [monitoring] * model.n_players
-    columns = [rates_over_batch(model, r, name="monitoring", profiles=targets) for r in rates]
+def _monitoring(
+    model: EvaluatedModel, monitoring: Rate | Mapping[str, Rate], targets: np.ndarray, name: str
+) -> np.ndarray:
+    rates = department_rates(model.players, monitoring, name=name)
+    columns = [rates_over_batch(model, r, name=name, profiles=targets) for r in rates]
     out = np.stack(columns, axis=1)
-    check_range(out, name="monitoring", low=0.0, high=1.0, high_open=False)
+    check_range(out, name=name, low=0.0, high=1.0, high_open=False)
     return out
 
 
