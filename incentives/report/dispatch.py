@@ -59,6 +59,9 @@ BUILDERS = (
     "thresholds",
     "sweep",
     "qre",
+    "payoff_set",
+    "relational",
+    "repeated",
     "handout",
 )
 
