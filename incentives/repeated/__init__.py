@@ -22,7 +22,7 @@ The discount factor and the detection probabilities default to the model's ``rep
 section (:class:`~incentives.model.RepeatedPlay`).
 """
 
-from ._inputs import Rates, play_defaults
+from ._inputs import Rate, Rates, Target, play_defaults
 from .analysis import RepeatedAnalysis, repeated
 from .batch import CriticalDiscounts, critical_discounts
 from .critical import critical_discount, smallest_monitoring, sustains
@@ -41,10 +41,12 @@ __all__ = [
     "Minmax",
     "PayoffSet",
     "Punishment",
+    "Rate",
     "Rates",
     "RelationalContract",
     "RepeatedAnalysis",
     "SustainabilityFormulas",
+    "Target",
     "Temptation",
     "critical_discount",
     "critical_discounts",
