@@ -198,8 +198,7 @@ def number_rate(value: Any, *, name: str, exact: bool) -> Number:
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
         raise RepeatedError(
-            f"{_what(name)} must be a number or a formula of the model's parameters and KPIs. "
-            f"Got {value!r} instead."
+            f"{_what(name)} must be a number or a formula of the model's parameters and KPIs. Got {value!r} instead."
         )
     rational = _exact_number(value)
     if exact and rational is not None:

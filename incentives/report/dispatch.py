@@ -62,6 +62,7 @@ BUILDERS = (
     "payoff_set",
     "relational",
     "repeated",
+    "sustainability",
     "handout",
 )
 

@@ -46,6 +46,7 @@ DISPLAYED: tuple[tuple[str, str], ...] = (
     ("incentives.continuous.result", "ContinuousSolution"),
     ("incentives.whatif.thresholds", "ThresholdReport"),
     ("incentives.whatif.results", "SweepResult"),
+    ("incentives.whatif.sustainability", "SustainabilityReport"),
     ("incentives.solvers.qre", "QrePath"),
     ("incentives.repeated.analysis", "RepeatedAnalysis"),
     ("incentives.repeated.relational", "RelationalContract"),

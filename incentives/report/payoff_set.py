@@ -87,7 +87,8 @@ def payoff_set_blocks(result: PayoffSet, *, level: int = 2) -> list[Block]:
     Subgame-perfect equilibrium payoffs of sales and support at discount factor 0.2
     """
     first, second = result.departments
-    title = f"Subgame-perfect equilibrium payoffs of {first} and {second} at discount factor {words.number(result.discount)}"
+    delta = words.number(result.discount)
+    title = f"Subgame-perfect equilibrium payoffs of {first} and {second} at discount factor {delta}"
     out: list[Block] = [Heading(text=title, level=level)]
     if result.is_empty:
         out += paragraphs(

@@ -80,8 +80,13 @@ def verdict_sentence(contract: RelationalContract) -> str:
         else f"it holds for every discount factor from {words.number(contract.critical_discount)} on"
     )
     if contract.holds_target:
-        return f"Together the departments need {total}, within the budget: the relational contract holds the target ({since})."
-    return f"Together the departments need {total}, more than the budget: the contract cannot hold the target ({since})."
+        return (
+            f"Together the departments need {total}, within the budget: the relational contract holds the target "
+            f"({since})."
+        )
+    return (
+        f"Together the departments need {total}, more than the budget: the contract cannot hold the target ({since})."
+    )
 
 
 @register_blocks(RelationalContract)

@@ -24,7 +24,7 @@ from ..repeated.analysis import RepeatedAnalysis
 from ..repeated.grim_trigger import GrimTrigger
 from ..repeated.relational import RelationalContract
 from . import words
-from .blocks import Block, Bullets, Cell, Heading, Table, paragraphs
+from .blocks import Block, Bullets, Cell, Heading, Table, Tone, paragraphs
 from .dispatch import register_blocks, register_document
 from .json import number, optional_number
 from .payoff_set import payoff_set_blocks, payoff_set_document
@@ -89,7 +89,9 @@ def _setting_sentence(result: RepeatedAnalysis) -> str:
     value = "" if result.company_value is None else f" (company value {words.number(result.company_value)})"
     seen = sorted(set(result.monitoring), key=float)
     if len(seen) == 1:
-        monitoring = f"each department's deviation is seen in the period it happens with probability p = {words.number(seen[0])}"
+        monitoring = (
+            f"each department's deviation is seen in the period it happens with probability p = {words.number(seen[0])}"
+        )
     else:
         parts = ", ".join(f"{d} {words.number(p)}" for d, p in zip(result.departments, result.monitoring, strict=True))
         monitoring = f"a deviation is seen in the period it happens with probability p = {parts}"
@@ -176,7 +178,7 @@ def _summary_table(result: RepeatedAnalysis) -> Table:
     rows = []
     for trigger in result.grim_triggers:
         verdict = "-" if trigger.sustained is None else ("yes" if trigger.sustained else "no")
-        tone = "" if trigger.sustained is None else ("good" if trigger.sustained else "bad")
+        tone: Tone = "" if trigger.sustained is None else ("good" if trigger.sustained else "bad")
         rows.append(
             (
                 Cell.of(trigger.punishment.name),
@@ -196,7 +198,7 @@ def _summary_table(result: RepeatedAnalysis) -> Table:
 
 
 def _department_rows(result: RepeatedAnalysis, trigger: GrimTrigger) -> list[tuple[Cell, ...]]:
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     needed = trigger.smallest_monitoring
     for i, department in enumerate(result.departments):
         rows.append(
@@ -280,7 +282,9 @@ def analysis_blocks(result: RepeatedAnalysis) -> list[Block]:
     out: list[Block] = [Heading(text=f"Repeated play: {result.title or 'game'}", level=2)]
     out += paragraphs(_setting_sentence(result))
     good = result.sustained is not False and result.reversion is not None
-    out += paragraphs(*headline_sentences(result), mark="strong", tone="" if result.sustained is None else ("good" if good else "bad"))
+    out += paragraphs(
+        *headline_sentences(result), mark="strong", tone="" if result.sustained is None else ("good" if good else "bad")
+    )
     out += paragraphs(_bound_sentence(result))
     out.append(_temptation_table(result))
     out.append(_summary_table(result))
@@ -302,9 +306,12 @@ def repeated_blocks(report: RepeatedReport) -> list[Block]:
     >>> from incentives.report.text import render_text
     >>> pd = inc.Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], players=("sales", "support"),
     ...                             actions=(("share", "hoard"), ("share", "hoard")), title="Dilemma")
-    >>> text = render_text(repeated_blocks(RepeatedReport(analysis=inc.repeated(pd, target=(0, 0)))))
-    >>> print(text.splitlines()[3])
-    With reversion to the stage equilibrium worst for the deviator, the target is self-enforcing for every discount
+    >>> text = " ".join(render_text(repeated_blocks(RepeatedReport(analysis=inc.repeated(pd, target=(0, 0))))).split())
+    >>> headline = text[text.index("the target is self-enforcing") :].split(". ")
+    >>> headline[0]  # (T - R) / (T - P) for T, R, P = 5, 3, 1
+    'the target is self-enforcing for every discount factor from δ* = 0.5 on'
+    >>> headline[1]
+    'The temptation of sales binds (it sets δ*): deviating once to hoard gains it 2 in that period; support binds too'
     """
     result = report.analysis
     out = analysis_blocks(result)

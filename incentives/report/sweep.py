@@ -13,6 +13,7 @@ which swept values the verdict changes.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Mapping
@@ -141,7 +142,7 @@ def _changes(result: SweepResult) -> list[str]:
     name = result.names[0]
     order = np.argsort(result.points.values[:, 0], kind="stable")
     out = []
-    for a, b in zip(order[:-1], order[1:], strict=True):
+    for a, b in itertools.pairwise(order):
         before, after = result.records[a]["sustained"], result.records[b]["sustained"]
         if before is not None and after is not None and before != after:
             x, y = float(result.points.values[a, 0]), float(result.points.values[b, 0])
@@ -168,7 +169,11 @@ def repeated_blocks(result: SweepResult) -> list[Block]:
         "it at δ (above 1: none is enough).",
     )
     held = sum(bool(r["sustained"]) for r in result.records)
-    verdicts = [] if result.repeated.get("discount") is None else [f"The target is sustained at {held} of {len(result)} points."]
+    verdicts = (
+        []
+        if result.repeated.get("discount") is None
+        else [f"The target is sustained at {held} of {len(result)} points."]
+    )
     return [
         Heading(text="Repeated play", level=3),
         *paragraphs(_settings_sentence(result.repeated), *verdicts, *_changes(result)),

@@ -23,6 +23,7 @@ from .regions import Boundary, CriticalValue, Phase, Region
 from .repeated import RepeatedColumns
 from .results import SweepResult
 from .runner import point_record, sweep
+from .sustainability import SustainabilityCritical, SustainabilityReport, sustainability
 from .symbolic import SymbolicModel, symbolic_model
 from .thresholds import ThresholdReport, equilibrium_region, thresholds
 
@@ -33,6 +34,8 @@ __all__ = [
     "Phase",
     "Region",
     "RepeatedColumns",
+    "SustainabilityCritical",
+    "SustainabilityReport",
     "SweepPoints",
     "SweepResult",
     "SymbolicModel",
@@ -47,6 +50,7 @@ __all__ = [
     "plot_sweep",
     "point_record",
     "save_figure",
+    "sustainability",
     "sweep",
     "symbolic_model",
     "thresholds",

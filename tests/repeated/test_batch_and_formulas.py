@@ -82,9 +82,7 @@ def test_a_batch_without_a_pure_equilibrium_says_so() -> None:
 
 
 def test_the_exact_formulas_agree_with_the_batch(org: inc.Organization) -> None:
-    formulas = sustainability_formulas(
-        org, ["headcount", "involvement"], reversion="pure minmax"
-    )
+    formulas = sustainability_formulas(org, ["headcount", "involvement"], reversion="pure minmax")
     batch = compile_model(org, ["headcount", "involvement"]).evaluate(np.array([[30.0, 0], [150.0, 2]]))
     found = critical_discounts(batch)
     for k, (headcount, involvement) in enumerate([(30, 0), (150, 2)]):
@@ -109,9 +107,7 @@ def test_the_formulas_are_exact_functions_of_the_quantities(org: inc.Organizatio
     assert formulas.punishments["sales"] == "sales=aggressive, support=fast_close, development=rushed"
     assert formulas.smallest_monitoring is not None
     needed = formulas.smallest_monitoring["sales"].subs(h, 40)
-    one = inc.repeated(
-        inc.evaluate_model(org, exact=True), equilibria="pure"
-    )
+    one = inc.repeated(inc.evaluate_model(org, exact=True), equilibria="pure")
     assert one.reversion is not None and one.reversion.smallest_monitoring is not None
     assert Fraction(str(needed)) == one.reversion.smallest_monitoring[0]
 

@@ -135,9 +135,7 @@ def test_the_collapse_points_solve_the_exact_condition(org: inc.Organization) ->
     h = symbol("headcount")
     for remedy, expected in ((False, -20 + sympy.sqrt(sympy.Rational(144400, 23))), (True, None)):
         model = org.with_parameters({"involvement": 2 if remedy else 0})
-        found = sustainability_formulas(
-            model, ["headcount"], reversion=[1, 1, 1]
-        )
+        found = sustainability_formulas(model, ["headcount"], reversion=[1, 1, 1])
         assert found.conditions is not None
         roots = [r for r in sympy.solve(sympy.together(found.conditions["sales"]), h) if r.is_real and r > 0]
         assert len(roots) == 1

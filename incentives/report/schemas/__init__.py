@@ -40,6 +40,7 @@ SCHEMA_FILES: Mapping[str, str] = {
     "incentives.relational-contract/1": "relational-contract.json",
     "incentives.repeated/1": "repeated.json",
     "incentives.solve/1": "solve.json",
+    "incentives.sustainability/1": "sustainability.json",
     "incentives.sweep/1": "sweep.json",
     "incentives.thresholds/1": "thresholds.json",
 }
