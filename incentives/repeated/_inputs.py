@@ -123,7 +123,7 @@ def _what(name: str) -> str:
     return f"The model's {name}" if name.startswith("repeated.") else f"The {name!r} parameter"
 
 
-def target_profile(model: EvaluatedModel | Game, target: Target) -> tuple[int, ...]:
+def target_profile(model: EvaluatedModel | Game, target: Target, *, name: str = "target") -> tuple[int, ...]:
     """Action indices of ``target``; None is the company optimum (the first, when several profiles tie)."""
     game = model.game if isinstance(model, EvaluatedModel) else model
     if target is None:
@@ -133,27 +133,34 @@ def target_profile(model: EvaluatedModel | Game, target: Target) -> tuple[int, .
         unknown = [d for d in target if d not in game.players]
         if missing or unknown:
             raise RepeatedError(
-                f"The 'target' parameter must give one action of every department {list(game.players)}; "
+                f"The {name!r} parameter must give one action of every department {list(game.players)}; "
                 f"missing {missing}, unknown {unknown}"
             )
-        return tuple(game.action_index(d, str(target[d])) for d in game.players)
+        return tuple(_action(game, d, str(target[d]), name) for d in game.players)
     items = list(target)
     if len(items) != game.n_players:
         raise RepeatedError(
-            f"The 'target' parameter must give one action per department ({game.n_players}); got {len(items)}"
+            f"The {name!r} parameter must give one action per department ({game.n_players}); got {len(items)}"
         )
     out = []
     for i, item in enumerate(items):
         if isinstance(item, str):
-            out.append(game.action_index(i, item))
+            out.append(_action(game, i, item, name))
         elif isinstance(item, int | np.integer) and not isinstance(item, bool) and 0 <= int(item) < game.shape[i]:
             out.append(int(item))
         else:
             raise RepeatedError(
-                f"The 'target' parameter must give {game.players[i]!r} an action name or an index in "
+                f"The {name!r} parameter must give {game.players[i]!r} an action name or an index in "
                 f"[0, {game.shape[i]}). Got {item!r} instead."
             )
     return tuple(out)
+
+
+def _action(game: Game, player: int | str, action: str, name: str) -> int:
+    try:
+        return game.action_index(player, action)
+    except ValueError as err:
+        raise RepeatedError(f"The {name!r} parameter: {err}") from None
 
 
 def batch_targets(batch: EvaluatedModel, target: Target) -> np.ndarray:

@@ -250,7 +250,7 @@ def _punishment_profiles(
     if reversion == "pure minmax":
         return "pure minmax"
     if reversion is not None:
-        return [target_profile(model, reversion)] * n
+        return [target_profile(model, reversion, name="reversion")] * n
     payoffs = np.asarray(model.payoffs, dtype=float)[np.newaxis]
     worst = _pure_reversion(payoffs)[0]
     if np.isnan(worst).any():
