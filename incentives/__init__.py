@@ -22,6 +22,8 @@ from typing import Any
 
 import lazy_loader
 
+from . import _display
+
 # Every public name is imported when first used (PEP 562), so ``import incentives`` and the
 # command line's ``--help`` do not pay for sympy, scipy or networkx.  ``__init__.pyi`` lists the
 # names and where they live: the one list, read here at run time and by type checkers.
@@ -46,6 +48,18 @@ _SHADOWED = frozenset(__all__) & {module.name for module in pkgutil.iter_modules
 sys.modules[__name__].__class__ = _Package
 
 __version__ = "0.1.0"
+
+
+def _text_report(result: Any) -> str | None:
+    from .report import render
+    from .report.dispatch import reported_types
+
+    if not isinstance(result, tuple(reported_types())):
+        return None
+    return render(result, "text")
+
+
+_display.install(_text_report)
 
 
 def _show_results_in_jupyter() -> None:

@@ -158,6 +158,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise OutputError(f"{target}: cannot write in {str(folder)!r} ({err.strerror or err})") from err
     os.close(handle)
     tmp = Path(name)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; a report gets the usual permissions
     try:
         yield tmp
         os.replace(tmp, target)
@@ -166,6 +167,12 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:

@@ -155,8 +155,7 @@ def _choose_exact(org: Organization, exact: bool | None, shape: tuple[int, ...])
             ]
         )
     if exact is None:
-        whole = all(r.is_Integer for e in _written_formulas(org) for r in e.atoms(sympy.Rational))
-        return rational and whole and int(np.prod(shape)) <= AUTO_EXACT_PROFILES
+        return rational and int(np.prod(shape)) <= AUTO_EXACT_PROFILES
     return exact
 
 
@@ -177,8 +176,9 @@ def evaluate_model(
         Parameter values that replace the model's own.
     exact : bool or None
         True for exact fractions, False for floats; None (default) chooses exact
-        for small games whose formulas are rational and whose numbers are all
-        whole numbers (a model written with decimals is evaluated in floating point).
+        when every formula is rational (no exp, log or sqrt; decimals such as 0.9 are
+        the exact rationals they write) and the game has at most
+        :data:`AUTO_EXACT_PROFILES` profiles, floating point otherwise.
     budget : SizeBudget, optional
         Largest number of profiles and memory (default :class:`~incentives.game.SizeBudget`()):
         larger models are refused before anything is allocated.  The model carries it, and
@@ -206,8 +206,8 @@ def evaluate_model(
     --------
     >>> import incentives as inc
     >>> model = inc.evaluate_model(inc.load_model("examples/growing_company.yaml"))
-    >>> model.exact, model.game.shape  # the model is written with decimals: floating point
-    (False, (2, 2, 2, 2))
+    >>> model.exact, model.game.shape  # every number in the model is rational and the game small: exact
+    (True, (2, 2, 2, 2))
     >>> round(float(model.company_value.max()), 6)
     430.72
     """
@@ -565,8 +565,8 @@ class CompiledModel:
     """An organisation's formulas with a few quantities as arguments, evaluated at a batch of points at once.
 
     Build one with :func:`compile_model`.  It pickles without its compiled functions
-    (they are rebuilt, once, in the process that unpickles it), so it can be sent to
-    worker processes and cluster workers.
+    (they are compiled once per process, when first used), so it can be sent to worker
+    processes and cluster workers, and threads may share it.
 
     Parameters
     ----------
@@ -580,13 +580,6 @@ class CompiledModel:
     organization: Organization
     names: tuple[str, ...]
     budget: SizeBudget = field(default_factory=SizeBudget)
-    _kernel: list[_Kernel] = field(default_factory=list, compare=False, repr=False)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"organization": self.organization, "names": self.names, "budget": self.budget, "_kernel": []}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
 
     @property
     def base(self) -> np.ndarray:
@@ -619,9 +612,9 @@ class CompiledModel:
         """
         points = self.points(values)
         self.budget.check(self.shape, arrays=len(points) * _arrays(self.organization), task=self._task(len(points)))
-        if not self._kernel:
-            self._kernel.append(_Kernel(self.organization, self.names, exact=False))
-        return replace(self._kernel[0].evaluate(points), budget=self.budget)
+        # A kernel per call: its arguments are per batch, so threads sharing this model never mix them
+        # (the compiled formulas themselves are cached and shared).
+        return replace(_Kernel(self.organization, self.names, exact=False).evaluate(points), budget=self.budget)
 
     @property
     def shape(self) -> tuple[int, ...]:

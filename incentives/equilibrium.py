@@ -280,18 +280,25 @@ def profile_words(game: Game, profile: Sequence[Any], *, least: float = 0.0) -> 
 
 
 def format_number(value: Any, digits: int = 6) -> str:
-    """``2/3`` for fractions (``0.25`` when the decimal is exact and short), floats to three decimals.
+    """A number as a person reads it: a short decimal when exact, else a readable fraction, else three decimals.
+
+    A fraction prints as ``2/3`` when both its numerator and denominator are at most
+    :data:`READABLE_FRACTION` (a probability such as ``13/47``, a payoff such as ``28/3``);
+    when its decimal is exact and short it prints as that decimal (``0.25``, ``153.6``); any
+    other fraction, and every float, prints rounded to three decimals (``218.857``).
 
     Examples
     --------
     >>> from fractions import Fraction
     >>> format_number(Fraction(2, 3)), format_number(Fraction(1, 4)), format_number(0.1 + 0.2)
     ('2/3', '0.25', '0.3')
+    >>> format_number(Fraction(-28, 3)), format_number(Fraction(1532, 7)), format_number(Fraction(-109, 150))
+    ('-28/3', '218.857', '-0.727')
     >>> format_number(29 / 6), format_number(2.5e-7)
     ('4.833', '2.5e-07')
     """
     if isinstance(value, Fraction):
-        return _format_fraction(value)
+        return _format_fraction(value, digits)
     value = float(value)
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
@@ -300,7 +307,11 @@ def format_number(value: Any, digits: int = 6) -> str:
     return f"{value:.3g}"
 
 
-def _format_fraction(value: Fraction) -> str:
+#: The largest numerator and denominator a fraction may have to be shown as one.
+READABLE_FRACTION = 100
+
+
+def _format_fraction(value: Fraction, digits: int = 6) -> str:
     den, places = value.denominator, 0
     for prime in (2, 5):
         count = 0
@@ -309,7 +320,9 @@ def _format_fraction(value: Fraction) -> str:
             count += 1
         places = max(places, count)
     if den != 1 or places > 6:
-        return str(value)
+        if abs(value.numerator) <= READABLE_FRACTION and value.denominator <= READABLE_FRACTION:
+            return str(value)
+        return format_number(float(value), digits)
     if places == 0:
         return str(value.numerator)
     scaled = abs(value.numerator) * 10**places // value.denominator

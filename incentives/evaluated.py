@@ -86,8 +86,8 @@ class EvaluatedModel:
     >>> model = inc.evaluate_model(inc.load_model("examples/growing_company.yaml"))
     >>> model.shape, model.company_value.shape
     ((2, 2, 2, 2), (2, 2, 2, 2))
-    >>> model.kpis["new_customers"][:, 0, 0, 0].tolist()  # consultative and aggressive sales
-    [400.0, 700.0]
+    >>> model.kpis["new_customers"][:, 0, 0, 0].tolist()  # consultative and aggressive sales, exact
+    [Fraction(400, 1), Fraction(700, 1)]
     >>> model.game.players == model.organization.department_names
     True
     """

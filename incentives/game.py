@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from ._display import report_text
 from ._util import profile_label, readonly
 from .errors import GameTooLargeError
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PROFILES
@@ -257,6 +258,8 @@ class Game:
     >>> pd.payoffs[1, 0, 1]  # col's payoff when row plays 0 and col plays 1
     Fraction(5, 1)
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     players: tuple[str, ...]
     actions: tuple[tuple[str, ...], ...]

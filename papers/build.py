@@ -71,10 +71,14 @@ class Build:
 
 
 def num(x: Any, digits: int = 3, *, exact: bool = True) -> str:
-    """A number as the paper prints it: exact fractions as ``p/q`` (unless not ``exact``), else ``digits`` decimals."""
+    """A number as the paper prints it: an exact one as its short decimal when that is exact (``6.72``),
+    else as ``p/q`` (unless not ``exact``); a float to ``digits`` decimals."""
     if exact and isinstance(x, Fraction | sympy.Rational) and not isinstance(x, sympy.Integer):
         q = Fraction(str(x))
-        return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+        if q.denominator == 1:
+            return str(q.numerator)
+        decimal = round(float(q), 6)
+        return f"{decimal:.6f}".rstrip("0").rstrip(".") if Fraction(str(decimal)) == q else f"{q.numerator}/{q.denominator}"
     value = round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return text

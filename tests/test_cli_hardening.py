@@ -82,3 +82,13 @@ def test_an_unexpected_exception_is_reported_as_a_bug_with_a_distinct_status(mon
     assert code == BUG_EXIT_STATUS
     assert "Traceback (most recent call last)" in err
     assert "this is a bug in incentives" in err
+
+
+def test_a_written_report_gets_the_usual_file_permissions(tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "report.md"
+    assert run("analyze", EXAMPLE, "--output", str(target))[0] == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not the private 0o600 of a temporary file

@@ -27,6 +27,8 @@ from incentives.report.schemas import SCHEMA_FILES, load_schema, schemas, valida
 EXAMPLE = "examples/growing_company.yaml"
 KERR = "examples/classics/kerr.yaml"
 TWO_TEAMS = "tests/data/two_teams_repeated.yaml"
+MIXED = "tests/data/inspection_mixed.yaml"
+DEGENERATE = "tests/data/coordination_degenerate.yaml"
 
 
 def document(*args: str) -> dict[str, Any]:
@@ -87,6 +89,17 @@ COMMANDS = {
         "involvement",
         "--repeated",
     ),
+    # generated models: mixed play, a degenerate game with a set of equilibria, floating point
+    "analyze mixed": ("analyze", MIXED),
+    "analyze mixed float": ("analyze", MIXED, "--float"),
+    "handout mixed": ("handout", MIXED),
+    "graph mixed": ("graph", MIXED),
+    "design mixed": ("design", MIXED, "--via-negativa", "--transfers"),
+    "sweep mixed": ("sweep", MIXED, "-p", "costs.ops.work=1:2:3", "--no-progress"),
+    "perspectives mixed": ("perspectives", MIXED, "-e", "bigger_reward"),
+    "solve degenerate": ("solve", DEGENERATE),
+    "analyze degenerate": ("analyze", DEGENERATE),
+    "qre mixed": ("qre", MIXED),
 }
 
 

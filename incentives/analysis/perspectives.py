@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .._display import report_text
 from .._util import Number
 from ..build import evaluated
 from ..equilibrium import expected_value
@@ -57,6 +58,8 @@ class Perspective:
 @dataclass(frozen=True, kw_only=True)
 class Perspectives:
     """An event seen from every department and from the company."""
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     event: str
     changes: Mapping[str, Number]

@@ -365,7 +365,8 @@ exact_option = click.option(
     "--exact/--float",
     "exact",
     default=None,
-    help="Exact fractions or floating point (default: exact for small rational models).",
+    help="Exact fractions or floating point (default: exact when every number and formula of the model is "
+    "rational, decimals included, and the game has at most 4,096 profiles).",
 )
 #: The longest time budget an option accepts (a week).
 MAX_SECONDS = 7 * 24 * 3600.0

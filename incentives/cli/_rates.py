@@ -75,8 +75,9 @@ class Monitoring:
             return self.everyone
         unknown = [d for d, _ in self.named if d not in departments]
         if unknown:
+            noun = "department" if len(unknown) == 1 else "departments"
             raise click.BadParameter(
-                f"unknown department(s) {unknown}; the departments are {list(departments)}", param_hint="--monitoring"
+                f"unknown {noun} {unknown}; the departments are {list(departments)}", param_hint="--monitoring"
             )
         rates: dict[str, float | str] = dict.fromkeys(departments, 1.0 if self.everyone is None else self.everyone)
         rates.update(dict(self.named))

@@ -10,6 +10,7 @@ from typing import Any
 
 import sympy
 
+from .._display import report_text
 from .._util import frozen_map
 from ..equilibrium import format_number
 from ..errors import FormulaError
@@ -178,6 +179,8 @@ class ContinuousSolution:
     tol : float
         Regret tolerance.
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     title: str
     players: tuple[str, ...]

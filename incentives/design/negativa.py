@@ -38,6 +38,7 @@ from typing import Literal, NamedTuple, get_args
 import numpy as np
 import sympy
 
+from .._display import report_text
 from ..build import evaluate_model, evaluated
 from ..equilibrium import format_number
 from ..errors import DesignError
@@ -165,6 +166,8 @@ class ViaNegativa:
     DesignError
         If ``margin`` is not a number >= 0.
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     organization: Organization
     target: tuple[int, ...]

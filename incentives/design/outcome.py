@@ -18,6 +18,7 @@ from typing import Literal, get_args
 
 import numpy as np
 
+from .._display import report_text
 from ..errors import DesignError
 from ..model import Organization
 from ..tolerance import RTOL
@@ -83,6 +84,8 @@ class Design:
     DesignError
         If ``status``, ``concept`` or ``objective`` is not one of its values.
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     organization: Organization
     target: tuple[int, ...]

@@ -31,6 +31,7 @@ from typing import Literal, NamedTuple, cast
 import numpy as np
 import sympy
 
+from .._display import report_text
 from ..build import evaluate_model, evaluated
 from ..equilibrium import format_number
 from ..errors import DesignError
@@ -105,6 +106,8 @@ class TransferDesign:
     DesignError
         If ``status`` or ``concept`` is not one of its values, or ``margin`` is below 0.
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     organization: Organization
     target: tuple[int, ...]

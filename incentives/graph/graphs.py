@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from .._display import report_text
 from ..errors import GraphError
 from ..model import COMPANY_VALUE
 
@@ -101,6 +102,8 @@ class DependencyGraph:
         Every node and edge (stored frozen); attributes are documented in
         :mod:`incentives.graph.build`.
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     graph: nx.DiGraph
 

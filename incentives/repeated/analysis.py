@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._display import report_text
 from .._util import Number
 from ..analysis.optimum import company_optimum
 from ..build import evaluated
@@ -93,6 +94,8 @@ class RepeatedAnalysis:
     >>> result.sustained, result.reversion.smallest_monitoring  # at 0.6, half the deviations seen is too few
     (False, (Fraction(2, 3), Fraction(2, 3)))
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     title: str
     departments: tuple[str, ...]

@@ -279,5 +279,6 @@ def _notes(reversion: np.ndarray, equilibria: str) -> tuple[str, ...]:
     if equilibria == "pure":
         notes.append("reversion is to pure stage equilibria only (equilibria='all' searches mixed ones too)")
     if missing:
-        notes.append(f"no stage equilibrium was found at {missing} point(s): reversion is NaN there")
+        points = f"{missing} point{'s' if missing != 1 else ''}"
+        notes.append(f"no stage equilibrium was found at {points}: reversion is NaN there")
     return tuple(notes)

@@ -55,6 +55,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from .._display import report_text
 from .._util import Number
 from ..build import evaluated
 from ..equilibrium import expected_value
@@ -110,6 +111,8 @@ class RelationalContract:
     >>> contract.required_bonuses, contract.holds_target  # g / p, with the model's p = 1/3 at 40 people
     ((Fraction(69, 25), Fraction(0, 1), Fraction(114, 25)), True)
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     departments: tuple[str, ...]
     target_label: str

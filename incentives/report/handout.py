@@ -148,8 +148,8 @@ def _actions_table(analysis: Analysis) -> Table:
     hidden = len(analysis.equilibria) - len(shown)
     note = (
         "Red: the department games its KPI there (its bonus gains, the company loses). Amber: it departs from "
-        "the optimum without gaming: its bonus gains nothing by it, or switching back alone would not help the "
-        "company (a response to what the others do)."
+        "the optimum without gaming: its bonus gains nothing by it, or, with the others playing as they do, "
+        "switching back alone would not help the company."
     )
     if hidden:
         note += f" {hidden} more equilibria are not shown: run incentives analyze."

@@ -67,4 +67,13 @@ def dumps(document: Mapping[str, Any]) -> str:
       ]
     }
     """
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False, default=_numpy_scalar) + "\n"
+
+
+def _numpy_scalar(value: Any) -> Any:
+    """A numpy number or boolean as the plain Python value JSON writes; anything else is a TypeError."""
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

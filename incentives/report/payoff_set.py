@@ -58,7 +58,8 @@ def _ranges(result: PayoffSet) -> Table:
 
 def payoff_set_sentence(result: PayoffSet) -> str:
     """How the set was approximated: polygons, rounds, whether it settled, and the gap between outer and inner."""
-    rounds = f"{result.iterations[0]} round(s) for the outer polygon, {result.iterations[1]} for the inner"
+    outer, inner_rounds = result.iterations
+    rounds = f"{outer} round{'' if outer == 1 else 's'} for the outer polygon, {inner_rounds} for the inner"
     gap = result.gap
     inner = (
         f"the inner polygon ({len(result.inner)} vertices) lies within {gap:.2g} of the outer one in every direction"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from .._display import report_text
 from .._util import Number
 from ..repeated.analysis import RepeatedAnalysis
 from ..repeated.grim_trigger import GrimTrigger
@@ -66,6 +67,8 @@ class RepeatedReport:
     contract : RelationalContract or None
         The relational contract at the analysis' discount factor (None without one, or for a bare game).
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     analysis: RepeatedAnalysis
     contract: RelationalContract | None = None

@@ -64,6 +64,7 @@ from typing import Any
 
 import numpy as np
 
+from .._display import report_text
 from .._util import readonly
 from ..equilibrium import Profile
 from ..errors import SolverError
@@ -97,6 +98,8 @@ class QrePath:
     converged : bool
         Whether the path reached its Nash equilibrium (or the requested rationality).
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     players: tuple[str, ...]
     actions: tuple[tuple[str, ...], ...]

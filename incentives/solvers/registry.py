@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._display import report_text
 from ..equilibrium import Equilibrium, Profile, make_equilibrium
 from ..errors import DegenerateGameWarning, IncompleteSearchWarning, SolverError, UnknownMethodError
 from ..game import Game
@@ -206,6 +207,8 @@ class SolveResult:
     components : tuple of EquilibriumComponent
         Sets of equilibria the method found to be components, each with a representative point.
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     game: Game
     method: str

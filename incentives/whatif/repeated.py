@@ -184,7 +184,8 @@ def repeated_notes(columns: RepeatedColumns, records: list[dict[str, Any]]) -> l
     missing = sum(r["critical_discount_reversion"] is None for r in records)
     if missing:
         out.append(
-            f"repeated play: no stage equilibrium to revert to at {missing} point(s); critical_discount_reversion "
+            f"repeated play: no stage equilibrium to revert to at {missing} point{'' if missing == 1 else 's'}; "
+            "critical_discount_reversion "
             "is empty there"
         )
     return out

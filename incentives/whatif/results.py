@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from .._display import report_text
 from .._util import atomic_path
 from .points import SweepPoints
 
@@ -74,6 +75,8 @@ class SweepResult:
         The settings of repeated play (discount, monitoring, target, equilibria) when the
         records hold its columns; None otherwise.
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     points: SweepPoints
     records: tuple[Mapping[str, Any], ...]

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from .._display import report_text
 from ..errors import ModelError, Problem
 from ..formula import symbol
 from ..model import Organization
@@ -113,6 +114,8 @@ class SustainabilityReport:
         False when some set was found numerically (see ``notes``).
     notes : tuple of str
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     title: str
     names: tuple[str, ...]
@@ -328,7 +331,8 @@ def sustainability(
     if not exact:
         low, high = solver.range
         notes.append(
-            f"no closed form for {len(solver.numeric)} condition(s) (for example {solver.numeric[0]}); solved "
+            f"no closed form for {len(solver.numeric)} condition{'' if len(solver.numeric) == 1 else 's'} "
+            f"(for example {solver.numeric[0]}); solved "
             f"numerically on [{low:g}, {high:g}] to ±{tol:.1g}"
         )
 

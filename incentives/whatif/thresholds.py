@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from .._display import report_text
 from ..errors import GameTooLargeError, ModelError, Problem
 from ..limits import MAX_THRESHOLD_PROFILES
 from ..model import Organization
@@ -99,6 +100,8 @@ class ThresholdReport:
     boundaries : tuple of Boundary
         Several quantities: the surfaces where a payoff difference changes sign.
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     title: str
     names: tuple[str, ...]

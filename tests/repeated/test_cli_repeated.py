@@ -145,7 +145,7 @@ def test_a_picture_of_the_payoff_set(tmp_path: Path) -> None:
         (("--discount", "inf"), 2, "is not a finite number"),
         (("--monitoring", "1.5"), 2, "'1.5' must be in [0, 1]"),
         (("--monitoring", "a=-0.1"), 2, "'-0.1' must be in [0, 1]"),
-        (("--monitoring", "c=0.5"), 2, "unknown department(s) ['c']"),
+        (("--monitoring", "c=0.5"), 2, "unknown department ['c']"),
         (("--monitoring", "0.5", "--monitoring", "0.6"), 2, "at most once"),
         (("--target", "a=share"), 1, "missing ['b']"),
         (("--target", "a=share, b=nothing"), 1, "nothing"),

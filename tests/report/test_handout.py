@@ -91,7 +91,7 @@ def test_who_games_and_who_pays(page: str) -> None:
         "218.857",
         "four_hour_wait (+13)",
     ]
-    assert rows["surgery"][3] == "procedures_done (+13.143)"  # 20 procedures less 6.857 cancelled
+    assert rows["surgery"][3] == "procedures_done (+92/7)"  # 20 procedures less 6.857 cancelled
     assert rows["wards"][2] == "-12"  # a response: switching alone would cost the hospital 12
     assert rows["wards"][4] == "-30.238"  # the wards pay most
     assert rows["company value"][4] == "-247.5"

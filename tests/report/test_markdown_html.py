@@ -95,7 +95,8 @@ def test_analysis_html_is_well_formed_and_carries_the_figures(analysis: inc.Anal
     for dept, driver in main_drivers.items():
         assert text_of(departures[dept][5]).startswith(f"{driver} (+"), dept
         assert f"{dept} plays" in words and f"it is paid on {driver}" in words
-    assert "this is not gaming but a response to what the others do" in words  # operations
+    assert "operations plays change_freeze instead of continuous_delivery whatever the others do" in words
+    assert "so it is not counted as gaming here" in words
     equilibria = tables["Equilibria"]
     assert [text_of(c) for c in equilibria[4]] == ["", "company value", "", "153.6"]
     burden = {text_of(r[0]): text_of(r[1]) for r in tables["Who pays (equilibrium minus optimum)"]}
@@ -111,7 +112,7 @@ def test_analysis_markdown_tables_and_sentences(analysis: inc.Analysis) -> None:
     tables = markdown_tables(md)
     departures = next(t for t in tables if t[0][0] == "department" and len(t[0]) == 6)
     assert [r[0] for r in departures[1:]] == ["sales", "support", "development", "operations"]
-    assert departures[2][5] == "resolution_hours (+2.333)<br>tickets_closed_per_hour (+2)<br>action cost (+0.5)"
+    assert departures[2][5] == "resolution_hours (+7/3)<br>tickets_closed_per_hour (+2)<br>action cost (+0.5)"
     assert "Price of anarchy 0.724" in md
     assert "| 1 | sales | aggressive | 7 |" in md
 
@@ -156,14 +157,14 @@ def test_perspectives_reports(views: inc.Perspectives) -> None:
     wins = {text_of(r[0]): (text_of(r[4]), text_of(r[5])) for r in tables[next(iter(tables))]}
     assert wins == {
         "sales": ("+14", "win"),
-        "support": ("-9.333", "loss"),
+        "support": ("-28/3", "loss"),
         "development": ("0", "no change"),
         "operations": ("-3.36", "loss"),
         "company": ("+179.2", "win"),
     }
     md = markdown_of([views, views])
     assert md.count("## Event big_contract: customers_per_deal = 300") == 2
-    assert "- For support, big_contract is a loss of 9.333." in md
+    assert "- For support, big_contract is a loss of 28/3." in md
 
 
 # -- escaping -------------------------------------------------------------------------------
