@@ -650,5 +650,5 @@ def _check_repeated(org: Organization) -> list[Problem]:
             discount = path == "repeated.discount"
             if bool(expr < 0) or bool(expr > 1) or (discount and bool(expr == 1)):
                 what = "a discount factor in [0, 1)" if discount else "a probability in [0, 1]"
-                problems.append(Problem(path=path, message=f"expected {what}; got {expr}"))
+                problems.append(Problem(path=path, message=f"expected {what}; got {float(expr):g}"))
     return problems

@@ -82,7 +82,7 @@ def test_numbers_stay_numbers_and_formulas_text_when_written() -> None:
     [
         ("repeated: {discount: 1}\n", "line 9, repeated.discount: expected a discount factor in [0, 1); got 1"),
         ("repeated: {discount: -0.1}\n", "line 9, repeated.discount: expected a discount factor in [0, 1)"),
-        ("repeated: {monitoring: 1.5}\n", "line 9, repeated.monitoring: expected a probability in [0, 1]; got 3/2"),
+        ("repeated: {monitoring: 1.5}\n", "line 9, repeated.monitoring: expected a probability in [0, 1]; got 1.5"),
         (
             "repeated:\n  monitoring: {c: 0.5}\n",
             "line 10, repeated.monitoring.c: unknown department 'c'; the departments are ['a', 'b']",

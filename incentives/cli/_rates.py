@@ -93,7 +93,10 @@ def parse_monitoring(values: tuple[str, ...]) -> Monitoring:
         if match is None:
             if everyone is not None:
                 raise click.BadParameter("give one rate for every department at most once", param_hint="--monitoring")
-            everyone = RateParam().convert(text, None, None)
+            try:
+                everyone = RateParam().convert(text, None, None)
+            except click.BadParameter as err:
+                raise click.BadParameter(err.message, param_hint="--monitoring") from None
             continue
         department, rate = match.group(1), match.group(2)
         if department in named:

@@ -52,7 +52,8 @@ def _check_plot(source: Any, options: dict[str, Any], payoff_set: bool) -> None:
         raise click.UsageError("--plot draws the set of equilibrium payoffs: leave out --no-payoff-set")
     if len(source.players) != 2:
         raise click.UsageError(
-            f"--plot draws the set of equilibrium payoffs of two departments; this model has {len(source.players)}"
+            f"--plot draws the set of equilibrium payoffs of two departments; this model has "
+            f"{len(source.players)} departments"
         )
     if play_defaults(source, options["discount"], options["monitoring"]).discount is None:
         raise click.UsageError("--plot draws the set of equilibrium payoffs at a discount factor: give --discount")

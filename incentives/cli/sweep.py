@@ -136,8 +136,8 @@ def _executor(scheduler: str | None) -> Any:
     "another method solves each distinct stage game.",
 )
 @plot_option(
-    "Also draw the sweep against one quantity (with --repeated: δ* and p*), or a phase diagram over two, "
-    "into this picture"
+    "Also draw the sweep against one quantity (with --repeated: δ*, p* and the credible bonus), or a phase diagram "
+    "over two, into this picture"
 )
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster: the scheduler's address, tcp://HOST:PORT.")
 @click.option(

@@ -300,7 +300,7 @@ def _payoff_set(game: Game, delta: Number | None, wanted: bool, directions: int)
     if game.n_players != 2:
         return None, [
             f"the set of subgame-perfect equilibrium payoffs is computed for two departments only; "
-            f"this model has {game.n_players}"
+            f"this model has {game.n_players} departments"
         ]
     if delta is None or delta == 0:
         return None, ["the set of subgame-perfect equilibrium payoffs needs a discount factor above 0"]

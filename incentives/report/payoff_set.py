@@ -25,7 +25,7 @@ PAYOFF_SET_SCHEMA = "incentives.payoff-set/1"
 NOTE = (
     "Average discounted payoffs. outer: a polygon that contains every payoff pair of a pure-strategy subgame-perfect "
     "equilibrium (with public randomisation); inner: a polygon every point of which is one. The true set lies "
-    "between them, so each range below is bounded from both sides."
+    "between them, so each range in the table is bounded from both sides."
 )
 
 

@@ -132,13 +132,19 @@ def headline_sentences(result: RepeatedAnalysis) -> list[str]:
         verdict = "sustained" if trigger.sustained else "not sustained"
         needed = trigger.required_monitoring
         who = max(range(len(result.departments)), key=lambda i: float(trigger.smallest_monitoring[i]))  # type: ignore[index]
-        out.append(
-            f"At δ = {_delta(result.discount)} the target is {verdict}. The smallest detection probability that "
-            f"sustains it there is p* = {_probability(needed)}"
-            + (f" ({result.departments[who]} needs the most)" if needed and float(needed) > 0 else "")
-            + (": more than certainty, so no monitoring is enough" if needed is not None and float(needed) > 1 else "")
-            + "."
-        )
+        if isinstance(needed, float) and math.isinf(needed):
+            out.append(
+                f"At δ = {_delta(result.discount)} the target is {verdict}, and no detection probability would "
+                f"sustain it: {result.departments[who]} is no worse off punished than at the target (p* = none)."
+            )
+        else:
+            out.append(
+                f"At δ = {_delta(result.discount)} the target is {verdict}. The smallest detection probability "
+                f"that sustains it there is p* = {_probability(needed)}"
+                + (f" ({result.departments[who]} needs the most)" if needed and float(needed) > 0 else "")
+                + (": more than certainty, so no monitoring is enough" if needed is not None and needed > 1 else "")
+                + "."
+            )
     return out
 
 
@@ -270,7 +276,11 @@ def _target_in_set_sentence(result: RepeatedAnalysis) -> str | None:
         return None
     point = tuple(float(t.target_payoff) for t in result.temptations)
     shown = f"({', '.join(words.number(t.target_payoff) for t in result.temptations)})"
-    seen = "" if all(p == 1 for p in result.monitoring) else " when every action is seen (unlike above)"
+    seen = (
+        ""
+        if all(p == 1 for p in result.monitoring)
+        else " when every action is seen (the set assumes perfect monitoring; the analysis above does not)"
+    )
     if found.contains(point, which="inner"):
         where = "in the inner polygon: some subgame-perfect equilibrium gives them"
     elif not found.contains(point):

@@ -132,6 +132,8 @@ def _repeated_row(result: SweepResult, key: tuple[str, str], members: list[int])
         Cell.of(column("critical_discount_reversion")),
         Cell.of(column("critical_discount_minmax")),
         Cell.of(column("smallest_monitoring")),
+        Cell.of(column("credible_bonus")),
+        Cell.of(column("bonus_needed")),
     )
 
 
@@ -160,25 +162,54 @@ def repeated_blocks(result: SweepResult) -> list[Block]:
     rows = tuple(_repeated_row(result, key, members) for key, members in groups.items())
     table = Table(
         title="Repeated play: where the target is sustained",
-        columns=("target", "binds", "points", *result.names, "δ", "δ* reversion", "δ* minmax", "p*"),
-        align=("left", "left", "right", *(RIGHT for _ in result.names), "right", "right", "right", "right"),
+        columns=(
+            "target",
+            "binds",
+            "points",
+            *result.names,
+            "δ",
+            "δ* reversion",
+            "δ* minmax",
+            "p*",
+            "credible bonus",
+            "bonus needed",
+        ),
+        align=("left", "left", "right", *(RIGHT for _ in result.names), *(RIGHT for _ in range(6))),
         rows=rows,
         note="One row per verdict and binding department: the range of each quantity over its points, the discount "
         "factor δ there, the critical discount factor δ* with reversion to the worst stage equilibrium and with pure "
         "minmax (the target is sustained where δ >= δ*), and the smallest detection probability p* that sustains "
-        "it at δ (above 1: none is enough).",
+        "it at δ (above 1: none is enough); credible bonus: the largest discretionary bonus per period the company "
+        "can credibly promise at δ, bonus needed: what would hold every department at the target on its own (the "
+        "relational contract holds where it is at most the credible bonus).",
     )
     held = sum(bool(r["sustained"]) for r in result.records)
     verdicts = (
         []
         if result.repeated.get("discount") is None
-        else [f"The target is sustained at {held} of {len(result)} points."]
+        else [
+            f"The target is sustained at {held} of {_points(len(result))}.",
+            _contract_sentence(result),
+        ]
     )
     return [
         Heading(text="Repeated play", level=3),
         *paragraphs(_settings_sentence(result.repeated), *verdicts, *_changes(result)),
         table,
     ]
+
+
+def _points(n: int) -> str:
+    return f"{n} point{'' if n == 1 else 's'}"
+
+
+def _contract_sentence(result: SweepResult) -> str:
+    holds = sum(bool(r["contract_holds"]) for r in result.records)
+    where = "every point" if holds == len(result) else f"{holds} of {_points(len(result))}"
+    return (
+        f"A relational contract (discretionary bonuses the company keeps paying because the relationship is worth "
+        f"more) holds the target at {where}."
+    )
 
 
 def _plain(value: Any) -> Any:

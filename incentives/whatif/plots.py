@@ -224,8 +224,10 @@ def plot_repeated_sweep(result: SweepResult, x: str | None = None) -> Any:
 
     The top panel draws ``δ*`` with reversion to the worst stage equilibrium and with pure
     minmax, and the discount factor when there is one; the bottom panel the detection
-    probabilities ``p`` and the smallest one that sustains the target, ``p*``.  Where the
-    target is sustained is shaded.
+    probabilities ``p`` and the smallest one that sustains the target, ``p*``; with a discount
+    factor, a third panel the relational contract: the largest credible discretionary bonus
+    and the bonuses needed to hold every department (log scale).  Where the target is
+    sustained is shaded.
 
     Parameters
     ----------
@@ -250,7 +252,7 @@ def plot_repeated_sweep(result: SweepResult, x: str | None = None) -> Any:
     >>> org = inc.load_model("examples/keeping_close.yaml")
     >>> result = sweep(org, {"headcount": [10, 40, 70, 100]}, repeated=True, progress=False)
     >>> [ax.get_ylabel() for ax in plot_repeated_sweep(result).axes]
-    ['discount factor', 'detection probability']
+    ['discount factor', 'detection probability', 'bonus per period']
     """
     if result.repeated is None:
         raise ValueError("this sweep has no columns of repeated play: sweep with repeated=True")
@@ -259,10 +261,12 @@ def plot_repeated_sweep(result: SweepResult, x: str | None = None) -> Any:
     xs = result.points.values[:, result.names.index(name)]
     order = np.argsort(xs, kind="stable")
     xs = xs[order]
-    figure = Figure(figsize=(8, 7), layout="constrained")
-    top, bottom = figure.subplots(2, 1, sharex=True)
+    contract = result.repeated.get("discount") is not None
+    figure = Figure(figsize=(8, 10 if contract else 7), layout="constrained")
+    axes = figure.subplots(3 if contract else 2, 1, sharex=True)
+    top, bottom = axes[0], axes[1]
     sustained = [result.records[k]["sustained"] for k in order]
-    for ax in (top, bottom):
+    for ax in axes:
         if any(v is not None for v in sustained):
             _shade_sustained(ax, xs, sustained)
     top.plot(xs, _floats(result, "critical_discount_reversion")[order], "C3-", marker=".", label="δ* (reversion)")
@@ -280,8 +284,15 @@ def plot_repeated_sweep(result: SweepResult, x: str | None = None) -> Any:
     if result.repeated.get("discount") is not None:
         bottom.plot(xs, _floats(result, "smallest_monitoring")[order], "C3-", marker=".", label="p* (needed at δ)")
     bottom.set_ylabel("detection probability")
-    bottom.set_xlabel(name)
     bottom.legend(loc="best", fontsize="small")
+    if contract:
+        bonus = axes[2]
+        bonus.plot(xs, _floats(result, "credible_bonus")[order], "C2-", marker=".", label="credible bonus (budget)")
+        bonus.plot(xs, _floats(result, "bonus_needed")[order], "C3--", label="bonus needed (every department)")
+        bonus.set_yscale("log")
+        bonus.set_ylabel("bonus per period")
+        bonus.legend(loc="best", fontsize="small")
+    axes[-1].set_xlabel(name)
     return figure
 
 

@@ -22,6 +22,12 @@ Columns
   enough; None without a discount factor, or when no probability helps);
 * ``sustained``: whether reversion sustains the target at the discount factor (None
   without one);
+* ``credible_bonus``: the relational contract's budget, the largest discretionary bonus
+  per period the company can credibly promise at the discount factor (None without one,
+  or where no stage equilibrium was found); ``bonus_needed``: the discretionary bonuses
+  that would hold every department at the target on their own (None: infinite, a
+  department that gains is never seen); ``contract_holds``: whether they fit the budget
+  (see :mod:`incentives.repeated.relational`);
 * for each department, ``critical_discount.DEPT`` (by reversion), ``monitoring.DEPT`` (its
   detection probability) and ``smallest_monitoring.DEPT``.
 """
@@ -48,6 +54,9 @@ REPEATED_COLUMNS = (
     "one_shot_gain",
     "smallest_monitoring",
     "sustained",
+    "credible_bonus",
+    "bonus_needed",
+    "contract_holds",
 )
 
 
@@ -125,6 +134,7 @@ def _records(found: CriticalDiscounts) -> list[dict[str, Any]]:
     organisation = found.organisation_by_reversion
     minmax = found.organisation_by_minmax
     binding = found.binding
+    credible, bonus_needed, holds = found.credible_bonus, found.bonus_needed, found.contract_holds
     records = []
     for k in range(found.targets.shape[0]):
         who = int(binding[k])
@@ -136,6 +146,9 @@ def _records(found: CriticalDiscounts) -> list[dict[str, Any]]:
             "one_shot_gain": float(found.gains[k, who]) if who >= 0 else None,
             "smallest_monitoring": None if needed is None else _value(needed[k].max()),
             "sustained": None if sustained is None else bool(sustained[k]),
+            "credible_bonus": None if credible is None else _value(credible[k]),
+            "bonus_needed": _value(bonus_needed[k]),
+            "contract_holds": None if holds is None else bool(holds[k]),
         }
         for i, dept in enumerate(departments):
             record[f"critical_discount.{dept}"] = _value(found.by_reversion[k, i])

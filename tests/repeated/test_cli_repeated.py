@@ -111,7 +111,7 @@ def test_the_text_says_what_the_numbers_mean() -> None:
     assert "At δ = 0.6 the target is not sustained" in text
     assert "p* = 2/3" in text  # 0.4 x 2 / (0.6 x 2)
     assert "stage equilibrium 1: a=hoard, b=hoard" in text and "mixed minmax" in text
-    assert "when every action is seen (unlike above)" in text  # the payoff set assumes perfect monitoring
+    assert "when every action is seen (the set assumes perfect monitoring; the analysis above does not)" in text
 
 
 def test_the_flagship_from_the_command_line() -> None:
@@ -131,7 +131,7 @@ def test_a_picture_of_the_payoff_set(tmp_path: Path) -> None:
     assert code == 0 and f"wrote {picture}" in err
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     code, _, err = run(FLAGSHIP, "--plot", str(tmp_path / "three.png"))
-    assert code == 2 and "two departments; this model has 3" in err
+    assert code == 2 and "two departments; this model has 3 departments" in err
     code, _, err = run(TWO_TEAMS, "--plot", str(tmp_path / "no.png"), "--no-payoff-set")
     assert code == 2 and "leave out --no-payoff-set" in err
     assert not (tmp_path / "three.png").exists() and not (tmp_path / "no.png").exists()
@@ -143,7 +143,7 @@ def test_a_picture_of_the_payoff_set(tmp_path: Path) -> None:
         (("--discount", "1"), 2, "'1' must be in [0, 1)"),
         (("--discount", "nan"), 2, "is not a finite number"),
         (("--discount", "inf"), 2, "is not a finite number"),
-        (("--monitoring", "1.5"), 2, "'1.5' must be in [0, 1]"),
+        (("--monitoring", "1.5"), 2, "Invalid value for --monitoring: '1.5' must be in [0, 1]"),
         (("--monitoring", "a=-0.1"), 2, "'-0.1' must be in [0, 1]"),
         (("--monitoring", "c=0.5"), 2, "unknown department ['c']"),
         (("--monitoring", "0.5", "--monitoring", "0.6"), 2, "at most once"),

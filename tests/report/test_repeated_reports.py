@@ -101,3 +101,38 @@ def test_the_command_reports_the_contract_after_the_analysis() -> None:
     doc = json_document(report)
     assert doc["relational_contract"]["discount"] == pytest.approx(19 / 22)
     assert doc["relational_contract"]["schema"] == "incentives.relational-contract/1"
+
+
+def test_a_punishment_that_does_not_hurt_is_not_called_a_probability() -> None:
+    # the growing company is dominance solvable, and sales earns more in its only stage equilibrium (7)
+    # than at the company optimum (4): no detection probability can hold it there
+    org = inc.load_model("examples/growing_company.yaml")
+    result = inc.repeated(org, discount=0.9, monitoring=0.5, equilibria="pure", payoff_set=False)
+    reversion = result.reversion
+    assert reversion is not None and reversion.required_monitoring == float("inf") and result.sustained is False
+    sales = result.temptations[0]
+    assert sales.department == "sales" and sales.target_payoff == 4 and sales.gain == 3
+    text = flat(result)
+    assert (
+        "At δ = 0.9 the target is not sustained, and no detection probability would sustain it: sales is no worse "
+        "off punished than at the target (p* = none)." in text
+    )
+    assert "more than certainty" not in text
+
+
+def test_print_shows_the_text_report_of_every_repeated_result() -> None:
+    from incentives.whatif import sustainability
+
+    org = inc.load_model(FLAGSHIP)
+    analysis = inc.repeated(org, equilibria="pure", payoff_set=False)
+    contract = relational_contract(org)
+    payoffs = equilibrium_payoff_set(dilemma(), 0.9)
+    report = RepeatedReport(analysis=analysis, contract=contract)
+    where = sustainability(org, ["headcount"])
+    for result in (analysis, contract, payoffs, report, where):
+        text = str(result)
+        assert text == render(result, "text") and text != repr(result)
+    assert str(analysis).startswith("Repeated play: Keeping close")
+    assert str(contract).startswith("Relational contract at discount factor 19/22")  # 0.95 / (1 + 40 / 400)
+    assert str(payoffs).startswith("Subgame-perfect equilibrium payoffs of sales and support at discount factor 0.9")
+    assert "headcount <= -20 + 380*sqrt(23)/23" in str(where)  # the collapse at 59.2 people

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 import incentives as inc
 from incentives.cli import main
 from incentives.errors import SweepError
+from incentives.repeated import relational_contract
 from incentives.report import render
 from incentives.report.schemas import validate
 from incentives.whatif import RepeatedColumns, sweep
@@ -58,6 +59,10 @@ def test_the_columns_equal_the_one_model_analysis_at_every_point(org: inc.Organi
             assert _close(record[f"critical_discount.{dept}"], reversion.critical_discounts[i])
             assert _close(record[f"monitoring.{dept}"], one.monitoring[i])
             assert _close(record[f"smallest_monitoring.{dept}"], reversion.smallest_monitoring[i])
+        contract = relational_contract(model, equilibria="pure")  # the oracle of the relational-contract columns
+        assert _close(record["credible_bonus"], contract.credible_bonus)
+        assert _close(record["bonus_needed"], sum(contract.required_bonuses))
+        assert record["contract_holds"] is contract.holds_target
 
 
 def test_the_collapse_and_the_remedy(swept: inc.SweepResult) -> None:
@@ -165,3 +170,20 @@ def test_rates_on_the_command_line_imply_repeated_play() -> None:
     assert point["discount"] == 0.5 and point["monitoring.sales"] == 1.0 and point["monitoring.support"] == 1.0
     code, _, err = run(FLAGSHIP, "-p", "headcount=20:20:1", "--discount", "1.2", "--no-progress")
     assert code == 2 and "'1.2' must be in [0, 1)" in err
+
+
+def test_the_relational_contract_columns_against_the_levin_condition_by_hand(org: inc.Organization) -> None:
+    # At 40 people: delta = 0.95 / 1.1 = 19/22, p = 1/3 for everyone. Joint surplus (company value less
+    # support's 0.2 for thorough work) 409.08 at the optimum and 40 at local gaming; the gains are
+    # 0.92 (sales), 0 (support) and 1.52 (development), so the bonuses needed are 3 x (0.92 + 1.52) = 7.32
+    # and the credible budget is delta / (1 - delta) x (409.08 - 40) = 19/3 x 369.08.
+    record = sweep(org, {"headcount": [40.0]}, method="pure", repeated=True, progress=False).records[0]
+    assert record["credible_bonus"] == pytest.approx(19 / 3 * 369.08, rel=1e-12)
+    assert record["bonus_needed"] == pytest.approx(7.32, rel=1e-12)
+    assert record["contract_holds"] is True
+    # with a discount factor so small that the budget falls short: 7.32 <= d / (1 - d) x 369.08 iff d >= 0.0194...
+    low = sweep(org, {"headcount": [40.0]}, method="pure", repeated=RepeatedColumns(discount=0.019), progress=False)
+    assert low.records[0]["contract_holds"] is False
+    high = sweep(org, {"headcount": [40.0]}, method="pure", repeated=RepeatedColumns(discount=0.0195), progress=False)
+    assert high.records[0]["contract_holds"] is True
+    assert "A relational contract" in render(low, "text") and "holds the target at 0 of 1 point." in render(low, "text")
