@@ -33,7 +33,7 @@ TABLE_NOTE = (
     "g: the one-shot gain from the best deviation (a max over deviations); L: what each period of punishment costs "
     "the department; p: the probability that its deviation is seen; δ* = g / (g + p L): the critical discount "
     "factor; p* = (1 - δ) g / (δ L): the smallest detection probability at δ (both formulas hold where g > 0 and "
-    "L > 0); holds where: the values where δ p L - (1 - δ) g >= 0, with δ in [0, 1) and p in [0, 1]."
+    "L > 0); holds where: the values where δ p L - (1 - δ) g ≥ 0, with δ in [0, 1) and p in [0, 1]."
 )
 
 
@@ -97,7 +97,7 @@ def sustainability_blocks(report: SustainabilityReport) -> list[Block]:
     >>> report = sustainability(inc.load_model("examples/keeping_close.yaml"), ["headcount"])
     >>> text = render_text(sustainability_blocks(report))
     >>> print(text[text.index("The target is sustained where"):].splitlines()[0])
-    The target is sustained where: 0 <= headcount <= -20 + 380*sqrt(23)/23 (≈ 59.2355).
+    The target is sustained where: 0 ≤ headcount ≤ -20 + 380*sqrt(23)/23 (≈ 59.2355).
     """
     values = ", ".join(f"{k} (model value: {v})" for k, v in report.base.items())
     out: list[Block] = [Heading(text=f"Where repeated play sustains the target: {report.title}, in {values}", level=2)]

@@ -302,7 +302,7 @@ def sustainability(
     >>> import incentives as inc
     >>> report = sustainability(inc.load_model("examples/keeping_close.yaml"), ["headcount"])
     >>> report.sustained.to_text()  # the common goal holds up to 59 people
-    '0 <= headcount <= -20 + 380*sqrt(23)/23 (≈ 59.2355)'
+    '0 ≤ headcount ≤ -20 + 380*sqrt(23)/23 (≈ 59.2355)'
     >>> print(report.critical_values[0].describe())  # doctest: +NORMALIZE_WHITESPACE
     headcount = -20 + 380*sqrt(23)/23 (≈ 59.2355): the target stops being sustained as headcount rises;
     the condition of sales changes there

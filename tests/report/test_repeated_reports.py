@@ -135,4 +135,4 @@ def test_print_shows_the_text_report_of_every_repeated_result() -> None:
     assert str(analysis).startswith("Repeated play: Keeping close")
     assert str(contract).startswith("Relational contract at discount factor 19/22")  # 0.95 / (1 + 40 / 400)
     assert str(payoffs).startswith("Subgame-perfect equilibrium payoffs of sales and support at discount factor 0.9")
-    assert "headcount <= -20 + 380*sqrt(23)/23" in str(where)  # the collapse at 59.2 people
+    assert "headcount ≤ -20 + 380*sqrt(23)/23" in str(where)  # the collapse at 59.2 people

@@ -77,7 +77,7 @@ def test_a_bonus_weight_gives_the_textbook_threshold() -> None:
     report = sustainability(inc.load_model(TWO_TEAMS), ["temptation"])
     assert report.sustained is not None and report.valid is not None
     assert report.valid.to_text() == "any temptation"
-    assert report.sustained.to_text() == "temptation <= 6"
+    assert report.sustained.to_text() == "temptation ≤ 6"
     assert [c.value for c in report.critical_values] == [6]
 
 
@@ -122,7 +122,7 @@ def test_the_command_line_gives_the_exact_collapse_point() -> None:
     assert sympy.simplify(value - COLLAPSE) == 0 and collapse["decimal"] == pytest.approx(float(COLLAPSE))
     assert collapse["sustained_below"] and not collapse["sustained_above"] and collapse["departments"] == ["sales"]
     text = " ".join(CliRunner().invoke(main, args).stdout.split())
-    assert "The target is sustained where: 0 <= headcount <= -20 + 380*sqrt(23)/23 (≈ 59.2355)." in text
+    assert "The target is sustained where: 0 ≤ headcount ≤ -20 + 380*sqrt(23)/23 (≈ 59.2355)." in text
     remedy = CliRunner().invoke(main, [*args, "--format", "json", "--reversion", "pure-minmax"])
     assert remedy.exit_code == 0 and json.loads(remedy.stdout)["departments"][0]["punishment"] == "pure minmax"
 
