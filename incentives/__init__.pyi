@@ -1,5 +1,6 @@
 """Type stub of ``incentives``: the public names and where they live (the package loads them lazily)."""
 
+from . import catalogue
 from .analysis.gaming import Analysis, Departure, EquilibriumGaming, KpiAlignment, analyze
 from .analysis.optimum import CompanyOptimum, company_optimum
 from .analysis.perspectives import Perspective, Perspectives, perspectives
@@ -103,6 +104,7 @@ __all__ = [
     "ViaNegativa",
     "analyze",
     "best_response_dynamics",
+    "catalogue",
     "build_game",
     "company_optimum",
     "correlated_equilibrium",
