@@ -5,6 +5,7 @@ The solutions notebooks hold the worked solutions of the teaching notebooks' exe
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -18,11 +19,23 @@ def test_there_are_notebooks() -> None:
     assert NOTEBOOKS
 
 
-def test_every_teaching_notebook_has_its_solutions() -> None:
-    for lesson in ("solution_concepts", "classic_incentive_results"):
-        assert Path(f"notebooks/solutions/{lesson}_solutions.ipynb") in NOTEBOOKS
-        text = Path(f"notebooks/{lesson}.ipynb").read_text(encoding="utf-8")
-        assert f"solutions/{lesson}_solutions.ipynb" in text
+def markdown(path: Path) -> str:
+    notebook = nbformat.read(path, as_version=4)
+    return "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("lesson", ["solution_concepts", "classic_incentive_results"])
+def test_a_lesson_has_objectives_exercises_worked_solutions_and_references(lesson: str) -> None:
+    text = markdown(Path(f"notebooks/{lesson}.ipynb"))
+    assert "**Learning objectives.**" in text and "**Prerequisites.**" in text and "## References" in text
+    exercises = re.findall(r"^(\d+)\. \*\((Computation|Interpretation|Modelling)\.\)\*", text, flags=re.MULTILINE)
+    assert len(exercises) >= 5
+    kinds = [kind for _, kind in exercises]
+    assert kinds == sorted(kinds, key=["Computation", "Interpretation", "Modelling"].index)  # graded
+    solutions = Path(f"notebooks/solutions/{lesson}_solutions.ipynb")
+    assert solutions in NOTEBOOKS and f"solutions/{lesson}_solutions.ipynb" in text
+    solved = re.findall(r"^## Exercise (\d+) \((\w+)\)", markdown(solutions), flags=re.MULTILINE)
+    assert solved == [(number, kind.lower()) for number, kind in exercises]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to("notebooks")) for p in NOTEBOOKS])
