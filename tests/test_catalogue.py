@@ -134,3 +134,18 @@ def test_the_command_in_each_file_runs(name: str) -> None:
     (command,) = re.findall(r"# Try:\s+incentives (.+)", text)
     result = CliRunner().invoke(main, command.split(), catch_exceptions=False)
     assert result.exit_code == 0 and inc.catalogue.load(name).name in result.output
+
+
+def test_the_other_claims_of_the_descriptions() -> None:
+    # prisoner's dilemma: defect strictly dominates cooperate for both
+    dilemma = inc.eliminate_dominated(inc.catalogue.game("prisoners_dilemma"), mixed=False)
+    assert dilemma.game.actions == (("defect",), ("defect",))
+    # stag hunt: (stag, stag) is payoff dominant, (hare, hare) risk dominant (product of deviation losses 1 < 9)
+    u = inc.catalogue.game("stag_hunt").payoffs
+    assert u[0, 0, 0] > u[0, 1, 1] and (u[0, 0, 0] - u[0, 1, 0]) ** 2 < (u[0, 1, 1] - u[0, 0, 1]) ** 2
+    # Shapley's game: fictitious play does not converge to the equilibrium
+    play = inc.fictitious_play(inc.catalogue.game("shapley"), start=("a", "a"), rounds=3000)
+    assert not play.converged
+    # chicken: the indifference in the description gives 9/10
+    q = F(9, 10)
+    assert 0 * q - 1 * (1 - q) == 1 * q - 10 * (1 - q) == F(-1, 10)
