@@ -2,17 +2,23 @@
 
 Run from the repository root:
 
-    python benchmarks/run.py            # the full run (several minutes); writes benchmarks/RESULTS.md
-    python benchmarks/run.py --quick    # small cases only, in seconds; writes nothing unless --output
-    python benchmarks/run.py --readme   # also paste the table into README.md's Benchmarks section
+    python benchmarks/run.py            # the full run (tens of minutes); writes benchmarks/RESULTS.md
+                                        # and the same results between the markers of docs/benchmarks.md
+    python benchmarks/run.py --quick    # small cases only, under a minute; writes nothing unless --output
+    python benchmarks/run.py --only two_player --output /tmp/part.md   # some benchmarks only
 
 Each row compares one of our solvers with one peer on the same seeded random games (standard normal
 payoffs, so ties have probability zero; the exact section uses integers in [-9, 9], often degenerate,
-and in [-1000, 1000], almost always not).  Times are
-medians over the games of the median over a few repeats; "peer / ours" above 1 means ours is faster.
-"agree" compares the equilibrium sets game by game (to 1e-6): "yes", or how many equilibria only
-one side found.  Peers that are not installed are listed as not available; slow peers run in a
-separate process with a timeout.
+and in [-1000, 1000], almost always not).  The solvers of a case run interleaved: for each
+repetition and each game, every solver in turn (the order reversed every other repetition), so a
+change in the machine's speed reaches all of them alike.  A time is the median over the games of
+the median over the repetitions (a fast call is repeated within a repetition and its median taken);
+the spread is the fastest and slowest repetition of any game; "peer / ours" is the median of the
+ratios of the two solvers' times on the same game in the same repetition, with the smallest and
+largest such ratio.  Above 1 means ours is faster.  "agree" compares the equilibrium sets game by
+game (to 1e-6): "yes", or how many equilibria only one side found.  The machine's load (the
+1-minute load average) is sampled before every round and reported.  Peers that are not installed
+are listed as not available; slow peers run in a separate process with a timeout.
 """
 
 from __future__ import annotations
@@ -52,49 +58,107 @@ class Row:
     peer_seconds: float | None = None
     agree: str = ""
     note: str = ""
+    repeats: int = 0
+    ours_spread: tuple[float, float] | None = None
+    peer_spread: tuple[float, float] | None = None
+    ratios: list[float] = field(default_factory=list)
 
     @property
     def ratio(self) -> str:
-        if self.ours_seconds is None or self.peer_seconds is None or self.ours_seconds <= 0:
+        if not self.ratios:
             return ""
-        return f"{self.peer_seconds / self.ours_seconds:.3g}x"
+        low, high = min(self.ratios), max(self.ratios)
+        return f"{np.median(self.ratios):.3g}x [{low:.3g}-{high:.3g}]"
+
+
+#: Repetitions of every case (each game, every solver in turn).
+REPEATS = 3
+
+#: Samples of the 1-minute load average, one before every round of a case.
+LOAD: list[float] = []
+
+
+def sample_load() -> float:
+    """The 1-minute load average now (NaN where the platform has none)."""
+    try:
+        value = os.getloadavg()[0]
+    except OSError:
+        value = float("nan")
+    LOAD.append(value)
+    return value
 
 
 @dataclass
 class Case:
-    """A family of seeded games and the timed runs of every solver on each of them."""
+    """A family of seeded games and the interleaved, repeated timed runs of every solver on each of them."""
 
     benchmark: str
     name: str
     payoffs: list[np.ndarray]
-    runs: dict[str, list[peers.Run]] = field(default_factory=dict)
+    repeats: int = REPEATS
+    solvers: dict[str, tuple[peers.Adapter, float | None]] = field(default_factory=dict)
+    runs: dict[str, list[list[peers.Run]]] = field(default_factory=dict)
 
-    def run(self, label: str, adapter: peers.Adapter, timeout: float | None = None) -> None:
-        out = []
-        for payoffs in self.payoffs:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                run = (
-                    peers.timed_with_timeout(adapter, payoffs, timeout)
-                    if timeout is not None
-                    else peers.timed(adapter, payoffs)
-                )
-            out.append(run)
-            if run.failure:
-                break  # one timeout is enough to know
-        self.runs[label] = out
+    def add(self, label: str, adapter: peers.Adapter, timeout: float | None = None) -> None:
+        """A solver to time (in a separate process stopped after ``timeout`` seconds, if given)."""
+        self.solvers[label] = (adapter, timeout)
+
+    def measure(self) -> None:
+        """Every repetition, every game, every solver in turn; a solver that failed once is not run again."""
+        self.runs = {label: [[] for _ in self.payoffs] for label in self.solvers}
+        failed: set[str] = set()
+        labels = list(self.solvers)
+        for repeat in range(self.repeats):
+            order = labels if repeat % 2 == 0 else labels[::-1]
+            for game, payoffs in enumerate(self.payoffs):
+                sample_load()
+                for label in order:
+                    if label in failed:
+                        continue
+                    run = self._once(label, payoffs)
+                    self.runs[label][game].append(run)
+                    if run.failure:
+                        failed.add(label)
+
+    def _once(self, label: str, payoffs: np.ndarray) -> peers.Run:
+        adapter, timeout = self.solvers[label]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if timeout is not None:
+                return peers.timed_with_timeout(adapter, payoffs, timeout)
+            return peers.timed(adapter, payoffs, min_seconds=0.05)
+
+    def first(self, label: str) -> list[peers.Run]:
+        """The first repetition of each game (for the equilibria, the statuses and the notes)."""
+        return [runs[0] for runs in self.runs.get(label, []) if runs]
+
+    def times(self, label: str) -> list[list[float]] | None:
+        """Seconds per game and repetition; None when some run failed or none was made."""
+        runs = self.runs.get(label, [])
+        if not runs or any(not game or any(r.seconds is None for r in game) for game in runs):
+            return None
+        return [[float(r.seconds) for r in game if r.seconds is not None] for game in runs]
 
     def median(self, label: str) -> float | None:
-        runs = self.runs.get(label, [])
-        if not runs or any(r.seconds is None for r in runs):
-            return None
-        return float(np.median([r.seconds for r in runs]))
+        times = self.times(label)
+        return None if times is None else float(np.median([np.median(game) for game in times]))
+
+    def spread(self, label: str) -> tuple[float, float] | None:
+        times = self.times(label)
+        return None if times is None else (min(map(min, times)), max(map(max, times)))
+
+    def ratios(self, ours: str, peer: str) -> list[float]:
+        """Peer time over ours, for the same game in the same repetition."""
+        mine, theirs = self.times(ours), self.times(peer)
+        if mine is None or theirs is None:
+            return []
+        return [b / a for xs, ys in zip(mine, theirs, strict=True) for a, b in zip(xs, ys, strict=False) if a > 0]
 
     def failure(self, label: str) -> str:
-        return next((r.failure for r in self.runs.get(label, []) if r.failure), "")
+        return next((r.failure for game in self.runs.get(label, []) for r in game if r.failure), "")
 
     def agreement(self, ours: str, peer: str) -> str:
-        pairs = list(zip(self.runs.get(ours, []), self.runs.get(peer, []), strict=False))
+        pairs = list(zip(self.first(ours), self.first(peer), strict=False))
         if not pairs or any(a.equilibria is None or b.equilibria is None for a, b in pairs):
             return ""
         only_ours = only_theirs = 0
@@ -121,15 +185,15 @@ class Case:
 
     def row(self, ours: str, peer: str, note: str = "") -> Row:
         failure = self.failure(peer)
-        statuses = {r.status for r in self.runs.get(ours, []) if r.status}
+        statuses = {r.status for r in self.first(ours) if r.status}
         if statuses - {"complete"} and not self.benchmark.startswith("one equilibrium"):  # one is all it promises
             note = "; ".join(filter(None, [note, f"ours: {', '.join(sorted(statuses))}"]))
-        extras = [r.extra for r in self.runs.get(peer, []) if r.extra]
+        extras = [r.extra for r in self.first(peer) if r.extra]
         if extras and "solve" in extras[0]:
             build = np.median([e["build"] for e in extras])
             solve = np.median([e["solve"] for e in extras])
             note = "; ".join(filter(None, [note, f"peer: build {_fmt(build)} + solve {_fmt(solve)}"]))
-        ours_extras = [r.extra for r in self.runs.get(ours, []) if r.extra and "build" in r.extra]
+        ours_extras = [r.extra for r in self.first(ours) if r.extra and "build" in r.extra]
         if ours_extras and self.benchmark == "pure equilibria":
             build = np.median([e["build"] for e in ours_extras])
             note = "; ".join(filter(None, [note, f"ours: game build {_fmt(build)} not timed"]))
@@ -143,6 +207,10 @@ class Case:
             peer_seconds=self.median(peer),
             agree=self.agreement(ours, peer),
             note="; ".join(filter(None, [note, failure])),
+            repeats=self.repeats,
+            ours_spread=self.spread(ours),
+            peer_spread=self.spread(peer),
+            ratios=self.ratios(ours, peer),
         )
 
 
@@ -157,14 +225,21 @@ def seeded(shape: Sequence[int], seeds: Sequence[int], integer: bool = False, hi
 
 
 def _unavailable(benchmark: str, case: Case, ours: str, peer: str, module: str) -> Row:
+    return _alone(case, ours, peer, f"{module} not available")
+
+
+def _alone(case: Case, ours: str, peer: str, note: str) -> Row:
+    """A row with our times only (the peer was skipped or is missing, for the reason in ``note``)."""
     return Row(
-        benchmark=benchmark,
+        benchmark=case.benchmark,
         case=case.name,
         games=len(case.payoffs),
         ours=ours,
         ours_seconds=case.median(ours),
         peer=peer,
-        note=f"{module} not available",
+        note=note,
+        repeats=case.repeats,
+        ours_spread=case.spread(ours),
     )
 
 
@@ -181,29 +256,24 @@ def pure_equilibria(quick: bool) -> list[Row]:
     )
     rows = []
     for shape in shapes:
+        profiles = len(shape) * int(np.prod(shape))
+        with_gambit = peers.available("pygambit") and profiles <= 100_000
         case = Case(name, _shape(shape), seeded(shape, range(2 if quick else 3)))
-        case.run("ours solve(pure)", peers.ours("pure"))
-        case.run("ours kernel (unverified)", peers.ours_pure_kernel)
-        case.run("numpy best-response mask", peers.numpy_mask)
+        case.add("ours solve(pure)", peers.ours("pure"))
+        case.add("ours kernel (unverified)", peers.ours_pure_kernel)
+        case.add("numpy best-response mask", peers.numpy_mask)
+        if with_gambit:
+            case.add("gambit enumpure", peers.gambit_adapter("enumpure"), timeout=30 if quick else 300)
+        case.measure()
         rows.append(case.row("ours solve(pure)", "ours kernel (unverified)"))
         rows.append(case.row("ours solve(pure)", "numpy best-response mask"))
         if not peers.available("pygambit"):
             rows.append(_unavailable(name, case, "ours solve(pure)", "gambit enumpure", "pygambit"))
-        elif len(shape) * int(np.prod(shape)) <= 5_000_000:
-            case.run("gambit enumpure", peers.gambit_adapter("enumpure"), timeout=30 if quick else 300)
+        elif with_gambit:
             rows.append(case.row("ours solve(pure)", "gambit enumpure"))
         else:
-            rows.append(
-                Row(
-                    name,
-                    case.name,
-                    len(case.payoffs),
-                    "ours solve(pure)",
-                    case.median("ours solve(pure)"),
-                    "gambit enumpure",
-                    note="skipped: building a Gambit game of this size from arrays takes minutes",
-                )
-            )
+            note = "skipped: building a Gambit game of this size from arrays takes tens of seconds to minutes"
+            rows.append(_alone(case, "ours solve(pure)", "gambit enumpure", note))
     return rows
 
 
@@ -212,76 +282,96 @@ def two_player(quick: bool) -> list[Row]:
     name = "all equilibria, 2 players"
     rows = []
     sizes = [3, 4] if quick else list(range(3, 11))
+    slow_limit = 4 if quick else 6
     for k in sizes:
-        case = Case(name, f"{k}x{k}", seeded((k, k), range(2 if quick else 5)))
-        case.run("ours vertex-enumeration", peers.ours("vertex-enumeration"))
-        case.run("ours support-enumeration", peers.ours("support-enumeration"))
-        slow_limit = 4 if quick else 8
-        for peer, method in (
+        case = Case(name, f"{k}x{k}", seeded((k, k), range(2 if quick else 3)))
+        case.add("ours vertex-enumeration", peers.ours("vertex-enumeration"))
+        case.add("ours support-enumeration", peers.ours("support-enumeration"))
+        nashpy = [
             ("nashpy support_enumeration", "support_enumeration"),
             ("nashpy vertex_enumeration", "vertex_enumeration"),
-        ):
+        ]
+        if k <= slow_limit:
+            for peer, method in nashpy:
+                case.add(peer, peers.nashpy_adapter(method), timeout=20 if quick else 120)
+        if peers.available("quantecon"):
+            case.add("quantecon vertex_enumeration", peers.quantecon_vertex_enumeration)
+        if peers.available("pygambit"):
+            case.add("gambit enummixed (float)", peers.gambit_adapter("enummixed", rational=False))
+        case.measure()
+        for peer, method in nashpy:
             ours = "ours support-enumeration" if method == "support_enumeration" else "ours vertex-enumeration"
             if k <= slow_limit:
-                case.run(peer, peers.nashpy_adapter(method), timeout=20 if quick else 120)
                 rows.append(case.row(ours, peer))
             else:
-                rows.append(
-                    Row(
-                        name,
-                        case.name,
-                        len(case.payoffs),
-                        ours,
-                        case.median(ours),
-                        peer,
-                        note=f"skipped for k > {slow_limit} (minutes per game)",
-                    )
-                )
+                rows.append(_alone(case, ours, peer, f"skipped for k > {slow_limit} (minutes per game)"))
         if peers.available("quantecon"):
-            case.run("quantecon vertex_enumeration", peers.quantecon_vertex_enumeration)
             rows.append(case.row("ours vertex-enumeration", "quantecon vertex_enumeration", "after JIT warm-up"))
         else:
             rows.append(
                 _unavailable(name, case, "ours vertex-enumeration", "quantecon vertex_enumeration", "quantecon")
             )
         if peers.available("pygambit"):
-            case.run("gambit enummixed (float)", peers.gambit_adapter("enummixed", rational=False))
             rows.append(case.row("ours vertex-enumeration", "gambit enummixed (float)"))
         else:
             rows.append(_unavailable(name, case, "ours vertex-enumeration", "gambit enummixed (float)", "pygambit"))
     return rows
 
 
+def two_player_large(quick: bool) -> list[Row]:
+    """All equilibria of large two-player games, past any count of bases: ours 'all' against QuantEcon."""
+    name = "all equilibria, 2 players, large"
+    rows = []
+    plan = [(14, 1, 1)] if quick else [(12, 3, REPEATS), (14, 3, REPEATS), (16, 1, REPEATS)]
+    for k, games, repeats in plan:
+        case = Case(name, f"{k}x{k}", seeded((k, k), range(games)), repeats=repeats)
+        case.add("ours all", peers.ours("all"))
+        if peers.available("quantecon"):
+            case.add(
+                "quantecon vertex_enumeration", peers.quantecon_vertex_enumeration, timeout=None if k < 16 else 300
+            )
+        case.measure()
+        if peers.available("quantecon"):
+            rows.append(case.row("ours all", "quantecon vertex_enumeration", "after JIT warm-up"))
+        else:
+            rows.append(_unavailable(name, case, "ours all", "quantecon vertex_enumeration", "quantecon"))
+    return rows
+
+
 def two_player_exact(quick: bool) -> list[Row]:
     """All equilibria in exact arithmetic (integer payoffs), against Gambit's rational enummixed and lrsnash.
 
-    Small integers make many games degenerate (ties), where our solver takes its perturbed hull path;
-    integers in [-1000, 1000] make them almost surely non-degenerate (its plain hull path).
+    Small integers make many games degenerate (ties), where our solver takes its perturbed path;
+    integers in [-1000, 1000] make them almost surely non-degenerate (its plain path).
     """
     name = "all equilibria, 2 players, exact"
     ours = "ours vertex-enumeration (exact)"
     rows = []
     startup = peers.lrsnash_startup_seconds()
-    for k in [3] if quick else [4, 6, 8, 10]:
+    for k in [3] if quick else [4, 6, 8]:
         for high in (9, 1000):
-            payoffs = seeded((k, k), range(2 if quick else 5), integer=True, high=high)
+            payoffs = seeded((k, k), range(2 if quick else 3 if k == 10 else 5), integer=True, high=high)
             case = Case(name, f"{k}x{k} integers in [-{high}, {high}]", payoffs)
-            case.run(ours, peers.ours_exact("vertex-enumeration"))
-            runs = case.runs[ours]
+            case.add(ours, peers.ours_exact("vertex-enumeration"))
+            if peers.available("pygambit"):
+                rational = peers.gambit_adapter("enummixed", rational=True)
+                case.add("gambit enummixed (rational)", rational, timeout=None if k < 10 else 60)
+            if startup is not None:
+                case.add("lrsnash", peers.lrsnash_adapter(timeout=20 if quick else 120))
+            case.measure()
+            runs = case.first(ours)
             degenerate = sum(bool(r.extra and r.extra.get("degenerate")) for r in runs)
             ours_note = f"ours: {degenerate}/{len(runs)} games degenerate"
             if peers.available("pygambit"):
-                case.run("gambit enummixed (rational)", peers.gambit_adapter("enummixed", rational=True))
                 rows.append(case.row(ours, "gambit enummixed (rational)", ours_note))
             else:
                 rows.append(_unavailable(name, case, ours, "gambit enummixed (rational)", "pygambit"))
             if startup is None:
                 rows.append(_unavailable(name, case, ours, "lrsnash", "lrsnash (lrslib)"))
                 continue
-            case.run("lrsnash", peers.lrsnash_adapter(timeout=20 if quick else 120))
             exact = all(
                 peers.exactly_compared(a.equilibria or [], b.equilibria or [])
-                for a, b in zip(case.runs[ours], case.runs["lrsnash"], strict=False)
+                for a, b in zip(case.first(ours), case.first("lrsnash"), strict=False)
             )
             lrs_note = f"whole process timed, start-up ({_fmt(startup)} on a 1x1 game) included"
             note = "; ".join(filter(None, [ours_note, lrs_note, "compared exactly" if exact else ""]))
@@ -296,9 +386,11 @@ def n_player_all(quick: bool) -> list[Row]:
     shapes = [(2, 2, 2)] if quick else [(2, 2, 2), (3, 3, 3), (2, 2, 2, 2), (3, 3, 3, 3)]
     for shape in shapes:
         case = Case(name, _shape(shape), seeded(shape, range(2 if quick else 3)))
-        case.run("ours all", peers.ours("all"))
+        case.add("ours all", peers.ours("all"))
         if peers.available("pygambit"):
-            case.run("gambit enumpoly", peers.gambit_adapter("enumpoly"), timeout=10 if quick else 20)
+            case.add("gambit enumpoly", peers.gambit_adapter("enumpoly"), timeout=10 if quick else 20)
+        case.measure()
+        if peers.available("pygambit"):
             rows.append(case.row("ours all", "gambit enumpoly"))
         else:
             rows.append(_unavailable(name, case, "ours all", "gambit enumpoly", "pygambit"))
@@ -310,17 +402,22 @@ def one_equilibrium(quick: bool) -> list[Row]:
     name = "one equilibrium, N players"
     rows = []
     has_logit = "logit" in inc.registered_solvers()
-    shapes = [(3, 3, 3)] if quick else [(3, 3, 3), (3, 3, 3, 3), (4, 4, 4, 4), (2,) * 6]
+    shapes = [(3, 3, 3)] if quick else [(3, 3, 3), (3, 3, 3, 3), (2,) * 6]
     for shape in shapes:
         case = Case(name, _shape(shape), seeded(shape, range(2 if quick else 3)))
         if has_logit:
-            case.run("ours logit", peers.ours("logit"))
+            case.add("ours logit", peers.ours("logit"))
+        if peers.available("pygambit"):
+            case.add("gambit logit", peers.gambit_adapter("logit"), timeout=None if quick else 120)
+        case.measure()
         note = "" if has_logit else "ours: no 'logit' solver registered yet"
         if peers.available("pygambit"):
-            case.run("gambit logit", peers.gambit_adapter("logit"))
             regrets = {
-                label: max(peers.max_regret(p, r.equilibria or []) for p, r in zip(case.payoffs, runs, strict=False))
-                for label, runs in case.runs.items()
+                label: max(
+                    peers.max_regret(p, r.equilibria or [])
+                    for p, r in zip(case.payoffs, case.first(label), strict=False)
+                )
+                for label in case.runs
             }
             note = "; ".join(filter(None, [note, ", ".join(f"{k} regret {v:.1e}" for k, v in regrets.items())]))
             row = case.row("ours logit", "gambit logit", note)
@@ -334,6 +431,7 @@ def one_equilibrium(quick: bool) -> list[Row]:
 BENCHMARKS: list[Callable[[bool], list[Row]]] = [
     pure_equilibria,
     two_player,
+    two_player_large,
     two_player_exact,
     n_player_all,
     one_equilibrium,
@@ -359,25 +457,49 @@ def _fmt(seconds: float | None) -> str:
     return f"{seconds:.3g} s"
 
 
+def _spread(seconds: float | None, spread: tuple[float, float] | None) -> str:
+    if seconds is None:
+        return "-"
+    if spread is None:
+        return _fmt(seconds)
+    return f"{_fmt(seconds)} [{_fmt(spread[0])}-{_fmt(spread[1])}]"
+
+
 def table(rows: Sequence[Row]) -> str:
     """The rows as a Markdown table."""
-    head = "| benchmark | case | games | ours | ours median | peer | peer median | peer / ours | agree | note |"
+    head = (
+        "| benchmark | case | games x repeats | ours | ours median [min-max] | peer | peer median [min-max] "
+        "| peer / ours [min-max] | agree | note |"
+    )
     lines = [head, "|" + "---|" * 10]
     for r in rows:
         cells = [
             r.benchmark,
             r.case,
-            str(r.games),
+            f"{r.games} x {r.repeats}",
             r.ours,
-            _fmt(r.ours_seconds),
+            _spread(r.ours_seconds, r.ours_spread),
             r.peer,
-            _fmt(r.peer_seconds),
+            _spread(r.peer_seconds, r.peer_spread),
             r.ratio,
             r.agree,
             r.note,
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def load_summary() -> str:
+    """The machine's load over the run, from the samples taken before every round."""
+    cores = os.cpu_count() or 1
+    samples = [x for x in LOAD if x == x]
+    if not samples:
+        return "- load: not available on this platform"
+    return (
+        f"- load (1-minute load average, {cores} cores; {len(samples)} samples, one before every round): "
+        f"at the start {samples[0]:.2f}, at the end {samples[-1]:.2f}, median {np.median(samples):.2f}, "
+        f"highest {max(samples):.2f}"
+    )
 
 
 def machine() -> str:
@@ -405,7 +527,7 @@ def machine() -> str:
     )
 
 
-def report(rows: Sequence[Row], quick: bool, jit: float | None) -> str:
+def report(rows: Sequence[Row], quick: bool, jit: float | None, command: str) -> str:
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     notes = []
     if jit is not None:
@@ -414,11 +536,17 @@ def report(rows: Sequence[Row], quick: bool, jit: float | None) -> str:
             "its rows are timed after a warm-up call."
         )
     notes += [
-        "- peer / ours > 1: ours is faster. Times are medians over the games of each case.",
+        "- Every case runs its solvers interleaved: each repetition visits every game, and on each game every "
+        "solver in turn, the order reversed every other repetition. A median is over the games of the median "
+        "over the repetitions; [min-max] is the fastest and the slowest repetition of any game. peer / ours is "
+        "the median of the ratios on the same game in the same repetition, [min-max] the extreme ratios; above 1 "
+        "ours is faster. A run shorter than 50 ms is repeated within its repetition and its median taken.",
         "- Gambit's times include building its game from the arrays (its only way in from numpy; the split is "
         "in the note). Ours time `inc.solve` on a built game: the build is in the note.",
         "- `ours solve(pure)` includes the independent regret check of every equilibrium found (each player's "
         "payoffs along its own axis); the kernel alone is the `ours kernel (unverified)` row.",
+        "- `ours all` and `ours vertex-enumeration` include the independent regret check of every equilibrium, "
+        "which the peers do not make.",
         "- nashpy's support enumeration accepts a candidate only if every probability is exactly >= 0 and the "
         "best payoffs compare equal, so rounding makes it miss equilibria of float games; its own vertex "
         "enumeration finds the ones it misses.",
@@ -428,8 +556,9 @@ def report(rows: Sequence[Row], quick: bool, jit: float | None) -> str:
         "compared exactly, as fractions.",
         "- In the exact section, integers in [-9, 9] often make games degenerate, where our solver perturbs the "
         "polytopes to make them simple (as lrs does) and solves the bases found again without the perturbation; "
-        "integers in [-1000, 1000] almost never do, and the plain hull path suffices.",
-        "- Rows marked `ours: incomplete` come from a search that does not promise every equilibrium.",
+        "integers in [-1000, 1000] almost never do, and the plain path suffices.",
+        "- Rows marked `ours: incomplete` come from a search that does not promise every equilibrium, "
+        "`ours: budget_exhausted` from one its time budget cut short.",
         "- Where the sets differ, the regrets of the equilibria only one side found are recomputed by our "
         "independent check, and `odd counts` says in how many games each side found an odd number of "
         "equilibria: a game without degeneracy has an odd number (Wilson's oddness theorem), so an even count "
@@ -439,9 +568,10 @@ def report(rows: Sequence[Row], quick: bool, jit: float | None) -> str:
         [
             "# Benchmark results",
             "",
-            f"Run on {date} with `python benchmarks/run.py{' --quick' if quick else ''}`.",
+            f"Run on {date} with `{command}`.",
             "",
             machine(),
+            load_summary(),
             "",
             table(rows),
             "",
@@ -459,19 +589,25 @@ def write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-README_START = "<!-- benchmarks:start -->"
-README_END = "<!-- benchmarks:end -->"
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+DOCS_PAGE = ROOT / "docs" / "benchmarks.md"
+DOCS_START = "<!-- benchmarks:start -->"
+DOCS_END = "<!-- benchmarks:end -->"
 
 
-def update_readme(path: Path, text: str) -> None:
-    """Replace the README's text between the benchmark markers with the latest results."""
-    readme = path.read_text()
-    if README_START not in readme or README_END not in readme:
-        raise SystemExit(f"error: {path} has no {README_START} ... {README_END} markers to replace between")
-    head, rest = readme.split(README_START, 1)
-    _, tail = rest.split(README_END, 1)
-    body = text.split("\n", 2)[2].strip()  # drop the "# Benchmark results" title
-    write_atomically(path, f"{head}{README_START}\n{body}\n{README_END}{tail}")
+def results_body(text: str) -> str:
+    """The results without their "# Benchmark results" title: from "Run on ..." to the last note."""
+    return text.split("\n", 2)[2].strip()
+
+
+def update_docs_page(path: Path, text: str) -> None:
+    """Replace the documentation page's text between the benchmark markers with these results."""
+    page = path.read_text()
+    if DOCS_START not in page or DOCS_END not in page:
+        raise SystemExit(f"error: {path} has no {DOCS_START} ... {DOCS_END} markers to replace between")
+    head, rest = page.split(DOCS_START, 1)
+    _, tail = rest.split(DOCS_END, 1)
+    write_atomically(path, f"{head}{DOCS_START}\n{results_body(text)}\n{DOCS_END}{tail}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -479,11 +615,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small cases only (seconds); writes nothing by default")
     parser.add_argument("--output", type=Path, default=None, help="where to write the Markdown results")
     parser.add_argument("--only", action="append", default=None, help="run only benchmarks whose name contains this")
-    parser.add_argument("--readme", action="store_true", help="also paste the table into README.md")
     args = parser.parse_args(argv)
-    if args.readme and (args.quick or args.only):
-        parser.error("--readme keeps the full table in the README: run it without --quick and --only")
-    output = args.output if args.output is not None else (None if args.quick else ROOT / "benchmarks" / "RESULTS.md")
+    partial = args.quick or bool(args.only)
+    # only the full run replaces the published results; a partial one writes where --output says, if anywhere
+    outputs = [args.output] if args.output is not None else ([] if partial else [RESULTS])
+    command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
+    command += "".join(f" --only {word}" for word in args.only or [])
     jit = None
     if peers.available("quantecon") and not args.quick:
         jit = peers.quantecon_jit_seconds()
@@ -494,14 +631,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         print(f"running {benchmark.__name__} ...", file=sys.stderr, flush=True)
         rows.extend(benchmark(args.quick))
-    text = report(rows, args.quick, jit)
+    text = report(rows, args.quick, jit, command)
     print(text)
-    if output is not None:
+    for output in outputs:
         write_atomically(output, text)
         print(f"wrote {output}", file=sys.stderr)
-    if args.readme:
-        update_readme(ROOT / "README.md", text)
-        print(f"updated {ROOT / 'README.md'}", file=sys.stderr)
+    if not partial and args.output is None:
+        update_docs_page(DOCS_PAGE, text)
+        print(f"wrote {DOCS_PAGE}", file=sys.stderr)
     return 0
 
 

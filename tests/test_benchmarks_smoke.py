@@ -1,10 +1,20 @@
-"""`python benchmarks/run.py --quick` runs end to end and writes its table (timings are not tested)."""
+"""`python benchmarks/run.py --quick` runs end to end on small games and its results hold (timings are not tested)."""
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    """The results table as one dict a row, keyed by the header's columns."""
+    lines = [line for line in text.splitlines() if line.startswith("| ")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    return [dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")), strict=True)) for line in lines[1:]]
 
 
 def test_quick_benchmark_runs_and_writes_results(tmp_path: Path) -> None:
@@ -13,30 +23,84 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path: Path) -> None:
         [sys.executable, "benchmarks/run.py", "--quick", "--output", str(target)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
     text = target.read_text()
     assert text.startswith("# Benchmark results")
-    assert "| benchmark | case | games | ours |" in text
-    for benchmark in ("pure equilibria", "all equilibria, 2 players", "all equilibria, N players"):
-        assert f"| {benchmark} |" in text
-    # ours and the numpy floor find the same pure equilibria; a missing peer is said, not failed
-    assert "| numpy best-response mask |" in text and "| yes |" in text
-    assert "Traceback" not in done.stderr
+    rows = _rows(text)
+    assert {row["benchmark"] for row in rows} >= {
+        "pure equilibria",
+        "all equilibria, 2 players",
+        "all equilibria, 2 players, large",
+        "all equilibria, 2 players, exact",
+        "all equilibria, N players",
+        "one equilibrium, N players",
+    }
+    # ours and the numpy floor, which needs no optional peer, find the same pure equilibria in every case
+    floors = [row for row in rows if row["peer"] == "numpy best-response mask"]
+    assert floors and all(row["agree"] == "yes" for row in floors)
+    # the 14 x 14 game is past the hull's dimensions: the reverse search solves it, and completely
+    large = [row for row in rows if row["benchmark"] == "all equilibria, 2 players, large"]
+    assert [row["case"] for row in large] == ["14x14"]
+    assert all("incomplete" not in row["note"] and "budget_exhausted" not in row["note"] for row in large)
+    # wherever a peer ran, ours found every equilibrium it found: the sets agree or only ours has extra ones
+    compared = [row for row in rows if row["agree"]]
+    assert compared
+    for row in compared:
+        assert row["agree"] == "yes" or (row["agree"].startswith("no: ") and "only peer" not in row["agree"]), row
+    # a peer that is missing is said, never failed
+    missing = [row for row in rows if row["peer median [min-max]"] == "-"]
+    assert all(row["note"] for row in missing)
 
 
-def test_readme_refresh_refuses_a_partial_run() -> None:
-    # --readme replaces the whole table: a quick or --only run must not overwrite it with a part
-    before = Path("README.md").read_text()
-    for extra in (["--quick"], ["--only", "two_player_exact"]):
-        done = subprocess.run(
-            [sys.executable, "benchmarks/run.py", *extra, "--readme"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 2 and "--readme" in done.stderr
-    assert Path("README.md").read_text() == before
+def test_a_partial_run_leaves_the_published_results_alone(tmp_path: Path) -> None:
+    # only the full run replaces benchmarks/RESULTS.md and docs/benchmarks.md; a quick or --only run
+    # writes nowhere but --output, so the published pages always come from one whole run
+    published = [Path("benchmarks/RESULTS.md"), Path("docs/benchmarks.md")]
+    before = [p.read_text() for p in published]
+    target = tmp_path / "part.md"
+    done = subprocess.run(
+        [sys.executable, "benchmarks/run.py", "--quick", "--only", "n_player", "--output", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [p.read_text() for p in published] == before
+    text = target.read_text()
+    assert {row["benchmark"] for row in _rows(text)} == {"all equilibria, N players"}
+    assert "--only n_player" in text  # the command that made it is named
+
+
+def test_the_docs_page_is_the_full_run_with_its_machine_and_load() -> None:
+    page = Path("docs/benchmarks.md").read_text()
+    results = Path("benchmarks/RESULTS.md").read_text()
+    assert page.startswith("# Benchmarks\n") and "python benchmarks/run.py" in page
+    published = page.split("<!-- benchmarks:start -->\n", 1)[1].split("\n<!-- benchmarks:end -->", 1)[0]
+    assert published == results.split("\n", 2)[2].strip()  # the same run, word for word
+    assert "with `python benchmarks/run.py`." in results  # the full run, not a quick or partial one
+    assert "- load (1-minute load average" in results and "- machine:" in results
+    assert "| games x repeats |" in results and "[min-max]" in results
+
+
+def test_the_full_run_rewrites_only_the_results_between_the_markers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = importlib.util.spec_from_file_location("benchmarks_run", Path("benchmarks/run.py"))
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, run)  # its dataclasses look their module up
+    monkeypatch.syspath_prepend("benchmarks")
+    spec.loader.exec_module(run)
+    page = tmp_path / "benchmarks.md"
+    text = Path("docs/benchmarks.md").read_text()
+    page.write_text(text.replace("Run on ", "Run long ago on ", 1))
+    run.update_docs_page(page, Path("benchmarks/RESULTS.md").read_text())
+    assert page.read_text() == text  # the prose around the markers kept, the results replaced
+    page.write_text("# Benchmarks\n\nno markers\n")
+    with pytest.raises(SystemExit, match="markers"):
+        run.update_docs_page(page, "# Benchmark results\n\nRun on today.\n")

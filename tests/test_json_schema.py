@@ -32,7 +32,7 @@ DEGENERATE = "tests/data/coordination_degenerate.yaml"
 
 def document(*args: str) -> dict[str, Any]:
     result = CliRunner().invoke(main, [*args, "--format", "json"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code in ((0, 3) if args[0] == "design" else (0,)), result.output  # 3: no plan was found
     return json.loads(result.stdout)
 
 
@@ -83,7 +83,7 @@ def test_cli_documents_follow_their_schema(documents: dict[str, dict[str, Any]],
 
 def test_every_command_has_a_checked_document(documents: dict[str, dict[str, Any]]) -> None:
     commands = {args[0] for args in COMMANDS.values()}
-    assert commands == set(main.commands)
+    assert commands == set(main.commands) - {"workshop"}  # it serves a page, no report: tests/workshop
     written = {doc["schema"] for doc in documents.values()}
     assert written | {"incentives.graph/1", "incentives.game/1"} == set(SCHEMA_FILES)
 

@@ -26,7 +26,10 @@ ARCHITECTURE = ROOT / "docs" / "explanation" / "architecture.md"
 #: The layers, lowest first, each with the modules and packages in it.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("errors", ("incentives.errors",)),
-    ("utilities", ("incentives._util", "incentives._display", "incentives.tolerance", "incentives.limits")),
+    (
+        "utilities",
+        ("incentives._util", "incentives._display", "incentives.tolerance", "incentives.limits", "incentives.figures"),
+    ),
     ("formula", ("incentives.formula",)),
     ("model", ("incentives.model", "incentives.model_dict", "incentives.quantities")),
     (
@@ -48,6 +51,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("report", ("incentives.report",)),
+    ("workshop", ("incentives.workshop",)),
     ("cli", ("incentives.cli",)),
     ("public API", ("incentives",)),  # incentives/__init__.py only: the names of ``import incentives as inc``
 )

@@ -26,6 +26,7 @@ from .qre import qre
 from .solve import solve
 from .sweep import sweep
 from .thresholds import thresholds
+from .workshop import workshop
 
 __all__ = ["main"]
 
@@ -45,3 +46,4 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 for _command in (solve, analyze, perspectives, graph, design, sweep, thresholds, continuous, handout, qre):
     main.add_command(_command)
+main.add_command(workshop)

@@ -45,6 +45,6 @@ def qre(file: Path, lambdas: tuple[float, ...], plot: Path | None, fmt: str | No
     if plot is not None:
         from matplotlib.figure import Figure
 
-        figure = Figure(figsize=(7, 4))
+        figure = Figure(figsize=(7, 4), layout="constrained")
         report.path.plot(figure.add_subplot())
         save_picture(figure, plot, bbox_inches="tight")

@@ -65,7 +65,7 @@ def support_profiles(
         The size of each player's support.
     cache : dict or None
         Dominated actions already worked out for these ``payoffs``, keyed by player
-        and the others' actions; pass the same dict for every size of one game, as
+        and the others' domains; pass the same dict for every size of one game, as
         the same domains recur across branches and sizes.
 
     Examples
@@ -104,10 +104,10 @@ def _irsds(
         changed = False
         unions = [sorted(set().union(*d)) for d in domains]
         for i in range(len(domains)):
-            key = (i, *map(tuple, unions))
+            key = (i, *(tuple(u) for j, u in enumerate(unions) if j != i))  # the others' domain decides
             if key not in cache:
                 cache[key] = _dominated(payoffs[i], unions, i)
-            dominated = cache[key]
+            dominated = cache[key].intersection(unions[i])
             if not dominated:
                 continue
             left = [s for s in domains[i] if dominated.isdisjoint(s)]
@@ -121,10 +121,8 @@ def _irsds(
 
 
 def _dominated(payoff: np.ndarray, unions: list[list[int]], i: int) -> set[int]:
-    """Player ``i``'s actions in its domain strictly dominated (by any of its actions) on the others' domain."""
+    """Player ``i``'s actions strictly dominated (by any of its actions) on the others' domain."""
     index = [range(payoff.shape[j]) if j == i else unions[j] for j in range(payoff.ndim)]
     table = np.moveaxis(payoff[np.ix_(*index)], i, 0).reshape(payoff.shape[i], -1)
-    candidates = table[unions[i]]
-    margins = (table[:, None, :] - candidates[None, :, :]).min(axis=2)  # [dominator, candidate]
-    beaten = np.any(margins > 0, axis=0)
-    return {a for a, b in zip(unions[i], beaten, strict=True) if b}
+    margins = (table[:, None, :] - table[None, :, :]).min(axis=2)  # [dominator, candidate]
+    return set(np.flatnonzero(np.any(margins > 0, axis=0)).tolist())

@@ -39,7 +39,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import ConvexHull, QhullError
 
-__all__ = ["closed_under_edges", "facet_bases", "label_keys"]
+from ._reverse_search import label_keys
+
+__all__ = ["closed_under_edges", "facet_bases"]
 
 
 def facet_bases(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -89,57 +91,42 @@ def facet_bases(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     return simplices[kept], step - normals / offsets
 
 
-def closed_under_edges(labels: np.ndarray, dim: int) -> bool:
-    """Whether vertices with ``dim`` labels each are every vertex of their simple polytope.
+def closed_under_edges(bases: np.ndarray, total: int) -> bool:
+    """Whether the vertices with these bases are every vertex of their simple polytope.
 
     Parameters
     ----------
-    labels : numpy.ndarray
-        Boolean, one row per vertex (the origin included), every row with
-        exactly ``dim`` True entries.
-    dim : int
-        Dimension of the polytope.
+    bases : numpy.ndarray
+        One row per vertex (the origin included): its ``d`` tight inequalities,
+        numbered below ``total``.
+    total : int
+        The number of inequalities.
 
     Returns
     -------
     bool
-        True when every ``dim - 1`` labels of a vertex are those of exactly one
+        True when every ``d - 1`` inequalities of a vertex are those of exactly one
         other vertex (see the module docstring).
 
     Examples
     --------
     A triangle's three vertices are closed; two of them are not.
 
-    >>> triangle = np.array([[1, 1, 0], [0, 1, 1], [1, 0, 1]], dtype=bool)
-    >>> closed_under_edges(triangle, 2), closed_under_edges(triangle[:2], 2)
+    >>> triangle = np.array([[0, 1], [1, 2], [0, 2]])
+    >>> closed_under_edges(triangle, 3), closed_under_edges(triangle[:2], 3)
     (True, False)
     """
-    if len(labels) == 0:
+    if len(bases) == 0:
         return False
-    rows, cols = np.nonzero(labels)
-    if labels.shape[1] <= 52:
-        edges = label_keys(labels)[rows] - np.exp2(cols)
+    if total <= 62:
+        bits = np.left_shift(np.int64(1), bases.astype(np.int64))
+        edges = (bits.sum(axis=1, keepdims=True) - bits).ravel()
     else:
-        cleared = labels[rows]
-        cleared[np.arange(len(rows)), cols] = False
+        count, dim = bases.shape
+        mask = np.zeros((count, total), dtype=bool)
+        np.put_along_axis(mask, bases, True, axis=1)
+        cleared = np.repeat(mask, dim, axis=0)
+        cleared[np.arange(count * dim), bases.ravel()] = False
         edges = label_keys(cleared)
-    _, counts = np.unique(edges, return_counts=True)
-    return bool(np.all(counts == 2))
-
-
-def label_keys(labels: np.ndarray) -> np.ndarray:
-    """One key per row of a boolean matrix, equal exactly for equal rows (for sorting and matching).
-
-    Rows of at most 52 entries become the float of their binary number (exact);
-    longer rows become their packed bytes.
-
-    Examples
-    --------
-    >>> label_keys(np.array([[1, 0, 1], [0, 1, 0]], dtype=bool)).tolist()
-    [5.0, 2.0]
-    """
-    width = labels.shape[1]
-    if width <= 52:
-        return labels @ np.exp2(np.arange(width))
-    packed = np.ascontiguousarray(np.packbits(labels, axis=1))
-    return packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    edges = np.sort(edges)
+    return bool(len(edges) % 2 == 0 and np.all(edges[0::2] == edges[1::2]) and np.all(edges[1:-1:2] != edges[2::2]))

@@ -147,33 +147,42 @@ class SupportSystem:
     def jacobian(self, x: np.ndarray, rows: tuple[tuple[int, int], ...] | None = None) -> np.ndarray:
         """Derivatives of the given rows (default: the equation rows) with respect to ``x``."""
         rows = self.equation_rows if rows is None else rows
-        blocks = cross_payoffs(self.tables, self.mixes(x), blocks=True)[1]
+        return self._jacobian(x, cross_payoffs(self.tables, self.mixes(x), blocks=True)[1], rows)
+
+    def linearised(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The equation rows at ``x`` and their Jacobian, from one contraction of the payoffs."""
+        gains, blocks = cross_payoffs(self.tables, self.mixes(x), blocks=True)
+        equations = np.array([gains[i][a] for i, a in self.equation_rows])
+        return equations, self._jacobian(x, blocks, self.equation_rows)
+
+    def _jacobian(
+        self, x: np.ndarray, blocks: dict[tuple[int, int], np.ndarray], rows: tuple[tuple[int, int], ...]
+    ) -> np.ndarray:
         out = np.zeros((len(rows), self.n_unknowns))
-        players = sorted({i for i, _ in rows})
-        for i in players:
-            picks = [r for r, (p, _) in enumerate(rows) if p == i]
-            actions = [rows[r][1] for r in picks]
-            for j, start in zip(self.mixing, (self.offsets[j] for j in self.mixing), strict=True):
-                if j == i:
-                    continue
-                slope = blocks[i, j][actions] @ _stick_breaking_slopes(x[start : start + self.sizes[j] - 1])
-                out[np.ix_(picks, range(start, start + self.sizes[j] - 1))] = slope
+        columns = {j: slice(self.offsets[j], self.offsets[j] + self.sizes[j] - 1) for j in self.mixing}
+        slopes = {j: _stick_breaking_slopes(x[columns[j]]) for j in self.mixing}
+        for i, picks, actions in _row_groups(rows):
+            for j in self.mixing:
+                if j != i:
+                    out[picks, columns[j]] = blocks[i, j][actions] @ slopes[j]
         return out
 
     def corner_values(self) -> np.ndarray:
         """Every row (equations, then best responses) at every corner of ``[0, 1]^n``.
 
         Returns an array of shape ``(rows, 2**n)``; corner ``c`` has coordinates the
-        binary digits of ``c``, the first unknown being the most significant.
+        binary digits of ``c``, the first unknown being the most significant.  At a
+        corner every mix is pure (the first support action whose coordinate is 0, or
+        the last), so the values are payoff differences gathered at pure profiles.
         """
-        corners = [_corner_mixes(k) for k in self.sizes]
-        counts = [len(c) for c in corners]
+        choices = _corner_choices(self.sizes)
         blocks = []
         for i, d in enumerate(self.differences):
-            values = _corner_contract(d, corners, i)  # (n_i, corners of the others...)
-            values = np.expand_dims(values, axis=1 + i)
-            values = np.broadcast_to(values, (values.shape[0], *counts)).reshape(values.shape[0], -1)
-            blocks.append(values)
+            index: tuple[slice | np.ndarray, ...] = (
+                slice(None),
+                *(choices[j] for j in range(self.n_players) if j != i),
+            )
+            blocks.append(np.moveaxis(d, i, 0)[index] if len(index) > 1 else d[:, None])
         rows = [blocks[i][a] for i, a in self.equation_rows] + [blocks[i][b] for i, b in self.inequality_rows]
         return np.array(rows, dtype=float).reshape(-1, 2**self.n_unknowns)
 
@@ -214,11 +223,11 @@ def newton(system: SupportSystem, start: np.ndarray, *, tol: float, max_steps: i
     if system.n_unknowns == 0:
         return x, bool(np.all(np.abs(system.residuals(x)[0]) <= tol))
     for _ in range(max_steps):
-        values = system.residuals(x)[0]
+        values, jacobian = system.linearised(x)
         error = float(np.max(np.abs(values)))
         if error <= tol:
-            return _polish(system, x, values, error), True
-        step = np.linalg.lstsq(system.jacobian(x), values, rcond=None)[0]
+            return _polish(system, x, values, error, jacobian), True
+        step = np.linalg.lstsq(jacobian, values, rcond=None)[0]
         x = x - step
         if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > 1e6:
             return x, False
@@ -242,9 +251,12 @@ def simplified_newton(
     return x, bool(np.max(np.abs(system.residuals(x)[0])) <= tol)
 
 
-def _polish(system: SupportSystem, x: np.ndarray, values: np.ndarray, error: float) -> np.ndarray:
+def _polish(
+    system: SupportSystem, x: np.ndarray, values: np.ndarray, error: float, jacobian: np.ndarray | None = None
+) -> np.ndarray:
     """One more Newton step, kept when it makes the residual smaller (to machine precision)."""
-    step = np.linalg.lstsq(system.jacobian(x), values, rcond=None)[0]
+    jacobian = system.jacobian(x) if jacobian is None else jacobian
+    step = np.linalg.lstsq(jacobian, values, rcond=None)[0]
     polished = x - step
     better = float(np.max(np.abs(system.residuals(polished)[0]))) < error
     return polished if better else x
@@ -320,31 +332,45 @@ def _stick_breaking(u: np.ndarray) -> np.ndarray:
 
 
 def _stick_breaking_slopes(u: np.ndarray) -> np.ndarray:
-    """Derivatives of the mix with respect to ``u``: shape ``(len(u) + 1, len(u))``."""
-    k = len(u) + 1
-    out = np.zeros((k, k - 1))
-    for t in range(k - 1):
-        bumped = u.copy()
-        bumped[t] = 1.0
-        high = _stick_breaking(bumped)
-        bumped[t] = 0.0
-        out[:, t] = high - _stick_breaking(bumped)  # exact: the mix is affine in u_t
-    return out
+    """Derivatives of the mix with respect to ``u``: shape ``(len(u) + 1, len(u))``.
+
+    The mix is affine in each ``u_t``, so column ``t`` is the mix at ``u_t = 1``
+    minus the mix at ``u_t = 0`` (exact); every column at once.
+    """
+    m = len(u)
+    high = np.tile(u, (m, 1))
+    np.fill_diagonal(high, 1.0)
+    low = high.copy()
+    np.fill_diagonal(low, 0.0)
+    return (_stick_breaking_rows(high) - _stick_breaking_rows(low)).T
+
+
+def _stick_breaking_rows(u: np.ndarray) -> np.ndarray:
+    """:func:`_stick_breaking` of every row of ``u``."""
+    ones = np.ones((len(u), 1))
+    return np.hstack([ones, np.cumprod(u, axis=1)]) * np.hstack([1.0 - u, ones])
 
 
 @cache
-def _corner_mixes(k: int) -> np.ndarray:
-    """Mixes ``q`` at the ``2**(k-1)`` corners of the unit box of ``k - 1`` coordinates (computed once, read-only)."""
-    bits = (np.arange(2 ** (k - 1))[:, None] >> np.arange(k - 2, -1, -1)[None, :]) & 1
-    out = np.array([_stick_breaking(b.astype(float)) for b in bits]).reshape(-1, k)
-    out.flags.writeable = False
-    return out
+def _row_groups(rows: tuple[tuple[int, int], ...]) -> tuple[tuple[int, np.ndarray, np.ndarray], ...]:
+    """The rows of each player: ``(player, positions among the rows, actions)``."""
+    out = []
+    for i in sorted({p for p, _ in rows}):
+        picks = [r for r, (p, _) in enumerate(rows) if p == i]
+        out.append((i, np.array(picks), np.array([rows[r][1] for r in picks])))
+    return tuple(out)
 
 
-def _corner_contract(array: np.ndarray, corners: list[np.ndarray], own: int) -> np.ndarray:
-    """``array`` contracted with every other player's corner mixes: shape ``(n_own, corners_j ...)``."""
-    result = np.moveaxis(array, own, 0)
-    for j in (j for j in range(array.ndim) if j != own):
-        # the next axis to contract is always axis 1; its result goes to the end, keeping the others' order
-        result = np.tensordot(result, corners[j], axes=([1], [1]))
-    return result
+@cache
+def _corner_choices(sizes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """For each player, the support position its pure mix takes at every corner of the unit box (read-only)."""
+    n = sum(k - 1 for k in sizes)
+    bits = (np.arange(2**n)[:, None] >> np.arange(n - 1, -1, -1)[None, :]) & 1
+    out, start = [], 0
+    for k in sizes:
+        block = bits[:, start : start + k - 1]
+        choice = np.where(block.all(axis=1), k - 1, block.argmin(axis=1)) if k > 1 else np.zeros(2**n, dtype=int)
+        choice.flags.writeable = False
+        out.append(choice)
+        start += k - 1
+    return tuple(out)

@@ -16,8 +16,8 @@ Algorithm
    Porter-Nudelman-Shoham order (small and balanced supports first), skipping
    those that conditional dominance rules out (:mod:`incentives.solvers._pns`).
    Each support profile is one unit of the budget.
-3. The indifference systems of all support profiles of one size profile are
-   searched together for every root in the probability box by subdivision with
+3. The indifference systems of all support profiles of one total size (so one
+   number of unknowns) are searched together for every root in the probability box by subdivision with
    exact corner bounds and Krawczyk certification
    (:mod:`incentives.solvers._subdivision`); a certified box holds exactly one
    root, which Newton's method finds from its centre.  A root is kept when its
@@ -75,6 +75,7 @@ ISSAC 2003*, 74-79.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Literal
@@ -197,18 +198,28 @@ class _Search:
 
     # -- the search -----------------------------------------------------------------------
     def run(self) -> None:
+        """Search the size profiles in order, those with the same number of unknowns as one batch.
+
+        Size profiles of one total size follow each other in Porter-Nudelman-Shoham order and have
+        the same number of unknowns (and of rows), so their systems are subdivided together: one
+        pass over the levels instead of one per size profile.
+        """
         self._pure()
-        for sizes in size_profiles(self.game.shape):
-            if max(sizes) == 1:
-                continue
+        for unknowns, group in itertools.groupby(
+            (sizes for sizes in size_profiles(self.game.shape) if max(sizes) > 1),
+            key=lambda sizes: sum(k - 1 for k in sizes),
+        ):
             supports = []
-            for support in support_profiles(self.unit, sizes, self.dominance):
-                if self.budget.exhausted():
-                    self.stopped = True
+            for sizes in group:
+                for support in support_profiles(self.unit, sizes, self.dominance):
+                    if self.budget.exhausted():
+                        self.stopped = True
+                        break
+                    self.budget.tick()
+                    supports.append(support)
+                if self.stopped:
                     break
-                self.budget.tick()
-                supports.append(support)
-            if supports and sum(k - 1 for k in sizes) > MAX_UNKNOWNS:
+            if supports and unknowns > MAX_UNKNOWNS:
                 self.skipped += len(supports)
             elif supports:
                 self.searched += len(supports)

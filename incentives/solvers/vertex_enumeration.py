@@ -19,18 +19,22 @@ than ``m`` labels and no point of ``Q`` more than ``n``.
 
 Algorithm
 ---------
-1. *Hull path.*  The vertices of each polytope other than the origin are the
-   facets of the convex hull of its polar points, computed by Qhull
-   (:func:`~incentives.solvers._polytope_hull.facet_bases`); each facet gives a
-   vertex and a basis.  Every vertex gets its *full* label set (every
-   constraint tight within the tolerance).  The path is trusted only with a
-   certificate: every vertex is feasible and its labels are exactly its basis
-   (so the polytope is simple there), and the vertices are closed under edges
-   (:func:`~incentives.solvers._polytope_hull.closed_under_edges`), so none is
-   missing.  A polytope without the certificate (a degenerate game, Qhull
-   merging facets or failing, dimension 1) goes to step 2, and so does one
-   where a pure strategy has two best responses (degenerate for sure).
-2. *Perturbed hull path* (degenerate polytopes).  The right-hand side of row
+1. *Simple path.*  Every vertex other than the origin, with its basis, and a
+   certificate that the polytope is simple (every vertex has exactly its
+   basis as labels) and that none is missing.  Up to :data:`HULL_DIMENSION`
+   dimensions the vertices are the facets of the convex hull of the polar
+   points, computed by Qhull (:func:`~incentives.solvers._polytope_hull.facet_bases`),
+   fastest there; the certificate checks every vertex's full label set and
+   that the vertices are closed under edges
+   (:func:`~incentives.solvers._polytope_hull.closed_under_edges`).  In more
+   dimensions Qhull's cost per facet grows quickly, and reverse search
+   (:func:`~incentives.solvers._reverse_search.reverse_search`, as lrs does it)
+   pivots from the origin through every vertex once, its work proportional to
+   the number of vertices, and certifies the same two facts.  A polytope
+   without the certificate (a degenerate game, Qhull merging facets, a tie in
+   a pivot, dimension 1) goes to step 2, and so does one where a pure
+   strategy has two best responses (degenerate for sure).
+2. *Perturbed path* (degenerate polytopes).  The right-hand side of row
    ``i`` becomes ``1 + delta_i`` with fixed, tiny, unrelated ``delta_i``, which
    makes the polytope simple, and step 1 runs on it.  Each basis it certifies
    is solved again with the right-hand side ``1``; when every such solution is
@@ -43,16 +47,20 @@ Algorithm
    coordinates and each set ``T`` of ``k`` other constraints, solve
    ``C[T, F] z_F = 1`` (``C`` is ``B^T`` for ``P``, ``A`` for ``Q``); every
    vertex of the polytope is the solution of at least one non-singular such
-   basis.  All bases of one size are solved in chunks by one batched
-   :func:`numpy.linalg.solve`; singular and ill-conditioned bases are skipped.
-   The feasible solutions (within the tolerance) get their full label sets;
-   vertices are identified by their label sets, so repeated bases of a
-   degenerate vertex collapse into one vertex.
+   basis.  The bases are solved in chunks by one batched
+   :func:`numpy.linalg.solve` each; singular and ill-conditioned bases are
+   skipped.  The feasible solutions (within the tolerance) get their full
+   label sets; vertices are identified by their label sets, so repeated bases
+   of a degenerate vertex collapse into one vertex.  A polytope that would need more
+   than :data:`MAX_SWEEP` bases is not swept: the search reports itself
+   ``incomplete`` instead of running for days.
 4. Pair every vertex of ``P`` with every vertex of ``Q`` whose labels cover the
-   rest: when every vertex has exactly as many labels as its dimension, the
-   labels of the ``Q`` vertex are the complement of those of the ``P`` vertex
-   (a match of keys); otherwise a boolean matrix product finds the pairs.
-   Normalise each pair.
+   rest.  When both polytopes are simple the labels of a ``Q`` vertex are the
+   complement of those of its ``P`` vertex: a match of keys computed from the
+   bases alone, so only the vertices of equilibria are ever solved and
+   labelled.  Otherwise, when one polytope is simple, every way of dropping
+   the surplus labels of a vertex of the other gives keys to match; when
+   neither is, a boolean matrix product finds the pairs.  Normalise each pair.
 5. Flag the game degenerate when some vertex has too many labels.
 
 On exact games every pair is solved again from its bases in whole numbers
@@ -60,9 +68,11 @@ On exact games every pair is solved again from its bases in whole numbers
 the output has exact probabilities and exactly the extreme equilibria; the
 degeneracy flag is confirmed exactly too.
 
-Work is counted in bases solved: one per vertex on the hull paths, ``C(m + n, m)``
-per polytope in the sweep.  Games beyond
-:data:`~incentives.solvers._bimatrix.MAX_BASES` bases are refused.
+Work is counted in bases: one per vertex on the simple paths, one per
+basis solved in the sweep.  There is no limit on the size of the game: the
+budget (``max_seconds`` of :func:`~incentives.solve`) bounds the search, and a
+search it cuts short returns the equilibria found so far with the status
+``budget_exhausted``.
 
 References
 ----------
@@ -78,6 +88,9 @@ for non-degenerate games) suggested step 1.
 
 from __future__ import annotations
 
+import itertools
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -86,20 +99,28 @@ from ..game import Game
 from ._bimatrix import (
     Sweep,
     batched_solve,
-    check_size,
-    combinations,
     normalise,
     probability_tol,
     well_conditioned,
 )
 from ._exact_vertices import Vertices, exact_degenerate, exact_profiles
-from ._polytope_hull import closed_under_edges, facet_bases, label_keys
+from ._polytope_hull import closed_under_edges, facet_bases
+from ._reverse_search import bases_keys, label_keys, reverse_search
 from .registry import Budget, SolverOutput, Status, register_solver
 
-__all__ = ["vertex_enumeration"]
+__all__ = ["HULL_DIMENSION", "MAX_SWEEP", "vertex_enumeration"]
+
+#: Polytopes of at most this many dimensions take their vertices from Qhull; larger ones from reverse search.
+HULL_DIMENSION = 13
 
 #: Relative size of the perturbation of the right-hand sides that makes a degenerate polytope simple.
 _PERTURBATION = 1e-6
+
+#: Largest number of bases the sweep (the last fallback) visits; past it the search says it is incomplete.
+MAX_SWEEP = 50_000_000
+
+#: Index sets the sweep holds at once (rows of ``k`` indices).
+_SUBSETS_PER_CHUNK = 1 << 16
 
 _DEGENERATE_NOTE = (
     "the game is degenerate: every extreme equilibrium is listed; where two listed equilibria "
@@ -112,12 +133,17 @@ class _Polytope:
     """The polytope ``{z >= 0, C z <= 1}`` and the vertices found so far.
 
     ``coordinates_first`` says whether the coordinate labels come before the
-    constraint labels (``P``) or after them (``Q``).
+    constraint labels (``P``) or after them (``Q``).  A polytope settled by the
+    simple path keeps only its vertices' bases (``simple``: rows of ``d``
+    inequality numbers, ``i < r`` for row ``i`` of ``C``, ``r + j`` for
+    ``z_j >= 0``), which are also their labels; the other paths keep points,
+    full labels and bases.
     """
 
     matrix: np.ndarray
     tol: float
     coordinates_first: bool
+    simple: np.ndarray | None = None
     points: list[np.ndarray] = field(default_factory=list)
     labels: list[np.ndarray] = field(default_factory=list)
     supports: list[np.ndarray] = field(default_factory=list)
@@ -125,8 +151,26 @@ class _Polytope:
 
     def forget(self) -> None:
         """Drop the vertices found so far (a path that could not certify them)."""
+        self.simple = None
         for part in (self.points, self.labels, self.supports, self.tight):
             part.clear()
+
+    @property
+    def label_of(self) -> np.ndarray:
+        """The label of each inequality number."""
+        rows, dim = self.matrix.shape
+        if self.coordinates_first:
+            return np.concatenate([dim + np.arange(rows), np.arange(dim)])
+        return np.arange(rows + dim)
+
+    def bases_as_masks(self, bases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Labels, support masks and tight masks of simple vertices given by their bases."""
+        rows, dim = self.matrix.shape
+        members = np.zeros((len(bases), rows + dim), dtype=bool)
+        np.put_along_axis(members, bases, True, axis=1)
+        labels = np.zeros_like(members)
+        labels[:, self.label_of] = members
+        return labels, ~members[:, rows:], members[:, :rows]
 
 
 @register_solver(
@@ -141,7 +185,7 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     Parameters
     ----------
     game : Game
-        A two-player game.
+        A two-player game, of any size.
     tol : float
         Absolute payoff tolerance (:func:`~incentives.solve` scales it by the payoffs).
     budget : Budget
@@ -150,13 +194,9 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     Returns
     -------
     SolverOutput
-        Status ``complete`` (``budget_exhausted`` if the budget ran out), and
-        whether the game is degenerate.
-
-    Raises
-    ------
-    SolverError
-        If either polytope has more than ``MAX_BASES`` bases.
+        Status ``complete`` (``budget_exhausted`` if the budget ran out,
+        ``incomplete`` if a polytope needed a sweep of more than :data:`MAX_SWEEP`
+        bases), and whether the game is degenerate.
 
     Examples
     --------
@@ -171,19 +211,24 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     >>> [e.describe(game) for e in result], result.degenerate
     (['row=r0, column=c0', 'row=r0, column=c1'], True)
     """
-    check_size(game, "vertex-enumeration")
     a, b = game.float_payoffs()
     polytopes = _polytopes(a, b, tol)
     sweep, ptol = Sweep(budget), probability_tol(game, tol)
-    pending = tuple(p for p in polytopes if _tied_pure_vertex(p.matrix) or not _hull_search(p, ptol, sweep))
+    pending = tuple(p for p in polytopes if _tied_pure_vertex(p.matrix) or not _simple_search(p, ptol, sweep))
     pending = tuple(polytope for polytope in pending if not _perturbed_search(polytope, ptol, sweep))
-    if pending:
-        _sweep(pending, ptol, sweep)
-    p, q = (_distinct(polytope) for polytope in polytopes)
-    m, n = game.shape
-    pairs = _complementary_pairs(p.labels, q.labels, m, n)
-    degenerate = bool(np.any(p.labels.sum(axis=1) > m) or np.any(q.labels.sum(axis=1) > n))
     notes: list[str] = []
+    unswept = _bases(pending) > MAX_SWEEP
+    if pending and unswept:
+        notes.append(
+            f"neither pivoting nor its perturbation could enumerate the vertices of a best-response polytope "
+            f"(rounding at nearly tied pivots), and sweeping its {_bases(pending):,} bases would take far too "
+            "long: the equilibria found are listed, and others may be missing"
+        )
+    elif pending:
+        _sweep(pending, ptol, sweep)
+    m, n = game.shape
+    p, q, pairs = _paired(polytopes, m, n)
+    degenerate = bool(np.any(p.labels.sum(axis=1) > m) or np.any(q.labels.sum(axis=1) > n))
     if game.is_exact:
         profiles = exact_profiles(game, p, q, pairs)
         degenerate = exact_degenerate(game, p, q)
@@ -193,8 +238,8 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
         profiles = _float_profiles(polytopes, p, q, pairs, m)
     if degenerate:
         notes.append(_DEGENERATE_NOTE)
-    status: Status = "budget_exhausted" if sweep.stopped else "complete"
-    known = degenerate or not sweep.stopped  # an unfinished search cannot rule degeneracy out
+    status: Status = "budget_exhausted" if sweep.stopped else "incomplete" if pending and unswept else "complete"
+    known = degenerate or status == "complete"  # an unfinished search cannot rule degeneracy out
     return SolverOutput(profiles=profiles, status=status, degenerate=degenerate if known else None, notes=tuple(notes))
 
 
@@ -203,9 +248,29 @@ def _polytopes(a: np.ndarray, b: np.ndarray, tol: float) -> tuple[_Polytope, _Po
     a_norm, a_span = normalise(a)
     b_norm, b_span = normalise(b)
     return (
-        _Polytope(matrix=b_norm.T, tol=tol / b_span, coordinates_first=True),
+        _Polytope(matrix=np.ascontiguousarray(b_norm.T), tol=tol / b_span, coordinates_first=True),
         _Polytope(matrix=a_norm, tol=tol / a_span, coordinates_first=False),
     )
+
+
+def _simple_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
+    """Every vertex of a simple polytope, with the certificate; whether that settles the polytope.
+
+    It settles it when the certificate holds, or when the budget ran out (the
+    vertices found are kept).  Otherwise nothing is kept.
+    """
+    if sweep.stopped:
+        return True
+    rows, dim = polytope.matrix.shape
+    if dim <= HULL_DIMENSION:
+        return _hull_search(polytope, ptol, sweep)
+    found = reverse_search(polytope.matrix, np.ones(rows), tol=min(polytope.tol, ptol), budget=sweep.budget)
+    if found.stopped:
+        sweep.stopped = True
+    if found.stopped or found.certified:
+        polytope.simple = found.bases
+        return True
+    return False
 
 
 def _hull_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
@@ -215,33 +280,40 @@ def _hull_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
     basis (so ``d`` of them), and the vertices are closed under edges
     (:func:`closed_under_edges`), or when the budget ran out (then the
     vertices whose basis is tight are kept).  Otherwise nothing is kept, and
-    the polytope needs the sweep.  Each vertex counts as one basis of work.
+    the polytope needs another path.  Each vertex counts as one basis of work.
     """
-    if sweep.stopped:
-        return True
     found = facet_bases(polytope.matrix)
     if found is None:
         return False
     bases, vertices = found
     n_constraints, dim = polytope.matrix.shape
-    settled = True
+    settled, kept = True, []
     for chunk, _ in sweep.pairs(len(bases), 1, size=dim + n_constraints):
-        members = np.zeros((len(chunk), n_constraints + dim), dtype=bool)
-        np.put_along_axis(members, bases[chunk], True, axis=1)
-        tight, zero = members[:, :n_constraints], members[:, n_constraints:]
-        valid, labels = _labelled(polytope, vertices[chunk], np.ones(len(chunk), dtype=bool), ptol)
-        expected = np.hstack([zero, tight] if polytope.coordinates_first else [tight, zero])
-        settled = settled and bool(np.all(valid) and np.array_equal(labels, expected))
-        keep = valid & np.all(labels | ~expected, axis=1)
-        _keep(polytope, vertices[chunk][keep], labels[keep], ~zero[keep], tight[keep])
+        member = np.zeros((len(chunk), n_constraints + dim), dtype=bool)
+        np.put_along_axis(member, bases[chunk], True, axis=1)
+        valid, tight = _tight(polytope, vertices[chunk], ptol)
+        settled = settled and bool(np.all(valid) and np.array_equal(tight, member))
+        keep = valid & np.all(tight | ~member, axis=1)
+        kept.append(bases[chunk][keep])
+    polytope.simple = np.vstack(kept) if kept else np.zeros((0, dim), dtype=np.intp)
     if sweep.stopped:
         return True
-    origin = np.zeros((1, n_constraints + dim), dtype=bool)
-    origin[0, slice(0, dim) if polytope.coordinates_first else slice(n_constraints, None)] = True
-    if settled and closed_under_edges(np.vstack([*polytope.labels, origin]), dim):
+    origin = np.arange(n_constraints, n_constraints + dim)[None]  # the coordinates are numbered last
+    if settled and closed_under_edges(np.vstack([polytope.simple, origin]), n_constraints + dim):
         return True
     polytope.forget()
     return False
+
+
+def _tight(polytope: _Polytope, points: np.ndarray, ptol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which points are feasible (within the tolerances), and their tight inequalities (rows, then coordinates)."""
+    total = points.sum(axis=1, keepdims=True)
+    ok = total[:, 0] > 0
+    total[~ok] = 1.0
+    probabilities = points / total
+    gaps = (1.0 - points @ polytope.matrix.T) / total
+    valid = ok & np.all(probabilities >= -ptol, axis=1) & np.all(gaps >= -polytope.tol, axis=1)
+    return valid, np.hstack([gaps <= polytope.tol, probabilities <= ptol])
 
 
 def _tied_pure_vertex(matrix: np.ndarray) -> bool:
@@ -249,7 +321,7 @@ def _tied_pure_vertex(matrix: np.ndarray) -> bool:
 
     The vertex ``e_j / max_i C[i, j]`` has every row reaching that maximum as a
     label besides the ``d - 1`` zero coordinates: ties in a column's maximum give
-    it too many labels, so the plain hull path cannot certify the polytope.
+    it too many labels, so the simple path cannot certify the polytope.
     """
     return bool(np.any(np.count_nonzero(matrix == matrix.max(axis=0), axis=0) > 1))
 
@@ -258,7 +330,7 @@ def _perturbed_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
     """Take the vertices of a degenerate polytope from the bases of a perturbed, simple one; whether that settles it.
 
     The right-hand side ``1`` of row ``i`` becomes ``1 + delta_i`` (fixed, tiny,
-    distinct), which makes the polytope simple, so the hull path certifies
+    distinct), which makes the polytope simple, so the simple path certifies
     every vertex of the perturbed polytope.  Each of its bases, solved with the
     right-hand side ``1`` again, is a vertex of the original polytope when it
     is feasible there, and then every vertex is reached: a vertex ``v`` is the
@@ -271,21 +343,26 @@ def _perturbed_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
     pseudo-random but fixed (the same game always gives the same result);
     values in arithmetic progression would keep some ties.
     """
+    if sweep.stopped:
+        return True
     rows = polytope.matrix.shape[0]
     delta = _PERTURBATION * np.asarray(np.random.default_rng(rows).uniform(1.0, 2.0, size=rows))
     perturbed = _Polytope(
         matrix=polytope.matrix / (1.0 + delta)[:, None], tol=polytope.tol, coordinates_first=polytope.coordinates_first
     )
-    if not _hull_search(perturbed, ptol, sweep):
+    if not _simple_search(perturbed, ptol, sweep):
         return False
-    if not perturbed.supports:  # the budget ran out before any vertex
-        return True
-    supports, tight = np.vstack(perturbed.supports), np.vstack(perturbed.tight)
-    sizes = np.count_nonzero(supports >= 0, axis=1)
-    feasible = [
-        np.all(_solve_chunk(polytope, supports[sizes == k, :k], tight[sizes == k, :k], ptol)) for k in set(sizes)
-    ]
-    if all(feasible) or sweep.stopped:  # a search cut short keeps what it found
+    bases = perturbed.simple if perturbed.simple is not None else np.zeros((0, 1), dtype=np.intp)
+    _, supports, tight = perturbed.bases_as_masks(bases)
+    sizes = np.count_nonzero(supports, axis=1)
+    feasible = True
+    for k in set(sizes.tolist()):
+        chosen = sizes == k
+        for start in range(0, int(chosen.sum()), _SUBSETS_PER_CHUNK):
+            part = slice(start, start + _SUBSETS_PER_CHUNK)
+            support_rows, tight_rows = _indices(supports[chosen][part])[:, :k], _indices(tight[chosen][part])[:, :k]
+            feasible = feasible and bool(np.all(_solve_chunk(polytope, support_rows, tight_rows, ptol)))
+    if feasible or sweep.stopped:  # a search cut short keeps what it found
         return True
     polytope.forget()
     return False
@@ -297,9 +374,31 @@ def _sweep(polytopes: tuple[_Polytope, ...], ptol: float, sweep: Sweep) -> None:
     for k in range(1, min(rows, cols) + 1):
         for polytope in polytopes:
             n_constraints, n_coordinates = polytope.matrix.shape
-            supports, tight = combinations(n_coordinates, k), combinations(n_constraints, k)
-            for left, right in sweep.pairs(len(supports), len(tight), size=k * k + n_constraints + n_coordinates):
-                _solve_chunk(polytope, supports[left], tight[right], ptol)
+            for supports in _subsets(n_coordinates, k):
+                for tight in _subsets(n_constraints, k):
+                    for left, right in sweep.pairs(
+                        len(supports), len(tight), size=k * k + n_constraints + n_coordinates
+                    ):
+                        _solve_chunk(polytope, supports[left], tight[right], ptol)
+                    if sweep.stopped:
+                        return
+
+
+def _bases(polytopes: tuple[_Polytope, ...]) -> int:
+    """The number of bases the sweep solves for these polytopes."""
+    return sum(
+        math.comb(p.matrix.shape[1], k) * math.comb(p.matrix.shape[0], k)
+        for p in polytopes
+        for k in range(1, min(p.matrix.shape) + 1)
+    )
+
+
+def _subsets(n: int, k: int) -> Iterator[np.ndarray]:
+    """Every ``k``-subset of ``range(n)`` as rows of int arrays, in lexicographic order, a chunk at a time."""
+    subsets = itertools.combinations(range(n), k)
+    for _ in range(0, math.comb(n, k), _SUBSETS_PER_CHUNK):
+        chunk = itertools.islice(subsets, _SUBSETS_PER_CHUNK)
+        yield np.fromiter(itertools.chain.from_iterable(chunk), dtype=np.intp).reshape(-1, k)
 
 
 def _solve_chunk(polytope: _Polytope, supports: np.ndarray, tight: np.ndarray, ptol: float) -> np.ndarray:
@@ -321,14 +420,12 @@ def _solve_chunk(polytope: _Polytope, supports: np.ndarray, tight: np.ndarray, p
 
 def _labelled(polytope: _Polytope, points: np.ndarray, ok: np.ndarray, ptol: float) -> tuple[np.ndarray, np.ndarray]:
     """Which solved points are feasible (within the tolerances), and the full label set of every point."""
-    total = points.sum(axis=1, keepdims=True)
-    ok = ok & (total[:, 0] > 0)
-    total[~ok] = 1.0
-    probabilities = points / total
-    gaps = (1.0 - points @ polytope.matrix.T) / total
-    valid = ok & np.all(probabilities >= -ptol, axis=1) & np.all(gaps >= -polytope.tol, axis=1)
-    zero, tight = probabilities <= ptol, gaps <= polytope.tol
-    return valid, np.hstack([zero, tight] if polytope.coordinates_first else [tight, zero])
+    valid, tight = _tight(polytope, np.where(ok[:, None], points, 0.0), ptol)
+    rows = polytope.matrix.shape[0]
+    labels = np.hstack(
+        [tight[:, rows:], tight[:, :rows]] if polytope.coordinates_first else [tight[:, :rows], tight[:, rows:]]
+    )
+    return ok & valid, labels
 
 
 def _keep(polytope: _Polytope, points: np.ndarray, labels: np.ndarray, support: np.ndarray, tight: np.ndarray) -> None:
@@ -346,8 +443,53 @@ def _indices(mask: np.ndarray) -> np.ndarray:
     return np.where(ordered == width, -1, ordered)
 
 
+def _paired(polytopes: tuple[_Polytope, _Polytope], m: int, n: int) -> tuple[Vertices, Vertices, list[tuple[int, int]]]:
+    """The vertices of ``P`` and ``Q`` that matter, and the index pairs of the complementary ones.
+
+    When both polytopes are simple only the vertices of equilibria are built
+    (from their bases); otherwise every distinct vertex of each polytope.
+    """
+    first, second = polytopes
+    if first.simple is not None and second.simple is not None:
+        everything = (1 << (m + n)) - 1 if m + n <= 62 else None
+        keys = [_simple_keys(first), _simple_keys(second)]
+        keys[0] = keys[0] ^ np.int64(everything) if everything is not None else label_keys(~_simple_labels(first))
+        _, rows, cols = np.intersect1d(keys[0], keys[1], assume_unique=True, return_indices=True)
+        order = np.argsort(rows)
+        p, q = _simple_vertices(first, first.simple[rows[order]]), _simple_vertices(second, second.simple[cols[order]])
+        return p, q, [(i, i) for i in range(len(rows))]
+    p, q = (_distinct(polytope) for polytope in polytopes)
+    return p, q, _complementary_pairs(p.labels, q.labels, m, n)
+
+
+def _simple_keys(polytope: _Polytope) -> np.ndarray:
+    """The label keys (:func:`label_keys`) of a simple polytope's vertices, from their bases."""
+    assert polytope.simple is not None
+    if sum(polytope.matrix.shape) <= 62:
+        return bases_keys(polytope.label_of[polytope.simple], sum(polytope.matrix.shape))
+    return label_keys(_simple_labels(polytope))
+
+
+def _simple_labels(polytope: _Polytope) -> np.ndarray:
+    """The label masks of a simple polytope's vertices."""
+    assert polytope.simple is not None
+    return polytope.bases_as_masks(polytope.simple)[0]
+
+
+def _simple_vertices(polytope: _Polytope, bases: np.ndarray) -> Vertices:
+    """Vertices of a simple polytope from their bases: each point solved from its ``d`` tight equations at once."""
+    labels, support, tight = polytope.bases_as_masks(bases)
+    rows, dim = polytope.matrix.shape
+    equations = np.vstack([polytope.matrix, -np.eye(dim)])
+    bounds = np.concatenate([np.ones(rows), np.zeros(dim)])
+    points, _ = batched_solve(equations[bases], bounds[bases])
+    return Vertices(points=points, labels=labels, supports=_indices(support), tight=_indices(tight))
+
+
 def _distinct(polytope: _Polytope) -> Vertices:
     """One vertex per distinct label set, with the first basis that found it."""
+    if polytope.simple is not None:
+        return _simple_vertices(polytope, polytope.simple)
     width, dim = sum(polytope.matrix.shape), polytope.matrix.shape[1]
     if not polytope.points:
         empty = np.zeros((0, dim), dtype=np.intp)
@@ -362,16 +504,21 @@ def _distinct(polytope: _Polytope) -> Vertices:
 def _complementary_pairs(p_labels: np.ndarray, q_labels: np.ndarray, m: int, n: int) -> list[tuple[int, int]]:
     """Index pairs of vertices whose label sets together cover every label.
 
-    When every vertex of ``P`` has ``m`` labels and every vertex of ``Q`` has
-    ``n``, a pair covers every label exactly when the label set of the ``Q``
-    vertex is the complement of that of the ``P`` vertex: a match of keys.
-    Otherwise a label missing from both is a 1 in the product of the "missing"
-    indicator matrices, so complementary pairs are the zeros of that product.
+    When the vertices of one polytope all have exactly their dimension of
+    labels, a pair covers every label exactly when the other vertex's labels
+    contain the complement of that vertex's: each vertex of the other polytope
+    gives one key per way of dropping its surplus labels, and keys are
+    matched.  Otherwise a label missing from both is a 1 in the product of the
+    "missing" indicator matrices, so complementary pairs are the zeros of that
+    product.
     """
-    if np.all(p_labels.sum(axis=1) == m) and np.all(q_labels.sum(axis=1) == n):
-        keys = label_keys(~p_labels), label_keys(q_labels)
-        _, rows, cols = np.intersect1d(*keys, assume_unique=True, return_indices=True)
-        return sorted(zip(rows.tolist(), cols.tolist(), strict=True))
+    p_simple, q_simple = bool(np.all(p_labels.sum(axis=1) == m)), bool(np.all(q_labels.sum(axis=1) == n))
+    if q_simple or p_simple:
+        simple, other, size = (p_labels, q_labels, n) if p_simple else (q_labels, p_labels, m)
+        expanded, owners = _dropping_surplus(other, size)
+        keys = label_keys(~simple if p_simple else simple), label_keys(expanded if p_simple else ~expanded)
+        found = [(int(i), int(owners[j])) for i, j in _matches(*keys)]
+        return sorted(set(found if p_simple else [(j, i) for i, j in found]))
     missing_q = (~q_labels).astype(np.float32).T
     step = max(1, 2**24 // max(1, len(q_labels)))
     pairs: list[tuple[int, int]] = []
@@ -382,27 +529,37 @@ def _complementary_pairs(p_labels: np.ndarray, q_labels: np.ndarray, m: int, n: 
     return pairs
 
 
+def _dropping_surplus(labels: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every subset of ``size`` labels of each row (rows with fewer give none), and the row each came from."""
+    counts = labels.sum(axis=1)
+    exact = np.flatnonzero(counts == size)
+    rows, owners = [labels[exact]], [exact]
+    for i in np.flatnonzero(counts > size):
+        present = np.flatnonzero(labels[i])
+        kept = np.array(list(itertools.combinations(present.tolist(), size)), dtype=np.intp)
+        masks = np.zeros((len(kept), labels.shape[1]), dtype=bool)
+        np.put_along_axis(masks, kept, True, axis=1)
+        rows.append(masks)
+        owners.append(np.full(len(kept), i, dtype=np.intp))
+    return np.vstack(rows), np.concatenate(owners)
+
+
+def _matches(left: np.ndarray, right: np.ndarray) -> list[tuple[int, int]]:
+    """Index pairs ``(i, j)`` with ``left[i] == right[j]`` (``left`` distinct)."""
+    order = np.argsort(left, kind="stable")
+    ordered = left[order]
+    spots = np.clip(np.searchsorted(ordered, right), 0, max(len(ordered) - 1, 0))
+    if len(ordered) == 0:
+        return []
+    hit = ordered[spots] == right
+    return [(int(order[s]), int(j)) for s, j in zip(spots[hit], np.flatnonzero(hit), strict=True)]
+
+
 def _float_profiles(
     polytopes: tuple[_Polytope, _Polytope], p: Vertices, q: Vertices, pairs: list[tuple[int, int]], m: int
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The equilibria at the vertex pairs, as probability vectors, each vertex solved again from its basis.
-
-    Solving the basis makes a vertex from the hull path as accurate as one from the sweep.
-    """
-    x = {i: _basis_point(polytopes[0].matrix, p, i) for i in {i for i, _ in pairs}}
-    y = {j: _basis_point(polytopes[1].matrix, q, j) for j in {j for _, j in pairs}}
-    return [(_normalised(x[i], p.labels[i, :m]), _normalised(y[j], q.labels[j, m:])) for i, j in pairs]
-
-
-def _basis_point(matrix: np.ndarray, vertices: Vertices, i: int) -> np.ndarray:
-    """Vertex ``i`` solved from its basis, ``C[T, F] z_F = 1`` (its stored point if that fails)."""
-    support, tight = (list(indices) for indices in vertices.basis(i))
-    point = np.zeros(matrix.shape[1])
-    try:
-        point[support] = np.linalg.solve(matrix[np.ix_(tight, support)], np.ones(len(support)))
-    except np.linalg.LinAlgError:
-        return vertices.points[i]
-    return point
+    """The equilibria at the vertex pairs, as probability vectors (every point was solved from its basis)."""
+    return [(_normalised(p.points[i], p.labels[i, :m]), _normalised(q.points[j], q.labels[j, m:])) for i, j in pairs]
 
 
 def _normalised(point: np.ndarray, zero: np.ndarray) -> np.ndarray:

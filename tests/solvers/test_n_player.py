@@ -414,7 +414,7 @@ def test_tied_games_resolve_regions_on_faces_and_with_dependent_equations(shape:
     # vanished there, which stopped SLSQP at once ("singular matrix C"; the last two).
     payoffs = np.random.default_rng([len(shape), *shape, seed, 4]).integers(-1, 2, size=(len(shape), *shape))
     game = inc.Game.from_payoffs(payoffs.tolist())
-    result = solve(game, "support-enumeration-n")
+    result = solve(game, "support-enumeration-n", max_seconds=None)  # completeness, not speed: no budget to miss
     assert result.status == "complete", result.notes
     assert all(oracle_regret(payoffs.astype(float), e.profile) < 1e-9 for e in result.equilibria)
     pure = {e.pure_indices() for e in solve(game, "pure").equilibria}

@@ -465,11 +465,18 @@ def test_enumeration_stops_on_its_budget(method: str) -> None:
     assert not result.rejected
 
 
-@pytest.mark.parametrize("method", ["support-enumeration", "vertex-enumeration"])
-def test_enumeration_refuses_games_with_too_many_bases(method: str) -> None:
+def test_support_enumeration_refuses_games_with_too_many_support_pairs() -> None:
     zero = np.zeros((13, 13))
     with pytest.raises(SolverError, match=r"C\(26, 13\) = 10,400,600 bases"):
-        inc.solve(inc.Game.from_bimatrix(zero, zero), method)
+        inc.solve(inc.Game.from_bimatrix(zero, zero), "support-enumeration")
+
+
+def test_vertex_enumeration_has_no_size_ceiling() -> None:
+    # every mixture of the all-zero game is an equilibrium: the extreme ones are the pure profiles
+    zero = np.zeros((13, 13))
+    result = solve(inc.Game.from_bimatrix(zero, zero), "vertex-enumeration")
+    assert result.status == "complete" and result.degenerate is True
+    assert len(result) == 13 * 13 and all(e.is_pure for e in result)
 
 
 @pytest.mark.parametrize("method", METHODS)

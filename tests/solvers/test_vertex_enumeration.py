@@ -1,14 +1,16 @@
-"""Vertex enumeration's three paths: the Qhull facets (generic games), the same on a perturbed polytope
-(degenerate games) and the exhaustive sweep (the fallback).
+"""Vertex enumeration's paths: the simple path (Qhull facets in few dimensions, reverse search in more),
+the same on a perturbed polytope (degenerate games) and the exhaustive sweep (the fallback).
 
-The sweep is checked against brute-force oracles in test_two_player.py; here the hull paths must
+The sweep is checked against brute-force oracles in test_two_player.py; here the simple paths must
 give exactly the sweep's answer, must be the paths taken, and a failed perturbation must hand the
-polytope to the sweep.  The polytope helpers are checked against a brute-force vertex list.
+polytope to the sweep.  The polytope helpers are checked against a brute-force vertex list, and the
+large games, past any basis count the sweep could visit, against QuantEcon's vertex enumeration.
 """
 
 from __future__ import annotations
 
 import itertools
+import warnings
 from fractions import Fraction as F
 from typing import Any
 
@@ -18,6 +20,7 @@ import pytest
 import incentives as inc
 import incentives.solvers.vertex_enumeration as ve
 from incentives.solvers._polytope_hull import closed_under_edges, facet_bases
+from incentives.solvers._reverse_search import Enumeration, reverse_search
 from incentives.solvers.registry import Budget, SolverOutput
 
 
@@ -35,11 +38,15 @@ def swept(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, ...]]:
     return calls
 
 
-def run(game: inc.Game, *, hull: bool = True, budget: Budget | None = None) -> SolverOutput:
-    """The kernel with the hull path on, or off (every polytope swept)."""
+def run(game: inc.Game, *, hull: bool = True, budget: Budget | None = None, reverse: bool = False) -> SolverOutput:
+    """The kernel with the simple paths on, or off (every polytope swept); ``reverse`` puts reverse search
+    in place of Qhull at every dimension."""
     with pytest.MonkeyPatch.context() as patch:
         if not hull:
             patch.setattr(ve, "facet_bases", lambda matrix: None)
+            patch.setattr(ve, "reverse_search", lambda *a, **k: Enumeration(np.zeros((0, 1), int), False, False, False))
+        if reverse:
+            patch.setattr(ve, "HULL_DIMENSION", 0)
         return ve.vertex_enumeration(game, tol=1e-9 * game.payoff_scale, budget=budget or Budget())
 
 
@@ -208,13 +215,11 @@ def test_facet_bases_need_two_dimensions_and_do_not_vouch_for_simplicity() -> No
 def test_closed_under_edges_holds_for_every_vertex_and_fails_without_one(shape: tuple[int, int]) -> None:
     matrix = 1 + np.random.default_rng(list(shape)).random(shape)
     rows, dim = shape
-    vertices = [*brute_force_vertices(matrix), tuple(range(rows, rows + dim))]  # and the origin
-    labels = np.zeros((len(vertices), rows + dim), dtype=bool)
-    for i, basis in enumerate(vertices):
-        labels[i, list(basis)] = True
-    assert closed_under_edges(labels, dim)
-    for drop in range(len(vertices)):
-        assert not closed_under_edges(np.delete(labels, drop, axis=0), dim)
+    bases = np.array([*brute_force_vertices(matrix), tuple(range(rows, rows + dim))])  # and the origin
+    assert closed_under_edges(bases, rows + dim)
+    for drop in range(len(bases)):
+        assert not closed_under_edges(np.delete(bases, drop, axis=0), rows + dim)
+    assert not closed_under_edges(np.vstack([bases, bases[:1]]), rows + dim)  # a vertex twice
 
 
 def test_a_tied_best_response_skips_the_plain_hull_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -235,3 +240,141 @@ def test_a_tied_best_response_skips_the_plain_hull_path(monkeypatch: pytest.Monk
     assert tried == ["P", "Q"]  # P plain (and certified), then Q perturbed: never Q plain
     monkeypatch.setattr(ve, "_hull_search", real)
     assert as_set(output) == as_set(run(game, hull=False)) and output.degenerate is True
+
+
+# -- reverse search: every dimension, and the large games -----------------------------------------
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_reverse_search_path_equals_the_sweep(shape: tuple[int, int], swept: list[tuple[int, ...]]) -> None:
+    rng = np.random.default_rng([*shape, 17])
+    for _ in range(3):
+        game = inc.Game.from_bimatrix(rng.standard_normal(shape), rng.standard_normal(shape))
+        fast = run(game, reverse=True)
+        assert swept == []
+        assert as_set(fast) == as_set(run(game, hull=False))
+        swept.clear()
+        assert fast.status == "complete" and fast.degenerate is False
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 4), (3, 5), (6, 6)])
+@pytest.mark.parametrize("high", [1, 2])
+def test_perturbed_reverse_search_gives_the_sweeps_fractions(
+    shape: tuple[int, int], high: int, swept: list[tuple[int, ...]]
+) -> None:
+    rng = np.random.default_rng([*shape, high, 5])
+    for _ in range(4):
+        game = inc.Game.from_bimatrix(*rng.integers(-high, high + 1, (2, *shape)).tolist())
+        fast = run(game, reverse=True)
+        assert swept == []
+        slow = run(game, hull=False)
+        swept.clear()
+        assert as_set(fast) == as_set(slow) and fast.degenerate is slow.degenerate
+        assert fast.status == slow.status == "complete"
+
+
+@pytest.mark.parametrize("shape", [(2, 2), (4, 3), (3, 4), (6, 5), (5, 7)])
+def test_reverse_search_finds_the_brute_force_vertices(shape: tuple[int, int]) -> None:
+    matrix = 1 + np.random.default_rng([*shape, 2]).random(shape)
+    found = reverse_search(matrix, np.ones(shape[0]), tol=1e-9, budget=Budget())
+    assert found.simple and found.certified and not found.stopped
+    assert {tuple(b) for b in found.bases.tolist()} == set(brute_force_vertices(matrix))
+
+
+def test_reverse_search_stops_at_a_degenerate_vertex_and_on_its_budget() -> None:
+    tied = np.array([[1.0, 2.0], [1.0, 2.0], [2.0, 1.0]])  # a repeated inequality: a vertex with 3 tight
+    assert not reverse_search(tied, np.ones(3), tol=1e-9, budget=Budget()).simple
+    matrix = 1 + np.random.default_rng(4).random((9, 9))
+    cut = reverse_search(matrix, np.ones(9), tol=1e-9, budget=Budget(max_iterations=3))
+    assert cut.stopped and not cut.certified
+    full = {tuple(b) for b in reverse_search(matrix, np.ones(9), tol=1e-9, budget=Budget()).bases.tolist()}
+    assert {tuple(b) for b in cut.bases.tolist()} <= full
+
+
+def _quantecon_set(a: np.ndarray, b: np.ndarray) -> set[tuple[float, ...]]:
+    game_theory = pytest.importorskip("quantecon.game_theory")
+    game = game_theory.NormalFormGame([game_theory.Player(a), game_theory.Player(b.T)])
+    return {tuple(np.round(np.concatenate(pair), 8)) for pair in game_theory.vertex_enumeration(game)}
+
+
+@pytest.mark.parametrize("k", [12, 13, 14, 15, 16])
+def test_large_games_give_quantecons_equilibria(k: int) -> None:
+    # far past the old ceiling of 5 million bases (C(28, 14) is 40 million): reverse search from 14 on
+    a, b = np.random.default_rng([2, k, k, 0]).standard_normal((2, k, k))
+    result = inc.solve(inc.Game.from_bimatrix(a, b), "all", max_seconds=None)
+    assert result.status == "complete" and result.degenerate is False and not result.rejected
+    assert len(result) % 2 == 1 and result.max_regret <= 1e-12
+    assert {tuple(np.round(np.concatenate(e.profile).astype(float), 8)) for e in result} == _quantecon_set(a, b)
+
+
+def test_a_time_budget_cuts_a_large_game_short_and_says_so() -> None:
+    a, b = np.random.default_rng([2, 24, 24, 0]).standard_normal((2, 24, 24))
+    game = inc.Game.from_bimatrix(a, b)
+    with pytest.warns(inc.errors.IncompleteSearchWarning):
+        result = inc.solve(game, "all", max_seconds=0.5)
+    assert result.status == "budget_exhausted" and result.degenerate is None
+    assert any("max_seconds=0.5" in note for note in result.notes)
+    assert not result.rejected and all(float(e.regret) <= 1e-9 for e in result)
+
+
+def test_exact_results_of_a_large_game_are_its_float_results_rounded() -> None:
+    a, b = np.random.default_rng([2, 13, 13, 1]).integers(-1000, 1001, (2, 13, 13))
+    exact = inc.solve(inc.Game.from_bimatrix(a.tolist(), b.tolist()), "all", max_seconds=None)
+    floats = inc.solve(inc.Game.from_bimatrix(a.astype(float), b.astype(float)), "all", max_seconds=None)
+    assert exact.status == floats.status == "complete" and exact.degenerate is floats.degenerate is False
+    assert all(e.regret == 0 and isinstance(e.profile[0][0], F) for e in exact)
+    rounded = {tuple(np.round(np.concatenate(e.profile).astype(float), 9)) for e in exact}
+    assert rounded == {tuple(np.round(np.concatenate(e.profile).astype(float), 9)) for e in floats}
+
+
+def test_a_sweep_too_large_to_run_is_reported_incomplete(monkeypatch: pytest.MonkeyPatch) -> None:
+    game = inc.Game.from_bimatrix(*np.random.default_rng(9).standard_normal((2, 5, 5)))
+    monkeypatch.setattr(ve, "MAX_SWEEP", 10)
+    cut = run(game, hull=False)
+    assert cut.status == "incomplete" and cut.degenerate is None and not cut.profiles
+    assert "others may be missing" in cut.notes[0]
+    assert run(game).status == "complete"  # the simple path needs no sweep
+
+
+def _split(mix: np.ndarray) -> list[np.ndarray]:
+    """The mixes of the game with action 0 duplicated as a last action: the weight of 0 on either copy."""
+    kept = np.append(mix, 0.0)
+    if mix[0] == 0:
+        return [kept]
+    moved = kept.copy()
+    moved[[0, -1]] = 0.0, mix[0]
+    return [kept, moved]
+
+
+@pytest.mark.parametrize("k", [9, 11, 13])
+def test_a_duplicated_action_doubles_the_extreme_equilibria_that_use_it(k: int) -> None:
+    # an oracle for degenerate games past the sweep's reach: copy the first row and the first column of a
+    # generic k x k game.  The (k + 1) x (k + 1) game is degenerate (a pure strategy has two best
+    # responses), and its extreme equilibria are those of the k x k game with the weight of each copied
+    # action on one copy or the other (the polytopes' vertices are the old ones so moved)
+    a, b = np.random.default_rng([3, k, 0]).standard_normal((2, k, k))
+    base = inc.solve(inc.Game.from_bimatrix(a, b), "all", max_seconds=None)
+    assert base.status == "complete" and base.degenerate is False
+    if k == 13:  # the base game against a second implementation, where it is installed
+        try:
+            assert as_profiles(base) == _quantecon_set(a, b)
+        except pytest.skip.Exception:
+            pass
+    expected = {
+        tuple(np.round(np.concatenate([x, y]), 8))
+        for e in base
+        for x in _split(np.asarray(e.profile[0], float))
+        for y in _split(np.asarray(e.profile[1], float))
+    }
+    rows, cols = np.r_[np.arange(k), 0], np.r_[np.arange(k), 0]
+    copied = inc.Game.from_bimatrix(a[np.ix_(rows, cols)], b[np.ix_(rows, cols)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", inc.errors.DegenerateGameWarning)
+        result = inc.solve(copied, "all", max_seconds=None)
+    assert result.status == "complete" and result.degenerate is True and not result.rejected
+    assert as_profiles(result) == expected
+    assert len(result) > len(base)  # some equilibrium uses a copied action, so the copies are exercised
+
+
+def as_profiles(result: inc.SolveResult) -> set[tuple[float, ...]]:
+    return {tuple(np.round(np.concatenate(e.profile).astype(float), 8)) for e in result}
