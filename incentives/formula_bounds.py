@@ -72,7 +72,7 @@ MAX_EXPONENT = 100
 #: Largest degree of a formula with its KPIs written out.
 MAX_DEGREE = 1000
 #: Most nodes of a formula with its KPIs written out.
-MAX_WRITTEN_SIZE = 100_000
+MAX_WRITTEN_SIZE = 5_000
 
 _LIMIT = mpmath.mpf(MAX_MAGNITUDE)
 _EXP_LIMIT = mpmath.log(_LIMIT)

@@ -80,6 +80,12 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
         mark = err.problem_mark or err.context_mark
         what = f"{err.problem}" + (f" {err.context}" if err.context else "")
         _refused(source, mark.line + 1 if mark is not None else None, f"malformed YAML: {what}")
+    except yaml.reader.ReaderError as err:
+        # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters
+        before = text.encode()[: err.position] if _LOADER is not yaml.SafeLoader else text[: err.position]
+        line = before.count(b"\n" if isinstance(before, bytes) else "\n") + 1
+        code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "\0")
+        _refused(source, line, f"malformed YAML: {err.reason}: character #x{code:04x}")
     except yaml.YAMLError as err:
         _refused(source, None, f"malformed YAML: {err}")
     finally:

@@ -32,6 +32,7 @@ __all__ = [
     "dumps_model",
     "load_model",
     "loads_model",
+    "model_lines",
     "save_model",
 ]
 
@@ -83,6 +84,31 @@ def load_model(path: str | os.PathLike[str]) -> Organization:
         ) from err
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     return loads_model(text.removeprefix("\ufeff"), format=fmt, source=source)
+
+
+def model_lines(path: str | os.PathLike[str]) -> dict[str, int]:
+    """The line of each field path of a YAML model file (empty for JSON), for errors met after loading.
+
+    Use with :meth:`ModelError.with_source <incentives.errors.ModelError.with_source>`: an
+    error from evaluating a model (a formula not finite at a profile) then names the
+    file and the line.  The file is read again, within the same limits as :func:`load_model`.
+
+    Examples
+    --------
+    >>> model_lines("examples/growing_company.yaml")["kpis.new_customers"]
+    66
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        return {}
+    try:
+        text = read_regular_file(path, MAX_MODEL_BYTES).decode("utf-8").removeprefix("\ufeff")
+    except (FileRefused, UnicodeDecodeError):
+        return {}
+    try:
+        return parse_yaml(text, str(path))[1]
+    except ModelError:
+        return {}
 
 
 def loads_model(text: str, *, format: str = "yaml", source: str = "<string>") -> Organization:
