@@ -1,0 +1,174 @@
+"""Run thousands of hostile files through every command of the command line, and summarise how each run ended.
+
+Usage (from the repository root)::
+
+    python -m tests.fuzz.run --count 2000 --seed 1 --timeout 60 --memory 3072 --commands-per-file 3
+
+Each file of :func:`tests.fuzz.generate.generate` runs through ``--commands-per-file``
+commands of :data:`COMMANDS` (rotating, so every command meets every category; ``0``:
+all of them).  Each run is a forked child of this process (which has imported the
+command line once) with the time limit and an address-space cap, in an empty working
+folder, with the command's ``--output`` pointed into it.  A run ends **ok** (status 0)
+or **clean** (status 1 or 2, a message and no traceback); anything else is a failure:
+
+* **traceback**: a Python traceback on standard error, or another exit status;
+* **timeout**: still running at the time limit;
+* **memory**: a ``MemoryError`` (the cap was hit), or the child was killed;
+* **stray files**: a file written anywhere but the requested output (the working
+  folder, the folder of the input).
+
+The summary counts each per command and per category and lists the first failures of
+each kind with the file and the end of the traceback.  Exit status 1 if any run failed.
+
+:data:`COMMANDS` is the one table to update when the command line changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+from .generate import Case, generate
+from .isolate import Outcome, run_isolated
+
+__all__ = ["COMMANDS", "main", "run_command"]
+
+#: Every command run on a generated file: name -> (arguments, kinds of input it takes).
+#: ``{input}`` is the file, ``{parameter}`` a parameter of the model, ``{out}`` the run's
+#: folder (the only place a command may write).
+COMMANDS: dict[str, tuple[list[str], set[str]]] = {
+    "analyze": (["analyze", "{input}", "--max-seconds", "10"], {"model"}),
+    "analyze-json": (
+        ["analyze", "{input}", "--format", "json", "-o", "{out}/report.json", "--max-seconds", "10"],
+        {"model"},
+    ),
+    "perspectives": (["perspectives", "{input}", "--format", "markdown"], {"model"}),
+    "solve": (["solve", "{input}", "--max-seconds", "10"], {"model", "nfg"}),
+    "solve-html": (
+        ["solve", "{input}", "--format", "html", "-o", "{out}/report.html", "--max-seconds", "10"],
+        {"model", "nfg"},
+    ),
+    "graph": (["graph", "{input}", "-o", "{out}/graph.json"], {"model"}),
+    "design": (["design", "{input}", "--max-seconds", "10", "--output-model", "{out}/designed.yaml"], {"model"}),
+    "sweep": (
+        ["sweep", "{input}", "-p", "{parameter}=0:10:3", "--workers", "1", "--no-progress", "-o", "{out}/sweep.csv"],
+        {"model"},
+    ),
+    "thresholds": (["thresholds", "{input}", "-s", "{parameter}"], {"model"}),
+    "continuous": (["continuous", "{input}", "--format", "json"], {"model"}),
+    "handout": (["handout", "{input}", "-o", "{out}/handout.html", "--max-seconds", "10"], {"model"}),
+    "qre": (["qre", "{input}", "--format", "json"], {"model", "nfg"}),
+}
+
+
+def arguments(command: str, case: Case, out: Path) -> list[str]:
+    template, _ = COMMANDS[command]
+    values = {"input": str(case.path), "parameter": case.parameter, "out": str(out)}
+    return [part.format(**values) for part in template]
+
+
+def _snapshot(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")} if folder.is_dir() else set()
+
+
+def run_command(command: str, case: Case, work: Path, *, timeout: float, memory: int) -> tuple[Outcome, list[str]]:
+    """Run ``incentives COMMAND`` on ``case`` in a fresh folder under ``work``; the outcome and any stray files."""
+    from incentives.cli import main
+
+    out = Path(tempfile.mkdtemp(prefix=f"{command}-", dir=work))
+    logs = Path(tempfile.mkdtemp(prefix="logs-", dir=work))
+    args = arguments(command, case, out)
+    inputs_before = _snapshot(case.path.parent)
+
+    def invoke() -> None:
+        main.main(args=args, prog_name="incentives", standalone_mode=True)
+
+    outcome = run_isolated(invoke, timeout=timeout, memory=memory, cwd=out, output=logs)
+    allowed = {Path(a).name for a in args if a.startswith(str(out))}
+    stray = [f"{out.name}/{name}" for name in _snapshot(out) - allowed]
+    stray += [f"inputs/{name}" for name in _snapshot(case.path.parent) - inputs_before]
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(logs, ignore_errors=True)
+    return outcome, stray
+
+
+def _commands_for(case: Case, index: int, per_file: int, names: list[str]) -> list[str]:
+    usable = [name for name in names if case.kind in COMMANDS[name][1]]
+    if per_file <= 0 or per_file >= len(usable):
+        return usable
+    start = (index * per_file) % len(usable)
+    return [usable[(start + k) % len(usable)] for k in range(per_file)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.fuzz.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=200, help="files to generate")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per run")
+    parser.add_argument("--memory", type=int, default=3072, help="address-space cap per run, MiB")
+    parser.add_argument("--commands-per-file", type=int, default=0, help="0: every command on every file")
+    parser.add_argument("--category", action="append", help="only these categories (repeatable)")
+    parser.add_argument("--command", action="append", choices=list(COMMANDS), help="only these commands (repeatable)")
+    parser.add_argument("--keep", type=Path, help="keep the generated files and failing logs in this folder")
+    parser.add_argument("--show", type=int, default=5, help="failures shown of each kind")
+    options = parser.parse_args(argv)
+    names = options.command or list(COMMANDS)
+    work = options.keep or Path(tempfile.mkdtemp(prefix="incentives-fuzz-"))
+    inputs = work / "inputs"
+    cases = generate(inputs, options.count, options.seed, options.category)
+    import incentives.cli  # noqa: F401  (imported once, before the children fork)
+
+    results: list[tuple[str, Case, Outcome, list[str]]] = []
+    started = time.monotonic()
+    for index, case in enumerate(cases):
+        for command in _commands_for(case, index, options.commands_per_file, names):
+            outcome, stray = run_command(command, case, work, timeout=options.timeout, memory=options.memory << 20)
+            results.append((command, case, outcome, stray))
+            if outcome.failed or stray:
+                print(f"[{outcome.status}{' +stray' if stray else ''}] {command} {case.path.name}", file=sys.stderr)
+        if (index + 1) % 50 == 0:
+            print(f"... {index + 1}/{len(cases)} files, {time.monotonic() - started:.0f} s", file=sys.stderr)
+    print(summary(results, time.monotonic() - started, options.show))
+    if not options.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if any(o.failed or s for _, _, o, s in results) else 0
+
+
+def summary(results: list[tuple[str, Case, Outcome, list[str]]], seconds: float, show: int) -> str:
+    """The counts of every outcome per command and per category, and the first failures of each kind."""
+    kinds = ["ok", "clean", "traceback", "timeout", "memory", "crash", "stray"]
+    files = {case.path for _, case, _, _ in results}
+    lines = [f"{len(results)} runs of {len(files)} files in {seconds:.0f} s", ""]
+    for title, key in (("command", lambda r: r[0]), ("category", lambda r: r[1].category)):
+        table: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        for result in results:
+            table[key(result)][result[2].status] += 1
+            table[key(result)]["stray"] += bool(result[3])
+        lines.append(f"{title:<20}" + "".join(f"{k:>10}" for k in kinds))
+        for name in sorted(table):
+            lines.append(f"{name:<20}" + "".join(f"{table[name][k]:>10}" for k in kinds))
+        total = collections.Counter[str]()
+        for counts in table.values():
+            total.update(counts)
+        lines.append(f"{'total':<20}" + "".join(f"{total[k]:>10}" for k in kinds))
+        lines.append("")
+    for kind in kinds[2:]:
+        failing = [r for r in results if (r[2].status == kind if kind != "stray" else r[3])]
+        for command, case, outcome, stray in failing[:show]:
+            detail = ", ".join(stray) if kind == "stray" else outcome.detail.strip().splitlines()[-3:]
+            lines.append(f"{kind}: {command} {case.path.name} ({case.category}): {detail}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
