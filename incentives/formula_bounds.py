@@ -158,9 +158,9 @@ class _Evaluator:
             return _Bound(iv.mpf(int(expr.p)) / iv.mpf(int(expr.q)), 0)
         if expr.has(sympy.I, sympy.zoo, sympy.oo, sympy.nan) and not expr.free_symbols:
             raise _Refused(f"'{_text(expr)}' is not a finite real number")
-        if expr.is_Number or isinstance(expr, sympy.NumberSymbol):
-            value = expr.evalf(20)
-            return _Bound(_interval(mpmath.mpf(str(value)) * (1 - 1e-15), mpmath.mpf(str(value)) * (1 + 1e-15)), 0)
+        if expr.is_Number or isinstance(expr, sympy.NumberSymbol):  # a float, or e: widened by its rounding
+            value = mpmath.mpf(str(expr.evalf(20)))
+            return _Bound(_interval(*sorted((value * (1 - 1e-15), value * (1 + 1e-15)))), 0)
         handler = _HANDLERS.get(type(expr)) or next(
             (h for kind, h in _HANDLERS.items() if isinstance(expr, kind)), _Evaluator.unknown
         )
@@ -288,7 +288,7 @@ def _power(base: Any, low: mpmath.mpf, high: mpmath.mpf) -> Any:
 # -- the model ------------------------------------------------------------------------------------
 
 
-def _constant(evaluator: _Evaluator, expr: sympy.Basic, path: str, problems: list[Problem]) -> _Bound | None:
+def _checked(evaluator: _Evaluator, expr: sympy.Basic, path: str, problems: list[Problem]) -> _Bound | None:
     """The bound of ``expr``, or None after adding the problem to ``problems``."""
     try:
         return evaluator.bound(expr)
@@ -303,7 +303,7 @@ def _parameters(org: Any, problems: list[Problem]) -> dict[str, _Bound]:
     for name, value in org.parameters.items():
         values = [(f"parameters.{name}", value)]
         values += [(f"events.{e}.{name}", c[name]) for e, c in org.events.items() if name in c]
-        found = [_constant(evaluator, expr, path, problems) for path, expr in values]
+        found = [_checked(evaluator, expr, path, problems) for path, expr in values]
         if all(f is not None for f in found):
             bounds[name] = _Bound(_hull(*(f.values for f in found if f is not None)), 1)
     return bounds
@@ -317,14 +317,14 @@ def _variables(org: Any, inputs: dict[str, _Bound], problems: list[Problem]) -> 
             if var in dept.continuous:
                 ends = dept.continuous[var]
                 found = [
-                    _constant(evaluator, end, f"departments.{dept.name}.variables.{var}.{side}", problems)
+                    _checked(evaluator, end, f"departments.{dept.name}.variables.{var}.{side}", problems)
                     if end is not None
                     else _Bound(_interval(default, default), 0)
                     for end, side, default in ((ends.lower, "lower", "-inf"), (ends.upper, "upper", "inf"))
                 ]
             else:
                 found = [
-                    _constant(evaluator, a.values[var], f"departments.{dept.name}.actions.{a.name}.{var}", problems)
+                    _checked(evaluator, a.values[var], f"departments.{dept.name}.actions.{a.name}.{var}", problems)
                     for a in dept.actions
                     if var in a.values
                 ]
@@ -392,7 +392,7 @@ def formula_bound_problems(org: Any, order: list[str]) -> list[Problem]:
     for name in order:
         expr = org.kpis[name]
         usable = _check_size(f"kpis.{name}", sizes[name], problems) and _names_known(expr, evaluator.inputs)
-        found = _constant(evaluator, expr, f"kpis.{name}", problems) if usable else None
+        found = _checked(evaluator, expr, f"kpis.{name}", problems) if usable else None
         if found is not None:
             evaluator.inputs[name] = found
     value = _formula(evaluator, org.company_value, "company_value", sizes, problems)
@@ -422,7 +422,7 @@ def _formula(
 ) -> _Bound | None:
     if not (_check_size(path, _written_size(expr, sizes), problems) and _names_known(expr, evaluator.inputs)):
         return None
-    return _constant(evaluator, expr, path, problems)
+    return _checked(evaluator, expr, path, problems)
 
 
 def _term(

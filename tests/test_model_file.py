@@ -384,3 +384,12 @@ def test_the_readme_states_the_limits_the_code_enforces() -> None:
         f"at most {formula_bounds.MAX_WRITTEN_SIZE:,} parts",
     ]
     assert [claim for claim in claims if claim not in readme] == []
+
+
+def test_save_model_into_a_missing_folder_is_a_clean_error_and_leaves_nothing(tmp_path: Path) -> None:
+    org = inc.load_model(EXAMPLE)
+    with pytest.raises(inc.errors.OutputError, match="does not exist"):
+        inc.save_model(org, tmp_path / "missing" / "copy.yaml")
+    named = inc.Organization.from_dict({**org.to_dict(), "description": "lone \ud800 surrogate"})
+    inc.save_model(named, tmp_path / "copy.yaml")  # unencodable text is escaped, never fatal
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.yaml"]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from .._util import atomic_write
 from ..errors import ModelError, Problem
 from ..model import Organization
 from ._files import FileRefused, read_regular_file
@@ -145,10 +146,12 @@ def save_model(org: Organization, path: str | os.PathLike[str]) -> None:
     """Write ``org`` as a model file (YAML, or JSON for a ``.json`` path), atomically.
 
     The file is written to a temporary name and renamed into place, so an
-    interrupted write never leaves a half-written model.
+    interrupted write never leaves a half-written model (see :func:`incentives._util.atomic_write`).
+
+    Raises
+    ------
+    OutputError
+        If the folder does not exist or cannot be written.
     """
     path = Path(path)
-    text = dumps_model(org, format="json" if path.suffix.lower() == ".json" else "yaml")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, dumps_model(org, format="json" if path.suffix.lower() == ".json" else "yaml"))

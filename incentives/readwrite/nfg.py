@@ -64,11 +64,11 @@ from array import array
 from collections.abc import Callable, Iterator, MutableSequence
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 from typing import IO, Any, Literal, NoReturn
 
 import numpy as np
 
+from .._util import atomic_write
 from ..errors import GameFormatError, GameTooLargeError
 from ..game import Game, check_game_size
 from ._files import FileRefused, FileTooLarge, read_regular_file
@@ -789,4 +789,4 @@ def write_nfg(
     if hasattr(path_or_file, "write"):
         path_or_file.write(text)
     else:
-        Path(os.fspath(path_or_file)).write_text(text, encoding="utf-8")
+        atomic_write(os.fspath(path_or_file), text)
