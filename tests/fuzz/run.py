@@ -20,7 +20,8 @@ or **clean** (status 1 or 2, a message and no traceback); anything else is a fai
 The summary counts each per command and per category and lists the first failures of
 each kind with the file and the end of the traceback.  Exit status 1 if any run failed.
 
-:data:`COMMANDS` is the one table to update when the command line changes.
+:data:`COMMANDS` is the one table to update when the command line changes; :data:`OPTIONS`
+holds hostile option values (``--options`` adds them to the runs).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 from .generate import Case, generate
 from .isolate import Outcome, run_isolated
 
-__all__ = ["COMMANDS", "main", "run_command"]
+__all__ = ["COMMANDS", "OPTIONS", "main", "run_command"]
 
 #: Every command run on a generated file: name -> (arguments, kinds of input it takes).
 #: ``{input}`` is the file, ``{parameter}`` a parameter of the model, ``{out}`` the run's
@@ -71,8 +72,20 @@ COMMANDS: dict[str, tuple[list[str], set[str]]] = {
 }
 
 
+#: Hostile option values (issue 14, "Options"), run with ``--options``: every one must end in a clean error too.
+OPTIONS: dict[str, tuple[list[str], set[str]]] = {
+    "output-missing-folder": (["analyze", "{input}", "-o", "{out}/no/such/folder/report.json"], {"model"}),
+    "sweep-nan": (["sweep", "{input}", "-p", "{parameter}=nan:inf:3", "--workers", "1", "--no-progress"], {"model"}),
+    "sweep-huge-grid": (["sweep", "{input}", "-p", "{parameter}=0:1:100000000", "--no-progress"], {"model"}),
+    "thresholds-nan": (["thresholds", "{input}", "-s", "{parameter}=nan:inf"], {"model"}),
+    "qre-inf": (["qre", "{input}", "--lambda", "inf"], {"model", "nfg"}),
+    "qre-huge": (["qre", "{input}", "--lambda", "1e308"], {"model", "nfg"}),
+    "solve-nan-tol": (["solve", "{input}", "--tol", "nan"], {"model", "nfg"}),
+}
+
+
 def arguments(command: str, case: Case, out: Path) -> list[str]:
-    template, _ = COMMANDS[command]
+    template, _ = COMMANDS[command] if command in COMMANDS else OPTIONS[command]
     values = {"input": str(case.path), "parameter": case.parameter, "out": str(out)}
     return [part.format(**values) for part in template]
 
@@ -103,7 +116,7 @@ def run_command(command: str, case: Case, work: Path, *, timeout: float, memory:
 
 
 def _commands_for(case: Case, index: int, per_file: int, names: list[str]) -> list[str]:
-    usable = [name for name in names if case.kind in COMMANDS[name][1]]
+    usable = [name for name in names if case.kind in {**COMMANDS, **OPTIONS}[name][1]]
     if per_file <= 0 or per_file >= len(usable):
         return usable
     start = (index * per_file) % len(usable)
@@ -118,11 +131,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", type=int, default=3072, help="address-space cap per run, MiB")
     parser.add_argument("--commands-per-file", type=int, default=0, help="0: every command on every file")
     parser.add_argument("--category", action="append", help="only these categories (repeatable)")
-    parser.add_argument("--command", action="append", choices=list(COMMANDS), help="only these commands (repeatable)")
+    parser.add_argument(
+        "--command", action="append", choices=[*COMMANDS, *OPTIONS], help="only these commands (repeatable)"
+    )
+    parser.add_argument("--options", action="store_true", help="also the hostile option values of OPTIONS")
     parser.add_argument("--keep", type=Path, help="keep the generated files and failing logs in this folder")
     parser.add_argument("--show", type=int, default=5, help="failures shown of each kind")
     options = parser.parse_args(argv)
-    names = options.command or list(COMMANDS)
+    names = options.command or [*COMMANDS, *(OPTIONS if options.options else ())]
     work = options.keep or Path(tempfile.mkdtemp(prefix="incentives-fuzz-"))
     inputs = work / "inputs"
     cases = generate(inputs, options.count, options.seed, options.category)
