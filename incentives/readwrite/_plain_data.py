@@ -82,8 +82,10 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
         _refused(source, mark.line + 1 if mark is not None else None, f"malformed YAML: {what}")
     except yaml.reader.ReaderError as err:
         # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters
-        before = text.encode()[: err.position] if _LOADER is not yaml.SafeLoader else text[: err.position]
-        line = before.count(b"\n" if isinstance(before, bytes) else "\n") + 1
+        if _LOADER is yaml.SafeLoader:
+            line = text.count("\n", 0, err.position) + 1
+        else:
+            line = text.encode().count(b"\n", 0, err.position) + 1
         code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "\0")
         _refused(source, line, f"malformed YAML: {err.reason}: character #x{code:04x}")
     except yaml.YAMLError as err:
