@@ -64,7 +64,7 @@ from array import array
 from collections.abc import Callable, Iterator, MutableSequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import IO, Any, Literal, NoReturn
+from typing import IO, Any, Literal, NamedTuple, NoReturn
 
 import numpy as np
 
@@ -105,6 +105,10 @@ _ESCAPE = re.compile(r'\\(["\\])')
 _BODY_TOKEN = re.compile(r'[^\s{},"]+|[{},"]')
 _NOT_WORDS = frozenset('{},"')
 _SPACE = re.compile(r"\s")
+#: A quoted string and the whitespace after it; a well-formed outcome; its payoffs (a comma may follow each).
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"\s*', re.DOTALL)
+_OUTCOME = re.compile(r'\{\s*"(?:[^"\\]|\\.)*"(?P<payoffs>[^{}"]*)\}\s*', re.DOTALL)
+_PAYOFF_LIST = re.compile(r"\s*+(?:[^\s,]++\s*+(?:,\s*+)?)*+")  # possessive: no backtracking
 _A_NUMBER = "(a number such as 3, -0.5, 3/2 or 1e-3)"
 #: Most players: numpy arrays have at most 64 axes.
 _MAX_PLAYERS = 63
@@ -115,8 +119,7 @@ _MAX_NUMBER_LENGTH = 1000
 # -- tokens -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):  # a named tuple: made once per token, so cheap to make
     kind: str  # "lbrace", "rbrace", "comma", "text", "word" or "eof"
     raw: str
     offset: int  # where the token starts in the text
@@ -277,9 +280,7 @@ class _Parser:
 
     def players(self) -> list[str]:
         self.expect("lbrace", "'{' opening the list of player names")
-        names = []
-        while self.token.kind == "text":
-            names.append(self.advance().text)
+        names = self.labels()
         closing = self.expect("rbrace", "a quoted player name or '}' closing the list of players")
         if not names:
             self.fail("a game needs at least one player; the list of player names is empty", closing)
@@ -305,9 +306,7 @@ class _Parser:
 
     def strategy_names(self, player: int) -> list[str]:
         self.expect("lbrace", f"'{{' opening the strategy names of player {player + 1}")
-        names = []
-        while self.token.kind == "text":
-            names.append(self.advance().text)
+        names = self.labels()
         closing = self.expect("rbrace", f"a quoted strategy name or '}}' closing player {player + 1}'s strategies")
         if not names:
             self.fail(f"player {player + 1} must have at least one strategy", closing)
@@ -442,12 +441,26 @@ class _Parser:
             )
         return self.as_table(outcomes, n_players)[np.array(indices, dtype=np.intp)]
 
+    def labels(self) -> list[str]:
+        """The quoted strings from the current token on (player or strategy names), read a whole run at a time."""
+        names = []
+        offset = self.token.offset
+        for match in _QUOTED.finditer(self.text, offset):
+            if match.start() != offset:
+                break
+            name = match.group(1)
+            names.append(_ESCAPE.sub(r"\1", name) if "\\" in name else name)
+            offset = match.end()
+        self.resync(offset)
+        return names
+
     def outcome_list(self, n_players: int) -> MutableSequence[Any]:
         """Flat payoffs of the null outcome then of each listed outcome, ``n_players`` each."""
         self.expect("lbrace", "'{' opening the list of outcomes")
         values = self.new_values()
         values.extend([Fraction(0) if self.header_exact else 0.0] * n_players)
-        while self.token.kind == "lbrace":
+        self.simple_outcomes(values, n_players)
+        while self.token.kind == "lbrace":  # what the fast path left: errors are found and named here
             number = len(values) // n_players
             self.advance()
             self.expect("text", f"the quoted name of outcome {number}")
@@ -458,6 +471,24 @@ class _Parser:
             self.expect("rbrace", f"'}}' closing outcome {number} after its {n_players} payoffs (one per player)")
         self.expect("rbrace", "'{' opening another outcome or '}' closing the list of outcomes")
         return values
+
+    def simple_outcomes(self, values: MutableSequence[Any], n_players: int) -> None:
+        """Read the outcomes ``{ "name" p1 p2 ... }`` that are well formed, one regular expression each.
+
+        Stops (moving the token stream there) at the first outcome that is not, for the
+        token-by-token reader to read or refuse with its line.
+        """
+        offset = self.token.offset
+        while match := _OUTCOME.match(self.text, offset):
+            words = match.group("payoffs").replace(",", " ").split()
+            if len(words) != n_players or not _PAYOFF_LIST.fullmatch(match.group("payoffs")):
+                break
+            converted = [self.value(word) for word in words]
+            if any(value is None for value in converted):
+                break
+            values.extend(converted)
+            offset = match.end()
+        self.resync(offset)
 
 
 def _chunks(text: str, start: int, size: int = 1 << 18) -> Iterator[tuple[int, str]]:
