@@ -4,6 +4,11 @@ Usage (from the repository root)::
 
     python -m tests.fuzz.run --count 2000 --seed 1 --timeout 60 --memory 3072 --commands-per-file 3
 
+    # or in two processes, then one summary:
+    python -m tests.fuzz.run --count 2000 --shard 0/2 --results a.json &
+    python -m tests.fuzz.run --count 2000 --shard 1/2 --results b.json
+    python -m tests.fuzz.run --merge a.json b.json
+
 Each file of :func:`tests.fuzz.generate.generate` runs through ``--commands-per-file``
 commands of :data:`COMMANDS` (rotating, so every command meets every category; ``0``:
 all of them).  Each run is a forked child of this process (which has imported the
@@ -28,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import os
 import shutil
 import sys
@@ -135,18 +141,29 @@ def main(argv: list[str] | None = None) -> int:
         "--command", action="append", choices=[*COMMANDS, *OPTIONS], help="only these commands (repeatable)"
     )
     parser.add_argument("--options", action="store_true", help="also the hostile option values of OPTIONS")
-    parser.add_argument("--keep", type=Path, help="keep the generated files and failing logs in this folder")
+    parser.add_argument(
+        "--shard", default="0/1", help="I/N: run the files whose number is I modulo N (one process each)"
+    )
+    parser.add_argument("--results", type=Path, help="also write every run's outcome to this JSON file")
+    parser.add_argument("--merge", type=Path, nargs="+", help="print the summary of --results files, run nothing")
+    parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
     parser.add_argument("--show", type=int, default=5, help="failures shown of each kind")
     options = parser.parse_args(argv)
+    if options.merge:
+        results = [row for path in options.merge for row in _read_results(path)]
+        print(summary(results, sum(json.loads(p.read_text())["seconds"] for p in options.merge), options.show))
+        return 1 if any(o.failed or s for _, _, o, s in results) else 0
+    shard, shards = (int(part) for part in options.shard.split("/"))
     names = options.command or [*COMMANDS, *(OPTIONS if options.options else ())]
     work = options.keep or Path(tempfile.mkdtemp(prefix="incentives-fuzz-"))
-    inputs = work / "inputs"
-    cases = generate(inputs, options.count, options.seed, options.category)
+    cases = generate(work / "inputs", options.count, options.seed, options.category)
     import incentives.cli  # noqa: F401  (imported once, before the children fork)
 
     results: list[tuple[str, Case, Outcome, list[str]]] = []
     started = time.monotonic()
     for index, case in enumerate(cases):
+        if index % shards != shard:
+            continue
         for command in _commands_for(case, index, options.commands_per_file, names):
             outcome, stray = run_command(command, case, work, timeout=options.timeout, memory=options.memory << 20)
             results.append((command, case, outcome, stray))
@@ -154,17 +171,50 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"[{outcome.status}{' +stray' if stray else ''}] {command} {case.path.name}", file=sys.stderr)
         if (index + 1) % 50 == 0:
             print(f"... {index + 1}/{len(cases)} files, {time.monotonic() - started:.0f} s", file=sys.stderr)
-    print(summary(results, time.monotonic() - started, options.show))
+    seconds = time.monotonic() - started
+    if options.results:
+        _write_results(options.results, results, seconds)
+    print(summary(results, seconds, options.show))
     if not options.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if any(o.failed or s for _, _, o, s in results) else 0
+
+
+def _write_results(path: Path, results: list[tuple[str, Case, Outcome, list[str]]], seconds: float) -> None:
+    rows = [
+        {
+            "command": c,
+            "file": str(case.path),
+            "category": case.category,
+            "kind": case.kind,
+            "status": o.status,
+            "detail": o.detail[-2000:],
+            "seconds": o.seconds,
+            "stray": stray,
+        }
+        for c, case, o, stray in results
+    ]
+    path.write_text(json.dumps({"seconds": seconds, "runs": rows}), encoding="utf-8")
+
+
+def _read_results(path: Path) -> list[tuple[str, Case, Outcome, list[str]]]:
+    runs = json.loads(path.read_text(encoding="utf-8"))["runs"]
+    return [
+        (
+            r["command"],
+            Case(path=Path(r["file"]), category=r["category"], kind=r["kind"], parameter=""),
+            Outcome(r["status"], r["detail"], r["seconds"]),
+            r["stray"],
+        )
+        for r in runs
+    ]
 
 
 def summary(results: list[tuple[str, Case, Outcome, list[str]]], seconds: float, show: int) -> str:
     """The counts of every outcome per command and per category, and the first failures of each kind."""
     kinds = ["ok", "clean", "traceback", "timeout", "memory", "crash", "stray"]
     files = {case.path for _, case, _, _ in results}
-    lines = [f"{len(results)} runs of {len(files)} files in {seconds:.0f} s", ""]
+    lines = [f"{len(results)} runs of {len(files)} files in {seconds:.0f} s (summed over shards)", ""]
     for title, key in (("command", lambda r: r[0]), ("category", lambda r: r[1].category)):
         table: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
         for result in results:
