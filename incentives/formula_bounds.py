@@ -391,7 +391,7 @@ def formula_bound_problems(org: Any, order: list[str]) -> list[Problem]:
     sizes = _written_sizes(org, order)
     for name in order:
         expr = org.kpis[name]
-        usable = _check_size(f"kpis.{name}", sizes[name], problems) and _names_known(expr, evaluator.inputs)
+        usable = _names_known(expr, evaluator.inputs) and _check_size(f"kpis.{name}", sizes[name], problems)
         found = _checked(evaluator, expr, f"kpis.{name}", problems) if usable else None
         if found is not None:
             evaluator.inputs[name] = found
@@ -420,7 +420,7 @@ def _names_known(expr: sympy.Basic, inputs: Mapping[str, _Bound]) -> bool:
 def _formula(
     evaluator: _Evaluator, expr: sympy.Basic, path: str, sizes: Mapping[str, int], problems: list[Problem]
 ) -> _Bound | None:
-    if not (_check_size(path, _written_size(expr, sizes), problems) and _names_known(expr, evaluator.inputs)):
+    if not (_names_known(expr, evaluator.inputs) and _check_size(path, _written_size(expr, sizes), problems)):
         return None
     return _checked(evaluator, expr, path, problems)
 
