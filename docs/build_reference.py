@@ -1,4 +1,4 @@
-"""Write docs/reference/ from the docstrings: one Markdown page per public module, an index, and the CLI's help.
+"""Write docs/reference/ from the docstrings: a page per public module, an index, the CLI's help, the JSON layouts.
 
 Run from the repository root::
 
@@ -15,7 +15,8 @@ lists ``incentives.__all__``, the names of ``import incentives as inc``.
 numpydoc docstrings are turned into Markdown lightly: section titles become bold
 paragraphs, parameter lines become list items, Sphinx roles become code, doctest examples
 become ``pycon`` code blocks and ``::`` literal blocks become ``text`` code blocks; the rest
-is kept as written.
+is kept as written.  The JSON page (``json.md``) is made from the JSON Schema files in
+``incentives/report/schemas/``: one table per document type, a row per field.
 The output is deterministic: the same docstrings give the same bytes.
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import pkgutil
 import re
 import sys
@@ -233,8 +235,8 @@ def index_page(modules: list[ModuleType], home: dict[int, tuple[str, str]]) -> s
         GENERATED,
         "",
         "Generated from the docstrings by `python docs/build_reference.py`. Start with the names of",
-        "`import incentives as inc`; every module has its own page below, and the command line has",
-        "[its own page](cli.md).",
+        "`import incentives as inc`; every module has its own page below, the command line has",
+        "[its own page](cli.md), and so do [the JSON documents](json.md).",
         "",
         "## `import incentives as inc`",
         "",
@@ -270,11 +272,175 @@ def cli_page() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+#: The order of the JSON page: the documents of the commands first, then the others.
+JSON_ORDER = (
+    "incentives.solve/1",
+    "incentives.analysis/1",
+    "incentives.perspectives/1",
+    "incentives.perspectives-list/1",
+    "incentives.design/1",
+    "incentives.dependencies/1",
+    "incentives.graph/1",
+    "incentives.thresholds/1",
+    "incentives.sweep/1",
+    "incentives.continuous/1",
+    "incentives.qre/1",
+    "incentives.handout/1",
+    "incentives.game/1",
+)
+
+
+class _Schemas:
+    """The schema files, and the walk that turns one into rows of (field, type, meaning)."""
+
+    def __init__(self) -> None:
+        from incentives.report.schemas import schemas
+
+        self.all = schemas()
+
+    def resolve(self, node: dict[str, Any], root: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A node with its ``$ref`` to a definition replaced by the definition (its own description kept)."""
+        ref = node.get("$ref")
+        if ref is None or "#" not in ref:
+            return node, root
+        where, _, pointer = ref.partition("#")
+        target_root = self.all[where.removeprefix("urn:")] if where else root
+        target: Any = target_root
+        for part in pointer.strip("/").split("/"):
+            target = target[part]
+        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        return self.resolve(merged, target_root)
+
+    def merged(self, node: dict[str, Any], root: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A node with the parts of its ``allOf`` merged in (properties and required fields)."""
+        node, root = self.resolve(node, root)
+        if "allOf" not in node:
+            return node, root
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for part in node["allOf"]:
+            part, part_root = self.merged(part, root)
+            properties.update({k: (v, part_root) for k, v in part.get("properties", {}).items()})
+            required += part.get("required", [])
+        out = {k: v for k, v in node.items() if k != "allOf"}
+        out.update(type="object", properties=properties, required=required, x_rooted=True)
+        return out, root
+
+    def kind(self, node: dict[str, Any], root: dict[str, Any]) -> str:
+        """The type of a node in a few words."""
+        ref = node.get("$ref", "")
+        if ref.startswith("urn:") and "#" not in ref:
+            name = ref.removeprefix("urn:")
+            return f"[`{name}`](#{anchor(name)}) document"
+        node, root = self.merged(node, root)
+        if "const" in node:
+            return f"`{json.dumps(node['const'])}`"
+        if "enum" in node:
+            return "one of " + ", ".join(f"`{v}`" for v in node["enum"])
+        if "anyOf" in node:
+            return " or ".join(self.kind(option, root) for option in node["anyOf"])
+        types = node.get("type", "any")
+        types = types if isinstance(types, list) else [types]
+        words = []
+        for t in types:
+            if t == "array":
+                words.append(f"array of {self.plural(node['items'], root)}")
+            elif t == "object" and isinstance(node.get("additionalProperties"), dict) and "properties" not in node:
+                key = node.get("x-key", "NAME")
+                words.append(f"object: {key} → {self.kind(node['additionalProperties'], root)}")
+            else:
+                words.append(t)
+        return " or ".join(words)
+
+    def plural(self, node: dict[str, Any], root: dict[str, Any]) -> str:
+        text = self.kind(node, root)
+        return {
+            "object": "objects",
+            "string": "strings",
+            "number": "numbers",
+            "array of numbers": "arrays of numbers",
+        }.get(text, text.replace("array of", "arrays of", 1) if text.startswith("array of") else text)
+
+    def rows(self, node: dict[str, Any], root: dict[str, Any], path: str, required: bool = True) -> list[list[str]]:
+        """One row for the node (unless it is the document itself), then one for each of its fields."""
+        out: list[list[str]] = []
+        ref = node.get("$ref", "")
+        if path:
+            meaning = node.get("description", "") or self.merged(node, root)[0].get("description", "")
+            out.append([f"`{path}`", self.kind(node, root), meaning + ("" if required else " (not always present)")])
+        if ref.startswith("urn:") and "#" not in ref:
+            return out
+        node, root = self.merged(node, root)
+        items = node.get("items")
+        if isinstance(items, dict):
+            inner, inner_root = self.merged(items, root)
+            if "properties" in inner or "patternProperties" in inner:
+                return out + self.rows(inner | {"description": ""}, inner_root, f"{path}[]")[1:] if path else out
+        for name, child in node.get("properties", {}).items():
+            child, child_root = child if isinstance(child, tuple) else (child, root)
+            out += self.rows(child, child_root, f"{path}.{name}" if path else name, name in node.get("required", []))
+        for child in node.get("patternProperties", {}).values():
+            out.append([f"`{path}.{child['x-key']}`", self.kind(child, root), child.get("description", "")])
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict) and ("properties" in node or "patternProperties" in node):
+            out.append([f"`{path}.{node.get('x-key', 'NAME')}`", self.kind(extra, root), extra.get("description", "")])
+        elif isinstance(extra, dict):
+            inner, inner_root = self.merged(extra, root)
+            if "properties" in inner:
+                out += self.rows(inner | {"description": ""}, inner_root, f"{path}.{node.get('x-key', 'NAME')}")[1:]
+        return out
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def json_page() -> str:
+    """The JSON reference, from the schema files."""
+    walk = _Schemas()
+    out = [
+        "# JSON documents",
+        "",
+        GENERATED.replace("the docstrings", "incentives/report/schemas/*.json"),
+        "",
+        "`--format json` prints one JSON document (`--output FILE.json` writes it); so does",
+        '`incentives.report.render(result, "json")`, and `incentives.report.json_document(result)` gives it',
+        'as plain dicts and lists. Its `"schema"` field names its layout and version. Each layout is a',
+        "JSON Schema (draft 2020-12) file in `incentives/report/schemas/`, shipped with the package;",
+        "`incentives.report.schemas.validate(document)` checks a document against its own (it needs the",
+        "`jsonschema` package). Players, actions and KPIs keep the model's own names; numbers are JSON",
+        'numbers (never NaN), and exact values are also given as text such as `"2/3"`.',
+        "",
+        "| schema | from | what it holds |",
+        "| --- | --- | --- |",
+    ]
+    for name in JSON_ORDER:
+        schema = walk.all[name]
+        out.append(f"| [`{name}`](#{anchor(name)}) | `{schema['x-command']}` | {_cell(schema['description'])} |")
+    missing = sorted(set(walk.all) - set(JSON_ORDER))
+    assert not missing, f"add {missing} to JSON_ORDER"
+    for name in JSON_ORDER:
+        schema = walk.all[name]
+        file = f"incentives/report/schemas/{name.split('.', 1)[1].split('/')[0]}.json"
+        out += [
+            "",
+            f"## {name}",
+            "",
+            schema["description"],
+            "",
+            f"From `{schema['x-command']}`; schema file `{file}`.",
+            "",
+        ]
+        out += ["| field | type | meaning |", "| --- | --- | --- |"]
+        out += [f"| {' | '.join(_cell(c) for c in row)} |" for row in walk.rows(schema, schema, "")]
+    return "\n".join(out) + "\n"
+
+
 def build(directory: Path) -> list[Path]:
     """Write every page into ``directory``; return the paths written, sorted."""
     modules = public_modules()
     home = homes(modules)
-    pages = {"index.md": index_page(modules, home), "cli.md": cli_page()}
+    pages = {"index.md": index_page(modules, home), "cli.md": cli_page(), "json.md": json_page()}
     pages.update({f"{m.__name__}.md": module_page(m, home) for m in modules})
     directory.mkdir(parents=True, exist_ok=True)
     for stale in directory.glob("*.md"):

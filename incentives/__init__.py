@@ -15,129 +15,59 @@ Examples
 ['sales=aggressive, support=fast_close, development=rushed, operations=change_freeze']
 """
 
-from .analysis.gaming import Analysis, Departure, EquilibriumGaming, KpiAlignment, analyze
-from .analysis.optimum import CompanyOptimum, company_optimum
-from .analysis.perspectives import Perspective, Perspectives, perspectives
-from .build import build_game, evaluate_model
-from .continuous import ContinuousSolution, OptimalPlan, discretise, gaming_gaps, optimal_plan, solve_continuous
-from .design import Design, TransferDesign, ViaNegativa, design, design_transfers, verify_plan, via_negativa
-from .dynamics import (
-    DynamicsResult,
-    best_response_dynamics,
-    fictitious_play,
-    logit_dynamics,
-    plot_dynamics,
-    replicator_dynamics,
-)
-from .equilibrium import Equilibrium, expected_payoffs, make_equilibrium, regret
-from .errors import (
-    DegenerateGameWarning,
-    DesignError,
-    FormulaError,
-    GameFormatError,
-    GameTooLargeError,
-    IncentivesError,
-    IncompleteSearchWarning,
-    ModelError,
-    OutputError,
-    Problem,
-    SolverError,
-    SweepError,
-    UnknownMethodError,
-)
-from .evaluated import EvaluatedModel
-from .formula import parse_formula
-from .game import Game
-from .graph import DependencyGraph, dependency_graph
-from .model import Action, Bounds, Department, Organization
-from .qre import QrePath, logit_path, logit_qre
-from .readwrite.model_file import dumps_model, load_model, loads_model, save_model
-from .readwrite.nfg import read_nfg, write_nfg
-from .solvers import EquilibriumComponent, SolveResult, registered_solvers, solve
-from .solvers.correlated import CorrelatedEquilibrium, MediatorRange, correlated_equilibrium, mediator_range
-from .solvers.dominance import eliminate_dominated
-from .whatif import SweepResult, ThresholdReport, sweep, thresholds
+import pkgutil
+import sys
+import types
+from typing import Any
+
+import lazy_loader
+
+from . import _display
+
+# Every public name is imported when first used (PEP 562), so ``import incentives`` and the
+# command line's ``--help`` do not pay for sympy, scipy or networkx.  ``__init__.pyi`` lists the
+# names and where they live: the one list, read here at run time and by type checkers.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)
+
+
+class _Package(types.ModuleType):
+    """The package, whose public functions keep their names when a subpackage of the same name is imported.
+
+    ``inc.design`` and ``inc.repeated`` are functions that live in the subpackages ``incentives.design``
+    and ``incentives.repeated``; importing a subpackage binds its name on the package, which would hide
+    the function.  The subpackages stay importable by their full names.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and name in _SHADOWED:
+            return
+        super().__setattr__(name, value)
+
+
+_SHADOWED = frozenset(__all__) & {module.name for module in pkgutil.iter_modules(__path__)}
+sys.modules[__name__].__class__ = _Package
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Action",
-    "Analysis",
-    "Bounds",
-    "CompanyOptimum",
-    "ContinuousSolution",
-    "CorrelatedEquilibrium",
-    "DegenerateGameWarning",
-    "Department",
-    "Departure",
-    "DependencyGraph",
-    "Design",
-    "DesignError",
-    "DynamicsResult",
-    "Equilibrium",
-    "EquilibriumComponent",
-    "EquilibriumGaming",
-    "EvaluatedModel",
-    "FormulaError",
-    "Game",
-    "GameFormatError",
-    "GameTooLargeError",
-    "IncentivesError",
-    "IncompleteSearchWarning",
-    "KpiAlignment",
-    "MediatorRange",
-    "ModelError",
-    "OptimalPlan",
-    "Organization",
-    "OutputError",
-    "Perspective",
-    "Perspectives",
-    "Problem",
-    "QrePath",
-    "SolveResult",
-    "SolverError",
-    "SweepError",
-    "SweepResult",
-    "ThresholdReport",
-    "TransferDesign",
-    "UnknownMethodError",
-    "ViaNegativa",
-    "analyze",
-    "best_response_dynamics",
-    "build_game",
-    "company_optimum",
-    "correlated_equilibrium",
-    "dependency_graph",
-    "design",
-    "design_transfers",
-    "discretise",
-    "dumps_model",
-    "eliminate_dominated",
-    "evaluate_model",
-    "expected_payoffs",
-    "fictitious_play",
-    "gaming_gaps",
-    "load_model",
-    "loads_model",
-    "logit_dynamics",
-    "logit_path",
-    "logit_qre",
-    "make_equilibrium",
-    "mediator_range",
-    "optimal_plan",
-    "parse_formula",
-    "perspectives",
-    "plot_dynamics",
-    "read_nfg",
-    "registered_solvers",
-    "regret",
-    "replicator_dynamics",
-    "save_model",
-    "solve",
-    "solve_continuous",
-    "sweep",
-    "thresholds",
-    "verify_plan",
-    "via_negativa",
-    "write_nfg",
-]
+
+def _text_report(result: Any) -> str | None:
+    from .report import render
+    from .report.dispatch import reported_types
+
+    if not isinstance(result, tuple(reported_types())):
+        return None
+    return render(result, "text")
+
+
+_display.install(_text_report)
+
+
+def _show_results_in_jupyter() -> None:
+    # Jupyter shows every result as its HTML report; the hook lives in the report layer and costs nothing elsewhere.
+    if "IPython" in sys.modules:
+        from .report.jupyter import register_if_running
+
+        register_if_running()
+
+
+_show_results_in_jupyter()

@@ -25,17 +25,34 @@ Number = float | Fraction
 
 
 def readonly(array: Any, *, copy: bool = True) -> np.ndarray:
-    """A read-only array (a copy unless ``copy=False``), so frozen objects stay frozen.
+    """A read-only array, so frozen objects stay frozen.
+
+    It is a copy unless ``copy=False``, or unless ``array`` is already read-only all the
+    way down (it and every array it is a view of), so that nobody can change it.
 
     Examples
     --------
     >>> a = readonly([1.0, 2.0])
-    >>> a.flags.writeable
-    False
+    >>> a.flags.writeable, readonly(a) is a
+    (False, True)
     """
-    out = np.array(array, copy=True) if copy else np.asarray(array)
+    if copy and not _frozen(array):
+        out = np.array(array, copy=True)
+    else:
+        out = np.asarray(array)
     out.setflags(write=False)
     return out
+
+
+def _frozen(array: Any) -> bool:
+    """Whether ``array`` is an ndarray that neither it nor any array it views can change."""
+    while isinstance(array, np.ndarray):
+        if array.flags.writeable:
+            return False
+        if array.base is None:
+            return True
+        array = array.base
+    return False
 
 
 class FrozenMap(Mapping[Any, Any]):
@@ -141,6 +158,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise OutputError(f"{target}: cannot write in {str(folder)!r} ({err.strerror or err})") from err
     os.close(handle)
     tmp = Path(name)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; a report gets the usual permissions
     try:
         yield tmp
         os.replace(tmp, target)
@@ -149,6 +167,12 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:

@@ -24,8 +24,9 @@ quantity kept and no batch.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -37,7 +38,7 @@ from ._util import profile_label
 from .errors import ModelError, Problem
 from .evaluated import EvaluatedModel
 from .formula import symbol
-from .game import DEFAULT_MAX_BYTES, Game, check_game_size
+from .game import Game, SizeBudget
 from .model import COMPANY_VALUE, Organization, kpi_order
 from .quantities import check_quantities, quantity_value
 
@@ -67,8 +68,21 @@ class _FractionPrinter(NumPyPrinter):
     def _print_Integer(self, expr: sympy.Integer) -> str:
         return f"Fraction({expr.p})"
 
+    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        # NumPy's printer writes a negative whole exponent as a float (x**(-1.0)), which would turn
+        # fractions into floats; a whole exponent stays whole here.
+        if expr.exp.is_Integer:
+            return f"({self._print(expr.base)})**({int(expr.exp)})"
+        return str(super()._print_Pow(expr, rational=rational))
 
-def _compile(args: Sequence[sympy.Symbol], expr: sympy.Expr, exact: bool) -> Any:
+
+@functools.lru_cache(maxsize=4096)
+def _compile(args: tuple[sympy.Symbol, ...], expr: sympy.Expr, exact: bool) -> Any:
+    """``expr`` as a numpy function of ``args``, compiled once per formula (cached across models).
+
+    Parameters are arguments like decision variables, so a model evaluated again with other
+    parameter values (a workshop moving a slider, a sweep) reuses every compiled formula.
+    """
     if exact:
         modules = [{"Fraction": Fraction, "functools": functools}, "numpy"]
         return sympy.lambdify(list(args), expr, modules=modules, printer=_FractionPrinter)
@@ -141,8 +155,7 @@ def _choose_exact(org: Organization, exact: bool | None, shape: tuple[int, ...])
             ]
         )
     if exact is None:
-        whole = all(r.is_Integer for e in _written_formulas(org) for r in e.atoms(sympy.Rational))
-        return rational and whole and int(np.prod(shape)) <= AUTO_EXACT_PROFILES
+        return rational and int(np.prod(shape)) <= AUTO_EXACT_PROFILES
     return exact
 
 
@@ -151,7 +164,7 @@ def evaluate_model(
     *,
     parameters: Mapping[str, Any] | None = None,
     exact: bool | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    budget: SizeBudget | None = None,
     reuse: EvaluatedModel | None = None,
 ) -> EvaluatedModel:
     """Evaluate every formula of ``org`` over all action profiles, once.
@@ -163,10 +176,13 @@ def evaluate_model(
         Parameter values that replace the model's own.
     exact : bool or None
         True for exact fractions, False for floats; None (default) chooses exact
-        for small games whose formulas are rational and whose numbers are all
-        whole numbers (a model written with decimals is evaluated in floating point).
-    max_bytes : int
-        Memory budget for the arrays; larger models are refused before anything is allocated.
+        when every formula is rational (no exp, log or sqrt; decimals such as 0.9 are
+        the exact rationals they write) and the game has at most
+        :data:`AUTO_EXACT_PROFILES` profiles, floating point otherwise.
+    budget : SizeBudget, optional
+        Largest number of profiles and memory (default :class:`~incentives.game.SizeBudget`()):
+        larger models are refused before anything is allocated.  The model carries it, and
+        every analysis of the model checks its own arrays against it.
     reuse : EvaluatedModel, optional
         An evaluated model of the same organisation with other bonus plans (or more KPIs),
         such as the model a design starts from: the arrays of the KPIs whose formulas are
@@ -181,7 +197,7 @@ def evaluate_model(
     Raises
     ------
     GameTooLargeError
-        If the arrays would exceed ``max_bytes``.
+        If the model has more profiles than the budget allows, or its arrays would not fit.
     ModelError
         If a formula is not a finite number at some profile (named with its field and the
         profile's actions), or exact mode is asked for on formulas that are not rational.
@@ -190,8 +206,8 @@ def evaluate_model(
     --------
     >>> import incentives as inc
     >>> model = inc.evaluate_model(inc.load_model("examples/growing_company.yaml"))
-    >>> model.exact, model.game.shape  # the model is written with decimals: floating point
-    (False, (2, 2, 2, 2))
+    >>> model.exact, model.game.shape  # every number in the model is rational and the game small: exact
+    (True, (2, 2, 2, 2))
     >>> round(float(model.company_value.max()), 6)
     430.72
     """
@@ -199,10 +215,17 @@ def evaluate_model(
     if parameters:
         org = org.with_parameters(parameters)
     shape = tuple(len(d.actions) for d in org.departments)
+    budget = budget if budget is not None else (reuse.budget if reuse is not None else SizeBudget())
+    budget.check(shape, arrays=_arrays(org), task="evaluating the model")
     exact = _choose_exact(org, exact, shape)
-    check_game_size(shape, exact=exact, max_bytes=max_bytes, arrays=len(shape) + 1 + len(org.kpis))
+    budget.check(shape, arrays=_arrays(org), exact=exact, task="evaluating the model")
     usable = reuse if reuse is not None and _same_situation(org, reuse, exact) else None
-    return _Kernel(org, (), exact).evaluate(None, reuse=usable)
+    return replace(_Kernel(org, (), exact).evaluate(None, reuse=usable), budget=budget)
+
+
+def _arrays(org: Organization) -> int:
+    """Arrays over all profiles an evaluated model holds: payoffs, costs, KPIs, company value, and a working one."""
+    return 2 * len(org.departments) + len(org.kpis) + 2
 
 
 def _same_situation(org: Organization, model: EvaluatedModel, exact: bool) -> bool:
@@ -242,7 +265,7 @@ def build_game(
     *,
     parameters: Mapping[str, Any] | None = None,
     exact: bool | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    budget: SizeBudget | None = None,
 ) -> Game:
     """The normal-form game the departments of ``org`` play: :func:`evaluate_model` and its ``game``.
 
@@ -258,7 +281,7 @@ def build_game(
     >>> game.shape
     (2, 2, 2, 2)
     """
-    return evaluate_model(org, parameters=parameters, exact=exact, max_bytes=max_bytes).game
+    return evaluate_model(org, parameters=parameters, exact=exact, budget=budget).game
 
 
 def evaluate_formulas(model: EvaluatedModel, exprs: Mapping[str, sympy.Expr]) -> dict[str, np.ndarray]:
@@ -337,15 +360,22 @@ class _Kernel:
         return np.asarray(out, dtype=float)
 
     def _number(self, expr: sympy.Expr, path: str) -> Fraction | float:
+        if isinstance(expr, sympy.Rational):  # the usual case, without sympy's assumption machinery
+            return Fraction(int(expr.p), int(expr.q)) if self.exact else int(expr.p) / int(expr.q)
         if expr.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan) or not expr.is_real:
             raise ModelError([Problem(path=path, message=f"is not a finite real number ({expr})")])
         if self.exact:
             return Fraction(int(expr.p), int(expr.q))
         return float(expr)
 
-    def variable_inputs(self) -> dict[sympy.Symbol, np.ndarray]:
-        """Each decision variable (laid along its department's axis) and each kept parameter, as arguments."""
-        inputs: dict[sympy.Symbol, np.ndarray] = {}
+    def variable_inputs(self) -> dict[sympy.Symbol, Any]:
+        """Each decision variable (laid along its department's axis) and each parameter, as arguments.
+
+        A parameter is a number; a parameter varied over a batch is an array along the batch axis.
+        """
+        inputs: dict[sympy.Symbol, Any] = {
+            sym: self._number(value, f"parameters.{sym.name}") for sym, value in self.fixed.items()
+        }
         for i, dept in enumerate(self.org.departments):
             for var in dept.variables:
                 paths = [f"departments.{dept.name}.actions.{a.name}.{var}" for a in dept.actions]
@@ -357,14 +387,14 @@ class _Kernel:
 
     # -- evaluation -------------------------------------------------------------------------
     def _function(self, expr: sympy.Expr, args: tuple[sympy.Symbol, ...]) -> Any:
-        key = (expr, args)
-        if key not in self.compiled:
-            self.compiled[key] = _compile(args, expr, self.exact)
-        return self.compiled[key]
+        return _compile(args, expr, self.exact)
 
-    def over_profiles(self, expr: sympy.Expr, inputs: Mapping[sympy.Symbol, np.ndarray], path: str) -> np.ndarray:
-        """A formula at every profile (and point): an array broadcastable to ``(B, n_0, ...)``."""
-        expr = sympy.sympify(expr).xreplace(self.fixed)
+    def over_profiles(self, expr: sympy.Expr, inputs: Mapping[sympy.Symbol, Any], path: str) -> np.ndarray:
+        """A formula at every profile (and point): an array broadcastable to ``(B, n_0, ...)``.
+
+        ``inputs`` holds every decision variable, parameter and KPI the formula may use.
+        """
+        expr = sympy.sympify(expr)
         if expr.is_number:
             out = np.empty((1,) * (1 + len(self.shape)), dtype=object if self.exact else float)
             out[...] = self._number(expr, path)
@@ -412,7 +442,6 @@ class _Kernel:
         """The evaluated model at ``values`` (shape ``(P, len(quantities))``), or unbatched for None."""
         self.set_points(values)
         org, n, batch = self.org, len(self.shape), self.batch
-        full = (batch, *self.shape)
         inputs = self.variable_inputs()
         kpis: dict[str, np.ndarray] = {}
         reused: set[str] = set()
@@ -429,18 +458,32 @@ class _Kernel:
             company_value = np.asarray(reuse.company_value)[np.newaxis]
         else:
             company_value = self.over_profiles(org.company_value, inputs, COMPANY_VALUE)
-        dtype = object if self.exact else float
         weights = self._weights()
-        costs = np.zeros((batch, n, *self.shape), dtype=dtype) if self.exact else np.zeros((batch, n, *self.shape))
-        payoffs = np.empty((batch, n, *self.shape), dtype=dtype)
+        costs = [self._costs(i) for i in range(n)]
+        payoffs = np.empty((batch, n, *self.shape), dtype=object if self.exact else float)
         for i, dept in enumerate(org.departments):
-            costs[:, i] = self._costs(i)
-            paid = np.zeros(full, dtype=dtype) if self.exact else np.zeros(full)
-            for key, weight in weights.get(dept.name, {}).items():
-                values_k = company_value if key == COMPANY_VALUE else kpis[key]
-                paid = paid + weight.reshape((batch,) + (1,) * n) * values_k
-            payoffs[:, i] = paid - costs[:, i]
+            self._payoff(payoffs[:, i], weights.get(dept.name, {}), kpis, company_value, self._along(costs[i], i))
         return self._assemble(kpis, company_value, weights, costs, payoffs, values)
+
+    def _payoff(
+        self,
+        out: np.ndarray,
+        weights: Mapping[str, np.ndarray],
+        kpis: Mapping[str, np.ndarray],
+        company_value: np.ndarray,
+        cost: np.ndarray,
+    ) -> None:
+        """``out = sum_k weight_k * values_k - cost``, in place where the arithmetic allows."""
+        out[...] = -cost
+        scalar = (self.batch,) + (1,) * len(self.shape)
+        term = None if self.exact else np.empty_like(out)
+        for key, weight in weights.items():
+            values = company_value if key == COMPANY_VALUE else kpis[key]
+            if term is None:
+                out[...] = out + weight.reshape(scalar) * values
+            else:
+                np.multiply(values, weight.reshape(scalar), out=term)
+                out += term
 
     def _reusable(self, reuse: EvaluatedModel | None, expr: sympy.Expr, name: str, reused: set[str]) -> bool:
         """Whether ``reuse`` holds this formula's array: same formula, and every KPI it uses reused too."""
@@ -466,6 +509,7 @@ class _Kernel:
         return out
 
     def _costs(self, i: int) -> np.ndarray:
+        """Department ``i``'s cost of each of its actions at each point: shape ``(B, n_i)``."""
         dept = self.org.departments[i]
         own = self.org.costs.get(dept.name, {})
         kept = set(self.quantities)
@@ -474,18 +518,21 @@ class _Kernel:
             name = f"costs.{dept.name}.{action}"
             expr = symbol(name) if name in kept else own.get(action, sympy.Integer(0))
             column.append(self.per_point(expr, name))
-        return np.broadcast_to(self._along(np.stack(column).T, i), (self.batch, *self.shape))
+        return np.stack(column).T
 
     def _assemble(
         self,
         kpis: dict[str, np.ndarray],
         company_value: np.ndarray,
         weights: dict[str, dict[str, np.ndarray]],
-        costs: np.ndarray,
+        costs: list[np.ndarray],
         payoffs: np.ndarray,
         values: np.ndarray | None,
     ) -> EvaluatedModel:
         single = values is None
+        for array in (payoffs, company_value, *kpis.values()):
+            if isinstance(array, np.ndarray) and array.flags.owndata:
+                array.setflags(write=False)  # nothing writes them again: views of them need no copy
 
         def out(array: np.ndarray, *, copy: bool = False) -> np.ndarray:
             array = array[0] if single else array
@@ -502,7 +549,7 @@ class _Kernel:
             kpis={k: out(v) for k, v in kpis.items()},
             company_value=out(company_value, copy=True),
             weights={d: {k: weight(w) for k, w in plan.items()} for d, plan in weights.items()},
-            costs=out(costs),
+            action_costs=tuple(out(c, copy=True) for c in costs),
             payoffs=out(payoffs),
             batch_shape=() if single else (self.batch,),
             quantities=() if single else self.quantities,
@@ -518,25 +565,21 @@ class CompiledModel:
     """An organisation's formulas with a few quantities as arguments, evaluated at a batch of points at once.
 
     Build one with :func:`compile_model`.  It pickles without its compiled functions
-    (they are rebuilt, once, in the process that unpickles it), so it can be sent to
-    worker processes and cluster workers.
+    (they are compiled once per process, when first used), so it can be sent to worker
+    processes and cluster workers, and threads may share it.
 
     Parameters
     ----------
     organization : Organization
     names : tuple of str
         The quantities, in argument order (see :mod:`incentives.quantities`).
+    budget : SizeBudget
+        The size budget each batch (points x profiles) is checked against.
     """
 
     organization: Organization
     names: tuple[str, ...]
-    _kernel: list[_Kernel] = field(default_factory=list, compare=False, repr=False)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"organization": self.organization, "names": self.names, "_kernel": []}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+    budget: SizeBudget = field(default_factory=SizeBudget)
 
     @property
     def base(self) -> np.ndarray:
@@ -567,9 +610,25 @@ class CompiledModel:
         ModelError
             If a formula is not a finite number at some point (the point and the profile are named).
         """
-        if not self._kernel:
-            self._kernel.append(_Kernel(self.organization, self.names, exact=False))
-        return self._kernel[0].evaluate(self.points(values))
+        points = self.points(values)
+        self.budget.check(self.shape, arrays=len(points) * _arrays(self.organization), task=self._task(len(points)))
+        # A kernel per call: its arguments are per batch, so threads sharing this model never mix them
+        # (the compiled formulas themselves are cached and shared).
+        return replace(_Kernel(self.organization, self.names, exact=False).evaluate(points), budget=self.budget)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of actions of each department."""
+        return tuple(len(d.actions) for d in self.organization.departments)
+
+    def points_per_batch(self) -> int:
+        """The most points one batch may hold within the budget (at least 1)."""
+        per_point = math.prod(self.shape) * _arrays(self.organization) * 8
+        return max(1, self.budget.max_bytes // max(1, per_point))
+
+    @staticmethod
+    def _task(count: int) -> str:
+        return f"evaluating a batch of {count:,} point{'s' if count != 1 else ''}"
 
     def games(self, values: Any) -> list[Game]:
         """The game at each point of a batch."""
@@ -590,7 +649,7 @@ class CompiledModel:
         return self.games([dict(values or {})])[0]
 
 
-def compile_model(org: Organization, names: Iterable[str]) -> CompiledModel:
+def compile_model(org: Organization, names: Iterable[str], *, budget: SizeBudget | None = None) -> CompiledModel:
     """Compile the formulas of ``org`` as functions of the quantities ``names``.
 
     Parameters
@@ -599,6 +658,8 @@ def compile_model(org: Organization, names: Iterable[str]) -> CompiledModel:
     names : iterable of str
         Parameters, ``bonus.DEPARTMENT.KPI`` weights or ``costs.DEPARTMENT.ACTION``
         costs (see :mod:`incentives.quantities`); every other parameter keeps the model's value.
+    budget : SizeBudget, optional
+        The size budget: the model's profiles are checked now, each batch when evaluated.
 
     Returns
     -------
@@ -623,4 +684,7 @@ def compile_model(org: Organization, names: Iterable[str]) -> CompiledModel:
     """
     names = check_quantities(org, names)
     refuse_continuous(org)
-    return CompiledModel(organization=org, names=names)
+    budget = budget if budget is not None else SizeBudget()
+    shape = tuple(len(d.actions) for d in org.departments)
+    budget.check(shape, arrays=_arrays(org), task="evaluating the model")
+    return CompiledModel(organization=org, names=names, budget=budget)

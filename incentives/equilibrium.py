@@ -18,25 +18,29 @@ solvers, so it checks them independently.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from ._util import readonly
 from .game import Game, integer_vector
 
 __all__ = [
     "Equilibrium",
+    "action_values",
     "as_profile",
     "deviation_payoffs",
     "expected_payoffs",
     "expected_value",
     "format_number",
     "make_equilibrium",
+    "profile_words",
     "pure_profile",
     "regret",
+    "strategy_label",
 ]
 
 Profile = tuple[np.ndarray, ...]
@@ -89,6 +93,21 @@ def as_profile(game: Game, profile: Sequence[Any]) -> Profile:
     return tuple(out)
 
 
+def action_values(payoffs: np.ndarray, profile: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Each player's expected payoff of each of its actions against the others' mixed strategies.
+
+    The kernel of :func:`deviation_payoffs` on a raw payoff array (shape ``(N, n_0, ...)``),
+    for callers that iterate on floats (learning dynamics).
+
+    Examples
+    --------
+    >>> pennies = np.array([[[1.0, -1.0], [-1.0, 1.0]], [[-1.0, 1.0], [1.0, -1.0]]])
+    >>> [v.tolist() for v in action_values(pennies, [np.array([1.0, 0.0]), np.array([0.25, 0.75])])]
+    [[-0.5, 0.5], [-1.0, 1.0]]
+    """
+    return [_contract_others(payoffs[i], tuple(profile), i) for i in range(len(profile))]
+
+
 def _contract_others(payoff: np.ndarray, profile: Profile, own: int) -> np.ndarray:
     """Contract every axis but ``own`` of one player's payoff array with the profile."""
     result = payoff
@@ -128,7 +147,7 @@ def deviation_payoffs(game: Game, profile: Sequence[Any]) -> list[np.ndarray]:
     if payoffs.dtype == object:
         vectors = [integer_vector(vec) for vec in prof]
         return [_contract_exact(game, vectors, i) for i in range(game.n_players)]
-    return [_contract_others(payoffs[i], prof, i) for i in range(game.n_players)]
+    return action_values(payoffs, prof)
 
 
 def expected_payoffs(game: Game, profile: Sequence[Any]) -> np.ndarray:
@@ -222,30 +241,64 @@ class Equilibrium:
 
     def describe(self, game: Game) -> str:
         """Human label: ``"sales=aggressive, support=fast"`` or the mixture of each player."""
-        parts = []
-        for player, acts, probs in zip(game.players, game.actions, self.profile, strict=True):
-            played = [(a, p) for a, p in zip(acts, probs, strict=True) if p > 0]
-            if len(played) == 1:
-                parts.append(f"{player}={played[0][0]}")
-            else:
-                mix = " + ".join(f"{format_number(p)} {a}" for a, p in played)
-                parts.append(f"{player}=({mix})")
-        return ", ".join(parts)
+        return profile_words(game, self.profile)
+
+
+def strategy_label(actions: Sequence[str], probabilities: Iterable[Any], *, least: float = 0.0) -> str:
+    """What a player plays: its action, or its mixture ``"2/3 opera + 1/3 football"``.
+
+    Actions played with probability at most ``least`` are left out (0: only those never played).
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> strategy_label(["opera", "football"], [Fraction(2, 3), Fraction(1, 3)])
+    '2/3 opera + 1/3 football'
+    >>> strategy_label(["opera", "football"], [0, 1]), strategy_label(["a", "b"], [1e-5, 1 - 1e-5], least=5e-4)
+    ('football', 'b')
+    """
+    played = [(a, p) for a, p in zip(actions, probabilities, strict=True) if p > least]
+    if len(played) == 1:
+        return played[0][0]
+    return " + ".join(f"{format_number(p)} {a}" for a, p in played)
+
+
+def profile_words(game: Game, profile: Sequence[Any], *, least: float = 0.0) -> str:
+    """``"sales=aggressive, support=(1/2 fast + 1/2 thorough)"`` for a mixed profile (see :func:`strategy_label`).
+
+    Examples
+    --------
+    >>> pd = Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], players=("row", "col"))
+    >>> profile_words(pd, [[0, 1], [Fraction(1, 3), Fraction(2, 3)]])
+    'row=r1, col=(1/3 c0 + 2/3 c1)'
+    """
+    parts = []
+    for player, acts, probs in zip(game.players, game.actions, profile, strict=True):
+        label = strategy_label(acts, probs, least=least)
+        parts.append(f"{player}={label}" if " + " not in label else f"{player}=({label})")
+    return ", ".join(parts)
 
 
 def format_number(value: Any, digits: int = 6) -> str:
-    """``2/3`` for fractions (``0.25`` when the decimal is exact and short), floats to three decimals.
+    """A number as a person reads it: a short decimal when exact, else a readable fraction, else three decimals.
+
+    A fraction prints as ``2/3`` when both its numerator and denominator are at most
+    :data:`READABLE_FRACTION` (a probability such as ``13/47``, a payoff such as ``28/3``);
+    when its decimal is exact and short it prints as that decimal (``0.25``, ``153.6``); any
+    other fraction, and every float, prints rounded to three decimals (``218.857``).
 
     Examples
     --------
     >>> from fractions import Fraction
     >>> format_number(Fraction(2, 3)), format_number(Fraction(1, 4)), format_number(0.1 + 0.2)
     ('2/3', '0.25', '0.3')
+    >>> format_number(Fraction(-28, 3)), format_number(Fraction(1532, 7)), format_number(Fraction(-109, 150))
+    ('-28/3', '218.857', '-0.727')
     >>> format_number(29 / 6), format_number(2.5e-7)
     ('4.833', '2.5e-07')
     """
     if isinstance(value, Fraction):
-        return _format_fraction(value)
+        return _format_fraction(value, digits)
     value = float(value)
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
@@ -254,7 +307,11 @@ def format_number(value: Any, digits: int = 6) -> str:
     return f"{value:.3g}"
 
 
-def _format_fraction(value: Fraction) -> str:
+#: The largest numerator and denominator a fraction may have to be shown as one.
+READABLE_FRACTION = 100
+
+
+def _format_fraction(value: Fraction, digits: int = 6) -> str:
     den, places = value.denominator, 0
     for prime in (2, 5):
         count = 0
@@ -263,7 +320,9 @@ def _format_fraction(value: Fraction) -> str:
             count += 1
         places = max(places, count)
     if den != 1 or places > 6:
-        return str(value)
+        if abs(value.numerator) <= READABLE_FRACTION and value.denominator <= READABLE_FRACTION:
+            return str(value)
+        return format_number(float(value), digits)
     if places == 0:
         return str(value.numerator)
     scaled = abs(value.numerator) * 10**places // value.denominator
@@ -285,8 +344,8 @@ def make_equilibrium(game: Game, profile: Sequence[Any]) -> Equilibrium:
     dev = deviation_payoffs(game, prof)
     payoffs = _expected(prof, dev)
     return Equilibrium(
-        profile=tuple(_readonly(p) for p in prof),
-        payoffs=_readonly(payoffs),
+        profile=tuple(readonly(p) for p in prof),
+        payoffs=readonly(payoffs),
         regret=_regret(prof, dev, payoffs, game.payoff_scale),
         company_value=value,
     )
@@ -330,7 +389,3 @@ def _pure_cell(profile: tuple[np.ndarray, ...]) -> tuple[int, ...] | None:
     return tuple(cell)
 
 
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array = np.array(array, copy=True)
-    array.setflags(write=False)
-    return array

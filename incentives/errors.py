@@ -17,6 +17,7 @@ __all__ = [
     "FormulaError",
     "GameFormatError",
     "GameTooLargeError",
+    "GraphError",
     "IncentivesError",
     "IncompleteSearchWarning",
     "ModelError",
@@ -115,6 +116,10 @@ class GameTooLargeError(IncentivesError, MemoryError):
 
 class GameFormatError(IncentivesError, ValueError):
     """A game file (for example Gambit ``.nfg``) is malformed."""
+
+
+class GraphError(IncentivesError, ValueError):
+    """A dependency graph, a view, a node or an output format is not what was expected."""
 
 
 class OutputError(IncentivesError, OSError):

@@ -17,7 +17,8 @@ axis ``i``), as in :mod:`incentives.game`:
 * ``weights[d][k]``: the number department ``d``'s bonus plan pays per unit of
   KPI ``k`` (``k = "company_value"`` for a share of company value);
 * ``terms[d][k] = weights[d][k] * kpis[k]``: what that term pays at every profile;
-* ``costs[i]``: department ``i``'s action cost (it varies along axis ``i`` only);
+* ``action_costs[i][a]``: department ``i``'s private cost of its action ``a``, and
+  ``costs[i]`` the same laid over all profiles (it varies along axis ``i`` only);
 * ``payoffs[i] = sum_k terms[d_i][k] - costs[i]``: the game's payoffs.
 
 A *batch* (the what-if analyses) evaluates the same model at ``P`` points of
@@ -39,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from ._util import frozen_map, profile_label
-from .game import Game
+from .game import Game, SizeBudget
 from .model import COMPANY_VALUE, Organization
 
 __all__ = ["EvaluatedModel"]
@@ -64,8 +65,8 @@ class EvaluatedModel:
         Company value over profiles.
     weights : mapping of str to mapping of str to number or numpy.ndarray
         Each department's bonus weights, as numbers (arrays over the batch).
-    costs : numpy.ndarray
-        Shape ``(*batch_shape, N, n_0, ..., n_{N-1})``: each department's action cost.
+    action_costs : tuple of numpy.ndarray
+        For each department, shape ``(*batch_shape, n_i)``: the cost of each of its actions.
     payoffs : numpy.ndarray
         Shape ``(*batch_shape, N, n_0, ..., n_{N-1})``: the game's payoffs.
     batch_shape : tuple of int
@@ -75,6 +76,9 @@ class EvaluatedModel:
     points : numpy.ndarray
         Shape ``(P, len(quantities))``: the value of each quantity at each point (one row
         for a point taken from a batch).
+    budget : SizeBudget
+        The size budget it was evaluated under; every analysis of it checks its own arrays
+        against the same budget before allocating them.
 
     Examples
     --------
@@ -82,8 +86,8 @@ class EvaluatedModel:
     >>> model = inc.evaluate_model(inc.load_model("examples/growing_company.yaml"))
     >>> model.shape, model.company_value.shape
     ((2, 2, 2, 2), (2, 2, 2, 2))
-    >>> model.kpis["new_customers"][:, 0, 0, 0].tolist()  # consultative and aggressive sales
-    [400.0, 700.0]
+    >>> model.kpis["new_customers"][:, 0, 0, 0].tolist()  # consultative and aggressive sales, exact
+    [Fraction(400, 1), Fraction(700, 1)]
     >>> model.game.players == model.organization.department_names
     True
     """
@@ -93,18 +97,22 @@ class EvaluatedModel:
     kpis: Mapping[str, np.ndarray]
     company_value: np.ndarray
     weights: Mapping[str, Mapping[str, Any]]
-    costs: np.ndarray
+    action_costs: tuple[np.ndarray, ...]
     payoffs: np.ndarray
     batch_shape: tuple[int, ...] = ()
     quantities: tuple[str, ...] = ()
     points: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    budget: SizeBudget = field(default_factory=SizeBudget)
 
     def __post_init__(self) -> None:
         full = (*self.batch_shape, *self.shape)
         with_players = (*self.batch_shape, len(self.shape), *self.shape)
-        for name, array in (("payoffs", self.payoffs), ("costs", self.costs)):
-            if np.shape(array) != with_players:
-                raise ValueError(f"'{name}' must have shape {with_players}; got {np.shape(array)}")
+        if np.shape(self.payoffs) != with_players:
+            raise ValueError(f"'payoffs' must have shape {with_players}; got {np.shape(self.payoffs)}")
+        costs = tuple(self.action_costs)
+        if [np.shape(c) for c in costs] != [(*self.batch_shape, n) for n in self.shape]:
+            raise ValueError("'action_costs' must hold one array of shape (*batch_shape, n_i) per department")
+        object.__setattr__(self, "action_costs", costs)
         if np.shape(self.company_value) != full:
             raise ValueError(f"'company_value' must have shape {full}; got {np.shape(self.company_value)}")
         for kpi, array in self.kpis.items():
@@ -138,6 +146,10 @@ class EvaluatedModel:
     def is_batch(self) -> bool:
         """Whether this holds a batch of points (see the module docstring)."""
         return bool(self.batch_shape)
+
+    def check_size(self, *, arrays: float, task: str) -> int:
+        """Refuse ``task`` if ``arrays`` more arrays over all profiles would not fit this model's budget."""
+        return self.budget.check(self.shape, arrays=arrays, exact=self.exact, task=task)
 
     def profile_label(self, indices: Any) -> str:
         """``"sales=aggressive, support=fast_close"`` for a pure profile of action indices."""
@@ -178,10 +190,28 @@ class EvaluatedModel:
         return term
 
     @functools.cached_property
+    def costs(self) -> np.ndarray:
+        """Shape ``(*batch_shape, N, n_0, ..., n_{N-1})``: each department's action cost at every profile."""
+        out = np.zeros(np.shape(self.payoffs), dtype=self.payoffs.dtype)
+        axis = len(self.batch_shape)
+        for i in range(self.n_players):
+            np.moveaxis(out, axis, 0)[i] = self._laid(i)
+        out.setflags(write=False)
+        return out
+
+    def _laid(self, i: int) -> np.ndarray:
+        """Department ``i``'s action costs shaped to broadcast over profiles (along its own axis)."""
+        shape = [1] * self.n_players
+        shape[i] = self.shape[i]
+        return np.asarray(self.action_costs[i]).reshape((*self.batch_shape, *shape))
+
+    @functools.cached_property
     def bonus_paid(self) -> np.ndarray:
         """Total bonus over departments at every profile (payoffs plus action costs, summed; shape as a KPI)."""
         axis = len(self.batch_shape)
-        total = (np.asarray(self.payoffs) + np.asarray(self.costs)).sum(axis=axis)
+        total = np.asarray(self.payoffs).sum(axis=axis)
+        for i in range(self.n_players):
+            total = total + self._laid(i)
         total.setflags(write=False)
         return total
 
@@ -206,11 +236,12 @@ class EvaluatedModel:
             kpis={k: floats(v) for k, v in self.kpis.items()},
             company_value=floats(self.company_value),
             weights={d: {k: float(w) for k, w in plan.items()} for d, plan in self.weights.items()},
-            costs=floats(self.costs),
+            action_costs=tuple(floats(c) for c in self.action_costs),
             payoffs=floats(self.payoffs),
             batch_shape=self.batch_shape,
             quantities=self.quantities,
             points=self.points,
+            budget=self.budget,
         )
 
     def point(self, index: int) -> EvaluatedModel:
@@ -238,10 +269,45 @@ class EvaluatedModel:
             kpis={name: at(v) for name, v in self.kpis.items()},
             company_value=at(self.company_value),
             weights={d: {key: _scalar(at(w)) for key, w in plan.items()} for d, plan in self.weights.items()},
-            costs=at(self.costs),
+            action_costs=tuple(at(c) for c in self.action_costs),
             payoffs=at(self.payoffs),
             quantities=self.quantities,
             points=self.points[k : k + 1],
+            budget=self.budget,
+        )
+
+    def as_batch(self) -> EvaluatedModel:
+        """This model as a batch of one point (every array gains a leading axis of length 1), in floating point.
+
+        The inverse of :meth:`point`, for code written for batches.
+
+        Examples
+        --------
+        >>> import incentives as inc
+        >>> batch = inc.evaluate_model(inc.load_model("examples/growing_company.yaml")).as_batch()
+        >>> batch.batch_shape, batch.payoffs.shape
+        ((1,), (1, 4, 2, 2, 2, 2))
+        """
+        if self.is_batch:
+            raise ValueError("as_batch() takes one model; this one is already a batch")
+
+        def lead(array: Any) -> np.ndarray:
+            out = np.asarray(array, dtype=float)[np.newaxis]
+            out.setflags(write=False)
+            return out
+
+        return EvaluatedModel(
+            organization=self.organization,
+            exact=False,
+            kpis={k: lead(v) for k, v in self.kpis.items()},
+            company_value=lead(self.company_value),
+            weights={d: {k: lead(float(w)) for k, w in plan.items()} for d, plan in self.weights.items()},
+            action_costs=tuple(lead(c) for c in self.action_costs),
+            payoffs=lead(self.payoffs),
+            batch_shape=(1,),
+            quantities=self.quantities,
+            points=self.points if self.quantities else np.zeros((1, 0)),
+            budget=self.budget,
         )
 
     def points_iter(self) -> Iterator[EvaluatedModel]:

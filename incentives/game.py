@@ -28,12 +28,21 @@ from typing import Any
 
 import numpy as np
 
+from ._display import report_text
+from ._util import profile_label, readonly
 from .errors import GameTooLargeError
+from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PROFILES
 
-__all__ = ["DEFAULT_MAX_BYTES", "Game", "check_game_size", "integer_vector"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_PROFILES",
+    "Game",
+    "SizeBudget",
+    "check_game_size",
+    "describe_shape",
+    "integer_vector",
+]
 
-#: Default memory budget for building one game's arrays (2 GiB).
-DEFAULT_MAX_BYTES = 2 * 1024**3
 
 #: Rough size of one exact payoff (a Fraction and its two integers) in bytes.
 _EXACT_ITEM_BYTES = 160
@@ -108,28 +117,101 @@ def check_game_size(
     item = _EXACT_ITEM_BYTES if exact else 8
     needed = profiles * (len(shape) + 1 if arrays is None else arrays) * item
     if needed > max_bytes:
-        sizes = " x ".join(str(int(n)) for n in shape)
         raise GameTooLargeError(
-            f"a game of {len(shape)} players with {sizes} actions has {profiles:,} profiles "
+            f"a game of {describe_shape(shape, 'player')} has {_count(profiles)} profiles "
             f"and would need {_human_bytes(needed)} for its payoffs; "
             f"the budget is {_human_bytes(max_bytes)}"
         )
     return needed
 
 
+@dataclass(frozen=True, kw_only=True)
+class SizeBudget:
+    """How large a model may be before any memory is spent on it: one budget for every path.
+
+    Every step that holds arrays over all action profiles (evaluating the model, the KPI
+    alignment, the dependency graph's effects, design, a sweep's batch of points) checks
+    its own need against the budget of the model it works on, before it allocates.
+
+    Parameters
+    ----------
+    max_profiles : int
+        Largest number of action profiles (the product of the departments' numbers of actions).
+    max_bytes : int
+        Largest memory for the arrays one step holds at once.
+
+    Examples
+    --------
+    >>> SizeBudget().check((2, 2, 2, 2), arrays=14)  # bytes the step will hold
+    1792
+    >>> SizeBudget().check((5,) * 10, arrays=20, task="evaluating the model")
+    Traceback (most recent call last):
+    ...
+    incentives.errors.GameTooLargeError: evaluating the model: 10 departments with 5 actions each make 9,765,625 ...
+    """
+
+    max_profiles: int = DEFAULT_MAX_PROFILES
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    def __post_init__(self) -> None:
+        for name in ("max_profiles", "max_bytes"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(
+                    f"The {name!r} parameter of SizeBudget must be an int in [1, inf). Got {value!r} instead."
+                )
+
+    def check(self, shape: Sequence[int], *, arrays: float, exact: bool = False, task: str = "this step") -> int:
+        """Refuse ``task`` if it would hold ``arrays`` arrays over all profiles of ``shape`` beyond the budget.
+
+        Returns the bytes it will hold.  Raises :class:`~incentives.errors.GameTooLargeError`
+        saying how many profiles, how much memory, the limits and what to do.
+        """
+        profiles = math.prod(int(n) for n in shape)
+        needed = int(profiles * arrays * (_EXACT_ITEM_BYTES if exact else 8))
+        if profiles <= self.max_profiles and needed <= self.max_bytes:
+            return needed
+        raise GameTooLargeError(
+            f"{task}: {describe_shape(shape)} make {_count(profiles)} action profiles and would need about "
+            f"{_human_bytes(needed)}; the limits are {self.max_profiles:,} profiles and "
+            f"{_human_bytes(self.max_bytes)}. "
+            "Give departments fewer actions or merge departments, raise the limit (--max-profiles on the command "
+            "line, budget=SizeBudget(max_profiles=...) in Python) if the machine has the memory, or sweep a sample "
+            "of points instead of a full grid"
+        )
+
+
+def describe_shape(shape: Sequence[int], noun: str = "department") -> str:
+    """``"4 departments with 2 actions each"`` or ``"3 departments with 2 x 3 x 2 actions"``.
+
+    Examples
+    --------
+    >>> describe_shape((2, 2, 2)), describe_shape((2, 3)), describe_shape((2,) * 200)
+    ('3 departments with 2 actions each', '2 departments with 2 x 3 actions', '200 departments with 2 actions each')
+    """
+    sizes = [int(n) for n in shape]
+    count = f"{len(sizes)} {noun}{'s' if len(sizes) != 1 else ''}"
+    if len(set(sizes)) == 1:
+        return f"{count} with {sizes[0]} action{'s' if sizes[0] != 1 else ''}{' each' if len(sizes) > 1 else ''}"
+    if len(sizes) <= 12:
+        return f"{count} with {' x '.join(map(str, sizes))} actions"
+    return f"{count} with between {min(sizes)} and {max(sizes)} actions"
+
+
+def _count(n: int) -> str:
+    """``"9,765,625"``, or ``"about 1.6e+60"`` for counts too long to read."""
+    return f"{n:,}" if n < 10**15 else f"about {float(n):.2g}"
+
+
 def _human_bytes(n: int) -> str:
+    if n >= 1024**6:
+        return f"{float(n):.2g} bytes"
     size = float(n)
     for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
         if size < 1024 or unit == "PiB":
             return f"{size:.1f} {unit}" if unit != "B" else f"{int(size)} B"
         size /= 1024
     raise AssertionError("unreachable")
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array = np.array(array, copy=True)
-    array.setflags(write=False)
-    return array
 
 
 def _as_payoff_array(values: Any) -> np.ndarray:
@@ -146,7 +228,7 @@ def _as_payoff_array(values: Any) -> np.ndarray:
         return array.astype(float)
     if array.dtype.kind != "f":
         raise ValueError(f"payoffs must be numbers; got an array of dtype {array.dtype}")
-    return array.astype(float)
+    return array if array.dtype == np.float64 else array.astype(float)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,6 +258,8 @@ class Game:
     >>> pd.payoffs[1, 0, 1]  # col's payoff when row plays 0 and col plays 1
     Fraction(5, 1)
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     players: tuple[str, ...]
     actions: tuple[tuple[str, ...], ...]
@@ -210,12 +294,12 @@ class Game:
             raise ValueError("'payoffs' must be finite numbers; got NaN or infinity")
         object.__setattr__(self, "players", players)
         object.__setattr__(self, "actions", actions)
-        object.__setattr__(self, "payoffs", _readonly(payoffs))
+        object.__setattr__(self, "payoffs", readonly(payoffs))
         if self.company_value is not None:
             value = _as_payoff_array(self.company_value)
             if value.shape != shape:
                 raise ValueError(f"'company_value' must have shape {shape}; got {value.shape}")
-            object.__setattr__(self, "company_value", _readonly(value))
+            object.__setattr__(self, "company_value", readonly(value))
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -314,7 +398,7 @@ class Game:
     def _float_payoffs(self) -> np.ndarray:
         if not self.is_exact:
             return self.payoffs
-        return _readonly(self.payoffs.astype(float))
+        return readonly(self.payoffs.astype(float))
 
     @functools.cached_property
     def integer_payoffs(self) -> tuple[np.ndarray, int]:
@@ -338,7 +422,7 @@ class Game:
         if not self.is_exact:
             raise ValueError("integer_payoffs needs an exact game (Fraction payoffs)")
         numerators, denominator = integer_vector(self.payoffs)
-        return _readonly(numerators), denominator
+        return readonly(numerators), denominator
 
     @functools.cached_property
     def payoff_scale(self) -> float:
@@ -369,9 +453,7 @@ class Game:
 
     def profile_label(self, indices: Sequence[int]) -> str:
         """``"sales=aggressive, support=fast"`` for a pure profile given by action indices."""
-        return ", ".join(
-            f"{p}={self.actions[i][a]}" for i, (p, a) in enumerate(zip(self.players, indices, strict=True))
-        )
+        return profile_label(self.players, self.actions, indices)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Game):
@@ -383,11 +465,6 @@ class Game:
         if self.company_value is None or other.company_value is None:
             return self.company_value is None and other.company_value is None
         return bool(np.array_equal(self.company_value, other.company_value))
-
-    def _repr_html_(self) -> str:
-        from .report.html import game_html  # Jupyter: the payoff table
-
-        return game_html(self)
 
     __hash__ = None  # type: ignore[assignment]
 

@@ -268,13 +268,13 @@ class Organization:
 
         Every problem found is reported together in one :class:`~incentives.errors.ModelError`.
         """
-        from .readwrite.model_dict import organization_from_dict
+        from .model_dict import organization_from_dict
 
         return organization_from_dict(data, source=source)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data that :meth:`from_dict` reads back into an equal organisation."""
-        from .readwrite.model_dict import organization_to_dict
+        from .model_dict import organization_to_dict
 
         return organization_to_dict(self)
 
@@ -385,8 +385,8 @@ def _cycles(graph: nx.DiGraph, order: list[str]) -> list[Problem]:
     return problems
 
 
-def check_references(org: Any) -> list[Problem]:
-    """Every problem with how the parts of an organisation (or of one being built) refer to each other."""
+def check_references(org: Organization) -> list[Problem]:
+    """Every problem with how the parts of an organisation refer to each other (``__post_init__`` runs it once)."""
     problems: list[Problem] = []
     problems += _check_names(org)
     problems += _check_actions(org)

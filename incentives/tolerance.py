@@ -16,6 +16,14 @@ Constants
     because every equilibrium found is verified again by its regret.
 ``PROBABILITY_ATOL``
     A probability this close to 0 is 0 when strategies are cleaned for display.
+``DUPLICATE_ATOL``
+    Two mixed profiles whose probabilities agree this closely are the same equilibrium.
+``IMAGINARY_ATOL``
+    A computed root whose imaginary part is this small is a real number.
+``NUMERIC_TOL``
+    The regret accepted from an iterative numerical search over continuous strategies
+    (best replies found on a grid, then polished), and the distance under which two of
+    its end points are the same, relative to the size of the strategy box.
 """
 
 from __future__ import annotations
@@ -24,7 +32,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["PROBABILITY_ATOL", "RTOL", "SOLVER_RTOL", "is_zero", "tolerance"]
+__all__ = [
+    "DUPLICATE_ATOL",
+    "IMAGINARY_ATOL",
+    "NUMERIC_TOL",
+    "PROBABILITY_ATOL",
+    "RTOL",
+    "SOLVER_RTOL",
+    "is_zero",
+    "tolerance",
+]
 
 #: Relative tolerance for payoffs, values, weights and KPIs.
 RTOL = 1e-9
@@ -34,6 +51,15 @@ SOLVER_RTOL = 1e-12
 
 #: Absolute tolerance below which a probability is zero.
 PROBABILITY_ATOL = 1e-12
+
+#: Probabilities that agree to this are the same profile.
+DUPLICATE_ATOL = 1e-7
+
+#: Imaginary parts below this are rounding: the number is real.
+IMAGINARY_ATOL = 1e-9
+
+#: Regret accepted from a numerical search over continuous strategies.
+NUMERIC_TOL = 1e-6
 
 
 def tolerance(scale: Any = 1.0, rtol: float = RTOL) -> float:

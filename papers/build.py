@@ -8,8 +8,8 @@ Usage (from the root of a checkout)::
     python papers/build.py --check --output DIR   # the same, keeping the fresh build in DIR
 
 Everything comes from the toolkit's public API (``import incentives as inc``) run on
-``examples/growing_company.yaml`` and from ``incentives.continuous.reproduce`` (the classic
-results of ``papers/classics.md``).
+``examples/growing_company.yaml`` and from ``papers/classics.py`` (the classic results of
+``papers/classics.md``).
 
 The paper marks what it takes from the build:
 
@@ -71,10 +71,14 @@ class Build:
 
 
 def num(x: Any, digits: int = 3, *, exact: bool = True) -> str:
-    """A number as the paper prints it: exact fractions as ``p/q`` (unless not ``exact``), else ``digits`` decimals."""
+    """A number as the paper prints it: an exact one as its short decimal when that is exact (``6.72``),
+    else as ``p/q`` (unless not ``exact``); a float to ``digits`` decimals."""
     if exact and isinstance(x, Fraction | sympy.Rational) and not isinstance(x, sympy.Integer):
         q = Fraction(str(x))
-        return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+        if q.denominator == 1:
+            return str(q.numerator)
+        decimal = round(float(q), 6)
+        return f"{decimal:.6f}".rstrip("0").rstrip(".") if Fraction(str(decimal)) == q else f"{q.numerator}/{q.denominator}"
     value = round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return text
@@ -312,9 +316,9 @@ def _redesign(org: Any, build: Build) -> Any:
 
 
 def _classics(build: Build) -> None:
-    from incentives.continuous.reproduce import reproduce
+    import runpy
 
-    results = reproduce()
+    results = runpy.run_path(str(PAPERS / "classics.py"), run_name="paper_classics")["reproduce"]()
     rows = []
     for r in results:
         shown = {k: n for k, n in r.numbers.items() if k != "at"}

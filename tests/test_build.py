@@ -70,7 +70,8 @@ def test_size_guard_refuses_before_allocating() -> None:
         "bonus": {f"d{i}": {"total": 1} for i in range(6)},
     }
     org = inc.Organization.from_dict(data)
-    with pytest.raises(inc.GameTooLargeError, match=r"46,656,000,000 profiles"):
+    expected = r"6 departments with 60 actions each make 46,656,000,000 action profiles"
+    with pytest.raises(inc.GameTooLargeError, match=expected):
         inc.build_game(org)
 
 
@@ -115,3 +116,20 @@ def test_conditional_and_functions_evaluate_per_profile() -> None:
     expected = [[1 + 3, 1 + 3], [3 - 2 + 1, 3 + 1]]
     assert game.payoffs[0].tolist() == expected
     assert game.company_value.tolist() == [[2, 5], [3, 5]]
+
+
+def test_exact_evaluation_keeps_reciprocals_of_parameters_exact() -> None:
+    # Parameters are arguments of the compiled formulas; x**-1 must not become a float power.
+    org = inc.Organization.from_dict(
+        {
+            "parameters": {"headcount": 40, "visibility": 20},
+            "departments": {"a": {"actions": {"x": {"e": 1}, "y": {"e": 3}}}},
+            "kpis": {"detection": "1 / (1 + headcount / visibility)", "k": "a.e / (a.e + headcount)"},
+            "company_value": "k + detection",
+            "bonus": {"a": {"k": 1}},
+        }
+    )
+    model = inc.evaluate_model(org, exact=True)
+    assert model.kpis["detection"][0] == Fraction(1, 3)
+    assert model.kpis["k"].tolist() == [Fraction(1, 41), Fraction(3, 43)]
+    assert all(isinstance(v, Fraction) for v in model.company_value.ravel())

@@ -122,3 +122,98 @@ def test_components_are_reported_in_json(tmp_path: Path) -> None:
     component = doc["components"][0]
     assert component["dimension"] >= 1
     assert set(component["representative"]) == {"a", "b", "c"}
+
+
+# -- one emitter: every command, every format, one meaning of --output ---------------------------------------------
+
+FAST = {
+    "solve": ["solve", "tests/data/prisoners_dilemma.nfg"],
+    "analyze": ["analyze", EXAMPLE],
+    "perspectives": ["perspectives", EXAMPLE],
+    "graph": ["graph", EXAMPLE],
+    "design": ["design", EXAMPLE],
+    "sweep": ["sweep", EXAMPLE, "-p", "customers_per_deal=10:600:3", "--no-progress"],
+    "thresholds": ["thresholds", EXAMPLE, "-s", "bonus.support.reopened_tickets"],
+    "continuous": ["continuous", "examples/classics/kerr.yaml"],
+    "handout": ["handout", "examples/blank_model.yaml"],
+    "qre": ["qre", "tests/data/prisoners_dilemma.nfg", "-l", "1"],
+}
+
+
+def test_every_command_is_checked_here() -> None:
+    assert set(FAST) == set(main.commands)
+
+
+@pytest.mark.parametrize("command", list(FAST))
+def test_every_command_writes_every_format(command: str, tmp_path: Path) -> None:
+    from incentives.report.markdown import escape_markdown
+
+    args = FAST[command]
+    code, text, _ = run(*args, "--format", "text")
+    assert code == 0 and text.strip()
+    title = text.splitlines()[0]
+    for suffix, check in (
+        (".md", lambda out: out.startswith(f"## {escape_markdown(title)}\n")),
+        (".html", lambda out: out.startswith("<!DOCTYPE html>") and out.endswith("</html>\n")),
+        (".json", lambda out: json.loads(out)["schema"].startswith("incentives.")),
+        (".txt", lambda out: out.splitlines()[0] == title),
+    ):
+        target = tmp_path / f"report{suffix}"
+        code, out, err = run(*args, "--output", str(target))
+        assert code == 0 and out == "" and f"wrote {target}" in err, err
+        assert check(target.read_text(encoding="utf-8")), f"{command} {suffix}"
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".html", ".json", ".md", ".txt"]  # no temporary files
+
+
+def test_format_wins_over_the_suffix_and_dash_is_standard_output(tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    code, _, _ = run("solve", "tests/data/prisoners_dilemma.nfg", "--format", "json", "--output", str(target))
+    assert code == 0 and json.loads(target.read_text(encoding="utf-8"))["schema"] == "incentives.solve/1"
+    code, out, _ = run("solve", "tests/data/prisoners_dilemma.nfg", "--format", "markdown", "--output", "-")
+    assert code == 0 and out.startswith("## Prisoner")
+    code, out, _ = run("solve", "tests/data/prisoners_dilemma.nfg", "--output", str(tmp_path / "no_suffix"))
+    assert code == 0 and (tmp_path / "no_suffix").read_text(encoding="utf-8").startswith("Prisoner")
+
+
+def test_an_unknown_suffix_or_a_missing_folder_is_refused_before_any_work(tmp_path: Path) -> None:
+    code, _, err = run("analyze", EXAMPLE, "--output", str(tmp_path / "report.docx"))
+    assert code == 2 and "give --format" in err and not list(tmp_path.iterdir())
+    missing = tmp_path / "no" / "such" / "report.md"
+    for args in (("analyze", EXAMPLE), ("qre", "tests/data/prisoners_dilemma.nfg")):
+        code, out, err = run(*args, "--output", str(missing))
+        assert code == 1 and out == "" and err.startswith("error: ") and "does not exist" in err
+    code, _, err = run("design", EXAMPLE, "--output-model", str(missing.with_suffix(".yaml")))
+    assert code == 1 and err.startswith("error: ") and "does not exist" in err
+
+
+def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    import incentives._util as util
+
+    target = tmp_path / "report.md"
+    target.write_text("old", encoding="utf-8")
+
+    def disk_full(source: object, destination: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(util.os, "replace", disk_full)
+    code, _, err = run("solve", "tests/data/prisoners_dilemma.nfg", "--output", str(target))
+    assert code == 1 and "error: " in err and "No space left on device" in err
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]  # the temporary file is gone
+
+
+def test_no_private_name_crosses_from_the_cli() -> None:
+    # incentives._util is the package's own shared toolbox, meant for every module
+    import ast
+
+    for path in Path("incentives/cli").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level >= 2:
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert not private, f"{path}: imports {private} from {node.module}"
+                parts = (node.module or "").split(".")
+                assert parts == ["_util"] or not any(p.startswith("_") for p in parts), f"{path}: {node.module}"

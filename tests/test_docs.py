@@ -1,7 +1,7 @@
-"""Every example in docs/ runs, and docs/reference/ is what docs/build_reference.py makes of the docstrings.
+"""Every example in README.md and docs/ runs; docs/reference/ is what docs/build_reference.py makes.
 
-For each Markdown page under docs/ (but docs/reference/, whose examples are the package's
-doctests, run by ``pytest --doctest-modules``), its fenced blocks run in order, in a fresh
+For README.md and each Markdown page under docs/ (but docs/reference/, whose examples are the
+package's doctests, run by ``pytest --doctest-modules``), its fenced blocks run in order, in a fresh
 workspace that looks like the repository root (every top-level entry is linked into a
 temporary directory, so files the examples write land there):
 
@@ -12,6 +12,10 @@ temporary directory, so files the examples write land there):
   (after an optional ``$``; a trailing backslash continues a line) runs through click's
   CliRunner and must exit 0.  In ```console blocks the lines shown after a command are its
   output: each must appear in what the command prints (``...`` stands for lines left out).
+
+Every relative link of these pages, of papers/ and of the notebooks' Markdown cells must lead to
+a file that exists, and a link to a heading of a Markdown page (``page.md#heading``) to a heading
+that page has.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import io
+import json
 import re
 import shlex
 import sys
@@ -32,7 +37,10 @@ from incentives.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-PAGES = sorted(p for p in DOCS.rglob("*.md") if "reference" not in p.relative_to(DOCS).parts[:1])
+README = ROOT / "README.md"
+PAGES = [README, *sorted(p for p in DOCS.rglob("*.md") if "reference" not in p.relative_to(DOCS).parts[:1])]
+#: Pages with nothing to run: the index of the docs, and the benchmark results that benchmarks/run.py writes.
+NOTHING_TO_RUN = {DOCS / "index.md", DOCS / "benchmarks.md"}
 FENCE = re.compile(r"^```([\w-]*)([^\n]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
@@ -98,11 +106,11 @@ def run_command(command: str, shown: list[str], where: str) -> None:
 
 
 def test_there_are_pages() -> None:
-    names = {str(p.relative_to(DOCS)) for p in PAGES}
-    assert {"index.md", "facilitator-guide.md", "tutorials/first-model.md"} <= names
+    names = {str(p.relative_to(ROOT)) for p in PAGES}
+    assert {"README.md", "docs/index.md", "docs/facilitator-guide.md", "docs/tutorials/first-model.md"} <= names
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
 def test_page_examples_run(page: Path, workspace: Path) -> None:
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem.replace('-', '_')}"}
     ran = 0
@@ -119,7 +127,7 @@ def test_page_examples_run(page: Path, workspace: Path) -> None:
             for command, shown in commands(block):
                 run_command(command, shown, where)
                 ran += 1
-    if page.name not in {"index.md"}:
+    if page not in NOTHING_TO_RUN:
         assert ran, f"{page}: no example ran"
 
 
@@ -163,11 +171,50 @@ def _anchors(text: str) -> set[str]:
     return {re.sub(r"[^a-z0-9_\- ]", "", t.lower()).replace(" ", "-") for t in titles}
 
 
-def test_docs_links_between_pages_resolve() -> None:
-    link = re.compile(r"\]\(((?!https?:)[^)#\s]+)(?:#[^)]*)?\)")
-    for page in PAGES:
-        for target in link.findall(page.read_text(encoding="utf-8")):
-            assert (page.parent / target).resolve().exists(), f"{page.relative_to(ROOT)}: broken link {target}"
+#: A Markdown link to something that is not a web address: its path (empty for the page itself) and heading.
+LOCAL_LINK = re.compile(r"\]\((?!https?:|mailto:)([^)#\s]*)(?:#([^)\s]*))?\)")
+
+
+def markdown_sources() -> list[tuple[Path, str]]:
+    """README, the docs pages (but the generated reference), papers/ and the notebooks' Markdown cells."""
+    sources = [(page, page.read_text(encoding="utf-8")) for page in PAGES + sorted((ROOT / "papers").glob("*.md"))]
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        text = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+        sources.append((notebook, text))
+    return sources
+
+
+def broken_links(page: Path, text: str) -> list[str]:
+    broken = []
+    for target, anchor in LOCAL_LINK.findall(text):
+        path = (page.parent / target).resolve()
+        if target and not path.exists():
+            broken.append(f"{target} (no such file)")
+        elif anchor and (not target or path.suffix == ".md"):
+            headings = _anchors(path.read_text(encoding="utf-8") if target else text)
+            if anchor not in headings:
+                broken.append(f"{target}#{anchor} (no such heading)")
+    return broken
+
+
+def test_links_resolve() -> None:
+    sources = markdown_sources()
+    broken = [f"{page.relative_to(ROOT)}: {link}" for page, text in sources for link in broken_links(page, text)]
+    assert broken == []
+
+
+def test_the_link_check_finds_missing_pages_and_headings(tmp_path: Path) -> None:
+    (tmp_path / "other.md").write_text("# Other page\n\n## A heading, with punctuation\n", encoding="utf-8")
+    page = tmp_path / "page.md"
+    good = "[a](other.md) [b](other.md#a-heading-with-punctuation) [c](#here) [d](https://example.org/x.md#y)"
+    assert broken_links(page, good + "\n# Here\n") == []
+    bad = "[a](missing.md) [b](other.md#no-such-heading) [c](#nowhere)"
+    assert broken_links(page, bad) == [
+        "missing.md (no such file)",
+        "other.md#no-such-heading (no such heading)",
+        "#nowhere (no such heading)",
+    ]
 
 
 def test_a_console_example_whose_output_is_wrong_fails() -> None:

@@ -1,66 +1,153 @@
-"""The JSON documents carry every field the README documents, and nothing undocumented at the top level."""
+"""Every JSON document the CLI and the API write follows its schema file, and the schema files are strict.
+
+The schemas are the JSON Schema files in incentives/report/schemas/ (the docs' JSON reference
+is generated from them); each document is validated with the ``jsonschema`` library, so a
+field added to a document without its schema, or a schema that promises a field the output
+lacks, fails here.
+"""
 
 from __future__ import annotations
 
+import copy
 import json
-import re
+import tomllib
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
+import incentives as inc
 from incentives.cli import main
+from incentives.graph import to_node_link
+from incentives.report import json_document
+from incentives.report.schemas import SCHEMA_FILES, load_schema, schemas, validate
 
 EXAMPLE = "examples/growing_company.yaml"
+KERR = "examples/classics/kerr.yaml"
+MIXED = "tests/data/inspection_mixed.yaml"
+DEGENERATE = "tests/data/coordination_degenerate.yaml"
 
 
-def documented_fields(schema: str) -> set[str]:
-    """Backticked field names in the README table that follows the schema's name."""
-    readme = Path("README.md").read_text()
-    start = readme.index(f"`{schema}`")
-    table = readme[start:].split("\n\n| field")[1].split("\n\n")[0]
-    names: set[str] = set()
-    for row in table.splitlines()[2:]:
-        first_cell = row.split("|")[1]
-        names.update(re.findall(r"`([a-z_]+)`", first_cell))
-    return names
-
-
-def document(*args: str) -> dict:
+def document(*args: str) -> dict[str, Any]:
     result = CliRunner().invoke(main, [*args, "--format", "json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
-def all_keys(value: object) -> set[str]:
-    if isinstance(value, dict):
-        return set(value) | {k for v in value.values() for k in all_keys(v)}
-    if isinstance(value, list):
-        return {k for v in value for k in all_keys(v)}
-    return set()
+COMMANDS = {
+    "solve model": ("solve", EXAMPLE),
+    "solve exact nfg": ("solve", "tests/data/selten_e02_payoff.nfg"),
+    "solve mixed": ("solve", "tests/data/investment_counts.nfg"),
+    "analyze": ("analyze", EXAMPLE),
+    "analyze hospital": ("analyze", "examples/hospital.yaml"),
+    "perspectives one": ("perspectives", EXAMPLE, "--event", "big_contract"),
+    "perspectives several": ("perspectives", EXAMPLE, "-e", "big_contract", "-e", "customers_per_deal=50"),
+    "design all parts": ("design", EXAMPLE, "--via-negativa", "--transfers"),
+    "design infeasible": ("design", EXAMPLE, "--allow", "support:*"),
+    "graph": ("graph", EXAMPLE),
+    "graph loops": ("graph", "examples/university.yaml", "--view", "departments"),
+    "thresholds one": ("thresholds", EXAMPLE, "-s", "bonus.support.reopened_tickets"),
+    "thresholds two": ("thresholds", EXAMPLE, "-s", "customers_per_deal", "-s", "bonus.support.reopened_tickets"),
+    "sweep": ("sweep", EXAMPLE, "-p", "customers_per_deal=10:600:4", "--no-progress"),
+    "continuous plan": ("continuous", KERR, "--plan", "w"),
+    "continuous team": ("continuous", "examples/classics/holmstrom_team.yaml"),
+    "qre": ("qre", "tests/data/prisoners_dilemma.nfg", "-l", "0", "-l", "1"),
+    "handout": ("handout", "examples/call_centre.yaml"),
+    # generated models: mixed play, a degenerate game with a set of equilibria, floating point
+    "analyze mixed": ("analyze", MIXED),
+    "analyze mixed float": ("analyze", MIXED, "--float"),
+    "handout mixed": ("handout", MIXED),
+    "graph mixed": ("graph", MIXED),
+    "design mixed": ("design", MIXED, "--via-negativa", "--transfers"),
+    "sweep mixed": ("sweep", MIXED, "-p", "costs.ops.work=1:2:3", "--no-progress"),
+    "perspectives mixed": ("perspectives", MIXED, "-e", "bigger_reward"),
+    "solve degenerate": ("solve", DEGENERATE),
+    "analyze degenerate": ("analyze", DEGENERATE),
+    "qre mixed": ("qre", MIXED),
+}
 
 
-@pytest.mark.parametrize(
-    ("schema", "args"),
-    [
-        ("incentives.solve/1", ("solve", EXAMPLE)),
-        ("incentives.analysis/1", ("analyze", EXAMPLE)),
-        ("incentives.perspectives/1", ("perspectives", EXAMPLE, "--event", "big_contract")),
-    ],
-)
-def test_documented_fields_are_present(schema: str, args: tuple[str, ...]) -> None:
-    doc = document(*args)
-    assert doc["schema"] == schema
-    missing = documented_fields(schema) - all_keys(doc)
-    assert not missing, f"documented in the README but absent from the output: {missing}"
+@pytest.fixture(scope="module")
+def documents() -> dict[str, dict[str, Any]]:
+    return {name: document(*args) for name, args in COMMANDS.items()}
 
 
-def test_solve_top_level_fields_are_all_documented() -> None:
-    doc = document("solve", EXAMPLE)
-    assert set(doc) <= documented_fields("incentives.solve/1")
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_cli_documents_follow_their_schema(documents: dict[str, dict[str, Any]], name: str) -> None:
+    doc = documents[name]
+    assert doc["schema"] in SCHEMA_FILES
+    validate(doc)
 
 
-def test_analysis_top_level_fields_are_all_documented() -> None:
-    doc = document("analyze", EXAMPLE)
-    documented = documented_fields("incentives.solve/1") | documented_fields("incentives.analysis/1")
-    assert set(doc) <= documented
+def test_every_command_has_a_checked_document(documents: dict[str, dict[str, Any]]) -> None:
+    commands = {args[0] for args in COMMANDS.values()}
+    assert commands == set(main.commands)
+    written = {doc["schema"] for doc in documents.values()}
+    assert written | {"incentives.graph/1", "incentives.game/1"} == set(SCHEMA_FILES)
+
+
+def test_api_documents_follow_their_schema(tmp_path: Path) -> None:
+    org = inc.load_model(EXAMPLE)
+    graph = inc.dependency_graph(org)
+    validate(to_node_link(graph, "kpis"))
+    saved = graph.save(tmp_path / "graph.json")
+    validate(json.loads(saved.read_text(encoding="utf-8")))
+    battle = inc.Game.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]], title="Battle")
+    for result in (battle, inc.build_game(org), inc.build_game(org, exact=False), inc.logit_path(battle)):
+        validate(json_document(result))
+    validate(json_document(inc.design(org)))
+
+
+def test_a_document_missing_a_field_or_with_an_extra_one_fails(documents: dict[str, dict[str, Any]]) -> None:
+    doc = documents["analyze"]
+    for broken in (_without(doc, "summary"), {**doc, "surprise": 1}, _without_nested(doc)):
+        with pytest.raises(jsonschema.ValidationError):
+            validate(broken)
+    wrong = copy.deepcopy(doc)
+    wrong["equilibria"][0]["departures"][0]["own_gain"] = "3"
+    with pytest.raises(jsonschema.ValidationError, match="is not of type 'number'"):
+        validate(wrong)
+
+
+def _without(doc: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k != key}
+
+
+def _without_nested(doc: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(doc)
+    del out["equilibria"][0]["burden"]
+    return out
+
+
+def test_the_schemas_are_valid_and_named_after_their_documents() -> None:
+    for name, schema in schemas().items():
+        jsonschema.Draft202012Validator.check_schema(schema)
+        assert schema["title"] == name and schema["$id"] == f"urn:{name}"
+        assert schema["properties"]["schema"]["const"] == name
+        assert schema.get("additionalProperties") is False, f"{name}: every top-level field must be documented"
+        assert Path("incentives/report/schemas", SCHEMA_FILES[name]).is_file()
+
+
+def test_every_field_has_a_meaning() -> None:
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for name, child in node.get("properties", {}).items():
+                assert "description" in child, f"{path}.{name} has no description"
+            for key, child in node.items():
+                walk(child, f"{path}/{key}")
+        elif isinstance(node, list):
+            for k, child in enumerate(node):
+                walk(child, f"{path}/{k}")
+
+    for name in SCHEMA_FILES:
+        walk(load_schema(name), name)
+
+
+def test_the_schemas_ship_with_the_package() -> None:
+    config = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["incentives"]
+    shipped = {p.name for pattern in patterns for p in Path("incentives").glob(pattern)}
+    assert set(SCHEMA_FILES.values()) <= shipped
+    assert any(dep.startswith("jsonschema") for dep in config["project"]["optional-dependencies"]["test"])

@@ -46,9 +46,10 @@ from typing import Any
 
 import numpy as np
 
+from .._display import report_text
 from .._util import Number
 from ..build import evaluated
-from ..equilibrium import Equilibrium, expected_value, format_number, pure_profile
+from ..equilibrium import Equilibrium, expected_value, format_number, pure_profile, strategy_label
 from ..evaluated import EvaluatedModel
 from ..game import Game
 from ..model import Organization
@@ -64,7 +65,13 @@ COST_TERM = "action cost"
 
 @dataclass(frozen=True, kw_only=True)
 class Departure:
-    """One department playing differently from the company optimum at an equilibrium."""
+    """One department playing differently from the company optimum at an equilibrium.
+
+    ``whatever_others_do`` says whether the department plays one action that pays it more
+    than its optimum action at every profile of the others: it would depart whatever they do,
+    so its departure is not a response to them (even where, with the others as they are, it
+    happens to help the company).
+    """
 
     department: str
     plays: str
@@ -73,11 +80,12 @@ class Departure:
     company_cost: Number
     drivers: Mapping[str, Number]
     effects: Mapping[str, Number]
+    whatever_others_do: bool = False
 
     @property
     def games(self) -> bool:
         """Whether the department's bonus gains while the company loses."""
-        return self.own_gain > 0 and self.company_cost > 0
+        return bool(self.own_gain > 0 and self.company_cost > 0)
 
     @property
     def main_drivers(self) -> tuple[str, ...]:
@@ -121,6 +129,8 @@ class KpiAlignment:
 class Analysis:
     """The gaming analysis of an organisation (see the module docstring for definitions)."""
 
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
+
     model: EvaluatedModel
     solution: SolveResult
     optimum: CompanyOptimum
@@ -158,11 +168,6 @@ class Analysis:
         """Departments that game at some equilibrium, in player order."""
         gaming = {d.department for e in self.equilibria for d in e.departures if d.games}
         return tuple(d for d in self.game.players if d in gaming)
-
-    def _repr_html_(self) -> str:
-        from ..report.html import analysis_html  # Jupyter: the report as HTML
-
-        return analysis_html(self)
 
 
 def analyze(
@@ -331,14 +336,21 @@ def _departure(
         company_cost=cost,
         drivers=drivers,
         effects=effects,
+        whatever_others_do=_preferred_everywhere(game, i, eq.profile[i], action),
     )
 
 
+def _preferred_everywhere(game: Game, i: int, probs: np.ndarray, action: int) -> bool:
+    """Whether ``i`` plays one action that pays it strictly more than ``action`` at every profile of the others."""
+    played = np.flatnonzero(np.asarray(probs) != 0)
+    if len(played) != 1:
+        return False
+    own = np.moveaxis(game.payoffs[i], i, 0)
+    return bool(np.all(own[int(played[0])] > own[action]))
+
+
 def _describe_strategy(game: Game, i: int, probs: np.ndarray) -> str:
-    played = [(a, p) for a, p in zip(game.actions[i], probs, strict=True) if p > 0]
-    if len(played) == 1:
-        return played[0][0]
-    return " + ".join(f"{format_number(p)} {a}" for a, p in played)
+    return strategy_label(game.actions[i], probs)
 
 
 def _summary(v_opt: Number, v_min: Number, gaming: tuple[EquilibriumGaming, ...]) -> dict[str, Any]:
@@ -371,6 +383,8 @@ def _summary(v_opt: Number, v_min: Number, gaming: tuple[EquilibriumGaming, ...]
 
 
 def _alignment(model: EvaluatedModel, tol: float) -> list[KpiAlignment]:
+    widest = max(model.shape)
+    model.check_size(arrays=3 * (widest - 1) + 2, task="the KPI alignment")  # pairwise switches, both signs
     value = np.asarray(model.company_value, dtype=float)
     out = []
     for i, dept in enumerate(model.players):

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .._display import report_text
 from .._util import Number
 from ..build import evaluated
 from ..equilibrium import expected_value
@@ -58,6 +59,8 @@ class Perspective:
 class Perspectives:
     """An event seen from every department and from the company."""
 
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
+
     event: str
     changes: Mapping[str, Number]
     selection: str
@@ -79,11 +82,6 @@ class Perspectives:
             if v.party == party:
                 return v
         raise KeyError(f"no view for {party!r}; the parties are {[v.party for v in self.views]}")
-
-    def _repr_html_(self) -> str:
-        from ..report.html import perspectives_html  # Jupyter: the report as HTML
-
-        return perspectives_html(self)
 
 
 def _event_changes(org: Organization, event: str | Mapping[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -1,39 +1,86 @@
-"""Shared pieces of the command line: clean errors, atomic report files, common options."""
+"""Shared pieces of the command line: clean errors, the one report emitter, common options.
+
+Every command prints its report through :class:`Emitter`: ``--format text|markdown|html|json``
+chooses the form (when it is not given, the suffix of ``--output`` does: ``.txt``, ``.md``,
+``.html`` or ``.json``; otherwise text), and ``--output FILE`` writes the report to FILE
+instead of standard output, atomically (``-`` is standard output).  Pictures go to
+``--plot FILE`` (``.png``, ``.svg`` or ``.pdf``), checked before any work is done, as is
+every output folder.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..errors import DegenerateGameWarning, IncentivesError, IncompleteSearchWarning
+from ..errors import DegenerateGameWarning, IncentivesError, IncompleteSearchWarning, OutputError
 
 __all__ = [
+    "BUG_EXIT_STATUS",
+    "FORMAT_SUFFIXES",
+    "MAX_SECONDS",
     "MODEL_SUFFIXES",
+    "PICTURE_SUFFIXES",
+    "Emitter",
+    "Number",
+    "check_folders",
     "exact_option",
     "existing_file",
     "fail_cleanly",
-    "format_option",
     "load_game",
     "max_seconds_option",
     "method_choices",
+    "method_option",
     "model_file",
-    "output_option",
-    "render_document",
-    "text_or_json_option",
-    "write_report",
+    "plot_option",
+    "report_options",
+    "save_picture",
 ]
 
 MODEL_SUFFIXES = (".yaml", ".yml", ".json")
 
+#: The report format an ``--output`` suffix chooses when ``--format`` is not given.
+FORMAT_SUFFIXES: Mapping[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+}
+
+#: The picture files ``--plot`` writes.
+PICTURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+FORMATS = ("text", "markdown", "html", "json")
+
+#: Exit status when the toolkit itself fails (a bug, not a problem with the input): EX_SOFTWARE of sysexits.h.
+BUG_EXIT_STATUS = 70
+
+
+def safe_text(text: str, stream: Any = None) -> str:
+    """``text`` with every character the stream cannot encode escaped (``\\ud800``), so printing never fails."""
+    encoding = getattr(stream or sys.stdout, "encoding", None) or "utf-8"
+    return text.encode(encoding, errors="backslashreplace").decode(encoding, errors="replace")
+
 
 def fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Print an :class:`~incentives.errors.IncentivesError` as ``error: ...`` and exit with status 1.
+
+    Any other exception is a bug: it is reported in one short message that says so and names
+    the command and its input, with exit status :data:`BUG_EXIT_STATUS` (the traceback only
+    with ``incentives --debug``).  Usage errors and interruptions pass through to click.
+    """
+
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -43,31 +90,209 @@ def fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
                 warnings.simplefilter("ignore", IncompleteSearchWarning)
                 return func(*args, **kwargs)
         except IncentivesError as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(safe_text(f"error: {err}", sys.stderr), err=True)
             sys.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as err:  # the last line of defence: never a bare traceback
+            _report_bug(err, kwargs)
 
     return wrapper
 
 
-def write_report(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, output)
-    click.echo(f"wrote {output}", err=True)
+def _report_bug(err: Exception, params: Mapping[str, Any]) -> None:
+    ctx = click.get_current_context(silent=True)
+    command = f"incentives {ctx.info_name}" if ctx is not None else "incentives"
+    inputs = [str(v) for v in params.values() if isinstance(v, Path)]
+    on = f" on {inputs[0]}" if inputs else ""
+    debug = ctx is not None and bool(ctx.find_root().meta.get("incentives.debug"))
+    if debug:
+        import traceback
+
+        click.echo(safe_text("".join(traceback.format_exception(err)), sys.stderr), err=True, nl=False)
+    kind = "ran out of memory" if isinstance(err, MemoryError) else f"failed with {type(err).__name__}: {err}"
+    message = (
+        f"error: this is a bug in incentives, not a problem with your input: `{command}`{on} {kind}. "
+        "Please report it with the input file"
+        + ("." if debug else "; `incentives --debug ...` shows the traceback.")
+    )
+    click.echo(safe_text(message, sys.stderr), err=True)
+    sys.exit(BUG_EXIT_STATUS)
 
 
-def render_document(item: Any, fmt: str) -> str:
-    """The ``markdown`` or ``html`` report (a whole page) of a result, or of a list of perspectives."""
-    if fmt == "markdown":
-        from ..report.markdown import to_markdown
+class Number(click.ParamType):
+    """A finite number, optionally within ``[low, high]`` (``low_open``: strictly above ``low``).
 
-        return to_markdown(item)
-    from ..report.html import to_html
+    Unlike ``float``, refuses ``nan`` and ``inf``, which no option of the toolkit means.
 
-    return to_html(item, page=True)
+    Examples
+    --------
+    >>> Number(low=0).convert("2.5", None, None)
+    2.5
+    """
+
+    name = "number"
+
+    def __init__(self, low: float | None = None, high: float | None = None, *, low_open: bool = False) -> None:
+        self.low, self.high, self.low_open = low, high, low_open
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if number != number or number in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        if self.low is not None and (number < self.low or (self.low_open and number == self.low)):
+            self.fail(f"{value!r} must be {'above' if self.low_open else 'at least'} {self.low:g}", param, ctx)
+        if self.high is not None and number > self.high:
+            self.fail(f"{value!r} must be at most {self.high:g}", param, ctx)
+        return number
+
+
+def _is_stdout(path: Path | None) -> bool:
+    return path is None or str(path) == "-"
+
+
+def check_folders(*paths: Path | None) -> None:
+    """Raise :class:`~incentives.errors.OutputError` now if a file could not be written later (no folder)."""
+    for path in paths:
+        if _is_stdout(path):
+            continue
+        assert path is not None
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise OutputError(f"{path}: the folder {str(folder)!r} does not exist; create it first or choose another")
+        if path.is_dir():
+            raise OutputError(f"{path}: is a folder; give a file name")
+
+
+@dataclass(frozen=True)
+class Emitter:
+    """Where and in what format a command's report goes: the one way every command prints its report.
+
+    Parameters
+    ----------
+    fmt : {"text", "markdown", "html", "json"}
+    output : Path or None
+        The file to write; None (or ``-``) for standard output.
+    """
+
+    fmt: str
+    output: Path | None = None
+
+    @classmethod
+    def prepare(
+        cls,
+        fmt: str | None,
+        output: Path | None,
+        *,
+        default: str = "text",
+        elsewhere: Mapping[str, str] | None = None,
+        also: Iterable[Path | None] = (),
+    ) -> Emitter:
+        """Check the options before any work: the format (from ``--format``, else the suffix), and every folder.
+
+        ``elsewhere`` maps file suffixes that other options write to a hint naming that option;
+        ``also`` lists the other files the command will write (pictures, tables).
+
+        Raises
+        ------
+        click.BadParameter
+            If ``--format`` is not given and the suffix of ``--output`` names no format.
+        OutputError
+            If a folder to write in does not exist.
+        """
+        output = None if _is_stdout(output) else output
+        if fmt is None:
+            fmt = default if output is None or not output.suffix else cls._from_suffix(output, default, elsewhere or {})
+        check_folders(output, *also)
+        return cls(fmt=fmt, output=output)
+
+    @staticmethod
+    def _from_suffix(output: Path, default: str, elsewhere: Mapping[str, str]) -> str:
+        suffix = output.suffix.lower()
+        if suffix in FORMAT_SUFFIXES:
+            return FORMAT_SUFFIXES[suffix]
+        hint = elsewhere.get(suffix)
+        known = ", ".join(sorted(set(FORMAT_SUFFIXES) - {".text", ".markdown", ".htm"}))
+        raise click.BadParameter(
+            f"{output}: a report is text, Markdown, HTML or JSON ({known}); give --format, or "
+            + (hint if hint else f"a file name ending in one of those (default format: {default})"),
+            param_hint="--output",
+        )
+
+    def emit(self, result: Any) -> None:
+        """Render the result in the chosen format and print it, or write it to the output file atomically."""
+        from .._util import atomic_write
+        from ..report import render
+
+        text = render(result, self.fmt, page=True)  # HTML: a whole page
+        if self.output is None:
+            click.echo(safe_text(text), nl=False)
+            return
+        atomic_write(self.output, text)
+        click.echo(f"wrote {self.output}", err=True)
+
+
+def report_options(default: str = "text") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format text|markdown|html|json`` and ``--output FILE``, the same for every command."""
+    names = {"text": "text", "markdown": "Markdown", "html": "a self-contained HTML page", "json": "JSON"}
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=True, path_type=Path),
+            metavar="FILE",
+            help="Write the report to this file instead of standard output (atomically: complete or not at "
+            "all). Without --format its suffix chooses the format: .txt, .md, .html, .json.",
+        )(func)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default=None,
+            help="The report as text, Markdown, a self-contained HTML page, or JSON for programs (layouts: "
+            f"docs/reference/json.md). Default: {names[default]}, or what the suffix of --output says.",
+        )(func)
+
+    return decorate
+
+
+def plot_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--plot FILE``: a picture (.png, .svg or .pdf; needs matplotlib), written besides the report."""
+    return click.option(
+        "--plot",
+        type=click.Path(dir_okay=True, path_type=Path),
+        metavar="FILE",
+        callback=_check_picture,
+        help=f"{help} (.png, .svg or .pdf; needs matplotlib: pip install 'incentives[plot]').",
+    )
+
+
+def _check_picture(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is None:
+        return None
+    if value.suffix.lower() not in PICTURE_SUFFIXES:
+        raise click.BadParameter(
+            f"{value}: a picture is a file ending in {', '.join(PICTURE_SUFFIXES)}", ctx=ctx, param=param
+        )
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise click.BadParameter(
+            "pictures need matplotlib: pip install 'incentives[plot]'", ctx=ctx, param=param
+        ) from None
+    return value
+
+
+def save_picture(figure: Any, path: Path, **options: Any) -> None:
+    """Write a matplotlib figure to ``path`` atomically, in the format of its suffix, and say so."""
+    from ..whatif.plots import save_figure
+
+    save_figure(figure, path, **options)
+    click.echo(f"wrote {path}", err=True)
 
 
 def load_game(path: Path, exact: bool | None) -> Any:
@@ -87,9 +312,33 @@ def load_game(path: Path, exact: bool | None) -> Any:
 
 
 def method_choices() -> list[str]:
+    """The registered solver methods, ``"all"`` first."""
     from ..solvers import registered_solvers
 
     return sorted(registered_solvers(), key=lambda name: (name != "all", name))
+
+
+class Method(click.ParamType):
+    """A registered solver method, checked when used, so defining the commands loads no solver.
+
+    Only ``--help`` of a command that takes a method, and running it, load the registry.
+    """
+
+    name = "method"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(method_choices()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        choices = method_choices()
+        if value not in choices:
+            self.fail(f"{value!r} is not one of {', '.join(choices)}", param, ctx)
+        return str(value)
+
+
+def method_option(help: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--method/-m``: a registered solver method (default ``all``)."""
+    return click.option("--method", "-m", type=Method(), default="all", show_default=True, help=help)
 
 
 existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -111,43 +360,19 @@ class ModelFile(click.Path):
 
 
 model_file = ModelFile()
-output_option = click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of standard output.",
-)
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown", "html"]),
-    default="text",
-    show_default=True,
-    help="Human report (text, Markdown or a self-contained HTML page) or JSON for programs (schema in the README).",
-)
-
-
-def text_or_json_option(schema: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--format text|json`` for commands whose report has no Markdown or HTML form."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help=f"Human report or JSON for programs (schema {schema} in the README).",
-    )
-
-
 exact_option = click.option(
     "--exact/--float",
     "exact",
     default=None,
-    help="Exact fractions or floating point (default: exact for small rational models).",
+    help="Exact fractions or floating point (default: exact when every number and formula of the model is "
+    "rational, decimals included, and the game has at most 4,096 profiles).",
 )
+#: The longest time budget an option accepts (a week).
+MAX_SECONDS = 7 * 24 * 3600.0
+
 max_seconds_option = click.option(
     "--max-seconds",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Number(0, MAX_SECONDS, low_open=True),
     default=60.0,
     show_default=True,
     help="Time budget of the equilibrium search.",

@@ -8,15 +8,13 @@ from typing import Any
 import click
 
 from ._common import (
+    Emitter,
     exact_option,
     fail_cleanly,
-    format_option,
     max_seconds_option,
-    method_choices,
+    method_option,
     model_file,
-    output_option,
-    render_document,
-    write_report,
+    report_options,
 )
 
 __all__ = ["analyze", "perspectives"]
@@ -24,25 +22,20 @@ __all__ = ["analyze", "perspectives"]
 
 @click.command()
 @click.argument("model", type=model_file)
-@click.option("--method", "-m", type=click.Choice(method_choices()), default="all", show_default=True)
-@format_option
+@method_option()
 @exact_option
 @max_seconds_option
-@output_option
+@report_options()
 @fail_cleanly
-def analyze(model: Path, method: str, fmt: str, exact: bool | None, max_seconds: float, output: Path | None) -> None:
+def analyze(
+    model: Path, method: str, exact: bool | None, max_seconds: float, fmt: str | None, output: Path | None
+) -> None:
     """Equilibria next to the company optimum: who games which KPI, and who pays."""
     from ..analysis.gaming import analyze as run
     from ..readwrite.model_file import load_model
-    from ..report.json import analysis_to_dict, dumps
-    from ..report.text import analysis_renderables, to_text
 
-    analysis = run(load_model(model), method=method, exact=exact, max_seconds=max_seconds)
-    if fmt in ("markdown", "html"):
-        text = render_document(analysis, fmt)
-    else:
-        text = dumps(analysis_to_dict(analysis)) if fmt == "json" else to_text(analysis_renderables(analysis))
-    write_report(text, output)
+    emitter = Emitter.prepare(fmt, output)
+    emitter.emit(run(load_model(model), method=method, exact=exact, max_seconds=max_seconds))
 
 
 def _parse_events(org: Any, events: tuple[str, ...]) -> list[str | dict[str, str]]:
@@ -79,30 +72,31 @@ def _parse_events(org: Any, events: tuple[str, ...]) -> list[str | dict[str, str
     show_default=True,
     help="With several equilibria, compare the worst or the best one for the company.",
 )
-@click.option("--method", "-m", type=click.Choice(method_choices()), default="all", show_default=True)
-@format_option
+@method_option()
 @exact_option
-@output_option
+@report_options()
 @fail_cleanly
 def perspectives(
-    model: Path, events: tuple[str, ...], selection: str, method: str, fmt: str, exact: bool | None, output: Path | None
+    model: Path,
+    events: tuple[str, ...],
+    selection: str,
+    method: str,
+    exact: bool | None,
+    fmt: str | None,
+    output: Path | None,
 ) -> None:
-    """The view from each department: is an event a win or a loss, and by how much?"""
+    """The view from each department: is an event a win or a loss, and by how much?
+
+    With one event the JSON document is incentives.perspectives/1; with several,
+    incentives.perspectives-list/1.
+    """
     from ..analysis.perspectives import perspectives as run
     from ..readwrite.model_file import load_model
-    from ..report.json import dumps, perspectives_to_dict
-    from ..report.text import perspectives_renderables, to_text
 
+    emitter = Emitter.prepare(fmt, output)
     org = load_model(model)
     results = [
         run(org, event, selection=selection, method=method, exact=exact)  # type: ignore[arg-type]
         for event in _parse_events(org, events)
     ]
-    if fmt == "json":
-        docs = [perspectives_to_dict(r) for r in results]
-        text = dumps(docs[0] if len(docs) == 1 else {"schema": "incentives.perspectives-list/1", "events": docs})
-    elif fmt in ("markdown", "html"):
-        text = render_document(results, fmt)
-    else:
-        text = "\n".join(to_text(perspectives_renderables(r)) for r in results)
-    write_report(text, output)
+    emitter.emit(results[0] if len(results) == 1 else results)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import fail_cleanly, model_file, output_option, text_or_json_option, write_report
+from ._common import Emitter, fail_cleanly, model_file, report_options
 
 if TYPE_CHECKING:
     from ..continuous.result import ContinuousSolution
@@ -47,9 +47,14 @@ __all__ = ["continuous"]
     show_default=True,
     help="What the company maximises when it chooses the plan (--plan).",
 )
-@text_or_json_option("incentives.continuous/1")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the numeric search's random starts.")
-@output_option
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0, max=2**63 - 1),
+    default=0,
+    show_default=True,
+    help="Seed of the numeric search's random starts.",
+)
+@report_options()
 @fail_cleanly
 def continuous(
     model: Path,
@@ -57,19 +62,19 @@ def continuous(
     symbolic: tuple[str, ...],
     plan: tuple[str, ...],
     objective: str,
-    fmt: str,
     seed: int,
+    fmt: str | None,
     output: Path | None,
 ) -> None:
     """Best responses, verified equilibria, second-order checks and gaming gaps of a model with continuous variables."""
     from ..continuous.gaming import gaming_gaps
     from ..continuous.principal import optimal_plan
-    from ..continuous.report import solution_to_dict, solution_to_text
     from ..continuous.solve import solve_continuous
     from ..errors import SolverError
     from ..readwrite.model_file import load_model
-    from ..report.json import dumps
+    from ..report.continuous import ContinuousReport
 
+    emitter = Emitter.prepare(fmt, output)
     org = load_model(model)
     keep: bool | list[str] = True if "all" in symbolic else list(symbolic)
     solution = solve_continuous(org, method=method, symbolic=keep, rng=seed)
@@ -79,11 +84,7 @@ def continuous(
         gaps = ()
         solution = _with_note(solution, f"no gaming gaps: {err}")
     designed = optimal_plan(org, list(plan), objective=objective, symbolic=keep, rng=seed) if plan else None
-    if fmt == "json":
-        text = dumps(solution_to_dict(solution, gaps, designed))
-    else:
-        text = solution_to_text(solution, gaps, designed)
-    write_report(text, output)
+    emitter.emit(ContinuousReport(solution=solution, gaps=tuple(gaps), plan=designed))
 
 
 def _with_note(solution: ContinuousSolution, note: str) -> ContinuousSolution:

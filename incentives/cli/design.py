@@ -8,13 +8,14 @@ from typing import Any
 import click
 
 from ._common import (
+    MAX_SECONDS,
     MODEL_SUFFIXES,
+    Emitter,
+    Number,
     fail_cleanly,
-    method_choices,
+    method_option,
     model_file,
-    output_option,
-    text_or_json_option,
-    write_report,
+    report_options,
 )
 
 __all__ = ["design"]
@@ -66,7 +67,7 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
 )
 @click.option(
     "--margin",
-    type=click.FloatRange(min=0),
+    type=Number(0, 1e12),
     default=1.0,
     show_default=True,
     help="How much every switch away from the target must cost the department that makes it.",
@@ -92,9 +93,9 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
     help="Only non-negative weights (the default, a plan a workshop can read), or allow penalties too.",
 )
 @click.option("--no-company-share", is_flag=True, help="No shares of company value.")
-@click.option("--max-weight", type=click.FloatRange(min=0, min_open=True), help="Bound on every |weight|.")
+@click.option("--max-weight", type=Number(0, 1e12, low_open=True), help="Bound on every |weight|.")
 @click.option("--bound", "bounds", multiple=True, metavar="DEPT:KPI=LOW:HIGH", help="Bounds for one term (repeatable).")
-@click.option("--budget", type=float, help="Most the plan may pay in bonus at the target.")
+@click.option("--budget", type=Number(-1e15, 1e15), help="Most the plan may pay in bonus at the target.")
 @click.option(
     "--no-limited-liability",
     is_flag=True,
@@ -111,28 +112,22 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
     help="Also: the fewest current KPI terms to drop or cap (checked on its pure equilibria).",
 )
 @click.option("--transfers", is_flag=True, help="Also: budget-balanced transfers between departments.")
-@text_or_json_option("incentives.design/1")
 @click.option(
     "--output-model",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the organisation with the designed plan as a model file (.yaml or .json).",
 )
-@click.option(
-    "--method",
-    "-m",
-    type=click.Choice(method_choices()),
-    default="all",
-    show_default=True,
+@method_option(
     help="Equilibrium method that verifies the plan on the rebuilt game.",
 )
 @click.option(
     "--max-seconds",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Number(0, MAX_SECONDS, low_open=True),
     default=60.0,
     show_default=True,
     help="Time limit of each solver call.",
 )
-@output_option
+@report_options()
 @fail_cleanly
 def design(
     model: Path,
@@ -150,10 +145,10 @@ def design(
     keep_others: bool,
     via_negativa: bool,
     transfers: bool,
-    fmt: str,
     output_model: Path | None,
     method: str,
     max_seconds: float,
+    fmt: str | None,
     output: Path | None,
 ) -> None:
     """A bonus plan under which the company optimum is an equilibrium, verified, with what it costs."""
@@ -162,13 +157,11 @@ def design(
     from ..design import design_transfers
     from ..design import via_negativa as run_negativa
     from ..readwrite.model_file import load_model, save_model
-    from ..report.design import design_renderables
-    from ..report.design_json import design_to_dict
-    from ..report.json import dumps
-    from ..report.text import to_text
+    from ..report.design import DesignReport
 
     if output_model is not None and output_model.suffix.lower() not in MODEL_SUFFIXES:
         raise click.BadParameter(f"{output_model}: use .yaml, .yml or .json", param_hint="--output-model")
+    emitter = Emitter.prepare(fmt, output, also=[output_model])
     org = load_model(model)
     evaluated = evaluate_model(org, exact=False)  # once: the designs below and their checks all read it
     wanted = _parse_target(target)
@@ -193,11 +186,7 @@ def design(
     if transfers:
         concept_of_transfers = "dominant" if concept == "dominant" else "nash"
         deal = design_transfers(evaluated, concept=concept_of_transfers, margin=margin, **options)
-    if fmt == "json":
-        text = dumps(design_to_dict(result, cut, deal))
-    else:
-        text = to_text(design_renderables(result, cut, deal))
-    write_report(text, output)
+    emitter.emit(DesignReport(design=result, via_negativa=cut, transfers=deal))
     if output_model is not None:
         if not result.found:
             raise click.ClickException("no plan was found, so no model file was written")

@@ -1,4 +1,4 @@
-"""``incentives graph``: cross-department dependencies as a graph, a picture or a graph file."""
+"""``incentives graph``: cross-department dependencies as a report, a picture or a graph file."""
 
 from __future__ import annotations
 
@@ -6,22 +6,28 @@ from pathlib import Path
 
 import click
 
-from ._common import fail_cleanly, model_file, write_report
+from ._common import PICTURE_SUFFIXES, Emitter, fail_cleanly, model_file, plot_option, report_options
 
 __all__ = ["graph"]
 
-OUTPUT_SUFFIXES = (".txt", ".png", ".svg", ".pdf", ".graphml", ".gexf", ".json", ".dot", ".gv")
+
+def _check_graph_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    from ..graph.export import GRAPH_FILE_SUFFIXES
+
+    suffix = value.suffix.lower() if value is not None else ""
+    if value is not None and suffix not in GRAPH_FILE_SUFFIXES:
+        picture = " (a picture goes to --plot)" if suffix in PICTURE_SUFFIXES else ""
+        raise click.BadParameter(
+            f"{value}: cannot write a {suffix or 'suffix-less'} graph file; expected one of "
+            f"{', '.join(GRAPH_FILE_SUFFIXES)}{picture}",
+            ctx=ctx,
+            param=param,
+        )
+    return value
 
 
 @click.command()
 @click.argument("model", type=model_file)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a picture (.png, .svg, .pdf), a graph file (.graphml, .gexf, .json node-link, .dot Graphviz) "
-    "or the summary (.txt), chosen by the suffix, instead of printing the summary.",
-)
 @click.option(
     "--view",
     type=click.Choice(["all", "kpis", "departments"]),
@@ -37,32 +43,47 @@ OUTPUT_SUFFIXES = (".txt", ".png", ".svg", ".pdf", ".graphml", ".gexf", ".json",
     show_default=True,
     help="Longest finger-pointing loop (cycle of departments that hurt one another) to look for.",
 )
+@plot_option("Also draw the graph's view into this picture")
+@click.option(
+    "--graph-file",
+    type=click.Path(dir_okay=True, path_type=Path),
+    metavar="FILE",
+    callback=_check_graph_file,
+    help="Also write the graph's view as a graph file, chosen by the suffix: .graphml, .gexf, .json (networkx "
+    "node-link, schema incentives.graph/1), .dot or .gv (Graphviz).",
+)
+@report_options()
 @fail_cleanly
-def graph(model: Path, output: Path | None, view: str, max_loop_length: int) -> None:
+def graph(
+    model: Path,
+    view: str,
+    max_loop_length: int,
+    plot: Path | None,
+    graph_file: Path | None,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
     """Who moves which KPI, who is paid on it, and whom each department's choice hurts.
 
-    Prints externalities, finger-pointing loops, stakeholders (who must be in the
-    room when a department decides), misaligned KPIs and centrality; or, with
-    --output, writes a picture or a graph file.
+    Reports externalities, finger-pointing loops, stakeholders (who must be in the
+    room when a department decides), misaligned KPIs and centrality; --plot draws the
+    graph and --graph-file writes it for other tools (Gephi, yEd, Graphviz).
     """
     from ..graph.build import dependency_graph
     from ..graph.export import save_graph
     from ..readwrite.model_file import load_model
-    from ..report.graph import graph_renderables
-    from ..report.text import to_text
+    from ..report.graph import GraphReport
 
-    suffix = output.suffix.lower() if output is not None else ".txt"
-    if suffix not in OUTPUT_SUFFIXES:
-        raise click.BadParameter(
-            f"{output}: cannot write a {suffix or 'suffix-less'} file; expected one of {', '.join(OUTPUT_SUFFIXES)}",
-            param_hint="--output",
-        )
+    hints = dict.fromkeys(PICTURE_SUFFIXES, "--plot for a picture")
+    hints.update(dict.fromkeys((".graphml", ".gexf", ".dot", ".gv"), "--graph-file for a graph file"))
+    emitter = Emitter.prepare(fmt, output, elsewhere=hints, also=[plot, graph_file])
     dependencies = dependency_graph(load_model(model))
-    if output is None or suffix == ".txt":
-        write_report(to_text(graph_renderables(dependencies, view=view, max_loop_length=max_loop_length)), output)
-        return
-    try:
-        save_graph(dependencies, output, view=view)
-    except ImportError as err:
-        raise click.ClickException(str(err)) from err
-    click.echo(f"wrote {output}", err=True)
+    emitter.emit(GraphReport(graph=dependencies, view=view, max_loop_length=max_loop_length))
+    for path in (plot, graph_file):
+        if path is None:
+            continue
+        try:
+            save_graph(dependencies, path, view=view)
+        except ImportError as err:
+            raise click.ClickException(str(err)) from err
+        click.echo(f"wrote {path}", err=True)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ._common import fail_cleanly, method_choices, model_file
+from ..limits import MAX_POINTS
+from ._common import Emitter, fail_cleanly, method_option, model_file, plot_option, report_options, save_picture
 
 __all__ = ["parse_param", "sweep"]
-
-OUTPUT_SUFFIXES = (".csv", ".json", ".parquet")
 
 
 def parse_param(text: str, samples: int | None) -> tuple[str, Any]:
@@ -29,6 +29,8 @@ def parse_param(text: str, samples: int | None) -> tuple[str, Any]:
         numbers = [float(p) for p in parts[:2]]
     except ValueError:
         raise click.BadParameter(f"{text!r}: START and STOP must be numbers; {usage}", param_hint="--param") from None
+    if not all(math.isfinite(v) for v in numbers):
+        raise click.BadParameter(f"{text!r}: START and STOP must be finite numbers", param_hint="--param")
     if len(parts) == 1:
         return name, (numbers[0], numbers[0]) if samples else [numbers[0]]
     if len(parts) not in (2, 3) or (len(parts) == 2 and not samples):
@@ -41,27 +43,30 @@ def parse_param(text: str, samples: int | None) -> tuple[str, Any]:
         count = 0
     if count < 1:
         raise click.BadParameter(f"{text!r}: NUM must be a whole number of points, 1 or more", param_hint="--param")
+    if count > MAX_POINTS:
+        raise click.BadParameter(
+            f"{text!r}: {count:,} points; a sweep takes at most {MAX_POINTS:,} (use fewer, or --samples N)",
+            param_hint="--param",
+        )
     import numpy as np
 
     return name, np.linspace(numbers[0], numbers[1], count)
 
 
-def _check_outputs(output: Path | None, plot: Path | None, count: int) -> None:
-    if output is not None:
-        if output.suffix.lower() not in OUTPUT_SUFFIXES:
+def _check_outputs(table: Path | None, plot: Path | None, count: int) -> None:
+    from ..whatif.results import TABLE_SUFFIXES
+
+    if table is not None:
+        if table.suffix.lower() not in TABLE_SUFFIXES:
             raise click.BadParameter(
-                f"{output}: expected a file ending in {', '.join(OUTPUT_SUFFIXES)}", param_hint="--output"
+                f"{table}: expected a file ending in {', '.join(TABLE_SUFFIXES)}", param_hint="--table"
             )
-        if output.suffix.lower() == ".parquet":
-            from ..whatif.results import _require_parquet
+        if table.suffix.lower() == ".parquet":
+            from ..whatif.results import require_parquet
 
-            _require_parquet()
-    if plot is not None:
-        if count not in (1, 2):
-            raise click.BadParameter(f"a plot shows 1 or 2 quantities; this sweep varies {count}", param_hint="--plot")
-        from ..whatif.plots import _matplotlib
-
-        _matplotlib()
+            require_parquet()
+    if plot is not None and count not in (1, 2):
+        raise click.BadParameter(f"a plot shows 1 or 2 quantities; this sweep varies {count}", param_hint="--plot")
 
 
 def _executor(scheduler: str | None) -> Any:
@@ -89,19 +94,27 @@ def _executor(scheduler: str | None) -> Any:
     help="A quantity and its values (repeatable): a parameter, bonus.DEPARTMENT.KPI or costs.DEPARTMENT.ACTION. "
     "Several --param make a grid of every combination; with --samples give NAME=START:STOP.",
 )
-@click.option("--samples", type=click.IntRange(min=1), help="Latin-hypercube sample of N points instead of a grid.")
-@click.option("--seed", type=int, help="Seed of the Latin-hypercube sample.")
-@click.option("--method", "-m", type=click.Choice(method_choices()), default="all", show_default=True)
 @click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the table to .csv, .json or .parquet (written only once the sweep is complete).",
+    "--samples",
+    type=click.IntRange(min=1, max=MAX_POINTS),
+    help="Latin-hypercube sample of N points instead of a grid.",
 )
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Draw the sweep (PNG, SVG or PDF).")
+@click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), help="Seed of the Latin-hypercube sample.")
+@method_option()
+@click.option(
+    "--table",
+    type=click.Path(dir_okay=True, path_type=Path),
+    metavar="FILE",
+    help="Also write every point's record to .csv, .json (a list of records) or .parquet (written only once the "
+    "sweep is complete).",
+)
+@plot_option("Also draw the sweep against one quantity, or a phase diagram over two, into this picture")
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster: the scheduler's address, tcp://HOST:PORT.")
-@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes (default: every core).")
+@click.option(
+    "--workers", type=click.IntRange(min=1, max=1024), help="Local worker processes (default: every core)."
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@report_options()
 @fail_cleanly
 def sweep(
     model: Path,
@@ -109,23 +122,30 @@ def sweep(
     samples: int | None,
     seed: int | None,
     method: str,
-    output: Path | None,
+    table: Path | None,
     plot: Path | None,
     scheduler: str | None,
     workers: int | None,
     no_progress: bool,
+    fmt: str | None,
+    output: Path | None,
 ) -> None:
-    """Solve the model at many parameter values: equilibria, company value, price of anarchy, who games."""
+    """Solve the model at many parameter values: equilibria, company value, price of anarchy, who games.
+
+    The report sums up each set of equilibria found; its JSON document (incentives.sweep/1)
+    and --table hold every point.
+    """
     from ..readwrite.model_file import load_model
     from ..whatif import grid, latin_hypercube
     from ..whatif import sweep as run
-    from ..whatif.render import sweep_summary
 
     axes = dict(parse_param(p, samples) for p in params)
     if len(axes) != len(params):
         raise click.BadParameter("each quantity may be given once", param_hint="--param")
+    hints = dict.fromkeys((".csv", ".parquet"), "--table for the table of points")
+    emitter = Emitter.prepare(fmt, output, elsewhere=hints, also=[table, plot])
     try:
-        _check_outputs(output, plot, len(axes))
+        _check_outputs(table, plot, len(axes))
     except ImportError as err:
         raise click.ClickException(str(err)) from None
     org = load_model(model)
@@ -138,16 +158,12 @@ def sweep(
     finally:
         if executor is not None:
             executor.close()
-    figure = _figure(result) if plot is not None else None
-    click.echo(sweep_summary(result), nl=False)
-    if output is not None:
-        result.save(output)
-        click.echo(f"wrote {output}", err=True)
-    if figure is not None and plot is not None:
-        from ..whatif.plots import save_figure
-
-        save_figure(figure, plot)
-        click.echo(f"wrote {plot}", err=True)
+    emitter.emit(result)
+    if table is not None:
+        result.save(table)
+        click.echo(f"wrote {table}", err=True)
+    if plot is not None:
+        save_picture(_figure(result), plot)
 
 
 def _figure(result: Any) -> Any:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
 
-from ._common import fail_cleanly, model_file, output_option, text_or_json_option, write_report
+from ._common import Emitter, fail_cleanly, model_file, report_options
 
 __all__ = ["parse_symbol", "thresholds"]
 
@@ -26,9 +27,14 @@ def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
     for part in (low.strip(), high.strip()):
         if part:
             try:
-                float(part)
+                finite = math.isfinite(float(part))
             except ValueError:
                 raise click.BadParameter(f"{text!r}: {part!r} is not a number", param_hint="--symbol") from None
+            if not finite:
+                raise click.BadParameter(
+                    f"{text!r}: {part!r} is not a finite number (leave the end empty for no bound)",
+                    param_hint="--symbol",
+                )
         bounds.append(part or None)
     return name, (bounds[0], bounds[1])
 
@@ -53,17 +59,18 @@ def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
     help="A profile whose equilibrium region to report (repeatable). Default: with one quantity every profile that "
     "is an equilibrium somewhere, with several the equilibria and optimum at the model's values.",
 )
-@text_or_json_option("incentives.thresholds/1")
-@output_option
+@report_options()
 @fail_cleanly
-def thresholds(model: Path, symbols: tuple[str, ...], profiles: tuple[str, ...], fmt: str, output: Path | None) -> None:
+def thresholds(
+    model: Path, symbols: tuple[str, ...], profiles: tuple[str, ...], fmt: str | None, output: Path | None
+) -> None:
     """Where equilibria appear and vanish and who games, as exact inequalities in some parameters or bonus weights."""
     import sympy
 
     from ..readwrite.model_file import load_model
-    from ..whatif.render import thresholds_json, thresholds_text
     from ..whatif.thresholds import thresholds as run
 
+    emitter = Emitter.prepare(fmt, output)
     parsed = [parse_symbol(s) for s in symbols]
     names = [name for name, _ in parsed]
     domain = {
@@ -71,5 +78,4 @@ def thresholds(model: Path, symbols: tuple[str, ...], profiles: tuple[str, ...],
         for name, bounds in parsed
         if bounds is not None
     }
-    report = run(load_model(model), names, profiles=list(profiles) or None, domain=domain)
-    write_report(thresholds_json(report) if fmt == "json" else thresholds_text(report), output)
+    emitter.emit(run(load_model(model), names, profiles=list(profiles) or None, domain=domain))

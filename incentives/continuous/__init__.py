@@ -11,7 +11,7 @@ makes the organisation a game with continuous strategies:
   task, how far equilibrium effort departs from them;
 * :func:`discretise` -- a finite game for every other solver and analysis;
 * :mod:`incentives.continuous.classics` -- Holmstrom-Milgrom, Holmstrom's teams, Baker and
-  Kerr as models, with their published formulas (``python -m incentives.continuous.classics``).
+  Kerr as models (the files of ``examples/classics/``), with their published formulas.
 """
 
 from .concavity import Concavity, concavity

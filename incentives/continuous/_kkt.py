@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import sympy
 
+from ..tolerance import IMAGINARY_ATOL, SOLVER_RTOL
+
 __all__ = ["Candidate", "NotSolvable", "decide", "kkt_candidates", "substitute", "tidy"]
 
 Bound = tuple[sympy.Expr | None, sympy.Expr | None]
@@ -66,7 +68,7 @@ Box = Mapping[sympy.Symbol, tuple[sympy.Expr, sympy.Expr]]
 def decide(
     condition: sympy.Basic,
     signs: Mapping[sympy.Symbol, sympy.Symbol],
-    tol: float = 1e-12,
+    tol: float = SOLVER_RTOL,
     box: Box | None = None,
 ) -> bool | None:
     """Whether ``condition`` (``expr >= 0``, ``expr > 0`` or a boolean) holds, under the sign assumptions.
@@ -93,7 +95,7 @@ def decide(
     expr = expr.xreplace(signs)
     if expr.is_number:
         value = complex(sympy.N(expr, 30))
-        if abs(value.imag) > 1e-9:
+        if abs(value.imag) > IMAGINARY_ATOL:
             return False
         return value.real > tol if strict else value.real >= -tol
     for form in (expr, sympy.cancel(expr), sympy.factor(expr)):

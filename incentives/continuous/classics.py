@@ -1,14 +1,14 @@
 """The classic results on incentive pay, as organisation models and as their published closed forms.
 
-Each ``*_model`` function builds an :class:`~incentives.model.Organization`
-(the same models as the files in ``examples/classics/``), and each closed-form
-function gives the published formula as a sympy expression, so that what the
-library derives can be compared with what the papers state.  Running
-
-    ``python -m incentives.continuous.classics``
-
-prints every result, derived by the library next to the formula (see
-:mod:`incentives.continuous.reproduce`); ``papers/classics.md`` explains them.
+Each classic model is one file, ``examples/classics/NAME.yaml`` (shipped with the package
+as ``incentives/continuous/classic_models/``, a link to that folder), and nothing else
+defines it: :func:`classic_model` loads a file with some parameters changed, and each
+``*_model`` function here is that, plus the variants the papers compare (a team of any
+size, other sharing schemes, a second task that cannot be measured), built from the file.
+Each closed-form function gives the published formula as a sympy expression, so that what
+the library derives can be compared with what the papers state; ``python papers/classics.py``
+(in a checkout) prints every result derived by the library next to its formula, and
+``papers/classics.md`` explains them.
 
 * Holmstrom and Milgrom (1991): single-task commission ``1/(1 + r*sigma2*c)``;
   multitask commissions ``(I + r*C*Sigma)^-1 B'``; with the second task
@@ -38,17 +38,23 @@ References
 
 from __future__ import annotations
 
+from dataclasses import replace
+from importlib.resources import files
 from typing import Any
 
 import sympy
 
-from ..formula import symbol
+from ..errors import ModelError, Problem
+from ..formula import parse_formula, symbol
 from ..model import Organization
+from ..readwrite.model_file import loads_model
 
 __all__ = [
+    "MODELS",
     "baker_losses",
     "baker_model",
     "baker_weight",
+    "classic_model",
     "hm_multitask_commissions",
     "hm_single_commission",
     "hm_unmeasured_commission",
@@ -59,16 +65,49 @@ __all__ = [
     "team_model",
 ]
 
+#: The classic models, each the file ``examples/classics/NAME.yaml``.
+MODELS = ("holmstrom_milgrom_single", "holmstrom_milgrom_multitask", "holmstrom_team", "baker", "kerr")
+
 S = symbol  # the model's symbols: ``S("r")`` is the parameter r of every model here
+
+
+def classic_model(name: str, **values: Any) -> Organization:
+    """The classic model ``name`` (one of :data:`MODELS`), read from its file, with some parameters changed.
+
+    Parameters
+    ----------
+    name : str
+        The file ``examples/classics/{name}.yaml``, bundled with the package.
+    **values
+        New values of some of its parameters (numbers, or number formulas such as ``"1/3"``).
+
+    Raises
+    ------
+    ModelError
+        If ``name`` is not a classic model or a value is not one of its parameters.
+
+    Examples
+    --------
+    >>> org = classic_model("kerr", w=2)
+    >>> org.name, org.parameters["w"]
+    ('Kerr - rewarding A while hoping for B', 2)
+    """
+    if name not in MODELS:
+        known = f"the classic models are {list(MODELS)}"
+        raise ModelError([Problem(path="", message=f"no classic model {name!r}; {known}")])
+    text = files(__package__).joinpath("classic_models", f"{name}.yaml").read_text(encoding="utf-8")
+    org = loads_model(text, source=f"examples/classics/{name}.yaml")
+    return org.with_parameters(values) if values else org
 
 
 # -- Holmstrom and Milgrom (1991) ----------------------------------------------------------------------------------
 
 
-def holmstrom_milgrom_model(*, r: Any = 2, sigma2: Any = 1, c: Any = 1, beta: Any = 1) -> Organization:
+def holmstrom_milgrom_model(**values: Any) -> Organization:
     """One agent, one task: a commission ``beta`` on a noisy measure of effort.
 
-    The model of ``examples/classics/holmstrom_milgrom_single.yaml``.
+    ``examples/classics/holmstrom_milgrom_single.yaml``, with ``values`` for some of
+    its parameters ``r``, ``sigma2``, ``c`` and ``beta``.
 
     Examples
     --------
@@ -76,17 +115,7 @@ def holmstrom_milgrom_model(*, r: Any = 2, sigma2: Any = 1, c: Any = 1, beta: An
     >>> optimal_plan(holmstrom_milgrom_model(), symbolic=True).weights["beta"]
     1/(c*r*sigma2 + 1)
     """
-    return Organization.from_dict(
-        {
-            "name": "Holmstrom-Milgrom single task",
-            "parameters": {"r": r, "sigma2": sigma2, "c": c, "beta": beta},
-            "departments": {"agent": {"variables": {"effort": {"lower": 0}}, "risk_premium": "r/2 * beta**2 * sigma2"}},
-            "kpis": {"output": "agent.effort"},
-            "company_value": "output",
-            "bonus": {"agent": {"output": "beta"}},
-            "costs": {"agent": "c/2 * agent.effort**2"},
-        }
-    )
+    return classic_model("holmstrom_milgrom_single", **values)
 
 
 def hm_single_commission() -> sympy.Expr:
@@ -94,39 +123,33 @@ def hm_single_commission() -> sympy.Expr:
     return 1 / (1 + S("r") * S("sigma2") * S("c"))
 
 
-_HM_VALUES = {"r": 1, "b1": 1, "b2": 1, "c11": 1, "c12": 0.5, "c22": 1, "s11": 1, "s12": 0, "s22": 2}
-
-
 def holmstrom_milgrom_multitask_model(*, measured: bool = True, **values: Any) -> Organization:
     """One agent, two tasks; both measured (``measured=True``) or only the first.
 
-    Efforts ``t1, t2`` (deviations from what the agent supplies unpaid, so unbounded)
-    cost ``(c11*t1**2 + 2*c12*t1*t2 + c22*t2**2)/2`` and are worth ``b1*t1 + b2*t2``;
+    ``examples/classics/holmstrom_milgrom_multitask.yaml``: efforts ``t1, t2``
+    (deviations from what the agent supplies unpaid, so unbounded) cost
+    ``(c11*t1**2 + 2*c12*t1*t2 + c22*t2**2)/2`` and are worth ``b1*t1 + b2*t2``;
     measure ``k`` is ``t_k`` plus noise with covariances ``s11, s12, s22``.  The
-    commissions ``w1, w2`` are the instruments.
+    commissions ``w1, w2`` are the instruments.  With ``measured=False`` the second
+    measure is gone: its KPI and its commission ``w2`` (0 in the risk premium), and
+    the noise parameters ``s12, s22`` that describe it.
     """
-    params = {**_HM_VALUES, **values, "w1": values.get("w1", 1)}
-    kpis = {"measure_1": "agent.t1"}
-    bonus = {"measure_1": "w1"}
-    risk = "r/2 * w1**2 * s11"
-    if measured:
-        params["w2"] = values.get("w2", 1)
-        kpis["measure_2"] = "agent.t2"
-        bonus["measure_2"] = "w2"
-        risk = "r/2 * (w1**2 * s11 + 2 * w1 * w2 * s12 + w2**2 * s22)"
-    else:
-        for name in ("s12", "s22"):
-            params.pop(name)
-    return Organization.from_dict(
-        {
-            "name": "Holmstrom-Milgrom multitask" + ("" if measured else ", second task unmeasurable"),
-            "parameters": params,
-            "departments": {"agent": {"variables": {"t1": {}, "t2": {}}, "risk_premium": risk}},
-            "kpis": kpis,
-            "company_value": "b1 * agent.t1 + b2 * agent.t2",
-            "bonus": {"agent": bonus},
-            "costs": {"agent": "(c11 * agent.t1**2 + 2 * c12 * agent.t1 * agent.t2 + c22 * agent.t2**2) / 2"},
-        }
+    org = classic_model("holmstrom_milgrom_multitask")
+    if not measured:
+        org = _without_second_measure(org)
+    return org.with_parameters(values) if values else org
+
+
+def _without_second_measure(org: Organization) -> Organization:
+    gone = {"w2", "s12", "s22"}
+    agent = org.department("agent")
+    return replace(
+        org,
+        name=f"{org.name}, second task unmeasurable",
+        parameters={k: v for k, v in org.parameters.items() if k not in gone},
+        departments=(replace(agent, risk_premium=agent.risk_premium.xreplace({S("w2"): 0})),),
+        kpis={k: v for k, v in org.kpis.items() if k != "measure_2"},
+        bonus={"agent": {k: v for k, v in org.bonus["agent"].items() if k != "measure_2"}},
     )
 
 
@@ -146,43 +169,72 @@ def hm_unmeasured_commission() -> sympy.Expr:
 
 # -- Holmstrom (1982) -------------------------------------------------------------------------------------------------
 
+_SCHEMES = ("equal_shares", "budget_breaker", "threshold")
 
-def team_model(n: int = 3, *, scheme: str = "equal_shares", a: Any = 1, c: Any = 1) -> Organization:
+
+def team_model(n: int = 3, *, scheme: str = "equal_shares", **values: Any) -> Organization:
     """A team of ``n`` members sharing the output ``a * (e_1 + ... + e_n)``; efforts cost ``c/2 * e_i**2``.
 
+    The team of ``examples/classics/holmstrom_team.yaml`` with ``n`` members, each a copy
+    of its ``member_1``, and ``values`` for some of the parameters ``a`` and ``c``.
     ``scheme`` is ``"equal_shares"`` (each is paid ``share = 1/n`` of the output: the budget
     balances), ``"budget_breaker"`` (each is paid the whole output at the margin, ``share = 1``;
     a budget breaker outside the team absorbs the difference and collects fixed fees) or
-    ``"threshold"`` (Holmstrom's group penalty: each is paid ``prize`` when output reaches the
-    efficient ``target``, nothing otherwise).
+    ``"threshold"`` (Holmstrom's group penalty: each is paid ``prize = a**2/c`` when output
+    reaches the efficient ``target = n*a**2/c``, nothing otherwise).
+
+    Examples
+    --------
+    >>> team = team_model(4)
+    >>> team.department_names, team.parameters["share"]
+    (('member_1', 'member_2', 'member_3', 'member_4'), 1/4)
+    >>> team.kpis["team_output"]
+    a*(member_1.effort + member_2.effort + member_3.effort + member_4.effort)
     """
     if n < 2:
         raise ValueError(f"a team needs at least 2 members; got {n}")
-    members = [f"member_{k}" for k in range(1, n + 1)]
-    output = " + ".join(f"{m}.effort" for m in members)
-    params: dict[str, Any] = {"a": a, "c": c}
-    kpis = {"team_output": f"a * ({output})"}
-    if scheme in ("equal_shares", "budget_breaker"):
-        params["share"] = sympy.Rational(1, n) if scheme == "equal_shares" else 1
-        params["share"] = str(params["share"])
-        bonus = {m: {"team_output": "share"} for m in members}
-    elif scheme == "threshold":
-        params["target"] = f"{n} * ({a})**2 / ({c})"
-        params["prize"] = f"({a})**2 / ({c})"
-        kpis["target_met"] = "where(team_output >= target, 1, 0)"
-        bonus = {m: {"target_met": "prize"} for m in members}
-    else:
+    if scheme not in _SCHEMES:
         raise ValueError(f"unknown scheme {scheme!r}; expected 'equal_shares', 'budget_breaker' or 'threshold'")
-    return Organization.from_dict(
-        {
-            "name": f"Holmstrom team of {n} ({scheme.replace('_', ' ')})",
-            "parameters": params,
-            "departments": {m: {"variables": {"effort": {"lower": 0}}} for m in members},
-            "kpis": kpis,
-            "company_value": "team_output",
-            "bonus": bonus,
-            "costs": {m: f"c/2 * {m}.effort**2" for m in members},
-        }
+    org = _with_members(classic_model("holmstrom_team", **values), n)
+    org = replace(org, name=f"Holmstrom team of {n} ({scheme.replace('_', ' ')})")
+    if scheme == "threshold":
+        return _group_penalty(org, n)
+    return org.with_parameters({"share": sympy.Rational(1, n) if scheme == "equal_shares" else 1})
+
+
+def _with_members(org: Organization, n: int) -> Organization:
+    """``org`` with ``n`` members, each a copy of the first; a sum over all members becomes one over the new ones."""
+    template = org.departments[0]
+    members = [f"member_{k}" for k in range(1, n + 1)]
+    sums = {
+        sympy.Add(*(S(f"{m}.{var}") for m in org.department_names)): sympy.Add(*(S(f"{m}.{var}") for m in members))
+        for var in template.variables
+    }
+
+    def renamed(expr: sympy.Expr, member: str) -> sympy.Expr:
+        return expr.xreplace({S(f"{template.name}.{var}"): S(f"{member}.{var}") for var in template.variables})
+
+    return replace(
+        org,
+        departments=tuple(
+            replace(template, name=m, cost=renamed(template.cost, m), risk_premium=renamed(template.risk_premium, m))
+            for m in members
+        ),
+        kpis={k: v.xreplace(sums) for k, v in org.kpis.items()},
+        company_value=org.company_value.xreplace(sums),
+        bonus={m: org.bonus[template.name] for m in members},
+    )
+
+
+def _group_penalty(org: Organization, n: int) -> Organization:
+    """Each member paid ``prize`` when the output reaches ``target``, instead of a share of it."""
+    a, c = org.parameters["a"], org.parameters["c"]
+    parameters = {k: v for k, v in org.parameters.items() if k != "share"}
+    return replace(
+        org,
+        parameters={**parameters, "target": n * a**2 / c, "prize": a**2 / c},
+        kpis={**org.kpis, "target_met": parse_formula("where(team_output >= target, 1, 0)")},
+        bonus={m: {"target_met": S("prize")} for m in org.department_names},
     )
 
 
@@ -195,27 +247,12 @@ def team_effort(share: Any = None) -> sympy.Expr:
 # -- Baker (1992, 2002) ------------------------------------------------------------------------------------------------
 
 
-_BAKER_VALUES = {"f1": 1, "f2": 1, "g1": 1, "g2": 0.5, "r": 1, "sigma2": 1, "beta": 1}
-
-
 def baker_model(**values: Any) -> Organization:
-    """Value ``f.e``, measure ``g.e`` plus noise of variance ``sigma2``, pay ``beta`` per unit of measure."""
-    return Organization.from_dict(
-        {
-            "name": "Baker - pay on a distorted measure",
-            "parameters": {**_BAKER_VALUES, **values},
-            "departments": {
-                "agent": {
-                    "variables": {"e1": {"lower": 0}, "e2": {"lower": 0}},
-                    "risk_premium": "r/2 * beta**2 * sigma2",
-                }
-            },
-            "kpis": {"measure": "g1 * agent.e1 + g2 * agent.e2"},
-            "company_value": "f1 * agent.e1 + f2 * agent.e2",
-            "bonus": {"agent": {"measure": "beta"}},
-            "costs": {"agent": "(agent.e1**2 + agent.e2**2) / 2"},
-        }
-    )
+    """Value ``f.e``, measure ``g.e`` plus noise of variance ``sigma2``, pay ``beta`` per unit of measure.
+
+    ``examples/classics/baker.yaml``, with ``values`` for some of its parameters.
+    """
+    return classic_model("baker", **values)
 
 
 def baker_weight() -> sympy.Expr:
@@ -246,22 +283,6 @@ def baker_losses() -> dict[str, sympy.Expr]:
 # -- Kerr (1975) -------------------------------------------------------------------------------------------------------
 
 
-def kerr_model(*, value_a: Any = 0.5, value_b: Any = 1, w: Any = 1) -> Organization:
-    """Two tasks, only A counted and paid (``examples/classics/kerr.yaml``)."""
-    return Organization.from_dict(
-        {
-            "name": "Kerr - rewarding A while hoping for B",
-            "parameters": {"value_a": value_a, "value_b": value_b, "w": w},
-            "departments": {"staff": {"variables": {"a": {"lower": 0}, "b": {"lower": 0}}}},
-            "kpis": {"counted_output": "staff.a"},
-            "company_value": "value_a * staff.a + value_b * staff.b",
-            "bonus": {"staff": {"counted_output": "w"}},
-            "costs": {"staff": "(staff.a**2 + staff.b**2) / 2"},
-        }
-    )
-
-
-if __name__ == "__main__":  # pragma: no cover - the command prints the reproduction report
-    from .reproduce import main
-
-    main()
+def kerr_model(**values: Any) -> Organization:
+    """Two tasks, only A counted and paid: ``examples/classics/kerr.yaml``, ``values`` changing some parameters."""
+    return classic_model("kerr", **values)

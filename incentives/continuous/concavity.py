@@ -33,6 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
+from ..tolerance import RTOL
+
 __all__ = ["CONCAVITY_STATUSES", "Concavity", "concavity"]
 
 #: The possible findings.
@@ -117,7 +119,7 @@ def concavity(
     signs: Mapping[sympy.Symbol, sympy.Symbol] | None = None,
     at: Mapping[sympy.Symbol, float] | None = None,
     interior: Sequence[sympy.Symbol] | None = None,
-    tol: float = 1e-9,
+    tol: float = RTOL,
 ) -> Concavity:
     """Check the second-order conditions of ``payoff`` in ``variables``.
 

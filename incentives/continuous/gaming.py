@@ -45,6 +45,7 @@ from .._util import frozen_map
 from ..errors import SolverError
 from ..formula import symbol
 from ..model import Organization
+from ..tolerance import is_zero
 from ._kkt import NotSolvable, decide, kkt_candidates, substitute, tidy
 from .concavity import Concavity, concavity
 from .game import ContinuousGame, continuous_game
@@ -217,7 +218,7 @@ class TaskGap:
     @property
     def direction(self) -> str:
         """``"more"``, ``"less"`` or ``"same"``: what the department does compared with the company's need."""
-        if abs(self.gap_value) <= 1e-9 * (1 + abs(_float(self.optimum))):
+        if is_zero(self.gap_value, _float(self.optimum)):
             return "same"
         return "more" if self.gap_value > 0 else "less"
 

@@ -36,9 +36,13 @@ import sympy
 from scipy import optimize
 
 from ..errors import ModelError, Problem
+from ..tolerance import NUMERIC_TOL, SOLVER_RTOL
 from .game import ContinuousGame
 
 __all__ = ["CompiledGame", "best_response", "compile_game", "numeric_equilibria", "regrets"]
+
+#: L-BFGS-B settings that polish a best reply found on the grid.
+_POLISH_OPTIONS = {"ftol": 1e-15, "gtol": 1e-11}
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,7 +204,7 @@ def best_response(
         start = np.clip(start, game.lower[idx], game.upper[idx])
         with np.errstate(all="ignore"):
             res = optimize.minimize(
-                negative, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"ftol": 1e-15, "gtol": 1e-11}
+                negative, start, jac=True, method="L-BFGS-B", bounds=bounds, options=_POLISH_OPTIONS
             )
         y = np.clip(np.asarray(res.x, dtype=float), game.lower[idx], game.upper[idx])
         trial[idx] = y
@@ -260,7 +264,7 @@ def numeric_equilibria(
     starts: Sequence[np.ndarray] = (),
     random_starts: int = 6,
     rng: int | np.random.Generator | None = None,
-    tol: float = 1e-6,
+    tol: float = NUMERIC_TOL,
     grid_points: int = 401,
     check_points: int = 20001,
     max_iter: int = 100,
@@ -277,7 +281,7 @@ def numeric_equilibria(
     rejected: list[tuple[np.ndarray, np.ndarray]] = []
     scale = 1 + float(np.max(np.abs(np.concatenate([game.box_lower, game.box_upper]))))
     for start in points:
-        x, _ = _iterate(game, start, grid_points=grid_points, max_iter=max_iter, xtol=1e-12)
+        x, _ = _iterate(game, start, grid_points=grid_points, max_iter=max_iter, xtol=SOLVER_RTOL)
         polished = _polish(game, x)
         if np.max(np.abs(polished - x)) > 1e-4 * (1 + float(np.max(np.abs(x)))):
             polished = x  # polishing refines a point; a jump elsewhere (a kink) is not a refinement
@@ -285,10 +289,10 @@ def numeric_equilibria(
         if np.max(gains) > tol:
             rough = regrets(game, x, grid_points=check_points)
             polished, gains = (x, rough) if np.max(rough) < np.max(gains) else (polished, gains)
-        same = [k for k, (y, _) in enumerate(found) if np.max(np.abs(y - polished)) <= 1e-6 * scale]
+        same = [k for k, (y, _) in enumerate(found) if np.max(np.abs(y - polished)) <= NUMERIC_TOL * scale]
         if np.max(gains) <= tol:
             if not same:
                 found.append((polished, gains))
-        elif not any(np.max(np.abs(y - polished)) <= 1e-6 * scale for y, _ in rejected):
+        elif not any(np.max(np.abs(y - polished)) <= NUMERIC_TOL * scale for y, _ in rejected):
             rejected.append((polished, gains))
     return found, rejected

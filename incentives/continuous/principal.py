@@ -51,6 +51,7 @@ from .._util import frozen_map
 from ..errors import SolverError
 from ..formula import symbol
 from ..model import Organization
+from ..tolerance import IMAGINARY_ATOL
 from ._kkt import NotSolvable, decide, kkt_candidates, substitute, tidy
 from .concavity import Concavity, concavity
 from .game import ContinuousGame, continuous_game, symbolic_names
@@ -60,6 +61,9 @@ __all__ = ["OBJECTIVES", "OptimalPlan", "optimal_plan", "plan_instruments"]
 
 #: What the company maximises.
 OBJECTIVES = ("surplus", "profit")
+
+#: Nelder-Mead settings of the numerical plan search (step and objective tolerances, iterations).
+_SEARCH_OPTIONS = {"xatol": 1e-7, "fatol": 1e-12, "maxiter": 400}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -277,7 +281,7 @@ def _number(expr: sympy.Expr) -> float:
         value = complex(sympy.N(expr))
     except TypeError:
         return math.nan
-    return value.real if abs(value.imag) < 1e-9 else math.nan
+    return value.real if abs(value.imag) < IMAGINARY_ATOL else math.nan
 
 
 def _numeric_plan(
@@ -311,7 +315,7 @@ def _numeric_plan(
         lambda w: -response(np.clip(w, *_limits(box)))[0],
         start,
         method="Nelder-Mead",
-        options={"xatol": 1e-7, "fatol": 1e-12, "maxiter": 400},
+        options=_SEARCH_OPTIONS,
     )
     w = np.clip(result.x, *_limits(box))
     value, x = response(w)

@@ -10,10 +10,12 @@ from typing import Any
 
 import sympy
 
+from .._display import report_text
 from .._util import frozen_map
 from ..equilibrium import format_number
 from ..errors import FormulaError
 from ..formula import formula_to_text
+from ..tolerance import NUMERIC_TOL
 from .concavity import Concavity
 
 __all__ = ["BestResponse", "ContinuousEquilibrium", "ContinuousSolution", "Regime", "show"]
@@ -178,6 +180,8 @@ class ContinuousSolution:
         Regret tolerance.
     """
 
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
+
     title: str
     players: tuple[str, ...]
     method: str
@@ -188,7 +192,7 @@ class ContinuousSolution:
     best_responses: tuple[BestResponse, ...] = ()
     concavity: tuple[Concavity, ...] = ()
     notes: tuple[str, ...] = ()
-    tol: float = 1e-6
+    tol: float = NUMERIC_TOL
 
     def __post_init__(self) -> None:
         for name in ("players", "equilibria", "rejected", "conditional", "best_responses", "concavity", "notes"):

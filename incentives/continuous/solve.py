@@ -38,6 +38,7 @@ import sympy
 from ..errors import SolverError
 from ..formula import symbol
 from ..model import Organization
+from ..tolerance import IMAGINARY_ATOL, NUMERIC_TOL
 from ._kkt import Candidate, NotSolvable, decide, kkt_candidates, substitute, tidy
 from .concavity import Concavity, concavity
 from .game import ContinuousGame, continuous_game
@@ -128,7 +129,7 @@ def _float(expr: sympy.Expr) -> float:
         value = complex(sympy.N(expr))
     except TypeError:
         return math.nan
-    return value.real if abs(value.imag) < 1e-9 else math.nan
+    return value.real if abs(value.imag) < IMAGINARY_ATOL else math.nan
 
 
 def _verify(
@@ -200,7 +201,7 @@ def solve_continuous(
     method: str = "auto",
     parameters: Mapping[str, Any] | None = None,
     symbolic: bool | Collection[str] = False,
-    tol: float = 1e-6,
+    tol: float = NUMERIC_TOL,
     starts: Sequence[Mapping[str, float]] = (),
     random_starts: int = 6,
     rng: int | np.random.Generator | None = None,

@@ -11,6 +11,10 @@
   that do the same without new bonus money;
 * :func:`verify_plan` checks any plan by rebuilding and re-solving the game.
 
+:func:`design` checks its options into a :class:`DesignProblem` (terms are
+:class:`Term` s, ``"department:kpi"``) and solves it with :func:`solve_problem`;
+a problem can also be made, inspected and solved directly.
+
 Examples
 --------
 >>> import incentives as inc
@@ -23,15 +27,22 @@ True
 """
 
 from .diagnose import Obstacle
-from .negativa import KpiGaming, TermChange, ViaNegativa, via_negativa
-from .plan import Design, design
+from .negativa import KpiGaming, NegativaStatus, TermChange, ViaNegativa, via_negativa
+from .outcome import DesignStatus
+from .plan import Design, design, solve_problem
+from .problem import DesignProblem
+from .terms import Term
 from .transfers import Transfer, TransferDesign, design_transfers
 from .verify import Verification, verify_plan
 
 __all__ = [
     "Design",
+    "DesignProblem",
+    "DesignStatus",
     "KpiGaming",
+    "NegativaStatus",
     "Obstacle",
+    "Term",
     "TermChange",
     "Transfer",
     "TransferDesign",
@@ -39,6 +50,7 @@ __all__ = [
     "ViaNegativa",
     "design",
     "design_transfers",
+    "solve_problem",
     "verify_plan",
     "via_negativa",
 ]

@@ -21,15 +21,19 @@ diagnosis of infeasibility (:mod:`incentives.design.diagnose`) relies on that.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Literal, get_args
 
 import numpy as np
 
 from ..errors import DesignError
+from ..tolerance import RTOL
+from ._checks import check_choice
 from .linear import LinearPayoffs, Switches, profiles_where, switch_gains
 from .program import Program
 
 __all__ = [
     "CONCEPTS",
+    "Concept",
     "DesignSystem",
     "Floor",
     "add_deterrence",
@@ -39,8 +43,11 @@ __all__ = [
     "limited_liability_floors",
 ]
 
-#: Solution concepts a target can be designed to be.
-CONCEPTS = ("nash", "dominant", "unique")
+#: A solution concept a target can be designed to be.
+Concept = Literal["nash", "dominant", "unique"]
+
+#: The solution concepts, in order.
+CONCEPTS: tuple[Concept, ...] = get_args(Concept)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,9 +82,11 @@ class DesignSystem:
         (``"the KPIs it may be paid on (new_customers, company_value)"``).
     base_meaning : str
         Plain words for the fixed part of the payoffs (``"in saved effort"``).
+    tol : float
+        Relative tolerance at which a gain or loss counts as the margin (see :mod:`incentives.tolerance`).
     """
 
-    payoffs: LinearPayoffs
+    payoffs: LinearPayoffs[Any]
     target: tuple[int, ...]
     margin: float
     deter: tuple[Switches, ...]
@@ -87,6 +96,7 @@ class DesignSystem:
     budget: tuple[np.ndarray, float] | None = None
     levers: tuple[str, ...] = ()
     base_meaning: str = ""
+    tol: float = RTOL
 
     def __post_init__(self) -> None:
         n = len(self.payoffs.variables)
@@ -100,14 +110,13 @@ class DesignSystem:
             )
 
 
-def deterrence(payoffs: LinearPayoffs, target: tuple[int, ...], concept: str) -> tuple[Switches, ...]:
+def deterrence(payoffs: LinearPayoffs[Any], target: tuple[int, ...], concept: Concept) -> tuple[Switches, ...]:
     """For each department, the switches away from its target action that a plan must deter.
 
     ``concept`` is ``"nash"`` (others at the target) or ``"dominant"`` (others anywhere);
     ``"unique"`` deters like ``"nash"`` (its extra conditions are added separately).
     """
-    if concept not in CONCEPTS:
-        raise DesignError(f"The 'concept' parameter must be one of {list(CONCEPTS)}. Got {concept!r} instead.")
+    check_choice("concept", concept, CONCEPTS)
     flat_target = int(np.ravel_multi_index(target, payoffs.shape))
     out = []
     for i in range(len(payoffs.players)):
@@ -151,7 +160,7 @@ def best_losses(switches: Switches, lower: np.ndarray, upper: np.ndarray) -> np.
     return -switches.constant + best.sum(axis=1)
 
 
-def limited_liability_floors(payoffs: LinearPayoffs, fixed: np.ndarray) -> tuple[Floor, ...]:
+def limited_liability_floors(payoffs: LinearPayoffs[Any], fixed: np.ndarray) -> tuple[Floor, ...]:
     """Rows ``bonus_i(s) >= 0`` at every profile (duplicates removed); ``fixed`` is the bonus no variable moves."""
     floors = []
     for i, (cols, terms) in enumerate(zip(payoffs.owned, payoffs.terms, strict=True)):

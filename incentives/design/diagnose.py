@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..equilibrium import format_number
+from ..tolerance import is_zero, tolerance
 from .conditions import DesignSystem, add_deterrence, best_losses
 from .linear import Switches, profile_label
 from .program import Program
@@ -108,15 +109,15 @@ def _single(system: DesignSystem, switches: Switches, row: int, best: float) -> 
     gain = float(switches.constant[row])
     i = switches.player
     lever = system.levers[i] if i < len(system.levers) else "what the plan may pay it on"
-    coef = switches.coefficients[row]
-    scale = max(1.0, float(np.max(np.abs(coef), initial=0.0)))
+    moved = float(np.max(np.abs(switches.coefficients[row]), initial=0.0))
+    untouched = is_zero(moved, scale=system.payoffs.terms[i], rtol=system.tol)  # zero at the scale of i's terms
     if gain > 0:
         fixed = f"it gains {_fmt(gain)} {system.base_meaning}".rstrip()
     elif gain < 0:
         fixed = f"it loses {_fmt(-gain)} {system.base_meaning}".rstrip()
     else:
         fixed = "nothing else changes for it"
-    if np.all(np.abs(coef) <= 1e-12 * scale):
+    if untouched:
         moves = (
             f"changes none of {lever}"
             if lever
@@ -219,7 +220,7 @@ def explain_infeasible(
     (None when there is none); it is called only when the budget is the obstacle.
     """
     obstacles: list[Obstacle] = []
-    tol = 1e-9 * max(1.0, abs(system.margin))
+    tol = tolerance(system.margin, system.tol)
     for i, switches in enumerate(system.deter):
         best = best_losses(switches, system.lower, system.upper)
         alone = [_single(system, switches, int(r), float(best[r])) for r in np.flatnonzero(best < system.margin - tol)]

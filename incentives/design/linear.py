@@ -29,9 +29,10 @@ many switches at once by indexing flat arrays (no Python loop over profiles).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import sympy
@@ -40,7 +41,8 @@ from .._util import profile_label as _label
 from ..errors import DesignError
 from ..evaluated import EvaluatedModel
 from ..model import COMPANY_VALUE, Organization
-from ..tolerance import RTOL, tolerance
+from ..tolerance import RTOL, is_zero
+from .terms import Term
 
 __all__ = [
     "LinearPayoffs",
@@ -58,16 +60,21 @@ __all__ = [
 ]
 
 
+#: The label of a design variable: a :class:`~incentives.design.terms.Term` for a bonus weight, a
+#: keep-or-cap switch in via negativa, a payer -> receiver offer for transfers.
+Label = TypeVar("Label", bound=Hashable)
+
+
 @dataclass(frozen=True, kw_only=True)
-class LinearPayoffs:
+class LinearPayoffs(Generic[Label]):
     """Payoffs affine in design variables: ``u_i(s) = base[i][s] + sum_j x[owned[i][j]] * terms[i][j][s]``.
 
     Parameters
     ----------
     players : tuple of str
     actions : tuple of tuple of str
-    variables : tuple of str
-        A label for each design variable.
+    variables : tuple
+        A typed label for each design variable (``str()`` of a label reads as the variable's name).
     base : numpy.ndarray
         Shape ``(N, n_0, ..., n_{N-1})``: the part of each payoff that no variable moves.
     owned : tuple of numpy.ndarray
@@ -78,7 +85,7 @@ class LinearPayoffs:
 
     players: tuple[str, ...]
     actions: tuple[tuple[str, ...], ...]
-    variables: tuple[str, ...]
+    variables: tuple[Label, ...]
     base: np.ndarray
     owned: tuple[np.ndarray, ...]
     terms: tuple[np.ndarray, ...]
@@ -155,32 +162,32 @@ def bonus_payoffs(
     allowed: Mapping[str, Sequence[str]],
     values: Mapping[str, np.ndarray] | None = None,
     *,
-    fixed: Mapping[str, Mapping[str, float]] | None = None,
-) -> LinearPayoffs:
+    fixed: Mapping[Term, float] | None = None,
+) -> LinearPayoffs[Term]:
     """Payoffs linear in the bonus weights ``allowed[department]`` (KPI names or ``"company_value"``).
 
-    Variables are labelled ``"department:key"``, department by department.  Terms in
-    ``fixed`` (department -> key -> weight) are paid as they are, in the fixed part.
+    The variables are :class:`~incentives.design.terms.Term` s, department by department.
+    Terms in ``fixed`` (term -> weight) are paid as they are, in the fixed part.
 
     Examples
     --------
     >>> import incentives as inc
     >>> model = inc.evaluate_model(inc.load_model("examples/growing_company.yaml"), exact=False)
     >>> lin = bonus_payoffs(model, {"sales": ["new_customers"], "support": ["company_value"]})
-    >>> lin.variables
-    ('sales:new_customers', 'support:company_value')
+    >>> [str(term) for term in lin.variables]
+    ['sales:new_customers', 'support:company_value']
     >>> float(lin.payoffs([0.01, 0.0])[0].max())
     7.0
     """
     values = kpi_values(model) if values is None else values
     base = -cost_arrays(model) + fixed_bonus(model.players, fixed or {}, values)
     shape = base.shape[1:]
-    labels: list[str] = []
+    labels: list[Term] = []
     owned, terms = [], []
     for dept in model.players:
         keys = list(allowed.get(dept, ()))
         owned.append(np.arange(len(labels), len(labels) + len(keys), dtype=np.int64))
-        labels += [f"{dept}:{k}" for k in keys]
+        labels += [Term(dept, k) for k in keys]
         terms.append(np.stack([values[k] for k in keys]) if keys else np.zeros((0, *shape)))
     return LinearPayoffs(
         players=model.players,
@@ -193,14 +200,22 @@ def bonus_payoffs(
 
 
 def fixed_bonus(
-    departments: Sequence[str], fixed: Mapping[str, Mapping[str, float]], values: Mapping[str, np.ndarray]
+    departments: Sequence[str], fixed: Mapping[Term, float], values: Mapping[str, np.ndarray]
 ) -> np.ndarray:
-    """Each department's bonus from ``fixed`` terms at every profile, shape ``(N, n_0, ...)``."""
+    """Each department's bonus from ``fixed`` terms (term -> weight) at every profile, shape ``(N, n_0, ...)``.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> model = inc.evaluate_model(inc.load_model("examples/growing_company.yaml"), exact=False)
+    >>> pay = fixed_bonus(model.players, {Term("support", "company_value"): 0.5}, kpi_values(model))
+    >>> float(pay[1].max()) == 0.5 * float(model.company_value.max()), float(abs(pay[0]).max())
+    (True, 0.0)
+    """
     shape = values[COMPANY_VALUE].shape
     out = np.zeros((len(departments), *shape))
-    for i, dept in enumerate(departments):
-        for key, weight in fixed.get(dept, {}).items():
-            out[i] += weight * values[key]
+    for (dept, key), weight in fixed.items():
+        out[departments.index(dept)] += weight * values[key]
     return out
 
 
@@ -210,7 +225,7 @@ def profiles_where(shape: Sequence[int], player: int, action: int) -> np.ndarray
     return np.take(grid, action, axis=player).ravel()
 
 
-def switch_gains(lin: LinearPayoffs, player: int, origins: np.ndarray) -> Switches:
+def switch_gains(lin: LinearPayoffs[Any], player: int, origins: np.ndarray) -> Switches:
     """Every switch of ``player`` to another action, at each origin profile (flat indices).
 
     Vectorised: the switched profile of row ``r`` is ``origins[r] + (a - s_i) * stride_i``.
@@ -238,7 +253,7 @@ def switch_gains(lin: LinearPayoffs, player: int, origins: np.ndarray) -> Switch
     )
 
 
-def profile_label(lin: LinearPayoffs, flat: int, *, skip: int | None = None) -> str:
+def profile_label(lin: LinearPayoffs[Any], flat: int, *, skip: int | None = None) -> str:
     """``"sales=aggressive, support=fast"`` for a flat profile index (optionally leaving one player out)."""
     index = [int(k) for k in np.unravel_index(int(flat), lin.shape)]
     return _label(lin.players, lin.actions, index, skip=skip)
@@ -279,8 +294,11 @@ def current_weights(model: EvaluatedModel) -> dict[str, dict[str, float]]:
     return {d: {k: float(model.weights[d][k]) for k in order[d]} for d in order if d in model.weights}
 
 
-def nice_weight(value: float, *, digits: int = 6) -> sympy.Rational:
+def nice_weight(value: float, *, digits: int = 6, tol: float = RTOL) -> sympy.Rational:
     """A weight as an exact number a workshop can read: a simple fraction when it is one, else ``digits`` figures.
+
+    A simple fraction (denominator up to 1000) is used when it differs from ``value`` by
+    nothing at the relative tolerance ``tol``.
 
     Examples
     --------
@@ -290,7 +308,7 @@ def nice_weight(value: float, *, digits: int = 6) -> sympy.Rational:
     if value == 0 or not np.isfinite(value):
         return sympy.Integer(0)
     simple = Fraction(value).limit_denominator(1000)
-    if abs(float(simple) - value) <= tolerance(value):
+    if is_zero(float(simple) - value, scale=value, rtol=tol):
         return sympy.Rational(simple.numerator, simple.denominator)
     return sympy.Rational(f"{value:.{digits}g}")
 
@@ -300,13 +318,25 @@ def weights_to_bonus(
 ) -> dict[str, dict[str, sympy.Expr]]:
     """A bonus mapping for :func:`dataclasses.replace` from numeric weights; weights near zero are left out.
 
-    Departments keep the model's order, and keys the order KPIs have in the model.
+    A weight is near zero when :func:`~incentives.tolerance.is_zero` says so at the relative
+    tolerance ``tol``.  Departments keep the model's order, and keys the order KPIs have in the model.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> weights_to_bonus(org, {"support": {"company_value": 0.125, "tickets": 1e-12}})
+    {'support': {'company_value': 1/8}}
     """
     order = [*org.kpis, COMPANY_VALUE]
     bonus: dict[str, dict[str, sympy.Expr]] = {}
     for dept in org.department_names:
         given = weights.get(dept, {})
-        kept = {k: nice_weight(float(given[k])) for k in order if k in given and abs(float(given[k])) > tol}
+        kept = {
+            k: nice_weight(float(given[k]), tol=tol)
+            for k in order
+            if k in given and not is_zero(float(given[k]), rtol=tol)
+        }
         kept = {k: v for k, v in kept.items() if v != 0}
         if kept:
             bonus[dept] = kept

@@ -33,40 +33,102 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Literal, NamedTuple, get_args
 
 import numpy as np
 import sympy
 
-from ..analysis.optimum import company_optimum
+from .._display import report_text
 from ..build import evaluate_model, evaluated
 from ..equilibrium import format_number
 from ..errors import DesignError
 from ..evaluated import EvaluatedModel
 from ..formula import symbol
 from ..model import COMPANY_VALUE, Organization
-from ..tolerance import tolerance
+from ..solvers.pure import pure_profiles
+from ..tolerance import RTOL, tolerance
+from ._checks import check_choice, check_number
 from .conditions import add_deterrence, deterrence
 from .diagnose import Obstacle
-from .linear import LinearPayoffs, Switches, cost_arrays, current_weights, kpi_values, nice_weight, parse_target
-from .plan import profile_words
+from .linear import LinearPayoffs, Switches, cost_arrays, current_weights, kpi_values, nice_weight
+from .problem import profile_words, resolve_target
 from .program import Program, ProgramResult
-from .verify import Verification, pure_equilibria, verify_plan
+from .terms import Term
+from .verify import Verification, verify_plan
 
-__all__ = ["KpiGaming", "TermChange", "ViaNegativa", "via_negativa"]
+__all__ = [
+    "CAP_PENALTY",
+    "CHANGES",
+    "NEGATIVA_STATUSES",
+    "Change",
+    "KpiGaming",
+    "NegativaStatus",
+    "TermChange",
+    "TermOption",
+    "ViaNegativa",
+    "via_negativa",
+]
 
-#: Extra objective weight of a cap over a drop (prefer dropping when both work).
+#: Extra objective weight of a cap over a drop: a tie-break that prefers dropping when both work
+#: (small enough never to trade against changing one term fewer, which weighs 1).
 CAP_PENALTY = 1e-3
+
+#: What via negativa does with a term.
+Change = Literal["keep", "drop", "cap"]
+
+#: The changes, in order.
+CHANGES: tuple[Change, ...] = get_args(Change)
+
+#: ``"found"`` when removal alone holds every department at the target, else ``"partial"``.
+NegativaStatus = Literal["found", "partial"]
+
+#: The via-negativa statuses, in order.
+NEGATIVA_STATUSES: tuple[NegativaStatus, ...] = get_args(NegativaStatus)
+
+
+class TermOption(NamedTuple):
+    """A binary variable of via negativa: keep ``term`` as it is, or cap it at its level at the target.
+
+    Examples
+    --------
+    >>> str(TermOption("cap", Term("sales", "new_customers")))
+    'cap sales:new_customers'
+    """
+
+    option: Literal["keep", "cap"]
+    term: Term
+
+    def __str__(self) -> str:
+        return f"{self.option} {self.term}"
 
 
 @dataclass(frozen=True, kw_only=True)
 class TermChange:
-    """What via negativa does with one term of a current plan: ``"keep"``, ``"drop"`` or ``"cap"``."""
+    """What via negativa does with one term of a current plan: ``"keep"``, ``"drop"`` or ``"cap"``.
+
+    ``cap`` is the level at the target the term is capped at (``"cap"`` only).
+
+    Raises
+    ------
+    DesignError
+        If ``change`` is not one of those, or ``cap`` is missing for a cap or given for anything else.
+    """
 
     department: str
     key: str
     weight: float
-    change: str
+    change: Change
     cap: float | None = None
+
+    def __post_init__(self) -> None:
+        check_choice("change", self.change, CHANGES)
+        if (self.cap is not None) != (self.change == "cap"):
+            raise DesignError(f"The 'cap' parameter must be given for a cap and only then. Got {self.cap!r} instead.")
+
+    @property
+    def term(self) -> Term:
+        """The term changed."""
+        return Term(self.department, self.key)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,10 +151,23 @@ class KpiGaming:
     recovered_worst: float | None
     recovered_best: float | None
 
+    @property
+    def term(self) -> Term:
+        """The term ranked."""
+        return Term(self.department, self.key)
+
 
 @dataclass(frozen=True, kw_only=True)
 class ViaNegativa:
-    """The fewest terms to drop or cap so that the target becomes an equilibrium, and the gaming ranking."""
+    """The fewest terms to drop or cap so that the target becomes an equilibrium, and the gaming ranking.
+
+    Raises
+    ------
+    DesignError
+        If ``margin`` is not a number >= 0.
+    """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     organization: Organization
     target: tuple[int, ...]
@@ -104,9 +179,12 @@ class ViaNegativa:
     verification: Verification | None
     notes: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        check_number("margin", self.margin, at_least=0)
+
     @property
-    def status(self) -> str:
-        """``"found"`` when removal alone holds every department at the target, else ``"partial"``."""
+    def status(self) -> NegativaStatus:
+        """``"found"`` when removal alone holds every department at the target, else ``"partial"`` (from ``stuck``)."""
         return "partial" if self.stuck else "found"
 
     @property
@@ -128,7 +206,17 @@ def _capped_name(org: Organization, kpi: str, taken: set[str]) -> str:
 
 
 def apply_changes(org: Organization, changes: Sequence[TermChange]) -> Organization:
-    """``org`` with the given terms dropped or capped (caps become new KPIs ``<kpi>_capped``)."""
+    """``org`` with the given terms dropped or capped (caps become new KPIs ``<kpi>_capped``).
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> cap = TermChange(department="sales", key="new_customers", weight=0.01, change="cap", cap=4.0)
+    >>> capped = apply_changes(org, [cap])
+    >>> str(capped.kpis["new_customers_capped"]), dict(capped.bonus["sales"])
+    ('Min(4, new_customers)', {'new_customers_capped': 1/100})
+    """
     kpis = dict(org.kpis)
     bonus = {d: dict(w) for d, w in org.bonus.items()}
     for c in changes:
@@ -145,28 +233,25 @@ def apply_changes(org: Organization, changes: Sequence[TermChange]) -> Organizat
     return replace(org, kpis=kpis, bonus=bonus)
 
 
-Term = tuple[str, str, float]
-
-
 def _options(
     model: EvaluatedModel, values: Mapping[str, np.ndarray], t: tuple[int, ...], caps: bool
-) -> tuple[LinearPayoffs, dict[str, list[Term]]]:
-    """Each department's terms, and payoffs linear in its ``[keep..., cap...]`` binaries."""
+) -> tuple[LinearPayoffs[TermOption], dict[str, dict[Term, float]]]:
+    """Each department's terms (term -> weight), and payoffs linear in its ``[keep..., cap...]`` binaries."""
     current = current_weights(model)
     shape = values[COMPANY_VALUE].shape
-    labels: list[str] = []
+    labels: list[TermOption] = []
     owned, terms = [], []
-    plans: dict[str, list[Term]] = {}
+    plans: dict[str, dict[Term, float]] = {}
     for dept in model.players:
-        own = [(dept, key, w) for key, w in current.get(dept, {}).items()]
+        own = {Term(dept, key): w for key, w in current.get(dept, {}).items()}
         plans[dept] = own
-        full = [w * values[key] for _, key, w in own]
+        full = [w * values[term.kpi] for term, w in own.items()]
         capped = [
-            np.minimum(term, term[t]) if caps and key != COMPANY_VALUE else np.zeros(shape)
-            for term, (_, key, _) in zip(full, own, strict=True)
+            np.minimum(pay, pay[t]) if caps and term.kpi != COMPANY_VALUE else np.zeros(shape)
+            for pay, term in zip(full, own, strict=True)
         ]
         owned.append(np.arange(len(labels), len(labels) + 2 * len(own), dtype=np.int64))
-        labels += [f"keep {dept}:{key}" for _, key, _ in own] + [f"cap {dept}:{key}" for _, key, _ in own]
+        labels += [TermOption("keep", term) for term in own] + [TermOption("cap", term) for term in own]
         terms.append(np.stack(full + capped) if own else np.zeros((0, *shape)))
     lin = LinearPayoffs(
         players=model.players,
@@ -179,7 +264,7 @@ def _options(
     return lin, plans
 
 
-def _stuck(lin: LinearPayoffs, switches: Switches, margin: float, n_terms: int) -> Obstacle:
+def _stuck(lin: LinearPayoffs[TermOption], switches: Switches, margin: float, n_terms: int, tol: float) -> Obstacle:
     coef = -switches.coefficients
     keep, cap = coef[:, :n_terms], coef[:, n_terms:]
     best = -switches.constant + np.maximum(np.maximum(keep, cap), 0.0).sum(axis=1)
@@ -188,7 +273,7 @@ def _stuck(lin: LinearPayoffs, switches: Switches, margin: float, n_terms: int) 
     dept = lin.players[i]
     t_i = int(np.unravel_index(int(switches.origins[row]), lin.shape)[i])
     frm, to = lin.actions[i][t_i], lin.actions[i][int(switches.to[row])]
-    if best[row] < margin - tolerance(margin):
+    if best[row] < margin - tolerance(margin, tol):
         gain = -float(best[row])
         if gain > 0:
             what = f"still gains it {format_number(gain)}"
@@ -215,7 +300,7 @@ def _stuck(lin: LinearPayoffs, switches: Switches, margin: float, n_terms: int) 
 
 
 def _solve_department(
-    lin: LinearPayoffs, switches: Switches, margin: float, n_terms: int, time_limit: float
+    lin: LinearPayoffs[TermOption], switches: Switches, margin: float, n_terms: int, time_limit: float
 ) -> tuple[ProgramResult, np.ndarray, np.ndarray]:
     program = Program()
     x = program.add_variables(len(lin.variables), lower=0.0, upper=1.0, integer=True)
@@ -232,14 +317,25 @@ def _solve_department(
 
 def _equilibrium_values(model: EvaluatedModel) -> tuple[float, float] | None:
     """Company value at the worst and best pure equilibrium (None when there is none)."""
-    values = [float(np.asarray(model.company_value, dtype=float)[p]) for p in pure_equilibria(model.game)]
+    values = [float(np.asarray(model.company_value, dtype=float)[p]) for p in pure_profiles(model.game)]
     return (min(values), max(values)) if values else None
 
 
 def rank_terms(
-    model: EvaluatedModel, before_worst: float | None, drivers: Mapping[tuple[str, str], float]
+    model: EvaluatedModel, before_worst: float | None, drivers: Mapping[Term, float]
 ) -> tuple[KpiGaming, ...]:
-    """Every term of the current plans, ranked by the company value recovered when it alone is dropped."""
+    """Every term of the current plans, ranked by the company value recovered when it alone is dropped.
+
+    ``drivers`` gives each term's own gain from departing from the optimum (0 when missing).
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> model = inc.evaluate_model(inc.load_model("examples/growing_company.yaml"), exact=False)
+    >>> top = rank_terms(model, before_worst=153.6, drivers={})[0]
+    >>> str(top.term), top.recovered_best is not None
+    ('sales:new_customers', True)
+    """
     out = []
     for dept, weights in current_weights(model).items():
         for key, w in weights.items():
@@ -251,7 +347,7 @@ def rank_terms(
                     department=dept,
                     key=key,
                     weight=w,
-                    driver=float(drivers.get((dept, key), 0.0)),
+                    driver=float(drivers.get(Term(dept, key), 0.0)),
                     company_value_worst=worst,
                     company_value_best=best,
                     recovered_worst=None if worst is None or before_worst is None else worst - before_worst,
@@ -271,6 +367,7 @@ def via_negativa(
     method: str = "pure",
     time_limit: float = 60.0,
     verify: bool = True,
+    tol: float = RTOL,
 ) -> ViaNegativa:
     """The fewest terms to drop (or cap) from the current plans so that ``target`` becomes an equilibrium.
 
@@ -294,57 +391,77 @@ def via_negativa(
         Seconds for each solver call.
     verify : bool
         Rebuild and re-solve the game with the terms removed.
+    tol : float
+        Relative tolerance (see :mod:`incentives.tolerance`) at which a switch loses the margin
+        and company values tie for the optimum.
 
     Returns
     -------
     ViaNegativa
 
+    Raises
+    ------
+    DesignError
+        If ``margin`` or ``tol`` is not a number >= 0, or the target is unknown.
+
     Examples
     --------
     >>> import incentives as inc
     >>> cut = via_negativa(inc.load_model("examples/growing_company.yaml"))
-    >>> [(c.department, c.key) for c in cut.removed]
-    [('sales', 'new_customers'), ('development', 'features_shipped'), ('operations', 'uptime')]
-    >>> [o.department for o in cut.stuck], cut.ranking[0].key
-    (['support'], 'new_customers')
+    >>> [str(c.term) for c in cut.removed]
+    ['sales:new_customers', 'development:features_shipped', 'operations:uptime']
+    >>> [o.department for o in cut.stuck], cut.ranking[0].key, cut.status
+    (['support'], 'new_customers', 'partial')
     """
-    if not np.isfinite(margin) or margin < 0:
-        raise DesignError(f"The 'margin' parameter must be a number >= 0. Got {margin!r} instead.")
+    check_number("margin", margin, at_least=0)
+    check_number("tol", tol, at_least=0, below=1)
     model = evaluated(model, exact=False)
-    org = model.organization
+    t, _ = resolve_target(model, target, tol=tol)
+    changes, stuck = _cut(model, t, float(margin), caps=caps, time_limit=time_limit, tol=tol)
+    cut = ViaNegativa(
+        organization=model.organization,
+        target=t,
+        target_label=profile_words(model.organization, t),
+        margin=float(margin),
+        changes=changes,
+        stuck=stuck,
+        ranking=(),
+        verification=None,
+    )
+    if not (verify or rank):
+        return cut
+    check = verify_plan(model, cut.redesigned, t, method=method, max_seconds=time_limit)
+    if rank:
+        cut = replace(cut, ranking=rank_terms(model, check.company_value_before, _drivers(check)))
+    return replace(cut, verification=check if verify else None)
+
+
+def _cut(
+    model: EvaluatedModel, t: tuple[int, ...], margin: float, *, caps: bool, time_limit: float, tol: float
+) -> tuple[tuple[TermChange, ...], tuple[Obstacle, ...]]:
+    """Each department's terms kept, dropped or capped, and the departments removal cannot hold."""
     values = kpi_values(model)
-    optimum = company_optimum(model)
-    t = optimum.profile if target is None else parse_target(org, target, optimum.profile)
     lin, plans = _options(model, values, t, caps)
     deter = deterrence(lin, t, "nash")
     changes: list[TermChange] = []
     stuck: list[Obstacle] = []
-    for i, dept in enumerate(org.department_names):
+    for i, dept in enumerate(model.players):
         own = plans[dept]
         result, keep, cap = _solve_department(lin, deter[i], margin, len(own), time_limit)
         if result.x is None:
-            stuck.append(_stuck(lin, deter[i], margin, len(own)))
-            changes += [TermChange(department=dept, key=k, weight=w, change="keep") for _, k, w in own]
+            stuck.append(_stuck(lin, deter[i], margin, len(own), tol))
+            changes += [TermChange(department=dept, key=term.kpi, weight=w, change="keep") for term, w in own.items()]
             continue
-        for (_, key, w), kept, capped in zip(own, result.x[keep], result.x[cap], strict=True):
-            change = "keep" if kept > 0.5 else "cap" if capped > 0.5 else "drop"
-            level = float(values[key][t]) if change == "cap" else None
-            changes.append(TermChange(department=dept, key=key, weight=w, change=change, cap=level))
-    cut = ViaNegativa(
-        organization=org,
-        target=t,
-        target_label=profile_words(org, t),
-        margin=float(margin),
-        changes=tuple(changes),
-        stuck=tuple(stuck),
-        ranking=(),
-        verification=None,
-    )
-    check = verify_plan(model, cut.redesigned, t, method=method, max_seconds=time_limit) if verify or rank else None
-    if rank and check is not None:
-        drivers = {}
-        if check.before is not None and check.before.worst is not None:
-            worst = check.before.worst
-            drivers = {(d.department, k): float(v) for d in worst.departures for k, v in d.drivers.items()}
-        cut = replace(cut, ranking=rank_terms(model, check.company_value_before, drivers))
-    return replace(cut, verification=check if verify else None)
+        for (term, w), kept, capped in zip(own.items(), result.x[keep], result.x[cap], strict=True):
+            change: Change = "keep" if kept > 0.5 else "cap" if capped > 0.5 else "drop"  # binaries, read as 0 or 1
+            level = float(values[term.kpi][t]) if change == "cap" else None
+            changes.append(TermChange(department=dept, key=term.kpi, weight=w, change=change, cap=level))
+    return tuple(changes), tuple(stuck)
+
+
+def _drivers(check: Verification) -> dict[Term, float]:
+    """Each term's own gain from departing from the optimum, at the worst equilibrium under the current plan."""
+    if check.before is None or check.before.worst is None:
+        return {}
+    worst = check.before.worst
+    return {Term(d.department, k): float(v) for d in worst.departures for k, v in d.drivers.items()}

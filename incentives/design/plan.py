@@ -28,137 +28,40 @@ bounds, a budget on the bonus paid at the target, and *limited liability*
 bonus is never a fine.  It also keeps the cost objective bounded.  Programs are
 solved by HiGHS through :func:`scipy.optimize.milp`.
 
-When no plan exists, :mod:`incentives.design.diagnose` says which switches
-cannot be deterred, and why.  Every plan found is rounded to readable numbers
-and checked on the rebuilt game (:mod:`incentives.design.verify`).
+Steps
+-----
+:func:`design` runs four steps, each a function of its own:
+
+1. :meth:`~incentives.design.problem.DesignProblem.from_options` checks the
+   options and resolves them against the model (target, terms, bounds);
+2. :func:`~incentives.design.setup.set_up` builds the program;
+3. :func:`~incentives.design.setup.solve` solves it;
+4. :func:`~incentives.design.outcome.assemble` turns the solution into a
+   :class:`Design`: a plan rounded to readable numbers, or, when no plan
+   exists, the switches that cannot be deterred and why
+   (:mod:`incentives.design.diagnose`).
+
+:func:`solve_problem` runs steps 2 to 4 and checks the plan found on the
+rebuilt game (:mod:`incentives.design.verify`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-import numpy as np
-
-from .._util import profile_label
-from ..analysis.optimum import company_optimum
-from ..build import evaluated
-from ..errors import DesignError
 from ..evaluated import EvaluatedModel
 from ..model import Organization
-from .conditions import CONCEPTS, DesignSystem, add_system, deterrence, limited_liability_floors
-from .diagnose import Obstacle, explain_infeasible
-from .linear import (
-    bonus_payoffs,
-    current_weights,
-    fixed_bonus,
-    kpi_values,
-    parse_target,
-    weights_to_bonus,
-)
-from .program import Program, ProgramResult
-from .solving import add_distance, polished, solve_lexicographic
-from .terms import TermSpec, allowed_terms, weight_bounds
-from .unique import DEFAULT_MAX_PROFILES, add_escapes, escapes, explain_not_unique
-from .verify import Verification, verify_plan
+from ..tolerance import RTOL
+from .outcome import Design, assemble
+from .problem import OBJECTIVES, DesignProblem
+from .setup import set_up, solve
+from .terms import TermSpec
+from .unique import DEFAULT_MAX_PROFILES
+from .verify import verify_plan
 
-__all__ = ["OBJECTIVES", "Design", "design"]
-
-#: What a design minimises.
-OBJECTIVES = ("cost", "change")
-
-
-@dataclass(frozen=True, kw_only=True)
-class Design:
-    """A designed bonus plan (or the reasons there is none), verified on the rebuilt game.
-
-    Parameters
-    ----------
-    organization : Organization
-        The organisation as given (current plan).
-    target : tuple of int
-    target_label : str
-    concept, objective : str
-    margin : float
-    status : str
-        ``"found"``, ``"infeasible"`` (no plan can work: see ``obstacles``) or
-        ``"stopped"`` (the time limit ran out first).
-    weights : mapping
-        The plan: department -> term -> weight (as written to a model file); empty when infeasible.
-    current : mapping
-        The current plan's weights, as numbers.
-    allowed : mapping
-        Department -> terms the plan could use.
-    cost, current_cost : float or None
-        Bonus paid at the target under the plan / under the current plan.
-    change : float or None
-        L1 distance between the plan and the current plan.
-    obstacles : tuple of Obstacle
-        Why no plan works (when infeasible).
-    verification : Verification or None
-    notes : tuple of str
-    proven_optimal : bool
-        False when a time limit stopped the search before optimality was proven.
-    """
-
-    organization: Organization
-    target: tuple[int, ...]
-    target_label: str
-    concept: str
-    objective: str
-    margin: float
-    status: str
-    weights: Mapping[str, Mapping[str, float]]
-    current: Mapping[str, Mapping[str, float]]
-    allowed: Mapping[str, tuple[str, ...]]
-    cost: float | None
-    current_cost: float
-    change: float | None
-    obstacles: tuple[Obstacle, ...] = ()
-    verification: Verification | None = None
-    notes: tuple[str, ...] = ()
-    proven_optimal: bool = True
-
-    @property
-    def found(self) -> bool:
-        """Whether a plan was found."""
-        return self.status == "found"
-
-    @property
-    def redesigned(self) -> Organization:
-        """The organisation with the designed plan (write it with :func:`incentives.save_model`).
-
-        Raises
-        ------
-        DesignError
-            If no plan was found.
-        """
-        if not self.found:
-            raise DesignError("no plan was found, so there is no redesigned organisation to write")
-        bonus = weights_to_bonus(self.organization, self.weights)
-        for dept, weights in bonus.items():  # terms kept as they were keep their formulas (parameters)
-            for key in weights:
-                if key not in self.allowed.get(dept, ()) and key in self.organization.bonus.get(dept, {}):
-                    weights[key] = self.organization.bonus[dept][key]
-        return replace(self.organization, bonus=bonus)
-
-
-def _check(concept: str, objective: str, margin: float, budget: float | None, time_limit: float) -> None:
-    if concept not in CONCEPTS:
-        raise DesignError(f"The 'concept' parameter must be one of {list(CONCEPTS)}. Got {concept!r} instead.")
-    if objective not in OBJECTIVES:
-        raise DesignError(f"The 'objective' parameter must be one of {list(OBJECTIVES)}. Got {objective!r} instead.")
-    if not np.isfinite(margin) or margin < 0:
-        raise DesignError(f"The 'margin' parameter must be a number >= 0. Got {margin!r} instead.")
-    if budget is not None and not np.isfinite(budget):
-        raise DesignError(f"The 'budget' parameter must be a finite number. Got {budget!r} instead.")
-    if not time_limit > 0:
-        raise DesignError(f"The 'time_limit' parameter must be a number above 0. Got {time_limit!r} instead.")
-
-
-def _levers(allowed: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
-    return tuple(f"the KPIs it may be paid on ({', '.join(keys)})" if keys else "" for keys in allowed.values())
+__all__ = ["OBJECTIVES", "Design", "design", "solve_problem"]
 
 
 def design(
@@ -180,6 +83,7 @@ def design(
     time_limit: float = 60.0,
     method: str = "all",
     verify: bool = True,
+    tol: float = RTOL,
 ) -> Design:
     """A bonus plan under which ``target`` is an equilibrium of the kind asked for, at least cost.
 
@@ -224,10 +128,18 @@ def design(
         Equilibrium method used to verify the plan.
     verify : bool
         Rebuild and re-solve the game with the plan.
+    tol : float
+        Relative tolerance (see :mod:`incentives.tolerance`): a weight within it of zero is left
+        out of the plan, and plans whose objective is within it of the optimum tie.
 
     Returns
     -------
     Design
+
+    See Also
+    --------
+    DesignProblem.from_options : the same options, checked, as one object.
+    solve_problem : solve a :class:`~incentives.design.problem.DesignProblem`.
 
     Raises
     ------
@@ -245,178 +157,60 @@ def design(
     >>> plan.target_label == plan.verification.pure_after[0]
     True
     """
-    _check(concept, objective, margin, budget, time_limit)
-    model = evaluated(model, exact=False)
-    org = model.organization
-    values = kpi_values(model)
-    optimum = company_optimum(model)
-    t = optimum.profile if target is None else parse_target(org, target, optimum.profile)
-    allowed = allowed_terms(org, allow, company_share=company_share)
-    current = current_weights(model)
-    fixed = _kept(current, allowed) if keep_others else {}
-    lin = bonus_payoffs(model, allowed, values, fixed=fixed)
-    lower, upper = weight_bounds(org, lin, nonnegative=nonnegative, max_weight=max_weight, bounds=bounds)
-    fixed_pay = fixed_bonus(model.players, fixed, values)
-    w0 = np.array([current.get(d, {}).get(k, 0.0) for d, k in (v.split(":", 1) for v in lin.variables)])
-    at_target = np.array([values[v.split(":", 1)[1]][t] for v in lin.variables])
-    notes = _notes(org, optimum, t, target, margin)
-    system = DesignSystem(
-        payoffs=lin,
-        target=t,
-        margin=float(margin),
-        deter=deterrence(lin, t, concept),
-        lower=lower,
-        upper=upper,
-        floors=limited_liability_floors(lin, fixed_pay) if limited_liability else (),
-        budget=None if budget is None else (at_target, float(budget) - float(fixed_pay.sum(axis=0)[t])),
-        levers=_levers(allowed),
-        base_meaning="from its action cost and the terms kept" if any(fixed.values()) else "in action cost",
-    )
-    if concept == "unique" and not np.all(np.isfinite(lower) & np.isfinite(upper)):
-        system, note = _auto_bounds(system, w0, time_limit)
-        notes.append(note)
-    none = Design(
-        organization=org,
-        target=t,
-        target_label=profile_words(org, t),
+    problem = DesignProblem.from_options(
+        model,
+        target=target,
         concept=concept,
+        margin=margin,
         objective=objective,
-        margin=float(margin),
-        status="infeasible",
-        weights={},
-        current={d: dict(w) for d, w in current.items()},
-        allowed=allowed,
-        cost=None,
-        current_cost=_paid(current, values, t),
-        change=None,
-        notes=tuple(notes),
+        allow=allow,
+        company_share=company_share,
+        nonnegative=nonnegative,
+        max_weight=max_weight,
+        bounds=bounds,
+        budget=budget,
+        limited_liability=limited_liability,
+        keep_others=keep_others,
+        max_profiles=max_profiles,
+        time_limit=time_limit,
+        method=method,
+        verify=verify,
+        tol=tol,
     )
-    esc = None
-    if concept == "unique":
-        esc = escapes(system, max_profiles=max_profiles)
-        if len(esc.trapped):
-            return replace(none, obstacles=explain_not_unique(system, esc))
+    return solve_problem(problem)
 
-    def build() -> tuple[Program, np.ndarray, np.ndarray, np.ndarray]:
-        program = Program()
-        x = add_system(program, system)
-        d = add_distance(program, x, w0)
-        if esc is not None:
-            add_escapes(program, x, esc, system.margin)
-        cost_vec, change_vec = np.zeros(program.n_variables), np.zeros(program.n_variables)
-        cost_vec[x], change_vec[d] = at_target, 1.0
-        return (program, x, cost_vec, change_vec) if objective == "cost" else (program, x, change_vec, cost_vec)
 
-    program, x, primary, secondary = build()
-    result = solve_lexicographic(program, primary, secondary, time_limit)
-    if result.status == "unbounded":
-        raise DesignError(
-            "the bonus paid at the target can be made as low as you like: negative weights on KPIs that the "
-            "departments cannot move act as fines; keep limited liability on, or bound the weights "
-            "(nonnegative, max_weight)"
-        )
-    if result.status == "time_limit":
-        stopped = (
-            f"the solver stopped at its time limit ({time_limit:g} s) before it found a plan or proved there is none"
-        )
-        return replace(none, status="stopped", notes=(*notes, stopped), proven_optimal=False)
-    if result.status != "optimal" or result.x is None:
-        return replace(none, obstacles=_explain(system, esc, result, time_limit))
-    scale = np.array([float(np.max(np.abs(values[v.split(":", 1)[1]]), initial=0.0)) for v in lin.variables])
-    if esc is None:  # a mixed-integer program is not solved again just to tidy its weights
-        result = polished(build, result, scale, system.margin, time_limit)
-    assert result.x is not None
-    if not result.proven:
-        notes.append(f"the solver stopped at its time limit ({time_limit:g} s): the plan works but may not be optimal")
-    weights = _rounded_weights(org, lin.variables, result.x[x], fixed)
-    found = replace(
-        none,
-        status="found",
-        weights=weights,
-        cost=_paid(weights, values, t),
-        change=_distance(current, weights),
-        notes=tuple(notes),
-        proven_optimal=result.proven,
+def solve_problem(problem: DesignProblem) -> Design:
+    """Set up, solve and assemble a design problem; check the plan found on the rebuilt game.
+
+    Parameters
+    ----------
+    problem : DesignProblem
+
+    Returns
+    -------
+    Design
+        Verified when ``problem.verify`` and a plan was found.
+
+    Raises
+    ------
+    DesignError
+        For a game too large for ``"unique"``, or a cost that can be made arbitrarily low.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> problem = DesignProblem.from_options(org, allow=["*:company_value"], verify=False)
+    >>> plan = solve_problem(problem)
+    >>> plan.found, plan.verification is None, round(plan.cost, 4)
+    (True, True, 82.5838)
+    """
+    program = set_up(problem)
+    plan = assemble(program, solve(program))
+    if not (problem.verify and plan.found):
+        return plan
+    check = verify_plan(
+        problem.model, plan.redesigned, problem.target, method=problem.method, max_seconds=problem.time_limit
     )
-    if not verify:
-        return found
-    return replace(found, verification=verify_plan(model, found.redesigned, t, method=method, max_seconds=time_limit))
-
-
-def profile_words(org: Organization, target: Sequence[int]) -> str:
-    """``"sales=consultative, ..."`` for action indices."""
-    return profile_label(org.department_names, [d.action_names for d in org.departments], target)
-
-
-def _notes(org: Organization, optimum: Any, t: tuple[int, ...], target: Any, margin: float) -> list[str]:
-    notes = []
-    if target is None and len(optimum.profiles) > 1:
-        notes.append(
-            f"{len(optimum.profiles)} profiles tie for the company optimum; the design targets the first, "
-            f"{profile_words(org, t)}"
-        )
-    if margin == 0:
-        notes.append("with margin 0 the target may be a weak equilibrium: departments may be indifferent")
-    return notes
-
-
-def _auto_bounds(system: DesignSystem, w0: np.ndarray, time_limit: float) -> tuple[DesignSystem, str]:
-    program = Program()
-    x = add_system(program, system)
-    first = program.solve(time_limit=time_limit)
-    scale = [1.0, float(np.max(np.abs(w0), initial=0.0))]
-    if first.x is not None:
-        scale.append(float(np.max(np.abs(first.x[x]), initial=0.0)))
-    bound = 10.0 * max(scale)
-    lower = np.where(np.isfinite(system.lower), system.lower, -bound)
-    upper = np.where(np.isfinite(system.upper), system.upper, bound)
-    note = (
-        f"for the uniqueness search every weight without a limit was bounded by +-{bound:.6g} (the big-M constants "
-        "need finite bounds); a plan needing larger weights would not be found"
-    )
-    return replace(system, lower=np.maximum(lower, system.lower), upper=np.minimum(upper, system.upper)), note
-
-
-def _explain(system: DesignSystem, esc: Any, result: ProgramResult, time_limit: float) -> tuple[Obstacle, ...]:
-    if result.status != "infeasible":
-        return ()
-
-    def cheapest() -> float | None:
-        program = Program()
-        x = add_system(program, system, budget=False)
-        assert system.budget is not None
-        program.objective[x] = system.budget[0]
-        found = program.solve(time_limit=time_limit)
-        return found.objective
-
-    obstacles = explain_infeasible(system, cheapest=cheapest)
-    if not obstacles and esc is not None:
-        obstacles = explain_not_unique(system, esc, time_limit=time_limit)
-    return obstacles
-
-
-def _rounded_weights(
-    org: Organization, labels: Sequence[str], x: np.ndarray, fixed: Mapping[str, Mapping[str, float]]
-) -> dict[str, dict[str, float]]:
-    raw: dict[str, dict[str, float]] = {d: dict(w) for d, w in fixed.items()}
-    for label, value in zip(labels, x, strict=True):
-        dept, key = label.split(":", 1)
-        raw.setdefault(dept, {})[key] = float(value)
-    bonus = weights_to_bonus(org, raw)
-    return {dept: {k: float(v) for k, v in w.items()} for dept, w in bonus.items()}
-
-
-def _kept(
-    current: Mapping[str, Mapping[str, float]], allowed: Mapping[str, tuple[str, ...]]
-) -> dict[str, dict[str, float]]:
-    """The current terms a plan may not change, kept as they are."""
-    return {d: {k: w for k, w in plan.items() if k not in allowed.get(d, ())} for d, plan in current.items()}
-
-
-def _paid(weights: Mapping[str, Mapping[str, float]], values: Mapping[str, np.ndarray], t: tuple[int, ...]) -> float:
-    return float(sum(w * values[k][t] for plan in weights.values() for k, w in plan.items()))
-
-
-def _distance(a: Mapping[str, Mapping[str, float]], b: Mapping[str, Mapping[str, float]]) -> float:
-    terms = {(d, k) for plan in (a, b) for d, w in plan.items() for k in w}
-    return float(sum(abs(a.get(d, {}).get(k, 0.0) - b.get(d, {}).get(k, 0.0)) for d, k in terms))
+    return replace(plan, verification=check)

@@ -19,31 +19,67 @@ so "the target is a Nash equilibrium (or dominant-strategy profile) with margin
 ``m``" is a linear program (:mod:`incentives.design.conditions`).  It minimises
 the money moved at the target, ``sum tau |KPI_k(t)|`` (plus a tiny term in the
 rates, so that transfers on KPIs that are zero at the target are not free).
+The variables are labelled by :class:`TransferOffer` (``"sales->support:tickets"``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Literal, NamedTuple, cast
 
 import numpy as np
 import sympy
 
-from ..analysis.optimum import company_optimum
+from .._display import report_text
 from ..build import evaluate_model, evaluated
 from ..equilibrium import format_number
 from ..errors import DesignError
 from ..evaluated import EvaluatedModel
 from ..model import Organization
-from ..tolerance import tolerance
+from ..tolerance import RTOL, is_zero, tolerance
+from ._checks import check_choice, check_number, invalid
 from .conditions import DesignSystem, add_system, deterrence
 from .diagnose import Obstacle, explain_infeasible
-from .linear import LinearPayoffs, kpi_values, nice_weight, parse_target
-from .plan import profile_words
-from .program import Program
+from .linear import LinearPayoffs, kpi_values, nice_weight
+from .outcome import DESIGN_STATUSES, DesignStatus
+from .problem import profile_words, resolve_target
+from .program import Program, ProgramResult
 from .verify import Verification, verify_plan
 
-__all__ = ["Transfer", "TransferDesign", "design_transfers", "transfer_imbalance"]
+__all__ = [
+    "RATE_TIE_BREAK",
+    "Transfer",
+    "TransferConcept",
+    "TransferDesign",
+    "TransferOffer",
+    "design_transfers",
+    "transfer_imbalance",
+]
+
+#: Objective weight of each rate times its KPI's largest ``|value|``, beside the money moved at the target:
+#: a tie-break so that a transfer on a KPI that is zero at the target is not free.
+RATE_TIE_BREAK = 1e-6
+
+#: The solution concepts transfers can be designed for.
+TransferConcept = Literal["nash", "dominant"]
+
+
+class TransferOffer(NamedTuple):
+    """A transfer the program may set a rate for: ``payer`` pays ``receiver`` per unit of ``kpi``.
+
+    Examples
+    --------
+    >>> str(TransferOffer("sales", "support", "tickets"))
+    'sales->support:tickets'
+    """
+
+    payer: str
+    receiver: str
+    kpi: str
+
+    def __str__(self) -> str:
+        return f"{self.payer}->{self.receiver}:{self.kpi}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,21 +97,34 @@ class Transfer:
 class TransferDesign:
     """Budget-balanced transfers that make the target an equilibrium, verified on the rebuilt game.
 
-    ``imbalance`` is the largest ``|sum of every department's bonus change|`` over all
-    profiles of the rebuilt organisation (zero, up to rounding, by construction).
+    ``status`` is ``"found"``, ``"infeasible"`` (see ``obstacles``) or ``"stopped"`` (the time
+    limit ran out first).  ``imbalance`` is the largest ``|sum of every department's bonus
+    change|`` over all profiles of the rebuilt organisation (zero, up to rounding, by construction).
+
+    Raises
+    ------
+    DesignError
+        If ``status`` or ``concept`` is not one of its values, or ``margin`` is below 0.
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     organization: Organization
     target: tuple[int, ...]
     target_label: str
-    concept: str
+    concept: TransferConcept
     margin: float
-    status: str
+    status: DesignStatus
     transfers: tuple[Transfer, ...]
     obstacles: tuple[Obstacle, ...] = ()
     verification: Verification | None = None
     imbalance: float | None = None
     notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_choice("status", self.status, DESIGN_STATUSES)
+        _check_concept(self.concept)
+        check_number("margin", self.margin, at_least=0)
 
     @property
     def found(self) -> bool:
@@ -100,7 +149,17 @@ class TransferDesign:
 
 
 def apply_transfers(org: Organization, transfers: Sequence[Transfer]) -> Organization:
-    """``org`` with each transfer added as ``+rate`` on the receiver's weight and ``-rate`` on the payer's."""
+    """``org`` with each transfer added as ``+rate`` on the receiver's weight and ``-rate`` on the payer's.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> deal = Transfer(payer="sales", receiver="support", kpi="tickets", rate=0.5, paid_at_target=0.0)
+    >>> moved = apply_transfers(org, [deal])
+    >>> moved.bonus["sales"]["tickets"], moved.description.splitlines()[-1]
+    (-1/2, 'Internal transfers: sales pays support 0.5 x tickets.')
+    """
     bonus = {d: dict(org.bonus.get(d, {})) for d in org.department_names}
     for t in transfers:
         rate = nice_weight(t.rate)
@@ -116,44 +175,60 @@ def apply_transfers(org: Organization, transfers: Sequence[Transfer]) -> Organiz
 
 
 def transfer_imbalance(before: EvaluatedModel, after: EvaluatedModel) -> float:
-    """Largest ``|sum_i (bonus_i after - bonus_i before)|`` over every profile (0 for budget-balanced transfers)."""
+    """Largest ``|sum_i (bonus_i after - bonus_i before)|`` over every profile (0 for budget-balanced transfers).
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> deal = Transfer(payer="sales", receiver="support", kpi="tickets", rate=0.5, paid_at_target=0.0)
+    >>> before = inc.evaluate_model(org, exact=False)
+    >>> transfer_imbalance(before, inc.evaluate_model(apply_transfers(org, [deal]), exact=False)) < 1e-9
+    True
+    """
     change = np.asarray(after.bonus_paid, dtype=float) - np.asarray(before.bonus_paid, dtype=float)
     return float(np.max(np.abs(change), initial=0.0))
 
 
+def _check_concept(concept: str) -> None:
+    if concept not in ("nash", "dominant"):
+        raise invalid("concept", "'nash' or 'dominant' for transfers", concept)
+
+
 def _candidates(
-    org: Organization, values: Mapping[str, np.ndarray], kpis: Iterable[str] | None
-) -> list[tuple[int, int, str]]:
+    org: Organization, values: Mapping[str, np.ndarray], kpis: Iterable[str] | None, tol: float
+) -> list[TransferOffer]:
+    """Every transfer on a KPI its payer's decision moves (more than ``tol`` at the KPI's scale)."""
     chosen = list(org.kpis) if kpis is None else list(kpis)
     unknown = [k for k in chosen if k not in org.kpis]
     if unknown:
         raise DesignError(f"kpis: unknown KPI {unknown[0]!r}; transfers may be paid on {list(org.kpis)}")
-    n = len(org.departments)
+    names = org.department_names
     out = []
-    for j in range(n):
+    for j, payer in enumerate(names):
         for k in chosen:
             array = values[k]
-            if np.ptp(array, axis=j).max() > tolerance(array):  # the payer's decision moves this KPI
-                out += [(j, i, k) for i in range(n) if i != j]
+            if np.ptp(array, axis=j).max() > tolerance(array, tol):  # the payer's decision moves this KPI
+                out += [TransferOffer(payer, receiver, k) for receiver in names if receiver != payer]
     return out
 
 
 def _payoffs(
-    model: EvaluatedModel, values: Mapping[str, np.ndarray], offers: list[tuple[int, int, str]]
-) -> LinearPayoffs:
+    model: EvaluatedModel, values: Mapping[str, np.ndarray], offers: list[TransferOffer]
+) -> LinearPayoffs[TransferOffer]:
+    """The current payoffs plus, for each offer, its rate times the KPI (received) or minus it (paid)."""
     game = model.game
-    n = model.n_players
-    owned: list[list[int]] = [[] for _ in range(n)]
-    terms: list[list[np.ndarray]] = [[] for _ in range(n)]
-    for v, (j, i, k) in enumerate(offers):
-        for d, sign in ((i, 1.0), (j, -1.0)):
+    index = {name: i for i, name in enumerate(model.players)}
+    owned: list[list[int]] = [[] for _ in model.players]
+    terms: list[list[np.ndarray]] = [[] for _ in model.players]
+    for v, offer in enumerate(offers):
+        for d, sign in ((index[offer.receiver], 1.0), (index[offer.payer], -1.0)):
             owned[d].append(v)
-            terms[d].append(sign * values[k])
-    names = model.players
+            terms[d].append(sign * values[offer.kpi])
     return LinearPayoffs(
-        players=names,
+        players=model.players,
         actions=model.actions,
-        variables=tuple(f"{names[j]}->{names[i]}:{k}" for j, i, k in offers),
+        variables=tuple(offers),
         base=game.float_payoffs(),
         owned=tuple(np.array(o, dtype=np.int64) for o in owned),
         terms=tuple(np.stack(t) if t else np.zeros((0, *game.shape)) for t in terms),
@@ -171,6 +246,7 @@ def design_transfers(
     method: str = "all",
     time_limit: float = 60.0,
     verify: bool = True,
+    tol: float = RTOL,
 ) -> TransferDesign:
     """Budget-balanced transfers, on top of the current plans, that make ``target`` an equilibrium.
 
@@ -190,10 +266,19 @@ def design_transfers(
         Largest rate of any transfer.
     method, time_limit, verify
         As in :func:`incentives.design.design`.
+    tol : float
+        Relative tolerance (see :mod:`incentives.tolerance`): a transfer whose largest payment
+        is zero at the scale of the payoffs is no transfer, and a KPI its payer moves by no more
+        than that is not offered.
 
     Returns
     -------
     TransferDesign
+
+    Raises
+    ------
+    DesignError
+        For an invalid option, an unknown KPI or target.
 
     Examples
     --------
@@ -201,41 +286,88 @@ def design_transfers(
     >>> deal = design_transfers(inc.load_model("examples/growing_company.yaml"))
     >>> deal.found, deal.verification.is_equilibrium, deal.imbalance < 1e-9
     (True, True, True)
+    >>> [str(TransferOffer(t.payer, t.receiver, t.kpi)) for t in deal.transfers][:2]
+    ['sales->support:resolution_hours', 'sales->operations:incidents']
     """
-    if concept not in ("nash", "dominant"):
-        raise DesignError(f"The 'concept' parameter must be 'nash' or 'dominant' for transfers. Got {concept!r}.")
-    if not np.isfinite(margin) or margin < 0:
-        raise DesignError(f"The 'margin' parameter must be a number >= 0. Got {margin!r} instead.")
+    _check_concept(concept)
+    kind = cast(TransferConcept, concept)
+    check_number("margin", margin, at_least=0)
+    if max_rate is not None:
+        check_number("max_rate", max_rate, at_least=0, finite=False)
+    check_number("tol", tol, at_least=0, below=1)
     model = evaluated(model, exact=False)
-    org = model.organization
+    t, _ = resolve_target(model, target, tol=tol)
     values = kpi_values(model)
-    optimum = company_optimum(model)
-    t = optimum.profile if target is None else parse_target(org, target, optimum.profile)
-    offers = _candidates(org, values, kpis)
+    offers = _candidates(model.organization, values, kpis, tol)
+    system = _system(model, values, offers, t, kind, float(margin), max_rate, tol)
+    deal = _assemble(model, system, kind, values, _solve(system, values, time_limit), time_limit)
+    if not deal.found:
+        return deal
+    rebuilt = evaluate_model(deal.redesigned, exact=False, reuse=model)
+    deal = replace(deal, imbalance=transfer_imbalance(model, rebuilt))
+    if not verify:
+        return deal
+    return replace(deal, verification=verify_plan(model, rebuilt, t, method=method, max_seconds=time_limit))
+
+
+def _system(
+    model: EvaluatedModel,
+    values: Mapping[str, np.ndarray],
+    offers: list[TransferOffer],
+    t: tuple[int, ...],
+    concept: TransferConcept,
+    margin: float,
+    max_rate: float | None,
+    tol: float,
+) -> DesignSystem:
     lin = _payoffs(model, values, offers)
-    n = len(offers)
-    system = DesignSystem(
+    return DesignSystem(
         payoffs=lin,
         target=t,
-        margin=float(margin),
+        margin=margin,
         deter=deterrence(lin, t, concept),
-        lower=np.zeros(n),
-        upper=np.full(n, np.inf if max_rate is None else float(max_rate)),
+        lower=np.zeros(len(offers)),
+        upper=np.full(len(offers), np.inf if max_rate is None else float(max_rate)),
         levers=tuple(f"the transfers it may pay or receive ({len(o)} offered)" if len(o) else "" for o in lin.owned),
         base_meaning="under the current plan",
+        tol=tol,
     )
+
+
+def _solve(system: DesignSystem, values: Mapping[str, np.ndarray], time_limit: float) -> ProgramResult:
+    """Least money moved at the target (plus the tie-break on rates)."""
     program = Program()
     x = add_system(program, system)
-    at_target = np.array([abs(float(values[k][t])) for _, _, k in offers])
-    spread = np.array([float(np.max(np.abs(values[k]))) for _, _, k in offers])
-    program.objective[x] = at_target + 1e-6 * spread
-    result = program.solve(time_limit=time_limit)
+    offers = system.payoffs.variables
+    at_target = np.array([abs(float(values[o.kpi][system.target])) for o in offers])
+    program.objective[x] = at_target + RATE_TIE_BREAK * _spread(values, offers)
+    return program.solve(time_limit=time_limit)
+
+
+def _spread(values: Mapping[str, np.ndarray], offers: Sequence[TransferOffer]) -> np.ndarray:
+    """The largest ``|KPI|`` of each offer."""
+    return np.array([float(np.max(np.abs(values[o.kpi]))) for o in offers])
+
+
+def _assemble(
+    model: EvaluatedModel,
+    system: DesignSystem,
+    concept: TransferConcept,
+    values: Mapping[str, np.ndarray],
+    result: ProgramResult,
+    time_limit: float,
+) -> TransferDesign:
+    """The transfers a solution stands for (rates rounded to readable numbers), or why there are none.
+
+    The imbalance and the verification are added by :func:`design_transfers`.
+    """
+    org, t = model.organization, system.target
     none = TransferDesign(
         organization=org,
         target=t,
         target_label=profile_words(org, t),
         concept=concept,
-        margin=float(margin),
+        margin=system.margin,
         status="infeasible",
         transfers=(),
     )
@@ -243,21 +375,17 @@ def design_transfers(
         return replace(none, status="stopped", notes=(f"the solver stopped at its time limit ({time_limit:g} s)",))
     if result.x is None:
         return replace(none, obstacles=explain_infeasible(system))
-    names = org.department_names
+    offers: tuple[TransferOffer, ...] = system.payoffs.variables
+    payoffs = system.payoffs.base  # a transfer whose largest payment is zero at their scale is none
     transfers = tuple(
         Transfer(
-            payer=names[j],
-            receiver=names[i],
-            kpi=k,
+            payer=offer.payer,
+            receiver=offer.receiver,
+            kpi=offer.kpi,
             rate=float(nice_weight(rate)),
-            paid_at_target=float(nice_weight(rate)) * float(values[k][t]),
+            paid_at_target=float(nice_weight(rate)) * float(values[offer.kpi][t]),
         )
-        for (j, i, k), rate, size in zip(offers, result.x[x], spread, strict=True)
-        if rate * max(1.0, size) > 1e-7
+        for offer, rate, size in zip(offers, result.x[: len(offers)], _spread(values, offers), strict=True)
+        if not is_zero(rate * size, scale=payoffs, rtol=system.tol)
     )
-    found = replace(none, status="found", transfers=transfers)
-    rebuilt = evaluate_model(found.redesigned, exact=False, reuse=model)
-    found = replace(found, imbalance=transfer_imbalance(model, rebuilt))
-    if not verify:
-        return found
-    return replace(found, verification=verify_plan(model, rebuilt, t, method=method, max_seconds=time_limit))
+    return replace(none, status="found", transfers=transfers)

@@ -37,6 +37,7 @@ import numpy as np
 
 from ..equilibrium import format_number
 from ..errors import DesignError
+from ..tolerance import tolerance
 from .conditions import DesignSystem, add_system
 from .diagnose import Obstacle, irreducible_subset
 from .linear import Switches, profile_label, switch_gains
@@ -89,7 +90,7 @@ def escapes(system: DesignSystem, *, max_profiles: int = DEFAULT_MAX_PROFILES) -
             f"{lin.n_profiles:,} profiles, above the limit of {max_profiles:,}. Design a Nash or dominant-strategy "
             "plan instead, or raise max_profiles."
         )
-    tol = 1e-9 * max(1.0, abs(system.margin))
+    tol = tolerance(system.margin, system.tol)
     flat_target = int(np.ravel_multi_index(system.target, lin.shape))
     others = np.setdiff1d(np.arange(lin.n_profiles), [flat_target])
     kept, big_m = [], []

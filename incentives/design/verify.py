@@ -13,11 +13,19 @@ department takes by switching alone away from the target,
 equilibrium).  The *dominance margin* is the same minimum over every profile of
 the others.  The *bonus paid* at a profile is the sum over departments of
 weight x KPI (action costs are not bonus); at a mixed equilibrium its expectation.
+
+The current plan is the same for every plan checked against it, so its side
+(solved and analysed) is kept, for the last ``CURRENT_SIDES_KEPT`` evaluated
+models (by object): checking a design, a via-negativa cut and transfers against
+one evaluated model solves the current plan once for each equilibrium method
+and time limit, not once per check.
 """
 
 from __future__ import annotations
 
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,9 +39,16 @@ from ..evaluated import EvaluatedModel
 from ..game import Game
 from ..model import Organization
 from ..solvers import SolveResult
-from ..tolerance import RTOL, tolerance
+from ..solvers.pure import pure_profiles
+from ..tolerance import tolerance
 
-__all__ = ["MAX_ANALYZED_EQUILIBRIA", "Verification", "deviation_losses", "pure_equilibria", "verify_plan"]
+__all__ = [
+    "CURRENT_SIDES_KEPT",
+    "MAX_ANALYZED_EQUILIBRIA",
+    "Verification",
+    "deviation_losses",
+    "verify_plan",
+]
 
 
 #: Above this many pure equilibria a game is summarised from its pure equilibria instead of being solved
@@ -124,10 +139,34 @@ class _Side:
     note: str | None
 
 
+#: How many current-plan sides are kept (the least recently used is dropped first).
+CURRENT_SIDES_KEPT = 4
+
+#: The current plan's side by (id of its evaluated model, method, time limit), with the model itself,
+#: which the entry keeps alive so that its id cannot be reused while the entry exists.
+_CURRENT_SIDES: OrderedDict[tuple[int, str, float | None], tuple[EvaluatedModel, _Side]] = OrderedDict()
+_CURRENT_LOCK = threading.Lock()
+
+
+def _current_side(model: EvaluatedModel, method: str, max_seconds: float | None) -> _Side:
+    """The side of the current plan, solved once per evaluated model (object), method and time limit."""
+    key = (id(model), method, max_seconds)
+    with _CURRENT_LOCK:
+        if key in _CURRENT_SIDES:
+            _CURRENT_SIDES.move_to_end(key)
+            return _CURRENT_SIDES[key][1]
+    side = _side(model, method, max_seconds, "current plan")
+    with _CURRENT_LOCK:
+        _CURRENT_SIDES[key] = (model, side)
+        while len(_CURRENT_SIDES) > CURRENT_SIDES_KEPT:
+            _CURRENT_SIDES.popitem(last=False)
+    return side
+
+
 def _side(model: EvaluatedModel, method: str, max_seconds: float | None, which: str) -> _Side:
     game = model.game
     bonus = np.asarray(model.bonus_paid, dtype=float)
-    pure = pure_equilibria(game)
+    pure = pure_profiles(game)
     values = np.asarray(model.company_value, dtype=float)
     if len(pure) > MAX_ANALYZED_EQUILIBRIA:
         worst = min(pure, key=lambda p: float(values[p]))
@@ -177,17 +216,6 @@ def deviation_losses(game: Game, target: Sequence[int], *, everywhere: bool = Fa
     return out
 
 
-def pure_equilibria(game: Game, *, tol: float = RTOL) -> list[tuple[int, ...]]:
-    """Every pure equilibrium, by checking each profile against every unilateral switch (vectorised)."""
-    payoffs = game.float_payoffs()
-    scale = max(1.0, float(np.max(np.abs(payoffs)))) if payoffs.size else 1.0
-    stable = np.ones(game.shape, dtype=bool)
-    for i in range(game.n_players):
-        best = payoffs[i].max(axis=i, keepdims=True)
-        stable &= payoffs[i] >= best - tol * scale
-    return [tuple(int(k) for k in row) for row in np.argwhere(stable)]
-
-
 def _smallest(losses: list[np.ndarray]) -> float:
     return min((float(v.min()) for v in losses if v.size), default=float("inf"))
 
@@ -216,7 +244,9 @@ def verify_plan(
 
     ``before`` and ``after`` are organisations or their evaluated models; an organisation
     ``after`` is evaluated in floating point, reusing ``before``'s arrays of every KPI
-    it leaves unchanged.
+    it leaves unchanged.  ``before`` is solved once per evaluated model, method and
+    ``max_seconds``: checking several plans against the same evaluated model reuses
+    its analysis.
 
     Examples
     --------
@@ -229,7 +259,7 @@ def verify_plan(
     target = tuple(int(t) for t in target)
     model_before = evaluated(before, exact=False)
     model_after = after if isinstance(after, EvaluatedModel) else evaluate_model(after, exact=False, reuse=model_before)
-    old = _side(model_before, method, max_seconds, "current plan")
+    old = _current_side(model_before, method, max_seconds)
     new = _side(evaluated(model_after, exact=False), method, max_seconds, "proposed plan")
     game_after = new.game
     return Verification(
@@ -244,7 +274,7 @@ def verify_plan(
         margin=_smallest(deviation_losses(game_after, target)),
         margin_before=_smallest(deviation_losses(old.game, target)),
         dominance_margin=_smallest(deviation_losses(game_after, target, everywhere=True)),
-        pure_after=tuple(game_after.profile_label(p) for p in pure_equilibria(game_after)),
+        pure_after=tuple(game_after.profile_label(p) for p in pure_profiles(game_after)),
         company_value_target=float(np.asarray(model_after.company_value, dtype=float)[target]),
         company_value_before=old.value,
         company_value_after=new.value,

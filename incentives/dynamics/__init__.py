@@ -14,7 +14,7 @@ time plot otherwise.
 """
 
 from .best_response import best_response_dynamics
-from .continuous import logit_dynamics, replicator_dynamics
+from .continuous_time import logit_dynamics, replicator_dynamics
 from .fictitious_play import fictitious_play
 from .plot import plot_dynamics, plot_simplex, plot_time, ternary
 from .result import DynamicsResult

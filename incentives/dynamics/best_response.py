@@ -34,6 +34,7 @@ from typing import Literal
 import numpy as np
 
 from ..game import Game
+from ..tolerance import SOLVER_RTOL
 from .result import DynamicsResult, final_regret, one_hot, start_pure
 
 __all__ = ["best_response_dynamics"]
@@ -45,7 +46,7 @@ def best_response_dynamics(
     *,
     order: Literal["sequential", "simultaneous"] = "sequential",
     max_steps: int = 10_000,
-    tol: float = 1e-12,
+    tol: float = SOLVER_RTOL,
     rng: int | np.random.Generator | None = None,
 ) -> DynamicsResult:
     """Players switch to best responses until nobody wants to, or a cycle repeats.

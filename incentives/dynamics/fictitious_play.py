@@ -31,8 +31,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..equilibrium import action_values
 from ..game import Game
-from .result import DynamicsResult, deviation_payoffs, final_regret, start_pure
+from .result import DynamicsResult, final_regret, start_pure
 
 __all__ = ["fictitious_play"]
 
@@ -88,7 +89,7 @@ def fictitious_play(
         history[i][0] = counts[i]
     for t in range(1, rounds + 1):
         beliefs = [c / t for c in counts]
-        values = deviation_payoffs(payoffs, beliefs)
+        values = action_values(payoffs, beliefs)
         choice = tuple(int(np.argmax(v)) for v in values)
         for i, k in enumerate(choice):
             counts[i][k] += 1.0

@@ -15,10 +15,15 @@ from typing import Any
 
 import numpy as np
 
-from ..equilibrium import format_number, regret
+from .._util import readonly
+from ..equilibrium import format_number, profile_words, regret
 from ..game import Game
+from ..tolerance import is_zero
 
-__all__ = ["DynamicsResult", "deviation_payoffs", "final_regret", "one_hot", "start_profile", "start_pure"]
+__all__ = ["DynamicsResult", "final_regret", "one_hot", "start_profile", "start_pure"]
+
+#: Probabilities at or below this are left out of labels (they show as 0 to three decimals).
+_SHOWN = 5e-4
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,12 +66,12 @@ class DynamicsResult:
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        times = _readonly(np.asarray(self.times, dtype=float))
+        times = readonly(np.asarray(self.times, dtype=float))
         if times.ndim != 1 or times.size == 0:
             raise ValueError(f"'times' must be a non-empty 1-D array; got shape {times.shape}")
         if len(self.profiles) != self.game.n_players or len(self.final) != self.game.n_players:
             raise ValueError(f"'profiles' and 'final' need one entry per player ({self.game.n_players})")
-        profiles = tuple(_readonly(np.asarray(p, dtype=float)) for p in self.profiles)
+        profiles = tuple(readonly(np.asarray(p, dtype=float)) for p in self.profiles)
         for player, n, p in zip(self.game.players, self.game.shape, profiles, strict=True):
             if p.shape != (times.size, n):
                 raise ValueError(f"the trajectory of {player!r} must have shape {(times.size, n)}; got {p.shape}")
@@ -74,7 +79,7 @@ class DynamicsResult:
             raise ValueError("a trajectory cannot both converge and cycle")
         object.__setattr__(self, "times", times)
         object.__setattr__(self, "profiles", profiles)
-        object.__setattr__(self, "final", tuple(_readonly(np.asarray(p, dtype=float)) for p in self.final))
+        object.__setattr__(self, "final", tuple(readonly(np.asarray(p, dtype=float)) for p in self.final))
 
     @property
     def cycles(self) -> bool:
@@ -111,29 +116,6 @@ class DynamicsResult:
         return f"{self.method} did not converge; it ended at {where} (regret {format_number(self.regret)})"
 
 
-def deviation_payoffs(payoffs: np.ndarray, profile: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """Each player's expected payoff of each of its actions against the others' mixed strategies.
-
-    ``payoffs`` is a float array of shape ``(N, n_0, ..., n_{N-1})``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> pennies = np.array([[[1.0, -1.0], [-1.0, 1.0]], [[-1.0, 1.0], [1.0, -1.0]]])
-    >>> [v.tolist() for v in deviation_payoffs(pennies, [np.array([1.0, 0.0]), np.array([0.25, 0.75])])]
-    [[-0.5, 0.5], [-1.0, 1.0]]
-    """
-    n = len(profile)
-    out = []
-    for i in range(n):
-        result = payoffs[i]
-        for axis in range(n - 1, -1, -1):  # last axis first, so lower axis numbers stay valid
-            if axis != i:
-                result = np.tensordot(result, profile[axis], axes=([axis], [0]))
-        out.append(np.asarray(result))
-    return out
-
-
 def start_pure(game: Game, start: Sequence[int | str] | None, rng: np.random.Generator) -> tuple[int, ...]:
     """A pure starting profile: given by action indices or names, or drawn uniformly."""
     if start is None:
@@ -167,7 +149,7 @@ def start_profile(game: Game, start: Sequence[Any] | None, rng: np.random.Genera
     out = []
     for player, n, vec in zip(game.players, game.shape, start, strict=True):
         arr = np.asarray(vec, dtype=float)
-        if arr.shape != (n,) or np.any(arr < 0) or abs(arr.sum() - 1) > 1e-9:
+        if arr.shape != (n,) or np.any(arr < 0) or not is_zero(arr.sum() - 1):
             raise ValueError(
                 f"The 'start' strategy of {player!r} must be {n} non-negative probabilities summing to 1; got {vec!r}."
             )
@@ -191,18 +173,6 @@ def one_hot(game: Game, pure: Sequence[int]) -> list[np.ndarray]:
 
 
 def _label(game: Game, profile: Sequence[np.ndarray]) -> str:
-    parts = []
-    for player, acts, probs in zip(game.players, game.actions, profile, strict=True):
-        played = [(a, p) for a, p in zip(acts, probs, strict=True) if p >= 5e-4]  # shown to 3 decimals
-        if len(played) == 1:
-            parts.append(f"{player}={played[0][0]}")
-        else:
-            mix = " + ".join(f"{p:.3f} {a}" for a, p in played)
-            parts.append(f"{player}=({mix})")
-    return ", ".join(parts)
+    return profile_words(game, profile, least=_SHOWN)  # shown to 3 decimals: smaller ones would read 0
 
 
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array = np.array(array, copy=True)
-    array.setflags(write=False)
-    return array

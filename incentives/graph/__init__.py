@@ -18,14 +18,13 @@ from .analyses import centrality, externalities, finger_pointing_loops, misalign
 from .build import dependency_graph
 from .draw import draw_graph
 from .export import read_graph, save_graph, to_dot, to_node_link
-from .graphs import COMPANY, RELATIONS, VIEWS, DependencyGraph, GraphError, graph_view
+from .graphs import COMPANY, RELATIONS, VIEWS, DependencyGraph, graph_view
 
 __all__ = [
     "COMPANY",
     "RELATIONS",
     "VIEWS",
     "DependencyGraph",
-    "GraphError",
     "centrality",
     "dependency_graph",
     "draw_graph",

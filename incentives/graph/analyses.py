@@ -41,7 +41,9 @@ from typing import Any
 
 import networkx as nx
 
-from .graphs import COMPANY, KINDS, DependencyGraph, GraphError, as_graph
+from ..errors import GraphError
+from ..tolerance import SOLVER_RTOL
+from .graphs import COMPANY, KINDS, DependencyGraph, as_graph
 
 __all__ = ["centrality", "externalities", "finger_pointing_loops", "misaligned_kpis", "stakeholders"]
 
@@ -210,7 +212,7 @@ def misaligned_kpis(graph: DependencyGraph | nx.DiGraph) -> list[dict[str, Any]]
                 continue
             gain = float(pay["weight"]) * float(g.edges[d, kpi]["effect"])
             company_weight = float(g.edges[kpi, COMPANY]["weight"]) if g.has_edge(kpi, COMPANY) else 0.0
-            if gain > 1e-12 and harms:
+            if gain > SOLVER_RTOL and harms:
                 found.append(
                     (
                         (g.nodes[d]["order"], g.nodes[kpi]["order"]),

@@ -101,9 +101,9 @@ from ._effects import (
     rounding,
     switch_effects,
 )
-from .graphs import COMPANY, DependencyGraph, GraphError
+from .graphs import COMPANY, DependencyGraph
 
-__all__ = ["COMPANY", "DependencyGraph", "GraphError", "dependency_graph"]
+__all__ = ["COMPANY", "DependencyGraph", "dependency_graph"]
 
 
 def dependency_graph(
@@ -148,6 +148,7 @@ def dependency_graph(
     value = np.asarray(model.company_value)
     departments = org.department_names
     targets = [*kpis, *departments, COMPANY]
+    model.check_size(arrays=len(targets) * (max(model.shape) + 3) / 2 + len(targets), task="the dependency graph")
     stack = np.stack([*(kpi_arrays[k] for k in kpis), *model.payoffs, value])
 
     graph = nx.DiGraph(name=org.name, optimum=model.profile_label(reference), optimum_value=float(value[reference]))

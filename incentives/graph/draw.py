@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from ..equilibrium import format_number
-from .graphs import COMPANY, VIEWS, DependencyGraph, GraphError, as_graph
+from ..errors import GraphError
+from .graphs import COMPANY, VIEWS, DependencyGraph, as_graph
 from .layout import LayeredLayout, layered_layout
 
 if TYPE_CHECKING:

@@ -28,10 +28,13 @@ from typing import Any
 
 import networkx as nx
 
-from .graphs import DependencyGraph, GraphError, graph_view
+from .._util import atomic_path
+from ..errors import GraphError
+from .graphs import DependencyGraph, graph_view
 
 __all__ = [
     "DOT_STYLE",
+    "GRAPH_FILE_SUFFIXES",
     "GRAPH_SCHEMA",
     "PICTURE_SUFFIXES",
     "SUFFIXES",
@@ -46,8 +49,11 @@ GRAPH_SCHEMA = "incentives.graph/1"
 #: File suffixes drawn as pictures (by matplotlib).
 PICTURE_SUFFIXES = (".png", ".svg", ".pdf")
 
+#: File suffixes written as graph files (data, not pictures).
+GRAPH_FILE_SUFFIXES = (".graphml", ".gexf", ".json", ".dot", ".gv")
+
 #: Every suffix :func:`save_graph` writes.
-SUFFIXES = (*PICTURE_SUFFIXES, ".graphml", ".gexf", ".json", ".dot", ".gv")
+SUFFIXES = (*PICTURE_SUFFIXES, *GRAPH_FILE_SUFFIXES)
 
 #: Attributes of the DOT file that only style the picture (not data of the graph).
 DOT_STYLE = frozenset(
@@ -138,13 +144,8 @@ def to_dot(graph: DependencyGraph | nx.DiGraph, view: str = "all") -> str:
 
 
 def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
+    with atomic_path(path) as tmp:
         write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def save_graph(graph: DependencyGraph | nx.DiGraph, path: str | os.PathLike[str], *, view: str | None = None) -> Path:
@@ -167,6 +168,8 @@ def save_graph(graph: DependencyGraph | nx.DiGraph, path: str | os.PathLike[str]
     ------
     GraphError
         If the suffix is not one of these, or the view is unknown.
+    OutputError
+        If the folder does not exist or cannot be written.
 
     Examples
     --------

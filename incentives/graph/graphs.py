@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from ..errors import IncentivesError
+from .._display import report_text
+from ..errors import GraphError
 from ..model import COMPANY_VALUE
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ __all__ = [
     "RELATIONS",
     "VIEWS",
     "DependencyGraph",
-    "GraphError",
     "as_graph",
     "graph_view",
 ]
@@ -41,10 +41,6 @@ RELATIONS = {"moves": "kpis", "feeds": "kpis", "pays": "kpis", "values": "kpis",
 
 #: Views of the graph: ``"kpis"`` (the mechanism), ``"departments"`` (externalities), ``"all"``.
 VIEWS = ("kpis", "departments", "all")
-
-
-class GraphError(IncentivesError, ValueError):
-    """A dependency graph, a view, a node or an output format is not what was expected."""
 
 
 def as_graph(graph: DependencyGraph | nx.DiGraph) -> nx.DiGraph:
@@ -106,6 +102,8 @@ class DependencyGraph:
         Every node and edge (stored frozen); attributes are documented in
         :mod:`incentives.graph.build`.
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     graph: nx.DiGraph
 

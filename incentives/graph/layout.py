@@ -34,6 +34,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from ..tolerance import RTOL, SOLVER_RTOL
 from .graphs import COMPANY
 
 __all__ = ["LayeredLayout", "RoutedEdge", "layer_order", "layered_layout"]
@@ -179,7 +180,7 @@ def _coordinates(layers: list[list[str]], segments: Sequence[tuple[str, str, flo
             for n, h in zip(layer, _spaced(wanted, [slot[n] for n in layer]), strict=True):
                 height[n] = h
     low = min(height.values(), default=0.0)
-    span = max(max(height.values(), default=0.0) - low, 1e-9)
+    span = max(max(height.values(), default=0.0) - low, RTOL)
     return {n: (float(x), 1 - (height[n] - low) / span) for x, layer in enumerate(layers) for n in layer}
 
 
@@ -238,7 +239,7 @@ def layer_order(
     for opening in openings:
         current = _sweep([opening, *base[1:]], gaps, sweeps)
         cost = _crossings(current, edges)
-        if cost < best_cost - 1e-12:
+        if cost < best_cost - SOLVER_RTOL:
             best, best_cost = current, cost
     return best
 
@@ -280,7 +281,7 @@ def _transpose(layers: list[list[str]], gaps: dict[int, list[tuple[str, str, flo
             for i in range(len(layer) - 1):
                 before = local(k)
                 layer[i], layer[i + 1] = layer[i + 1], layer[i]
-                if local(k) < before - 1e-12:
+                if local(k) < before - SOLVER_RTOL:
                     improved = True
                 else:
                     layer[i], layer[i + 1] = layer[i + 1], layer[i]

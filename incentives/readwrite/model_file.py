@@ -22,9 +22,9 @@ import yaml
 from .._util import atomic_write
 from ..errors import ModelError, Problem
 from ..model import Organization
+from ..model_dict import organization_from_dict, organization_to_dict
 from ._files import FileRefused, read_regular_file
 from ._plain_data import MAX_DEPTH, MAX_NODES, parse_json, parse_yaml
-from .model_dict import organization_from_dict, organization_to_dict
 
 __all__ = [
     "MAX_MODEL_BYTES",

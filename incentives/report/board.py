@@ -14,12 +14,19 @@ every player's payoff in player order; when that would take more than
 ``MAX_BIMATRICES`` tables (or with one player) the game is drawn as one long
 table, a row per profile.  Games of more than ``max_cells`` profiles are not
 drawn: the output says so instead.
+
+A :class:`~incentives.game.Game` is reported as its payoff tables; a :class:`PayoffTable`
+names the equilibria to highlight.  The JSON document, ``incentives.game/1``, lists every
+profile with its payoffs, the players whose action there is a best response, and whether
+it is a pure equilibrium or a company optimum.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -29,9 +36,25 @@ from ..game import Game
 from ..solvers import DEFAULT_TOL, SolveResult
 from ..solvers.pure import best_response_masks
 from . import words
-from .document import Align, Block, Bullets, Cell, Heading, Inline, Paragraph, Span, Table, inline
+from .blocks import Align, Block, Bullets, Cell, Heading, Inline, Paragraph, Span, Table, inline
+from .dispatch import register_blocks, register_document, render
+from .json import number
 
-__all__ = ["EQUILIBRIUM_MARK", "MAX_BIMATRICES", "MAX_CELLS", "OPTIMUM_MARK", "game_blocks", "marked_profiles"]
+__all__ = [
+    "EQUILIBRIUM_MARK",
+    "GAME_SCHEMA",
+    "MAX_BIMATRICES",
+    "MAX_CELLS",
+    "OPTIMUM_MARK",
+    "PayoffTable",
+    "game_blocks",
+    "game_document",
+    "game_html",
+    "game_markdown",
+    "marked_profiles",
+]
+
+GAME_SCHEMA = "incentives.game/1"
 
 #: Largest number of profiles (table cells) drawn.
 MAX_CELLS = 2000
@@ -248,3 +271,137 @@ def game_blocks(
     else:
         out.append(_profile_table(game, best, cells, optimum))
     return out + _equilibria_sentence(game, cells, mixed, equilibria is not None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PayoffTable:
+    """A game's payoff tables, with the equilibria to highlight (default: its pure equilibria, found by brute force).
+
+    Parameters
+    ----------
+    game : Game
+    equilibria : SolveResult or tuple of Equilibrium, optional
+        Pure ones are shaded cells, mixed ones are listed below the tables.
+    max_cells : int
+        Largest number of profiles drawn.
+    """
+
+    game: Game
+    equilibria: SolveResult | tuple[Equilibrium, ...] | None = None
+    max_cells: int = MAX_CELLS
+
+    def __post_init__(self) -> None:
+        if self.max_cells < 1:
+            raise ValueError(
+                f"The 'max_cells' parameter of PayoffTable must be 1 or more. Got {self.max_cells} instead."
+            )
+
+
+@register_blocks(Game)
+def _game_blocks(game: Game) -> list[Block]:
+    return game_blocks(game)
+
+
+@register_blocks(PayoffTable)
+def _table_blocks(table: PayoffTable) -> list[Block]:
+    return game_blocks(table.game, table.equilibria, max_cells=table.max_cells)
+
+
+def _exact(value: Any) -> str:
+    return str(Fraction(value))
+
+
+@register_document(Game)
+def _game_document(game: Game) -> dict[str, Any]:
+    return game_document(game)
+
+
+@register_document(PayoffTable)
+def _table_document(table: PayoffTable) -> dict[str, Any]:
+    return game_document(table.game, table.equilibria)
+
+
+def game_document(game: Game, equilibria: SolveResult | Iterable[Equilibrium] | None = None) -> dict[str, Any]:
+    """The ``incentives.game/1`` document: every profile, its payoffs, best responses and equilibrium mark.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> pd = inc.Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], actions=(["quiet", "confess"],) * 2)
+    >>> doc = game_document(pd)
+    >>> [p["label"] for p in doc["profiles"] if p["pure_equilibrium"]]
+    ['row=confess, column=confess']
+    """
+    best, computed = marked_profiles(game)
+    cells, _ = _highlighted(game, equilibria, computed)
+    optimum = None if game.company_value is None else np.max(game.company_value)
+    profiles = []
+    for profile in itertools.product(*(range(n) for n in game.shape)):
+        entry: dict[str, Any] = {
+            "label": game.profile_label(profile),
+            "actions": {p: game.actions[i][a] for i, (p, a) in enumerate(zip(game.players, profile, strict=True))},
+            "payoffs": {p: number(game.payoffs[(i, *profile)]) for i, p in enumerate(game.players)},
+            "company_value": None if game.company_value is None else number(game.company_value[profile]),
+            "best_responses": [p for i, p in enumerate(game.players) if best[(i, *profile)]],
+            "pure_equilibrium": bool(cells[profile]),
+            "company_optimum": optimum is not None and bool(game.company_value[profile] == optimum),  # type: ignore[index]
+        }
+        if game.is_exact:
+            entry["exact"] = {
+                "payoffs": {p: _exact(game.payoffs[(i, *profile)]) for i, p in enumerate(game.players)},
+                "company_value": None if game.company_value is None else _exact(game.company_value[profile]),
+            }
+        profiles.append(entry)
+    return {
+        "schema": GAME_SCHEMA,
+        "game": game.title,
+        "players": list(game.players),
+        "actions": {p: list(a) for p, a in zip(game.players, game.actions, strict=True)},
+        "exact": game.is_exact,
+        "profiles": profiles,
+    }
+
+
+def game_markdown(
+    game: Game, equilibria: SolveResult | Iterable[Equilibrium] | None = None, *, max_cells: int = MAX_CELLS
+) -> str:
+    """The payoff table(s) of a game in Markdown, best responses in bold, pure equilibria marked ✓.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> pd = inc.Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]],
+    ...                             actions=(["quiet", "confess"], ["quiet", "confess"]))
+    >>> text = game_markdown(pd)
+    >>> print(text[text.index("| row"):])
+    | row ↓ / column → | quiet | confess |
+    | :--- | :---: | :---: |
+    | **quiet** | 3, 3 | 0, **5** |
+    | **confess** | **5**, 0 | **1**, **1** ✓ |
+    <BLANKLINE>
+    Pure equilibrium: row=confess, column=confess.
+    <BLANKLINE>
+    """
+    given = None if equilibria is None else tuple(equilibria)
+    return render(PayoffTable(game=game, equilibria=given, max_cells=max_cells), "markdown")
+
+
+def game_html(
+    game: Game,
+    equilibria: SolveResult | Iterable[Equilibrium] | None = None,
+    *,
+    max_cells: int = MAX_CELLS,
+    page: bool = False,
+) -> str:
+    """The payoff table(s) of a game in HTML: best responses bold and underlined, pure equilibria shaded and marked ✓.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> pd = inc.Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> out = game_html(pd)
+    >>> out.count('<td class="center equilibrium"'), out.count('class="best"')
+    (1, 5)
+    """
+    given = None if equilibria is None else tuple(equilibria)
+    return render(PayoffTable(game=game, equilibria=given, max_cells=max_cells), "html", page=page)

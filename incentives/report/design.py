@@ -1,18 +1,18 @@
-"""Terminal reports of incentive designs: tables with plain words (the JSON document is in ``design_json``).
+"""The report of an incentive design: the plan, its verification and cost; via negativa and transfers beside it.
 
 One report covers a bonus-plan design (:func:`incentives.design.design`), and
 optionally the via-negativa cut (:func:`incentives.design.via_negativa`) and
 internal transfers (:func:`incentives.design.design_transfers`) for the same
-organisation.  Every plan is shown with its verification on the rebuilt game.
+organisation: a :class:`DesignReport`.  Every plan is shown with its verification on
+the rebuilt game.  Its JSON document, ``incentives.design/1``, is built in
+:mod:`incentives.report.design_json`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
-
-from rich.table import Table
-from rich.text import Text
 
 from ..design.diagnose import Obstacle, possessive
 from ..design.negativa import ViaNegativa
@@ -21,8 +21,43 @@ from ..design.transfers import TransferDesign
 from ..design.verify import Verification
 from ..equilibrium import format_number
 from ..model import COMPANY_VALUE
+from .blocks import Block, Bullets, Cell, Heading, Table, paragraphs
+from .dispatch import register_blocks
 
-__all__ = ["design_renderables", "verification_sentences", "weight_text"]
+__all__ = ["DesignReport", "design_blocks", "verification_sentences", "weight_text"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DesignReport:
+    """A design, the via-negativa cut and internal transfers for one organisation and target; any may be absent.
+
+    Parameters
+    ----------
+    design : Design, optional
+    via_negativa : ViaNegativa, optional
+    transfers : TransferDesign, optional
+
+    Raises
+    ------
+    ValueError
+        If all three are absent.
+    """
+
+    design: Design | None = None
+    via_negativa: ViaNegativa | None = None
+    transfers: TransferDesign | None = None
+
+    def __post_init__(self) -> None:
+        if self.design is None and self.via_negativa is None and self.transfers is None:
+            raise ValueError("A DesignReport needs at least one of 'design', 'via_negativa' and 'transfers'.")
+
+    @property
+    def first(self) -> Design | ViaNegativa | TransferDesign:
+        """The first part present (they share the organisation and the target)."""
+        first = self.design or self.via_negativa or self.transfers
+        assert first is not None
+        return first
+
 
 _CONCEPT_WORDS = {
     "nash": "a Nash equilibrium",
@@ -63,34 +98,45 @@ def _plan_words(plan: Mapping[str, Mapping[str, float]], dept: str) -> str:
 
 
 def _plan_table(result: Design) -> Table:
-    table = Table(title="Bonus plans: current and proposed")
-    for col, justify in [("department", "left"), ("pays on", "left"), ("current", "right"), ("proposed", "right")]:
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    rows: list[tuple[Cell, ...]] = []
+    groups = []
     for dept in result.organization.department_names:
         keys = list(dict.fromkeys([*result.current.get(dept, {}), *result.weights.get(dept, {})]))
+        groups.append(len(rows))
         for n, key in enumerate(keys):
             old, new = result.current.get(dept, {}).get(key), result.weights.get(dept, {}).get(key)
-            table.add_row(
-                dept if n == 0 else "",
-                key,
-                "-" if old is None else weight_text(old),
-                "-" if new is None else weight_text(new),
-                end_section=n == len(keys) - 1,
+            rows.append(
+                (
+                    Cell.of(dept if n == 0 else ""),
+                    Cell.of(key),
+                    Cell.of("-" if old is None else weight_text(old)),
+                    Cell.of("-" if new is None else weight_text(new)),
+                )
             )
-    return table
+    return Table(
+        title="Bonus plans: current and proposed",
+        columns=("department", "pays on", "current", "proposed"),
+        align=("left", "left", "right", "right"),
+        rows=tuple(rows),
+        groups=tuple(groups),
+    )
 
 
 def _verification_table(check: Verification, *, proposed: str = "proposed plan") -> Table:
-    table = Table(title="Checked on the rebuilt game")
-    for col, justify in [("", "left"), ("current plan", "right"), (proposed, "right")]:
-        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    table.add_row("equilibrium worst for the company", check.worst_before or "-", check.worst_after or "-")
-    table.add_row("company value there", _fmt(check.company_value_before), _fmt(check.company_value_after))
-    table.add_row("bonus paid there", _fmt(check.bonus_before), _fmt(check.bonus_after))
-    table.add_row("bonus paid at the target", _fmt(check.bonus_target_before), _fmt(check.bonus_target_after))
-    table.add_row("margin at the target", _fmt(check.margin_before), _fmt(check.margin))
-    table.add_row("equilibria found", str(len(check.equilibria_before)), str(len(check.equilibria_after)))
-    return table
+    rows = [
+        ("equilibrium worst for the company", check.worst_before or "-", check.worst_after or "-"),
+        ("company value there", _fmt(check.company_value_before), _fmt(check.company_value_after)),
+        ("bonus paid there", _fmt(check.bonus_before), _fmt(check.bonus_after)),
+        ("bonus paid at the target", _fmt(check.bonus_target_before), _fmt(check.bonus_target_after)),
+        ("margin at the target", _fmt(check.margin_before), _fmt(check.margin)),
+        ("equilibria found", str(len(check.equilibria_before)), str(len(check.equilibria_after))),
+    ]
+    return Table(
+        title="Checked on the rebuilt game",
+        columns=("", "current plan", proposed),
+        align=("left", "right", "right"),
+        rows=tuple(tuple(Cell.of(text) for text in row) for row in rows),
+    )
 
 
 def verification_sentences(check: Verification, margin: float | None = None) -> list[str]:
@@ -145,127 +191,158 @@ def _alignment_warning(check: Verification) -> str | None:
     )
 
 
-def _obstacle_lines(obstacles: tuple[Obstacle, ...]) -> list[Text]:
-    seen: list[str] = []
-    for o in obstacles:
-        if o.message not in seen:
-            seen.append(o.message)
-    return [Text(f"- {m}") for m in seen]
+def _obstacle_list(obstacles: tuple[Obstacle, ...]) -> list[Block]:
+    messages = list(dict.fromkeys(o.message for o in obstacles))
+    return [Bullets.of(*messages)] if messages else []
 
 
-def _design_renderables(result: Design) -> list[Any]:
+def _notes(notes: tuple[str, ...]) -> list[Block]:
+    return list(paragraphs(*(f"Note: {n}." for n in notes), tone="warn"))
+
+
+def _design_blocks(result: Design) -> list[Block]:
     org = result.organization
     every = (*org.kpis, COMPANY_VALUE)
     limits = "; ".join(f"{d}: {', '.join(k) or 'nothing'}" for d, k in result.allowed.items() if tuple(k) != every)
-    out: list[Any] = [
-        Text(f"Bonus design for {org.name}", style="bold"),
-        Text(
-            f"Target: [{result.target_label}]. Asked: make it {_CONCEPT_WORDS[result.concept]} in which every switch "
-            f"away from it loses at least {_fmt(result.margin)}; objective: {_OBJECTIVE_WORDS[result.objective]}."
-        ),
-    ]
+    out: list[Block] = [Heading(text=f"Bonus design for {org.name}", level=2)]
+    out += paragraphs(
+        f"Target: [{result.target_label}]. Asked: make it {_CONCEPT_WORDS[result.concept]} in which every switch "
+        f"away from it loses at least {_fmt(result.margin)}; objective: {_OBJECTIVE_WORDS[result.objective]}."
+    )
     if limits:
         free = [d for d, k in result.allowed.items() if tuple(k) == every]
         rest = f"; {', '.join(free)}: every KPI and a share of company value" if free else ""
-        out.append(Text(f"Terms the plan may use: {limits}{rest}."))
+        out += paragraphs(f"Terms the plan may use: {limits}{rest}.")
     if not result.found:
+        stopped = result.status == "stopped"
         head = (
-            "The search stopped before it finished."
-            if result.status == "stopped"
-            else ("No plan on the allowed terms can work, because:")
+            "The search stopped before it finished." if stopped else "No plan on the allowed terms can work, because:"
         )
-        out += [Text(head, style="red"), *_obstacle_lines(result.obstacles)]
-        out += [Text(f"Note: {n}.", style="yellow") for n in result.notes]
-        return out
+        return [*out, *paragraphs(head, tone="bad"), *_obstacle_list(result.obstacles), *_notes(result.notes)]
     out.append(_plan_table(result))
-    out.append(Text("The proposed plan in words:"))
-    for dept in org.department_names:
-        out.append(Text(f"- {dept}: {_plan_words(result.weights, dept)} (was {_plan_words(result.current, dept)})."))
+    out += paragraphs("The proposed plan in words:")
     out.append(
-        Text(
-            f"Cost: the plan pays {_fmt(result.cost)} in bonus at the target; the current plan would pay "
-            f"{_fmt(result.current_cost)} there. It changes the weights by {_fmt(result.change)} in total (L1).",
-            style="bold",
+        Bullets.of(
+            *(
+                f"{dept}: {_plan_words(result.weights, dept)} (was {_plan_words(result.current, dept)})."
+                for dept in org.department_names
+            )
         )
+    )
+    out += paragraphs(
+        f"Cost: the plan pays {_fmt(result.cost)} in bonus at the target; the current plan would pay "
+        f"{_fmt(result.current_cost)} there. It changes the weights by {_fmt(result.change)} in total (L1).",
+        mark="strong",
     )
     if result.verification is not None:
         out.append(_verification_table(result.verification))
-        out += [Text(s) for s in verification_sentences(result.verification, result.margin)]
-        warning = _alignment_warning(result.verification)
-        if warning:
-            out.append(Text(warning, style="yellow"))
-    out += [Text(f"Note: {n}.", style="yellow") for n in result.notes]
-    return out
+        out += paragraphs(*verification_sentences(result.verification, result.margin))
+        out += paragraphs(_alignment_warning(result.verification), tone="warn")
+    return out + _notes(result.notes)
 
 
-def _negativa_renderables(cut: ViaNegativa) -> list[Any]:
-    out: list[Any] = [
-        Text("\nVia negativa: remove before adding", style="bold"),
-        Text(f"The fewest terms to drop or cap so that [{cut.target_label}] becomes an equilibrium."),
-    ]
+def _negativa_table(cut: ViaNegativa) -> Table:
     ranking = {(g.department, g.key): g for g in cut.ranking}
-    table = Table(title="Terms of the current plans, most gaming first")
-    for col in ("department", "term", "weight", "verdict", "pays for gaming", "company value if dropped alone"):
-        table.add_column(col, justify="right" if col in ("weight", "pays for gaming") else "left", overflow="fold")
     order = [(g.department, g.key) for g in cut.ranking] or [(c.department, c.key) for c in cut.changes]
     changes = {(c.department, c.key): c for c in cut.changes}
+    stuck = {o.department for o in cut.stuck}
+    rows = []
     for key in order:
         c, g = changes[key], ranking.get(key)
-        verdict = {"keep": "keep", "drop": "drop", "cap": f"cap at {_fmt(c.cap)}"}[c.change]
-        if c.department in {o.department for o in cut.stuck}:
-            verdict = "keep (stuck)"
+        verdict = "keep (stuck)" if c.department in stuck else {"keep": "keep", "drop": "drop"}.get(c.change, "")
+        verdict = verdict or f"cap at {_fmt(c.cap)}"
         value = "-"
         if g is not None and g.company_value_worst is not None:
             value = _fmt(g.company_value_worst)
             if g.company_value_best != g.company_value_worst:
                 value += f" to {_fmt(g.company_value_best)}"
-        table.add_row(c.department, c.key, weight_text(c.weight), verdict, "-" if g is None else _fmt(g.driver), value)
-    out.append(table)
+        cells = (c.department, c.key, weight_text(c.weight), verdict, "-" if g is None else _fmt(g.driver), value)
+        rows.append(tuple(Cell.of(text) for text in cells))
+    return Table(
+        title="Terms of the current plans, most gaming first",
+        columns=("department", "term", "weight", "verdict", "pays for gaming", "company value if dropped alone"),
+        align=("left", "left", "right", "left", "right", "left"),
+        rows=tuple(rows),
+        note="pays for gaming: the part of the department's gain from departing from the company optimum that "
+        "this term pays, at the worst equilibrium now; company value if dropped alone: at the worst (to the best) "
+        "pure equilibrium of the game with only this term dropped.",
+    )
+
+
+def _negativa_blocks(cut: ViaNegativa) -> list[Block]:
+    out: list[Block] = [Heading(text="Via negativa: remove before adding", level=3)]
+    out += paragraphs(f"The fewest terms to drop or cap so that [{cut.target_label}] becomes an equilibrium.")
+    out.append(_negativa_table(cut))
     removed = [f"{'cap' if c.change == 'cap' else 'drop'} {possessive(c.department)} {c.key}" for c in cut.removed]
     if removed:
-        out.append(Text(f"Remove: {'; '.join(removed)}."))
-    out += [Text(f"- {o.message}", style="yellow") for o in cut.stuck]
+        out += paragraphs(f"Remove: {'; '.join(removed)}.")
+    out += paragraphs(*(o.message for o in cut.stuck), tone="warn")
     if cut.verification is not None:
         out.append(_verification_table(cut.verification, proposed="after removal"))
-        out += [Text(s) for s in verification_sentences(cut.verification)]
+        out += paragraphs(*verification_sentences(cut.verification))
     return out
 
 
-def _transfer_renderables(deal: TransferDesign) -> list[Any]:
-    out: list[Any] = [
-        Text("\nInternal transfers instead of new bonus money", style="bold"),
-        Text(
-            f"Budget-balanced payments, on top of the current plans, that make [{deal.target_label}] "
-            f"{_CONCEPT_WORDS[deal.concept]} with margin {_fmt(deal.margin)}."
-        ),
-    ]
+def _transfer_blocks(deal: TransferDesign) -> list[Block]:
+    out: list[Block] = [Heading(text="Internal transfers instead of new bonus money", level=3)]
+    out += paragraphs(
+        f"Budget-balanced payments, on top of the current plans, that make [{deal.target_label}] "
+        f"{_CONCEPT_WORDS[deal.concept]} with margin {_fmt(deal.margin)}."
+    )
     if not deal.found:
-        out += [Text("No transfers can work, because:", style="red"), *_obstacle_lines(deal.obstacles)]
-        return out
-    table = Table(title="Transfers")
-    for col in ("payer", "receiver", "per unit of", "rate", "paid at the target"):
-        table.add_column(col, justify="right" if col in ("rate", "paid at the target") else "left")
-    for t in deal.transfers:
-        table.add_row(t.payer, t.receiver, t.kpi, weight_text(t.rate), _fmt(t.paid_at_target))
-    out.append(table)
-    net = ", ".join(f"{d} {'+' if v > 0 else ''}{_fmt(v)}" for d, v in deal.net_at_target.items())
-    out.append(Text(f"Net transfer received at the target: {net}."))
+        return [*out, *paragraphs("No transfers can work, because:", tone="bad"), *_obstacle_list(deal.obstacles)]
+    rows = tuple(
+        tuple(Cell.of(text) for text in (t.payer, t.receiver, t.kpi, weight_text(t.rate), _fmt(t.paid_at_target)))
+        for t in deal.transfers
+    )
     out.append(
-        Text(f"The transfers sum to zero at every profile (largest imbalance {_fmt(deal.imbalance)}): no new money.")
+        Table(
+            title="Transfers",
+            columns=("payer", "receiver", "per unit of", "rate", "paid at the target"),
+            align=("left", "left", "left", "right", "right"),
+            rows=rows,
+        )
+    )
+    net = ", ".join(f"{d} {'+' if v > 0 else ''}{_fmt(v)}" for d, v in deal.net_at_target.items())
+    out += paragraphs(
+        f"Net transfer received at the target: {net}.",
+        f"The transfers sum to zero at every profile (largest imbalance {_fmt(deal.imbalance)}): no new money.",
     )
     if deal.verification is not None:
         out.append(_verification_table(deal.verification, proposed="with transfers"))
-        out += [Text(s) for s in verification_sentences(deal.verification, deal.margin)]
+        out += paragraphs(*verification_sentences(deal.verification, deal.margin))
     return out
 
 
-def design_renderables(
-    result: Design | None, cut: ViaNegativa | None = None, deal: TransferDesign | None = None
-) -> list[Any]:
-    """Tables and plain-words lines for a design, and optionally via negativa and transfers."""
-    out: list[Any] = [] if result is None else _design_renderables(result)
-    if cut is not None:
-        out += _negativa_renderables(cut)
-    if deal is not None:
-        out += _transfer_renderables(deal)
+@register_blocks(DesignReport)
+def design_blocks(report: DesignReport) -> list[Block]:
+    """The blocks of a design, and of via negativa and transfers when present.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> plan = inc.design(inc.load_model("examples/growing_company.yaml"))
+    >>> [b.text for b in design_blocks(DesignReport(design=plan)) if isinstance(b, Heading)]
+    ['Bonus design for Growing software company']
+    """
+    out: list[Block] = [] if report.design is None else _design_blocks(report.design)
+    if report.via_negativa is not None:
+        out += _negativa_blocks(report.via_negativa)
+    if report.transfers is not None:
+        out += _transfer_blocks(report.transfers)
     return out
+
+
+@register_blocks(Design)
+def _design_only(result: Design) -> list[Block]:
+    return design_blocks(DesignReport(design=result))
+
+
+@register_blocks(ViaNegativa)
+def _negativa_only(cut: ViaNegativa) -> list[Block]:
+    return design_blocks(DesignReport(via_negativa=cut))
+
+
+@register_blocks(TransferDesign)
+def _transfers_only(deal: TransferDesign) -> list[Block]:
+    return design_blocks(DesignReport(transfers=deal))

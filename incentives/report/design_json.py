@@ -1,7 +1,8 @@
-"""The ``incentives.design/1`` JSON document for incentive designs (layout in the README).
+"""The ``incentives.design/1`` JSON document of a design, via negativa and transfers (a :class:`DesignReport`).
 
-Department, action and KPI names are the model's own; numbers are JSON numbers
-and ``null`` where there is none (no equilibrium found, a part not asked for).
+Department, action and KPI names are the model's own; numbers are JSON numbers and
+``null`` where there is none (no equilibrium found, a part not asked for).  The layout is
+``incentives/report/schemas/design.json``.
 """
 
 from __future__ import annotations
@@ -14,21 +15,17 @@ from ..design.negativa import ViaNegativa
 from ..design.plan import Design
 from ..design.transfers import TransferDesign
 from ..design.verify import Verification
+from .design import DesignReport
+from .dispatch import register_document
+from .json import optional_number
 
-__all__ = ["DESIGN_SCHEMA", "design_to_dict", "verification_to_dict"]
+__all__ = ["DESIGN_SCHEMA", "design_document", "verification_document"]
 
 DESIGN_SCHEMA = "incentives.design/1"
 
 
-def _num(value: Any) -> float | None:
-    if value is None:
-        return None
-    out = float(value)
-    return 0.0 if out == 0 else out
-
-
 def _plan(weights: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float | None]]:
-    return {d: {k: _num(w) for k, w in plan.items()} for d, plan in weights.items()}
+    return {d: {k: optional_number(w) for k, w in plan.items()} for d, plan in weights.items()}
 
 
 def _obstacle(o: Obstacle) -> dict[str, Any]:
@@ -38,29 +35,29 @@ def _obstacle(o: Obstacle) -> dict[str, Any]:
         "action": o.action,
         "deviation": o.deviation,
         "context": o.context,
-        "gain": _num(o.gain),
+        "gain": optional_number(o.gain),
         "message": o.message,
     }
 
 
-def verification_to_dict(check: Verification) -> dict[str, Any]:
+def verification_document(check: Verification) -> dict[str, Any]:
     """The verification part of the document."""
     return {
         "target_is_equilibrium": check.is_equilibrium,
-        "margin": _num(check.margin),
-        "margin_before": _num(check.margin_before),
-        "dominance_margin": _num(check.dominance_margin),
+        "margin": optional_number(check.margin),
+        "margin_before": optional_number(check.margin_before),
+        "dominance_margin": optional_number(check.dominance_margin),
         "unique": check.is_unique,
         "pure_equilibria": list(check.pure_after),
         "equilibria_before": list(check.equilibria_before),
         "equilibria_after": list(check.equilibria_after),
-        "company_value_target": _num(check.company_value_target),
-        "company_value_before": _num(check.company_value_before),
-        "company_value_after": _num(check.company_value_after),
-        "bonus_before": _num(check.bonus_before),
-        "bonus_after": _num(check.bonus_after),
-        "bonus_target_before": _num(check.bonus_target_before),
-        "bonus_target_after": _num(check.bonus_target_after),
+        "company_value_target": optional_number(check.company_value_target),
+        "company_value_before": optional_number(check.company_value_before),
+        "company_value_after": optional_number(check.company_value_after),
+        "bonus_before": optional_number(check.bonus_before),
+        "bonus_after": optional_number(check.bonus_after),
+        "bonus_target_before": optional_number(check.bonus_target_before),
+        "bonus_target_after": optional_number(check.bonus_target_after),
         "notes": list(check.notes),
     }
 
@@ -75,12 +72,12 @@ def _design_dict(result: Design) -> dict[str, Any]:
         "allowed": {d: list(k) for d, k in result.allowed.items()},
         "plan": _plan(result.weights),
         "current_plan": _plan(result.current),
-        "cost": _num(result.cost),
-        "current_cost": _num(result.current_cost),
-        "change": _num(result.change),
+        "cost": optional_number(result.cost),
+        "current_cost": optional_number(result.current_cost),
+        "change": optional_number(result.change),
         "obstacles": [_obstacle(o) for o in result.obstacles],
         "notes": list(result.notes),
-        "verification": None if result.verification is None else verification_to_dict(result.verification),
+        "verification": None if result.verification is None else verification_document(result.verification),
     }
 
 
@@ -89,7 +86,13 @@ def _negativa_dict(cut: ViaNegativa) -> dict[str, Any]:
         "status": cut.status,
         "margin": cut.margin,
         "changes": [
-            {"department": c.department, "kpi": c.key, "weight": c.weight, "change": c.change, "cap": _num(c.cap)}
+            {
+                "department": c.department,
+                "kpi": c.key,
+                "weight": c.weight,
+                "change": c.change,
+                "cap": optional_number(c.cap),
+            }
             for c in cut.changes
         ],
         "stuck": [_obstacle(o) for o in cut.stuck],
@@ -98,15 +101,15 @@ def _negativa_dict(cut: ViaNegativa) -> dict[str, Any]:
                 "department": g.department,
                 "kpi": g.key,
                 "weight": g.weight,
-                "driver": _num(g.driver),
-                "company_value_worst": _num(g.company_value_worst),
-                "company_value_best": _num(g.company_value_best),
-                "recovered_worst": _num(g.recovered_worst),
-                "recovered_best": _num(g.recovered_best),
+                "driver": optional_number(g.driver),
+                "company_value_worst": optional_number(g.company_value_worst),
+                "company_value_best": optional_number(g.company_value_best),
+                "recovered_worst": optional_number(g.recovered_worst),
+                "recovered_best": optional_number(g.recovered_best),
             }
             for g in cut.ranking
         ],
-        "verification": None if cut.verification is None else verification_to_dict(cut.verification),
+        "verification": None if cut.verification is None else verification_document(cut.verification),
     }
 
 
@@ -121,24 +124,22 @@ def _transfers_dict(deal: TransferDesign) -> dict[str, Any]:
                 "receiver": t.receiver,
                 "kpi": t.kpi,
                 "rate": t.rate,
-                "paid_at_target": _num(t.paid_at_target),
+                "paid_at_target": optional_number(t.paid_at_target),
             }
             for t in deal.transfers
         ],
-        "net_at_target": {d: _num(v) for d, v in deal.net_at_target.items()},
-        "imbalance": _num(deal.imbalance),
+        "net_at_target": {d: optional_number(v) for d, v in deal.net_at_target.items()},
+        "imbalance": optional_number(deal.imbalance),
         "obstacles": [_obstacle(o) for o in deal.obstacles],
-        "verification": None if deal.verification is None else verification_to_dict(deal.verification),
+        "verification": None if deal.verification is None else verification_document(deal.verification),
     }
 
 
-def design_to_dict(
-    result: Design | None, cut: ViaNegativa | None = None, deal: TransferDesign | None = None
-) -> dict[str, Any]:
-    """The ``incentives.design/1`` document (see the README)."""
-    first = result or cut or deal
-    if first is None:
-        raise ValueError("design_to_dict needs at least one of result, cut and deal")
+@register_document(DesignReport)
+def design_document(report: DesignReport) -> dict[str, Any]:
+    """The ``incentives.design/1`` document."""
+    result, cut, deal = report.design, report.via_negativa, report.transfers
+    first = report.first
     org, target = first.organization, first.target
     return {
         "schema": DESIGN_SCHEMA,
@@ -151,3 +152,18 @@ def design_to_dict(
         "via_negativa": None if cut is None else _negativa_dict(cut),
         "transfers": None if deal is None else _transfers_dict(deal),
     }
+
+
+@register_document(Design)
+def _design_only_document(result: Design) -> dict[str, Any]:
+    return design_document(DesignReport(design=result))
+
+
+@register_document(ViaNegativa)
+def _negativa_only_document(cut: ViaNegativa) -> dict[str, Any]:
+    return design_document(DesignReport(via_negativa=cut))
+
+
+@register_document(TransferDesign)
+def _transfers_only_document(deal: TransferDesign) -> dict[str, Any]:
+    return design_document(DesignReport(transfers=deal))

@@ -17,29 +17,47 @@ The handout says, on one printed page, what :command:`incentives analyze`,
 * **the dependency graph** (:func:`incentives.dependency_graph`) as a PNG picture
   embedded as a ``data:`` URI, so the file needs nothing from outside.
 
-The page reuses the report blocks and sentences of :mod:`incentives.report.document`
-and :mod:`incentives.report.words` and the markup of :mod:`incentives.report.html`: it
-is well-formed XML, every name is escaped, it loads no resource and runs no script.
-It is HTML only: no PDF writer is a dependency (print the page from a browser; its style
-sheet sets an A4 page).
+A :class:`Handout` holds the results; :func:`handout` computes them from a model.  Its
+HTML page reuses the report blocks and sentences of :mod:`incentives.report` and the
+markup of :mod:`incentives.report.html`: it is well-formed XML, every name is escaped,
+it loads no resource and runs no script.  Print it to PDF from a browser (its style sheet
+sets an A4 page); no PDF writer is a dependency.  The same handout also renders as text
+and Markdown (the picture is embedded in Markdown, named in text), and as the JSON
+document ``incentives.handout/1``: the analysis and each event's document.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..analysis.gaming import Analysis, EquilibriumGaming, analyze
 from ..analysis.perspectives import Perspectives, perspectives
+from ..errors import GraphError
+from ..graph import VIEWS, dependency_graph
 from ..model import Organization
 from . import words
-from .document import Block, Cell, Heading, Paragraph, Table, Tone, inline, perspectives_blocks
-from .html import STYLE, blocks_html
+from .blocks import Block, Cell, Figure, Heading, Paragraph, Table, Tone, inline, paragraphs
+from .dispatch import register_blocks, register_document, register_html
+from .gaming import analysis_document
+from .graph import graph_figure
+from .html import blocks_html, wrap_html
+from .perspectives import perspectives_document, view_table
 
-__all__ = ["HANDOUT_STYLE", "MAX_EQUILIBRIA", "graph_png", "handout", "handout_blocks", "handout_html"]
+__all__ = [
+    "HANDOUT_SCHEMA",
+    "HANDOUT_STYLE",
+    "MAX_EQUILIBRIA",
+    "Handout",
+    "handout",
+    "handout_blocks",
+    "handout_document",
+    "handout_html",
+]
+
+HANDOUT_SCHEMA = "incentives.handout/1"
 
 #: Largest number of equilibria given a column of their own in the first table.
 MAX_EQUILIBRIA = 3
@@ -65,6 +83,32 @@ HANDOUT_STYLE = """\
 
 _GAMES: Tone = "bad"
 _RESPONDS: Tone = "warn"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Handout:
+    """What a handout shows: the analysis, the events, and the picture of the dependency graph.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The gaming analysis of the organisation (:func:`incentives.analyze`).
+    events : tuple of Perspectives
+        The perspectives on the events to show (:func:`incentives.perspectives`).
+    picture : Figure, optional
+        The dependency graph's picture (:func:`incentives.report.graph.graph_figure`); without
+        it the page has none.
+    source : str
+        The model file's name, quoted at the foot of the page.
+    """
+
+    analysis: Analysis
+    events: tuple[Perspectives, ...] = ()
+    picture: Figure | None = None
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "events", tuple(self.events))
 
 
 def _tones(item: EquilibriumGaming) -> dict[str, Tone]:
@@ -104,8 +148,8 @@ def _actions_table(analysis: Analysis) -> Table:
     hidden = len(analysis.equilibria) - len(shown)
     note = (
         "Red: the department games its KPI there (its bonus gains, the company loses). Amber: it departs from "
-        "the optimum without gaming: its bonus gains nothing by it, or switching back alone would not help the "
-        "company (a response to what the others do)."
+        "the optimum without gaming: its bonus gains nothing by it, or, with the others playing as they do, "
+        "switching back alone would not help the company."
     )
     if hidden:
         note += f" {hidden} more equilibria are not shown: run incentives analyze."
@@ -171,11 +215,11 @@ def _alignment_table(analysis: Analysis) -> Table:
 
 
 def _event_blocks(views: Perspectives) -> list[Block]:
-    tables = [b for b in perspectives_blocks(views) if isinstance(b, Table) and b.title == words.VIEW_TITLE]
+    table = view_table(views)
     return [
         Heading(text=words.event_sentence(views), level=3),
         Paragraph(content=inline(words.movement_sentence(views))),
-        *(Table(title="", columns=t.columns, rows=t.rows, align=t.align) for t in tables),
+        Table(title="", columns=table.columns, rows=table.rows, align=table.align),
     ]
 
 
@@ -203,116 +247,74 @@ def _sections(analysis: Analysis, events: Sequence[Perspectives]) -> list[list[B
     return [head, beside, below, [block for views in events for block in _event_blocks(views)]]
 
 
-def handout_blocks(analysis: Analysis, events: Sequence[Perspectives] = ()) -> list[Block]:
-    """The handout's text and tables as report blocks (everything but the picture).
+def _footer(source: str) -> str:
+    model = source or "MODEL"
+    return (
+        f"Made with incentives handout {model}. The full reports: incentives analyze {model}, "
+        f"incentives perspectives {model}, incentives graph {model}; a redesign: incentives design {model}."
+    )
 
-    Parameters
-    ----------
-    analysis : Analysis
-        The gaming analysis of the organisation (:func:`incentives.analyze`).
-    events : sequence of Perspectives
-        The perspectives on the events to show (:func:`incentives.perspectives`).
 
-    Returns
-    -------
-    list of Block
+@register_blocks(Handout)
+def handout_blocks(handout: Handout) -> list[Block]:
+    """The handout as report blocks, in reading order (the HTML page sets the picture beside the first tables).
 
     Examples
     --------
     >>> import incentives as inc
-    >>> blocks = handout_blocks(inc.analyze(inc.load_model("examples/growing_company.yaml")))
+    >>> blocks = handout_blocks(Handout(analysis=inc.analyze(inc.load_model("examples/growing_company.yaml"))))
     >>> [b.title for b in blocks if isinstance(b, Table)][0]
     'What each department does'
     """
-    return [block for part in _sections(analysis, events) for block in part]
+    head, beside, below, happenings = _sections(handout.analysis, handout.events)
+    picture = [handout.picture] if handout.picture is not None else []
+    return [*head, *beside, *picture, *below, *happenings, *paragraphs(_footer(handout.source), mark="muted")]
 
 
-def graph_png(graph: Any, view: str = "departments", *, dpi: int = 90) -> bytes:
-    """The picture of a dependency graph as PNG bytes (matplotlib, Agg; no pyplot state, no timestamp).
-
-    Raises
-    ------
-    ImportError
-        If matplotlib is not installed (``pip install 'incentives[plot]'``).
-    """
-    from ..graph.draw import draw_graph
-
-    figure = draw_graph(graph, view)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def _figure(png: bytes | None, name: str, view: str) -> str:
-    if png is None:
-        return (
-            '<p class="warn">The dependency graph needs matplotlib to be drawn: '
-            "pip install &apos;incentives[plot]&apos;, then make the handout again.</p>"
-        )
-    data = base64.b64encode(png).decode("ascii")
-    alt = html.escape(f"Dependency graph of {name} ({view} view)", quote=True)
-    caption = (
-        "Who moves whom: each arrow is the mean change in the other department's pay when this one leaves its "
-        "company-optimal action (red hurts, blue helps); in each box, what it does to its own pay and to company value."
-        if view == "departments"
-        else "How the KPIs tie the departments together: who moves which KPI, and who is paid on it."
-    )
-    return (
-        f'<figure>\n<img src="data:image/png;base64,{data}" alt="{alt}"/>\n'
-        f"<figcaption>{html.escape(caption)}</figcaption>\n</figure>"
-    )
-
-
-def handout_html(
-    analysis: Analysis,
-    events: Sequence[Perspectives] = (),
-    *,
-    png: bytes | None = None,
-    view: str = "departments",
-    source: str = "",
-) -> str:
-    """The one-page handout as a complete, self-contained HTML document.
+@register_html(Handout)
+def handout_html(handout: Handout, page: bool = True) -> str:
+    """The handout as HTML: the tables beside the picture, laid out for one A4 page.
 
     Parameters
     ----------
-    analysis : Analysis
-    events : sequence of Perspectives
-    png : bytes, optional
-        The dependency graph's picture (:func:`graph_png`); without it the page says
-        how to get it.
-    view : str
-        The graph view the picture shows (for its caption).
-    source : str
-        The model file's name, quoted at the foot of the page.
+    handout : Handout
+    page : bool
+        A complete, self-contained document (the default), or a fragment (as Jupyter shows it).
 
     Returns
     -------
     str
     """
-    name = analysis.organization.name or "the organisation"
-    head, beside, below, happenings = _sections(analysis, events)
-    model = html.escape(source or "MODEL")
-    footer = (
-        f'<p class="footer">Made with incentives handout {model}. The full reports: incentives analyze {model}, '
-        f"incentives perspectives {model}, incentives graph {model}; a redesign: incentives design {model}.</p>"
-    )
+    head, beside, below, happenings = _sections(handout.analysis, handout.events)
+    footer = f'<p class="footer">{html.escape(_footer(handout.source))}</p>'
+    picture = blocks_html([handout.picture]) if handout.picture is not None else ""
     body = "\n".join(
-        [
+        part
+        for part in [
             blocks_html(head),
             '<div class="row">',
             f'<div class="column">\n{blocks_html(beside)}\n</div>',
-            _figure(png, name, view),
+            picture,
             "</div>",
             blocks_html(below + happenings),
             footer,
         ]
+        if part
     )
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
-        f"<title>{html.escape(f'Handout: {name}')}</title>\n<style>\n{STYLE}{HANDOUT_STYLE}</style>\n</head>\n"
-        f'<body>\n<div class="incentives-report handout">\n{body}\n</div>\n</body>\n</html>\n'
-    )
+    name = handout.analysis.organization.name or "the organisation"
+    return wrap_html(body, page=page, title=f"Handout: {name}", style=HANDOUT_STYLE, kind="handout")
+
+
+@register_document(Handout)
+def handout_document(handout: Handout) -> dict[str, Any]:
+    """The ``incentives.handout/1`` document: the analysis and the events, each as its own document."""
+    return {
+        "schema": HANDOUT_SCHEMA,
+        "model": handout.analysis.organization.name,
+        "source": handout.source,
+        "analysis": analysis_document(handout.analysis),
+        "events": [perspectives_document(views) for views in handout.events],
+    }
 
 
 def handout(
@@ -323,8 +325,9 @@ def handout(
     exact: bool | None = None,
     max_seconds: float | None = 60.0,
     source: str = "",
-) -> str:
-    """Analyse an organisation, its declared events and its dependency graph, and return the handout page.
+    picture: bool = True,
+) -> Handout:
+    """Analyse an organisation, its declared events and its dependency graph for a handout.
 
     Parameters
     ----------
@@ -335,28 +338,25 @@ def handout(
         As for :func:`incentives.analyze`.
     source : str
         The model file's name, quoted at the foot of the page.
+    picture : bool
+        Draw the dependency graph (without matplotlib the page says how to get it).
 
     Returns
     -------
-    str
-        A complete HTML document; without matplotlib, the page says how to get the picture.
+    Handout
+        ``incentives.report.render(handout, "html", page=True)`` is the page to print.
 
     Examples
     --------
     >>> import incentives as inc
-    >>> page = handout(inc.load_model("examples/growing_company.yaml"))
+    >>> from incentives.report import render
+    >>> page = render(handout(inc.load_model("examples/growing_company.yaml")), "html", page=True)
     >>> page.startswith("<!DOCTYPE html>"), 'src="data:image/png;base64,' in page
     (True, True)
     """
-    from ..graph.build import dependency_graph
-    from ..graph.graphs import VIEWS, GraphError
-
     if view not in VIEWS:
         raise GraphError(f"unknown view {view!r}; expected one of {list(VIEWS)}")
     analysis = analyze(org, method=method, exact=exact, max_seconds=max_seconds)
-    events = [perspectives(org, event, method=method, exact=exact) for event in org.events]
-    try:
-        png: bytes | None = graph_png(dependency_graph(org), view)
-    except ImportError:
-        png = None
-    return handout_html(analysis, events, png=png, view=view, source=source)
+    events = tuple(perspectives(org, event, method=method, exact=exact) for event in org.events)
+    figure = graph_figure(dependency_graph(org), view) if picture else None
+    return Handout(analysis=analysis, events=events, picture=figure, source=source)

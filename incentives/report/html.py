@@ -1,50 +1,24 @@
-"""Self-contained HTML reports: the terminal report's content, for browsers and Jupyter.
+"""Self-contained HTML reports: report blocks with HTML markup, for browsers and Jupyter.
 
 The HTML needs nothing from outside: its style sheet is inline (scoped to the
-``incentives-report`` class), it loads no resources and runs no script.  Every
-piece of text is escaped with :func:`html.escape` (model names are user input),
-every element is closed (void elements are written ``<br/>``), so the output is
+``incentives-report`` class), pictures are embedded as ``data:`` URIs, it runs no
+script.  Every piece of text is escaped with :func:`html.escape` (model names are user
+input), every element is closed (void elements are written ``<br/>``), so the output is
 also well-formed XML.  The same input gives the same bytes.
 
-Functions return a fragment (a ``<div>`` carrying its own style sheet, as
-Jupyter displays it); with ``page=True`` they return a complete document.
+:func:`render_html` returns a fragment (a ``<div>`` carrying its own style sheet, as
+Jupyter displays it); with ``page=True`` it returns a complete document.
 """
 
 from __future__ import annotations
 
+import base64
 import html
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from ..analysis.gaming import Analysis
-from ..analysis.perspectives import Perspectives
-from ..equilibrium import Equilibrium
-from ..game import Game
-from ..solvers import SolveResult
-from .board import MAX_CELLS, game_blocks
-from .document import (
-    Block,
-    Bullets,
-    Cell,
-    Heading,
-    Inline,
-    Paragraph,
-    Table,
-    analysis_blocks,
-    perspectives_blocks,
-    solve_blocks,
-)
+from .blocks import Block, Bullets, Cell, Figure, Heading, Inline, Paragraph, Table
 
-__all__ = [
-    "STYLE",
-    "analysis_html",
-    "blocks_html",
-    "game_html",
-    "perspectives_html",
-    "render_html",
-    "solve_html",
-    "to_html",
-]
+__all__ = ["STYLE", "blocks_html", "render_html", "wrap_html"]
 
 #: The style sheet every report carries (no "<" or "&" in it, so it stays well-formed XML).
 STYLE = """\
@@ -70,6 +44,9 @@ STYLE = """\
 .incentives-report td.bad, .incentives-report p.bad { color: #b3261e; }
 .incentives-report td.warn, .incentives-report p.warn { color: #8a5a00; }
 .incentives-report p.note { color: #555555; font-size: 0.9em; margin-top: 0; }
+.incentives-report figure { margin: 0.6em 0; text-align: center; }
+.incentives-report figure img { max-width: 100%; }
+.incentives-report figcaption { font-size: 0.85em; color: #555555; }
 """
 
 
@@ -100,7 +77,7 @@ def _cell(cell: Cell, tag: str, align: str, scope: bool = False) -> str:
 
 
 def _table(table: Table) -> list[str]:
-    align = table.align or ("left",) * len(table.columns)
+    align = table.alignment
     out = ['<table class="board">' if table.board else "<table>"]
     if table.title:
         out.append(f"<caption>{_esc(table.title)}</caption>")
@@ -129,7 +106,17 @@ def _table(table: Table) -> list[str]:
     return out
 
 
+def _figure(figure: Figure) -> list[str]:
+    if figure.png is None:
+        return [f'<p class="warn">{_esc(figure.missing)}</p>'] if figure.missing else []
+    data = base64.b64encode(figure.png).decode("ascii")
+    caption = f"<figcaption>{_esc(figure.caption)}</figcaption>" if figure.caption else ""
+    return ["<figure>", f'<img src="data:image/png;base64,{data}" alt="{_esc(figure.alt)}"/>', caption, "</figure>"]
+
+
 def _block(block: Block) -> list[str]:
+    if isinstance(block, Figure):
+        return [line for line in _figure(block) if line]
     if isinstance(block, Heading):
         return [f"<h{block.level}>{_esc(block.text)}</h{block.level}>"]
     if isinstance(block, Paragraph):
@@ -145,84 +132,45 @@ def blocks_html(blocks: Iterable[Block]) -> str:
 
     Examples
     --------
-    >>> from incentives.report.document import Heading
+    >>> from incentives.report.blocks import Heading
     >>> blocks_html([Heading(text="Sales & support", level=3)])
     '<h3>Sales &amp; support</h3>'
     """
     return "\n".join(line for b in blocks for line in _block(b))
 
 
-def render_html(blocks: Iterable[Block], *, page: bool = False, title: str = "incentives report") -> str:
-    """HTML of report blocks: a ``<div>`` fragment with its style sheet, or with ``page=True`` a whole document."""
-    body = "\n".join(line for b in blocks for line in _block(b))
+def wrap_html(
+    body: str, *, page: bool = False, title: str = "incentives report", style: str = "", kind: str = ""
+) -> str:
+    """Markup in the report's ``<div>`` with its style sheet (and ``style`` after it); a whole page with ``page=True``.
+
+    ``kind`` is a class added to the ``<div>`` (the handout's is ``"handout"``).
+
+    Examples
+    --------
+    >>> wrap_html("<p>hi</p>").splitlines()[0]
+    '<div class="incentives-report">'
+    """
+    classes = f"incentives-report {kind}".strip()
+    div = f'<div class="{classes}">\n<style>\n{STYLE}{style}</style>\n{body}\n</div>\n'
     if not page:
-        return f'<div class="incentives-report">\n<style>\n{STYLE}</style>\n{body}\n</div>\n'
+        return div
+    div = f'<div class="{classes}">\n{body}\n</div>\n'
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
-        f"<title>{_esc(title)}</title>\n<style>\n{STYLE}</style>\n</head>\n"
-        f'<body>\n<div class="incentives-report">\n{body}\n</div>\n</body>\n</html>\n'
+        f"<title>{_esc(title)}</title>\n<style>\n{STYLE}{style}</style>\n</head>\n"
+        f"<body>\n{div}</body>\n</html>\n"
     )
 
 
-def solve_html(result: SolveResult, *, page: bool = False) -> str:
-    """HTML report of a solve result: status, notes and the equilibria table.
+def render_html(blocks: Iterable[Block], *, page: bool = False, title: str = "incentives report") -> str:
+    """HTML of report blocks: a ``<div>`` fragment with its style sheet, or with ``page=True`` a whole document.
 
     Examples
     --------
-    >>> import incentives as inc
-    >>> bos = inc.Game.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]], title="Battle <of> the sexes")
-    >>> "<h2>Battle &lt;of&gt; the sexes</h2>" in solve_html(inc.solve(bos))
-    True
+    >>> from incentives.report.blocks import Paragraph, inline
+    >>> print(render_html([Paragraph(content=inline("a < b"))], page=True, title="T").splitlines()[-4])
+    <p>a &lt; b</p>
     """
-    return render_html(solve_blocks(result), page=page, title=result.game.title or "Equilibria")
-
-
-def analysis_html(analysis: Analysis, *, page: bool = False) -> str:
-    """HTML report of a gaming analysis (the content of ``incentives analyze``)."""
-    return render_html(analysis_blocks(analysis), page=page, title=analysis.game.title or "Gaming analysis")
-
-
-def perspectives_html(views: Perspectives | Sequence[Perspectives], *, page: bool = False) -> str:
-    """HTML report of one event's perspectives, or of several events."""
-    first = views if isinstance(views, Perspectives) else views[0]
-    title = f"{first.before.game.title}: events" if first.before.game.title else "Events"
-    return render_html(perspectives_blocks(views), page=page, title=title)
-
-
-def game_html(
-    game: Game,
-    equilibria: SolveResult | Iterable[Equilibrium] | None = None,
-    *,
-    max_cells: int = MAX_CELLS,
-    page: bool = False,
-) -> str:
-    """The payoff table(s) of a game: best responses bold and underlined, pure equilibria shaded and marked ✓.
-
-    See :mod:`incentives.report.board` for the layout.
-
-    Examples
-    --------
-    >>> import incentives as inc
-    >>> pd = inc.Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
-    >>> out = game_html(pd)
-    >>> out.count('<td class="center equilibrium"'), out.count('class="best"')
-    (1, 5)
-    """
-    title = f"Payoff table: {game.title}" if game.title else "Payoff table"
-    return render_html(game_blocks(game, equilibria, max_cells=max_cells), page=page, title=title)
-
-
-def to_html(item: Any, *, page: bool = False) -> str:
-    """HTML for a Game, SolveResult, Analysis, Perspectives or a list of Perspectives."""
-    if isinstance(item, Game):
-        return game_html(item, page=page)
-    if isinstance(item, SolveResult):
-        return solve_html(item, page=page)
-    if isinstance(item, Analysis):
-        return analysis_html(item, page=page)
-    if isinstance(item, Perspectives) or (
-        isinstance(item, Sequence) and item and all(isinstance(v, Perspectives) for v in item)
-    ):
-        return perspectives_html(item, page=page)
-    raise TypeError(f"no HTML report for {type(item).__name__}; expected a Game, SolveResult, Analysis or Perspectives")
+    return wrap_html(blocks_html(blocks), page=page, title=title)

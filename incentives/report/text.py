@@ -1,8 +1,9 @@
-"""Terminal reports: tables (rendered by rich) and plain-words explanations.
+"""Plain-text reports: report blocks drawn by rich at a fixed width, the same bytes on every run.
 
-Each ``*_renderables`` function returns a list of rich renderables; :func:`to_text`
-renders them to a string at a fixed width, so the same input gives the same
-bytes on every run.
+Headings are bold lines (a blank line before each but the first), paragraphs wrap at
+the width, lists are ``- `` lines, and tables are rich tables with their title above
+and their note below.  Text has no colour by default, so what stands out is marked in
+the text itself: a best response in a payoff table is written ``[3]``.
 """
 
 from __future__ import annotations
@@ -11,153 +12,112 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
-from rich.table import Table
+from rich.table import Table as RichTable
 from rich.text import Text
 
-from ..analysis.gaming import Analysis, EquilibriumGaming
-from ..analysis.perspectives import Perspectives
-from ..solvers import SolveResult
-from . import words
+from .blocks import Block, Bullets, Cell, Figure, Heading, Inline, Paragraph, Span, Table
 
-__all__ = ["analysis_renderables", "perspectives_renderables", "solve_renderables", "to_text"]
+__all__ = ["BEST_MARK", "render_text"]
 
+#: How a best response stands out in plain text: ``BEST_MARK.format("3")`` is ``"[3]"``.
+BEST_MARK = "[{}]"
 
-_fmt = words.number
-_signed = words.signed
+#: Columns are kept as wide as their longest word, up to this many characters (longer words are folded).
+_MAX_WORD = 32
 
-
-def _status_lines(result: SolveResult) -> list[Text]:
-    lines = [Text(words.status_sentence(result))]
-    if result.degenerate:
-        lines.append(Text(words.DEGENERATE, style="yellow"))
-    for note in result.notes:
-        lines.append(Text(words.note_sentence(note), style="yellow"))
-    lines += [Text(sentence, style="yellow") for sentence in words.component_sentences(result)]
-    return lines
+_TONE_STYLES = {"good": "green", "bad": "red", "warn": "yellow", "equilibrium": "bold"}
+_MARK_STYLES = {"strong": "bold", "best": "bold underline", "muted": "italic"}
 
 
-def _equilibrium_table(result: SolveResult) -> Table:
-    """One block of rows per equilibrium, one row per player: stays narrow however many players."""
-    game = result.game
-    table = Table(title=words.EQUILIBRIA_TITLE)
-    for col, justify in [("#", "right"), ("player", "left"), ("plays", "left"), ("payoff", "right")]:
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    for k, eq in enumerate(result.equilibria, start=1):
-        for i, (player, acts, probs) in enumerate(zip(game.players, game.actions, eq.profile, strict=True)):
-            table.add_row(str(k) if i == 0 else "", player, words.strategy(acts, probs), _fmt(eq.payoffs[i]))
-        if game.company_value is not None:
-            table.add_row("", Text("company value", style="italic"), "", _fmt(eq.company_value))
-        table.add_row("", Text("regret", style="italic"), "", words.regret(eq.regret), end_section=True)
-    return table
+def _shown(span: Span) -> str:
+    return BEST_MARK.format(span.text) if span.mark == "best" else span.text
 
 
-def solve_renderables(result: SolveResult) -> list[Any]:
-    """Tables and lines for a solve result."""
-    title = result.game.title or "Game"
-    out: list[Any] = [Text(title, style="bold"), *_status_lines(result)]
-    if result.equilibria:
-        out.append(_equilibrium_table(result))
-    else:
-        out.append(Text(words.NO_EQUILIBRIUM, style="red"))
-    rejected = words.rejected_sentence(result)
-    if rejected:
-        out.append(Text(rejected, style="red"))
+def _text(content: Inline, style: str = "") -> Text:
+    out = Text(style=style)
+    for span in content:
+        out.append(_shown(span), style=_MARK_STYLES.get(span.mark, ""))
     return out
 
 
-def _optimum_lines(analysis: Analysis) -> list[Any]:
-    lines: list[Any] = [Text(words.optimum_sentence(analysis), style="bold")]
-    ties = words.optimum_ties_sentence(analysis)
-    if ties:
-        lines.append(Text(ties))
-    return lines
-
-
-def _summary_lines(analysis: Analysis) -> list[Any]:
-    return [Text(line) for line in words.price_sentences(analysis)]
-
-
-def _departure_table(item: EquilibriumGaming, players: Iterable[str]) -> Table:
-    table = Table(title=words.DEPARTURE_TITLE)
-    for col, justify in zip(words.DEPARTURE_COLUMNS, ["left", "left", "left", "right", "right", "left"], strict=True):
-        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for dep in item.departures:
-        drivers = "\n".join(words.driver_texts(dep)) or "-"
-        table.add_row(
-            dep.department, dep.plays, dep.optimum_action, _signed(dep.own_gain), _fmt(dep.company_cost), drivers
-        )
-    return table
-
-
-def _burden_table(item: EquilibriumGaming) -> Table:
-    table = Table(title=words.BURDEN_TITLE)
-    table.add_column(words.BURDEN_COLUMNS[0])
-    table.add_column(words.BURDEN_COLUMNS[1], justify="right")
-    for dept, change in item.burden.items():
-        table.add_row(dept, _signed(change))
-    table.add_row("company value", _signed(-item.value_gap))
-    return table
-
-
-def _plain_words(item: EquilibriumGaming) -> list[Text]:
-    return [Text(f"- {words.departure_sentence(dep)}") for dep in item.departures]
-
-
-def _alignment_table(analysis: Analysis) -> Table:
-    table = Table(title=words.ALIGNMENT_TITLE)
-    for col in words.ALIGNMENT_COLUMNS:
-        table.add_column(col, overflow="fold")
-    for item in analysis.alignment:
-        style = {"misaligned": "red", "mixed": "yellow", "aligned": "green"}.get(item.status, "")
-        table.add_row(item.department, item.kpi, Text(item.status, style=style), item.evidence)
-    return table
-
-
-def analysis_renderables(analysis: Analysis) -> list[Any]:
-    """Tables and plain-words lines for a gaming analysis."""
-    out: list[Any] = [*solve_renderables(analysis.solution), *_optimum_lines(analysis)]
-    for item in analysis.equilibria:
-        out.append(Text(f"\n{words.equilibrium_sentence(item)}", style="bold"))
-        if not item.departures:
-            out.append(Text(words.NO_GAMING, style="green"))
-            continue
-        out += [_departure_table(item, analysis.game.players), *_plain_words(item), _burden_table(item)]
-    out += _summary_lines(analysis)
-    scores = words.gaming_score_sentence(analysis)
-    if scores:
-        out.append(Text(scores))
-    out.append(_alignment_table(analysis))
+def _cell(cell: Cell) -> Text:
+    out = Text(style=_TONE_STYLES.get(cell.tone, ""))
+    for k, line in enumerate(cell.lines):
+        if k:
+            out.append("\n")
+        out.append_text(_text(line))
     return out
 
 
-def perspectives_renderables(views: Perspectives) -> list[Any]:
-    """A table of who wins and who loses from an event, and the story in plain words."""
-    out: list[Any] = [Text(words.event_sentence(views), style="bold"), Text(words.movement_sentence(views))]
-    selection = words.selection_sentence(views)
-    if selection:
-        out.append(Text(selection))
-    table = Table(title=words.VIEW_TITLE)
-    for col in words.VIEW_COLUMNS:
-        table.add_column(col, justify="left" if col in ("", "verdict") else "right")
-    for v in views.views:
-        style = {"win": "green", "loss": "red"}.get(v.verdict, "")
-        table.add_row(
-            v.party, _fmt(v.before), _fmt(v.immediate), _fmt(v.after), _signed(v.change), Text(v.verdict, style=style)
-        )
-    out.append(table)
-    kpis = Table(title=words.KPI_TITLE)
-    for col in words.KPI_COLUMNS:
-        kpis.add_column(col, justify="left" if col == "KPI" else "right")
-    for name, (old, new) in views.kpis.items():
-        kpis.add_row(name, _fmt(old), _fmt(new), _signed(new - old))
-    out.append(kpis)
-    out += [Text(f"- {words.view_sentence(views.event, v)}") for v in views.views]
-    return out
+def _column_texts(table: Table, columns: list[str], k: int) -> list[str]:
+    return [columns[k], *("".join(_shown(span) for span in line) for row in table.rows for line in row[k].lines)]
 
 
-def to_text(renderables: Iterable[Any], *, width: int = 110, color: bool = False) -> str:
-    """Render to a string at a fixed width (deterministic)."""
+def _widths(table: Table, columns: list[str], width: int) -> list[int | None]:
+    """Column widths that fold no word when the table can fit so (rich would cut names in two), else rich's own.
+
+    Each column starts at its natural width (its longest line); while the table is too
+    wide, the widest column that is still wider than its longest word loses a character.
+    """
+    texts = [_column_texts(table, columns, k) for k in range(len(columns))]
+    natural = [max(1, *(cell_len(t) for t in column)) for column in texts]
+    words = [min(_MAX_WORD, max(cell_len(w) for t in column for w in [*t.split(), ""])) for column in texts]
+    budget = width - 3 * len(columns) - 1
+    if sum(natural) <= budget or sum(words) > budget:
+        return [None] * len(columns)
+    widths = list(natural)
+    while sum(widths) > budget:
+        k = max((w, k) for k, w in enumerate(widths) if w > words[k])[1]
+        widths[k] -= 1
+    return list(widths)
+
+
+def _table(table: Table, width: int) -> list[Any]:
+    out = RichTable(title=table.title or None)
+    columns = list(table.columns)
+    if table.spanner:
+        columns[0] = f"{columns[0]} / {table.spanner}" if columns[0] else table.spanner
+    widths = _widths(table, columns, width)
+    for k, (column, align) in enumerate(zip(columns, table.alignment, strict=True)):
+        style = "bold" if table.row_headers and k == 0 else ""
+        out.add_column(column, justify=align, overflow="fold", style=style, width=widths[k])
+    starts = set(table.groups)
+    for k, row in enumerate(table.rows):
+        out.add_row(*(_cell(c) for c in row), end_section=k + 1 in starts or k + 1 == len(table.rows))
+    return [out, Text(table.note, style="italic")] if table.note else [out]
+
+
+def _figure(figure: Figure) -> list[Any]:
+    if figure.png is None:
+        return [Text(figure.missing, style="yellow")] if figure.missing else []
+    caption = f" {figure.caption}" if figure.caption else ""
+    return [Text(f"[Picture: {figure.alt}; in the HTML report.]{caption}")]
+
+
+def _renderables(block: Block, width: int) -> list[Any]:
+    if isinstance(block, Heading):
+        return [Text(block.text, style="bold")]
+    if isinstance(block, Paragraph):
+        return [_text(block.content, _TONE_STYLES.get(block.tone, ""))]
+    if isinstance(block, Bullets):
+        return [Text("- ").append_text(_text(item)) for item in block.items]
+    if isinstance(block, Figure):
+        return _figure(block)
+    return _table(block, width)
+
+
+def render_text(blocks: Iterable[Block], *, width: int = 110, color: bool = False) -> str:
+    """The blocks as text at a fixed width (deterministic), each line without trailing spaces.
+
+    Examples
+    --------
+    >>> from incentives.report.blocks import Heading, Paragraph, inline
+    >>> print(render_text([Heading(text="Sales"), Paragraph(content=inline("It games."))]), end="")
+    Sales
+    It games.
+    """
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -167,6 +127,10 @@ def to_text(renderables: Iterable[Any], *, width: int = 110, color: bool = False
         legacy_windows=False,
         soft_wrap=False,
     )
-    for item in renderables:
-        console.print(item)
-    return buffer.getvalue()
+    for k, block in enumerate(blocks):
+        if isinstance(block, Heading) and k:
+            console.print()
+        for item in _renderables(block, width):
+            console.print(item)
+    text = buffer.getvalue()
+    return "\n".join(line.rstrip() for line in text.split("\n")) if not color else text

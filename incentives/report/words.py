@@ -191,7 +191,11 @@ def rejected_sentence(result: SolveResult) -> str | None:
     """How many candidates failed the regret check (None when none did)."""
     if not result.rejected:
         return None
-    return f"{len(result.rejected)} candidate(s) failed the regret check and are not equilibria."
+    count = len(result.rejected)
+    return (
+        f"{count} candidate{'s' if count != 1 else ''} failed the regret check and "
+        f"{'are not equilibria' if count != 1 else 'is not an equilibrium'}."
+    )
 
 
 def optimum_sentence(analysis: Analysis) -> str:
@@ -243,6 +247,12 @@ def departure_sentence(dep: Departure) -> str:
             f"{dep.department} plays {dep.plays} instead of {dep.optimum_action} because "
             f"{why_it_pays(dep)}: its bonus gains {number(dep.own_gain)}, the company loses "
             f"{number(dep.company_cost)}{hurt_text}."
+        )
+    if dep.whatever_others_do:
+        return (
+            f"{dep.department} plays {dep.plays} instead of {dep.optimum_action} whatever the others do, because "
+            f"{why_it_pays(dep)}; with the others playing as they do it does not cost the company (switching "
+            f"alone would change company value by {signed(dep.company_cost)}), so it is not counted as gaming here."
         )
     return (
         f"{dep.department} plays {dep.plays} instead of {dep.optimum_action}, but with the "

@@ -19,6 +19,7 @@ import sympy
 
 from ..equilibrium import Profile, regret
 from ..game import Game
+from ..tolerance import DUPLICATE_ATOL, IMAGINARY_ATOL
 
 __all__ = ["MAX_SYMBOLIC_UNKNOWNS", "algebraic_probabilities", "rational_profile"]
 
@@ -107,7 +108,8 @@ def algebraic_probabilities(
         if set(solution) != set(symbols):
             continue  # a solution set of positive dimension, not a point
         values = [complex(sympy.N(solution[x], 30)) for x in symbols]
-        if all(abs(v.imag) < 1e-9 and abs(v.real - p) < 1e-7 for v, p in zip(values, point, strict=True)):
+        pairs = zip(values, point, strict=True)
+        if all(abs(v.imag) < IMAGINARY_ATOL and abs(v.real - p) < DUPLICATE_ATOL for v, p in pairs):
             return {
                 (i, a): sympy.radsimp(sympy.simplify(q.subs(solution)))
                 for i, (s, mix) in enumerate(zip(support, mixes, strict=True))

@@ -32,6 +32,7 @@ import numpy as np
 from scipy.linalg import qr
 from scipy.optimize import minimize
 
+from ..tolerance import DUPLICATE_ATOL, RTOL, tolerance
 from ._subdivision import Region
 from ._support_system import SupportSystem, newton
 
@@ -80,14 +81,14 @@ def examine_region_all(system: SupportSystem, region: Region, *, tol: float, pto
     A coarse region can hold several isolated equilibria: each start that lands on a
     new point inside the region adds one finding.
     """
-    reach = 2.0 * float(region.width.max()) + 1e-9
+    reach = 2.0 * float(region.width.max()) + RTOL
     findings: list[RegionFinding] = []
     points: list[np.ndarray] = []
     for start in [*_starts(region.centres), _on_faces(region)]:
         point = _project(system, start, tol=tol, ptol=ptol, snap=reach)
         if point is None or np.min(np.max(np.abs(region.centres - point), axis=1)) > reach:
             continue
-        if any(np.max(np.abs(point - seen)) <= 1e-7 for seen in points):
+        if any(np.max(np.abs(point - seen)) <= DUPLICATE_ATOL for seen in points):
             continue
         points.append(point)
         findings.append(_classify(system, point, tol=tol, ptol=ptol))
@@ -110,7 +111,7 @@ def jacobian_rank(system: SupportSystem, x: np.ndarray) -> tuple[int, np.ndarray
     if n == 0:
         return 0, np.zeros((0, 0))
     _, singular, right = np.linalg.svd(system.jacobian(x))
-    rank = int(np.sum(singular > 1e-9 * max(1.0, float(singular.max(initial=0.0)))))
+    rank = int(np.sum(singular > tolerance(singular)))
     return rank, right[rank:]
 
 
@@ -218,7 +219,7 @@ def _independent_rows(matrix: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.intp)
     _, triangle, order = qr(matrix.T, mode="economic", pivoting=True)
     diagonal = np.abs(np.diag(triangle))
-    rank = int(np.sum(diagonal > 1e-9 * max(1.0, float(diagonal.max(initial=0.0)))))
+    rank = int(np.sum(diagonal > tolerance(diagonal)))
     return np.sort(order[:rank])
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..game import Game
+from ..tolerance import DUPLICATE_ATOL, RTOL
 
 __all__ = ["exact_vertex", "rounded_distributions"]
 
@@ -37,10 +38,10 @@ def exact_vertex(game: Game, a_ub: sp.csr_matrix, probabilities: np.ndarray, *, 
 
     Returns None when they do not determine a unique point (the solution is not a vertex).
     """
-    support = np.flatnonzero(probabilities > 1e-9)
+    support = np.flatnonzero(probabilities > RTOL)
     slack = a_ub @ probabilities
     scale = game.payoff_scale
-    tight = np.flatnonzero(np.abs(slack) <= 1e-7 * scale)
+    tight = np.flatnonzero(np.abs(slack) <= DUPLICATE_ATOL * scale)
     entry = _exact_entry(game, coarse)
     rows = [[entry(int(r), int(c)) for c in support] for r in tight]
     rows.append([Fraction(1)] * support.size)

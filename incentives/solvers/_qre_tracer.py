@@ -1,6 +1,6 @@
 """The predictor-corrector that traces the principal branch of logit quantal response equilibria.
 
-See :mod:`incentives.qre` for the definitions and the method (Turocy 2005).  The
+See :mod:`incentives.solvers.qre` for the definitions and the method (Turocy 2005).  The
 tracer works on payoffs scaled by the caller (``max |payoff| <= 1`` for
 :func:`incentives.logit_path`, each player's payoffs mapped onto ``[0, 1]`` for the
 ``logit`` solver); ``lambda`` is in those units.
@@ -21,10 +21,8 @@ from ..equilibrium import Profile
 from ._pair_contraction import PairContraction
 from ._support_system import CrossTables, cross_payoffs, cross_tables, newton, support_system
 
-__all__ = ["MAX_LAMBDA", "Tracer"]
+__all__ = ["Tracer"]
 
-#: Largest rationality (per unit of the largest absolute payoff) a path goes to by default.
-MAX_LAMBDA = 1e7
 
 #: A Nash equilibrium ends the path only once every probability on the path is this close to it.
 _NEAR = 1e-2
@@ -35,6 +33,14 @@ _COSINE, _DRIFT, _GROWTH = 0.99, 0.1, 1.5
 
 #: Residual (relative to ``1 + max |z|``) below which a corrected point counts as on the path.
 _TOL = 1e-11
+
+#: Extra corrector drift allowed on top of ``_DRIFT * step`` (relative to ``1 + max |z|``), and the
+#: smallest step before the tracer gives up.
+_DRIFT_FLOOR, _MIN_STEP = 1e-10, 1e-12
+
+#: Regret (in unit payoffs) and probability tolerance of the Nash equilibrium the path ends at; the
+#: Newton tolerance that refines it; the probability cuts that suggest its support, coarsest first.
+_END_TOL, _END_PTOL, _NEWTON_TOL, _SUPPORT_CUTS = 1e-10, 1e-12, 1e-13, (1e-2, 1e-4, 1e-7)
 
 #: From this many players on, ``H`` and its Jacobian are evaluated for all pairs of players at once.
 _BATCHED_PLAYERS = 3
@@ -206,10 +212,10 @@ class Tracer:
             else:
                 turned = tangent
             drift = np.linalg.norm(moved - predicted)
-            allowed = _DRIFT * step + 1e-10 * (1.0 + float(np.max(np.abs(z))))
+            allowed = _DRIFT * step + _DRIFT_FLOOR * (1.0 + float(np.max(np.abs(z))))
             if not ok or moved[-1] < 0 or drift > allowed or turned @ tangent < _COSINE:
                 step /= 2
-                if step < 1e-12:
+                if step < _MIN_STEP:
                     return
                 continue
             z, tangent = moved, turned
@@ -338,15 +344,15 @@ def _refine(payoffs: np.ndarray, probs: list[np.ndarray]) -> Profile | None:
     from ._components import is_equilibrium
 
     tried = set()
-    for cut in (1e-2, 1e-4, 1e-7):
+    for cut in _SUPPORT_CUTS:
         support = tuple(tuple(int(a) for a in np.flatnonzero(p >= cut * p.max())) for p in probs)
         if support in tried:
             continue
         tried.add(support)
         system = support_system(payoffs, support)
         start = system.coordinates(tuple(probs))
-        point, converged = newton(system, np.clip(start, 0.0, 1.0), tol=1e-13, max_steps=8)
-        if converged and is_equilibrium(system, point, tol=1e-10, ptol=1e-12):
+        point, converged = newton(system, np.clip(start, 0.0, 1.0), tol=_NEWTON_TOL, max_steps=8)
+        if converged and is_equilibrium(system, point, tol=_END_TOL, ptol=_END_PTOL):
             profile = system.profile(point)
             return tuple(np.where(p > 0, p, 0.0) / np.where(p > 0, p, 0.0).sum() for p in profile)
     return None

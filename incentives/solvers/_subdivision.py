@@ -61,6 +61,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from ..tolerance import RTOL, SOLVER_RTOL
 from .registry import Budget
 
 __all__ = ["MARGIN", "Region", "Subdivision", "centre_jacobians", "excluded", "subdivide"]
@@ -269,7 +270,7 @@ def _krawczyk(equations: np.ndarray, width: np.ndarray) -> tuple[np.ndarray, np.
     if not len(good):
         return unique, empty
     mixed = np.matmul(inverse, equations[good])  # the preconditioned rows Y g, at every corner
-    tiny = 1e-12 * np.abs(centre_values[good]).max(axis=1, keepdims=True) + 1e-300
+    tiny = SOLVER_RTOL * np.abs(centre_values[good]).max(axis=1, keepdims=True) + 1e-300
     empty[good] = np.any((mixed.min(axis=2) > tiny) | (mixed.max(axis=2) < -tiny), axis=1)
     radius = width / 2
     shift = np.abs(mixed.mean(axis=2))  # |Y g(c)|: the Newton step from the centre
@@ -280,7 +281,7 @@ def _krawczyk(equations: np.ndarray, width: np.ndarray) -> tuple[np.ndarray, np.
     spread = _spread(equations[chosen], middle[chosen], width)
     reach = np.einsum("bij,bjk,k->bi", np.abs(inverse[close]), spread, radius)
     unique[chosen] = np.all(shift[close] + reach < 0.95 * radius, axis=1)
-    empty[chosen] = np.any(shift[close] - reach > radius * (1 + 1e-9), axis=1)
+    empty[chosen] = np.any(shift[close] - reach > radius * (1 + RTOL), axis=1)
     return unique, empty
 
 

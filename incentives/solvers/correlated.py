@@ -59,8 +59,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
+from .._util import Number, readonly
 from ..errors import GameTooLargeError, IncentivesError, SolverError
 from ..game import Game
+from ..tolerance import DUPLICATE_ATOL, RTOL
 from ._correlated_exact import exact_vertex, rounded_distributions
 
 __all__ = [
@@ -75,7 +77,9 @@ __all__ = [
 #: Largest number of profiles (LP variables) accepted by default.
 DEFAULT_MAX_PROFILES = 200_000
 
-Number = float | Fraction
+#: How far a distribution's probabilities may sum from 1 (an LP solution's rounding).
+_SUM_ATOL = 1e-6
+
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,17 +119,14 @@ class CorrelatedEquilibrium:
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        dist = np.array(self.distribution, copy=True)
+        dist = readonly(self.distribution)
         if dist.ndim != len(self.players):
             raise ValueError(f"'distribution' must have one axis per player ({len(self.players)}); got {dist.ndim}")
         as_float = np.asarray(dist, dtype=float)
-        if np.any(as_float < -1e-9) or abs(float(as_float.sum()) - 1.0) > 1e-6:
+        if np.any(as_float < -RTOL) or abs(float(as_float.sum()) - 1.0) > _SUM_ATOL:
             raise ValueError("'distribution' must be non-negative and sum to 1")
-        dist.setflags(write=False)
-        payoffs = np.array(self.payoffs, copy=True)
-        payoffs.setflags(write=False)
         object.__setattr__(self, "distribution", dist)
-        object.__setattr__(self, "payoffs", payoffs)
+        object.__setattr__(self, "payoffs", readonly(self.payoffs))
 
     @property
     def kind(self) -> str:
@@ -251,7 +252,7 @@ def correlated_equilibrium(
     if use_exact:
         rational = _rationalise(game, a_ub, probabilities, coarse)
         optimum = float(cost @ probabilities)
-        if rational is not None and abs(float(cost @ rational.astype(float)) - optimum) > 1e-7 * cost_scale:
+        if rational is not None and abs(float(cost @ rational.astype(float)) - optimum) > DUPLICATE_ATOL * cost_scale:
             rational = None  # feasible but not optimal: keep the solver's answer
         if rational is None:
             notes.append("the distribution could not be rationalised exactly; it is given in floating point")

@@ -64,11 +64,13 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linprog
 
+from .._util import Number
 from ..game import Game
+from ..limits import MAX_MIXTURE_ROWS
+from ..tolerance import PROBABILITY_ATOL, RTOL
 
 __all__ = ["Elimination", "EliminationStep", "eliminate_dominated"]
 
-Number = float | Fraction
 
 #: Denominator limits tried, coarsest first, when an LP mixture is turned into exact fractions.
 _DENOMINATORS = (10, 100, 1000, 10**4, 10**6, 10**9, 10**12)
@@ -143,7 +145,7 @@ class Elimination:
         return max((step.round for step in self.steps), default=0)
 
 
-def eliminate_dominated(game: Game, *, mixed: bool = True, tol: float = 1e-9) -> Elimination:
+def eliminate_dominated(game: Game, *, mixed: bool = True, tol: float = RTOL) -> Elimination:
     """Remove strictly dominated actions, round after round, until none is left.
 
     Parameters
@@ -235,6 +237,7 @@ def eliminate_dominated(game: Game, *, mixed: bool = True, tol: float = 1e-9) ->
 Dominator = int | dict[int, Number]  # a position among the surviving actions, or a mixture of positions
 
 
+
 def _own_payoffs(game: Game, alive: list[list[int]], i: int) -> np.ndarray:
     """Player ``i``'s payoffs on the surviving game, shape ``(own actions, opponent profiles)``."""
     sub = game.payoffs[i][np.ix_(*alive)]
@@ -249,6 +252,15 @@ def _dominated(
     if len(payoffs) < 2:
         return []
     out: list[tuple[int, Dominator, Number]] = []
+    if mixed and len(payoffs) >= 3 and payoffs.shape[1] > MAX_MIXTURE_ROWS:
+        mixed = False
+        note = (
+            f"{game.players[i]}: dominance by mixtures was not checked (its linear program would have "
+            f"{payoffs.shape[1]:,} rows, one per profile of the others; the limit is {MAX_MIXTURE_ROWS:,}); "
+            "only dominance by single actions was"
+        )
+        if note not in notes:
+            notes.append(note)
     for a in range(len(payoffs)):
         pure = _pure_dominator(payoffs, a, threshold)
         if pure is not None:
@@ -317,7 +329,7 @@ def _float_mixture(
     payoffs: np.ndarray, rivals: list[int], a: int, probabilities: np.ndarray
 ) -> tuple[dict[int, Number], Number]:
     """The mixture with negligible weights dropped, and its margin recomputed from the payoffs."""
-    weights = np.where(probabilities > 1e-12, probabilities, 0.0)
+    weights = np.where(probabilities > PROBABILITY_ATOL, probabilities, 0.0)
     weights = weights / weights.sum()
     margin = float((weights @ payoffs[rivals] - payoffs[a]).min())
     return {b: float(w) for b, w in zip(rivals, weights, strict=True) if w > 0}, margin

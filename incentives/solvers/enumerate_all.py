@@ -76,16 +76,17 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
     reduced = reduction.game
     active = [i for i, n in enumerate(reduced.shape) if n > 1]
     removed = sum(a - b for a, b in zip(game.shape, reduced.shape, strict=True))
-    note = (
-        (
-            f"iterated elimination of strictly dominated strategies removed {removed} action(s), "
-            f"leaving {len(active)} player(s) with a choice",
+    note: tuple[str, ...] = ()
+    if removed and not active:
+        note = (
+            f"removing strictly dominated actions, round after round, leaves one action to each player "
+            f"({_count(removed, 'action')} removed): the game is dominance solvable, and that profile is its "
+            "only equilibrium",
         )
-        if removed
-        else ()
-    )
-    if not active:
-        note = (*note, "the game is dominance solvable: the profile that survives is its only equilibrium")
+    elif removed:
+        left = _count(len(active), "player")
+        note = (f"removing strictly dominated actions, round after round, removed {_count(removed, 'action')} and "
+                f"leaves {left} with a choice",)  # fmt: skip
     supports = math.prod(2**n - 1 for n in reduced.shape)
     if len(active) > 2 and supports > MAX_SUPPORTS:
         found = pure_equilibria(game, tol=tol, budget=budget)
@@ -113,6 +114,10 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
         notes=(*note, *inner.notes),
         components=components,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _with_components(output: SolverOutput) -> SolverOutput:

@@ -83,6 +83,7 @@ import numpy as np
 
 from ..equilibrium import Profile, make_equilibrium
 from ..game import Game
+from ..tolerance import RTOL, SOLVER_RTOL
 from ._algebraic import algebraic_probabilities, rational_profile
 from ._components import examine_region_all, is_equilibrium, jacobian_rank
 from ._pns import size_profiles, support_profiles
@@ -230,7 +231,7 @@ class _Search:
         """Search every support profile of one size profile."""
         n = systems[0].n_unknowns
         corners = np.stack([s.corner_values() for s in systems])
-        alive = ~excluded(corners, n, equation_slack=1e-12, inequality_slack=self.unit_tol)
+        alive = ~excluded(corners, n, equation_slack=SOLVER_RTOL, inequality_slack=self.unit_tol)
         systems = [s for s, keep in zip(systems, alive, strict=True) if keep]
         corners = corners[alive]
         regular_at_centre = _full_rank(centre_jacobians(corners, n))
@@ -258,7 +259,7 @@ class _Search:
         found = subdivide(
             corners,
             systems[0].n_unknowns,
-            equation_slack=1e-12,
+            equation_slack=SOLVER_RTOL,
             inequality_slack=self.unit_tol,
             min_width=MIN_WIDTH,
             system_entries=None if regular or deep else DEFICIENT_ENTRIES,
@@ -421,7 +422,7 @@ def _full_rank(matrices: np.ndarray) -> np.ndarray:
     if matrices.shape[-1] == 0:
         return np.ones(len(matrices), dtype=bool)
     singular = np.linalg.svd(matrices, compute_uv=False)
-    return singular[:, -1] > 1e-9 * np.maximum(1.0, singular[:, 0])
+    return singular[:, -1] > RTOL * np.maximum(1.0, singular[:, 0])
 
 
 def _generic_rank(system: SupportSystem) -> int:
@@ -439,7 +440,7 @@ def _generic_rank(system: SupportSystem) -> int:
 
 
 def _inside(point: np.ndarray, centre: np.ndarray, half_width: np.ndarray) -> bool:
-    return bool(np.all(np.abs(point - centre) <= half_width * (1 + 1e-9) + 1e-12))
+    return bool(np.all(np.abs(point - centre) <= half_width * (1 + RTOL) + SOLVER_RTOL))
 
 
 def _clean(profile: Profile, ptol: float) -> Profile:

@@ -15,9 +15,10 @@ import numpy as np
 
 from ..equilibrium import pure_profile
 from ..game import Game
+from ..tolerance import RTOL
 from .registry import Budget, SolverOutput, register_solver
 
-__all__ = ["best_response_masks", "pure_equilibria"]
+__all__ = ["best_response_masks", "pure_equilibria", "pure_profiles"]
 
 
 def best_response_masks(game: Game, tol: float = 0.0) -> np.ndarray:
@@ -60,6 +61,24 @@ def pure_equilibria(game: Game, *, tol: float = 0.0, budget: Budget | None = Non
     SolverOutput
         Status ``complete``; profiles in lexicographic order of action indices.
     """
+    return SolverOutput(profiles=[pure_profile(game, cell) for cell in _cells(game, tol)])
+
+
+def pure_profiles(game: Game, *, tol: float = RTOL) -> list[tuple[int, ...]]:
+    """Action indices of every pure equilibrium, ``tol`` relative to the payoff scale (as :func:`incentives.solve`).
+
+    The same rule as the ``"pure"`` method, without building equilibrium objects: for
+    callers that only need the profiles (design checks every profile of a rebuilt game).
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> pure_profiles(inc.Game.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]]))  # battle of the sexes
+    [(0, 0), (1, 1)]
+    """
+    return _cells(game, tol * game.payoff_scale)
+
+
+def _cells(game: Game, tol: float) -> list[tuple[int, ...]]:
     masks = best_response_masks(game, 0.0 if game.is_exact else tol)
-    equilibria = np.argwhere(masks.all(axis=0))
-    return SolverOutput(profiles=[pure_profile(game, tuple(int(k) for k in row)) for row in equilibria])
+    return [tuple(int(k) for k in row) for row in np.argwhere(masks.all(axis=0))]

@@ -16,6 +16,7 @@ regret of exactly zero.
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -25,9 +26,11 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._display import report_text
 from ..equilibrium import Equilibrium, Profile, make_equilibrium
 from ..errors import DegenerateGameWarning, IncompleteSearchWarning, SolverError, UnknownMethodError
 from ..game import Game
+from ..tolerance import DUPLICATE_ATOL, RTOL
 
 __all__ = [
     "DEFAULT_TOL",
@@ -41,7 +44,11 @@ __all__ = [
     "solve",
 ]
 
-DEFAULT_TOL = 1e-9
+#: Default relative tolerance on an equilibrium's regret (times the payoff scale).
+DEFAULT_TOL = RTOL
+
+#: Decimal places to which duplicate profiles are merged (DUPLICATE_ATOL = 1e-7).
+_DUPLICATE_DIGITS = round(-math.log10(DUPLICATE_ATOL))
 
 Status = Literal["complete", "incomplete", "budget_exhausted"]
 
@@ -201,6 +208,8 @@ class SolveResult:
         Sets of equilibria the method found to be components, each with a representative point.
     """
 
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
+
     game: Game
     method: str
     equilibria: tuple[Equilibrium, ...]
@@ -220,11 +229,6 @@ class SolveResult:
 
     def __getitem__(self, index: int) -> Equilibrium:
         return self.equilibria[index]
-
-    def _repr_html_(self) -> str:
-        from ..report.html import solve_html  # Jupyter: the report as HTML
-
-        return solve_html(self)
 
     @property
     def pure(self) -> tuple[Equilibrium, ...]:
@@ -320,7 +324,7 @@ def solve(
 
 
 def _verify(game: Game, profiles: Sequence[Profile], tol: float) -> tuple[list[Equilibrium], list[Equilibrium]]:
-    """Check every candidate independently; merge duplicates (same probabilities to 1e-7) in one pass."""
+    """Check every candidate independently; merge duplicates (same probabilities to DUPLICATE_ATOL) in one pass."""
     accepted: dict[bytes, Equilibrium] = {}
     rejected: dict[bytes, Equilibrium] = {}
     for profile in profiles:
@@ -336,7 +340,7 @@ def _verify(game: Game, profiles: Sequence[Profile], tol: float) -> tuple[list[E
 
 def _profile_key(profile: Profile) -> bytes:
     flat = np.concatenate([np.asarray(p, dtype=float) for p in profile])
-    return (np.round(flat, 7) + 0.0).tobytes()  # + 0.0 turns -0.0 into 0.0
+    return (np.round(flat, _DUPLICATE_DIGITS) + 0.0).tobytes()  # + 0.0 turns -0.0 into 0.0
 
 
 def _exactify(game: Game, profile: Profile) -> Profile:
@@ -394,9 +398,13 @@ def _not_finite_notes(count: int) -> tuple[str, ...]:
 
 def _warn(result: SolveResult) -> None:
     if result.degenerate:
+        found = (
+            "for two players every extreme equilibrium is reported, for more players one verified point of each set"
+            if result.status == "complete"
+            else f"method {result.method!r} does not promise every one of them"
+        )
         warnings.warn(
-            "the game is degenerate: its equilibria may form connected sets; for two players every "
-            "extreme equilibrium is reported, for more players one verified point of each set",
+            f"the game is degenerate: its equilibria may form connected sets; {found}",
             DegenerateGameWarning,
             stacklevel=3,
         )

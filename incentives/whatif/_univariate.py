@@ -18,6 +18,8 @@ from collections.abc import Iterable
 import numpy as np
 import sympy
 
+from ..tolerance import SOLVER_RTOL, tolerance
+
 __all__ = [
     "GRID_POINTS",
     "NoClosedForm",
@@ -99,7 +101,7 @@ def solve_condition(expr: sympy.Expr, x: sympy.Symbol, *, strict: bool, domain: 
 
 def numeric_tolerance(low: float, high: float) -> float:
     """Absolute accuracy of the roots :func:`numeric_roots` reports on ``[low, high]``."""
-    return 1e-12 * max(1.0, abs(low), abs(high))
+    return tolerance(max(abs(low), abs(high)), SOLVER_RTOL)
 
 
 def numeric_roots(expr: sympy.Expr, x: sympy.Symbol, low: float, high: float) -> list[float]:

@@ -15,12 +15,23 @@ from typing import Any
 
 import numpy as np
 
+from .._util import atomic_path
 from .results import SweepResult
 
-__all__ = ["plot_phase_diagram", "plot_sweep", "save_figure"]
+__all__ = ["PICTURE_SUFFIXES", "plot_phase_diagram", "plot_sweep", "require_matplotlib", "save_figure"]
+
+#: The picture files :func:`save_figure` writes.
+PICTURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
-def _matplotlib() -> Any:
+def require_matplotlib() -> Any:
+    """matplotlib's ``Figure`` class.
+
+    Raises
+    ------
+    ImportError
+        Naming the extra to install, when matplotlib is not installed.
+    """
     try:
         from matplotlib.figure import Figure
     except ImportError as err:
@@ -83,7 +94,7 @@ def plot_sweep(result: SweepResult, x: str | None = None) -> Any:
     >>> [ax.get_ylabel() for ax in figure.axes]
     ['company value', 'equilibria', 'games its KPI']
     """
-    Figure = _matplotlib()
+    Figure = require_matplotlib()
     name = _quantity(result, x, 0)
     xs = result.points.values[:, result.names.index(name)]
     order = np.argsort(xs, kind="stable")
@@ -146,7 +157,7 @@ def plot_phase_diagram(result: SweepResult, x: str | None = None, y: str | None 
     >>> figure.axes[0].get_xlabel(), figure.axes[0].get_ylabel()
     ('customers_per_deal', 'bonus.support.reopened_tickets')
     """
-    Figure = _matplotlib()
+    Figure = require_matplotlib()
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
@@ -187,13 +198,22 @@ def _wrap(text: str, width: int = 40) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def save_figure(figure: Any, path: str | os.PathLike[str]) -> Path:
-    """Save a figure all at once: written under a temporary name, then moved into place."""
+def save_figure(figure: Any, path: str | os.PathLike[str], **options: Any) -> Path:
+    """Save a figure (``.png``, ``.svg`` or ``.pdf``) all at once: under a temporary name, then moved into place.
+
+    ``options`` go to :meth:`matplotlib.figure.Figure.savefig` (``dpi``, ``bbox_inches``, ...).
+
+    Raises
+    ------
+    ValueError
+        If the suffix is not one of the three.
+    OutputError
+        If the folder does not exist or cannot be written.
+    """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        figure.savefig(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    suffix = path.suffix.lower()
+    if suffix not in PICTURE_SUFFIXES:
+        raise ValueError(f"{path}: expected a picture file ending in {', '.join(PICTURE_SUFFIXES)}")
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, format=suffix[1:], **options)
     return path

@@ -17,21 +17,41 @@ a computer code", *Technometrics* 21(2), 239-245.
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["SweepPoints", "as_points", "grid", "latin_hypercube"]
+from .._util import readonly
+from ..errors import GameTooLargeError
+from ..limits import MAX_POINTS
+
+__all__ = ["MAX_POINTS", "SweepPoints", "as_points", "check_points", "grid", "latin_hypercube"]
 
 Design = Literal["grid", "latin_hypercube", "points"]
 
 
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array = np.array(array, dtype=float, copy=True)
-    array.setflags(write=False)
-    return array
+
+def check_points(count: int, what: str) -> int:
+    """Refuse a sweep of more than :data:`MAX_POINTS` points before anything is allocated.
+
+    Examples
+    --------
+    >>> check_points(10, "a grid")
+    10
+    >>> check_points(10**8, "a grid of 10000 x 10000 values")
+    Traceback (most recent call last):
+    ...
+    incentives.errors.GameTooLargeError: a grid of 10000 x 10000 values has 100,000,000 points; ...
+    """
+    if count > MAX_POINTS:
+        raise GameTooLargeError(
+            f"{what} has {count:,} points; a sweep takes at most {MAX_POINTS:,} (each point is a game to solve). "
+            "Use fewer values per quantity, or a Latin-hypercube sample (--samples N) of the same ranges"
+        )
+    return count
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,7 +77,7 @@ class SweepPoints:
 
     def __post_init__(self) -> None:
         names = tuple(self.names)
-        values = _readonly(self.values)
+        values = readonly(np.asarray(self.values, dtype=float))
         if values.ndim != 2 or values.shape[1] != len(names):
             raise ValueError(f"The 'values' of SweepPoints must have shape (P, {len(names)}). Got {values.shape}.")
         if len(set(names)) != len(names):
@@ -66,7 +86,7 @@ class SweepPoints:
             raise ValueError("The 'values' of SweepPoints must be finite numbers. Got NaN or infinity.")
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "values", values)
-        object.__setattr__(self, "axes", tuple(_readonly(a) for a in self.axes))
+        object.__setattr__(self, "axes", tuple(readonly(np.asarray(a, dtype=float)) for a in self.axes))
 
     def __len__(self) -> int:
         return int(self.values.shape[0])
@@ -95,6 +115,7 @@ def grid(axes: Mapping[str, Sequence[float] | np.ndarray]) -> SweepPoints:
     if not axes:
         raise ValueError("a grid needs at least one quantity with its values")
     arrays = [_axis(name, values) for name, values in axes.items()]
+    check_points(math.prod(len(a) for a in arrays), "a grid of " + " x ".join(str(len(a)) for a in arrays) + " values")
     mesh = np.meshgrid(*arrays, indexing="ij")
     values = np.stack([m.ravel() for m in mesh], axis=1)
     return SweepPoints(names=tuple(axes), values=values, design="grid", axes=tuple(arrays))
@@ -126,6 +147,7 @@ def latin_hypercube(
         raise ValueError("a Latin-hypercube sample needs at least one quantity with its range")
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
         raise ValueError(f"The 'samples' parameter must be an int in [1, inf). Got {samples!r} instead.")
+    check_points(int(samples), "a Latin-hypercube sample")
     lows, highs = [], []
     for name, bounds in ranges.items():
         low, high = (float(b) for b in bounds)
@@ -147,6 +169,8 @@ def as_points(points: SweepPoints | Mapping[str, Any] | Sequence[Mapping[str, fl
         return points
     if isinstance(points, Mapping):
         return grid(points)
+    if hasattr(points, "__len__"):
+        check_points(len(points), "the list of points")
     rows = list(points)
     if not rows or not all(isinstance(r, Mapping) for r in rows):
         raise ValueError("expected SweepPoints, a grid {name: values}, or a non-empty list of {name: value} points")

@@ -13,7 +13,7 @@ from ..formula import symbol
 from ._univariate import format_number, format_set
 from .symbolic import SymbolicModel
 
-__all__ = ["Boundary", "CriticalValue", "Phase", "Region", "profile_indices"]
+__all__ = ["Boundary", "CriticalValue", "Phase", "Region", "format_set", "profile_indices"]
 
 
 def _piece_relations(x: sympy.Symbol, piece: sympy.Set) -> list[tuple[sympy.Basic, ...]]:

@@ -17,12 +17,16 @@ Each record has the quantity values of its point, then
 * ``gaming_departments``: the departments that game at some equilibrium;
 * ``games.DEPARTMENT`` (bool) and ``gaming_score.DEPARTMENT`` (the share of the
   value range its own departure costs at the worst equilibrium), for each department.
+
+The report of a sweep, and its JSON document ``incentives.sweep/1`` (the settings and
+every record), are in :mod:`incentives.report.sweep`.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,15 +35,17 @@ from typing import Any
 
 import numpy as np
 
+from .._display import report_text
+from .._util import atomic_path
 from .points import SweepPoints
 
-__all__ = ["NO_EQUILIBRIUM", "SCHEMA", "SweepResult"]
+__all__ = ["NO_EQUILIBRIUM", "TABLE_SUFFIXES", "SweepResult", "require_parquet"]
 
 #: The ``equilibria`` entry of a point where the method found no equilibrium.
 NO_EQUILIBRIUM = "(none found)"
 
-#: The ``schema`` field of a sweep saved as JSON.
-SCHEMA = "incentives.sweep/1"
+#: The file suffixes :meth:`SweepResult.save` writes.
+TABLE_SUFFIXES = (".csv", ".json", ".parquet")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +69,8 @@ class SweepResult:
     notes : tuple of str
         Plain-words remarks (for example, that only pure equilibria were searched).
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     points: SweepPoints
     records: tuple[Mapping[str, Any], ...]
@@ -101,12 +109,12 @@ class SweepResult:
         return [dict(r) for r in self.records]
 
     def to_frame(self) -> Any:
-        """The table as a :class:`pandas.DataFrame` (needs pandas: ``pip install 'incentives[sweep]'``)."""
+        """The table as a :class:`pandas.DataFrame` (needs pandas: ``pip install 'incentives[dataframe]'``)."""
         try:
             import pandas as pd
         except ImportError as err:
             raise ImportError(
-                "a sweep table as a DataFrame needs pandas: pip install 'incentives[sweep]', "
+                "a sweep table as a DataFrame needs pandas: pip install 'incentives[dataframe]', "
                 "or use to_records() for plain dicts"
             ) from err
         return pd.DataFrame.from_records(self.to_records())
@@ -118,24 +126,14 @@ class SweepResult:
         except ImportError:
             return self.to_records()
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready document (schema ``incentives.sweep/1``)."""
-        return {
-            "schema": SCHEMA,
-            "quantities": list(self.names),
-            "design": self.points.design,
-            "departments": list(self.departments),
-            "method": self.method,
-            "seconds": self.seconds,
-            "notes": list(self.notes),
-            "points": [{k: _plain(v) for k, v in r.items()} for r in self.records],
-        }
-
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the table to ``.csv``, ``.json`` or ``.parquet`` (by suffix), all at once.
+        """Write the table to ``.csv``, ``.json`` (a list of records) or ``.parquet`` (by suffix), all at once.
 
         The file is written under a temporary name and moved into place only when
-        complete, so an interrupted save leaves no half-written file.
+        complete, so an interrupted save leaves no half-written file.  Every file has
+        the same columns; the JSON file is the list of records (the report's JSON
+        document, ``incentives.sweep/1``, adds the sweep's settings:
+        ``incentives.report.render(result, "json")``).
 
         Raises
         ------
@@ -143,6 +141,8 @@ class SweepResult:
             If the suffix is not one of the three.
         ImportError
             For Parquet without pandas and pyarrow installed.
+        OutputError
+            If the folder does not exist or cannot be written.
         """
         path = Path(path)
         suffix = path.suffix.lower()
@@ -150,13 +150,9 @@ class SweepResult:
         if suffix not in writers:
             raise ValueError(f"{path}: expected a file name ending in .csv, .json or .parquet")
         if suffix == ".parquet":
-            _require_parquet()
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
+            require_parquet()
+        with atomic_path(path) as tmp:
             writers[suffix](tmp)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
         return path
 
     def _write_csv(self, path: Path) -> None:
@@ -168,7 +164,8 @@ class SweepResult:
                 writer.writerow({k: "" if v is None else v for k, v in record.items()})
 
     def _write_json(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+        records = [{k: _plain(v) for k, v in r.items()} for r in self.records]
+        path.write_text(json.dumps(records, indent=1, allow_nan=False) + "\n", encoding="utf-8")
 
     def _write_parquet(self, path: Path) -> None:
         self.to_frame().to_parquet(path, engine="pyarrow", index=False)
@@ -176,13 +173,20 @@ class SweepResult:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and not np.isfinite(value):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 
 
-def _require_parquet() -> None:
+def require_parquet() -> None:
+    """Check that Parquet can be written (pandas and pyarrow are installed).
+
+    Raises
+    ------
+    ImportError
+        Naming the extra to install.
+    """
     try:
         import pandas  # noqa: F401
         import pyarrow  # noqa: F401

@@ -26,7 +26,6 @@ import hashlib
 import math
 import os
 import pickle
-import sys
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -39,8 +38,10 @@ from ..analysis.gaming import gaming_at_equilibria
 from ..build import CompiledModel, compile_model
 from ..errors import DegenerateGameWarning, IncentivesError, IncompleteSearchWarning, SweepError, UnknownMethodError
 from ..evaluated import EvaluatedModel
+from ..game import SizeBudget
 from ..model import Organization
 from ..solvers import registered_solvers, solve
+from ._progress import ProgressBar, progress_bar
 from .points import SweepPoints, as_points
 from .results import NO_EQUILIBRIUM, SweepResult
 
@@ -147,22 +148,19 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def _chunks(count: int, chunk_size: int | None, parallelism: int) -> list[slice]:
+def _chunks(count: int, chunk_size: int | None, parallelism: int, largest: int) -> list[slice]:
+    """Slices of about four tasks per worker, 8 to 500 points each, and never more than ``largest`` (the budget)."""
     if chunk_size is None:
         chunk_size = min(500, max(8, math.ceil(count / (4 * max(1, parallelism)))))
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ValueError(f"The 'chunk_size' parameter must be an int in [1, inf). Got {chunk_size!r} instead.")
+    chunk_size = min(chunk_size, largest)
     return [slice(start, min(start + chunk_size, count)) for start in range(0, count, chunk_size)]
 
 
-def _progress_bar(total: int, progress: bool | None) -> Any:
-    from tqdm import tqdm
-
-    show = sys.stderr.isatty() if progress is None else bool(progress)
-    return tqdm(total=total, unit="point", disable=not show, delay=0.0 if progress else 1.0, file=sys.stderr)
-
-
-def _gather(executor: Any, task: tuple[Any, ...], values: np.ndarray, chunks: list[slice], bar: Any) -> list[Any]:
+def _gather(
+    executor: Any, task: tuple[Any, ...], values: np.ndarray, chunks: list[slice], bar: ProgressBar
+) -> list[Any]:
     futures = [executor.submit(evaluate_chunk, task[0], task[1], values[s], *task[2:]) for s in chunks]
     records: list[Any] = []
     try:
@@ -191,8 +189,9 @@ def _run(
     if isinstance(local, bool) or not isinstance(local, int) or local < 1:
         raise ValueError(f"The 'workers' parameter must be an int in [1, inf). Got {workers!r} instead.")
     serial = executor is None and (local == 1 or len(values) < PARALLEL_MIN_POINTS)
-    chunks = _chunks(len(values), chunk_size, 1 if serial else (local if executor is None else 8))
-    bar = _progress_bar(len(values), bar_option)
+    parallelism = 1 if serial else (local if executor is None else 8)
+    chunks = _chunks(len(values), chunk_size, parallelism, compiled.points_per_batch())
+    bar = progress_bar(len(values), bar_option)
     try:
         if serial:
             records: list[Any] = []
@@ -227,6 +226,7 @@ def sweep(
     chunk_size: int | None = None,
     progress: bool | None = None,
     max_seconds: float | None = 60.0,
+    budget: SizeBudget | None = None,
 ) -> SweepResult:
     """Solve the game of ``org`` at many points and compare each with the company optimum.
 
@@ -251,6 +251,9 @@ def sweep(
         Show a progress bar; None (default) shows one on long runs when standard error is a terminal.
     max_seconds : float or None
         Time budget of each point's equilibrium search.
+    budget : SizeBudget, optional
+        Size budget of the model; chunks of points are made small enough that each batch
+        of points x profiles fits it.
 
     Returns
     -------
@@ -278,7 +281,7 @@ def sweep(
             f"unknown solver method {method!r}; the methods are: {', '.join(registered_solvers())}"
         )
     points = as_points(points)
-    compiled = compile_model(org, points.names)
+    compiled = compile_model(org, points.names, budget=budget)
     compiled.evaluate(points.values[:1])  # fail fast, in this process, on a model that cannot be evaluated
     start = time.perf_counter()
     records, ran_on = _run(compiled, points.values, (method, max_seconds), executor, workers, chunk_size, progress)

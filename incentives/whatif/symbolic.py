@@ -17,6 +17,7 @@ from typing import Any
 
 import sympy
 
+from .._util import profile_label
 from ..errors import ModelError, Problem
 from ..formula import symbol
 from ..model import COMPANY_VALUE, Organization
@@ -82,9 +83,7 @@ class SymbolicModel:
 
     def label(self, profile: Sequence[int]) -> str:
         """``"sales=aggressive, support=fast_close"`` for a profile of action indices."""
-        return ", ".join(
-            f"{p}={self.actions[i][a]}" for i, (p, a) in enumerate(zip(self.players, profile, strict=True))
-        )
+        return profile_label(self.players, self.actions, profile)
 
     def _at(self, profile: tuple[int, ...]) -> dict[sympy.Symbol, sympy.Expr]:
         return {symbol(name): values[profile[i]] for i, name, values in self.variables}

@@ -41,6 +41,7 @@ a grid refined with Brent's method, to the tolerance reported.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,8 +49,11 @@ from typing import Any
 import numpy as np
 import sympy
 
+from .._display import report_text
 from ..errors import GameTooLargeError, ModelError, Problem
+from ..limits import MAX_THRESHOLD_PROFILES
 from ..model import Organization
+from ..tolerance import tolerance
 from ._phases import describe_game, game_at, phase_table
 from ._several import boundaries, deviations, equilibrium_region_many, gaming_and_optimum_regions
 from ._univariate import NoClosedForm, numeric_roots, numeric_tolerance, solve_condition
@@ -60,7 +64,7 @@ __all__ = ["MAX_PROFILES", "ThresholdReport", "equilibrium_region", "thresholds"
 
 #: The largest game (in pure profiles) whose phases, gaming and optimum regions are worked out
 #: (the region of one given profile needs only its deviations and has no limit).
-MAX_PROFILES = 64
+MAX_PROFILES = MAX_THRESHOLD_PROFILES
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,6 +100,8 @@ class ThresholdReport:
     boundaries : tuple of Boundary
         Several quantities: the surfaces where a payoff difference changes sign.
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     title: str
     names: tuple[str, ...]
@@ -181,7 +187,7 @@ def _holds(functions: list[Any], t: float) -> bool:
             values = [float(np.asarray(f(t), dtype=float)) for f in functions]
         except (OverflowError, ZeroDivisionError):  # Python floats raise where numpy gives inf: not finite here
             return False
-    return all(np.isfinite(v) and v >= -1e-9 * max(1.0, abs(v)) for v in values)
+    return all(np.isfinite(v) and v >= -tolerance(v) for v in values)
 
 
 def _numeric_range(model: SymbolicModel, domain: sympy.Set) -> tuple[float, float]:
@@ -245,8 +251,8 @@ def equilibrium_region(
 # -- the report ----------------------------------------------------------------------------------------------
 
 
-def _check_size(model: SymbolicModel) -> None:
-    count = int(np.prod(model.shape))
+def _check_size(org: Organization) -> None:
+    count = math.prod(len(d.actions) for d in org.departments)
     if count > MAX_PROFILES:
         raise GameTooLargeError(
             f"a threshold analysis of every profile handles games of up to {MAX_PROFILES} profiles; this one has "
@@ -302,8 +308,8 @@ def thresholds(
     >>> [c.describe() for c in report.critical_values][-1]
     'bonus.support.reopened_tickets = -29/168: equilibrium sales=aggressive, support=fast_close, ...'
     """
+    _check_size(org)
     model = symbolic_model(org, names)
-    _check_size(model)
     domains = _domains(model, domain)
     base_game = game_at(model, dict(zip(model.symbols, model.base, strict=True)))
     if base_game is None:

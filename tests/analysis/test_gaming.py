@@ -116,7 +116,7 @@ def test_attribution_sums_to_the_gain_exactly() -> None:
 
 def test_example_names_the_gaming_the_story_intends() -> None:
     report = inc.analyze(inc.load_model(EXAMPLE))
-    # operations departs too, but only in response to the others: switching alone would cost the company
+    # operations departs too, but with the others gaming its freeze helps: switching alone would cost the company
     assert report.gaming_departments == ("sales", "support", "development")
     item = report.worst
     assert item is not None
@@ -138,6 +138,13 @@ def test_example_names_the_gaming_the_story_intends() -> None:
     assert plays["operations"] == ("change_freeze", "continuous_delivery")
     operations = next(d for d in item.departures if d.department == "operations")
     assert operations.own_gain > 0 and operations.company_cost < 0 and not operations.games
+    # change_freeze pays operations more than continuous_delivery at every profile of the others (brute force)
+    game = report.game
+    own = game.payoffs[3]
+    assert all(own[a, b, c, 1] > own[a, b, c, 0] for a in range(2) for b in range(2) for c in range(2))
+    assert operations.whatever_others_do
+    sales = next(d for d in item.departures if d.department == "sales")
+    assert sales.whatever_others_do  # aggressive pays sales more whatever the others do: its plan is the problem
     # sales' gaming loads support with tickets and operations with incidents
     sales = next(d for d in item.departures if d.department == "sales")
     assert sales.effects["support"] < 0 and sales.effects["operations"] < 0
@@ -180,14 +187,13 @@ def test_costs_enter_the_attribution() -> None:
 
 
 def test_report_is_deterministic() -> None:
-    from incentives.report.json import analysis_to_dict, dumps
-    from incentives.report.text import analysis_renderables, to_text
+    from incentives.report import render
 
     org = inc.load_model(EXAMPLE)
     first = inc.analyze(org)
     second = inc.analyze(inc.load_model(EXAMPLE))
-    assert dumps(analysis_to_dict(first)) == dumps(analysis_to_dict(second))
-    assert to_text(analysis_renderables(first)) == to_text(analysis_renderables(second))
+    for fmt in ("json", "text"):
+        assert render(first, fmt) == render(second, fmt)
 
 
 @pytest.mark.parametrize("selection", ["worst", "best"])
@@ -206,3 +212,32 @@ def test_perspectives_on_a_known_event(selection: str) -> None:
 def test_perspectives_unknown_event() -> None:
     with pytest.raises(inc.ModelError, match="unknown event"):
         inc.perspectives(inc.load_model(EXAMPLE), "merger")
+
+
+def test_a_true_responder_is_told_apart_from_a_department_that_departs_whatever_the_others_do() -> None:
+    # Sales games (push pays it more whatever support does). Support's bonus follows company value, so
+    # it triages only because sales pushes: were sales careful, support would stay thorough.
+    org = inc.Organization.from_dict(
+        {
+            "departments": {
+                "sales": {"actions": {"careful": {"push": 0}, "push": {"push": 1}}},
+                "support": {"actions": {"thorough": {"triage": 0}, "triage": {"triage": 1}}},
+            },
+            "kpis": {
+                "deals": "2 + sales.push",
+                "load": "sales.push * 3",
+                "served": "3 - load * (1 - support.triage) - support.triage * (1 + load / 3)",
+            },
+            "company_value": "deals + 2 * served",
+            "bonus": {"sales": {"deals": 1}, "support": {"company_value": 1}},
+        }
+    )
+    report = inc.analyze(org)
+    departures = {d.department: d for d in report.worst.departures}
+    assert departures["sales"].games and departures["sales"].whatever_others_do
+    support = departures["support"]
+    assert not support.games and not support.whatever_others_do
+    from incentives.report.words import departure_sentence
+
+    assert "a response to what the others do" in departure_sentence(support)
+    assert "whatever the others do" not in departure_sentence(support)

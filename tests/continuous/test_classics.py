@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import runpy
 from fractions import Fraction
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,6 @@ import sympy
 
 import incentives as inc
 from incentives.continuous import classics, first_best, gaming_gaps, optimal_plan, profile_regrets, solve_continuous
-from incentives.continuous.reproduce import report, reproduce
 from incentives.formula import symbol
 
 S = symbol
@@ -179,7 +180,7 @@ def test_baker_at_points(values: dict[str, float]) -> None:
 
 
 def test_baker_numbers_of_the_example() -> None:
-    losses = {k: at(v, **classics._BAKER_VALUES) for k, v in classics.baker_losses().items()}
+    losses = {k: at(v, **classics.baker_model().parameters) for k, v in classics.baker_losses().items()}
     assert losses == {
         "first_best": 1,
         "second_best": sympy.Rational(1, 2),
@@ -210,25 +211,53 @@ def test_kerr_rewarding_a_gets_a_and_no_b() -> None:
 # --- examples, report and paper -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("path", "model"),
-    [
-        ("holmstrom_milgrom_single.yaml", classics.holmstrom_milgrom_model()),
-        ("holmstrom_milgrom_multitask.yaml", classics.holmstrom_milgrom_multitask_model()),
-        ("holmstrom_team.yaml", classics.team_model(3)),
-        ("baker.yaml", classics.baker_model()),
-        ("kerr.yaml", classics.kerr_model()),
-    ],
-)
-def test_example_files_are_the_library_models(path: str, model: inc.Organization) -> None:
-    loaded = inc.load_model(Path("examples/classics") / path)
-    assert loaded.to_dict() == model.to_dict()
+def test_each_classic_model_is_one_file_in_examples() -> None:
+    # the package reads its classic models from the very files users find in examples/classics/
+    bundled = Path(str(resources.files("incentives.continuous").joinpath("classic_models")))
+    assert bundled.resolve() == Path("examples/classics").resolve()
+    assert sorted(classics.MODELS) == sorted(p.stem for p in Path("examples/classics").glob("*.yaml"))
+    for name in classics.MODELS:
+        assert classics.classic_model(name) == inc.load_model(Path("examples/classics") / f"{name}.yaml")
+
+
+def test_classic_models_take_new_parameter_values_and_refuse_unknown_ones() -> None:
+    assert classics.kerr_model(w=2).parameters["w"] == 2
+    assert classics.team_model(3, a=2).parameters["a"] == 2
+    with pytest.raises(inc.ModelError, match="unknown parameter"):
+        classics.kerr_model(x=1)
+    with pytest.raises(inc.ModelError, match="no classic model 'kerrr'"):
+        classics.classic_model("kerrr")
+
+
+@pytest.mark.parametrize("n", [2, 5])
+def test_a_team_of_n_is_the_three_member_file_resized(n: int) -> None:
+    team = classics.team_model(n)
+    members = [f"member_{k}" for k in range(1, n + 1)]
+    assert team.department_names == tuple(members)
+    assert team.kpis["team_output"] == S("a") * sympy.Add(*(S(f"{m}.effort") for m in members))
+    assert all(team.department(m).cost == S("c") / 2 * S(f"{m}.effort") ** 2 for m in members)
+    assert team.parameters["share"] == sympy.Rational(1, n)
+    threshold = classics.team_model(n, scheme="threshold", a=2, c=4)
+    assert (threshold.parameters["target"], threshold.parameters["prize"]) == (n, 1)  # n a^2/c and a^2/c
+    assert "share" not in threshold.parameters
+
+
+def test_the_unmeasured_task_has_no_measure_commission_or_noise() -> None:
+    org = classics.holmstrom_milgrom_multitask_model(measured=False)
+    assert list(org.kpis) == ["measure_1"] and dict(org.bonus["agent"]) == {"measure_1": S("w1")}
+    assert not {"w2", "s12", "s22"} & set(org.parameters)
+    assert org.department("agent").risk_premium == S("r") / 2 * S("w1") ** 2 * S("s11")
+
+
+def _paper_script() -> dict[str, Any]:
+    return runpy.run_path("papers/classics.py", run_name="paper_classics")
 
 
 def test_the_paper_quotes_the_command_output() -> None:
-    results = reproduce()
+    script = _paper_script()
+    results = script["reproduce"]()
     assert all(r.agrees for r in results), [r.title for r in results if not r.agrees]
     paper = Path("papers/classics.md").read_text()
-    block = re.search(r"<!-- begin: python -m incentives.continuous.classics -->\n```text\n(.*?)```", paper, re.S)
+    block = re.search(r"<!-- begin: python papers/classics.py -->\n```text\n(.*?)```", paper, re.S)
     assert block is not None, "papers/classics.md must quote the command's output"
-    assert block.group(1) == report(results)
+    assert block.group(1) == script["report"](results)

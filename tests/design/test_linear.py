@@ -53,7 +53,7 @@ def test_payoffs_linear_in_bonus_weights_rebuild_the_game() -> None:
     org = inc.load_model("examples/growing_company.yaml")
     allowed = {d: tuple(w) for d, w in org.bonus.items()}
     lin = bonus_payoffs(inc.evaluate_model(org, exact=False), allowed)
-    weights = np.array([float(org.bonus[v.split(":")[0]][v.split(":")[1]]) for v in lin.variables])
+    weights = np.array([float(org.bonus[term.department][term.kpi]) for term in lin.variables])
     assert np.allclose(lin.payoffs(weights), inc.build_game(org, exact=False).float_payoffs())
 
 

@@ -7,9 +7,9 @@ import pytest
 from _graph_models import EXAMPLE, blame_ring, sales_support
 
 import incentives as inc
+from incentives.errors import GraphError
 from incentives.graph import (
     COMPANY,
-    GraphError,
     centrality,
     dependency_graph,
     externalities,

@@ -12,8 +12,9 @@ import sympy
 from _graph_models import EXAMPLE, sales_support
 
 import incentives as inc
+from incentives.errors import GraphError
 from incentives.formula import symbol
-from incentives.graph import COMPANY, DependencyGraph, GraphError, dependency_graph, graph_view
+from incentives.graph import COMPANY, DependencyGraph, dependency_graph, graph_view
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""``incentives graph``: the summary, the pictures and graph files, and clean errors; the essay's dependencies."""
+"""``incentives graph``: the report, the pictures and graph files, and clean errors; the essay's dependencies."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from click.testing import CliRunner
 import incentives as inc
 from incentives.cli import main
 from incentives.graph import COMPANY, dependency_graph, read_graph, stakeholders
-from incentives.report.graph import graph_renderables
-from incentives.report.text import to_text
+from incentives.report import json_document, render
+from incentives.report.graph import GraphReport
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -54,11 +54,15 @@ def test_loops_are_reported(tmp_path: Path) -> None:
     assert "a (-1) → b" not in out and "e (-5) → f (-5) → e" in out
 
 
-@pytest.mark.parametrize("suffix", [".png", ".svg", ".graphml", ".gexf", ".json", ".dot", ".txt"])
-def test_output_files(tmp_path: Path, suffix: str) -> None:
+@pytest.mark.parametrize(
+    ("option", "suffix"),
+    [("--plot", ".png"), ("--plot", ".svg")]
+    + [("--graph-file", suffix) for suffix in (".graphml", ".gexf", ".json", ".dot")],
+)
+def test_pictures_and_graph_files(tmp_path: Path, option: str, suffix: str) -> None:
     path = tmp_path / f"graph{suffix}"
-    code, out, err = run("graph", EXAMPLE, "--output", str(path))
-    assert code == 0 and out == "" and f"wrote {path}" in err
+    code, out, err = run("graph", EXAMPLE, option, str(path))
+    assert code == 0 and "Externalities" in out and f"wrote {path}" in err  # the report still goes to stdout
     assert path.stat().st_size > 1000
     if suffix in (".graphml", ".gexf", ".json"):
         assert read_graph(path).has_edge("sales", "support")
@@ -66,16 +70,44 @@ def test_output_files(tmp_path: Path, suffix: str) -> None:
         assert path.read_text(encoding="utf-8").startswith('digraph "Growing software company"')
 
 
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html", ".json"])
+def test_the_report_in_every_format(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"report{suffix}"
+    code, out, err = run("graph", EXAMPLE, "--output", str(path))
+    assert code == 0 and out == "" and f"wrote {path}" in err
+    text = path.read_text(encoding="utf-8")
+    if suffix == ".json":
+        doc = json.loads(text)
+        assert doc["schema"] == "incentives.dependencies/1"
+        sales = next(e for e in doc["externalities"] if e["department"] == "sales")
+        assert sales["effects"]["company_value"] == pytest.approx(-207.04)
+        assert read_graph_doc(doc["graph"]).has_edge("sales", "support")
+    else:
+        assert "Finger-pointing loops of up to 5 departments: none" in text and "-207.04" in text
+
+
+def read_graph_doc(doc: dict) -> object:
+    import networkx as nx
+
+    return nx.node_link_graph(doc, edges="edges")
+
+
 def test_view_applies_to_files(tmp_path: Path) -> None:
     path = tmp_path / "graph.json"
-    run("graph", EXAMPLE, "--output", str(path), "--view", "departments")
+    run("graph", EXAMPLE, "--graph-file", str(path), "--view", "departments")
     read = read_graph(path)
     assert {d["relation"] for *_, d in read.edges(data=True)} == {"affects"} and "tickets" not in read
 
 
 def test_clean_errors(tmp_path: Path) -> None:
-    code, _, err = run("graph", EXAMPLE, "--output", str(tmp_path / "graph.xlsx"))
-    assert code == 2 and "cannot write a .xlsx file" in err and not list(tmp_path.iterdir())
+    code, _, err = run("graph", EXAMPLE, "--graph-file", str(tmp_path / "graph.xlsx"))
+    assert code == 2 and "cannot write a .xlsx graph file" in err and not list(tmp_path.iterdir())
+    code, _, err = run("graph", EXAMPLE, "--output", str(tmp_path / "graph.png"))
+    assert code == 2 and "--plot for a picture" in err and not list(tmp_path.iterdir())
+    code, _, err = run("graph", EXAMPLE, "--plot", str(tmp_path / "graph.gexf"))
+    assert code == 2 and "a picture is a file ending in .png, .svg, .pdf" in err
+    code, _, err = run("graph", EXAMPLE, "--output", str(tmp_path / "no" / "such" / "graph.txt"))
+    assert code == 1 and err.startswith("error: ") and "does not exist" in err
     nfg = tmp_path / "game.nfg"
     nfg.write_text('NFG 1 R "g" { "a" "b" } { 1 1 }\n0 0\n', encoding="utf-8")
     code, _, err = run("graph", str(nfg))
@@ -86,9 +118,14 @@ def test_clean_errors(tmp_path: Path) -> None:
     assert code == 1 and "unknown name 'a.y'" in err
 
 
-def test_report_renderables_on_the_ring() -> None:
-    text = to_text(graph_renderables(dependency_graph(blame_ring()), view="departments"))
+def test_report_blocks_on_the_ring() -> None:
+    report = GraphReport(graph=dependency_graph(blame_ring()), view="departments")
+    text = render(report, "text")
     assert "Misaligned KPIs: they pay a department" in text and "│ a " in text
+    doc = json_document(report)
+    assert len(doc["loops"]) == 2 and doc["view"] == "departments"
+    assert [step["department"] for step in min(doc["loops"], key=len)] == ["e", "f"]
+    assert all(step["effect"] < 0 for loop in doc["loops"] for step in loop)
 
 
 # --- the essay: when sales signs a deal, support and operations (and development) must be in the room ------------

@@ -12,7 +12,8 @@ import pytest
 from _graph_models import EXAMPLE, blame_ring, sales_support
 
 import incentives as inc
-from incentives.graph import GraphError, dependency_graph, draw_graph, save_graph
+from incentives.errors import GraphError
+from incentives.graph import dependency_graph, draw_graph, save_graph
 
 matplotlib.use("Agg")
 

@@ -11,7 +11,8 @@ import pytest
 from _graph_models import EXAMPLE, sales_support
 
 import incentives as inc
-from incentives.graph import GraphError, dependency_graph, graph_view, read_graph, save_graph, to_dot, to_node_link
+from incentives.errors import GraphError
+from incentives.graph import dependency_graph, graph_view, read_graph, save_graph, to_dot, to_node_link
 from incentives.graph.export import DOT_STYLE
 
 

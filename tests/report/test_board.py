@@ -19,8 +19,8 @@ from _html_check import (
 
 import incentives as inc
 from incentives.equilibrium import format_number
-from incentives.report.html import game_html
-from incentives.report.markdown import game_markdown
+from incentives.report import json_document, render
+from incentives.report.board import PayoffTable, game_html, game_markdown
 
 PD = inc.Game.from_bimatrix(
     [[3, 0], [5, 1]], [[3, 5], [0, 1]], actions=(["quiet", "confess"], ["quiet", "confess"]), title="Prisoners"
@@ -169,3 +169,32 @@ def test_exact_payoffs_shown_as_fractions_and_equilibria_checked_against_the_gam
     assert "1/3, 1" in text_of(parse(game_html(game)))
     with pytest.raises(ValueError, match="shape"):
         game_html(game, inc.solve(PD.from_payoffs(np.zeros((2, 3, 2)))))
+
+
+@pytest.mark.parametrize("game", [PD, BOS, PENNIES, inc.Game.from_payoffs(np.arange(24).reshape(3, 2, 2, 2) % 5)])
+def test_the_json_document_marks_what_brute_force_finds(game: inc.Game) -> None:
+    marks, equilibria = brute_force(game)
+    doc = json_document(game)
+    assert doc["schema"] == "incentives.game/1" and len(doc["profiles"]) == game.n_profiles
+    for entry, profile in zip(doc["profiles"], itertools.product(*(range(n) for n in game.shape)), strict=True):
+        assert entry["best_responses"] == [p for p, best in zip(game.players, marks[profile], strict=True) if best]
+        assert entry["pure_equilibrium"] == (profile in equilibria)
+        assert entry["payoffs"] == {p: float(game.payoffs[(i, *profile)]) for i, p in enumerate(game.players)}
+
+
+def test_text_marks_best_responses_in_brackets() -> None:
+    text = render(PD, "text")
+    assert "row ↓ / column →" in text  # the spanner joins the first column's header
+    row = next(line for line in text.splitlines() if line.startswith("│ confess"))
+    assert "[5], 0" in row and "[1], [1] ✓" in row
+    assert "[3]: a best response" in text
+
+
+def test_a_payoff_table_highlights_the_equilibria_given() -> None:
+    result = inc.solve(BOS)
+    doc = json_document(PayoffTable(game=BOS, equilibria=result))
+    assert [p["label"] for p in doc["profiles"] if p["pure_equilibrium"]] == [
+        "row=opera, column=opera",
+        "row=football, column=football",
+    ]
+    assert "Mixed equilibrium (no single cell)" in render(PayoffTable(game=BOS, equilibria=result), "text")

@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import dataclasses
 import io
+import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,9 @@ from click.testing import CliRunner
 
 import incentives as inc
 from incentives.cli import main
-from incentives.report.handout import graph_png, handout_html
+from incentives.report import json_document, render
+from incentives.report.graph import graph_png
+from incentives.report.handout import Handout, handout
 
 HOSPITAL = "examples/hospital.yaml"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -40,6 +44,11 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> str:
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.parent.iterdir()) == ["handout.html"]  # nothing half-written left over
     return out.read_text(encoding="utf-8")
+
+
+def page_of(analysis: inc.Analysis) -> str:
+    """The handout page of an analysis, without the picture."""
+    return render(Handout(analysis=analysis), "html", page=True)
 
 
 def _rows(page: str, title: str) -> dict[str, list[str]]:
@@ -82,7 +91,7 @@ def test_who_games_and_who_pays(page: str) -> None:
         "218.857",
         "four_hour_wait (+13)",
     ]
-    assert rows["surgery"][3] == "procedures_done (+13.143)"  # 20 procedures less 6.857 cancelled
+    assert rows["surgery"][3] == "procedures_done (+92/7)"  # 20 procedures less 6.857 cancelled
     assert rows["wards"][2] == "-12"  # a response: switching alone would cost the hospital 12
     assert rows["wards"][4] == "-30.238"  # the wards pay most
     assert rows["company value"][4] == "-247.5"
@@ -105,7 +114,7 @@ def test_kpi_alignment_and_the_event(page: str) -> None:
 def test_bad_output_and_model_are_refused(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["handout", HOSPITAL, "--output", str(tmp_path / "handout.pdf")])
-    assert result.exit_code == 2 and "expected a file name ending in .html" in result.output
+    assert result.exit_code == 2 and "print the page to PDF from a browser" in result.output
     nfg = tmp_path / "game.nfg"
     nfg.write_text('NFG 1 R "x" { "a" "b" } { 1 1 }\n0 0\n')
     result = runner.invoke(main, ["handout", str(nfg), "--output", str(tmp_path / "h.html")])
@@ -113,10 +122,11 @@ def test_bad_output_and_model_are_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "h.html").exists()
 
 
-def test_without_events_description_or_picture() -> None:
+def test_without_events_description_or_matplotlib(monkeypatch: pytest.MonkeyPatch) -> None:
     org = inc.load_model("examples/blank_model.yaml")
     bare = dataclasses.replace(org, events={}, description="")
-    page = handout_html(inc.analyze(bare), png=None)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    page = render(handout(bare), "html", page=True)
     assert _problems(page) == []
     assert "<img" not in page and "needs matplotlib" in page
     assert "Event " not in page
@@ -133,7 +143,7 @@ def test_the_picture_is_deterministic() -> None:
 def test_a_plan_without_gaming() -> None:
     data = inc.load_model("examples/blank_model.yaml").to_dict()
     data["bonus"] = {"team_a": {"company_value": 0.1}, "team_b": {"company_value": 0.1}}
-    page = handout_html(inc.analyze(inc.Organization.from_dict(data)), png=None)
+    page = page_of(inc.analyze(inc.Organization.from_dict(data)))
     assert _problems(page) == []
     assert "Gaming: none." in page
     rows = _rows(page, "Who games, who pays")
@@ -143,10 +153,31 @@ def test_a_plan_without_gaming() -> None:
 def test_several_equilibria_each_get_a_column() -> None:
     # two pure equilibria and a mixed one: sales is indifferent when support plays standard_a with
     # probability p where 2p = 1 - p, p = 1/3; company value there 3*(2/3)(1/3) + 2*(1/3)(2/3) = 10/9
-    page = handout_html(inc.analyze(inc.load_model("tests/data/two_standards.yaml")), png=None)
+    page = page_of(inc.analyze(inc.load_model("tests/data/two_standards.yaml")))
     assert _problems(page) == []
     rows = _rows(page, "What each department does")
     assert rows["sales"] == ["standard_a", "standard_a", "standard_b", "2/3 standard_a + 1/3 standard_b"]
     assert rows["support"][3] == "1/3 standard_a + 2/3 standard_b"
     assert rows["company value"] == ["3", "3", "2", "10/9"]
     assert "Gaming: none." in page
+
+
+def test_every_format_of_the_handout(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["handout", HOSPITAL, "--format", "text"])
+    assert result.exit_code == 0, result.output
+    assert "What each department does" in result.stdout and "Event winter: winter_demand = 1.2" in result.stdout
+    assert "<" not in result.stdout and "data:image" not in result.stdout
+    result = runner.invoke(main, ["handout", HOSPITAL, "--output", str(tmp_path / "handout.json")])
+    doc = json.loads((tmp_path / "handout.json").read_text(encoding="utf-8"))
+    assert doc["schema"] == "incentives.handout/1" and doc["analysis"]["schema"] == "incentives.analysis/1"
+    assert [e["event"] for e in doc["events"]] == ["winter"]
+    assert doc == json_document(
+        Handout(
+            analysis=inc.analyze(inc.load_model(HOSPITAL)),
+            events=(inc.perspectives(inc.load_model(HOSPITAL), "winter"),),
+            source=HOSPITAL,
+        )
+    )
+    result = runner.invoke(main, ["handout", HOSPITAL])  # HTML by default, on standard output
+    assert result.exit_code == 0 and result.stdout.startswith("<!DOCTYPE html>")

@@ -25,18 +25,22 @@ from click.testing import CliRunner
 
 import incentives as inc
 from incentives.cli import main
-from incentives.report.html import analysis_html, game_html, perspectives_html, solve_html, to_html
-from incentives.report.markdown import (
-    analysis_markdown,
-    escape_markdown,
-    game_markdown,
-    perspectives_markdown,
-    solve_markdown,
-)
+from incentives.report import render, report_blocks
+from incentives.report.blocks import Table
+from incentives.report.board import game_html, game_markdown
+from incentives.report.markdown import escape_markdown
 
 EXAMPLE = "examples/growing_company.yaml"
 NASTY = "<script>alert('x')</script> | a&b"
 NASTY_KPI = "new|customers & <b>bold</b>"
+
+
+def html_of(result: Any) -> str:
+    return render(result, "html")
+
+
+def markdown_of(result: Any) -> str:
+    return render(result, "markdown")
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +80,7 @@ def rename(obj: Any, changes: Mapping[str, str]) -> Any:
 
 
 def test_analysis_html_is_well_formed_and_carries_the_figures(analysis: inc.Analysis) -> None:
-    html = analysis_html(analysis)
+    html = html_of(analysis)
     assert check_well_formed(html) == []
     root = parse(html)
     words = " ".join(text_of(root).split())
@@ -91,7 +95,8 @@ def test_analysis_html_is_well_formed_and_carries_the_figures(analysis: inc.Anal
     for dept, driver in main_drivers.items():
         assert text_of(departures[dept][5]).startswith(f"{driver} (+"), dept
         assert f"{dept} plays" in words and f"it is paid on {driver}" in words
-    assert "this is not gaming but a response to what the others do" in words  # operations
+    assert "operations plays change_freeze instead of continuous_delivery whatever the others do" in words
+    assert "so it is not counted as gaming here" in words
     equilibria = tables["Equilibria"]
     assert [text_of(c) for c in equilibria[4]] == ["", "company value", "", "153.6"]
     burden = {text_of(r[0]): text_of(r[1]) for r in tables["Who pays (equilibrium minus optimum)"]}
@@ -102,12 +107,12 @@ def test_analysis_html_is_well_formed_and_carries_the_figures(analysis: inc.Anal
 
 
 def test_analysis_markdown_tables_and_sentences(analysis: inc.Analysis) -> None:
-    md = analysis_markdown(analysis)
+    md = markdown_of(analysis)
     assert md.startswith("## Growing software company\n") and md.endswith("\n")
     tables = markdown_tables(md)
     departures = next(t for t in tables if t[0][0] == "department" and len(t[0]) == 6)
     assert [r[0] for r in departures[1:]] == ["sales", "support", "development", "operations"]
-    assert departures[2][5] == "resolution_hours (+2.333)<br>tickets_closed_per_hour (+2)<br>action cost (+0.5)"
+    assert departures[2][5] == "resolution_hours (+7/3)<br>tickets_closed_per_hour (+2)<br>action cost (+0.5)"
     assert "Price of anarchy 0.724" in md
     assert "| 1 | sales | aggressive | 7 |" in md
 
@@ -115,13 +120,13 @@ def test_analysis_markdown_tables_and_sentences(analysis: inc.Analysis) -> None:
 def test_solve_reports_list_every_equilibrium_with_status() -> None:
     bos = inc.Game.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]], title="Battle")
     result = inc.solve(bos)
-    html = solve_html(result)
+    html = html_of(result)
     assert check_well_formed(html) == []
     rows = html_tables(parse(html))["Equilibria"]
     assert len(rows) == 3 * 3  # two players and the regret, per equilibrium
     assert [text_of(r[2]) for r in rows[6:8]] == ["2/3 r0 + 1/3 r1", "1/3 c0 + 2/3 c1"]
     assert len(parse(html).findall(".//table/tbody")) == 3  # one group of rows per equilibrium
-    md = solve_markdown(result)
+    md = markdown_of(result)
     assert "status: complete; 3 equilibria found." in md and "| 3 | row | 2/3 r0 + 1/3 r1 | 2/3 |" in md
 
 
@@ -135,31 +140,31 @@ def test_degenerate_notes_and_analysis_with_several_equilibria() -> None:
             "bonus": {"a": {"match": 1}, "b": {"match": 1}},
         }
     )
-    html = analysis_html(inc.analyze(org))
+    html = html_of(inc.analyze(org))
     assert check_well_formed(html) == []
     words = text_of(parse(html))
     assert "Equilibrium 3" in words and "Price of stability 0.000" in words
     assert "no gaming here" in words
     degenerate = inc.Game.from_bimatrix([[1, 1], [1, 1]], [[1, 1], [1, 1]])
-    html = solve_html(inc.solve(degenerate))
+    html = html_of(inc.solve(degenerate))
     assert '<p class="warn">The game is degenerate' in html
 
 
 def test_perspectives_reports(views: inc.Perspectives) -> None:
-    html = perspectives_html(views)
+    html = html_of(views)
     assert check_well_formed(html) == []
     tables = html_tables(parse(html))
     wins = {text_of(r[0]): (text_of(r[4]), text_of(r[5])) for r in tables[next(iter(tables))]}
     assert wins == {
         "sales": ("+14", "win"),
-        "support": ("-9.333", "loss"),
+        "support": ("-28/3", "loss"),
         "development": ("0", "no change"),
         "operations": ("-3.36", "loss"),
         "company": ("+179.2", "win"),
     }
-    md = perspectives_markdown([views, views])
+    md = markdown_of([views, views])
     assert md.count("## Event big_contract: customers_per_deal = 300") == 2
-    assert "- For support, big_contract is a loss of 9.333." in md
+    assert "- For support, big_contract is a loss of 28/3." in md
 
 
 # -- escaping -------------------------------------------------------------------------------
@@ -177,7 +182,7 @@ def nasty_game() -> inc.Game:
 
 def test_html_escapes_every_name_and_reads_back_the_same_text() -> None:
     game = nasty_game()
-    for html in (game_html(game), solve_html(inc.solve(game)), game_html(game, page=True)):
+    for html in (game_html(game), html_of(inc.solve(game)), game_html(game, page=True)):
         assert check_well_formed(html) == []
         assert "<script" not in html and "<b>" not in html and "<i>" not in html
         assert "&lt;script&gt;" in html and "&amp;amp;" in html
@@ -185,13 +190,13 @@ def test_html_escapes_every_name_and_reads_back_the_same_text() -> None:
     header = [text_of(th) for th in root.find(".//thead").findall("tr")[-1]]
     assert header == [f"{NASTY} ↓", "x*y*", "[z](http://e.x)"]
     assert [text_of(r[0]) for r in root.find(".//tbody").findall("tr")] == ["a|b", "<b>&amp;</b>"]
-    rows = html_tables(parse(solve_html(inc.solve(game))))["Equilibria"]
+    rows = html_tables(parse(html_of(inc.solve(game))))["Equilibria"]
     assert text_of(rows[0][1]) == NASTY and text_of(rows[0][2]) == "a|b"
 
 
 def test_markdown_escapes_pipes_and_markup_in_names() -> None:
     game = nasty_game()
-    for md in (game_markdown(game), solve_markdown(inc.solve(game))):
+    for md in (game_markdown(game), markdown_of(inc.solve(game))):
         assert not re.search(r"(?<!\\)<(?!br>)", md), "raw '<' outside a <br>"
         assert not re.search(r"(?<!\\)&", md)
         for table in markdown_tables(md):
@@ -208,8 +213,8 @@ def test_analysis_and_perspectives_escape_department_and_kpi_names(
 ) -> None:
     changes = {"sales": NASTY, "new_customers": NASTY_KPI}
     for item, render_html, render_md in (
-        (rename(analysis, changes), analysis_html, analysis_markdown),
-        (rename(views, changes), perspectives_html, perspectives_markdown),
+        (rename(analysis, changes), html_of, markdown_of),
+        (rename(views, changes), html_of, markdown_of),
     ):
         html = render_html(item)
         assert check_well_formed(html) == []
@@ -221,7 +226,7 @@ def test_analysis_and_perspectives_escape_department_and_kpi_names(
         for table in markdown_tables(md):
             assert len({len(row) for row in table}) == 1
         assert any(unescape_markdown(r[0]) == NASTY for t in markdown_tables(md) for r in t)
-    html = analysis_html(rename(analysis, changes))
+    html = html_of(rename(analysis, changes))
     driver = html_tables(parse(html))["Who departs from the company optimum"][0][5]
     assert text_of(driver) == f"{NASTY_KPI} (+3)"
 
@@ -231,8 +236,8 @@ def test_analysis_and_perspectives_escape_department_and_kpi_names(
 
 def test_same_input_same_bytes(org: inc.Organization, analysis: inc.Analysis) -> None:
     again = inc.analyze(org)
-    assert analysis_html(analysis) == analysis_html(again) == analysis_html(analysis)
-    assert analysis_markdown(analysis) == analysis_markdown(again)
+    assert html_of(analysis) == html_of(again) == html_of(analysis)
+    assert markdown_of(analysis) == markdown_of(again)
     assert game_html(analysis.game) == game_html(inc.build_game(org))
 
 
@@ -260,7 +265,7 @@ def test_cli_html_output_file(tmp_path: Path, analysis: inc.Analysis) -> None:
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and check_well_formed(page) == []
     assert parse(page).find(".//title").text == "Growing software company"
-    assert analysis_html(analysis).split("</style>\n")[1].removesuffix("</div>\n") in page
+    assert html_of(analysis).split("</style>\n")[1].removesuffix("</div>\n") in page
     assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
 
 
@@ -278,14 +283,11 @@ def test_cli_markdown_for_every_command() -> None:
     assert code == 0 and check_well_formed(out) == [] and "big_contract" in out
 
 
-def test_repr_html_is_the_html_report(org: inc.Organization, analysis: inc.Analysis, views: inc.Perspectives) -> None:
-    assert analysis.game._repr_html_() == game_html(analysis.game)
-    assert analysis.solution._repr_html_() == solve_html(analysis.solution)
-    assert analysis._repr_html_() == analysis_html(analysis)
-    assert views._repr_html_() == perspectives_html(views)
-    assert to_html([views]) == perspectives_html(views)
-    with pytest.raises(TypeError, match="no HTML report for int"):
-        to_html(3)
+def test_a_list_of_perspectives_is_each_one_in_turn(views: inc.Perspectives) -> None:
+    assert render([views], "html") == html_of(views)
+    assert render([views, views], "text").count("Event big_contract") == 2
+    with pytest.raises(TypeError, match=r"no report for an object of type 'int'"):
+        render(3, "html")
 
 
 def test_the_checker_itself_catches_broken_html() -> None:
@@ -296,3 +298,51 @@ def test_the_checker_itself_catches_broken_html() -> None:
         "forbidden tag <script>",
         "attribute href='http://e.x' on <a>",
     ]
+
+
+# -- every report, every format -------------------------------------------------------------
+
+
+def every_report(org: inc.Organization, analysis: inc.Analysis) -> list[Any]:
+    from incentives.report.continuous import ContinuousReport
+    from incentives.report.design import DesignReport
+    from incentives.report.graph import GraphReport
+    from incentives.report.qre import qre_report
+
+    kerr = inc.load_model("examples/classics/kerr.yaml")
+    solution = inc.solve_continuous(kerr)
+    return [
+        DesignReport(design=inc.design(org), via_negativa=inc.via_negativa(org), transfers=inc.design_transfers(org)),
+        GraphReport(graph=inc.dependency_graph(org)),
+        inc.thresholds(org, ["customers_per_deal", "bonus.support.reopened_tickets"]),
+        inc.sweep(org, {"customers_per_deal": [10, 100, 600]}, progress=False),
+        ContinuousReport(solution=solution, gaps=inc.gaming_gaps(kerr, solution), plan=inc.optimal_plan(kerr, ["w"])),
+        qre_report(analysis.game, [0, 1]),
+    ]
+
+
+def test_every_report_is_well_formed_in_every_format(org: inc.Organization, analysis: inc.Analysis) -> None:
+    for result in every_report(org, analysis):
+        name = type(result).__name__
+        html = render(result, "html", page=True)
+        assert check_well_formed(html) == [], name
+        page = " ".join(text_of(parse(html)).split())  # well-formed XML too
+        md = render(result, "markdown")
+        for table in markdown_tables(md):
+            assert len({len(row) for row in table}) == 1, name  # no cell splits a row
+        text = render(result, "text")
+        assert max(len(line) for line in text.splitlines()) <= 110, name
+        assert all(line == line.rstrip() for line in text.splitlines()), name
+        # the same headings and table titles in every format
+        blocks = report_blocks(result)
+        titles = [b.title for b in blocks if isinstance(b, Table) and b.title]
+        flat = " ".join(text.split())
+        assert titles and all(title in flat and title in page for title in titles), name
+
+
+def test_text_keeps_every_table_note(org: inc.Organization, analysis: inc.Analysis) -> None:
+    for result in [analysis, *every_report(org, analysis)]:
+        notes = [b.note for b in report_blocks(result) if isinstance(b, Table) and b.note]
+        flat = " ".join(render(result, "text").split())
+        for note in notes:
+            assert " ".join(note.split()) in flat, (type(result).__name__, note[:40])

@@ -95,7 +95,7 @@ def test_invariant_to_positive_affine_transforms(name: str) -> None:
 def test_invariant_to_relabelling_actions_and_players(name: str) -> None:
     rng = np.random.default_rng(12)
     game = random_game(rng, (3, 4))
-    if not applicable(name, game) or name == "lemke-howson":
+    if not applicable(name, game) or name in {"lemke-howson", "nashpy-lemke-howson"}:
         pytest.skip("relabelling changes which equilibria Lemke-Howson reaches; it promises a subset only")
     rows, cols = rng.permutation(3), rng.permutation(4)
     permuted = game.float_payoffs()[:, rows][:, :, cols]

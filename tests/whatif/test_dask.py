@@ -37,10 +37,10 @@ def test_dask_run_equals_local_run(cluster: object) -> None:
 
 def test_cli_sweep_on_a_scheduler(cluster: object, tmp_path: Path) -> None:
     out = tmp_path / "results.csv"
-    args = ["sweep", EXAMPLE, "-p", "customers_per_deal=10:500:12", "-o", str(out), "--no-progress"]
+    args = ["sweep", EXAMPLE, "-p", "customers_per_deal=10:500:12", "--table", str(out), "--no-progress"]
     result = CliRunner().invoke(main, [*args, "--scheduler", cluster.scheduler_address])  # type: ignore[attr-defined]
     assert result.exit_code == 0, result.output
     assert "Client" in result.stdout
-    local = CliRunner().invoke(main, [*args[:-3], "-o", str(tmp_path / "local.csv"), "--no-progress"])
+    local = CliRunner().invoke(main, [*args[:-3], "--table", str(tmp_path / "local.csv"), "--no-progress"])
     assert local.exit_code == 0, local.output
     assert out.read_text() == (tmp_path / "local.csv").read_text()

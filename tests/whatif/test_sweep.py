@@ -123,9 +123,7 @@ def test_table_save_and_read_back(result: SweepResult, tmp_path: Path, monkeypat
         if suffix == ".csv":
             back = pd.read_csv(path)
         elif suffix == ".json":
-            doc = json.loads(path.read_text())
-            assert doc["schema"] == "incentives.sweep/1"
-            back = pd.DataFrame.from_records(doc["points"])
+            back = pd.DataFrame.from_records(json.loads(path.read_text()))  # the list of records
         else:
             back = pd.read_parquet(path)
         assert list(back["equilibria"]) == list(frame["equilibria"])
@@ -150,10 +148,11 @@ def test_interrupted_save_leaves_nothing(result: SweepResult, tmp_path: Path, mo
 
 def test_cli_sweep_writes_table_and_plot(tmp_path: Path) -> None:
     out, png = tmp_path / "results.csv", tmp_path / "sweep.png"
-    args = ["sweep", EXAMPLE, "--param", "customers_per_deal=10:500:8", "-o", str(out), "--plot", str(png)]
+    args = ["sweep", EXAMPLE, "--param", "customers_per_deal=10:500:8", "--table", str(out), "--plot", str(png)]
     result = CliRunner().invoke(main, [*args, "--no-progress"])
     assert result.exit_code == 0, result.output
     assert "Swept 8 points of customers_per_deal (grid)" in result.stdout
+    assert f"wrote {out}" in result.stderr and f"wrote {png}" in result.stderr
     lines = out.read_text().splitlines()
     assert len(lines) == 9 and lines[0].startswith("customers_per_deal,equilibria,")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -171,7 +170,9 @@ def test_cli_sweep_writes_table_and_plot(tmp_path: Path) -> None:
         (["-p", "customers_per_deal=10:500"], "NAME=START:STOP:NUM"),
         (["-p", "customers_per_deal=10:500:0"], "NUM must be a whole number"),
         (["-p", "customers_per_dea=10:500:3"], "unknown parameter"),
-        (["-p", "customers_per_deal=1:2:2", "-o", "x.xlsx"], "expected a file ending in .csv"),
+        (["-p", "customers_per_deal=1:2:2", "--table", "x.xlsx"], "expected a file ending in .csv"),
+        (["-p", "customers_per_deal=1:2:2", "-o", "x.csv"], "--table for the table of points"),
+        (["-p", "customers_per_deal=1:2:2", "--plot", "x.gif"], "a picture is a file ending in .png, .svg, .pdf"),
         (["-p", "a=1:2:2", "-p", "b=1:2:2", "-p", "c=1:2:2", "--plot", "x.png"], "a plot shows 1 or 2 quantities"),
     ],
 )
@@ -192,12 +193,13 @@ def test_interrupted_cli_sweep_leaves_no_output(tmp_path: Path, monkeypatch: pyt
 
     monkeypatch.setattr(runner, "evaluate_chunk", interrupted)
     out = tmp_path / "results.csv"
-    args = ["sweep", EXAMPLE, "-p", "customers_per_deal=10:500:40", "-o", str(out), "--plot", str(tmp_path / "p.png")]
+    args = ["sweep", EXAMPLE, "-p", "customers_per_deal=10:500:40", "--table", str(out)]
+    args += ["--plot", str(tmp_path / "p.png"), "-o", str(tmp_path / "report.md")]
     result = CliRunner().invoke(main, [*args, "--no-progress"])
     assert result.exit_code != 0 and len(calls) == 2
     assert list(tmp_path.iterdir()) == []
     # a point that fails part-way: an error, and no file either
     monkeypatch.setattr(runner, "evaluate_chunk", evaluate)
-    result = CliRunner().invoke(main, ["sweep", EXAMPLE, "-p", "support_agents=2:-2:5", "-o", str(out)])
+    result = CliRunner().invoke(main, ["sweep", EXAMPLE, "-p", "support_agents=2:-2:5", "--table", str(out)])
     assert result.exit_code == 1 and "support_agents=0" in result.stderr  # resolution hours divide by it
     assert list(tmp_path.iterdir()) == []

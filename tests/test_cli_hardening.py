@@ -1,0 +1,94 @@
+"""The command line never ends in a traceback: bad options are usage errors, and a bug says it is one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from incentives.cli import main
+from incentives.cli._common import BUG_EXIT_STATUS
+
+EXAMPLE = "examples/growing_company.yaml"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("sweep", EXAMPLE, "-p", "customers_per_deal=nan:inf:3"), "finite"),
+        (("sweep", EXAMPLE, "-p", "customers_per_deal=0:1:100000000"), "at most 100,000"),
+        (("sweep", EXAMPLE, "-p", "customers_per_deal=0:1", "--samples", "1000000000"), "100000"),
+        (("thresholds", EXAMPLE, "-s", "customers_per_deal=nan:inf"), "finite"),
+        (("qre", EXAMPLE, "--lambda", "inf"), "finite"),
+        (("qre", EXAMPLE, "--lambda", "1e308"), "at most"),
+        (("solve", EXAMPLE, "--max-seconds", "nan"), "finite"),
+        (("solve", EXAMPLE, "--tol", "-1"), "above 0"),
+        (("design", EXAMPLE, "--budget", "inf"), "finite"),
+        (("design", EXAMPLE, "--margin", "nan"), "finite"),
+        (("continuous", "examples/classics/kerr.yaml", "--seed", "-1"), "-1"),
+    ],
+)
+def test_numeric_options_out_of_range_are_usage_errors(args: tuple[str, ...], says: str) -> None:
+    code, _, err = run(*args)
+    assert code == 2
+    assert says in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_output_folder_is_a_clean_error_before_any_work(tmp_path: Path) -> None:
+    code, _, err = run("analyze", EXAMPLE, "--output", str(tmp_path / "no" / "such" / "report.json"))
+    assert code == 1
+    assert "does not exist" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_text_that_cannot_be_encoded_is_escaped_not_fatal(tmp_path: Path) -> None:
+    # A lone surrogate cannot be written as UTF-8; JSON escapes it, text shows it escaped.
+    data = json.loads(json.dumps(__import__("yaml").safe_load(Path(EXAMPLE).read_text(encoding="utf-8"))))
+    data["name"] = "Company \ud800 with a broken name"
+    model = tmp_path / "model.json"
+    model.write_text(json.dumps(data), encoding="utf-8")
+    code, out, _ = run("analyze", str(model))
+    assert code == 0
+    assert "\\ud800" in out
+    code, _, _ = run("analyze", str(model), "--output", str(tmp_path / "report.txt"))
+    assert code == 0
+    assert "\\ud800" in (tmp_path / "report.txt").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json", "report.txt"]  # no temporary file left
+
+
+def test_an_unexpected_exception_is_reported_as_a_bug_with_a_distinct_status(monkeypatch: pytest.MonkeyPatch) -> None:
+    import incentives.analysis.gaming as gaming
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something inside broke")
+
+    monkeypatch.setattr(gaming, "analyze", broken)
+    code, out, err = run("analyze", EXAMPLE)
+    assert code == BUG_EXIT_STATUS == 70
+    assert "this is a bug in incentives" in err
+    assert "`incentives analyze` on examples/growing_company.yaml" in err
+    assert "RuntimeError: something inside broke" in err
+    assert "Traceback" not in err and out == ""
+    code, _, err = run("--debug", "analyze", EXAMPLE)
+    assert code == BUG_EXIT_STATUS
+    assert "Traceback (most recent call last)" in err
+    assert "this is a bug in incentives" in err
+
+
+def test_a_written_report_gets_the_usual_file_permissions(tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "report.md"
+    assert run("analyze", EXAMPLE, "--output", str(target))[0] == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not the private 0o600 of a temporary file
