@@ -365,13 +365,13 @@ def test_an_error_after_loading_can_name_the_file_and_the_line(tmp_path: Path) -
     assert "support=thorough" in named.problems[0].message
 
 
-def test_the_readme_states_the_limits_the_code_enforces() -> None:
+def test_the_model_files_page_states_the_limits_the_code_enforces() -> None:
     from incentives import formula_bounds
     from incentives.model import MAX_NAME_LENGTH
     from incentives.readwrite import model_file
     from incentives.readwrite._plain_data import MAX_NUMBER_CHARACTERS
 
-    readme = " ".join(Path("README.md").read_text(encoding="utf-8").split())
+    page = " ".join(Path("docs/model-files.md").read_text(encoding="utf-8").split())
     claims = [
         f"at most {MAX_NAME_LENGTH} characters long",
         f"at most {model_file.MAX_MODEL_BYTES // 2**20} MiB",
@@ -383,7 +383,7 @@ def test_the_readme_states_the_limits_the_code_enforces() -> None:
         f"degree at most {formula_bounds.MAX_DEGREE:,}",
         f"at most {formula_bounds.MAX_WRITTEN_SIZE:,} parts",
     ]
-    assert [claim for claim in claims if claim not in readme] == []
+    assert [claim for claim in claims if claim not in page] == []
 
 
 def test_save_model_into_a_missing_folder_is_a_clean_error_and_leaves_nothing(tmp_path: Path) -> None:

@@ -699,17 +699,30 @@ def write_case(directory: Path, name: str, category: str, content: Content) -> C
 
 
 def generate(
-    directory: Path, count: int, seed: int = 0, categories: list[str] | None = None, mutations: float = 0.3
+    directory: Path,
+    count: int,
+    seed: int = 0,
+    categories: list[str] | None = None,
+    mutations: float = 0.3,
+    shard: tuple[int, int] = (0, 1),
 ) -> list[Case]:
     """Write ``count`` hostile files into ``directory``: a share ``mutations`` of mutated examples, the rest
-    spread evenly over the other categories (or only over ``categories``)."""
+    spread evenly over the other categories (or only over ``categories``).
+
+    ``shard=(i, n)`` writes only the files whose number is ``i`` modulo ``n``; each file is the
+    same as without sharding (its content comes from its own seed), so ``n`` processes together
+    write exactly the files of one."""
     rng = random.Random(seed)
     directory.mkdir(parents=True, exist_ok=True)
     chosen = [c for c in (categories or list(CATEGORIES)) if c != "mutation"]
+    index, shards = shard
     cases = []
     for k in range(count):
         use_mutation = not chosen or ("mutation" in (categories or CATEGORIES) and rng.random() < mutations)
         category = "mutation" if use_mutation else chosen[k % len(chosen)]
-        content = CATEGORIES[category][1](random.Random(rng.getrandbits(64)))
+        own_seed = rng.getrandbits(64)
+        if k % shards != index:
+            continue
+        content = CATEGORIES[category][1](random.Random(own_seed))
         cases.append(write_case(directory, f"{k:05d}-{category}", category, content))
     return cases

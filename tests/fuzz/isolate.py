@@ -93,7 +93,9 @@ def _child(work: Callable[[], Any], memory: int, write: int, cwd: Path | None, o
             if output is not None and not isinstance(error, SystemExit):
                 traceback.print_exc()
             result = _classify(error)
-        os.write(write, json.dumps(result).encode()[:60_000])
+        data = json.dumps([result[0], result[1][-20_000:]]).encode()  # cut the text, never the JSON
+        while data:
+            data = data[os.write(write, data) :]
     finally:
         os._exit(0)
 
@@ -148,5 +150,8 @@ def run_isolated(
     if not chunks:
         signal_number = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
         return Outcome("crash", f"the child died (signal {signal_number}, status {status})", seconds)
-    kind, detail = json.loads(b"".join(chunks))
+    try:
+        kind, detail = json.loads(b"".join(chunks))
+    except ValueError:  # the child died while reporting
+        return Outcome("crash", f"the child's report was cut short (status {status})", seconds)
     return Outcome(kind, detail, seconds)

@@ -156,21 +156,20 @@ def main(argv: list[str] | None = None) -> int:
     shard, shards = (int(part) for part in options.shard.split("/"))
     names = options.command or [*COMMANDS, *(OPTIONS if options.options else ())]
     work = options.keep or Path(tempfile.mkdtemp(prefix="incentives-fuzz-"))
-    cases = generate(work / "inputs", options.count, options.seed, options.category)
-    import incentives.cli  # noqa: F401  (imported once, before the children fork)
+    cases = generate(work / "inputs", options.count, options.seed, options.category, shard=(shard, shards))
+    preload()
 
     results: list[tuple[str, Case, Outcome, list[str]]] = []
     started = time.monotonic()
-    for index, case in enumerate(cases):
-        if index % shards != shard:
-            continue
+    for case in cases:
+        index = int(case.path.name.split("-")[0])
         for command in _commands_for(case, index, options.commands_per_file, names):
             outcome, stray = run_command(command, case, work, timeout=options.timeout, memory=options.memory << 20)
             results.append((command, case, outcome, stray))
             if outcome.failed or stray:
                 print(f"[{outcome.status}{' +stray' if stray else ''}] {command} {case.path.name}", file=sys.stderr)
-        if (index + 1) % 50 == 0:
-            print(f"... {index + 1}/{len(cases)} files, {time.monotonic() - started:.0f} s", file=sys.stderr)
+        if (index + 1) % 50 < shards:
+            print(f"... {index + 1}/{options.count} files, {time.monotonic() - started:.0f} s", file=sys.stderr)
     seconds = time.monotonic() - started
     if options.results:
         _write_results(options.results, results, seconds)
@@ -178,6 +177,36 @@ def main(argv: list[str] | None = None) -> int:
     if not options.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if any(o.failed or s for _, _, o, s in results) else 0
+
+
+#: Modules every command loads: imported once in this process, so each forked run costs only its own work.
+PRELOAD = (
+    "incentives.cli",
+    "incentives.build",
+    "incentives.readwrite.model_file",
+    "incentives.readwrite.nfg",
+    "incentives.solvers",
+    "incentives.analysis",
+    "incentives.graph",
+    "incentives.design",
+    "incentives.whatif",
+    "incentives.report",
+    "scipy.optimize",
+    "networkx",
+    "sympy",
+    "yaml",
+)
+
+
+def preload() -> None:
+    """Import :data:`PRELOAD` before the children fork (a module missing here is imported by the run itself)."""
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
 
 
 def _write_results(path: Path, results: list[tuple[str, Case, Outcome, list[str]]], seconds: float) -> None:

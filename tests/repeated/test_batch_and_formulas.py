@@ -77,7 +77,7 @@ def test_a_batch_without_a_pure_equilibrium_says_so() -> None:
     found = critical_discounts(batch, target=(0, 0), discount=0.9)
     assert np.isnan(found.by_reversion).all() and (found.binding == -1).all()
     assert found.sustained is not None and not found.sustained.any()
-    assert "no stage equilibrium was found at 2 point(s)" in found.notes[-1]
+    assert "no stage equilibrium was found at 2 points" in found.notes[-1]
     assert found.by_minmax[0].tolist() == [0.0, 1.0]  # a matches at the target; b is held to its minmax 1 anyway
 
 
