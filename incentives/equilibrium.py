@@ -21,7 +21,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from .game import Game, integer_vector
 
 __all__ = [
     "Equilibrium",
+    "Named",
     "action_values",
     "as_profile",
     "deviation_payoffs",
@@ -263,8 +264,20 @@ def strategy_label(actions: Sequence[str], probabilities: Iterable[Any], *, leas
     return " + ".join(f"{format_number(p)} {a}" for a, p in played)
 
 
-def profile_words(game: Game, profile: Sequence[Any], *, least: float = 0.0) -> str:
+class Named(Protocol):
+    """Anything with the players and their actions: a :class:`~incentives.game.Game`, a QRE path."""
+
+    @property
+    def players(self) -> tuple[str, ...]: ...
+
+    @property
+    def actions(self) -> tuple[tuple[str, ...], ...]: ...
+
+
+def profile_words(game: Named, profile: Sequence[Any], *, least: float = 0.0) -> str:
     """``"sales=aggressive, support=(1/2 fast + 1/2 thorough)"`` for a mixed profile (see :func:`strategy_label`).
+
+    ``game`` can be anything that names the players and their actions (a :class:`Game`, a QRE path).
 
     Examples
     --------

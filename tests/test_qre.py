@@ -279,3 +279,96 @@ def test_qre_json_follows_its_schema() -> None:
     document = json.loads(result.output)
     validate(document)
     assert len(document["points"]) == 6 and document["points"][0]["lambda"] == 0.0
+
+
+# -- symmetric games: the principal branch splits --------------------------------------------------
+
+#: Battle of the sexes and chicken: symmetric 2 x 2 games whose principal branch meets a pitchfork.
+BATTLE = inc.Game.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+CHICKEN = inc.Game.from_bimatrix([[0, -1], [1, -10]], [[0, 1], [-1, -10]])
+
+
+def logistic(x: float) -> float:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def battle_split() -> float:
+    """Where the symmetric branch of the battle of the sexes bifurcates, derived by hand.
+
+    With the row playing its first action with probability p and the column with q, the QRE
+    are p = s(lam (3q - 1)), q = s(lam (3p - 2)) for the logistic s; the branch from lam = 0
+    keeps q = 1 - p, so p = s(lam (2 - 3p)).  The Jacobian of the fixed point is singular where
+    9 lam^2 p(1-p) q(1-q) = 1, that is lam = 1 / (3 p (1 - p)) on the branch.
+    """
+    p = brentq(lambda p: p - logistic((2 - 3 * p) / (3 * p * (1 - p))), 0.5, 2 / 3 - 1e-9)
+    return 1.0 / (3 * p * (1 - p))
+
+
+def nashpy_equilibria(game: inc.Game) -> list[tuple[np.ndarray, ...]]:
+    import nashpy
+
+    payoffs = game.float_payoffs()
+    return [tuple(np.asarray(p, dtype=float) for p in eq) for eq in nashpy.Game(*payoffs).support_enumeration()]
+
+
+def same_set(found: list[tuple[np.ndarray, ...]], expected: list[tuple[np.ndarray, ...]]) -> bool:
+    def close(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> bool:
+        return all(np.allclose(np.asarray(x, dtype=float), y, atol=1e-9) for x, y in zip(a, b, strict=True))
+
+    return len(found) == len(expected) and all(any(close(f, e) for e in expected) for f in found)
+
+
+def test_the_battle_of_the_sexes_path_splits_where_the_hand_derivation_says() -> None:
+    path = inc.logit_path(BATTLE)
+    (split,) = path.splits
+    assert split.lam == pytest.approx(battle_split(), abs=1e-6)  # 1.3722 (per unit of payoff; payoffs up to 2)
+    assert float(split.profile[0][0]) == pytest.approx(1 - float(split.profile[1][0]), abs=1e-7)  # on q = 1 - p
+    # the path goes on to the mixed equilibrium (2/3, 1/3), (1/3, 2/3); the two branches to the pure ones
+    assert np.allclose(path.limit[0], [2 / 3, 1 / 3]) and np.allclose(path.limit[1], [1 / 3, 2 / 3])
+    assert sorted(int(np.argmax(b.limit[0])) for b in split.branches) == [0, 1]
+    assert same_set(list(path.limits), nashpy_equilibria(BATTLE))
+    for branch in split.branches:  # every point of a branch is a QRE
+        for k in range(0, len(branch), 3):
+            assert qre_error(BATTLE.float_payoffs(), branch.profile(k), float(branch.lambdas[k])) < 1e-8
+
+
+@pytest.mark.parametrize("game", [BATTLE, CHICKEN], ids=["battle", "chicken"])
+def test_logit_solver_follows_every_branch_of_a_split_to_the_games_equilibria(game: inc.Game) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", inc.IncompleteSearchWarning)
+        result = inc.solve(game, "logit")
+    assert result.status == "incomplete"
+    assert same_set([e.profile for e in result], nashpy_equilibria(game))  # all three, as nashpy finds them
+    assert any("the path splits at lambda" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("lam", [0.5, 2.0, 20.0])
+def test_qre_past_a_split_is_on_the_continued_branch(lam: float) -> None:
+    profile = inc.logit_qre(BATTLE, lam)  # used to fail past 1.37 ("could not be traced to lambda = 4")
+    assert qre_error(BATTLE.float_payoffs(), profile, lam) < 1e-9
+    assert float(profile[0][0]) == pytest.approx(1 - float(profile[1][0]), abs=1e-9)
+
+
+def test_generic_games_do_not_split() -> None:
+    for seed in range(5):
+        assert inc.logit_path(random_game((3, 3), seed)).splits == ()
+
+
+def test_the_qre_report_says_where_the_path_splits(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from click.testing import CliRunner
+
+    from incentives.cli import main
+    from incentives.report.schemas import validate
+
+    path = tmp_path / "battle.nfg"
+    inc.write_nfg(BATTLE, path)
+    runner = CliRunner()
+    document = json.loads(runner.invoke(main, ["qre", str(path), "-l", "2", "--format", "json"]).output)
+    validate(document)
+    (split,) = document["splits"]
+    assert split["lambda"] == pytest.approx(battle_split(), abs=1e-6)
+    assert sorted(tuple(limit["row"]) for limit in split["branch_limits"]) == [(0.0, 1.0), (1.0, 0.0)]
+    text = runner.invoke(main, ["qre", str(path)]).output
+    assert f"At rationality {battle_split():.4g} the path splits" in text

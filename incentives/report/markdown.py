@@ -39,6 +39,9 @@ def escape_markdown(text: str) -> str:
 def _inline(content: Inline) -> str:
     out = []
     for span in content:
+        if span.latex:
+            out.append(f"${span.latex}$")
+            continue
         text = escape_markdown(span.text)
         if span.mark in ("strong", "best") and text.strip():
             lead, core, trail = _split_space(text)

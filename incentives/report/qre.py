@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..equilibrium import profile_words
 from ..game import Game
-from ..solvers.qre import QrePath, logit_path, logit_qre
-from .blocks import Block, Cell, Heading, Table
+from ..solvers.qre import QrePath, QreSplit, logit_path, logit_qre
+from ..tolerance import PROBABILITY_ATOL
+from .blocks import Block, Cell, Heading, Table, paragraphs
 from .dispatch import register_blocks, register_document
 
-__all__ = ["QRE_SCHEMA", "SHOWN", "QreReport", "qre_blocks", "qre_document", "qre_report"]
+__all__ = ["QRE_SCHEMA", "SHOWN", "QreReport", "qre_blocks", "qre_document", "qre_report", "split_sentence"]
 
 QRE_SCHEMA = "incentives.qre/1"
 
@@ -96,9 +98,10 @@ def qre_blocks(report: QreReport) -> list[Block]:
     for lam, profile in report.points:
         groups.append(len(rows))
         rows += _rows(report.path, f"{lam:.4g}", profile)
-    if report.path.limit is not None:
+    for k, limit in enumerate(report.path.limits):
         groups.append(len(rows))
-        rows += _rows(report.path, "Nash", report.path.limit)
+        own = k == 0 and report.path.limit is not None
+        rows += _rows(report.path, "Nash" if own else "Nash (branch)", limit)
     title = f"Logit quantal response equilibria{': ' + report.title if report.title else ''}"
     table = Table(
         title="Probability of each action",
@@ -107,9 +110,26 @@ def qre_blocks(report: QreReport) -> list[Block]:
         rows=tuple(rows),
         groups=tuple(groups),
         note="rationality: how strongly players respond to payoff differences, per unit of payoff (0: every action "
-        "equally likely); Nash: the Nash equilibrium the path of QRE from rationality 0 ends at.",
+        "equally likely); Nash: the Nash equilibrium the path of QRE from rationality 0 ends at"
+        + ("; Nash (branch): where a branch that leaves the path at a split ends." if report.path.splits else "."),
     )
-    return [Heading(text=title, level=2), table]
+    splits = paragraphs(*(split_sentence(report.path, split) for split in report.path.splits))
+    return [Heading(text=title, level=2), table, *splits]
+
+
+def split_sentence(path: QrePath, split: QreSplit) -> str:
+    """Where the path splits, and where the branches that leave it go, in words."""
+    ends = [b.limit for b in split.branches]
+    reached = [profile_words(path, e, least=PROBABILITY_ATOL) for e in ends if e is not None]
+    where = "; ".join(reached) if reached else "no equilibrium within the tracer's limits"
+    lost = len(ends) - len(reached)
+    onward = " to the equilibrium in the row Nash" if path.limit is not None else ""
+    return (
+        f"At rationality {split.lam:.4g} the path splits: another branch of QRE crosses it (the game has a "
+        f"symmetry). The path continues straight through{onward}; "
+        f"{len(ends)} branch{'es' if len(ends) != 1 else ''} leave{'s' if len(ends) == 1 else ''} the crossing, "
+        f"ending at {where}" + (f" ({lost} not followed to the end)" if lost and reached else "") + "."
+    )
 
 
 @register_blocks(QrePath)
@@ -132,6 +152,14 @@ def qre_document(report: QreReport) -> dict[str, Any]:
         "actions": {p: list(a) for p, a in zip(path.players, path.actions, strict=True)},
         "points": [{"lambda": lam, "profile": _profile(path, probs)} for lam, probs in report.points],
         "limit": None if path.limit is None else _profile(path, path.limit),
+        "splits": [
+            {
+                "lambda": split.lam,
+                "profile": _profile(path, split.profile),
+                "branch_limits": [None if b.limit is None else _profile(path, b.limit) for b in split.branches],
+            }
+            for split in path.splits
+        ],
     }
 
 

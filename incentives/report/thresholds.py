@@ -14,9 +14,9 @@ from typing import Any
 
 import sympy
 
-from ..whatif.regions import Phase, Region, format_set
+from ..whatif.regions import Phase, Region, format_set, relation_latex, relation_text
 from ..whatif.thresholds import ThresholdReport
-from .blocks import Block, Bullets, Cell, Heading, Table, paragraphs
+from .blocks import Block, Bullets, Cell, Heading, Paragraph, Span, Table, paragraphs
 from .dispatch import register_blocks, register_document
 from .json import optional_number
 
@@ -51,13 +51,28 @@ def _phase_table(name: str, phases: tuple[Phase, ...]) -> Table:
 def _boundary_blocks(report: ThresholdReport) -> list[Block]:
     out: list[Block] = [Heading(text="Boundaries (a payoff difference is zero there)", level=3)]
     for boundary in report.boundaries:
-        out += [*paragraphs(str(boundary.equation), mark="strong"), Bullets.of(*boundary.changes)]
+        equation = Span(text=relation_text(boundary.equation), mark="strong", latex=relation_latex(boundary.equation))
+        out += [Paragraph(content=(equation,)), Bullets.of(*boundary.changes)]
     return out
 
 
+def _region_cell(region: Region) -> Cell:
+    text = region.to_text()
+    latex = region.to_latex() if region.exact else ""
+    return Cell(lines=((Span(text=text, latex=latex),),))
+
+
 def _region_table(title: str, column: str, regions: dict[str, Region]) -> Table:
-    rows = tuple((Cell.of(label), Cell.of(region.to_text())) for label, region in regions.items())
+    rows = tuple((Cell.of(label), _region_cell(region)) for label, region in regions.items())
     return Table(title=title, columns=(column, "where"), rows=rows)
+
+
+def _ranges(report: ThresholdReport) -> str | None:
+    """The ranges asked for, stated once (the regions of several quantities leave them out)."""
+    if len(report.names) < 2:
+        return None
+    asked = [format_set(k, v) for k, v in report.domain.items() if v != sympy.S.Reals]
+    return f"Within the ranges asked for: {', '.join(asked)}." if asked else None
 
 
 @register_blocks(ThresholdReport)
@@ -89,6 +104,7 @@ def thresholds_blocks(report: ThresholdReport) -> list[Block]:
         out += paragraphs("Exact: closed-form roots and inequalities.")
     else:
         out += paragraphs(f"Partly numeric (tolerance ±{report.tolerance:.1g}): see the notes.", tone="warn")
+    out += paragraphs(_ranges(report))
     if report.phases:
         out.append(_phase_table(report.names[0], report.phases))
     if report.critical_values:

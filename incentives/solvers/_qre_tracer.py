@@ -12,8 +12,9 @@ Unknowns are ``z = (y, lambda)`` with ``y`` the log-probabilities; the equations
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from ..equilibrium import Profile
 from ._pair_contraction import PairContraction
 from ._support_system import CrossTables, cross_payoffs, cross_tables, newton, support_system
 
-__all__ = ["Tracer"]
+__all__ = ["Crossing", "Step", "Trace", "Tracer"]
 
 
 #: A Nash equilibrium ends the path only once every probability on the path is this close to it.
@@ -42,8 +43,47 @@ _DRIFT_FLOOR, _MIN_STEP = 1e-10, 1e-12
 #: Newton tolerance that refines it; the probability cuts that suggest its support, coarsest first.
 _END_TOL, _END_PTOL, _NEWTON_TOL, _SUPPORT_CUTS = 1e-10, 1e-12, 1e-13, (1e-2, 1e-4, 1e-7)
 
+#: How far from a bifurcation point (relative to ``1 + max |z|``) a branch that leaves it is first corrected.
+_BRANCH_STEP = 1e-3
+
+#: A point where the Jacobian's smallest singular value is below this fraction of its largest is singular.
+_SINGULAR = 1e-6
+
 #: From this many players on, ``H`` and its Jacobian are evaluated for all pairs of players at once.
 _BATCHED_PLAYERS = 3
+
+
+class Step(NamedTuple):
+    """A point of the path, the tangent the step to it was taken along, and the bifurcation point it crossed."""
+
+    z: np.ndarray
+    before: np.ndarray
+    crossed: np.ndarray | None
+
+
+class Crossing(NamedTuple):
+    """A step across a simple bifurcation point: the point, the path's tangent there, the index after it."""
+
+    point: np.ndarray
+    tangent: np.ndarray
+    after: int
+
+
+@dataclass(kw_only=True)
+class Trace:
+    """What a trace found: ``lambda`` and the probabilities at each point, the crossings, and the limit."""
+
+    lambdas: list[float]
+    points: list[list[np.ndarray]]
+    crossings: list[Crossing] = field(default_factory=list)
+    limit: Profile | None = None
+    converged: bool = False
+
+    def end_at(self, limit: Profile | None, *, near: float = _NEAR) -> bool:
+        """Take ``limit`` as the end of the path when it is within ``near`` of the last point."""
+        if limit is not None and _distance(limit, self.points[-1]) <= near:
+            self.limit, self.converged = limit, True
+        return self.converged
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,39 +208,57 @@ class Tracer:
         return better if float(np.max(np.abs(self.residual(better)))) < error else z
 
     def trace(
-        self, top: float, max_points: int, stop_at_nash: bool, stop: Callable[[], bool] | None = None
-    ) -> tuple[list[float], list[list[np.ndarray]], Profile | None, bool]:
-        """Points of the path, the Nash equilibrium at its end (if found), and whether it got there.
+        self,
+        top: float,
+        max_points: int,
+        stop_at_nash: bool,
+        stop: Callable[[], bool] | None = None,
+        *,
+        start: np.ndarray | None = None,
+        direction: np.ndarray | None = None,
+    ) -> Trace:
+        """Points of the path from ``start`` (``lambda = 0`` by default), and the Nash equilibrium at its end.
 
-        ``stop`` is called after every point; when it returns True, the trace ends unconverged.
+        ``direction`` orients the first step (upwards in ``lambda`` by default).  ``stop`` is called after
+        every point; when it returns True, the trace ends unconverged.
         """
-        start = self.start()
-        lambdas, points = [0.0], [self.split(start[:-1])]
-        next_check = 2.0
-        for z in self.steps(start, max_points - 1):
-            lambdas.append(float(z[-1]))
-            points.append(self.split(z[:-1]))
+        z = self.start() if start is None else start
+        trace = Trace(lambdas=[float(z[-1])], points=[self.split(z[:-1])])
+        next_check = max(2.0, 2.0 * float(z[-1]))
+        for step in self.steps(z, max_points - 1, direction):
+            if step.crossed is not None:
+                trace.crossings.append(Crossing(point=step.crossed, tangent=step.before, after=len(trace.lambdas)))
+            z = step.z
+            trace.lambdas.append(float(z[-1]))
+            trace.points.append(self.split(z[:-1]))
             if stop is not None and stop():
-                return lambdas, points, None, False
-            if stop_at_nash and z[-1] >= next_check and self.regret(points[-1]) <= _NEAR:
+                return trace
+            if stop_at_nash and z[-1] >= next_check and self.regret(trace.points[-1]) <= _NEAR:
                 next_check = 2.0 * z[-1]
-                limit = _refine(self.payoffs, points[-1])
-                if limit is not None and _distance(limit, points[-1]) <= _NEAR:
-                    return lambdas, points, limit, True
+                if trace.end_at(_refine(self.payoffs, trace.points[-1])):
+                    return trace
             if z[-1] >= top:
-                limit = _refine(self.payoffs, points[-1]) if stop_at_nash else None
-                return lambdas, points, limit, not stop_at_nash or limit is not None
+                if stop_at_nash:
+                    trace.end_at(_refine(self.payoffs, trace.points[-1]), near=np.inf)
+                else:
+                    trace.converged = True
+                return trace
         if stop_at_nash:  # the step size collapsed or the points ran out: a last look for the limit
-            limit = _refine(self.payoffs, points[-1])
-            if limit is not None and _distance(limit, points[-1]) <= _NEAR:
-                return lambdas, points, limit, True
-        return lambdas, points, None, False
+            trace.end_at(_refine(self.payoffs, trace.points[-1]))
+        return trace
 
-    def steps(self, z: np.ndarray, count: int) -> Iterator[np.ndarray]:
-        """Up to ``count`` points along the curve after ``z`` (fewer if the step size collapses)."""
-        upward = np.zeros(len(z))
-        upward[-1] = 1.0
-        tangent = _tangent(self.jacobian(z), upward)
+    def steps(self, z: np.ndarray, count: int, direction: np.ndarray | None = None) -> Iterator[Step]:
+        """Up to ``count`` points along the curve after ``z`` (fewer if the step size collapses).
+
+        The first step goes along ``direction`` (upwards in ``lambda`` by default).  A step across a
+        simple bifurcation point, where another branch crosses this one, is taken straight through:
+        there the orientation of the tangent flips (Allgower and Georg 1990, section 8.1), which is how
+        the crossing is detected and reported (``Step.crossed``).
+        """
+        if direction is None:
+            direction = np.zeros(len(z))
+            direction[-1] = 1.0
+        tangent = _tangent(self.jacobian(z), direction)
         orientation = _orientation(self.jacobian(z), tangent)
         step = 0.1
         made = 0
@@ -211,6 +269,11 @@ class Tracer:
                 turned = _tangent(self.jacobian(moved) if jacobian is None else jacobian, orientation=orientation)
             else:
                 turned = tangent
+            crossed = None
+            if ok and turned @ tangent <= -_COSINE and (moved - z) @ tangent > 0:
+                crossed = self._bifurcation(z, moved, tangent)  # None: a jump across a fold, not a crossing
+                if crossed is not None:
+                    turned = -turned
             drift = np.linalg.norm(moved - predicted)
             allowed = _DRIFT * step + _DRIFT_FLOOR * (1.0 + float(np.max(np.abs(z))))
             if not ok or moved[-1] < 0 or drift > allowed or turned @ tangent < _COSINE:
@@ -218,19 +281,69 @@ class Tracer:
                 if step < _MIN_STEP:
                     return
                 continue
+            if crossed is not None:
+                orientation = -orientation
+            yield Step(z=moved, before=tangent, crossed=crossed)
             z, tangent = moved, turned
             made += 1
-            yield z
             step = min(step * _GROWTH, 1e6)
 
-    def at(self, target: float) -> Profile:
-        """The QRE at ``lambda = target`` on the principal branch."""
+    def _bifurcation(self, before: np.ndarray, after: np.ndarray, tangent: np.ndarray) -> np.ndarray | None:
+        """The simple bifurcation point between two points of the path, or None if there is none.
+
+        The orientation of ``tangent`` against the Jacobian flips between the points; bisection on it
+        (correcting each midpoint onto the curve) finds where.  A bifurcation point is where the
+        Jacobian loses rank; a step that jumped across a sharp fold onto the returning part of the path
+        flips the orientation too, but there the Jacobian keeps its rank.
+        """
+        low, high = before, after
+        sign = _orientation(self.jacobian(low), tangent)
+        for _ in range(60):
+            middle, ok = self.correct(0.5 * (low + high))
+            if not ok:
+                return None
+            if _orientation(self.jacobian(middle), tangent) == sign:
+                low = middle
+            else:
+                high = middle
+            if np.linalg.norm(high - low) < _TOL * (1.0 + float(np.max(np.abs(low)))):
+                break
+        point = 0.5 * (low + high)
+        values = np.linalg.svd(self.jacobian(point), compute_uv=False)
+        return point if values[-1] <= _SINGULAR * values[0] else None
+
+    def leave(self, crossing: Crossing) -> list[tuple[np.ndarray, np.ndarray]]:
+        """A start point and direction on each branch that leaves a crossing's bifurcation point.
+
+        The branch that crosses the path there is tangent to the direction of the Jacobian's
+        two-dimensional null space that is orthogonal to the path's own tangent.
+        """
+        point = crossing.point
+        _, _, right = np.linalg.svd(self.jacobian(point))
+        plane = right[-2:]
+        along = plane @ crossing.tangent
+        other = plane.T @ np.array([-along[1], along[0]])
+        other /= np.linalg.norm(other)
+        reach = _BRANCH_STEP * (1.0 + float(np.max(np.abs(point))))
+        starts = []
+        for sign in (1.0, -1.0):
+            moved, ok = self.correct(point + sign * reach * other)
+            if ok and moved[-1] >= 0 and np.linalg.norm(moved - point) > 0.5 * reach:
+                starts.append((moved, sign * other))
+        return starts
+
+    def at(self, target: float, *, scale: float = 1.0) -> Profile:
+        """The QRE at ``lambda = target`` on the principal branch (continued straight through crossings).
+
+        ``scale`` converts ``lambda`` into the caller's units for the messages.
+        """
         from ..errors import SolverError
 
         z = self.start()
         if target == 0:
             return tuple(self.split(z[:-1]))
-        for moved in self.steps(z, 100_000):
+        for step in self.steps(z, 100_000):
+            moved = step.z
             if moved[-1] >= target:
                 share = (target - z[-1]) / (moved[-1] - z[-1])
                 guess = z + share * (moved - z)
@@ -238,9 +351,12 @@ class Tracer:
                 exact, ok = self.correct(guess, fixed_lambda=True)
                 if ok:
                     return tuple(self.split(exact[:-1]))
-                raise SolverError(f"the logit QRE at lambda = {target:g} could not be computed from the path")
+                raise SolverError(f"the logit QRE at lambda = {target / scale:g} could not be computed from the path")
             z = moved
-        raise SolverError(f"the logit QRE path could not be traced to lambda = {target:g}")
+        raise SolverError(
+            f"the logit QRE path could not be traced to lambda = {target / scale:g} "
+            f"(it stopped at lambda = {z[-1] / scale:.4g})"
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -36,6 +36,15 @@ support's indifference system by Newton's method; the first solution that is
 a Nash equilibrium within ``1e-10`` (in payoffs scaled to at most 1) ends the
 path.
 
+Games with symmetries (the battle of the sexes, chicken, any symmetric game) are not
+generic: there another branch of QRE can cross the principal one at a simple
+bifurcation point, where the Jacobian loses rank.  The tracer steps straight across
+it, detects the crossing by the flip of the tangent's orientation (Allgower and
+Georg 1990, section 8.1), locates the point by bisection, and starts each branch
+that leaves it along the direction of the two-dimensional null space orthogonal to
+the path (:class:`QreSplit`).  The principal branch is continued straight through;
+the branches leaving it are traced to their own limits.
+
 The ``logit`` method (:func:`logit_equilibrium`) runs the same tracer with each
 player's payoffs mapped affinely onto ``[0, 1]`` (so its answer does not depend on
 any player's payoff units or zero point), counts each point of the path as one unit
@@ -43,10 +52,14 @@ of the budget, and returns the limit, the first Nash equilibrium within ``1e-2``
 the path's current point, refined by Newton's method; :func:`~incentives.solve`
 then verifies its regret (about ``1e-15``).  It finds one equilibrium (status
 ``incomplete``): for almost every game the branch is a path to a single
-equilibrium, the logit solution.
+equilibrium, the logit solution.  Where the path splits, the limits of the
+branches leaving it are listed too, and a note says where the split is.
 
 References
 ----------
+E. L. Allgower and K. Georg, *Numerical Continuation Methods: An Introduction*,
+Springer, 1990.
+
 J. K. Goeree and C. A. Holt, "Ten little treasures of game theory and ten intuitive
 contradictions", *American Economic Review* 91(5), 1402-1422, 2001.
 
@@ -66,14 +79,15 @@ import numpy as np
 
 from .._display import report_text
 from .._util import readonly
-from ..equilibrium import Profile
+from ..equilibrium import Profile, profile_words
 from ..errors import SolverError
 from ..game import Game
 from ..limits import MAX_LAMBDA
-from ._qre_tracer import Tracer
+from ..tolerance import PROBABILITY_ATOL
+from ._qre_tracer import Trace, Tracer
 from .registry import Budget, SolverOutput, Status, register_solver
 
-__all__ = ["QrePath", "logit_equilibrium", "logit_path", "logit_qre"]
+__all__ = ["QrePath", "QreSplit", "logit_equilibrium", "logit_path", "logit_qre"]
 
 #: Points of the path the ``logit`` method traces at most (each one unit of the budget).
 MAX_POINTS = 20_000
@@ -97,6 +111,9 @@ class QrePath:
         The Nash equilibrium the path converges to, refined by Newton's method, when found.
     converged : bool
         Whether the path reached its Nash equilibrium (or the requested rationality).
+    splits : tuple of QreSplit
+        Where other branches of QRE cross this one, and those branches (games with symmetries have
+        them; generic games do not).
     """
 
     __str__ = report_text  # print() shows the text report (the report layer installs it)
@@ -107,6 +124,7 @@ class QrePath:
     profiles: tuple[np.ndarray, ...]
     limit: Profile | None = None
     converged: bool = True
+    splits: tuple[QreSplit, ...] = ()
 
     def __post_init__(self) -> None:
         lambdas = np.array(self.lambdas, dtype=float)
@@ -133,6 +151,23 @@ class QrePath:
 
     def __len__(self) -> int:
         return len(self.lambdas)
+
+    def _branches(self) -> list[QrePath]:
+        """Every branch leaving a split of this path, and theirs."""
+        found: list[QrePath] = []
+        for split in self.splits:
+            for branch in split.branches:
+                found += [branch, *branch._branches()]
+        return found
+
+    @property
+    def limits(self) -> tuple[Profile, ...]:
+        """Every Nash equilibrium this path and the branches leaving it end at: this path's limit first."""
+        found: list[Profile] = [] if self.limit is None else [self.limit]
+        for split in self.splits:
+            for branch in split.branches:
+                found += [p for p in branch.limits if not any(_same(p, q) for q in found)]
+        return tuple(found)
 
     def profile(self, index: int) -> Profile:
         """The mixed profile at point ``index`` of the path."""
@@ -162,7 +197,11 @@ class QrePath:
         for name in chosen:
             i = self.players.index(name)
             for a, action in enumerate(self.actions[i]):
-                ax.plot(self.lambdas, self.profiles[i][:, a], label=f"{name}: {action}")
+                (line,) = ax.plot(self.lambdas, self.profiles[i][:, a], label=f"{name}: {action}")
+                for branch in self._branches():  # the same colour, dashed: branches leaving a split
+                    ax.plot(branch.lambdas, branch.profiles[i][:, a], color=line.get_color(), linestyle="--")
+        if self.splits:
+            ax.plot([], [], color="grey", linestyle="--", label="branches leaving a split")
         if xscale == "symlog":
             ax.set_xscale("symlog", linthresh=max(1e-9, float(np.min(self.lambdas[self.lambdas > 0], initial=1.0))))
         else:
@@ -173,6 +212,28 @@ class QrePath:
         ax.set_title("logit quantal response equilibria")
         ax.legend(fontsize="small")
         return ax
+
+
+@dataclass(frozen=True, kw_only=True)
+class QreSplit:
+    """A bifurcation of the logit QRE: another branch crosses the path at rationality ``lam``.
+
+    Parameters
+    ----------
+    lam : float
+        Rationality at the crossing, per unit of payoff (the units of the path's ``lambdas``).
+    profile : tuple of numpy.ndarray
+        Each player's probabilities at the crossing.
+    index : int
+        The first point of the path past the crossing.
+    branches : tuple of QrePath
+        The branches that leave the crossing (each followed to its own limit), usually two.
+    """
+
+    lam: float
+    profile: Profile
+    index: int
+    branches: tuple[QrePath, ...]
 
 
 def logit_path(
@@ -200,6 +261,8 @@ def logit_path(
     Returns
     -------
     QrePath
+        The principal branch, continued straight through any point where another branch crosses it;
+        its ``splits`` hold those points and the branches that leave them, each traced to its limit.
 
     Raises
     ------
@@ -228,22 +291,51 @@ def logit_path(
     payoffs, scale = _unit_payoffs(game)
     top = MAX_LAMBDA if max_lambda is None else max_lambda * scale
     tracer = Tracer(payoffs=payoffs, shape=game.shape)
-    lambdas, points, limit, converged = tracer.trace(top, max_points, stop_at_nash)
+    return _path(game, tracer, tracer.trace(top, max_points, stop_at_nash), scale, top, max_points, stop_at_nash)
+
+
+#: Branches leaving crossings are followed this many crossings deep, and at most this many in all.
+MAX_SPLIT_DEPTH, MAX_BRANCHES = 2, 8
+
+
+def _path(
+    game: Game, tracer: Tracer, trace: Trace, scale: float, top: float, max_points: int, stop_at_nash: bool,
+    depth: int = 0,
+) -> QrePath:  # fmt: skip
+    """The :class:`QrePath` of a trace, with the branches leaving its crossings traced too."""
+    splits = []
+    for crossing in trace.crossings[: MAX_BRANCHES // 2] if depth < MAX_SPLIT_DEPTH else ():
+        point, starts = crossing.point, tracer.leave(crossing)
+        branches = tuple(
+            _path(game, tracer, tracer.trace(top, max_points, stop_at_nash, start=z, direction=d), scale, top,
+                  max_points, stop_at_nash, depth + 1)
+            for z, d in starts
+        )  # fmt: skip
+        splits.append(
+            QreSplit(lam=float(point[-1]) / scale, profile=tuple(tracer.split(point[:-1])), index=crossing.after,
+                     branches=branches)
+        )  # fmt: skip
     return QrePath(
         players=game.players,
         actions=game.actions,
-        lambdas=np.array(lambdas) / scale,
-        profiles=tuple(np.array([p[i] for p in points]) for i in range(game.n_players)),
-        limit=limit,
-        converged=converged,
+        lambdas=np.array(trace.lambdas) / scale,
+        profiles=tuple(np.array([p[i] for p in trace.points]) for i in range(game.n_players)),
+        limit=trace.limit,
+        converged=trace.converged,
+        splits=tuple(splits),
     )
+
+
+def _same(first: Profile, second: Profile) -> bool:
+    return all(np.allclose(a, b, atol=1e-9) for a, b in zip(first, second, strict=True))
 
 
 def logit_qre(game: Game, lam: float) -> Profile:
     """The logit quantal response equilibrium at rationality ``lam`` on the principal branch.
 
     Where the branch folds, several QRE share one ``lam``; this is the first one
-    reached from ``lambda = 0``.
+    reached from ``lambda = 0``.  Where another branch crosses it (``logit_path(game).splits``),
+    the principal branch is continued straight through.
 
     Parameters
     ----------
@@ -283,7 +375,7 @@ def logit_qre(game: Game, lam: float) -> Profile:
             "probability below exp(-10000). For the limit, solve with --method logit"
         )
     tracer = Tracer(payoffs=payoffs, shape=game.shape)
-    return tracer.at(lam * scale)
+    return tracer.at(lam * scale, scale=scale)
 
 
 def _unit_payoffs(game: Game) -> tuple[np.ndarray, float]:
@@ -331,21 +423,45 @@ def logit_equilibrium(game: Game, *, tol: float, budget: Budget) -> SolverOutput
     def out_of_budget() -> bool:
         return not budget.tick()
 
-    lambdas, _, limit, _ = tracer.trace(MAX_LAMBDA, MAX_POINTS, True, stop=out_of_budget)
-    where = f"the logit QRE path was traced through {len(lambdas)} points to lambda = {max(lambdas):.3g}"
+    trace = tracer.trace(MAX_LAMBDA, MAX_POINTS, True, stop=out_of_budget)
+    where = f"the logit QRE path was traced through {len(trace.lambdas)} points to lambda = {max(trace.lambdas):.3g}"
     unit = "(per unit of each player's payoff range)"
-    if limit is not None:
-        notes = (
-            f"{where} {unit}; its limit, refined by Newton's method on the indifference system of its support, "
-            "is the one equilibrium listed (other equilibria may exist); inc.logit_path(game) returns the path.",
+    limits = [] if trace.limit is None else [trace.limit]
+    notes = []
+    for crossing in trace.crossings[: MAX_BRANCHES // 2]:
+        point, starts = crossing.point, tracer.leave(crossing)
+        ends = []
+        for z, d in starts:
+            branch = tracer.trace(MAX_LAMBDA, MAX_POINTS, True, stop=out_of_budget, start=z, direction=d)
+            ends.append(branch.limit)
+            if branch.limit is not None and not any(_same(branch.limit, q) for q in limits):
+                limits.append(branch.limit)
+        reached = sum(e is not None for e in ends)
+        notes.append(
+            f"the path splits at lambda = {point[-1]:.4g} {unit}: another branch of QRE crosses it there (the game "
+            f"has a symmetry); the path is continued straight through, and the {_count(len(ends), 'branch')} "
+            f"leaving the crossing {'were' if len(ends) != 1 else 'was'} followed too ({reached} reached an "
+            "equilibrium, listed after the path's own limit)"
         )
-        return SolverOutput(profiles=[limit], status="incomplete", notes=notes)
+    if limits:
+        listed = (
+            "is the one equilibrium listed"
+            if len(limits) == 1
+            else f"is {profile_words(game, limits[0], least=PROBABILITY_ATOL)}, listed with the branches' limits"
+        )
+        notes.insert(
+            0,
+            f"{where} {unit}; its limit, refined by Newton's method on the indifference system of its support, "
+            f"{listed} (other equilibria may exist); inc.logit_path(game) returns the path.",
+        )
+        return SolverOutput(profiles=limits, status="incomplete", notes=tuple(notes))
     status: Status = "budget_exhausted" if budget.exhausted() else "incomplete"
-    return SolverOutput(
-        profiles=[],
-        status=status,
-        notes=(f"{where} {unit} without reaching an equilibrium; no equilibrium is listed.",),
-    )
+    notes.insert(0, f"{where} {unit} without reaching an equilibrium; no equilibrium is listed.")
+    return SolverOutput(profiles=[], status=status, notes=tuple(notes))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 'es' if noun.endswith('ch') else 's'}"
 
 
 def _unit_ranges(payoffs: np.ndarray) -> np.ndarray:

@@ -11,9 +11,15 @@ readable relations, or finds that they cannot hold together:
    the conjunction false;
 3. a quantity whose bounds pin it to one value is replaced by that value
    everywhere, and the steps repeat;
-4. the other conditions are solved for a quantity they are linear in when the
+4. a condition whose sign the bounds decide is dropped when it holds and makes
+   the conjunction false when it fails (``3 w c >= 0`` with ``w >= 0``, ``c >= 0``),
+   a positive multiple of a product of quantities bounded below by 0 that must be
+   positive becomes each of them positive (``w c > 0`` reads ``w > 0``, ``c > 0``),
+   and one the bounds turn into a number bound on one quantity becomes that bound;
+   the steps repeat;
+5. the other conditions are solved for a quantity they are linear in when the
    sign of its coefficient follows from the bounds (``c > 0`` makes ``w c + 1 > 0``
-   read ``w > -1/c``), else kept as ``expr > 0``.
+   read ``w > -1/c``), else kept as ``expr > 0`` divided by its number factor.
 """
 
 from __future__ import annotations
@@ -75,7 +81,10 @@ def relation(expr: sympy.Expr, strict: bool, symbols: Sequence[sympy.Symbol]) ->
             if coefficient > 0:
                 return s > bound if strict else s >= bound
             return s < bound if strict else s <= bound
-    return expr > 0 if strict else expr >= 0
+    factor, rest = sympy.factor_terms(expr).as_coeff_Mul()
+    if factor.is_negative:
+        return rest < 0 if strict else rest <= 0
+    return rest > 0 if strict else rest >= 0
 
 
 def _tighter(old: _Bound | None, new: _Bound, lower: bool) -> _Bound:
@@ -148,6 +157,52 @@ def simplify_conjunction(
     upper: dict[sympy.Symbol, _Bound] = {}
     pinned: dict[sympy.Symbol, sympy.Expr] = {}
     while True:
+        rest = _bound(pending, symbols, lower, upper, pinned)
+        if rest is None:
+            return None
+        substitutions = {
+            s: _sign_substitutions(s, lower.get(s), upper.get(s)) for s in symbols if s in lower or s in upper
+        }
+        decided = _decide_by_signs(rest, substitutions, lower)
+        if decided is None:
+            return None
+        rest, new = decided
+        rest, solved = _bounds_by_signs(rest, symbols, substitutions)
+        if not new and not solved:
+            break
+        pending = [*rest, *new, *solved]
+    out: list[sympy.Basic] = []
+    for s in symbols:
+        if s in pinned:
+            out.append(sympy.Eq(s, pinned[s]))
+            continue
+        if s in lower:
+            value, strict = lower[s]
+            out.append(s > value if strict else s >= value)
+        if s in upper:
+            value, strict = upper[s]
+            out.append(s < value if strict else s <= value)
+    solved = [_solve_with_bounds(expr, strict, symbols, substitutions) for expr, strict in rest]
+    if sympy.false in solved:
+        return None
+    combined = _combine_bounds([r for r in solved if r is not sympy.true])
+    if combined is None:
+        return None
+    return tuple(dict.fromkeys([*out, *combined]))
+
+
+def _bound(
+    pending: list[Condition],
+    symbols: Sequence[sympy.Symbol],
+    lower: dict[sympy.Symbol, _Bound],
+    upper: dict[sympy.Symbol, _Bound],
+    pinned: dict[sympy.Symbol, sympy.Expr],
+) -> list[Condition] | None:
+    """Steps 1-3 of the module docstring: bounds into ``lower``/``upper``/``pinned``; the other conditions.
+
+    None when the conditions cannot all hold.
+    """
+    while True:
         rest = []
         for expr, strict in pending:
             expr = clean(expr.xreplace(pinned), symbols) if pinned else expr
@@ -172,28 +227,82 @@ def simplify_conjunction(
                 return None
         newly = {s: lower[s][0] for s in set(lower) & set(upper) if lower[s][0] == upper[s][0] and s not in pinned}
         if not newly:
-            break
+            return rest
         pinned.update(newly)
         pending = rest
-    substitutions = {s: _sign_substitutions(s, lower.get(s), upper.get(s)) for s in symbols if s in lower or s in upper}
-    out: list[sympy.Basic] = []
-    for s in symbols:
-        if s in pinned:
-            out.append(sympy.Eq(s, pinned[s]))
+
+
+def _bounded_sign(expr: sympy.Expr, substitutions: dict[sympy.Symbol, list[sympy.Expr]]) -> str:
+    """``">"``, ``">="``, ``"<"`` or ``"<="`` when the bounds fix how ``expr`` compares with 0, else ``""``."""
+    symbols = [s for s in substitutions if s in expr.free_symbols]
+    if expr.free_symbols - set(symbols):
+        return ""
+    for choice in itertools.product(*(substitutions[s] for s in symbols)):
+        value = sympy.expand(expr.xreplace(dict(zip(symbols, choice, strict=True))))
+        for sign, holds in ((">", value.is_positive), ("<", value.is_negative)):
+            if holds:
+                return sign
+        for sign, holds in ((">=", value.is_nonnegative), ("<=", value.is_nonpositive)):
+            if holds:
+                return sign
+    return ""
+
+
+def _decide_by_signs(
+    rest: list[Condition], substitutions: dict[sympy.Symbol, list[sympy.Expr]], lower: dict[sympy.Symbol, _Bound]
+) -> tuple[list[Condition], list[Condition]] | None:
+    """Drop the conditions the bounds make true; None if one is made false; a product made positive split up.
+
+    Returns the conditions kept and new conditions on single quantities: ``3 w c > 0`` with
+    ``w >= 0`` and ``c >= 0`` becomes ``w > 0`` and ``c > 0``.  A condition that appears both
+    strict and not is kept strict only.
+    """
+    strict_too = {expr for expr, strict in rest if strict}
+    kept: list[Condition] = []
+    new: list[Condition] = []
+    for expr, strict in dict.fromkeys(rest):
+        if not strict and expr in strict_too:
             continue
-        if s in lower:
-            value, strict = lower[s]
-            out.append(s > value if strict else s >= value)
-        if s in upper:
-            value, strict = upper[s]
-            out.append(s < value if strict else s <= value)
-    solved = [_solve_with_bounds(expr, strict, symbols, substitutions) for expr, strict in rest]
-    if sympy.false in solved:
+        sign = _bounded_sign(expr, substitutions)
+        if sign == ">" or (sign == ">=" and not strict):
+            continue
+        if sign == "<" or (sign == "<=" and strict):
+            return None
+        factors = _nonnegative_factors(expr, lower) if strict and sign == ">=" else None
+        if factors is not None:
+            new += [(f, True) for f in factors]
+        else:
+            kept.append((expr, strict))
+    return kept, new
+
+
+def _bounds_by_signs(
+    rest: list[Condition], symbols: Sequence[sympy.Symbol], substitutions: dict[sympy.Symbol, list[sympy.Expr]]
+) -> tuple[list[Condition], list[Condition]]:
+    """The conditions the bounds turn into a number bound on one quantity (``c > 0`` makes ``-3 w c >= 0``
+    read ``w <= 0``), as conditions linear in it; and the others."""
+    kept: list[Condition] = []
+    bounds: list[Condition] = []
+    for expr, strict in rest:
+        solved = _solve_with_bounds(expr, strict, symbols, substitutions)
+        bound = _as_bound(solved)
+        if bound is not None and bound[1].is_number and bound[0] in symbols:
+            s, value, side, _ = bound
+            bounds.append((s - value if side == "lower" else value - s, strict))
+        else:
+            kept.append((expr, strict))
+    return kept, bounds
+
+
+def _nonnegative_factors(expr: sympy.Expr, lower: dict[sympy.Symbol, _Bound]) -> list[sympy.Symbol] | None:
+    """The quantities of ``expr`` when it is a positive number times a product of quantities bounded below by 0."""
+    coefficient, factors = sympy.factor_list(expr)
+    if not coefficient.is_positive:
         return None
-    combined = _combine_bounds([r for r in solved if r is not sympy.true])
-    if combined is None:
-        return None
-    return tuple(dict.fromkeys([*out, *combined]))
+    bases = [base for base, _ in factors]
+    if all(isinstance(b, sympy.Symbol) and lower.get(b) == (0, False) for b in bases):
+        return bases
+    return None
 
 
 def _as_bound(r: sympy.Basic) -> tuple[sympy.Symbol, sympy.Expr, str, bool] | None:

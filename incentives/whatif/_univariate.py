@@ -175,14 +175,14 @@ def format_number(value: sympy.Expr) -> str:
 
 def _interval_text(name: str, interval: sympy.Interval) -> str:
     low, high = interval.start, interval.end
-    left = "<" if interval.left_open else "<="
-    right = "<" if interval.right_open else "<="
+    left = "<" if interval.left_open else "≤"
+    right = "<" if interval.right_open else "≤"
     if low == -sympy.oo and high == sympy.oo:
         return f"any {name}"
     if low == -sympy.oo:
         return f"{name} {right} {format_number(high)}"
     if high == sympy.oo:
-        return f"{name} {'>' if interval.left_open else '>='} {format_number(low)}"
+        return f"{name} {'>' if interval.left_open else '≥'} {format_number(low)}"
     return f"{format_number(low)} {left} {name} {right} {format_number(high)}"
 
 
@@ -191,7 +191,7 @@ def _pieces(values: sympy.Set) -> Iterable[sympy.Set]:
 
 
 def format_set(name: str, values: sympy.Set) -> str:
-    """A set of values of one quantity as inequalities: ``x > 2/3``, ``x = 1 or 2 <= x < 3``.
+    """A set of values of one quantity as inequalities: ``x > 2/3``, ``x = 1 or 2 ≤ x < 3``.
 
     Examples
     --------
@@ -207,5 +207,5 @@ def format_set(name: str, values: sympy.Set) -> str:
         elif isinstance(piece, sympy.FiniteSet):
             parts += [f"{name} = {format_number(v)}" for v in piece]
         else:
-            parts.append(f"{name} in {piece}")
+            parts.append(f"{name} ∈ {piece}")
     return " or ".join(parts)

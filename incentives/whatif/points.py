@@ -33,7 +33,6 @@ __all__ = ["MAX_POINTS", "SweepPoints", "as_points", "check_points", "grid", "la
 Design = Literal["grid", "latin_hypercube", "points"]
 
 
-
 def check_points(count: int, what: str) -> int:
     """Refuse a sweep of more than :data:`MAX_POINTS` points before anything is allocated.
 

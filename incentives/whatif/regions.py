@@ -13,7 +13,108 @@ from ..formula import symbol
 from ._univariate import format_number, format_set
 from .symbolic import SymbolicModel
 
-__all__ = ["Boundary", "CriticalValue", "Phase", "Region", "format_set", "profile_indices"]
+__all__ = [
+    "Boundary",
+    "CriticalValue",
+    "Phase",
+    "Region",
+    "conjunction_text",
+    "expression_text",
+    "format_set",
+    "profile_indices",
+    "relation_latex",
+    "relation_text",
+]
+
+#: How each relation is written: the signs a person writes, and their LaTeX.
+_SIGNS = {"==": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<", "!=": "≠"}
+_LATEX_SIGNS = {"==": "=", ">=": r"\geq", "<=": r"\leq", ">": ">", "<": "<", "!=": r"\neq"}
+
+
+def expression_text(expr: sympy.Basic) -> str:
+    """An expression as a person writes it: ``3·w·c - 5/2``, ``c^2``.
+
+    Examples
+    --------
+    >>> c, w = sympy.symbols("c w", real=True)
+    >>> expression_text(3 * w * c**2 - sympy.Rational(5, 2))
+    '3·c^2·w - 5/2'
+    """
+    return sympy.sstr(expr).replace("**", "^").replace("*", "·")
+
+
+def relation_text(r: sympy.Basic) -> str:
+    """A relation as a person writes it: ``c ≥ 3125/42``, ``w = 0``, ``c ∈ [0, 1]``.
+
+    Examples
+    --------
+    >>> c, w = sympy.symbols("c w", real=True)
+    >>> relation_text(sympy.Eq(3 * c * w, 0)), relation_text(c >= sympy.Rational(3125, 42))
+    ('3·c·w = 0', 'c ≥ 3125/42')
+    """
+    if isinstance(r, sympy.core.relational.Relational):
+        return f"{expression_text(r.lhs)} {_SIGNS[r.rel_op]} {expression_text(r.rhs)}"
+    if isinstance(r, sympy.Contains):
+        return f"{expression_text(r.args[0])} ∈ {r.args[1]}"
+    return expression_text(r)
+
+
+def _latex_name(s: sympy.Symbol) -> str:
+    return r"\text{" + s.name.replace("_", r"\_") + "}"
+
+
+def relation_latex(r: sympy.Basic) -> str:
+    r"""A relation in LaTeX, quantities named as the model names them: ``\text{c} \geq \frac{3125}{42}``.
+
+    Examples
+    --------
+    >>> relation_latex(sympy.Symbol("new_customers", real=True) >= sympy.Rational(1, 2))
+    '\\text{new\\_customers} \\geq \\frac{1}{2}'
+    """
+    names = {s: _latex_name(s) for s in r.free_symbols if isinstance(s, sympy.Symbol)}
+    if isinstance(r, sympy.core.relational.Relational):
+        sides = [sympy.latex(side, symbol_names=names) for side in (r.lhs, r.rhs)]
+        return f"{sides[0]} {_LATEX_SIGNS[r.rel_op]} {sides[1]}"
+    return sympy.latex(r, symbol_names=names)
+
+
+def conjunction_text(relations: Sequence[sympy.Basic]) -> str:
+    """Relations that must all hold, a lower and an upper bound of one quantity written as one range.
+
+    Examples
+    --------
+    >>> c, w = sympy.symbols("c w", real=True)
+    >>> conjunction_text([c > 0, c < 125, sympy.Eq(w, 0)])
+    '0 < c < 125 and w = 0'
+    """
+    ranges = _ranges(relations)
+    parts: list[str] = []
+    for r in relations:
+        if r in ranges:
+            low, high = ranges[r]
+            parts.append(
+                f"{expression_text(low.rhs)} {_SIGNS[low.reversed.rel_op]} {expression_text(low.lhs)} "
+                f"{_SIGNS[high.rel_op]} {expression_text(high.rhs)}"
+            )
+        elif not any(r in pair for pair in ranges.values()):
+            parts.append(relation_text(r))
+    return " and ".join(parts)
+
+
+def _ranges(relations: Sequence[sympy.Basic]) -> dict[sympy.Basic, tuple[sympy.Basic, sympy.Basic]]:
+    """For a quantity with a number as lower and as upper bound: its first bound -> (lower, upper)."""
+    lows: dict[sympy.Basic, sympy.Basic] = {}
+    highs: dict[sympy.Basic, sympy.Basic] = {}
+    for r in relations:
+        if isinstance(r, (sympy.GreaterThan, sympy.StrictGreaterThan)) and r.lhs.is_Symbol and r.rhs.is_number:
+            lows.setdefault(r.lhs, r)
+        elif isinstance(r, (sympy.LessThan, sympy.StrictLessThan)) and r.lhs.is_Symbol and r.rhs.is_number:
+            highs.setdefault(r.lhs, r)
+    out = {}
+    for s in set(lows) & set(highs):
+        first = min(lows[s], highs[s], key=list(relations).index)
+        out[first] = (lows[s], highs[s])
+    return out
 
 
 def _piece_relations(x: sympy.Symbol, piece: sympy.Set) -> list[tuple[sympy.Basic, ...]]:
@@ -97,8 +198,15 @@ class Region:
             return "never"
         if any(not a for a in self.alternatives):
             return "always"
-        texts = [" and ".join(str(r) for r in a) for a in self.alternatives]
+        texts = [conjunction_text(a) for a in self.alternatives]
         return texts[0] if len(texts) == 1 else " or ".join(f"({t})" for t in texts)
+
+    def to_latex(self) -> str:
+        """The region in LaTeX (``""`` where it is a set of values or said in words: never, always)."""
+        if self.values is not None or not self.alternatives or any(not a for a in self.alternatives):
+            return ""
+        texts = [r" \wedge ".join(relation_latex(r) for r in a) for a in self.alternatives]
+        return texts[0] if len(texts) == 1 else r" \;\vee\; ".join(f"({t})" for t in texts)
 
     def __str__(self) -> str:
         return self.to_text()

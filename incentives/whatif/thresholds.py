@@ -233,7 +233,7 @@ def equilibrium_region(
     >>> org = inc.load_model("examples/growing_company.yaml")
     >>> profile = "sales=aggressive, support=thorough, development=rushed, operations=change_freeze"
     >>> print(equilibrium_region(org, ["bonus.support.reopened_tickets"], profile))
-    bonus.support.reopened_tickets <= -29/168
+    bonus.support.reopened_tickets ≤ -29/168
     """
     model = symbolic_model(org, names)
     indices = profile_indices(model, profile)
@@ -336,7 +336,7 @@ def thresholds(
         profiles={model.label(p): equilibrium_region_many(model, p, domains) for p in indices},
         gaming=gaming,
         optimum=optimum,
-        boundaries=boundaries(model, indices),
+        boundaries=boundaries(model, indices, domains),
     )
 
 

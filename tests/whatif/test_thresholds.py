@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -15,6 +16,7 @@ from incentives.cli import main
 from incentives.formula import symbol
 from incentives.report.schemas import validate
 from incentives.whatif import equilibrium_region, thresholds, with_values
+from incentives.whatif.regions import relation_text
 
 EXAMPLE = "examples/growing_company.yaml"
 
@@ -69,7 +71,7 @@ def test_support_switches_to_fast_closing_at_two_thirds(two: inc.Organization, n
     assert fast.exact and fast.values == sympy.Interval(TWO_THIRDS, sympy.oo)
     assert thorough.values == sympy.Interval(-sympy.oo, TWO_THIRDS)
     assert equilibrium_region(two, [name], "sales=careful, support=fast").values == sympy.S.EmptySet
-    assert str(fast) == f"{name} >= 2/3"
+    assert str(fast) == f"{name} ≥ 2/3"
 
 
 def test_report_of_one_weight(two: inc.Organization) -> None:
@@ -97,7 +99,32 @@ def test_two_quantities_give_simplified_inequalities(two: inc.Organization) -> N
     report = thresholds(two, ["support_weight", "effort"])
     assert report.gaming["support"].alternatives == ((w > 2 * c / 3,),)
     assert report.gaming["sales"].is_empty
-    assert [str(b.equation) for b in report.boundaries] == ["Eq(support_weight, 2*effort/3)"]
+    assert [relation_text(b.equation) for b in report.boundaries] == ["support_weight = 2·effort/3"]
+
+
+def test_two_quantities_within_ranges_read_like_mathematics_and_agree_with_solving_at_points(
+    company: inc.Organization,
+) -> None:
+    names = ["customers_per_deal", "bonus.sales.new_customers"]
+    report = thresholds(company, names, domain={names[0]: (0, None), names[1]: (0, None)})
+    text = inc.report.render(report, "text")
+    # no sympy spelling, no inequality the ranges already imply, no boundary outside the ranges
+    assert "Eq(" not in text and "*" not in text and ">=" not in text
+    assert "Within the ranges asked for: customers_per_deal ≥ 0, bonus.sales.new_customers ≥ 0." in text
+    assert str(report.gaming["sales"]) == "customers_per_deal > 0 and bonus.sales.new_customers > 0"
+    assert "-750/7" not in text and "-3125/6" not in text  # roots at negative deal sizes
+    assert [relation_text(b.equation) for b in report.boundaries] == [
+        "bonus.sales.new_customers·customers_per_deal = 0",
+        "customers_per_deal = 0",
+    ]
+    markdown = inc.report.render(report, "markdown")
+    assert r"$\text{customers\_per\_deal} > 0 \wedge \text{bonus.sales.new\_customers} > 0$" in markdown
+    # the oracle: at every point of a grid, each region holds exactly where solving the game there says so
+    for deal, weight in itertools.product([0, 10, 47, 48, 74, 75, 124, 125, 300], [0, 0.005, 0.01, 0.05]):
+        point = {names[0]: deal, names[1]: weight}
+        equilibria = {e.label for e in inc.analyze(with_values(company, point), method="pure").equilibria}
+        for label, region in report.profiles.items():
+            assert region.contains(point) == (label in equilibria), (label, point)
 
 
 def test_no_closed_form_falls_back_to_numeric_roots(two: inc.Organization) -> None:
