@@ -64,6 +64,12 @@ def test_a_hang_and_a_crash_are_reported_not_hidden() -> None:
     import time
 
     assert run_isolated(lambda: time.sleep(60), timeout=0.5).status == "timeout"
+
+    def spin() -> None:
+        while True:
+            pass
+
+    assert run_isolated(spin, timeout=600, cpu=1).status == "timeout"  # the processor limit, not the clock
     assert run_isolated(lambda: os.kill(os.getpid(), signal.SIGKILL), timeout=10).status == "crash"
     assert run_isolated(lambda: [][1], timeout=10).status == "traceback"
     assert run_isolated(lambda: bytearray(2 * MEMORY), timeout=10, memory=MEMORY).status == "memory"

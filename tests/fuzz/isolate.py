@@ -72,10 +72,16 @@ def _exit_status(code: Any) -> tuple[str, str]:
     return "traceback", f"exit status {status}: {text[-4000:]}"
 
 
-def _child(work: Callable[[], Any], memory: int, write: int, cwd: Path | None, output: Path | None) -> None:
+def _child(
+    work: Callable[[], Any], memory: int, cpu: float | None, write: int, cwd: Path | None, output: Path | None
+) -> None:
     try:
         if memory:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        if cpu is not None:  # SIGXCPU at the soft limit, SIGKILL a second later
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            start = int(used.ru_utime + used.ru_stime)
+            resource.setrlimit(resource.RLIMIT_CPU, (start + int(cpu) + 1, start + int(cpu) + 2))
         if cwd is not None:
             os.chdir(cwd)
         if output is not None:
@@ -105,6 +111,7 @@ def run_isolated(
     *,
     timeout: float,
     memory: int = 0,
+    cpu: float | None = None,
     cwd: Path | None = None,
     output: Path | None = None,
 ) -> Outcome:
@@ -118,6 +125,10 @@ def run_isolated(
         Seconds before the child is killed.
     memory : int
         Address-space cap of the child in bytes (0: none).
+    cpu : float, optional
+        Processor seconds the child may use (a child past them is a ``timeout`` too).  On a
+        busy machine a run may take much longer than its processor time: give ``timeout``
+        room then, and let ``cpu`` be the limit that measures the work.
     cwd : Path, optional
         The child's working folder.
     output : Path, optional
@@ -128,7 +139,7 @@ def run_isolated(
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         os.close(read)
-        _child(work, memory, write, cwd, output)
+        _child(work, memory, cpu, write, cwd, output)
     os.close(write)
     chunks: list[bytes] = []
     status = None
@@ -145,10 +156,13 @@ def run_isolated(
             break
         chunks.append(chunk)
     os.close(read)
-    _, status = os.waitpid(pid, 0)
+    _, status, rusage = os.wait4(pid, 0)
+    usage = rusage.ru_utime + rusage.ru_stime
     seconds = time.monotonic() - start
     if not chunks:
         signal_number = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+        if cpu is not None and signal_number in (signal.SIGXCPU, signal.SIGKILL) and usage >= cpu:
+            return Outcome("timeout", f"killed at the processor limit of {cpu:g} s (signal {signal_number})", seconds)
         return Outcome("crash", f"the child died (signal {signal_number}, status {status})", seconds)
     try:
         kind, detail = json.loads(b"".join(chunks))

@@ -17,7 +17,7 @@ folder, with the command's ``--output`` pointed into it.  A run ends **ok** (sta
 or **clean** (status 1 or 2, a message and no traceback); anything else is a failure:
 
 * **traceback**: a Python traceback on standard error, or another exit status;
-* **timeout**: still running at the time limit;
+* **timeout**: past its processor time (`--timeout`) or its wall-clock time (five times that);
 * **memory**: a ``MemoryError`` (the cap was hit), or the child was killed;
 * **stray files**: a file written anywhere but the requested output (the working
   folder, the folder of the input).
@@ -90,6 +90,11 @@ OPTIONS: dict[str, tuple[list[str], set[str]]] = {
 }
 
 
+#: A run may take this many times its processor limit (``--timeout``) in wall-clock time: on a
+#: busy machine it waits for a processor (a run blocked without working, on a FIFO, still ends here).
+WALL_FACTOR = 5
+
+
 def arguments(command: str, case: Case, out: Path) -> list[str]:
     template, _ = COMMANDS[command] if command in COMMANDS else OPTIONS[command]
     values = {"input": str(case.path), "parameter": case.parameter, "out": str(out)}
@@ -112,7 +117,7 @@ def run_command(command: str, case: Case, work: Path, *, timeout: float, memory:
     def invoke() -> None:
         main.main(args=args, prog_name="incentives", standalone_mode=True)
 
-    outcome = run_isolated(invoke, timeout=timeout, memory=memory, cwd=out, output=logs)
+    outcome = run_isolated(invoke, timeout=timeout * WALL_FACTOR, memory=memory, cpu=timeout, cwd=out, output=logs)
     allowed = {Path(a).name for a in args if a.startswith(str(out))}
     stray = [f"{out.name}/{name}" for name in _snapshot(out) - allowed]
     stray += [f"inputs/{name}" for name in _snapshot(case.path.parent) - inputs_before]
@@ -133,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.fuzz.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=200, help="files to generate")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per run")
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help=f"processor seconds per run (wall clock: {WALL_FACTOR} times)"
+    )
     parser.add_argument("--memory", type=int, default=3072, help="address-space cap per run, MiB")
     parser.add_argument("--commands-per-file", type=int, default=0, help="0: every command on every file")
     parser.add_argument("--category", action="append", help="only these categories (repeatable)")
