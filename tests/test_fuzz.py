@@ -79,3 +79,43 @@ def test_a_hang_and_a_crash_are_reported_not_hidden() -> None:
         raise ModelError([])
 
     assert run_isolated(clean, timeout=10).status == "clean"
+
+
+def test_the_command_line_on_a_sample_ends_cleanly_and_writes_only_its_output(tmp_path: Path) -> None:
+    # one file of every category through one command each (rotating), as tests/fuzz/run.py does on thousands
+    from tests.fuzz.run import COMMANDS, preload, run_command
+
+    preload()  # once here, not in every forked run
+    names = list(COMMANDS)
+    cases = generate(tmp_path / "inputs", len(CATEGORIES) - 1, seed=7, mutations=0.0)
+    runs = []
+    for index, case in enumerate(cases):
+        usable = [name for name in names if case.kind in COMMANDS[name][1]]
+        command = usable[index % len(usable)]
+        outcome, stray = run_command(command, case, tmp_path, timeout=TIME_LIMIT, memory=MEMORY)
+        runs.append((command, case.category, outcome.status, stray))
+        assert not outcome.failed, f"{command} {case.path.name} ({case.category}): {outcome.status}\n{outcome.detail}"
+        assert stray == [], f"{command} {case.path.name} wrote {stray}"
+    assert {category for _, category, _, _ in runs} == set(CATEGORIES) - {"mutation"}
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.5, 1.0, 2.0, 4.0])
+def test_an_interrupted_output_leaves_the_old_file_or_the_complete_new_one(tmp_path: Path, delay: float) -> None:
+    import json
+    import time
+
+    target = tmp_path / "report.json"
+    target.write_text('{"old": true}', encoding="utf-8")
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            from incentives.cli import main
+
+            main.main(args=["analyze", "examples/growing_company.yaml", "-o", str(target)], standalone_mode=False)
+        finally:
+            os._exit(0)
+    time.sleep(delay)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    written = json.loads(target.read_text(encoding="utf-8"))  # never half a file
+    assert written == {"old": True} or written["schema"].startswith("incentives.")
