@@ -144,3 +144,40 @@ def test_a_size_refusal_after_loading_names_the_file(tmp_path: Path) -> None:
     code, _, err = run("analyze", str(model))
     assert code == 1
     assert err.startswith(f"error: {model}: ") and "profiles" in err
+
+
+def test_thresholds_stop_at_their_time_budget(tmp_path: Path) -> None:
+    # exp of a symbolic exponent: the exact analysis would run for minutes
+    model = tmp_path / "model.yaml"
+    model.write_text(
+        "parameters: {p: -2.5}\n"
+        "departments:\n"
+        "  d0: {actions: {a: {v: 1}, b: {v: 2}, c: {v: 3}}}\n"
+        "  d1: {actions: {a: {v: 1}, b: {v: 2}, c: {v: 3}}}\n"
+        "kpis:\n"
+        "  k0: p * d0.v - d1.v / 2\n"
+        "  k1: p * d1.v - d0.v / 2\n"
+        "company_value: exp(p*d0.v*100)\n"
+        "bonus: {d0: {k0: 1}, d1: {k1: 1}}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("thresholds", str(model), "-s", "p", "--max-seconds", "1")
+    assert (code, out) == (1, "")
+    assert "took more than 1 s (--max-seconds)" in err
+
+
+def test_the_time_limit_raises_again_when_the_first_stop_is_caught() -> None:
+    from incentives.cli.thresholds import time_limit
+    from incentives.errors import SolverError
+
+    caught = 0
+    with pytest.raises(SolverError), time_limit(0.2):
+        while True:
+            try:
+                while True:
+                    pass
+            except SolverError:
+                caught += 1
+                if caught > 1:
+                    raise
+    assert caught == 2

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ._common import Emitter, fail_cleanly, model_file, report_options
+from ..errors import SolverError
+from ._common import MAX_SECONDS, Emitter, Number, fail_cleanly, model_file, report_options
 
-__all__ = ["parse_symbol", "thresholds"]
+__all__ = ["parse_symbol", "thresholds", "time_limit"]
 
 
 def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
@@ -59,10 +65,22 @@ def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
     help="A profile whose equilibrium region to report (repeatable). Default: with one quantity every profile that "
     "is an equilibrium somewhere, with several the equilibria and optimum at the model's values.",
 )
+@click.option(
+    "--max-seconds",
+    type=Number(0, MAX_SECONDS, low_open=True),
+    default=60.0,
+    show_default=True,
+    help="Time budget of the exact analysis; past it the command stops with an error.",
+)
 @report_options()
 @fail_cleanly
 def thresholds(
-    model: Path, symbols: tuple[str, ...], profiles: tuple[str, ...], fmt: str | None, output: Path | None
+    model: Path,
+    symbols: tuple[str, ...],
+    profiles: tuple[str, ...],
+    max_seconds: float,
+    fmt: str | None,
+    output: Path | None,
 ) -> None:
     """Where equilibria appear and vanish and who games, as exact inequalities in some parameters or bonus weights."""
     import sympy
@@ -78,4 +96,33 @@ def thresholds(
         for name, bounds in parsed
         if bounds is not None
     }
-    emitter.emit(run(load_model(model), names, profiles=list(profiles) or None, domain=domain))
+    org = load_model(model)
+    with time_limit(max_seconds):
+        result = run(org, names, profiles=list(profiles) or None, domain=domain)
+    emitter.emit(result)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Stop the block with a :class:`~incentives.errors.SolverError` after ``seconds`` (POSIX, main thread).
+
+    Exact analysis (sympy) cannot be asked to stop; an interval timer raises in it instead,
+    and raises again every second in case the first one was caught on the way.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def out_of_time(signum: int, frame: Any) -> None:
+        raise SolverError(
+            f"the threshold analysis took more than {seconds:g} s (--max-seconds): keep fewer quantities "
+            "symbolic, give them ranges (NAME=LOW:HIGH), or allow more time"
+        )
+
+    previous = signal.signal(signal.SIGALRM, out_of_time)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
