@@ -68,7 +68,17 @@ COMMANDS: dict[str, tuple[list[str], set[str]]] = {
     "graph": (["graph", "{input}", "-o", "{out}/graph.json"], {"model"}),
     "design": (["design", "{input}", "--max-seconds", "10", "--output-model", "{out}/designed.yaml"], {"model"}),
     "sweep": (
-        ["sweep", "{input}", "-p", "{parameter}=0:10:3", "--workers", "1", "--no-progress", "-o", "{out}/sweep.csv"],
+        [
+            "sweep",
+            "{input}",
+            "-p",
+            "{parameter}=0:10:3",
+            "--workers",
+            "1",
+            "--no-progress",
+            "--table",
+            "{out}/sweep.csv",
+        ],
         {"model"},
     ),
     "thresholds": (["thresholds", "{input}", "-s", "{parameter}"], {"model"}),
