@@ -26,6 +26,13 @@ def _key(vector: np.ndarray) -> tuple[float, ...]:
     return tuple(round(float(p), 9) + 0.0 for p in vector)
 
 
+def _mixtures(count: int, player: str) -> str:
+    """``"every mixture of the 2 listed strategies of the first player"``, or the one strategy."""
+    if count == 1:
+        return f"the one listed strategy of {player}"
+    return f"every mixture of the {count} listed strategies of {player}"
+
+
 def _affine_dimension(points: list[np.ndarray]) -> int:
     array = np.asarray(points, dtype=float)
     return int(np.linalg.matrix_rank(array[1:] - array[0])) if len(array) > 1 else 0
@@ -61,9 +68,9 @@ def bimatrix_components(profiles: Sequence[Profile]) -> tuple[EquilibriumCompone
                 support=support,
                 dimension=_affine_dimension(left) + _affine_dimension(right),
                 note=(
-                    f"every mixture of {len(left)} listed strategies of the first player against every mixture of "
-                    f"{len(right)} of the second is an equilibrium (a convex set; the representative is its centre, "
-                    "not itself listed among the extreme equilibria)"
+                    f"{_mixtures(len(left), 'the first player')} against {_mixtures(len(right), 'the second')} is "
+                    "an equilibrium (a convex set; the representative is its centre, not itself listed among the "
+                    "extreme equilibria)"
                 ),
             )
         )

@@ -23,6 +23,11 @@ Algorithm
      ``incomplete`` (``"support-enumeration-n"`` with a larger budget, or
      ``"logit"`` for one equilibrium, go further).
 
+3. The equilibria and component points found are joined into sets where the
+   segments between them are equilibria (:mod:`incentives.solvers._sets`), so
+   each set of equilibria is listed once in ``components``, with its dimension,
+   whether the search met it at its extreme points or as several pieces.
+
 References
 ----------
 Osborne, M. J., and Rubinstein, A. (1994). *A Course in Game Theory*. MIT Press.
@@ -39,6 +44,7 @@ import numpy as np
 from ..equilibrium import Profile
 from ..game import Game
 from ._cliques import bimatrix_components
+from ._sets import equilibrium_sets
 from .dominance import eliminate_dominated
 from .polynomial_support import polynomial_support_enumeration
 from .pure import pure_equilibria
@@ -106,7 +112,8 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
     else:
         inner = _solve_active(reduced, active, tol, budget)
     profiles = [_lift(game, reduction.surviving, p) for p in inner.profiles]
-    components = tuple(_lift_component(game, reduction.surviving, c) for c in inner.components)
+    pieces = [_lift_component(game, reduction.surviving, c) for c in inner.components]
+    components = equilibrium_sets(game, profiles, pieces, tol=tol)
     return SolverOutput(
         profiles=profiles,
         status=inner.status,

@@ -444,3 +444,52 @@ def test_candidates_that_are_not_probabilities_are_dropped_with_a_note() -> None
     result = inc.solve(game, "all", max_seconds=10)
     assert any("not finite numbers" in note for note in result.notes), result.notes
     assert all(e.regret <= result.tolerance for e in result)  # what is listed is verified
+
+
+# -- sets of equilibria, each reported once ------------------------------------------------------
+
+
+def test_indifferent_departments_make_one_two_dimensional_set_of_equilibria() -> None:
+    # With customers_per_deal = 0 sales and operations are paid the same whatever they do, support and
+    # development have strictly dominant actions: every sales mix x fast_close x rushed x every operations
+    # mix is an equilibrium, one square (issue: four pure equilibria and no set were reported).
+    text = Path("examples/growing_company.yaml").read_text(encoding="utf-8")
+    org = inc.loads_model(text.replace("customers_per_deal: 100 ", "customers_per_deal: 0 "))
+    game = inc.build_game(org)
+    result = solve(game, "all")
+    assert result.status == "complete" and len(result.pure) == 4
+    (square,) = result.components
+    assert square.dimension == 2
+    assert square.support == ((0, 1), (1,), (1,), (0, 1))  # fast_close and rushed are each second
+    assert "it holds 4 of the listed equilibria" in square.note
+    rng = np.random.default_rng(0)
+    for sales, operations in rng.uniform(size=(20, 2)):  # the oracle: any point of the square, by brute force
+        profile = ([sales, 1 - sales], [0.0, 1.0], [0.0, 1.0], [operations, 1 - operations])
+        assert oracle_regret(game.float_payoffs(), tuple(np.array(p) for p in profile)) <= 1e-9
+
+
+@pytest.mark.parametrize("seed", [0, 32])
+def test_pieces_of_one_set_in_a_three_player_game_are_joined(seed: int) -> None:
+    # random integer games whose search meets one set as several pieces with the same support
+    # (seed 32: three pieces of one curve) and at its ends (seed 0: an L of two segments)
+    game = inc.Game.from_payoffs(np.random.default_rng(seed).integers(0, 3, size=(3, 2, 2, 2)))
+    result = solve(game, "all")
+    supports = [c.support for c in result.components]
+    assert len(supports) == len(set(supports))  # no set twice
+    for c in result.components:
+        assert oracle_regret(game.float_payoffs(), tuple(np.asarray(p, float) for p in c.representative)) <= 1e-9
+    # the listed equilibria the sets hold are never more than were listed (none counted in two sets)
+    held = [int(c.note.split("it holds ")[1].split(" ")[0]) for c in result.components if "it holds" in c.note]
+    assert sum(held) <= len(result)
+
+
+def test_a_set_is_reported_alike_with_two_players_and_with_a_dummy_third() -> None:
+    # the column player is indifferent when the row plays its first action: a segment of equilibria
+    a = np.array([[2.0, 2.0], [0.0, 3.0]])
+    b = np.array([[1.0, 1.0], [0.0, 2.0]])
+    two = solve(inc.Game.from_bimatrix(a, b), "all")
+    payoffs = np.zeros((3, 2, 2, 1))
+    payoffs[0, :, :, 0], payoffs[1, :, :, 0] = a, b
+    three = solve(inc.Game.from_payoffs(payoffs), "all")
+    assert [c.dimension for c in two.components] == [c.dimension for c in three.components] == [1]
+    assert [c.support[:2] for c in three.components] == [c.support for c in two.components]
