@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "utilities",
         ("incentives._util", "incentives._display", "incentives.tolerance", "incentives.limits", "incentives.figures"),
     ),
-    ("formula", ("incentives.formula",)),
+    ("formula", ("incentives.formula", "incentives.formula_bounds")),
     ("model", ("incentives.model", "incentives.model_dict", "incentives.quantities")),
     (
         "evaluated model and game",

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ._common import Emitter, fail_cleanly, model_file, report_options
+from ..errors import SolverError
+from ._common import MAX_SECONDS, Emitter, Number, fail_cleanly, model_file, report_options
 from ._rates import RepeatedOptions, parse_target, rate_options
 
-__all__ = ["parse_symbol", "thresholds"]
+__all__ = ["parse_symbol", "thresholds", "time_limit"]
 
 
 def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
@@ -76,12 +81,20 @@ def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
     help="With --repeated: the punishment, a profile played for ever after a deviation, or pure-minmax. Default: "
     "the pure stage equilibrium worst for each department (at the model's values).",
 )
+@click.option(
+    "--max-seconds",
+    type=Number(0, MAX_SECONDS, low_open=True),
+    default=60.0,
+    show_default=True,
+    help="Time budget of the exact analysis; past it the command stops with an error.",
+)
 @report_options()
 @fail_cleanly
 def thresholds(
     model: Path,
     symbols: tuple[str, ...],
     profiles: tuple[str, ...],
+    max_seconds: float,
     fmt: str | None,
     output: Path | None,
     with_repeated: bool,
@@ -110,9 +123,13 @@ def thresholds(
     if with_repeated or reversion is not None or _rates_given(repeated_options):
         if profiles:
             raise click.UsageError("--profile is for the equilibrium regions; with --repeated give --target")
-        emitter.emit(_sustainability(org, names, domain, repeated_options, reversion))
+        with time_limit(max_seconds):
+            result = _sustainability(org, names, domain, repeated_options, reversion)
+        emitter.emit(result)
         return
-    emitter.emit(run(org, names, profiles=list(profiles) or None, domain=domain))
+    with time_limit(max_seconds):
+        result = run(org, names, profiles=list(profiles) or None, domain=domain)
+    emitter.emit(result)
 
 
 def _rates_given(options: RepeatedOptions) -> bool:
@@ -135,3 +152,29 @@ def _sustainability(
     elif reversion is not None:
         punishment = parse_target(reversion)
     return sustainability(org, names, **options.arguments(org.department_names), reversion=punishment, domain=domain)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Stop the block with a :class:`~incentives.errors.SolverError` after ``seconds`` (POSIX, main thread).
+
+    Exact analysis (sympy) cannot be asked to stop; an interval timer raises in it instead,
+    and raises again every second in case the first one was caught on the way.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def out_of_time(signum: int, frame: Any) -> None:
+        raise SolverError(
+            f"the threshold analysis took more than {seconds:g} s (--max-seconds): keep fewer quantities "
+            "symbolic, give them ranges (NAME=LOW:HIGH), or allow more time"
+        )
+
+    previous = signal.signal(signal.SIGALRM, out_of_time)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

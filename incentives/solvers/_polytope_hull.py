@@ -41,7 +41,12 @@ from scipy.spatial import ConvexHull, QhullError
 
 from ._reverse_search import label_keys
 
-__all__ = ["closed_under_edges", "facet_bases"]
+__all__ = ["MAX_HULL_DIMENSION", "closed_under_edges", "facet_bases"]
+
+#: Largest dimension given to Qhull: its work grows steeply with the dimension (a 16-dimensional
+#: polytope takes about a second, a 4 x 64 game minutes, a 2 x 500 game does not finish) and it
+#: cannot be interrupted, so larger polytopes take the budgeted search instead.
+MAX_HULL_DIMENSION = 16
 
 
 def facet_bases(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -58,7 +63,8 @@ def facet_bases(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         ``bases`` has shape ``(count, d)``, each row the ``d`` inequalities of
         one facet, sorted: ``i < r`` is row ``i`` of ``C``, ``r + j`` is
         ``z_j >= 0``; ``vertices`` (shape ``(count, d)``) are the vertices, from
-        the facets' hyperplanes.  None when ``d`` is 1, Qhull fails, or Qhull
+        the facets' hyperplanes.  None when ``d`` is 1 or above
+        :data:`MAX_HULL_DIMENSION`, Qhull fails, or Qhull
         reports a point coplanar with a facet (an inequality tight at a vertex
         outside its basis).  Qhull may also drop such a point silently (a
         repeated inequality, for one), so only the caller's check of every
@@ -74,7 +80,7 @@ def facet_bases(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     [([0, 1], [0.333333, 0.333333]), ([0, 3], [0.5, 0.0]), ([1, 2], [0.0, 0.5])]
     """
     rows, dim = matrix.shape
-    if dim < 2:
+    if dim < 2 or dim > MAX_HULL_DIMENSION:
         return None
     step = 0.5 / matrix.sum(axis=1).max()
     slack = np.concatenate([1.0 - matrix.sum(axis=1) * step, np.full(dim, step)])

@@ -433,6 +433,19 @@ def test_a_generic_game_has_no_unresolved_region_where_a_support_is_overdetermin
     assert all(oracle_regret(payoffs, e.profile) < 1e-9 for e in result.equilibria)
 
 
+def test_candidates_that_are_not_probabilities_are_dropped_with_a_note() -> None:
+    # growing_company with development shipping 6e20 features when rushed: payoffs from 1e2 to 1e21, where the
+    # search over the two players left after dominance returns a profile of NaNs (0/0 in floating point)
+    import yaml
+
+    data = yaml.safe_load(Path("examples/growing_company.yaml").read_text(encoding="utf-8"))
+    data["departments"]["development"]["actions"]["rushed"]["features"] = 6e20
+    game = inc.build_game(inc.Organization.from_dict(data)).to_float()
+    result = inc.solve(game, "all", max_seconds=10)
+    assert any("not finite numbers" in note for note in result.notes), result.notes
+    assert all(e.regret <= result.tolerance for e in result)  # what is listed is verified
+
+
 # -- sets of equilibria, each reported once ------------------------------------------------------
 
 
