@@ -272,11 +272,19 @@ class Engine:
 
         return self._cached(("graph", model.digest, settings), compute)
 
-    def picture(self, model: ModelText, settings: Settings, view: str = "departments", job: Job | None = None) -> Any:
+    def picture(
+        self,
+        model: ModelText,
+        settings: Settings,
+        view: str = "departments",
+        job: Job | None = None,
+        *,
+        printed: bool = False,
+    ) -> Any:
         """The picture of the dependency graph as a report :class:`~incentives.report.blocks.Figure`.
 
         Pictures are cached by the graph's content, so settings that leave the graph as it was
-        redraw nothing.
+        redraw nothing.  ``printed`` draws it for the handout's printed page.
         """
         import networkx as nx
 
@@ -284,12 +292,12 @@ class Engine:
 
         graph = self.graph(model, settings, job)
         content = json.dumps(nx.node_link_data(graph.graph, edges="links"), sort_keys=True, default=str)
-        key = ("picture", _digest(content), view)
+        key = ("picture", _digest(content), view, printed)
 
         def compute() -> Any:
             if job is not None:
                 job.report("drawing the dependency graph")
-            return graph_figure(graph, view)
+            return graph_figure(graph, view, printed=printed)
 
         return self._cached(key, compute)
 
@@ -345,8 +353,8 @@ class Engine:
         def compute() -> Any:
             analysis = self.analysis(model, settings, job)
             events = tuple(self.event(model, settings, name, job) for name in self._organization(model).events)
-            picture = self.picture(model, settings, "departments", job)
-            return Handout(analysis=analysis, events=events, picture=picture, source=model.source)
+            picture = self.picture(model, settings, "departments", job, printed=True)
+            return Handout(analysis=analysis, events=events, picture=picture, view="departments", source=model.source)
 
         return self._cached(("handout", model.digest, settings), compute)
 
