@@ -65,13 +65,14 @@ class ModelError(IncentivesError, ValueError):
     Parameters
     ----------
     problems : sequence of Problem
-        Every mistake found; all of them are reported together.
+        Every mistake found; all of them are reported together, in file order (those with a
+        line first, by line; the others after them, as given).
     source : str or None
         The model file the problems were found in, if any.
     """
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...], source: str | None = None):
-        self.problems = tuple(problems)
+        self.problems = tuple(sorted(problems, key=lambda p: (p.line is None, p.line or 0)))
         self.source = source
         head = f"{source}: " if source else ""
         count = len(self.problems)

@@ -370,6 +370,8 @@ class _Converter:
         message = f"syntax error: {err.msg}"
         if re.search(r"(?<![=<>!])=(?!=)", self.source):
             message += "; a formula is an expression, not an assignment (compare with ==, inside where())"
+        if re.search(r"\d\s*%", self.source):
+            message += "; write a percentage as a fraction (30% is 0.3)"
         return self.error(message, offset=(err.offset - 1) if err.offset else None)
 
     def operator_offset(self, node: ast.BinOp, operator: str) -> int | None:

@@ -609,14 +609,21 @@ def _check_bonus(org: Organization, params: set[str], kpis: set[str]) -> list[Pr
                     message=f"unknown department {dept!r}{_suggest(dept, depts)}; the departments are {sorted(depts)}",
                 )
             )
+        variables = {v: d.name for d in org.departments for v in d.variables}
         for key in weights:
             if key not in kpis and key != COMPANY_VALUE:
+                owner = variables.get(key)
+                hint = (
+                    f"; {key!r} is a decision variable of {owner}, not a KPI: to pay on it, define a KPI "
+                    f"(under kpis, {key}: {owner}.{key}) and pay on that"
+                    if owner is not None
+                    else _suggest(key, kpis)
+                )
                 problems.append(
                     Problem(
                         path=f"bonus.{dept}.{key}",
-                        message=f"bonus on a KPI that does not exist"
-                        f"{_suggest(key, kpis)}; expected one of the KPIs {sorted(kpis)} or "
-                        f"'{COMPANY_VALUE}'",
+                        message=f"bonus on a KPI that does not exist{hint}; expected one of the KPIs "
+                        f"{sorted(kpis)} or '{COMPANY_VALUE}'",
                     )
                 )
         problems += _check_formula_names(f"bonus.{dept}", weights, params, "a parameter")

@@ -63,7 +63,8 @@ class _Collector:
             try:
                 expr = parse_formula(value, names=())
             except FormulaError:
-                self.add(path, f"expected a number; got the text {value!r}")
+                hint = "; write a percentage as a fraction (30% is 0.3)" if "%" in value else ""
+                self.add(path, f"expected a number; got the text {value!r}{hint}")
                 return sympy.Integer(0)
             return expr
         try:

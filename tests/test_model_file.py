@@ -393,3 +393,42 @@ def test_save_model_into_a_missing_folder_is_a_clean_error_and_leaves_nothing(tm
     named = inc.Organization.from_dict({**org.to_dict(), "description": "lone \ud800 surrogate"})
     inc.save_model(named, tmp_path / "copy.yaml")  # unencodable text is escaped, never fatal
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.yaml"]
+
+
+# -- messages that point at the cause (issue 15, item 9) -------------------------------------------
+
+GROWING = Path("examples/growing_company.yaml").read_text(encoding="utf-8")
+
+
+def _problems(text: str, tmp_path: Path) -> list[str]:
+    path = tmp_path / "model.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(inc.ModelError) as caught:
+        inc.load_model(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_percentage_is_answered_with_how_to_write_it(tmp_path: Path) -> None:
+    (parameter,) = _problems(GROWING.replace("customers_per_deal: 100 ", "customers_per_deal: 30% "), tmp_path)
+    assert parameter.startswith("line 30, parameters.customers_per_deal") and "30% is 0.3" in parameter
+    formula = GROWING.replace("tickets_closed_per_hour: support.closed_per_hour", "tickets_closed_per_hour: 30% * 2")
+    (kpi,) = _problems(formula, tmp_path)
+    assert "kpis.tickets_closed_per_hour: syntax error" in kpi and "30% is 0.3" in kpi
+
+
+def test_a_bonus_on_a_decision_variable_says_how_to_pay_on_it(tmp_path: Path) -> None:
+    (problem,) = _problems(GROWING.replace("development: {features_shipped: 1}", "development: {quality: 1}"), tmp_path)
+    assert "'quality' is a decision variable of development, not a KPI" in problem
+    assert "define a KPI (under kpis, quality: development.quality)" in problem
+    assert "did you mean" not in problem
+
+
+def test_problems_are_listed_in_file_order(tmp_path: Path) -> None:
+    text = GROWING.replace("customers_per_deal * sales.deals", "customer_per_deal * sales.deals")
+    text = text.replace("operations:  {uptime: 1}", "operations:  {uptme: 1}")
+    bonus = text[text.index("bonus:") : text.index("costs:")]
+    text = text.replace(bonus, "")
+    text = text.replace("kpis:", bonus + "kpis:", 1)  # the bonus section now comes before the KPIs
+    problems = _problems(text, tmp_path)
+    lines = [int(p.split(",")[0].removeprefix("line ")) for p in problems]
+    assert lines == sorted(lines) and "bonus.operations.uptme" in problems[0] and "kpis.new_customers" in problems[1]
