@@ -67,6 +67,14 @@ __all__ = ["Enumeration", "bases_keys", "label_keys", "reverse_search"]
 #: Vertices whose dictionaries are held at once (each ``R x d`` floats): bounds memory and sets the batch.
 BATCH = 2048
 
+#: Bytes of one batch's dictionaries at most: large polytopes take fewer vertices a batch (a 115 x 259
+#: game's 2,048 dictionaries and the arrays of one step took gigabytes).
+BATCH_BYTES = 64 * 2**20
+
+#: Bytes of the dictionaries waiting on the stack at most; a search that would hold more stops, not
+#: certified (a 115 x 259 game asked for 10 GiB of children in one step).
+STACK_BYTES = 768 * 2**20
+
 #: An entry of a dictionary column is taken as negative (limits the move) below ``-PIVOT_TOL``.
 PIVOT_TOL = 1e-11
 
@@ -130,22 +138,28 @@ def reverse_search(matrix: np.ndarray, rhs: np.ndarray, *, tol: float, budget: B
         rows=np.arange(rows, dtype=np.int16)[:, None],  # small integers: millions of bases are kept
         basis=np.arange(rows, rows + dim, dtype=np.int16)[None],
     )
+    size = max(1, min(BATCH, BATCH_BYTES // (8 * (rows + 1) * dim)))
     stack = [origin]
     found: list[np.ndarray] = []
     fingerprint = _Fingerprint(rows + dim)
     fingerprint.add_vertices(origin.basis, dim)
+    held = 0
     while stack:
         if budget.exhausted():
             return Enumeration(_stacked(found, dim), simple=True, stopped=True, certified=False)
-        batch = _pop(stack)
+        batch = _pop(stack, size)
+        held -= batch.tableau.nbytes
         budget.tick(len(batch.basis))
-        step = _expand(batch, weights, tol, fingerprint)
+        step = _expand(batch, weights, tol, fingerprint, room=STACK_BYTES - held)
         if step is None:
             return Enumeration(_stacked(found, dim), simple=False, stopped=False, certified=False)
+        if step is _NO_ROOM:
+            return Enumeration(_stacked(found, dim), simple=True, stopped=True, certified=False)
         if len(step.basis):
             found.append(step.basis)
             fingerprint.add_vertices(step.basis, dim)
-            stack.extend(step.split(BATCH))
+            stack.extend(step.split(size))
+            held += step.tableau.nbytes
     bases = _stacked(found, dim)
     distinct = len(np.unique(bases_keys(bases, rows + dim))) == len(bases)
     return Enumeration(bases, simple=True, stopped=False, certified=distinct and fingerprint.balanced())
@@ -181,8 +195,12 @@ class _Batch:
         ]
 
 
-def _expand(batch: _Batch, weights: np.ndarray, tol: float, fingerprint: _Fingerprint) -> _Batch | None:
+def _expand(
+    batch: _Batch, weights: np.ndarray, tol: float, fingerprint: _Fingerprint, *, room: float = np.inf
+) -> _Batch | None:
     """The children of a batch of vertices; their neighbours go into the fingerprint.
+
+    :data:`_NO_ROOM` when the children's dictionaries would take more than ``room`` bytes.
 
     None when some vertex is degenerate or a pivot is unclear (see the module docstring).
     """
@@ -220,7 +238,16 @@ def _expand(batch: _Batch, weights: np.ndarray, tol: float, fingerprint: _Finger
         return None
     rivals = (new_costs < 0) & (basis[parent] < entering[parent, column][:, None])
     child = ~rivals.any(axis=1)
+    if np.count_nonzero(child) * tableau.shape[0] * dim * tableau.itemsize > room:
+        return _NO_ROOM
     return _pivot(batch, parent[child], column[child], row[child])
+
+
+#: What :func:`_expand` returns when the children would not fit.
+_NO_ROOM = _Batch(
+    tableau=np.zeros((1, 0, 0)), values=np.zeros((1, 0)), rows=np.zeros((1, 0), dtype=np.int16),
+    basis=np.zeros((0, 0), dtype=np.int16),
+)  # fmt: skip
 
 
 def _pivot(batch: _Batch, parent: np.ndarray, column: np.ndarray, row: np.ndarray) -> _Batch:
@@ -243,11 +270,11 @@ def _pivot(batch: _Batch, parent: np.ndarray, column: np.ndarray, row: np.ndarra
     return _Batch(tableau=picked, values=values, rows=rows, basis=basis)
 
 
-def _pop(stack: list[_Batch]) -> _Batch:
-    """Batches from the top of the stack, joined until they hold about :data:`BATCH` vertices."""
+def _pop(stack: list[_Batch], size: int) -> _Batch:
+    """Batches from the top of the stack, joined until they hold about ``size`` vertices."""
     taken = [stack.pop()]
     held = len(taken[0].basis)
-    while stack and held + len(stack[-1].basis) <= BATCH:
+    while stack and held + len(stack[-1].basis) <= size:
         taken.append(stack.pop())
         held += len(taken[-1].basis)
     if len(taken) == 1:

@@ -501,6 +501,10 @@ def _distinct(polytope: _Polytope) -> Vertices:
     return Vertices(points=points[first], labels=labels[first], supports=supports, tight=tight)
 
 
+#: Label subsets :func:`_dropping_surplus` makes at most; beyond, pairs come from the chunked product.
+_MAX_SUBSETS = 2**22
+
+
 def _complementary_pairs(p_labels: np.ndarray, q_labels: np.ndarray, m: int, n: int) -> list[tuple[int, int]]:
     """Index pairs of vertices whose label sets together cover every label.
 
@@ -513,6 +517,11 @@ def _complementary_pairs(p_labels: np.ndarray, q_labels: np.ndarray, m: int, n: 
     product.
     """
     p_simple, q_simple = bool(np.all(p_labels.sum(axis=1) == m)), bool(np.all(q_labels.sum(axis=1) == n))
+    if p_simple or q_simple:
+        other, size = (q_labels, n) if p_simple else (p_labels, m)
+        subsets = sum(math.comb(int(c), size) for c in other.sum(axis=1) if c >= size)
+        if subsets > _MAX_SUBSETS:  # too many ways of dropping surplus labels: the chunked product instead
+            p_simple = q_simple = False
     if q_simple or p_simple:
         simple, other, size = (p_labels, q_labels, n) if p_simple else (q_labels, p_labels, m)
         expanded, owners = _dropping_surplus(other, size)

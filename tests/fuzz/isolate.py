@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from incentives.cli.design import NO_PLAN_EXIT_STATUS
+
 __all__ = ["Outcome", "run_isolated"]
 
 TRACEBACK = "Traceback (most recent call last)"
@@ -58,7 +60,8 @@ def _classify(error: BaseException) -> tuple[str, str]:
 
 
 def _exit_status(code: Any) -> tuple[str, str]:
-    """A command's exit: 0 is ok; 1 or 2 is clean unless standard error holds a traceback."""
+    """A command's exit: 0 is ok; 1 or 2 (and ``design``'s 3, no plan found) is clean unless standard error holds a
+    traceback."""
     status = code if isinstance(code, int) else (0 if code is None else 1)
     sys.stderr.flush()
     error = Path(os.environ.get("FUZZ_STDERR", os.devnull))
@@ -67,7 +70,7 @@ def _exit_status(code: Any) -> tuple[str, str]:
         return ("memory" if "MemoryError" in text else "traceback"), text[-4000:]
     if status == 0:
         return "ok", ""
-    if status in (1, 2):
+    if status in (1, 2, NO_PLAN_EXIT_STATUS):
         return "clean", text.strip().splitlines()[-1] if text.strip() else f"exit status {status}"
     return "traceback", f"exit status {status}: {text[-4000:]}"
 

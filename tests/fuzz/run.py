@@ -14,7 +14,8 @@ commands of :data:`COMMANDS` (rotating, so every command meets every category; `
 all of them).  Each run is a forked child of this process (which has imported the
 command line once) with the time limit and an address-space cap, in an empty working
 folder, with the command's ``--output`` pointed into it.  A run ends **ok** (status 0)
-or **clean** (status 1 or 2, a message and no traceback); anything else is a failure:
+or **clean** (status 1 or 2, or 3 where ``design`` finds no plan: a message and no traceback); anything
+else is a failure:
 
 * **traceback**: a Python traceback on standard error, or another exit status;
 * **timeout**: past its processor time (`--timeout`) or its wall-clock time (five times that);

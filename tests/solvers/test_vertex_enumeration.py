@@ -378,3 +378,26 @@ def test_a_duplicated_action_doubles_the_extreme_equilibria_that_use_it(k: int) 
 
 def as_profiles(result: inc.SolveResult) -> set[tuple[float, ...]]:
     return {tuple(np.round(np.concatenate(e.profile).astype(float), 8)) for e in result}
+
+
+def test_a_large_degenerate_game_stops_within_its_memory_and_time(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # A 115 x 259 game with integers in [-9, 9] (a fuzz file): reverse search asked for 10 GiB of dictionaries in
+    # one step and the matching of labels for millions of subsets; under a 3 GiB cap it must end cleanly.
+    import resource
+    import subprocess
+    import sys
+
+    rng = np.random.default_rng(339)
+    game = inc.Game.from_bimatrix(rng.integers(-9, 10, size=(115, 259)), rng.integers(-9, 10, size=(115, 259)))
+    path = tmp_path / "large.nfg"
+    inc.write_nfg(game, path)
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+
+    command = [sys.executable, "-c", "from incentives.cli import main; main()", "solve", str(path)]
+    done = subprocess.run(
+        [*command, "--max-seconds", "5", "--format", "json"], capture_output=True, text=True, preexec_fn=cap, timeout=99
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert '"status": "budget_exhausted"' in done.stdout or '"status": "incomplete"' in done.stdout
