@@ -77,6 +77,8 @@ def plot_payoff_set(result: PayoffSet | RepeatedAnalysis, *, game: Game | None =
             )
         target = tuple(float(t.target_payoff) for t in result.temptations)
         result = result.payoff_set
+    from ..figures import legend_outside
+
     figure = Figure(figsize=(6.5, 5.5), layout="constrained")
     ax = figure.subplots()
     _draw_polygon(
@@ -95,5 +97,5 @@ def plot_payoff_set(result: PayoffSet | RepeatedAnalysis, *, game: Game | None =
     ax.set_ylabel(second)
     empty = " (empty)" if result.is_empty else ""
     ax.set_title(f"Subgame-perfect equilibrium payoffs at δ = {format_number(result.discount)}{empty}")
-    ax.legend(loc="best", fontsize="small")
+    legend_outside(ax, where="below", fontsize="small")
     return figure

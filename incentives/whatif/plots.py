@@ -332,7 +332,7 @@ def plot_repeated_sweep(result: SweepResult, x: str | None = None) -> Any:
         top.plot(xs, _floats(result, "discount")[order], "k:", label="δ (discount factor)")
     top.set_ylabel("discount factor")
     top.set_title(f"Repeated play against {name}")
-    top.legend(loc="best", fontsize="small")
+    legend_outside(top, where="right", fontsize="small")
     for k, department in enumerate(result.departments):
         seen = _floats(result, f"monitoring.{department}")[order]
         if k == 0 or not np.allclose(seen, _floats(result, f"monitoring.{result.departments[0]}")[order]):
@@ -341,14 +341,14 @@ def plot_repeated_sweep(result: SweepResult, x: str | None = None) -> Any:
     if result.repeated.get("discount") is not None:
         bottom.plot(xs, _floats(result, "smallest_monitoring")[order], "C3-", marker=".", label="p* (needed at δ)")
     bottom.set_ylabel("detection probability")
-    bottom.legend(loc="best", fontsize="small")
+    legend_outside(bottom, where="right", fontsize="small")
     if contract:
         bonus = axes[2]
         bonus.plot(xs, _floats(result, "credible_bonus")[order], "C2-", marker=".", label="credible bonus (budget)")
         bonus.plot(xs, _floats(result, "bonus_needed")[order], "C3--", label="bonus needed (every department)")
         bonus.set_yscale("log")
         bonus.set_ylabel("bonus per period")
-        bonus.legend(loc="best", fontsize="small")
+        legend_outside(bonus, where="right", fontsize="small")
     axes[-1].set_xlabel(name)
     return figure
 
