@@ -453,9 +453,7 @@ class _Kernel:
         if bad.any():
             self._refuse(path, np.argwhere(bad)[0], "divides by zero", count=int(np.count_nonzero(bad)), expr=expr)
 
-    def _refuse(
-        self, path: str, where: np.ndarray, what: str, count: int = 1, expr: sympy.Expr | None = None
-    ) -> None:
+    def _refuse(self, path: str, where: np.ndarray, what: str, count: int = 1, expr: sympy.Expr | None = None) -> None:
         point, profile = int(where[0]), tuple(int(k) for k in where[1:])
         if expr is not None:
             what = f"the formula '{_short_text(expr)}' {what}"

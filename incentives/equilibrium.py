@@ -400,5 +400,3 @@ def _pure_cell(profile: tuple[np.ndarray, ...]) -> tuple[int, ...] | None:
             return None
         cell.append(int(hits[0]))
     return tuple(cell)
-
-

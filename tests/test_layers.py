@@ -57,7 +57,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-
 @dataclass(frozen=True)
 class Import:
     importer: str

@@ -41,7 +41,6 @@ def test_ruff_lints_the_notebooks() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.skip(reason="enabled by the lead after the tree-wide format")
 def test_ruff_format_is_clean() -> None:
     done = run([sys.executable, "-m", "ruff", "format", "--check", "incentives", "tests", "notebooks"])
     assert done.returncode == 0, done.stdout + done.stderr

@@ -141,8 +141,7 @@ def _report_bug(err: Exception, params: Mapping[str, Any]) -> None:
     kind = "ran out of memory" if isinstance(err, MemoryError) else f"failed with {type(err).__name__}: {err}"
     message = (
         f"error: this is a bug in incentives, not a problem with your input: `{command}`{on} {kind}. "
-        "Please report it with the input file"
-        + ("." if debug else "; `incentives --debug ...` shows the traceback.")
+        "Please report it with the input file" + ("." if debug else "; `incentives --debug ...` shows the traceback.")
     )
     click.echo(safe_text(message, sys.stderr), err=True)
     sys.exit(BUG_EXIT_STATUS)

@@ -140,9 +140,7 @@ def _executor(scheduler: str | None) -> Any:
     "over two, into this picture"
 )
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster: the scheduler's address, tcp://HOST:PORT.")
-@click.option(
-    "--workers", type=click.IntRange(min=1, max=1024), help="Local worker processes (default: every core)."
-)
+@click.option("--workers", type=click.IntRange(min=1, max=1024), help="Local worker processes (default: every core).")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @report_options()
 @fail_cleanly

@@ -46,7 +46,6 @@ from ..model import Organization
 __all__ = ["ContinuousGame", "continuous_game"]
 
 
-
 @dataclass(frozen=True, kw_only=True)
 class ContinuousGame:
     """The continuous departments of an organisation as players with sympy payoffs.

@@ -21,7 +21,6 @@ from .concavity import Concavity
 __all__ = ["BestResponse", "ContinuousEquilibrium", "ContinuousSolution", "Regime", "show"]
 
 
-
 def show(expr: Any) -> str:
     """A number or formula as short text: ``1/3``, ``0.25``, ``0.333``, ``beta/c``.
 

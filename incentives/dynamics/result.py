@@ -174,5 +174,3 @@ def one_hot(game: Game, pure: Sequence[int]) -> list[np.ndarray]:
 
 def _label(game: Game, profile: Sequence[np.ndarray]) -> str:
     return profile_words(game, profile, least=_SHOWN)  # shown to 3 decimals: smaller ones would read 0
-
-

@@ -66,6 +66,7 @@ HANDOUT_SCHEMA = "incentives.handout/2"
 #: Largest number of equilibria given a column of their own in the first table.
 MAX_EQUILIBRIA = 3
 
+
 def _style() -> str:
     """The handout's style sheet: a compact A4 page; the picture printed at its own size (so its text keeps
     the sizes it was drawn with), beside the tables, or across a landscape page of its own for the wider views."""

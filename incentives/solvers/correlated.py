@@ -81,7 +81,6 @@ DEFAULT_MAX_PROFILES = 200_000
 _SUM_ATOL = 1e-6
 
 
-
 @dataclass(frozen=True, kw_only=True)
 class CorrelatedEquilibrium:
     """A (coarse) correlated equilibrium: a distribution over profiles a mediator draws from.

@@ -237,7 +237,6 @@ def eliminate_dominated(game: Game, *, mixed: bool = True, tol: float = RTOL) ->
 Dominator = int | dict[int, Number]  # a position among the surviving actions, or a mixture of positions
 
 
-
 def _own_payoffs(game: Game, alive: list[list[int]], i: int) -> np.ndarray:
     """Player ``i``'s payoffs on the surviving game, shape ``(own actions, opponent profiles)``."""
     sub = game.payoffs[i][np.ix_(*alive)]

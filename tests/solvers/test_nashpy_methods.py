@@ -96,9 +96,7 @@ KNOWN = {
 }
 
 
-@pytest.mark.parametrize(
-    ("method", "name"), [(method, name) for method, games in KNOWN.items() for name in games]
-)
+@pytest.mark.parametrize(("method", "name"), [(method, name) for method, games in KNOWN.items() for name in games])
 def test_known_games_agree_with_our_own_methods(method: str, name: str) -> None:
     game = GAMES[name]
     relation, status = KNOWN[method][name]
