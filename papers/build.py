@@ -78,7 +78,9 @@ def num(x: Any, digits: int = 3, *, exact: bool = True) -> str:
         if q.denominator == 1:
             return str(q.numerator)
         decimal = round(float(q), 6)
-        return f"{decimal:.6f}".rstrip("0").rstrip(".") if Fraction(str(decimal)) == q else f"{q.numerator}/{q.denominator}"
+        if Fraction(str(decimal)) == q:
+            return f"{decimal:.6f}".rstrip("0").rstrip(".")
+        return f"{q.numerator}/{q.denominator}"
     value = round(float(x), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return text
@@ -274,8 +276,11 @@ def _plan_terms(weights: Mapping[str, Mapping[str, float]]) -> str:
 def _redesign(org: Any, build: Build) -> Any:
     import incentives as inc
 
-    cheapest = inc.design(org)
+    default = inc.design(org)  # only terms aligned with company value: here, profit shares
     shares = inc.design(org, allow=["*:company_value"])
+    cheapest = inc.design(org, misaligned=True)  # any KPI, the ones that pull against company value flagged
+    if default.exact_weights != shares.exact_weights:
+        raise AssertionError("the paper says the default plan of the growing company is profit shares alone")
     cut = inc.via_negativa(org)
     v = build.values
     rows = []
@@ -283,12 +288,13 @@ def _redesign(org: Any, build: Build) -> Any:
     check = cheapest.verification
     rows.append(["current plan", _plan_terms(current), num(check.bonus_target_before, 2),
                  str(len(check.equilibria_before)), num(check.company_value_before, 2), "no"])  # fmt: skip
-    for key, plan in (("cheapest", cheapest), ("profit_shares", shares)):
+    names = {"profit_shares": "default plan: profit shares only", "cheapest": "cheapest plan on any KPI (flagged)"}
+    for key, plan in (("profit_shares", shares), ("cheapest", cheapest)):
         check = plan.verification
-        rows.append([{"cheapest": "cheapest plan", "profit_shares": "profit shares only"}[key],
-                     _plan_terms(plan.weights), num(check.bonus_target_after, 2), str(len(check.equilibria_after)),
-                     num(check.company_value_after, 2), "yes" if check.is_unique else "no"])  # fmt: skip
-        v[f"design.{key}.cost"] = num(plan.cost, 2)
+        rows.append([names[key], _plan_terms(plan.weights), num(check.bonus_target_after, 2),
+                     str(len(check.equilibria_after)), num(check.company_value_after, 2),
+                     "yes" if check.is_unique else "no"])  # fmt: skip
+        v[f"design.{key}.cost"] = num(float(plan.cost), 2)
         v[f"design.{key}.value_after"] = num(check.company_value_after, 2)
         v[f"design.{key}.margin"] = num(check.margin)
         v[f"design.{key}.unique"] = "yes" if check.is_unique else "no"
@@ -297,6 +303,10 @@ def _redesign(org: Any, build: Build) -> Any:
                 v[f"design.{key}.{dept}.{term}"] = num(weight, 4)
     for dept, terms in shares.weights.items():
         v[f"design.profit_shares.{dept}.percent"] = num(100 * terms["company_value"], 2)
+    v["design.cheapest.flagged"] = ", ".join(f"`{f.term}`" for f in cheapest.flagged)
+    left = {item.term.kpi: item.evidence for item in default.left_out if item.sign == "positive"}
+    v["design.left_out.count"] = str(len(left))
+    v["design.left_out.resolution_hours"] = left["resolution_hours"]
     v["design.current.cost"] = num(cheapest.current_cost, 2)
     cut_check = cut.verification
     dropped = [f"{c.department}:{c.key}" for c in cut.changes if c.change == "drop"]

@@ -60,8 +60,16 @@ def blocks(page: Path) -> list[Block]:
     ]
 
 
+#: How :func:`commands` passes on an exit status a console block shows (``$ echo $?`` and the number after it).
+STATUS = "\0exit status "
+
+
 def commands(block: Block) -> list[tuple[str, list[str]]]:
-    """The ``incentives`` command lines of a console or bash block, each with the output lines shown after it."""
+    """The ``incentives`` command lines of a console or bash block, each with the output lines shown after it.
+
+    In a console block, ``$ echo $?`` right after a command, and the number on the next line, is the
+    exit status the command must have (passed on as a line ``STATUS + number``; 0 when not shown).
+    """
     out: list[tuple[str, list[str]]] = []
     lines = block.body.split("\n")
     k = 0
@@ -69,6 +77,10 @@ def commands(block: Block) -> list[tuple[str, list[str]]]:
         line = lines[k]
         prompt = line.startswith("$ ")
         text = line[2:] if prompt else line
+        if block.language == "console" and text.strip() == "echo $?" and out and out[-1][0] and k + 1 < len(lines):
+            out[-1][1].append(STATUS + lines[k + 1].strip())
+            k += 2
+            continue
         if block.language == "console" and not prompt:
             if out:
                 out[-1][1].append(line)
@@ -98,9 +110,10 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def run_command(command: str, shown: list[str], where: str) -> None:
     args = shlex.split(command)[1:]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
-    assert result.exit_code == 0, f"{where}: `{command}` exited {result.exit_code}:\n{result.output}"
+    status = next((int(line.removeprefix(STATUS)) for line in shown if line.startswith(STATUS)), 0)
+    assert result.exit_code == status, f"{where}: `{command}` exited {result.exit_code}:\n{result.output}"
     printed = {line.strip() for line in result.output.split("\n")}
-    for line in shown:
+    for line in (line for line in shown if not line.startswith(STATUS)):
         if line.strip() and line.strip() != "...":
             assert line.strip() in printed, f"{where}: `{command}` did not print {line.strip()!r}:\n{result.output}"
 
@@ -129,6 +142,17 @@ def test_page_examples_run(page: Path, workspace: Path) -> None:
                 ran += 1
     if page not in NOTHING_TO_RUN:
         assert ran, f"{page}: no example ran"
+
+
+def test_a_console_block_may_show_the_exit_status() -> None:
+    block = Block("console", "", "$ incentives design x.yaml\nNo plan\n$ echo $?\n3\n$ incentives analyze x.yaml\n", 1)
+    assert commands(block) == [
+        ("incentives design x.yaml", ["No plan", STATUS + "3"]),
+        ("incentives analyze x.yaml", [""]),
+    ]
+    run_command("incentives design examples/growing_company.yaml --allow support:*", [STATUS + "3"], "here")
+    with pytest.raises(AssertionError, match="exited 3"):
+        run_command("incentives design examples/growing_company.yaml --allow support:*", [], "here")
 
 
 def test_the_console_parser_reads_prompts_output_and_continuations() -> None:

@@ -117,16 +117,18 @@ STORIES = {
         event_verdicts={"frontline": "loss", "second_line": "no change", "sales": "no change", "company": "win"},
         pays_most="second_line",
     ),
-    # hand: optimum 10*20 - 8*2 = 184; equilibrium 10*24 - 8*9.6 = 163.2
+    # hand: optimum 10*20 - 8*2 = 184; equilibrium 10*24 - 8*9.6 = 163.2; team_b is paid on what it delivers
+    # after fixing team_a's rework: 10 - 1 = 9 at the optimum, 12 - 4.8 = 7.2 at the equilibrium (it pays 1.8)
     "blank_model.yaml": Story(
         equilibrium={"team_a": "hit_the_number", "team_b": "hit_the_number"},
         optimum={"team_a": "do_the_job", "team_b": "do_the_job"},
         optimum_value=184.0,
         equilibrium_value=163.2,
-        drivers={"team_a": "team_a_output", "team_b": "team_b_output"},
-        misaligned=(("team_a", "team_a_output"), ("team_b", "team_b_output")),
+        drivers={"team_a": "team_a_output", "team_b": "team_b_delivered"},
+        misaligned=(("team_a", "team_a_output"), ("team_b", "team_b_delivered")),
         event="dearer_rework",
         event_verdicts={"team_a": "no change", "team_b": "no change", "company": "loss"},
+        pays_most="team_b",
     ),
 }
 
@@ -229,3 +231,26 @@ def test_the_event_is_a_win_or_a_loss_as_told(told: tuple[Story, inc.Organizatio
     assert story.event in org.events
     views = inc.perspectives(org, story.event)
     assert {v.party: v.verdict for v in views.views} == story.event_verdicts
+
+
+def test_the_workshop_template_shows_someone_else_paying_from_the_first_run() -> None:
+    # The blank model is what a room runs first: `incentives analyze` on it must show one team's gaming
+    # costing the other.  By hand: team_a hitting its number (output 12, quality 0.6) sends 12 * 0.4 = 4.8
+    # units back to team_b instead of 10 * 0.1 = 1, so team_b (paid on what it delivers after fixing them,
+    # playing hit_the_number: 12 units) gets 12 - 4.8 = 7.2 instead of 12 - 1 = 11: it loses 3.8; against
+    # the optimum (10 - 1 = 9) it ends 1.8 worse off, while team_a gains 2.
+    import json
+
+    from click.testing import CliRunner
+
+    from incentives.cli import main
+
+    text = CliRunner().invoke(main, ["analyze", "examples/blank_model.yaml"], catch_exceptions=False)
+    assert text.exit_code == 0
+    words = " ".join(text.stdout.split())
+    assert "the company loses 10.4; team_b loses 3.8." in words
+    result = CliRunner().invoke(main, ["analyze", "examples/blank_model.yaml", "--format", "json"])
+    worst = json.loads(result.stdout)["equilibria"][0]
+    team_a = next(d for d in worst["departures"] if d["department"] == "team_a")
+    assert team_a["effects_on_others"]["team_b"] == pytest.approx(-3.8)
+    assert worst["burden"]["team_b"] == pytest.approx(-1.8) and worst["burden"]["team_a"] == pytest.approx(2)

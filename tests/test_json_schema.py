@@ -32,7 +32,7 @@ DEGENERATE = "tests/data/coordination_degenerate.yaml"
 
 def document(*args: str) -> dict[str, Any]:
     result = CliRunner().invoke(main, [*args, "--format", "json"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code in ((0, 3) if args[0] == "design" else (0,)), result.output  # 3: no plan was found
     return json.loads(result.stdout)
 
 

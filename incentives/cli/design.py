@@ -1,7 +1,14 @@
-"""``incentives design``: a bonus plan under which the company optimum (or another target) is an equilibrium."""
+"""``incentives design``: a bonus plan under which the company optimum (or another target) is an equilibrium.
+
+Exit status: 0 when a plan is found; :data:`NO_PLAN_EXIT_STATUS` (3) when none is: no plan on
+the allowed terms can work (the report says why), or the solver stopped at its time limit
+before it found one.  That is a finding about the model, not a failure: the report is written
+as usual.  1 is an error in the input, 2 a usage error.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +25,10 @@ from ._common import (
     report_options,
 )
 
-__all__ = ["design"]
+__all__ = ["NO_PLAN_EXIT_STATUS", "design"]
+
+#: Exit status of ``incentives design`` when no plan was found (infeasible, or stopped before finding one).
+NO_PLAN_EXIT_STATUS = 3
 
 
 def _parse_target(text: str | None) -> dict[str, str] | None:
@@ -84,7 +94,15 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
     "allow",
     multiple=True,
     metavar="DEPT:KPI",
-    help="A term the plan may use (repeatable; * for every department or KPI). Default: every KPI.",
+    help="A term the plan may use (repeatable; * for every department or KPI). Default: shares of company value "
+    "and every KPI that never pulls against company value for a switch the plan must deter. A term named here "
+    "one by one is used even if it does, and is then flagged.",
+)
+@click.option(
+    "--allow-misaligned",
+    is_flag=True,
+    help="Let the plan pay on any allowed term, even one that pulls against company value (each such term the plan "
+    "uses is flagged).",
 )
 @click.option(
     "--nonnegative/--signed",
@@ -136,6 +154,7 @@ def design(
     margin: float,
     objective: str,
     allow: tuple[str, ...],
+    allow_misaligned: bool,
     nonnegative: bool,
     no_company_share: bool,
     max_weight: float | None,
@@ -151,19 +170,26 @@ def design(
     fmt: str | None,
     output: Path | None,
 ) -> None:
-    """A bonus plan under which the company optimum is an equilibrium, verified, with what it costs."""
-    from ..build import evaluate_model
+    """A bonus plan under which the company optimum is an equilibrium, verified, with what it costs.
+
+    By default the plan pays only on shares of company value and on KPIs that never pull against
+    company value for a switch it must deter; the report says why each term is there.  Exit status 0
+    when a plan is found, 3 when none is (infeasible, or the search stopped), 1 for an error in the
+    input.
+    """
     from ..design import design as run_design
     from ..design import design_transfers
     from ..design import via_negativa as run_negativa
+    from ..design.exact import design_model
     from ..readwrite.model_file import load_model, save_model
+    from ..readwrite.plan_text import save_plan
     from ..report.design import DesignReport
 
     if output_model is not None and output_model.suffix.lower() not in MODEL_SUFFIXES:
         raise click.BadParameter(f"{output_model}: use .yaml, .yml or .json", param_hint="--output-model")
     emitter = Emitter.prepare(fmt, output, also=[output_model])
     org = load_model(model)
-    evaluated = evaluate_model(org, exact=False)  # once: the designs below and their checks all read it
+    evaluated = design_model(org)  # once (in fractions when it can be): the designs below and their checks read it
     wanted = _parse_target(target)
     options: dict[str, Any] = dict(target=wanted, method=method, time_limit=max_seconds)
     result = run_design(
@@ -172,6 +198,7 @@ def design(
         margin=margin,
         objective=objective,
         allow=list(allow) or None,
+        misaligned=allow_misaligned,
         company_share=not no_company_share,
         nonnegative=nonnegative,
         max_weight=max_weight,
@@ -187,8 +214,16 @@ def design(
         concept_of_transfers = "dominant" if concept == "dominant" else "nash"
         deal = design_transfers(evaluated, concept=concept_of_transfers, margin=margin, **options)
     emitter.emit(DesignReport(design=result, via_negativa=cut, transfers=deal))
+    if not result.found:
+        if output_model is not None:
+            click.echo("no plan was found, so no model file was written", err=True)
+        sys.exit(NO_PLAN_EXIT_STATUS)
     if output_model is not None:
-        if not result.found:
-            raise click.ClickException("no plan was found, so no model file was written")
-        save_model(result.redesigned, output_model)
-        click.echo(f"wrote the redesigned model to {output_model}", err=True)
+        if output_model.suffix.lower() == ".json" == model.suffix.lower() or (
+            output_model.suffix.lower() != ".json" and model.suffix.lower() != ".json"
+        ):
+            save_plan(result.redesigned, output_model, source=model, original=org)
+            click.echo(f"wrote the redesigned model to {output_model} (only its bonus section changed)", err=True)
+        else:
+            save_model(result.redesigned, output_model)
+            click.echo(f"wrote the redesigned model to {output_model}", err=True)

@@ -160,13 +160,21 @@ def best_losses(switches: Switches, lower: np.ndarray, upper: np.ndarray) -> np.
     return -switches.constant + best.sum(axis=1)
 
 
+def _unique_rows(rows: np.ndarray) -> np.ndarray:
+    """The distinct rows (floats: sorted by :func:`numpy.unique`; fractions: in order of first appearance)."""
+    if rows.dtype != object:
+        return np.unique(rows, axis=0)
+    distinct = dict.fromkeys(tuple(row) for row in rows)
+    return np.array(list(distinct), dtype=object).reshape(len(distinct), rows.shape[1])
+
+
 def limited_liability_floors(payoffs: LinearPayoffs[Any], fixed: np.ndarray) -> tuple[Floor, ...]:
     """Rows ``bonus_i(s) >= 0`` at every profile (duplicates removed); ``fixed`` is the bonus no variable moves."""
     floors = []
     for i, (cols, terms) in enumerate(zip(payoffs.owned, payoffs.terms, strict=True)):
         flat = terms.reshape(len(cols), payoffs.n_profiles).T
-        rows = np.unique(np.column_stack([flat, -fixed[i].reshape(-1)]), axis=0)
-        if len(cols) or np.any(rows[:, -1] > 0):
+        rows = _unique_rows(np.column_stack([flat, -fixed[i].reshape(-1)]))
+        if len(cols) or any(v > 0 for v in rows[:, -1]):
             floors.append(
                 Floor(
                     player=i,

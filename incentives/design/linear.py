@@ -37,6 +37,7 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 import sympy
 
+from .._util import Number
 from .._util import profile_label as _label
 from ..errors import DesignError
 from ..evaluated import EvaluatedModel
@@ -108,11 +109,22 @@ class LinearPayoffs(Generic[Label]):
         """Number of pure profiles."""
         return int(np.prod(self.shape, dtype=np.int64))
 
-    def payoffs(self, x: np.ndarray) -> np.ndarray:
-        """Payoff arrays, shape ``(N, n_0, ...)``, for a given vector of design variables."""
-        out = np.array(self.base, dtype=float)
+    @property
+    def exact(self) -> bool:
+        """Whether the arrays hold exact fractions (object arrays) rather than floats."""
+        return bool(self.base.dtype == object)
+
+    def payoffs(self, x: Any) -> np.ndarray:
+        """Payoff arrays, shape ``(N, n_0, ...)``, for a given vector of design variables.
+
+        Exact (fractions) when the arrays are exact, else floats.
+        """
+        dtype = object if self.exact else float
+        out = np.array(self.base, dtype=dtype)
+        values = np.asarray(x, dtype=dtype)
         for i, (cols, arr) in enumerate(zip(self.owned, self.terms, strict=True)):
-            out[i] += np.tensordot(np.asarray(x, dtype=float)[cols], arr, axes=1) if len(cols) else 0.0
+            if len(cols):
+                out[i] = out[i] + np.tensordot(values[cols], arr, axes=1)
         return out
 
 
@@ -146,15 +158,22 @@ class Switches:
         )
 
 
+def _dtype(model: EvaluatedModel) -> type:
+    return object if model.exact else float
+
+
 def kpi_values(model: EvaluatedModel) -> dict[str, np.ndarray]:
-    """Every KPI and the company value (key ``"company_value"``) as float arrays over all profiles."""
+    """Every KPI and the company value (key ``"company_value"``) as arrays over all profiles.
+
+    Float arrays, or arrays of fractions when the model is evaluated exactly.
+    """
     values = {**model.kpis, COMPANY_VALUE: model.company_value}
-    return {k: np.asarray(v, dtype=float) for k, v in values.items()}
+    return {k: np.asarray(v, dtype=_dtype(model)) for k, v in values.items()}
 
 
 def cost_arrays(model: EvaluatedModel) -> np.ndarray:
-    """Each department's action cost at every profile, shape ``(N, n_0, ...)`` (float)."""
-    return np.asarray(model.costs, dtype=float)
+    """Each department's action cost at every profile, shape ``(N, n_0, ...)`` (float, or fractions if exact)."""
+    return np.asarray(model.costs, dtype=_dtype(model))
 
 
 def bonus_payoffs(
@@ -200,9 +219,11 @@ def bonus_payoffs(
 
 
 def fixed_bonus(
-    departments: Sequence[str], fixed: Mapping[Term, float], values: Mapping[str, np.ndarray]
+    departments: Sequence[str], fixed: Mapping[Term, Number], values: Mapping[str, np.ndarray]
 ) -> np.ndarray:
     """Each department's bonus from ``fixed`` terms (term -> weight) at every profile, shape ``(N, n_0, ...)``.
+
+    Exact (fractions) when ``values`` are.
 
     Examples
     --------
@@ -212,10 +233,13 @@ def fixed_bonus(
     >>> float(pay[1].max()) == 0.5 * float(model.company_value.max()), float(abs(pay[0]).max())
     (True, 0.0)
     """
-    shape = values[COMPANY_VALUE].shape
-    out = np.zeros((len(departments), *shape))
+    shape, exact = values[COMPANY_VALUE].shape, values[COMPANY_VALUE].dtype.kind == "O"
+    out = np.zeros((len(departments), *shape), dtype=object if exact else float)
+    if exact:
+        out[...] = Fraction(0)
     for (dept, key), weight in fixed.items():
-        out[departments.index(dept)] += weight * values[key]
+        i = departments.index(dept)
+        out[i] = out[i] + (Fraction(weight) if exact else weight) * values[key]
     return out
 
 

@@ -39,7 +39,7 @@ import numpy as np
 import sympy
 
 from .._display import report_text
-from ..build import evaluate_model, evaluated
+from ..build import evaluate_model
 from ..equilibrium import format_number
 from ..errors import DesignError
 from ..evaluated import EvaluatedModel
@@ -50,6 +50,7 @@ from ..tolerance import RTOL, tolerance
 from ._checks import check_choice, check_number
 from .conditions import add_deterrence, deterrence
 from .diagnose import Obstacle
+from .exact import design_model
 from .linear import LinearPayoffs, Switches, cost_arrays, current_weights, kpi_values, nice_weight
 from .problem import profile_words, resolve_target
 from .program import Program, ProgramResult
@@ -415,7 +416,7 @@ def via_negativa(
     """
     check_number("margin", margin, at_least=0)
     check_number("tol", tol, at_least=0, below=1)
-    model = evaluated(model, exact=False)
+    model = design_model(model)
     t, _ = resolve_target(model, target, tol=tol)
     changes, stuck = _cut(model, t, float(margin), caps=caps, time_limit=time_limit, tol=tol)
     cut = ViaNegativa(

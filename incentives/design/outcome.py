@@ -4,31 +4,39 @@
 the reasons there is none, or the note that the solver stopped), next to the
 current plan, checked on the rebuilt game.  :func:`assemble` turns a
 :class:`~incentives.design.setup.DesignProgram` and its solution into a
-:class:`Design`: the weights rounded to readable numbers
-(:func:`~incentives.design.linear.nice_weight`), or, when the program is
-infeasible, the switches that cannot be deterred and why
-(:mod:`incentives.design.diagnose`, :mod:`incentives.design.unique`).
+:class:`Design`: the solver's weights made exact numbers whose guarantees are
+checked on exactly those numbers (:mod:`incentives.design.rounding`), with why each
+term is there and which terms pull against company value
+(:mod:`incentives.design.reasons`), or, when the program is infeasible, the
+switches that cannot be deterred and why (:mod:`incentives.design.diagnose`,
+:mod:`incentives.design.unique`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal, get_args
+from dataclasses import field as dataclasses_field
+from fractions import Fraction
+from typing import Literal, cast, get_args
 
-import numpy as np
+import sympy
 
 from .._display import report_text
+from .._util import Number
 from ..errors import DesignError
-from ..model import Organization
+from ..model import COMPANY_VALUE, Organization
 from ..tolerance import RTOL
 from ._checks import check_choice
+from .alignment import LeftOut
 from .conditions import CONCEPTS, Concept, add_system
 from .diagnose import Obstacle, explain_infeasible
-from .linear import current_weights, weights_to_bonus
+from .linear import current_weights
 from .problem import OBJECTIVES, DesignProblem, Objective
 from .program import Program, ProgramResult
-from .setup import DesignProgram
+from .reasons import FlaggedTerm, TermReason, flagged_terms, term_reasons
+from .rounding import Guarantees, settle
+from .setup import CheckedSide, DesignProgram, checked_side
 from .terms import Term
 from .unique import explain_not_unique
 from .verify import Verification
@@ -42,6 +50,9 @@ DesignStatus = Literal["found", "infeasible", "stopped"]
 DESIGN_STATUSES: tuple[DesignStatus, ...] = get_args(DesignStatus)
 
 Weights = Mapping[str, Mapping[str, float]]
+
+#: A plan as exact numbers: department -> term -> weight (fractions; a kept term's weight as the model gives it).
+ExactWeights = Mapping[str, Mapping[str, Number]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,13 +72,17 @@ class Design:
         ``"found"``, ``"infeasible"`` (no plan can work: see ``obstacles``) or
         ``"stopped"`` (the time limit ran out first).
     weights : mapping
-        The plan: department -> term -> weight (as written to a model file); empty when infeasible.
+        The plan: department -> term -> weight, as floats (the floats of ``exact_weights``); empty
+        when infeasible.
     current : mapping
         The current plan's weights, as numbers.
     allowed : mapping
         Department -> terms the plan could use.
-    cost, current_cost : float or None
-        Bonus paid at the target under the plan / under the current plan.
+    cost : float or None
+        Bonus paid at the target under the plan as written (the float of the exact cost in
+        ``guarantees.cost``).
+    current_cost : float
+        Bonus paid at the target under the current plan.
     change : float or None
         L1 distance between the plan and the current plan.
     obstacles : tuple of Obstacle
@@ -78,6 +93,18 @@ class Design:
         False when a time limit stopped the search before optimality was proven.
     tol : float
         The relative tolerance the design ran with (weights within it of zero are no weights).
+    exact_weights : mapping
+        The plan exactly as checked and as written to a model file: department -> term -> weight
+        (fractions).
+    guarantees : Guarantees or None
+        What ``exact_weights`` were checked to do: margin, limited liability, budget, bounds.
+    reasons : tuple of TermReason
+        For each term of the plan, the switches it deters and by how much.
+    flagged : tuple of FlaggedTerm
+        Terms of the plan that pull against company value, and why each is there anyway.
+    left_out : tuple of LeftOut
+        Terms the design left out (or signs of weights it refused) because they pull against
+        company value.
 
     Raises
     ------
@@ -105,6 +132,11 @@ class Design:
     notes: tuple[str, ...] = ()
     proven_optimal: bool = True
     tol: float = RTOL
+    exact_weights: ExactWeights = dataclasses_field(default_factory=dict)
+    guarantees: Guarantees | None = None
+    reasons: tuple[TermReason, ...] = ()
+    flagged: tuple[FlaggedTerm, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()
 
     def __post_init__(self) -> None:
         check_choice("status", self.status, DESIGN_STATUSES)
@@ -123,7 +155,11 @@ class Design:
 
     @property
     def redesigned(self) -> Organization:
-        """The organisation with the designed plan (write it with :func:`incentives.save_model`).
+        """The organisation with the designed plan, its weights exactly as checked (write it with
+        :func:`incentives.save_model`, or into the model file's own text with
+        :func:`incentives.readwrite.plan_text.write_plan`).
+
+        Terms kept as they were keep their formulas (parameters and all).
 
         Raises
         ------
@@ -132,12 +168,24 @@ class Design:
         """
         if not self.found:
             raise DesignError("no plan was found, so there is no redesigned organisation to write")
-        bonus = weights_to_bonus(self.organization, self.weights, tol=self.tol)
-        for dept, weights in bonus.items():  # terms kept as they were keep their formulas (parameters)
-            for key in weights:
-                if key not in self.allowed.get(dept, ()) and key in self.organization.bonus.get(dept, {}):
-                    weights[key] = self.organization.bonus[dept][key]
+        order = [*self.organization.kpis, COMPANY_VALUE]
+        bonus: dict[str, dict[str, sympy.Expr]] = {}
+        for dept in self.organization.department_names:
+            given = self.exact_weights.get(dept, {})
+            written = self.organization.bonus.get(dept, {})
+            terms = {}
+            for key in (k for k in order if k in given and given[k] != 0):
+                kept = key not in self.allowed.get(dept, ()) and key in written
+                terms[key] = written[key] if kept else _rational(given[key])
+            if terms:
+                bonus[dept] = terms
         return replace(self.organization, bonus=bonus)
+
+
+def _rational(value: Number) -> sympy.Expr:
+    """A weight as a sympy number: exact for a fraction, the decimal as written for a float."""
+    exact = value if isinstance(value, Fraction) else Fraction(repr(float(value)))
+    return sympy.Rational(exact.numerator, exact.denominator)
 
 
 def assemble(program: DesignProgram, result: ProgramResult) -> Design:
@@ -153,7 +201,8 @@ def assemble(program: DesignProgram, result: ProgramResult) -> Design:
     >>> plan.status, plan.obstacles[0].department
     ('infeasible', 'sales')
     """
-    unsolved = _unsolved(program)
+    side = checked_side(program.problem)
+    unsolved = _unsolved(program, side)
     if result.status == "time_limit":
         stopped = (
             f"the solver stopped at its time limit ({program.problem.time_limit:g} s) before it found a plan or "
@@ -162,13 +211,17 @@ def assemble(program: DesignProgram, result: ProgramResult) -> Design:
         return replace(unsolved, status="stopped", notes=(*unsolved.notes, stopped), proven_optimal=False)
     if result.status != "optimal" or result.x is None:
         return replace(unsolved, obstacles=_obstacles(program, result))
-    return _found(unsolved, program, result)
+    return _found(unsolved, program, result, side)
 
 
-def _unsolved(program: DesignProgram) -> Design:
+def _unsolved(program: DesignProgram, side: CheckedSide) -> Design:
     """The design with no plan yet: status ``"infeasible"``, the current plan and the notes."""
     problem = program.problem
     current = current_weights(problem.model)
+    t = problem.target
+    zero: Number = Fraction(0) if side.exact else 0.0
+    paid = (w * side.values[k][t] for weights in side.current_plan.values() for k, w in weights.items())
+    current_cost = sum(paid, zero)
     return Design(
         organization=problem.organization,
         target=problem.target,
@@ -181,14 +234,15 @@ def _unsolved(program: DesignProgram) -> Design:
         current=current,
         allowed=problem.allowed,
         cost=None,
-        current_cost=_paid(problem, current),
+        current_cost=float(current_cost),
         change=None,
         notes=(*problem.notes, *program.notes),
         tol=problem.tol,
+        left_out=problem.left_out,
     )
 
 
-def _found(unsolved: Design, program: DesignProgram, result: ProgramResult) -> Design:
+def _found(unsolved: Design, program: DesignProgram, result: ProgramResult, side: CheckedSide) -> Design:
     assert result.x is not None
     problem = program.problem
     notes = unsolved.notes
@@ -197,16 +251,51 @@ def _found(unsolved: Design, program: DesignProgram, result: ProgramResult) -> D
             f"the solver stopped at its time limit ({problem.time_limit:g} s): the plan works but may not be optimal",
         )
     x = result.x[: len(program.terms)]  # the weights are the program's first variables
-    weights = _rounded_weights(problem, program.terms, x)
+    settled = settle(
+        side.system,
+        x,
+        scale=program.scale,
+        concept=problem.concept,
+        cost=side.cost,
+        fixed_cost=side.fixed_cost,
+        budget=problem.budget,
+        current=side.current,
+        tol=problem.tol,
+    )
+    if not settled.guarantees.holds:
+        notes += (
+            "no exact numbers near the solver's weights keep every guarantee: "
+            + "; ".join(settled.guarantees.failures()),
+        )
+    plan = _exact_plan(problem, side, program.terms, settled.weights)
+    terms = {Term(d, k): w for d, weights in plan.items() for k, w in weights.items()}
     return replace(
         unsolved,
         status="found",
-        weights=weights,
-        cost=_paid(problem, weights),
-        change=_distance(unsolved.current, weights),
+        weights={d: {k: float(w) for k, w in weights.items()} for d, weights in plan.items()},
+        exact_weights=plan,
+        cost=None if settled.guarantees.cost is None else float(settled.guarantees.cost),
+        change=float(_distance(side.current_plan, plan)),
         notes=notes,
         proven_optimal=result.proven,
+        guarantees=settled.guarantees,
+        reasons=term_reasons(side.system, settled.weights, list(side.current)),
+        flagged=flagged_terms(terms, problem.alignment, named=problem.explicit, kept=frozenset(side.kept)),
     )
+
+
+def _exact_plan(
+    problem: DesignProblem, side: CheckedSide, terms: Sequence[Term], weights: Sequence[Fraction]
+) -> dict[str, dict[str, Number]]:
+    """The plan, department by department in the model's order, terms in its KPI order; zeros left out."""
+    given: dict[Term, Number] = {**side.kept, **dict(zip(terms, weights, strict=True))}
+    order = [*problem.organization.kpis, COMPANY_VALUE]
+    plan: dict[str, dict[str, Number]] = {}
+    for dept in problem.organization.department_names:
+        chosen = {k: given[Term(dept, k)] for k in order if given.get(Term(dept, k), 0) != 0}
+        if chosen:
+            plan[dept] = chosen
+    return plan
 
 
 def _obstacles(program: DesignProgram, result: ProgramResult) -> tuple[Obstacle, ...]:
@@ -230,23 +319,11 @@ def _obstacles(program: DesignProgram, result: ProgramResult) -> tuple[Obstacle,
     return obstacles
 
 
-def _rounded_weights(problem: DesignProblem, terms: Sequence[Term], x: np.ndarray) -> dict[str, dict[str, float]]:
-    raw: dict[str, dict[str, float]] = {}
-    for (dept, key), weight in problem.kept.items():
-        raw.setdefault(dept, {})[key] = weight
-    for (dept, key), value in zip(terms, x, strict=True):
-        raw.setdefault(dept, {})[key] = float(value)
-    bonus = weights_to_bonus(problem.organization, raw, tol=problem.tol)
-    return {dept: {k: float(v) for k, v in w.items()} for dept, w in bonus.items()}
+def _distance(a: ExactWeights, b: ExactWeights) -> Number:
+    """The L1 distance between two plans, summed in a fixed order (``a``'s terms, then ``b``'s others).
 
-
-def _paid(problem: DesignProblem, weights: Weights) -> float:
-    """The bonus ``weights`` pay at the target."""
-    values, t = problem.model, problem.target
-    return float(sum(w * float(values.values(k)[t]) for plan in weights.values() for k, w in plan.items()))
-
-
-def _distance(a: Weights, b: Weights) -> float:
-    """The L1 distance between two plans, summed in a fixed order (``a``'s terms, then ``b``'s others)."""
+    Exact when both plans are.
+    """
     terms = dict.fromkeys((d, k) for plan in (a, b) for d, w in plan.items() for k in w)
-    return float(sum(abs(a.get(d, {}).get(k, 0.0) - b.get(d, {}).get(k, 0.0)) for d, k in terms))
+    gaps = [cast(Number, abs(a.get(d, {}).get(k, 0) - b.get(d, {}).get(k, 0))) for d, k in terms]
+    return sum(gaps, Fraction(0))

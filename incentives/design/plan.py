@@ -22,10 +22,12 @@ Objectives (``objective``):
   linearised with ``d_ik >= +-(w_ik - w0_ik)``; ties are broken toward the
   cheaper plan.
 
-Limits: weights only on allowed terms (others are 0), sign and per-weight
-bounds, a budget on the bonus paid at the target, and *limited liability*
-(default on): each department's bonus is at least 0 at every profile, so a
-bonus is never a fine.  It also keeps the cost objective bounded.  Programs are
+Limits: weights only on allowed terms (others are 0) and, by default, only on
+terms aligned with company value for the deviations that matter
+(:mod:`incentives.design.alignment`), sign and per-weight bounds, a budget on the
+bonus paid at the target, and *limited liability* (default on): each department's
+bonus is at least 0 at every profile, so a bonus is never a fine.  It also keeps
+the cost objective bounded.  Programs are
 solved by HiGHS through :func:`scipy.optimize.milp`.
 
 Steps
@@ -37,9 +39,11 @@ Steps
 2. :func:`~incentives.design.setup.set_up` builds the program;
 3. :func:`~incentives.design.setup.solve` solves it;
 4. :func:`~incentives.design.outcome.assemble` turns the solution into a
-   :class:`Design`: a plan rounded to readable numbers, or, when no plan
-   exists, the switches that cannot be deterred and why
-   (:mod:`incentives.design.diagnose`).
+   :class:`Design`: a plan of exact numbers whose guarantees (margin, limited
+   liability, budget) are checked on those very numbers
+   (:mod:`incentives.design.rounding`), with why each term is there
+   (:mod:`incentives.design.reasons`), or, when no plan exists, the switches that
+   cannot be deterred and why (:mod:`incentives.design.diagnose`).
 
 :func:`solve_problem` runs steps 2 to 4 and checks the plan found on the
 rebuilt game (:mod:`incentives.design.verify`).
@@ -72,6 +76,7 @@ def design(
     margin: float = 1.0,
     objective: str = "cost",
     allow: Iterable[TermSpec] | None = None,
+    misaligned: bool = False,
     company_share: bool = True,
     nonnegative: bool = True,
     max_weight: float | None = None,
@@ -101,7 +106,15 @@ def design(
     objective : {"cost", "change"}
         Least bonus paid at the target, or least change (L1) from the current plan.
     allow : iterable of str, optional
-        Terms the plan may use, as ``"department:kpi"`` (``*`` wildcards); default every KPI.
+        Terms the plan may use, as ``"department:kpi"`` (``*`` wildcards); default every KPI and a
+        share of company value.  Of these, only terms aligned with company value for the
+        deviations that matter are used (:mod:`incentives.design.alignment`), in the sign in
+        which they are aligned, unless a term is named here one by one (no ``*``): a term so named
+        may pull against company value, and is then flagged in the report.
+    misaligned : bool
+        Let every allowed term pull against company value (each one the plan uses that does is
+        flagged).  Default False: a plan never pays for something the company wants less of
+        unless you name it.
     company_share : bool
         Whether shares of company value are allowed.
     nonnegative : bool
@@ -164,6 +177,7 @@ def design(
         margin=margin,
         objective=objective,
         allow=allow,
+        misaligned=misaligned,
         company_share=company_share,
         nonnegative=nonnegative,
         max_weight=max_weight,
@@ -203,7 +217,7 @@ def solve_problem(problem: DesignProblem) -> Design:
     >>> org = inc.load_model("examples/growing_company.yaml")
     >>> problem = DesignProblem.from_options(org, allow=["*:company_value"], verify=False)
     >>> plan = solve_problem(problem)
-    >>> plan.found, plan.verification is None, round(plan.cost, 4)
+    >>> plan.found, plan.verification is None, round(float(plan.cost), 4)
     (True, True, 82.5838)
     """
     program = set_up(problem)

@@ -10,7 +10,9 @@ keyword arguments and the program that solves them.  Built by
   every switch away from the target must lose, and the *objective*
   (``"cost"``: least bonus paid at the target; ``"change"``: least L1 change);
 * the *terms* (:class:`~incentives.design.terms.Term`) whose weights the plan
-  sets, with each weight's *bounds*, and the current terms *kept* as they are;
+  sets, with each weight's *bounds*, and the current terms *kept* as they are; by
+  default only terms aligned with company value for the deviations that matter
+  (:mod:`incentives.design.alignment`), the others *left out* unless allowed by name;
 * the *budget*, *limited liability*, and the solver's limits and tolerance.
 
 Every field is checked when the object is made, and a bad one is refused with
@@ -20,6 +22,7 @@ number >= 0. Got -1 instead.``).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,16 +31,17 @@ from typing import Any, Literal, cast, get_args
 
 from .._util import frozen_map, profile_label
 from ..analysis.optimum import CompanyOptimum, company_optimum
-from ..build import evaluated
 from ..errors import DesignError
 from ..evaluated import EvaluatedModel
 from ..model import COMPANY_VALUE, Organization
 from ..solvers import registered_solvers
 from ..tolerance import RTOL
 from ._checks import check_choice, check_flag, check_number, invalid
+from .alignment import KpiAlignment, LeftOut, keep_aligned, kpi_alignment
 from .conditions import CONCEPTS, Concept
+from .exact import design_model
 from .linear import current_weights, parse_target
-from .terms import Term, TermSpec, allowed_terms, weight_bounds
+from .terms import Term, TermSpec, allowed_terms, named_terms, parse_term, weight_bounds
 from .unique import DEFAULT_MAX_PROFILES
 
 __all__ = ["OBJECTIVES", "DesignProblem", "Objective", "profile_words", "resolve_target"]
@@ -125,6 +129,13 @@ class DesignProblem:
         no weight, and objective values within it of the optimum tie.
     notes : tuple of str
         What setting up the problem noticed (ties for the company optimum, a margin of 0).
+    explicit : frozenset of Term
+        Terms the user allowed by name: they may pull against company value (and are flagged when
+        they do).
+    misaligned : bool
+        Whether every term may pull against company value (each one that does is flagged).
+    left_out : tuple of LeftOut
+        Terms (or signs of their weights) left out because they pull against company value.
 
     Raises
     ------
@@ -163,6 +174,9 @@ class DesignProblem:
     verify: bool = True
     tol: float = RTOL
     notes: tuple[str, ...] = ()
+    explicit: frozenset[Term] = frozenset()
+    misaligned: bool = False
+    left_out: tuple[LeftOut, ...] = ()
 
     def __post_init__(self) -> None:
         _check_settings(
@@ -177,6 +191,7 @@ class DesignProblem:
             verify=self.verify,
             tol=self.tol,
         )
+        check_flag("misaligned", self.misaligned)
         self._check_model()
         self._check_terms()
         object.__setattr__(self, "bounds", frozen_map({t: self.bounds[t] for t in self.terms if t in self.bounds}))
@@ -205,6 +220,8 @@ class DesignProblem:
             for term in terms:
                 if not isinstance(term, Term) or term.department not in org.department_names or term.kpi not in keys:
                     raise invalid(name, "Terms naming a department of the model and one of its KPIs", term)
+        if not isinstance(self.explicit, frozenset) or not all(isinstance(t, Term) for t in self.explicit):
+            raise invalid("explicit", "a frozenset of Terms", self.explicit)
         if len(set(self.terms)) != len(self.terms):
             raise invalid("terms", "terms named once each", tuple(str(t) for t in self.terms))
         for term, weight in self.kept.items():
@@ -215,6 +232,12 @@ class DesignProblem:
             _check_limits(term, limits, self.terms)
 
     # -- derived ------------------------------------------------------------------------
+    @functools.cached_property
+    def alignment(self) -> Mapping[str, KpiAlignment]:
+        """Whether each KPI is aligned with company value, in each sign, for the switches this design deters."""
+        concept: Concept = "dominant" if self.concept == "dominant" else "nash"
+        return kpi_alignment(self.model, self.target, concept, tol=self.tol)
+
     @property
     def organization(self) -> Organization:
         """The organisation with its current plan."""
@@ -236,8 +259,10 @@ class DesignProblem:
         Examples
         --------
         >>> import incentives as inc
-        >>> problem = DesignProblem.from_options(inc.load_model("examples/growing_company.yaml"), nonnegative=False)
-        >>> problem.limits(Term("sales", "tickets"))
+        >>> org = inc.load_model("examples/growing_company.yaml")
+        >>> DesignProblem.from_options(org, nonnegative=False).limits(Term("sales", "tickets"))  # fewer tickets only
+        (-inf, 0.0)
+        >>> DesignProblem.from_options(org, nonnegative=False, misaligned=True).limits(Term("sales", "tickets"))
         (-inf, inf)
         """
         return self.bounds.get(term, _NO_LIMIT)
@@ -253,6 +278,7 @@ class DesignProblem:
         margin: float = 1.0,
         objective: str = "cost",
         allow: Iterable[TermSpec] | None = None,
+        misaligned: bool = False,
         company_share: bool = True,
         nonnegative: bool = True,
         max_weight: float | None = None,
@@ -268,7 +294,8 @@ class DesignProblem:
     ) -> DesignProblem:
         """The problem the options of :func:`incentives.design.design` describe (see it for each option).
 
-        The model is evaluated once (in floating point) if it is an organisation; the
+        The model is evaluated once if it is an organisation (in fractions when it is rational and
+        small enough, its floating-point form derived from that: :mod:`incentives.design.exact`); the
         target, the allowed terms (``"department:kpi"`` with ``*`` wildcards) and the
         bounds are parsed against it.
 
@@ -282,9 +309,12 @@ class DesignProblem:
         --------
         >>> import incentives as inc
         >>> org = inc.load_model("examples/growing_company.yaml")
-        >>> problem = DesignProblem.from_options(org, target={"operations": "change_freeze"}, allow=["sales:*"])
-        >>> problem.target, problem.allowed["sales"][:2], problem.allowed["support"]
-        ((0, 0, 0, 1), ('new_customers', 'tickets'), ())
+        >>> allow = ["sales:*", "support:resolution_hours"]  # the second by name: used even though misaligned
+        >>> problem = DesignProblem.from_options(org, target={"operations": "change_freeze"}, allow=allow)
+        >>> problem.target, problem.allowed["sales"], problem.allowed["support"]
+        ((0, 0, 0, 1), ('company_value',), ('resolution_hours',))
+        >>> [str(item.term) for item in problem.left_out][:2]
+        ['sales:new_customers', 'sales:tickets']
         >>> DesignProblem.from_options(org, allow=["sales"])
         Traceback (most recent call last):
         ...
@@ -303,17 +333,23 @@ class DesignProblem:
             tol=tol,
         )
         for name, flag in (
+            ("misaligned", misaligned),
             ("company_share", company_share),
             ("nonnegative", nonnegative),
             ("keep_others", keep_others),
         ):
             check_flag(name, flag)
-        model = evaluated(model, exact=False)
+        model = design_model(model)
         org = model.organization
         chosen, optimum = resolve_target(model, target, tol=tol)
         allowed = allowed_terms(org, allow, company_share=company_share)
-        terms = tuple(Term(d, k) for d, keys in allowed.items() for k in keys)
-        limits = weight_bounds(org, terms, nonnegative=nonnegative, max_weight=max_weight, bounds=bounds)
+        every = tuple(Term(d, k) for d, keys in allowed.items() for k in keys)
+        limits = weight_bounds(org, every, nonnegative=nonnegative, max_weight=max_weight, bounds=bounds)
+        named = named_terms(org, allow)
+        kind: Concept = "dominant" if concept == "dominant" else "nash"
+        verdicts = kpi_alignment(model, chosen, kind, tol=tol)
+        terms, limits, left_out = keep_aligned(every, limits, verdicts, frozenset(every) if misaligned else named)
+        _refuse_bounds_left_out(org, bounds, terms, left_out)
         return cls(
             model=model,
             target=tuple(int(k) for k in chosen),
@@ -331,6 +367,9 @@ class DesignProblem:
             verify=verify,
             tol=float(tol),
             notes=_notes(org, optimum, chosen, target is None, float(margin)),
+            explicit=named,
+            misaligned=misaligned,
+            left_out=left_out,
         )
 
 
@@ -359,6 +398,23 @@ def _check_settings(
     check_choice("method", method, sorted(registered_solvers()))
     check_flag("verify", verify)
     check_number("tol", tol, at_least=0, below=1)
+
+
+def _refuse_bounds_left_out(
+    org: Organization,
+    bounds: Mapping[TermSpec, tuple[Any, Any]] | None,
+    terms: tuple[Term, ...],
+    left_out: tuple[LeftOut, ...],
+) -> None:
+    """Refuse bounds on a term left out for pulling against company value (the user must allow it by name)."""
+    for spec in bounds or {}:
+        for term in parse_term(org, spec, field="bounds"):
+            why = next((lo for lo in left_out if lo.term == term), None)
+            if why is not None and term not in terms:
+                raise DesignError(
+                    f"bounds: {term} is left out of the plan because paying on it pulls against company value "
+                    f"({why.evidence}); allow it by name (allow=[{str(term)!r}]) to bound it"
+                )
 
 
 def _check_limits(term: Term, limits: Any, terms: tuple[Term, ...]) -> None:

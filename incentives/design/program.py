@@ -121,8 +121,22 @@ class Program:
         rows, cols, data = (np.concatenate(parts) for parts in zip(*self._rows, strict=True))
         return sparse.csr_array(sparse.coo_array((data, (rows, cols)), shape=(self.n_rows, self.n_variables)))
 
+    def _solve_empty(self, keep_rows: np.ndarray | None) -> ProgramResult:
+        lo = np.concatenate(self._row_lo) if self._row_lo else np.zeros(0)
+        hi = np.concatenate(self._row_hi) if self._row_hi else np.zeros(0)
+        if keep_rows is not None:
+            lo, hi = lo[keep_rows], hi[keep_rows]
+        if np.all(lo <= 0) and np.all(hi >= 0):
+            return ProgramResult(status="optimal", x=np.zeros(0), objective=0.0, message="no variables")
+        return ProgramResult(status="infeasible", x=None, objective=None, message="no variables, and a row excludes 0")
+
     def solve(self, *, time_limit: float | None = None, keep_rows: np.ndarray | None = None) -> ProgramResult:
-        """Solve with HiGHS; ``keep_rows`` (boolean mask) solves with only some rows."""
+        """Solve with HiGHS; ``keep_rows`` (boolean mask) solves with only some rows.
+
+        A program without variables (every term left out) is feasible when every row admits 0.
+        """
+        if not self.n_variables:
+            return self._solve_empty(keep_rows)
         options: dict[str, float | bool] = {"disp": False}
         if time_limit is not None:
             options["time_limit"] = float(time_limit)

@@ -17,20 +17,26 @@ the cost.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from fractions import Fraction
 
 import numpy as np
 
+from .._util import Number
 from ..errors import DesignError
+from ..model import COMPANY_VALUE
 from .conditions import DesignSystem, add_system, deterrence, limited_liability_floors
+from .exact import exact_twin
 from .linear import LinearPayoffs, bonus_payoffs, current_weights, fixed_bonus, kpi_values
 from .problem import DesignProblem
 from .program import Program, ProgramResult
+from .rounding import exact_limit
 from .solving import add_distance, polished, solve_lexicographic
 from .terms import Term
 from .unique import Escapes, add_escapes, escapes
 
-__all__ = ["AUTO_BOUND_FACTOR", "DesignProgram", "set_up", "solve"]
+__all__ = ["AUTO_BOUND_FACTOR", "CheckedSide", "DesignProgram", "checked_side", "set_up", "solve"]
 
 #: For ``"unique"``, a weight without a finite bound gets this many times the largest weight of the
 #: current plan and of the cheapest Nash plan (at least 1): the big-M constants need finite bounds.
@@ -125,12 +131,20 @@ def set_up(problem: DesignProblem) -> DesignProgram:
     )
 
 
-def _system(problem: DesignProblem, lin: LinearPayoffs[Term], values: dict[str, np.ndarray]) -> DesignSystem:
+def _system(
+    problem: DesignProblem,
+    lin: LinearPayoffs[Term],
+    values: dict[str, np.ndarray],
+    kept: Mapping[Term, Number] | None = None,
+) -> DesignSystem:
     t = problem.target
     limits = np.array([problem.limits(term) for term in lin.variables], dtype=float).reshape(-1, 2)
-    fixed_pay = fixed_bonus(lin.players, problem.kept, values)
-    at_target = np.array([values[term.kpi][t] for term in lin.variables])
-    budget = None if problem.budget is None else (at_target, problem.budget - float(fixed_pay.sum(axis=0)[t]))
+    fixed_pay = fixed_bonus(lin.players, problem.kept if kept is None else kept, values)
+    at_target = np.array([values[term.kpi][t] for term in lin.variables], dtype=values[COMPANY_VALUE].dtype)
+    budget = None
+    if problem.budget is not None:
+        limit = exact_limit(problem.budget) if lin.exact else problem.budget
+        budget = (at_target, limit - fixed_pay.sum(axis=0)[t])
     return DesignSystem(
         payoffs=lin,
         target=t,
@@ -145,6 +159,73 @@ def _system(problem: DesignProblem, lin: LinearPayoffs[Term], values: dict[str, 
         ),
         base_meaning="from its action cost and the terms kept" if problem.kept else "in action cost",
         tol=problem.tol,
+    )
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class CheckedSide:
+    """A problem's conditions on the arrays a plan's guarantees are checked on (exact when possible).
+
+    Parameters
+    ----------
+    system : DesignSystem
+        The conditions, over the problem's terms; on fractions when the model has an exact twin
+        (:func:`~incentives.design.exact.exact_twin`), else on floats.
+    values : dict of str to numpy.ndarray
+        Every KPI and company value, in the same arithmetic.
+    cost : numpy.ndarray
+        What a unit of each term's weight pays at the target.
+    fixed_cost : Number
+        What the terms kept as they are pay at the target.
+    current : numpy.ndarray
+        Each term's weight in the current plan (0 when it has none).
+    kept : mapping of Term to Number
+        The terms kept as they are, with their weights.
+    current_plan : mapping
+        The whole current plan, department -> KPI -> weight, in the same arithmetic.
+    """
+
+    system: DesignSystem
+    values: dict[str, np.ndarray]
+    cost: np.ndarray
+    fixed_cost: Number
+    current: np.ndarray
+    kept: Mapping[Term, Number]
+    current_plan: Mapping[str, Mapping[str, Number]]
+
+    @property
+    def exact(self) -> bool:
+        """Whether the arrays are exact fractions."""
+        return self.system.payoffs.exact
+
+
+def checked_side(problem: DesignProblem) -> CheckedSide:
+    """The problem's conditions in exact arithmetic when the model allows it, else in floating point.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> side = checked_side(DesignProblem.from_options(inc.load_model("examples/growing_company.yaml")))
+    >>> side.exact, side.cost[-1]
+    (True, Fraction(10768, 25))
+    """
+    model = exact_twin(problem.model) or problem.model
+    values = kpi_values(model)
+    weights = model.weights
+    kept = {term: weights[term.department][term.kpi] for term in problem.kept}
+    lin = bonus_payoffs(model, problem.allowed, values, fixed=kept)
+    t = problem.target
+    dtype = values[COMPANY_VALUE].dtype
+    zero = Fraction(0) if model.exact else 0.0
+    current = np.array([weights.get(term.department, {}).get(term.kpi, zero) for term in lin.variables], dtype=dtype)
+    return CheckedSide(
+        system=_system(problem, lin, values, kept),
+        values=values,
+        cost=np.array([values[term.kpi][t] for term in lin.variables], dtype=dtype),
+        fixed_cost=sum((w * values[term.kpi][t] for term, w in kept.items()), zero),
+        current=current,
+        kept=kept,
+        current_plan={d: dict(w) for d, w in weights.items()},
     )
 
 

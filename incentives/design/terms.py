@@ -16,7 +16,7 @@ from ..errors import DesignError
 from ..model import COMPANY_VALUE, Organization
 from ._checks import check_number
 
-__all__ = ["Term", "TermSpec", "allowed_terms", "parse_term", "weight_bounds"]
+__all__ = ["Term", "TermSpec", "allowed_terms", "named_terms", "parse_term", "weight_bounds"]
 
 
 class Term(NamedTuple):
@@ -141,6 +141,27 @@ def allowed_terms(
     if not company_share:
         chosen = {term for term in chosen if term.kpi != COMPANY_VALUE}
     return {d: tuple(k for k in keys if Term(d, k) in chosen) for d in org.department_names}
+
+
+def named_terms(org: Organization, allow: Iterable[TermSpec] | None) -> frozenset[Term]:
+    """The terms ``allow`` names one by one (no ``*``): a user's explicit choice of each.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/growing_company.yaml")
+    >>> sorted(str(t) for t in named_terms(org, ["support:resolution_hours", "sales:*", "*:company_value"]))
+    ['support:resolution_hours']
+    """
+    if allow is None:
+        return frozenset()
+    specs = [allow] if isinstance(allow, str) else list(allow)
+    named = set()
+    for spec in specs:
+        dept, key = _spec_term(spec, "allow")
+        if "*" not in (dept, key):
+            named.update(parse_term(org, spec))
+    return frozenset(named)
 
 
 def weight_bounds(

@@ -26,13 +26,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Literal, NamedTuple, cast
 
 import numpy as np
 import sympy
 
 from .._display import report_text
-from ..build import evaluate_model, evaluated
+from .._util import Number
+from ..build import evaluate_model
 from ..equilibrium import format_number
 from ..errors import DesignError
 from ..evaluated import EvaluatedModel
@@ -41,10 +43,12 @@ from ..tolerance import RTOL, is_zero, tolerance
 from ._checks import check_choice, check_number, invalid
 from .conditions import DesignSystem, add_system, deterrence
 from .diagnose import Obstacle, explain_infeasible
-from .linear import LinearPayoffs, kpi_values, nice_weight
+from .exact import design_model, exact_twin
+from .linear import LinearPayoffs, kpi_values
 from .outcome import DESIGN_STATUSES, DesignStatus
 from .problem import profile_words, resolve_target
 from .program import Program, ProgramResult
+from .rounding import Guarantees, settle
 from .verify import Verification, verify_plan
 
 __all__ = [
@@ -84,13 +88,23 @@ class TransferOffer(NamedTuple):
 
 @dataclass(frozen=True, kw_only=True)
 class Transfer:
-    """``payer`` pays ``receiver`` ``rate`` times ``kpi``; ``paid_at_target`` is that amount at the target."""
+    """``payer`` pays ``receiver`` ``rate`` times ``kpi``; ``paid_at_target`` is that amount at the target.
+
+    ``exact_rate`` is the rate exactly as checked and written (a fraction, see
+    :mod:`incentives.design.rounding`); ``rate`` is its float (None: ``rate`` is the exact decimal written).
+    """
 
     payer: str
     receiver: str
     kpi: str
     rate: float
     paid_at_target: float
+    exact_rate: Fraction | None = None
+
+    @property
+    def written_rate(self) -> Fraction:
+        """The rate as written to a model file, exactly."""
+        return self.exact_rate if self.exact_rate is not None else Fraction(repr(float(self.rate)))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,7 +113,9 @@ class TransferDesign:
 
     ``status`` is ``"found"``, ``"infeasible"`` (see ``obstacles``) or ``"stopped"`` (the time
     limit ran out first).  ``imbalance`` is the largest ``|sum of every department's bonus
-    change|`` over all profiles of the rebuilt organisation (zero, up to rounding, by construction).
+    change|`` over all profiles of the rebuilt organisation (zero by construction; exactly zero when
+    the model is exact).  ``guarantees`` is what the rates as written were checked to do
+    (:mod:`incentives.design.rounding`).
 
     Raises
     ------
@@ -120,6 +136,7 @@ class TransferDesign:
     verification: Verification | None = None
     imbalance: float | None = None
     notes: tuple[str, ...] = ()
+    guarantees: Guarantees | None = None
 
     def __post_init__(self) -> None:
         check_choice("status", self.status, DESIGN_STATUSES)
@@ -162,7 +179,8 @@ def apply_transfers(org: Organization, transfers: Sequence[Transfer]) -> Organiz
     """
     bonus = {d: dict(org.bonus.get(d, {})) for d in org.department_names}
     for t in transfers:
-        rate = nice_weight(t.rate)
+        exact = t.written_rate
+        rate = sympy.Rational(exact.numerator, exact.denominator)
         for dept, sign in ((t.receiver, 1), (t.payer, -1)):
             total = bonus[dept].get(t.kpi, sympy.Integer(0)) + sign * rate
             if total == 0:
@@ -174,8 +192,10 @@ def apply_transfers(org: Organization, transfers: Sequence[Transfer]) -> Organiz
     return replace(org, bonus={d: w for d, w in bonus.items() if w}, description=description)
 
 
-def transfer_imbalance(before: EvaluatedModel, after: EvaluatedModel) -> float:
+def transfer_imbalance(before: EvaluatedModel, after: EvaluatedModel) -> Number:
     """Largest ``|sum_i (bonus_i after - bonus_i before)|`` over every profile (0 for budget-balanced transfers).
+
+    Exact when both models are.
 
     Examples
     --------
@@ -186,6 +206,9 @@ def transfer_imbalance(before: EvaluatedModel, after: EvaluatedModel) -> float:
     >>> transfer_imbalance(before, inc.evaluate_model(apply_transfers(org, [deal]), exact=False)) < 1e-9
     True
     """
+    if before.exact and after.exact:
+        change = np.asarray(after.bonus_paid) - np.asarray(before.bonus_paid)
+        return max((abs(v) for v in np.ravel(change)), default=Fraction(0))
     change = np.asarray(after.bonus_paid, dtype=float) - np.asarray(before.bonus_paid, dtype=float)
     return float(np.max(np.abs(change), initial=0.0))
 
@@ -216,20 +239,23 @@ def _candidates(
 def _payoffs(
     model: EvaluatedModel, values: Mapping[str, np.ndarray], offers: list[TransferOffer]
 ) -> LinearPayoffs[TransferOffer]:
-    """The current payoffs plus, for each offer, its rate times the KPI (received) or minus it (paid)."""
+    """The current payoffs plus, for each offer, its rate times the KPI (received) or minus it (paid).
+
+    Exact (fractions) when the model is.
+    """
     game = model.game
     index = {name: i for i, name in enumerate(model.players)}
     owned: list[list[int]] = [[] for _ in model.players]
     terms: list[list[np.ndarray]] = [[] for _ in model.players]
     for v, offer in enumerate(offers):
-        for d, sign in ((index[offer.receiver], 1.0), (index[offer.payer], -1.0)):
+        for d, sign in ((index[offer.receiver], 1), (index[offer.payer], -1)):
             owned[d].append(v)
             terms[d].append(sign * values[offer.kpi])
     return LinearPayoffs(
         players=model.players,
         actions=model.actions,
         variables=tuple(offers),
-        base=game.float_payoffs(),
+        base=np.asarray(game.payoffs, dtype=object) if model.exact else game.float_payoffs(),
         owned=tuple(np.array(o, dtype=np.int64) for o in owned),
         terms=tuple(np.stack(t) if t else np.zeros((0, *game.shape)) for t in terms),
     )
@@ -295,16 +321,18 @@ def design_transfers(
     if max_rate is not None:
         check_number("max_rate", max_rate, at_least=0, finite=False)
     check_number("tol", tol, at_least=0, below=1)
-    model = evaluated(model, exact=False)
+    model = design_model(model)
     t, _ = resolve_target(model, target, tol=tol)
     values = kpi_values(model)
     offers = _candidates(model.organization, values, kpis, tol)
     system = _system(model, values, offers, t, kind, float(margin), max_rate, tol)
-    deal = _assemble(model, system, kind, values, _solve(system, values, time_limit), time_limit)
+    result = _solve(system, values, time_limit)
+    twin = exact_twin(model)
+    deal = _assemble(model, system, kind, values, result, time_limit, twin, (offers, max_rate, tol))
     if not deal.found:
         return deal
-    rebuilt = evaluate_model(deal.redesigned, exact=False, reuse=model)
-    deal = replace(deal, imbalance=transfer_imbalance(model, rebuilt))
+    rebuilt = evaluate_model(deal.redesigned, exact=twin is not None, reuse=twin if twin is not None else model)
+    deal = replace(deal, imbalance=float(transfer_imbalance(twin or model, rebuilt)))
     if not verify:
         return deal
     return replace(deal, verification=verify_plan(model, rebuilt, t, method=method, max_seconds=time_limit))
@@ -356,8 +384,10 @@ def _assemble(
     values: Mapping[str, np.ndarray],
     result: ProgramResult,
     time_limit: float,
+    twin: EvaluatedModel | None,
+    setting: tuple[list[TransferOffer], float | None, float],
 ) -> TransferDesign:
-    """The transfers a solution stands for (rates rounded to readable numbers), or why there are none.
+    """The transfers a solution stands for (exact rates, checked), or why there are none.
 
     The imbalance and the verification are added by :func:`design_transfers`.
     """
@@ -376,16 +406,28 @@ def _assemble(
     if result.x is None:
         return replace(none, obstacles=explain_infeasible(system))
     offers: tuple[TransferOffer, ...] = system.payoffs.variables
+    x = np.asarray(result.x[: len(offers)], dtype=float)
+    spread = _spread(values, offers)
     payoffs = system.payoffs.base  # a transfer whose largest payment is zero at their scale is none
+    x = np.where([is_zero(r * size, scale=payoffs, rtol=system.tol) for r, size in zip(x, spread, strict=True)], 0.0, x)
+    checked = system
+    exact_values = values
+    if twin is not None:
+        exact_values = kpi_values(twin)
+        offered, max_rate, tol = setting
+        checked = _system(twin, exact_values, offered, t, concept, system.margin, max_rate, tol)
+    settled = settle(checked, x, scale=spread, concept=concept, tol=system.tol)
+    notes = () if settled.guarantees.holds else ("the rates as written: " + "; ".join(settled.guarantees.failures()),)
     transfers = tuple(
         Transfer(
             payer=offer.payer,
             receiver=offer.receiver,
             kpi=offer.kpi,
-            rate=float(nice_weight(rate)),
-            paid_at_target=float(nice_weight(rate)) * float(values[offer.kpi][t]),
+            rate=float(rate),
+            paid_at_target=float(rate * exact_values[offer.kpi][t]),
+            exact_rate=rate,
         )
-        for offer, rate, size in zip(offers, result.x[: len(offers)], _spread(values, offers), strict=True)
-        if not is_zero(rate * size, scale=payoffs, rtol=system.tol)
+        for offer, rate in zip(offers, settled.weights, strict=True)
+        if rate != 0
     )
-    return replace(none, status="found", transfers=transfers)
+    return replace(none, status="found", transfers=transfers, guarantees=settled.guarantees, notes=notes)

@@ -14,6 +14,12 @@ equilibrium).  The *dominance margin* is the same minimum over every profile of
 the others.  The *bonus paid* at a profile is the sum over departments of
 weight x KPI (action costs are not bonus); at a mixed equilibrium its expectation.
 
+The margins and the bonus paid at the target are computed in exact arithmetic when
+the model before has an exact twin (:mod:`incentives.design.exact`): a plan written with
+exact weights
+reports the margin it has, ``1`` and not ``0.9999999999999982``.  Equilibria are
+solved in floating point either way.
+
 The current plan is the same for every plan checked against it, so its side
 (solved and analysed) is kept, for the last ``CURRENT_SIDES_KEPT`` evaluated
 models (by object): checking a design, a via-negativa cut and transfers against
@@ -32,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..analysis.gaming import Analysis, analyze
-from ..build import evaluate_model, evaluated
+from ..build import evaluate_model, evaluated, is_rational_model
 from ..equilibrium import Equilibrium, expected_value
 from ..errors import DegenerateGameWarning, IncompleteSearchWarning
 from ..evaluated import EvaluatedModel
@@ -41,6 +47,7 @@ from ..model import Organization
 from ..solvers import SolveResult
 from ..solvers.pure import pure_profiles
 from ..tolerance import tolerance
+from .exact import design_model, exact_twin
 
 __all__ = [
     "CURRENT_SIDES_KEPT",
@@ -202,9 +209,9 @@ def deviation_losses(game: Game, target: Sequence[int], *, everywhere: bool = Fa
     """For each player, ``u_i(t_i, s_-i) - u_i(a, s_-i)`` for every other action ``a``.
 
     With ``everywhere=False`` only at ``s = t`` (shape ``(n_i - 1,)``), else at
-    every profile of the others (shape ``(n_i - 1, ...)``).
+    every profile of the others (shape ``(n_i - 1, ...)``).  Exact for an exact game.
     """
-    payoffs = game.float_payoffs()
+    payoffs = game.payoffs if game.is_exact else game.float_payoffs()
     out = []
     for i in range(game.n_players):
         own = np.moveaxis(payoffs[i], i, 0)
@@ -218,6 +225,19 @@ def deviation_losses(game: Game, target: Sequence[int], *, everywhere: bool = Fa
 
 def _smallest(losses: list[np.ndarray]) -> float:
     return min((float(v.min()) for v in losses if v.size), default=float("inf"))
+
+
+def _exact_after(before: EvaluatedModel, after: Organization | EvaluatedModel) -> EvaluatedModel | None:
+    """The rebuilt organisation in exact arithmetic, when the model before it has an exact twin.
+
+    Only the terms that changed are evaluated (the KPI arrays of the twin are reused).
+    """
+    if isinstance(after, EvaluatedModel):
+        return after if after.exact and not after.is_batch else None
+    twin = exact_twin(before, evaluate=False)
+    if twin is None or not is_rational_model(after):
+        return None
+    return evaluate_model(after, exact=True, reuse=twin)
 
 
 def _worst(result: SolveResult) -> Equilibrium | None:
@@ -257,11 +277,13 @@ def verify_plan(
     (True, True)
     """
     target = tuple(int(t) for t in target)
-    model_before = evaluated(before, exact=False)
+    model_before = design_model(before)
     model_after = after if isinstance(after, EvaluatedModel) else evaluate_model(after, exact=False, reuse=model_before)
     old = _current_side(model_before, method, max_seconds)
     new = _side(evaluated(model_after, exact=False), method, max_seconds, "proposed plan")
-    game_after = new.game
+    exact = _exact_after(model_before, after)
+    game_after = new.game if exact is None else exact.game
+    bonus_after = new.bonus_array if exact is None else np.asarray(exact.bonus_paid)
     return Verification(
         target=target,
         target_label=game_after.profile_label(target),
@@ -275,12 +297,12 @@ def verify_plan(
         margin_before=_smallest(deviation_losses(old.game, target)),
         dominance_margin=_smallest(deviation_losses(game_after, target, everywhere=True)),
         pure_after=tuple(game_after.profile_label(p) for p in pure_profiles(game_after)),
-        company_value_target=float(np.asarray(model_after.company_value, dtype=float)[target]),
+        company_value_target=float((model_after if exact is None else exact).company_value[target]),
         company_value_before=old.value,
         company_value_after=new.value,
         bonus_before=old.bonus,
         bonus_after=new.bonus,
         bonus_target_before=float(old.bonus_array[target]),
-        bonus_target_after=float(new.bonus_array[target]),
+        bonus_target_after=float(bonus_after[target]),
         notes=tuple(n for n in (old.note, new.note) if n),
     )

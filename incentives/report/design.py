@@ -22,6 +22,7 @@ from ..design.verify import Verification
 from ..equilibrium import format_number
 from ..model import COMPANY_VALUE
 from .blocks import Block, Bullets, Cell, Heading, Table, paragraphs
+from .design_terms import at_least, left_out_blocks, nearest, term_blocks, term_text, weight_text
 from .dispatch import register_blocks
 
 __all__ = ["DesignReport", "design_blocks", "verification_sentences", "weight_text"]
@@ -67,28 +68,15 @@ _CONCEPT_WORDS = {
 _OBJECTIVE_WORDS = {"cost": "least bonus paid at the target", "change": "least change from the current plan"}
 
 
-def weight_text(value: float) -> str:
-    """A weight to six significant figures (``0.5``, ``0.0363372``, ``-1``).
-
-    Examples
-    --------
-    >>> weight_text(0.5), weight_text(1 / 27.52), weight_text(-1.0)
-    ('0.5', '0.0363372', '-1')
-    """
-    return f"{float(value):.6g}"
-
-
 def _fmt(value: Any) -> str:
     return "-" if value is None else format_number(value)
 
 
-def _term(key: str, weight: float) -> str:
-    if key == COMPANY_VALUE:
-        return f"{weight_text(abs(weight))} x company value (a {abs(float(weight)):.3%} share)"
-    return f"{weight_text(abs(weight))} x {key}"
+def _term(key: str, weight: Any) -> str:
+    return term_text(key, weight)
 
 
-def _plan_words(plan: Mapping[str, Mapping[str, float]], dept: str) -> str:
+def _plan_words(plan: Mapping[str, Mapping[str, Any]], dept: str) -> str:
     """``"0.5 x roadmap_features_live - 1 x resolution_hours"``, or ``"nothing"``."""
     text = ""
     for key, weight in plan.get(dept, {}).items():
@@ -100,17 +88,22 @@ def _plan_words(plan: Mapping[str, Mapping[str, float]], dept: str) -> str:
 def _plan_table(result: Design) -> Table:
     rows: list[tuple[Cell, ...]] = []
     groups = []
+    flagged = {(f.term.department, f.term.kpi) for f in result.flagged}
     for dept in result.organization.department_names:
-        keys = list(dict.fromkeys([*result.current.get(dept, {}), *result.weights.get(dept, {})]))
+        keys = list(dict.fromkeys([*result.current.get(dept, {}), *result.exact_weights.get(dept, {})]))
         groups.append(len(rows))
         for n, key in enumerate(keys):
-            old, new = result.current.get(dept, {}).get(key), result.weights.get(dept, {}).get(key)
+            old, new = result.current.get(dept, {}).get(key), result.exact_weights.get(dept, {}).get(key)
+            flag = (dept, key) in flagged
             rows.append(
                 (
                     Cell.of(dept if n == 0 else ""),
                     Cell.of(key),
                     Cell.of("-" if old is None else weight_text(old)),
-                    Cell.of("-" if new is None else weight_text(new)),
+                    Cell.of(
+                        "-" if new is None else weight_text(new) + (" (flagged)" if flag else ""),
+                        tone="bad" if flag else "",
+                    ),
                 )
             )
     return Table(
@@ -119,6 +112,7 @@ def _plan_table(result: Design) -> Table:
         align=("left", "left", "right", "right"),
         rows=tuple(rows),
         groups=tuple(groups),
+        note="flagged: a term that pays for something the company wants less of (see below)." if flagged else "",
     )
 
 
@@ -144,7 +138,7 @@ def verification_sentences(check: Verification, margin: float | None = None) -> 
     lines = []
     if check.is_equilibrium:
         strict = (
-            f"every department loses at least {_fmt(check.margin)} by switching alone"
+            f"every department loses at least {at_least(check.margin)} by switching alone"
             if check.margin > 1e-9
             else "no department gains by switching alone (some are indifferent)"
         )
@@ -154,7 +148,7 @@ def verification_sentences(check: Verification, margin: float | None = None) -> 
             f"Not an equilibrium: with the plan some department still gains {_fmt(-check.margin)} by switching "
             f"away from [{check.target_label}]."
         )
-    if margin is not None and check.is_equilibrium and _fmt(check.margin) != _fmt(margin) and check.margin < margin:
+    if margin is not None and check.is_equilibrium and check.margin < margin:
         lines.append(f"(The margin asked was {_fmt(margin)}; rounding the weights cost the difference.)")
     if check.is_unique:
         lines.append("It is the only pure equilibrium.")
@@ -213,25 +207,39 @@ def _design_blocks(result: Design) -> list[Block]:
         free = [d for d, k in result.allowed.items() if tuple(k) == every]
         rest = f"; {', '.join(free)}: every KPI and a share of company value" if free else ""
         out += paragraphs(f"Terms the plan may use: {limits}{rest}.")
+    out += left_out_blocks(result.left_out)
     if not result.found:
         stopped = result.status == "stopped"
         head = (
             "The search stopped before it finished." if stopped else "No plan on the allowed terms can work, because:"
         )
-        return [*out, *paragraphs(head, tone="bad"), *_obstacle_list(result.obstacles), *_notes(result.notes)]
+        hint = (
+            "The terms left out above, which pull against company value, are not among the allowed ones; a plan "
+            "may exist with one of them allowed by name (it would be flagged)."
+            if result.left_out and not stopped
+            else None
+        )
+        return [
+            *out,
+            *paragraphs(head, tone="bad"),
+            *_obstacle_list(result.obstacles),
+            *paragraphs(hint),
+            *_notes(result.notes),
+        ]
     out.append(_plan_table(result))
     out += paragraphs("The proposed plan in words:")
     out.append(
         Bullets.of(
             *(
-                f"{dept}: {_plan_words(result.weights, dept)} (was {_plan_words(result.current, dept)})."
+                f"{dept}: {_plan_words(result.exact_weights, dept)} (was {_plan_words(result.current, dept)})."
                 for dept in org.department_names
             )
         )
     )
+    out += term_blocks(result)
     out += paragraphs(
-        f"Cost: the plan pays {_fmt(result.cost)} in bonus at the target; the current plan would pay "
-        f"{_fmt(result.current_cost)} there. It changes the weights by {_fmt(result.change)} in total (L1).",
+        f"Cost: the plan pays {nearest(result.cost)} in bonus at the target; the current plan would pay "
+        f"{nearest(result.current_cost)} there. It changes the weights by {nearest(result.change)} in total (L1).",
         mark="strong",
     )
     if result.verification is not None:
@@ -292,7 +300,10 @@ def _transfer_blocks(deal: TransferDesign) -> list[Block]:
     if not deal.found:
         return [*out, *paragraphs("No transfers can work, because:", tone="bad"), *_obstacle_list(deal.obstacles)]
     rows = tuple(
-        tuple(Cell.of(text) for text in (t.payer, t.receiver, t.kpi, weight_text(t.rate), _fmt(t.paid_at_target)))
+        tuple(
+            Cell.of(text)
+            for text in (t.payer, t.receiver, t.kpi, weight_text(t.written_rate), nearest(t.paid_at_target))
+        )
         for t in deal.transfers
     )
     out.append(
@@ -303,10 +314,12 @@ def _transfer_blocks(deal: TransferDesign) -> list[Block]:
             rows=rows,
         )
     )
-    net = ", ".join(f"{d} {'+' if v > 0 else ''}{_fmt(v)}" for d, v in deal.net_at_target.items())
+    net = ", ".join(f"{d} {'+' if v > 0 else ''}{nearest(v)}" for d, v in deal.net_at_target.items())
     out += paragraphs(
         f"Net transfer received at the target: {net}.",
-        f"The transfers sum to zero at every profile (largest imbalance {_fmt(deal.imbalance)}): no new money.",
+        "The transfers sum to zero at every profile: no new money."
+        if deal.imbalance == 0
+        else f"The transfers sum to zero at every profile (largest imbalance {_fmt(deal.imbalance)}): no new money.",
     )
     if deal.verification is not None:
         out.append(_verification_table(deal.verification, proposed="with transfers"))

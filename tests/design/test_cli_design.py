@@ -11,6 +11,7 @@ from design_helpers import deviation_losses_by_hand, pure_equilibria_by_hand
 
 import incentives as inc
 from incentives.cli import main
+from incentives.cli.design import NO_PLAN_EXIT_STATUS
 from incentives.report.schemas import validate
 
 EXAMPLE = "examples/growing_company.yaml"
@@ -83,16 +84,25 @@ def test_every_format_of_the_design_report(tmp_path: Path) -> None:
     assert "<caption>Bonus plans: current and proposed</caption>" in page.read_text(encoding="utf-8")
 
 
+def test_help_documents_the_exit_status_of_no_plan() -> None:
+    code, out, _ = run("design", "--help")
+    assert code == 0
+    assert f"{NO_PLAN_EXIT_STATUS} when none is (infeasible, or the search stopped)" in flat(out)
+
+
 def test_infeasible_request_is_explained_and_unwritable(tmp_path: Path) -> None:
+    # an infeasible design is a finding: the report as usual, and exit status 3 (1 is an error in the input)
     code, out, _ = run("design", EXAMPLE, "--allow", "sales:new_customers", "--allow", "support:*")
     out = flat(out)
-    assert code == 0
+    assert code == NO_PLAN_EXIT_STATUS == 3
     assert "No plan on the allowed terms can work, because:" in out
     assert "development switching from robust to rushed" in out
+    code, out, _ = run("design", EXAMPLE, "--allow", "support:*", "--format", "json")
+    assert code == 3 and json.loads(out)["design"]["status"] == "infeasible"
     result = CliRunner().invoke(
         main, ["design", EXAMPLE, "--allow", "support:*", "--output-model", str(tmp_path / "x.yaml")]
     )
-    assert result.exit_code == 1 and "no plan was found" in result.output
+    assert result.exit_code == 3 and "no plan was found" in result.output
     assert "No plan on the allowed terms can work" in result.output  # the reasons are printed first
     assert not (tmp_path / "x.yaml").exists()
 
@@ -128,3 +138,17 @@ def test_design_with_via_negativa_and_transfers_evaluates_the_model_once(monkeyp
     new = [p for p in seen if p not in own]
     assert all(p.startswith("kpis.") and "_capped" in p for p in new), new
     assert len(new) == len(set(new))
+
+
+def test_every_allowed_term_left_out_is_a_finding_not_a_crash() -> None:
+    # new_customers rises by 300 when sales sells aggressively while company value falls by 193.92, so by default
+    # no department may be paid on it; with nothing left to pay on, no switch can be deterred (it used to crash
+    # HiGHS with an empty program)
+    code, out, _ = run("design", EXAMPLE, "--allow", "*:new_customers")
+    out = flat(out)
+    assert code == NO_PLAN_EXIT_STATUS
+    assert "- new_customers: switching sales from consultative to aggressive raises new_customers by 300" in out
+    assert "No plan on the allowed terms can work, because:" in out
+    assert "a plan may exist with one of them allowed by name (it would be flagged)" in out
+    code, out, _ = run("design", EXAMPLE, "--allow", "sales:new_customers", "--allow", "*:company_value")
+    assert code == 0 and "Flagged:" not in out  # named, but the plan does not need it

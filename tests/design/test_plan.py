@@ -63,18 +63,36 @@ def test_share_alone_and_least_change_agree_with_hand_computation() -> None:
 def test_margin_is_achieved_on_the_rebuilt_example(tmp_path) -> None:  # type: ignore[no-untyped-def]
     org = inc.load_model("examples/growing_company.yaml")
     target = inc.company_optimum(inc.build_game(org)).profile
-    for options in ({}, {"nonnegative": True}, {"objective": "change"}, {"concept": "dominant"}):
+    for options in (
+        {},
+        {"nonnegative": True},
+        {"objective": "change"},
+        {"concept": "dominant", "misaligned": True},
+        {"nonnegative": False, "misaligned": True},
+    ):
         plan = design(org, **options)
-        game = inc.build_game(plan.redesigned, exact=False)
-        losses = deviation_losses_by_hand(game, target)
-        assert min(losses) >= 1 - 1e-5, options
-        assert target in pure_equilibria_by_hand(game), options
-        assert_close(plan.verification.margin, min(losses), 1e-9)
+        exact = inc.build_game(plan.redesigned, exact=True)  # the weights are fractions: the margin is exact
+        losses = deviation_losses_by_hand(inc.build_game(plan.redesigned, exact=False), target)
+        assert min(losses) >= 1 - 1e-12, options
+        assert target in pure_equilibria_by_hand(exact), options
+        assert plan.verification.margin == min(float(loss) for loss in _exact_losses(exact, target)) >= 1, options
+
+
+def _exact_losses(game: inc.Game, target: tuple[int, ...]) -> list:  # type: ignore[type-arg]
+    """Every ``u_i(t) - u_i(a, t_-i)`` in the game's own (exact) numbers."""
+    out = []
+    for i, n in enumerate(game.shape):
+        for a in range(n):
+            if a != target[i]:
+                switched = list(target)
+                switched[i] = a
+                out.append(game.payoffs[(i, *target)] - game.payoffs[(i, *switched)])
+    return out
 
 
 def test_dominant_design_holds_against_every_profile_of_the_others() -> None:
     org = inc.load_model("examples/growing_company.yaml")
-    plan = design(org, concept="dominant", nonnegative=True)
+    plan = design(org, concept="dominant", nonnegative=True, misaligned=True)
     game = inc.build_game(plan.redesigned, exact=False)
     payoffs = game.float_payoffs()
     target = plan.target
@@ -162,8 +180,8 @@ def test_unique_pure_equilibrium_by_mixed_integer_program() -> None:
 
 def test_nash_plan_can_leave_a_second_equilibrium_that_unique_removes() -> None:
     org = inc.load_model("examples/growing_company.yaml")
-    nash = design(org, objective="change")
-    unique = design(org, objective="change", concept="unique")
+    nash = design(org, objective="change", misaligned=True)
+    unique = design(org, objective="change", concept="unique", misaligned=True)
     assert len(nash.verification.pure_after) > 1
     assert unique.verification.pure_after == (unique.target_label,)
     game = inc.build_game(unique.redesigned, exact=False)
@@ -180,7 +198,9 @@ def test_unique_refuses_games_that_are_too_large() -> None:
 
 def test_target_other_than_the_optimum_and_keep_others() -> None:
     org = inc.load_model("examples/growing_company.yaml")
-    plan = design(org, target={"operations": "change_freeze"})
+    # no term aligned with company value can hold a department at an action the company likes less
+    assert not design(org, target={"operations": "change_freeze"}).found
+    plan = design(org, target={"operations": "change_freeze"}, misaligned=True)
     assert plan.target_label.endswith("operations=change_freeze")
     assert plan.verification.is_equilibrium
     kept = design(org, allow=["*:company_value"], keep_others=True, nonnegative=True)
