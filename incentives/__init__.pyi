@@ -1,5 +1,6 @@
 """Type stub of ``incentives``: the public names and where they live (the package loads them lazily)."""
 
+from . import catalogue
 from .analysis.gaming import Analysis, Departure, EquilibriumGaming, KpiAlignment, analyze
 from .analysis.optimum import CompanyOptimum, company_optimum
 from .analysis.perspectives import Perspective, Perspectives, perspectives
@@ -104,6 +105,7 @@ __all__ = [
     "analyze",
     "best_response_dynamics",
     "build_game",
+    "catalogue",
     "company_optimum",
     "correlated_equilibrium",
     "dependency_graph",

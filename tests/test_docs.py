@@ -202,7 +202,7 @@ LOCAL_LINK = re.compile(r"\]\((?!https?:|mailto:)([^)#\s]*)(?:#([^)\s]*))?\)")
 def markdown_sources() -> list[tuple[Path, str]]:
     """README, the docs pages (but the generated reference), papers/ and the notebooks' Markdown cells."""
     sources = [(page, page.read_text(encoding="utf-8")) for page in PAGES + sorted((ROOT / "papers").glob("*.md"))]
-    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    for notebook in sorted((ROOT / "notebooks").glob("**/*.ipynb")):
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         text = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
         sources.append((notebook, text))

@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "evaluated model and game",
         ("incentives.game", "incentives.equilibrium", "incentives.evaluated", "incentives.build"),
     ),
-    ("readwrite", ("incentives.readwrite",)),
+    ("readwrite", ("incentives.readwrite", "incentives.catalogue")),
     ("solvers", ("incentives.solvers",)),
     (
         "analyses",
