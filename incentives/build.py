@@ -35,9 +35,9 @@ import sympy
 from sympy.printing.numpy import NumPyPrinter
 
 from ._util import profile_label
-from .errors import ModelError, Problem
+from .errors import FormulaError, ModelError, Problem
 from .evaluated import EvaluatedModel
-from .formula import symbol
+from .formula import formula_to_text, symbol
 from .game import Game, SizeBudget
 from .model import COMPANY_VALUE, Organization, kpi_order
 from .quantities import check_quantities, quantity_value
@@ -77,6 +77,15 @@ class _FractionPrinter(NumPyPrinter):
 
 
 @functools.lru_cache(maxsize=4096)
+def _short_text(expr: sympy.Expr, limit: int = 200) -> str:
+    """A formula as model-file text, cut to ``limit`` characters, for a message."""
+    try:
+        text = formula_to_text(expr)
+    except FormulaError:
+        text = str(expr)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _compile(args: tuple[sympy.Symbol, ...], expr: sympy.Expr, exact: bool) -> Any:
     """``expr`` as a numpy function of ``args``, compiled once per formula (cached across models).
 
@@ -356,7 +365,7 @@ class _Kernel:
         with np.errstate(all="ignore"):
             result = self._function(expr, used)(*(self.columns[s] for s in used))
         out = np.broadcast_to(np.asarray(result), (self.batch,))
-        self._check(out, path, None)
+        self._check(out, path, expr)
         return np.asarray(out, dtype=float)
 
     def _number(self, expr: sympy.Expr, path: str) -> Fraction | float:
@@ -404,18 +413,19 @@ class _Kernel:
             try:
                 result = self._function(expr, used)(*(inputs[s] for s in used))
             except ZeroDivisionError as err:
+                self._locate_division(expr, used, inputs, path)
                 raise ModelError([Problem(path=path, message="the formula divides by zero at some profile")]) from err
         out = np.broadcast_to(np.asarray(result), (self.batch, *self.shape))
-        self._check(out, path, inputs)
+        self._check(out, path, expr)
         return out if self.exact else np.asarray(out, dtype=float)
 
-    def _check(self, values: np.ndarray, path: str, inputs: Any) -> None:
+    def _check(self, values: np.ndarray, path: str, expr: sympy.Expr) -> None:
         if self.exact:
             return
         if np.iscomplexobj(values):
             bad = np.argwhere(np.imag(values) != 0)
             if bad.size:
-                self._refuse(path, bad[0], "is not a real number")
+                self._refuse(path, bad[0], "is not a real number", expr=expr)
             values = np.real(values)
         finite = np.isfinite(np.asarray(values, dtype=float))
         if not finite.all():
@@ -425,10 +435,30 @@ class _Kernel:
                 "is not a finite number (it divides by zero, overflows, or takes the log or square root of a "
                 "negative number there)",
                 count=int(np.count_nonzero(~finite)),
+                expr=expr,
             )
 
-    def _refuse(self, path: str, where: np.ndarray, what: str, count: int = 1) -> None:
+    def _locate_division(
+        self, expr: sympy.Expr, used: tuple[sympy.Symbol, ...], inputs: Mapping[sympy.Symbol, Any], path: str
+    ) -> None:
+        """Refuse an exact formula that divides by zero, naming the profile (found again in floating point)."""
+        with np.errstate(all="ignore"):
+            try:
+                args = [np.asarray(inputs[s], dtype=float) for s in used]
+                values = np.asarray(_compile(used, expr, False)(*args), dtype=float)
+            except (ArithmeticError, TypeError, ValueError):
+                return
+        values = np.broadcast_to(values, (self.batch, *self.shape))
+        bad = ~np.isfinite(values)
+        if bad.any():
+            self._refuse(path, np.argwhere(bad)[0], "divides by zero", count=int(np.count_nonzero(bad)), expr=expr)
+
+    def _refuse(
+        self, path: str, where: np.ndarray, what: str, count: int = 1, expr: sympy.Expr | None = None
+    ) -> None:
         point, profile = int(where[0]), tuple(int(k) for k in where[1:])
+        if expr is not None:
+            what = f"the formula '{_short_text(expr)}' {what}"
         at = []
         if profile:
             actions = [d.action_names for d in self.org.departments]

@@ -8,6 +8,7 @@ problems are collected into a single :class:`ModelError` that lists every
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = [
@@ -76,6 +77,33 @@ class ModelError(IncentivesError, ValueError):
         lines = [f"{head}{count} problem{'s' if count != 1 else ''} in the model:"]
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+    def with_source(self, source: str, lines: Mapping[str, int] | None = None) -> ModelError:
+        """The same problems, found in the model file ``source`` (kept if already set), with lines where known.
+
+        For a caller that loaded a model from a file and meets an error later (evaluating
+        it, a size refusal): the message then names the file, and the line of each field
+        path found in ``lines`` (a path or, failing that, its closest parent).
+
+        Examples
+        --------
+        >>> err = ModelError([Problem(path="kpis.tickets.x", message="is not a finite number")])
+        >>> print(err.with_source("model.yaml", {"kpis.tickets": 12}))
+        model.yaml: 1 problem in the model:
+          - line 12, kpis.tickets.x: is not a finite number
+        """
+        known = lines or {}
+
+        def line(path: str) -> int | None:
+            while path and path not in known:
+                path = path.rpartition(".")[0]
+            return known.get(path)
+
+        problems = [
+            p if p.line is not None else Problem(path=p.path, message=p.message, line=line(p.path))
+            for p in self.problems
+        ]
+        return ModelError(problems, self.source or source)
 
 
 class FormulaError(IncentivesError, ValueError):

@@ -293,6 +293,8 @@ def _source(text: object, field: str) -> str:
         raise FormulaError(f"{prefix}expected a formula (text) or a number; got {type(text).__name__} {text!r}")
     if isinstance(text, float) and not math.isfinite(text):
         raise FormulaError(f"{prefix}expected a finite number; got {text!r}")
+    if isinstance(text, int) and abs(text) >= _DIGIT_LIMIT:
+        raise FormulaError(f"{prefix}the number has more than {_MAX_DIGITS} digits")
     source = text if isinstance(text, str) else repr(text)
     if not source.strip():
         raise FormulaError(f"{prefix}the formula is empty")

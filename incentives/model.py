@@ -37,6 +37,7 @@ every problem it finds at once in a :class:`~incentives.errors.ModelError`.
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -48,8 +49,18 @@ import sympy
 from ._util import frozen_map
 from .errors import ModelError, Problem
 from .formula import ALLOWED_FUNCTIONS, formula_names, parse_formula, symbol
+from .formula_bounds import formula_bound_problems
 
-__all__ = ["COMPANY_VALUE", "TOP_LEVEL_KEYS", "Action", "Bounds", "Department", "Organization"]
+__all__ = [
+    "COMPANY_VALUE",
+    "MAX_NAME_LENGTH",
+    "TOP_LEVEL_KEYS",
+    "Action",
+    "Bounds",
+    "Department",
+    "Organization",
+    "name_problem",
+]
 
 #: The bonus-plan key that pays a department a share of company value.
 COMPANY_VALUE = "company_value"
@@ -67,7 +78,9 @@ TOP_LEVEL_KEYS = (
     "events",
 )
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: Longest name of a department, action, variable, parameter, KPI or event.
+MAX_NAME_LENGTH = 100
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -333,7 +346,20 @@ def kpi_order(kpis: Mapping[str, sympy.Expr]) -> list[str]:
     Raises
     ------
     ModelError
-        If KPIs refer to each other in a cycle (the cycle is named).
+        If KPIs refer to each other in cycles: one problem for each group of KPIs
+        that refer to each other, naming a cycle through it.
+
+    Examples
+    --------
+    >>> from incentives.formula import parse_formula
+    >>> kpi_order({"b": parse_formula("a + 1"), "a": parse_formula("2")})
+    ['a', 'b']
+    >>> kpi_order({k: parse_formula(f) for k, f in {"a": "b", "b": "a", "c": "d", "d": "c"}.items()})
+    Traceback (most recent call last):
+    ...
+    incentives.errors.ModelError: 2 problems in the model:
+      - kpis.a: KPIs refer to each other in a cycle: a -> b -> a
+      - kpis.c: KPIs refer to each other in a cycle: c -> d -> c
     """
     graph = nx.DiGraph()
     graph.add_nodes_from(kpis)
@@ -342,11 +368,21 @@ def kpi_order(kpis: Mapping[str, sympy.Expr]) -> list[str]:
     try:
         return list(nx.lexicographical_topological_sort(graph, key=list(kpis).index))
     except nx.NetworkXUnfeasible:
-        cycle = [u for u, _ in nx.find_cycle(graph)]
+        raise ModelError(_cycles(graph, list(kpis))) from None
+
+
+def _cycles(graph: nx.DiGraph, order: list[str]) -> list[Problem]:
+    """One problem for each strongly connected group of KPIs (or KPI using itself), with a cycle through it."""
+    problems = []
+    groups = {min(group, key=order.index): group for group in nx.strongly_connected_components(graph)}
+    for first in sorted(groups, key=order.index):
+        group = groups[first]
+        if len(group) == 1 and not graph.has_edge(first, first):
+            continue
+        cycle = [u for u, _ in nx.find_cycle(graph.subgraph(group), source=first)]
         loop = " -> ".join([*cycle, cycle[0]])
-        raise ModelError(
-            [Problem(path=f"kpis.{cycle[0]}", message=f"KPIs refer to each other in a cycle: {loop}")]
-        ) from None
+        problems.append(Problem(path=f"kpis.{cycle[0]}", message=f"KPIs refer to each other in a cycle: {loop}"))
+    return problems
 
 
 def check_references(org: Organization) -> list[Problem]:
@@ -374,7 +410,59 @@ def check_references(org: Organization) -> list[Problem]:
     problems += _check_costs(org, params)
     problems += _check_continuous(org, params)
     problems += _check_events(org)
+    if not problems:  # every name resolves: bound what the formulas can compute
+        problems += formula_bound_problems(org, kpi_order(org.kpis))
     return problems
+
+
+def name_problem(name: object) -> str | None:
+    """Why ``name`` cannot name a department, action, variable, parameter, KPI or event; None if it can.
+
+    A name is a word of letters, digits and ``_`` not starting with a digit (so that
+    formulas can use it), at most :data:`MAX_NAME_LENGTH` characters long, and not a
+    reserved word of the formula language: a Python keyword (``lambda``, ``None``,
+    ``True``, ``import``, ...), a function name (``exp``, ``where``, ...),
+    ``company_value``, or a name starting with ``__``.
+
+    Examples
+    --------
+    >>> name_problem("deal_value") is None
+    True
+    >>> name_problem("lambda")
+    "'lambda' is a reserved word of the formula language (a Python keyword); choose another name"
+    >>> name_problem("1x")
+    "'1x' is not a valid name: use letters, digits and _, not starting with a digit"
+    """
+    if not isinstance(name, str):
+        return f"a name must be text; got {type(name).__name__} {name!r}"
+    if not name:
+        return "a name must not be empty"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"a name of {len(name):,} characters; names are limited to {MAX_NAME_LENGTH}"
+    if not _NAME.fullmatch(name):
+        return f"{name!r} is not a valid name: use letters, digits and _, not starting with a digit"
+    if keyword.iskeyword(name):
+        return f"{name!r} is a reserved word of the formula language (a Python keyword); choose another name"
+    if name in ALLOWED_FUNCTIONS:
+        return f"{name!r} is a function of the formula language; choose another name"
+    if name == COMPANY_VALUE:
+        return f"{name!r} is reserved for the share of company value in a bonus plan; choose another name"
+    if name.startswith("__"):
+        return f"{name!r}: names starting with '__' are reserved; choose another name"
+    return None
+
+
+def _named_parts(org: Organization) -> list[tuple[str, str]]:
+    """Every name the model defines below its top level, with its field path."""
+    parts = []
+    for dept in org.departments:
+        path = f"departments.{dept.name}"
+        parts += [(f"{path}.actions.{a.name}", a.name) for a in dept.actions]
+        setters = {var: a.name for a in reversed(dept.actions) for var in a.values}
+        parts += [(f"{path}.actions.{setters[var]}.{var}", var) for var in dept.variables if var in setters]
+        parts += [(f"{path}.variables.{var}", var) for var in dept.continuous]
+    parts += [(f"events.{event}", event) for event in org.events]
+    return parts
 
 
 def _check_names(org: Organization) -> list[Problem]:
@@ -388,19 +476,17 @@ def _check_names(org: Organization) -> list[Problem]:
     for group, names in groups:
         for name in names:
             path = f"{group}.{name}"
-            if not _NAME.match(name):
-                problems.append(
-                    Problem(
-                        path=path,
-                        message=f"{name!r} is not a valid name: use letters, digits and _, not starting with a digit",
-                    )
-                )
-            elif name in ALLOWED_FUNCTIONS or name == COMPANY_VALUE:
-                problems.append(Problem(path=path, message=f"{name!r} is reserved; choose another name"))
+            problem = name_problem(name)
+            if problem is not None:
+                problems.append(Problem(path=path, message=problem))
             elif name in owners:
                 problems.append(Problem(path=path, message=f"the name {name!r} is already used in {owners[name]}"))
             else:
                 owners[name] = group
+    for path, name in _named_parts(org):
+        problem = name_problem(name)
+        if problem is not None:
+            problems.append(Problem(path=path, message=problem))
     if not org.departments:
         problems.append(Problem(path="departments", message="an organisation needs at least one department"))
     return problems
@@ -426,13 +512,6 @@ def _check_actions(org: Organization) -> list[Problem]:
         problems += [Problem(path=f"{path}.{n}", message="duplicate action name") for n in _duplicates(names)]
         variables = dept.variables
         for action in dept.actions:
-            if not _NAME.match(action.name):
-                problems.append(
-                    Problem(
-                        path=f"{path}.{action.name}",
-                        message="not a valid action name: use letters, digits and _, not starting with a digit",
-                    )
-                )
             for var in variables:
                 if var not in action.values:
                     problems.append(
@@ -533,8 +612,6 @@ def _check_continuous(org: Organization, params: set[str]) -> list[Problem]:
     for dept in org.departments:
         path = f"departments.{dept.name}.variables"
         for var, bounds in dept.continuous.items():
-            if not _NAME.match(var):
-                problems.append(Problem(path=f"{path}.{var}", message="not a valid variable name"))
             if not isinstance(bounds, Bounds):
                 problems.append(Problem(path=f"{path}.{var}", message="expected Bounds(lower=..., upper=...)"))
                 continue

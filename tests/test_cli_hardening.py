@@ -92,3 +92,55 @@ def test_a_written_report_gets_the_usual_file_permissions(tmp_path: Path) -> Non
     mask = os.umask(0)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not the private 0o600 of a temporary file
+
+
+DIVIDES = """\
+name: divides
+departments:
+  sales:
+    actions:
+      slow: {speed: 1}
+      fast: {speed: 2}
+  support:
+    actions:
+      a: {q: 1}
+      b: {q: 3}
+kpis:
+  speed: {speed}
+  q: support.q
+company_value: speed + q
+bonus:
+  sales: {{speed: 1}}
+  support: {{q: 1}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("formula", "says"),
+    [
+        ("1 / (sales.speed - 1)", "the formula '1/(sales.speed - 1)' "),
+        ("sqrt(sales.speed - 2)", "the formula 'sqrt(sales.speed - 2)' is not a finite number"),
+    ],
+)
+@pytest.mark.parametrize("command", ["analyze", "graph", "design", "solve"])
+def test_a_value_not_finite_at_a_profile_names_the_file_the_line_the_formula_and_the_profile(
+    tmp_path: Path, formula: str, says: str, command: str
+) -> None:
+    model = tmp_path / "model.yaml"
+    model.write_text(DIVIDES.replace("{speed}", formula).replace("{{", "{").replace("}}", "}"), encoding="utf-8")
+    code, out, err = run(command, str(model))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"error: {model}: 1 problem in the model:")
+    assert f"line 12, kpis.speed: {says}" in err
+    assert "at sales=slow, support=a" in err  # exact (a division) or floating point, the profile is named
+
+
+def test_a_size_refusal_after_loading_names_the_file(tmp_path: Path) -> None:
+    actions = {f"a{k}": {"x": k} for k in range(8)}
+    departments = {f"d{i}": {"actions": actions} for i in range(9)}
+    data = {"departments": departments, "kpis": {"k": "d0.x"}, "company_value": "k", "bonus": {"d0": {"k": 1}}}
+    model = tmp_path / "big.json"
+    model.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run("analyze", str(model))
+    assert code == 1
+    assert err.startswith(f"error: {model}: ") and "profiles" in err

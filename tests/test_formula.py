@@ -506,3 +506,110 @@ def test_formula_to_text_round_trips(pair):
         assume(False)
     written = formula_to_text(expr)
     assert parse_formula(written) == expr, (text, written)
+
+
+# --- hostile input: a bounded expression or a FormulaError, never anything else, never a hang ---------------------
+
+FRAGMENTS = [
+    "x",
+    "y",
+    "sales.deals",
+    "9",
+    "99",
+    "0",
+    "1e308",
+    "1e-999",
+    "0.5",
+    "2",
+    "**",
+    "*",
+    "/",
+    "+",
+    "-",
+    "(",
+    ")",
+    ",",
+    "exp(",
+    "log(",
+    "sqrt(",
+    "abs(",
+    "min(",
+    "max(",
+    "where(",
+    " > ",
+    " <= ",
+    " == ",
+    " and ",
+    " not ",
+    " if ",
+    " else ",
+    "lambda",
+    "__import__",
+    "[",
+    "]",
+    ".",
+    "'",
+    "#",
+    ";",
+    "=",
+    "@",
+    "\n",
+    "\ud800",
+    "é",
+    "ｘ",
+    "True",
+    "None",
+    "^",
+    "%",
+]
+HOSTILE_TEXT = st.one_of(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join),
+    st.text(max_size=60),
+)
+NUMBERS = st.one_of(st.integers(-(10**120), 10**120), st.floats(allow_nan=False, allow_infinity=False)).map(str)
+HOSTILE_TREES = st.recursive(
+    st.one_of(NUMBERS, st.sampled_from(["x", "y", "sales.deals"])),
+    lambda children: st.one_of(
+        st.builds(lambda a, op, b: f"({a}){op}({b})", children, st.sampled_from(["+", "-", "*", "/", "**"]), children),
+        st.builds(lambda f, a: f"{f}({a})", st.sampled_from(["exp", "log", "sqrt", "abs", "-"]), children),
+        st.builds(lambda f, a, b: f"{f}({a}, {b})", st.sampled_from(["min", "max"]), children, children),
+        st.builds(lambda c, a, b: f"where({c} > 0, {a}, {b})", children, children, children),
+    ),
+    max_leaves=12,
+)
+
+
+class _Hang(Exception):
+    pass
+
+
+def _parse_within(text, seconds=10.0):
+    """parse_formula(text), failing the test if it runs for more than ``seconds`` (a hang guard, not a timing)."""
+    import signal
+
+    def hang(*_):
+        raise _Hang(f"parse_formula ran for more than {seconds} s on {text!r}")
+
+    previous = signal.signal(signal.SIGALRM, hang)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return parse_formula(text)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _assert_bounded(expr):
+    assert isinstance(expr, sympy.Expr)
+    assert not expr.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan, sympy.I)
+    assert all(len(str(abs(r.p))) <= 100 and len(str(r.q)) <= 100 for r in expr.atoms(sympy.Rational))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(HOSTILE_TEXT, HOSTILE_TREES))
+def test_any_text_parses_to_a_bounded_expression_or_a_formula_error(text):
+    try:
+        expr = _parse_within(text)
+    except FormulaError:
+        return
+    _assert_bounded(expr)

@@ -27,7 +27,7 @@ ARCHITECTURE = ROOT / "docs" / "explanation" / "architecture.md"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("errors", ("incentives.errors",)),
     ("utilities", ("incentives._util", "incentives._display", "incentives.tolerance", "incentives.limits")),
-    ("formula", ("incentives.formula",)),
+    ("formula", ("incentives.formula", "incentives.formula_bounds")),
     ("model", ("incentives.model", "incentives.model_dict", "incentives.quantities")),
     (
         "evaluated model and game",

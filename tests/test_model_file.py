@@ -261,3 +261,135 @@ def test_with_parameters_rejects_unknown_names() -> None:
     with pytest.raises(inc.ModelError, match="unknown parameter"):
         org.with_parameters({"no_such_thing": 1})
     assert org.with_parameters({"ticket_cost": 3}).parameters["ticket_cost"] == 3
+
+
+# -- names ---------------------------------------------------------------------------------------------
+
+NAME_PLACES = [
+    # (replace in GOOD, by, field path, message fragment)
+    (
+        "parameters: {price: 10, ticket_cost: 2}",
+        "parameters: {price: 10, ticket_cost: 2, lambda: 1}",
+        "parameters.lambda",
+        "'lambda' is a reserved word of the formula language (a Python keyword)",
+    ),
+    (
+        "parameters: {price: 10, ticket_cost: 2}",
+        "parameters: {price: 10, ticket_cost: 2, None: 1}",
+        "parameters.None",
+        "'None' is a reserved word",
+    ),
+    ("  speed: support.speed", "  speed: support.speed\n  'True': 1", "kpis.True", "'True' is a reserved word"),
+    ("  support:\n    actions:", "  import:\n    actions:", "departments.import", "'import' is a reserved word"),
+    (
+        "careful: {deals: 2, fit: 0.9}",
+        "careful: {deals: 2, fit: 0.9, '': 1}",
+        "departments.sales.actions.careful.",
+        "a name must not be empty",
+    ),
+    (
+        "careful: {deals: 2, fit: 0.9}",
+        "careful: {deals: 2, fit: 0.9, 'x y': 1}",
+        "departments.sales.actions.careful.x y",
+        "'x y' is not a valid name",
+    ),
+    (
+        "careful: {deals: 2, fit: 0.9}",
+        "careful: {deals: 2, fit: 0.9, 1x: 1}",
+        "departments.sales.actions.careful.1x",
+        "'1x' is not a valid name",
+    ),
+    (
+        "careful: {deals: 2, fit: 0.9}",
+        "careful: {deals: 2, fit: 0.9, __class__: 1}",
+        "departments.sales.actions.careful.__class__",
+        "names starting with '__' are reserved",
+    ),
+    ("      careful:", "      if:", "departments.sales.actions.if", "'if' is a reserved word"),
+    ("  price_rise: {price: 12}", "  exp: {price: 12}", "events.exp", "'exp' is a function of the formula language"),
+    (
+        "  revenue: price * sales.deals",
+        "  revenue: price * sales.deals\n  company_value: 1",
+        "kpis.company_value",
+        "'company_value' is reserved",
+    ),
+    ("  price_rise: {price: 12}", "  " + "e" * 101 + ": {price: 12}", "events.eee", "names are limited to 100"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "path", "fragment"), NAME_PLACES)
+def test_every_name_is_checked_with_field_and_line(
+    tmp_path: Path, old: str, new: str, path: str, fragment: str
+) -> None:
+    assert old in GOOD
+    found = problems_of(write(tmp_path, GOOD.replace(old, new)))
+    named = [p for p in found if p.path.startswith(path) and fragment in p.message]
+    assert named and all(p.line is not None for p in named), found
+
+
+def test_continuous_variable_names_are_checked() -> None:
+    data = {
+        "departments": {"agent": {"variables": {"lambda": {"lower": 0}}}},
+        "kpis": {},
+        "company_value": 0,
+    }
+    with pytest.raises(inc.ModelError, match=r"departments\.agent\.variables\.lambda: 'lambda' is a reserved word"):
+        inc.Organization.from_dict(data)
+
+
+def test_two_independent_kpi_cycles_are_both_reported(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "  speed: support.speed",
+        "  speed: support.speed\n  a: b + 1\n  b: a\n  c: d * 2\n  d: e\n  e: c\n  f: f + 1",
+    )
+    found = problems_of(write(tmp_path, text))
+    cycles = {p.path: p.message for p in found if "cycle" in p.message}
+    assert cycles == {
+        "kpis.a": "KPIs refer to each other in a cycle: a -> b -> a",
+        "kpis.c": "KPIs refer to each other in a cycle: c -> e -> d -> c",
+        "kpis.f": "KPIs refer to each other in a cycle: f -> f",
+    }
+
+
+def test_an_error_after_loading_can_name_the_file_and_the_line(tmp_path: Path) -> None:
+    from incentives.readwrite.model_file import model_lines
+
+    path = write(tmp_path, GOOD.replace("speed: support.speed", "speed: 1 / (support.speed - 1)"))
+    org = inc.load_model(path)  # the bounds cannot know which profile divides by zero: evaluation does
+    with pytest.raises(inc.ModelError) as info:
+        inc.evaluate_model(org)
+    assert info.value.source is None
+    named = info.value.with_source(str(path), model_lines(path))
+    assert str(named).startswith(f"{path}: 1 problem")
+    assert named.problems[0].path == "kpis.speed" and named.problems[0].line == 15
+    assert "support=thorough" in named.problems[0].message
+
+
+def test_the_model_files_page_states_the_limits_the_code_enforces() -> None:
+    from incentives import formula_bounds
+    from incentives.model import MAX_NAME_LENGTH
+    from incentives.readwrite import model_file
+    from incentives.readwrite._plain_data import MAX_NUMBER_CHARACTERS
+
+    page = " ".join(Path("docs/model-files.md").read_text(encoding="utf-8").split())
+    claims = [
+        f"at most {MAX_NAME_LENGTH} characters long",
+        f"at most {model_file.MAX_MODEL_BYTES // 2**20} MiB",
+        f"nesting is limited to {model_file.MAX_MODEL_DEPTH} levels",
+        f"the file to {model_file.MAX_MODEL_NODES:,} values and keys",
+        f"numbers to {MAX_NUMBER_CHARACTERS:,} characters",
+        f"no value may pass {formula_bounds.MAX_MAGNITUDE:.0e}".replace("e+", "e"),
+        f"within -{formula_bounds.MAX_EXPONENT} and {formula_bounds.MAX_EXPONENT}",
+        f"degree at most {formula_bounds.MAX_DEGREE:,}",
+        f"at most {formula_bounds.MAX_WRITTEN_SIZE:,} parts",
+    ]
+    assert [claim for claim in claims if claim not in page] == []
+
+
+def test_save_model_into_a_missing_folder_is_a_clean_error_and_leaves_nothing(tmp_path: Path) -> None:
+    org = inc.load_model(EXAMPLE)
+    with pytest.raises(inc.errors.OutputError, match="does not exist"):
+        inc.save_model(org, tmp_path / "missing" / "copy.yaml")
+    named = inc.Organization.from_dict({**org.to_dict(), "description": "lone \ud800 surrogate"})
+    inc.save_model(named, tmp_path / "copy.yaml")  # unencodable text is escaped, never fatal
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.yaml"]

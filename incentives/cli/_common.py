@@ -36,6 +36,7 @@ __all__ = [
     "existing_file",
     "fail_cleanly",
     "load_game",
+    "located",
     "max_seconds_option",
     "method_choices",
     "method_option",
@@ -90,7 +91,7 @@ def fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
                 warnings.simplefilter("ignore", IncompleteSearchWarning)
                 return func(*args, **kwargs)
         except IncentivesError as err:
-            click.echo(safe_text(f"error: {err}", sys.stderr), err=True)
+            click.echo(safe_text(f"error: {located(err, kwargs)}", sys.stderr), err=True)
             sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
             raise
@@ -98,6 +99,32 @@ def fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
             _report_bug(err, kwargs)
 
     return wrapper
+
+
+def located(err: IncentivesError, params: Mapping[str, Any]) -> str:
+    """The message of ``err``, naming the input file (and, for a model problem, its line) if it does not yet.
+
+    An error met after loading (a formula not finite at a profile, a size refusal) is
+    raised without knowing the file; the command knows its input (``model`` or ``file``).
+    """
+    from ..errors import ModelError
+
+    source = next((params[k] for k in ("model", "file") if isinstance(params.get(k), Path)), None)
+    if source is None:
+        return str(err)
+    if isinstance(err, ModelError):
+        if err.source is not None:
+            return str(err)
+        lines: Mapping[str, int] = {}
+        if source.suffix.lower() in MODEL_SUFFIXES:
+            from ..readwrite.model_file import model_lines
+
+            lines = model_lines(source)
+        return str(err.with_source(str(source), lines))
+    message = str(err)
+    if isinstance(err, OutputError) or str(source) in message:  # an output problem is not the input's
+        return message
+    return f"{source}: {message}"
 
 
 def _report_bug(err: Exception, params: Mapping[str, Any]) -> None:

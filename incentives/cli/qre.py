@@ -13,6 +13,7 @@ from ._common import (
     existing_file,
     fail_cleanly,
     load_game,
+    max_seconds_option,
     plot_option,
     report_options,
     save_picture,
@@ -32,15 +33,23 @@ __all__ = ["qre"]
     help="Rationality (per unit of payoff) at which to show the QRE; repeat for several. "
     "Default: points along the path to the Nash equilibrium it ends at.",
 )
+@max_seconds_option
 @plot_option("Also draw every action's probability against rationality into this picture")
 @report_options()
 @fail_cleanly
-def qre(file: Path, lambdas: tuple[float, ...], plot: Path | None, fmt: str | None, output: Path | None) -> None:
+def qre(
+    file: Path,
+    lambdas: tuple[float, ...],
+    max_seconds: float,
+    plot: Path | None,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
     """Logit quantal response equilibria: how departments play when they respond to payoffs, but not perfectly."""
     from ..report.qre import qre_report
 
     emitter = Emitter.prepare(fmt, output, also=[plot])
-    report = qre_report(load_game(file, False), lambdas)
+    report = qre_report(load_game(file, False), lambdas, max_seconds=max_seconds)
     emitter.emit(report)
     if plot is not None:
         from matplotlib.figure import Figure

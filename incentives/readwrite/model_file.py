@@ -1,10 +1,14 @@
 """Model files: YAML or JSON text to :class:`~incentives.model.Organization`, and back.
 
-A model file is data.  YAML is read with PyYAML's safe loader (no tags that
-build objects), anchors and aliases are refused, and formulas go through the
+A model file is data, and possibly hostile data.  The path must name a regular
+file of at most :data:`MAX_MODEL_BYTES` bytes (checked before it is opened, so a
+FIFO or ``/dev/zero`` is refused at once); the text is read within limits on
+nesting (:data:`MAX_MODEL_DEPTH`), size (:data:`MAX_MODEL_NODES`) and number
+literals; YAML is read through PyYAML's safe event API with aliases, merge keys
+and tags other than the core scalar ones refused; and formulas go through the
 restricted parser of :mod:`incentives.formula`, so loading a model never
-executes code from it.  Errors name the file, the field path and, for YAML, the
-line.
+executes code from it and never hangs.  Errors name the file, the field path
+and, for YAML, the line.
 """
 
 from __future__ import annotations
@@ -12,18 +16,33 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import yaml
 
+from .._util import atomic_write
 from ..errors import ModelError, Problem
 from ..model import Organization
 from ..model_dict import organization_from_dict, organization_to_dict
+from ._files import FileRefused, read_regular_file
+from ._plain_data import MAX_DEPTH, MAX_NODES, parse_json, parse_yaml
 
-__all__ = ["MAX_MODEL_BYTES", "dumps_model", "load_model", "loads_model", "save_model"]
+__all__ = [
+    "MAX_MODEL_BYTES",
+    "MAX_MODEL_DEPTH",
+    "MAX_MODEL_NODES",
+    "dumps_model",
+    "load_model",
+    "loads_model",
+    "model_lines",
+    "save_model",
+]
 
 #: Largest model file read, in bytes; larger files are refused before reading.
 MAX_MODEL_BYTES = 5 * 1024 * 1024
+#: Most levels of mappings and lists in a model file (a model needs 5).
+MAX_MODEL_DEPTH = MAX_DEPTH
+#: Most values and keys in a model file.
+MAX_MODEL_NODES = MAX_NODES
 
 
 def load_model(path: str | os.PathLike[str]) -> Organization:
@@ -40,8 +59,9 @@ def load_model(path: str | os.PathLike[str]) -> Organization:
     Raises
     ------
     ModelError
-        If the file cannot be read or the model is invalid; every problem is listed,
-        each with its field path and, for YAML, its line.
+        If the file cannot be read, is not a regular file of at most
+        :data:`MAX_MODEL_BYTES` bytes, or the model is invalid; every problem is
+        listed, each with its field path and, for YAML, its line.
 
     Examples
     --------
@@ -53,120 +73,63 @@ def load_model(path: str | os.PathLike[str]) -> Organization:
     path = Path(path)
     source = str(path)
     try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise ModelError([Problem(path="", message=f"cannot read the model file: {err.strerror}")], source) from err
-    if size > MAX_MODEL_BYTES:
-        raise ModelError(
-            [Problem(path="", message=f"the file is {size:,} bytes; model files are limited to {MAX_MODEL_BYTES:,}")],
-            source,
-        )
+        content = read_regular_file(path, MAX_MODEL_BYTES)
+    except FileRefused as err:
+        raise ModelError([Problem(path="", message=f"cannot read the model file: {err}")], source) from err
     try:
-        text = path.read_text(encoding="utf-8")
+        text = content.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise ModelError([Problem(path="", message=f"the file is not UTF-8 text ({err.reason})")], source) from err
+        line = content.count(b"\n", 0, err.start) + 1
+        raise ModelError(
+            [Problem(path="", message=f"the file is not UTF-8 text ({err.reason})", line=line)], source
+        ) from err
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
-    return loads_model(text, format=fmt, source=source)
+    return loads_model(text.removeprefix("\ufeff"), format=fmt, source=source)
+
+
+def model_lines(path: str | os.PathLike[str]) -> dict[str, int]:
+    """The line of each field path of a YAML model file (empty for JSON), for errors met after loading.
+
+    Use with :meth:`ModelError.with_source <incentives.errors.ModelError.with_source>`: an
+    error from evaluating a model (a formula not finite at a profile) then names the
+    file and the line.  The file is read again, within the same limits as :func:`load_model`.
+
+    Examples
+    --------
+    >>> model_lines("examples/growing_company.yaml")["kpis.new_customers"]
+    66
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        return {}
+    try:
+        text = read_regular_file(path, MAX_MODEL_BYTES).decode("utf-8").removeprefix("\ufeff")
+    except (FileRefused, UnicodeDecodeError):
+        return {}
+    try:
+        return parse_yaml(text, str(path))[1]
+    except ModelError:
+        return {}
 
 
 def loads_model(text: str, *, format: str = "yaml", source: str = "<string>") -> Organization:
-    """Read an organisation from YAML or JSON text (see :func:`load_model`)."""
+    """Read an organisation from YAML or JSON text (see :func:`load_model`).
+
+    Examples
+    --------
+    >>> loads_model("name: [[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]")
+    Traceback (most recent call last):
+    ...
+    incentives.errors.ModelError: <string>: 1 problem in the model:
+      - line 1, <model>: mappings and lists nested more than 16 levels deep; a model needs 5 ...
+    """
     if format == "json":
-        data, lines = _parse_json(text, source), None
+        data, lines = parse_json(text, source), None
     elif format == "yaml":
-        data, lines = _parse_yaml(text, source)
+        data, lines = parse_yaml(text, source)
     else:
         raise ValueError(f"The 'format' parameter of loads_model must be 'yaml' or 'json'. Got {format!r} instead.")
     return organization_from_dict(data, source=source, lines=lines)
-
-
-def _parse_json(text: str, source: str) -> Any:
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        keys = [k for k, _ in pairs]
-        dup = sorted({k for k in keys if keys.count(k) > 1})
-        if dup:
-            raise ModelError([Problem(path="", message=f"duplicate key(s) {dup} in one JSON object")], source)
-        return dict(pairs)
-
-    try:
-        return json.loads(text, object_pairs_hook=no_duplicates)
-    except json.JSONDecodeError as err:
-        raise ModelError(
-            [Problem(path="", message=f"malformed JSON: {err.msg} (column {err.colno})", line=err.lineno)], source
-        ) from err
-
-
-def _parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        line = mark.line + 1 if mark is not None else None
-        what = f"{err.problem}" + (f" {err.context}" if err.context else "")
-        raise ModelError([Problem(path="", message=f"malformed YAML: {what}", line=line)], source) from err
-    except yaml.YAMLError as err:
-        raise ModelError([Problem(path="", message=f"malformed YAML: {err}")], source) from err
-    if node is None:
-        raise ModelError([Problem(path="", message="the file is empty; expected a model")], source)
-    walker = _Walker()
-    data = walker.plain(node, "")
-    if walker.problems:
-        raise ModelError(walker.problems, source)
-    return data, walker.lines
-
-
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-}
-
-
-class _Walker:
-    """Turns composed YAML nodes into plain data, recording the line of every field path."""
-
-    def __init__(self) -> None:
-        self.lines: dict[str, int] = {}
-        self.problems: list[Problem] = []
-        self._seen: set[int] = set()
-        self._constructor = yaml.SafeLoader("")
-
-    def problem(self, node: yaml.Node, path: str, message: str) -> None:
-        self.problems.append(Problem(path=path, message=message, line=node.start_mark.line + 1))
-
-    def plain(self, node: yaml.Node, path: str) -> Any:
-        if id(node) in self._seen:  # the composer hands back the same node for an alias
-            self.problem(node, path, "anchors and aliases (& and *) are not supported in model files")
-            return None
-        self._seen.add(id(node))
-        self.lines.setdefault(path, node.start_mark.line + 1)
-        if node.tag not in _PLAIN_TAGS:
-            self.problem(node, path, f"unsupported YAML tag {node.tag!r}: a model file holds only plain data")
-            return None
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.plain(item, f"{path}.{i}") for i, item in enumerate(node.value)]
-        return self._constructor.construct_object(node)
-
-    def mapping(self, node: yaml.MappingNode, path: str) -> dict[Any, Any]:
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, path, "a key must be a name, not a list or mapping")
-                continue
-            key = self._constructor.construct_object(key_node)
-            child = f"{path}.{key}" if path else str(key)
-            if key in out:
-                self.problem(key_node, child, f"duplicate key {key!r}")
-                continue
-            self.lines[child] = key_node.start_mark.line + 1
-            out[key] = self.plain(value_node, child)
-        return out
 
 
 def dumps_model(org: Organization, *, format: str = "yaml") -> str:
@@ -183,10 +146,12 @@ def save_model(org: Organization, path: str | os.PathLike[str]) -> None:
     """Write ``org`` as a model file (YAML, or JSON for a ``.json`` path), atomically.
 
     The file is written to a temporary name and renamed into place, so an
-    interrupted write never leaves a half-written model.
+    interrupted write never leaves a half-written model (see :func:`incentives._util.atomic_write`).
+
+    Raises
+    ------
+    OutputError
+        If the folder does not exist or cannot be written.
     """
     path = Path(path)
-    text = dumps_model(org, format="json" if path.suffix.lower() == ".json" else "yaml")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, dumps_model(org, format="json" if path.suffix.lower() == ".json" else "yaml"))

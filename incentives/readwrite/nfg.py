@@ -37,6 +37,18 @@ equal game either way; current Gambit reads both.
 
 The format has no place for a game's ``company_value``: writing drops it.
 
+Limits
+------
+A game file may be hostile, so reading one is bounded: a path must name a regular
+file (not a FIFO or a device) of at most :data:`MAX_NFG_BYTES` bytes, checked
+before it is opened; the strategies the header declares are checked against the
+memory budget of :func:`~incentives.game.check_game_size` before any payoff is
+read; a game has at most 63 players (numpy arrays have at most 64 axes); and every
+payoff must be a finite floating-point number (an exact ``1e1000`` is refused,
+with its line) of at most 1,000 characters.  The long lists of the body (payoffs,
+outcome indices) are read a chunk of text at a time, each distinct number
+converted once.
+
 References
 ----------
 .. [1] The Gambit Project, "Game representation formats: the strategic game (.nfg) file
@@ -49,18 +61,22 @@ import math
 import os
 import re
 from array import array
-from collections.abc import Iterator, MutableSequence
+from collections.abc import Callable, Iterator, MutableSequence
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
-from typing import IO, Any, Literal, NoReturn
+from typing import IO, Any, Literal, NamedTuple, NoReturn
 
 import numpy as np
 
+from .._util import atomic_write
 from ..errors import GameFormatError, GameTooLargeError
 from ..game import Game, check_game_size
+from ._files import FileRefused, FileTooLarge, read_regular_file
 
-__all__ = ["from_nfg_text", "read_nfg", "to_nfg_text", "write_nfg"]
+__all__ = ["MAX_NFG_BYTES", "from_nfg_text", "read_nfg", "to_nfg_text", "write_nfg"]
+
+#: Largest ``.nfg`` file read by default, in bytes (about four million payoffs).
+MAX_NFG_BYTES = 16 * 1024 * 1024
 
 Number = Fraction | float
 PathOrFile = str | os.PathLike[str] | IO[str] | IO[bytes]
@@ -85,17 +101,28 @@ _COUNT = re.compile(r"\+?0*(?P<digits>\d+)")
 #: Strategy counts and outcome indices with more digits than this cannot describe a game that fits in memory.
 _MAX_DIGITS = 18
 _ESCAPE = re.compile(r'\\(["\\])')
+#: Words and the characters that end them, for the fast reading of a file's body.
+_BODY_TOKEN = re.compile(r'[^\s{},"]+|[{},"]')
+_NOT_WORDS = frozenset('{},"')
+_SPACE = re.compile(r"\s")
+#: A quoted string and the whitespace after it; a well-formed outcome; its payoffs (a comma may follow each).
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"\s*', re.DOTALL)
+_OUTCOME = re.compile(r'\{\s*"(?:[^"\\]|\\.)*"(?P<payoffs>[^{}"]*)\}\s*', re.DOTALL)
+_PAYOFF_LIST = re.compile(r"\s*+(?:[^\s,]++\s*+(?:,\s*+)?)*+")  # possessive: no backtracking
+_A_NUMBER = "(a number such as 3, -0.5, 3/2 or 1e-3)"
+#: Most players: numpy arrays have at most 64 axes.
+_MAX_PLAYERS = 63
+#: Longest number read: payoffs are meant for floating point and exact arithmetic, not for digits without end.
+_MAX_NUMBER_LENGTH = 1000
 
 
 # -- tokens -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):  # a named tuple: made once per token, so cheap to make
     kind: str  # "lbrace", "rbrace", "comma", "text", "word" or "eof"
     raw: str
-    line: int
-    column: int
+    offset: int  # where the token starts in the text
 
     @property
     def text(self) -> str:
@@ -103,31 +130,36 @@ class _Token:
         return _ESCAPE.sub(r"\1", self.raw[1:-1])
 
     def describe(self) -> str:
-        if self.kind == "eof":
-            return "end of file"
-        if self.kind == "text":
-            shown = self.raw if len(self.raw) <= 40 else self.raw[:37] + '..."'
-            return f"text {shown}"
-        return repr(self.raw if len(self.raw) <= 40 else self.raw[:37] + "...")
+        return _describe(self.kind, self.raw)
 
 
-def _tokens(text: str, source: str) -> Iterator[_Token]:
-    """Tokens of ``text`` with 1-based line and column, ending with an ``eof`` token."""
-    line, line_start = 1, 0
-    for match in _TOKEN.finditer(text):
-        kind, raw, start = match.lastgroup or "", match.group(), match.start()
+def _describe(kind: str, raw: str) -> str:
+    if kind == "eof":
+        return "end of file"
+    if kind == "text":
+        shown = raw if len(raw) <= 40 else raw[:37] + '..."'
+        return f"text {shown}"
+    return repr(raw if len(raw) <= 40 else raw[:37] + "...")
+
+
+def _position(text: str, offset: int) -> str:
+    """``line L, column C`` (1-based) of character ``offset`` of ``text``."""
+    line = text.count("\n", 0, offset) + 1
+    return f"line {line}, column {offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+def _tokens(text: str, source: str, start: int = 0) -> Iterator[_Token]:
+    """Tokens of ``text`` from character ``start`` on, with their offsets, ending with an ``eof`` token."""
+    for match in _TOKEN.finditer(text, start):
+        kind = match.lastgroup
         if kind == "open":
             raise GameFormatError(
-                f"{source}: line {line}, column {start - line_start + 1}: "
+                f"{source}: {_position(text, match.start())}: "
                 "unterminated string: a '\"' opens text that is never closed"
             )
         if kind != "space":
-            yield _Token(kind, raw, line, start - line_start + 1)
-        newlines = raw.count("\n")
-        if newlines:
-            line += newlines
-            line_start = start + raw.rindex("\n") + 1
-    yield _Token("eof", "", line, len(text) - line_start + 1)
+            yield _Token(kind or "", match.group(), match.start())
+    yield _Token("eof", "", len(text))
 
 
 # -- parsing --------------------------------------------------------------------------
@@ -141,19 +173,29 @@ class _Header:
     shape: tuple[int, ...]
 
 
+class _NotAPayoff(Exception):
+    """A number that cannot be a payoff (too large, too many digits, dividing by zero); the message says which."""
+
+
 class _Parser:
     """Recursive-descent reader over the token stream, with one token of look-ahead."""
 
     def __init__(self, text: str, source: str, exact: bool | None):
+        self.text = text
         self.source = source
         self.exact_override = exact
         self.header_exact = True
         self.stream = _tokens(text, source)
         self.token = next(self.stream)
+        self.numbers: dict[str, Number] = {}  # each distinct number text is converted once
+        self.refused: dict[str, str] = {}  # numbers that cannot be payoffs, and why
 
-    def fail(self, message: str, token: _Token | None = None) -> NoReturn:
-        at = token or self.token
-        raise GameFormatError(f"{self.source}: line {at.line}, column {at.column}: {message}")
+    def fail(self, message: str, token: _Token | None = None, *, offset: int | None = None) -> NoReturn:
+        at = (token or self.token).offset if offset is None else offset
+        raise GameFormatError(f"{self.source}: {_position(self.text, at)}: {message}")
+
+    def line(self, token: _Token) -> int:
+        return self.text.count("\n", 0, token.offset) + 1
 
     def advance(self) -> _Token:
         token, self.token = self.token, next(self.stream, self.token)
@@ -166,26 +208,52 @@ class _Parser:
 
     def number(self, what: str) -> Number:
         token = self.token
-        match = _NUMBER.fullmatch(token.raw) if token.kind == "word" else None
-        if match is None:
-            self.fail(f"expected {what} (a number such as 3, -0.5, 3/2 or 1e-3), found {token.describe()}")
+        value = self.value(token.raw) if token.kind == "word" else None
+        if value is None:
+            self.refuse_number(what)
         self.advance()
-        return self.convert(token, match.group("exp"))
+        return value
 
-    def convert(self, token: _Token, exponent: str | None) -> Number:
+    def refuse_number(self, what: str) -> NoReturn:
+        """Fail at the current token, which is not the number expected as ``what``."""
+        token = self.token
+        if token.kind == "word" and token.raw in self.refused:
+            self.fail(self.refused[token.raw])
+        self.fail(f"expected {what} {_A_NUMBER}, found {token.describe()}")
+
+    def value(self, raw: str) -> Number | None:
+        """The number written ``raw``, or None if it is not a number or cannot be a payoff (see :attr:`refused`)."""
+        value = self.numbers.get(raw)
+        if value is None and raw not in self.refused:
+            match = _NUMBER.fullmatch(raw)
+            if match is None:
+                return None
+            try:
+                value = self.numbers[raw] = self.convert(raw, match.group("exp"))
+            except _NotAPayoff as err:
+                self.refused[raw] = str(err)
+        return value
+
+    def convert(self, raw: str, exponent: str | None) -> Number:
+        shown = _describe("word", raw)
         digits = (exponent or "").lstrip("+-").lstrip("0")
         if self.header_exact and (len(digits) > 6 or int(digits or 0) > _MAX_EXACT_EXPONENT):
-            self.fail(f"the exponent of {token.describe()} is too large to read exactly", token)
+            raise _NotAPayoff(f"the exponent of {shown} is too large to read exactly")
+        too_large = f"{shown} has too many digits or is too large to be a payoff"
+        if len(raw) > _MAX_NUMBER_LENGTH:
+            raise _NotAPayoff(f"{too_large} ({len(raw):,} characters; at most {_MAX_NUMBER_LENGTH:,})")
         try:
             if self.header_exact:
-                return Fraction(token.raw)
-            value = float(Fraction(token.raw)) if "/" in token.raw else float(token.raw)
+                value: Number = Fraction(raw)
+            else:
+                value = float(Fraction(raw)) if "/" in raw else float(raw)
+            finite = math.isfinite(value)  # an exact payoff too must be a finite float, for the solvers
         except ZeroDivisionError:
-            self.fail(f"{token.describe()} divides by zero", token)
-        except (OverflowError, ValueError):
-            value = float("inf")  # too many digits, or beyond the float range
-        if not np.isfinite(value):
-            self.fail(f"{token.describe()} has too many digits or is too large to be a payoff", token)
+            raise _NotAPayoff(f"{shown} divides by zero") from None
+        except (OverflowError, ValueError):  # too many digits, or beyond the float range
+            finite = False
+        if not finite:
+            raise _NotAPayoff(too_large)
         return value
 
     # -- prologue ---------------------------------------------------------------------
@@ -212,12 +280,15 @@ class _Parser:
 
     def players(self) -> list[str]:
         self.expect("lbrace", "'{' opening the list of player names")
-        names = []
-        while self.token.kind == "text":
-            names.append(self.advance().text)
+        names = self.labels()
         closing = self.expect("rbrace", "a quoted player name or '}' closing the list of players")
         if not names:
             self.fail("a game needs at least one player; the list of player names is empty", closing)
+        if len(names) > _MAX_PLAYERS:
+            raise GameTooLargeError(
+                f"{self.source}: line {self.line(closing)}: a game of {len(names):,} players; at most {_MAX_PLAYERS} "
+                "(its payoffs are an array with one axis for each player and one more)"
+            )
         self.check_unique(names, "player names", closing)
         return names
 
@@ -235,9 +306,7 @@ class _Parser:
 
     def strategy_names(self, player: int) -> list[str]:
         self.expect("lbrace", f"'{{' opening the strategy names of player {player + 1}")
-        names = []
-        while self.token.kind == "text":
-            names.append(self.advance().text)
+        names = self.labels()
         closing = self.expect("rbrace", f"a quoted strategy name or '}}' closing player {player + 1}'s strategies")
         if not names:
             self.fail(f"player {player + 1} must have at least one strategy", closing)
@@ -246,7 +315,7 @@ class _Parser:
 
     def strategy_count(self, player: int) -> int:
         token = self.token
-        count = _integer(token)
+        count = _integer(token.raw) if token.kind == "word" else None
         if count is None or count < 1:
             self.fail(
                 f"expected the number of strategies of player {player + 1}, a positive integer, "
@@ -254,7 +323,7 @@ class _Parser:
             )
         if count > 10**_MAX_DIGITS:
             raise GameTooLargeError(
-                f"{self.source}: line {token.line}: player {player + 1} is declared to have "
+                f"{self.source}: line {self.line(token)}: player {player + 1} is declared to have "
                 f"{token.describe()} strategies"
             )
         self.advance()
@@ -271,7 +340,7 @@ class _Parser:
         try:
             check_game_size(shape, exact=self.header_exact)
         except GameTooLargeError as err:
-            raise GameTooLargeError(f"{self.source}: line {token.line}: {err}") from err
+            raise GameTooLargeError(f"{self.source}: line {self.line(token)}: {err}") from err
 
     # -- body -------------------------------------------------------------------------
     def body(self, n_players: int, n_profiles: int) -> np.ndarray:
@@ -296,15 +365,52 @@ class _Parser:
     def payoff_body(self, n_players: int, n_profiles: int) -> np.ndarray:
         expected = n_players * n_profiles
         values = self.new_values()
-        while len(values) < expected:
+        values.extend(self.words(expected, self.numbers, self.value))
+        if len(values) < expected:
             if self.token.kind == "eof":
                 self.fail(
                     f"expected {expected} payoffs for {n_profiles} profiles x {n_players} players, found {len(values)}"
                 )
-            values.append(self.number(f"payoff {len(values) + 1} of {expected}"))
-            if self.token.kind == "comma":
-                self.advance()
+            self.refuse_number(f"payoff {len(values) + 1} of {expected}")
         return self.as_table(values, n_players)
+
+    def words(self, count: int, known: dict[str, Any], convert: Callable[[str], Any]) -> list[Any]:
+        """Up to ``count`` words of the body from the current token on, each converted; a comma may follow each.
+
+        The fast path for the long lists of a file's body: the text is split a chunk
+        at a time, no token objects are made, and each distinct word is converted once
+        (``known`` holds the words converted so far).  ``convert`` adds a word to
+        ``known``, or leaves it out if it is not what is expected: reading stops there,
+        as at anything that is not a word.  The token stream is left at the token after
+        the last word read (and its comma).
+        """
+        items: list[Any] = []
+        after_word = False
+        for base, chunk in _chunks(self.text, self.token.offset):
+            words, stop, after_word = _chunk_words(chunk, after_word)
+            words = words[: count - len(items)]
+            for word in {word for word in words if word not in known}:
+                convert(word)
+            good = next((k for k, word in enumerate(words) if word not in known), len(words))
+            items += [known[word] for word in words[:good]]
+            if good < len(words):
+                self.resync(base + _word_offset(chunk, good))
+                return items
+            if len(items) == count:
+                self.resync(base + _word_offset(chunk, good - 1) + len(words[-1]) if words else self.token.offset)
+                if self.token.kind == "comma":
+                    self.advance()
+                return items
+            if stop is not None:
+                self.resync(base + stop)
+                return items
+        self.resync(len(self.text))
+        return items
+
+    def resync(self, offset: int) -> None:
+        """Continue the token stream at character ``offset``."""
+        self.stream = _tokens(self.text, self.source, offset)
+        self.token = next(self.stream)
 
     def as_table(self, values: MutableSequence[Any], n_players: int) -> np.ndarray:
         if self.header_exact:
@@ -317,17 +423,44 @@ class _Parser:
     def outcome_body(self, n_players: int, n_profiles: int) -> np.ndarray:
         outcomes = self.outcome_list(n_players)
         n_outcomes = len(outcomes) // n_players - 1  # not counting the null outcome
-        indices = np.empty(n_profiles, dtype=np.intp)
-        for k in range(n_profiles):
-            indices[k] = self.outcome_index(k, n_profiles, n_outcomes)
-        return self.as_table(outcomes, n_players)[indices]
+
+        known: dict[str, int] = {}
+
+        def index(word: str) -> None:
+            value = _integer(word)
+            if value is not None and value <= n_outcomes:
+                known[word] = value
+
+        indices = self.words(n_profiles, known, index)
+        if len(indices) < n_profiles:
+            if self.token.kind == "eof":
+                self.fail(f"expected {n_profiles} outcome indices, one per profile, found {len(indices)}")
+            self.fail(
+                f"expected the outcome index of profile {len(indices) + 1} of {n_profiles}, an integer from 0 "
+                f"(the null outcome) to {n_outcomes}, found {self.token.describe()}"
+            )
+        return self.as_table(outcomes, n_players)[np.array(indices, dtype=np.intp)]
+
+    def labels(self) -> list[str]:
+        """The quoted strings from the current token on (player or strategy names), read a whole run at a time."""
+        names = []
+        offset = self.token.offset
+        for match in _QUOTED.finditer(self.text, offset):
+            if match.start() != offset:
+                break
+            name = match.group(1)
+            names.append(_ESCAPE.sub(r"\1", name) if "\\" in name else name)
+            offset = match.end()
+        self.resync(offset)
+        return names
 
     def outcome_list(self, n_players: int) -> MutableSequence[Any]:
         """Flat payoffs of the null outcome then of each listed outcome, ``n_players`` each."""
         self.expect("lbrace", "'{' opening the list of outcomes")
         values = self.new_values()
         values.extend([Fraction(0) if self.header_exact else 0.0] * n_players)
-        while self.token.kind == "lbrace":
+        self.simple_outcomes(values, n_players)
+        while self.token.kind == "lbrace":  # what the fast path left: errors are found and named here
             number = len(values) // n_players
             self.advance()
             self.expect("text", f"the quoted name of outcome {number}")
@@ -339,25 +472,72 @@ class _Parser:
         self.expect("rbrace", "'{' opening another outcome or '}' closing the list of outcomes")
         return values
 
-    def outcome_index(self, k: int, n_profiles: int, n_outcomes: int) -> int:
-        token = self.token
-        if token.kind == "eof":
-            self.fail(f"expected {n_profiles} outcome indices, one per profile, found {k}")
-        index = _integer(token)
-        if index is None or index > n_outcomes:
-            self.fail(
-                f"expected the outcome index of profile {k + 1} of {n_profiles}, an integer from 0 "
-                f"(the null outcome) to {n_outcomes}, found {token.describe()}"
-            )
-        self.advance()
-        if self.token.kind == "comma":
-            self.advance()
-        return index
+    def simple_outcomes(self, values: MutableSequence[Any], n_players: int) -> None:
+        """Read the outcomes ``{ "name" p1 p2 ... }`` that are well formed, one regular expression each.
+
+        Stops (moving the token stream there) at the first outcome that is not, for the
+        token-by-token reader to read or refuse with its line.
+        """
+        offset = self.token.offset
+        while match := _OUTCOME.match(self.text, offset):
+            words = match.group("payoffs").replace(",", " ").split()
+            if len(words) != n_players or not _PAYOFF_LIST.fullmatch(match.group("payoffs")):
+                break
+            converted = [self.value(word) for word in words]
+            if any(value is None for value in converted):
+                break
+            values.extend(converted)
+            offset = match.end()
+        self.resync(offset)
 
 
-def _integer(token: _Token) -> int | None:
+def _chunks(text: str, start: int, size: int = 1 << 18) -> Iterator[tuple[int, str]]:
+    """``text[start:]`` in pieces of about ``size`` characters, each cut at whitespace, with their offsets."""
+    while start < len(text):
+        end = start + size
+        if end < len(text):
+            space = _SPACE.search(text, end)
+            end = space.start() if space else len(text)
+        yield start, text[start:end]
+        start = end
+
+
+def _chunk_words(chunk: str, after_word: bool) -> tuple[list[str], int | None, bool]:
+    """The words of ``chunk`` up to the first token that is not a word or a comma after one.
+
+    Returns the words, the offset of that token (None if the chunk has none), and
+    whether the chunk ends just after a word (so that a comma may come next).
+    """
+    tokens = _BODY_TOKEN.findall(chunk)
+    if not any(mark in chunk for mark in _NOT_WORDS):
+        return tokens, None, bool(tokens) or after_word
+    words: list[str] = []
+    for match in _BODY_TOKEN.finditer(chunk):
+        raw = match.group()
+        if raw == "," and after_word:
+            after_word = False
+        elif raw in _NOT_WORDS:
+            return words, match.start(), False
+        else:
+            words.append(raw)
+            after_word = True
+    return words, None, after_word
+
+
+def _word_offset(chunk: str, k: int) -> int:
+    """Offset in ``chunk`` of its ``k``-th word (commas and other marks not counted)."""
+    seen = 0
+    for match in _BODY_TOKEN.finditer(chunk):
+        if match.group() not in _NOT_WORDS:
+            if seen == k:
+                return match.start()
+            seen += 1
+    raise AssertionError(f"no word {k} in the chunk")  # pragma: no cover - callers count the words
+
+
+def _integer(raw: str) -> int | None:
     """A non-negative integer word's value (capped just above ``10**_MAX_DIGITS``), else None."""
-    match = _COUNT.fullmatch(token.raw) if token.kind == "word" else None
+    match = _COUNT.fullmatch(raw)
     if match is None:
         return None
     digits = match.group("digits")
@@ -436,7 +616,9 @@ def from_nfg_text(text: str, *, source: str = "<string>", exact: bool | None = N
     return _to_game(header, table)
 
 
-def read_nfg(path_or_file: PathOrFile, *, exact: bool | None = None, encoding: str = "utf-8") -> Game:
+def read_nfg(
+    path_or_file: PathOrFile, *, exact: bool | None = None, encoding: str = "utf-8", max_bytes: int = MAX_NFG_BYTES
+) -> Game:
     """Read a game from a Gambit ``.nfg`` file (payoff or outcome version).
 
     Parameters
@@ -447,6 +629,9 @@ def read_nfg(path_or_file: PathOrFile, *, exact: bool | None = None, encoding: s
         See :func:`from_nfg_text`: by default ``NFG 1 R`` files give exact games.
     encoding : str
         Text encoding of the file.
+    max_bytes : int
+        Largest file read; a path must name a regular file (not a FIFO or a device)
+        of at most this size, checked before it is opened.
 
     Returns
     -------
@@ -455,9 +640,11 @@ def read_nfg(path_or_file: PathOrFile, *, exact: bool | None = None, encoding: s
     Raises
     ------
     GameFormatError
-        If the file is not a well-formed ``.nfg`` game, or not text in ``encoding``.
+        If the file is not a well-formed ``.nfg`` game, not text in ``encoding``, or
+        not a regular file.
     GameTooLargeError
-        If the header declares more strategy profiles than fit in memory.
+        If the file holds more than ``max_bytes`` bytes, or the header declares more
+        strategy profiles than fit in memory.
 
     See Also
     --------
@@ -471,10 +658,16 @@ def read_nfg(path_or_file: PathOrFile, *, exact: bool | None = None, encoding: s
     """
     if hasattr(path_or_file, "read"):
         source = str(getattr(path_or_file, "name", "<file>"))
-        content: str | bytes = path_or_file.read()
+        content: str | bytes = path_or_file.read(max_bytes + 1)
+        if len(content) > max_bytes:
+            raise GameTooLargeError(f"{source}: the file holds more than {max_bytes:,} bytes; that is the limit")
     else:
         source = os.fspath(path_or_file)
-        content = Path(source).read_bytes()
+        try:
+            content = read_regular_file(source, max_bytes)
+        except FileRefused as err:
+            error = GameTooLargeError if isinstance(err, FileTooLarge) else GameFormatError
+            raise error(f"{source}: cannot read the game file: {err}") from err
     if isinstance(content, bytes):
         try:
             content = content.decode(encoding)
@@ -627,4 +820,4 @@ def write_nfg(
     if hasattr(path_or_file, "write"):
         path_or_file.write(text)
     else:
-        Path(os.fspath(path_or_file)).write_text(text, encoding="utf-8")
+        atomic_write(os.fspath(path_or_file), text)

@@ -9,6 +9,7 @@ rationality, each player's probabilities of each action.  The JSON document is
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -61,8 +62,13 @@ def _spread(path: QrePath, shown: int) -> list[tuple[float, Mix]]:
     return [(float(path.lambdas[k]), path.profile(k)) for k in picks]
 
 
-def qre_report(game: Game, lambdas: Sequence[float] = (), *, shown: int = SHOWN) -> QreReport:
+def qre_report(
+    game: Game, lambdas: Sequence[float] = (), *, shown: int = SHOWN, max_seconds: float | None = None
+) -> QreReport:
     """Trace the logit QRE path of a game and take its QRE at ``lambdas`` (default: ``shown`` points along it).
+
+    ``max_seconds`` bounds the whole work: a path not traced to its end within it is shown as far as
+    it got (and says so); a rationality not reached is an error.
 
     Examples
     --------
@@ -74,8 +80,15 @@ def qre_report(game: Game, lambdas: Sequence[float] = (), *, shown: int = SHOWN)
     """
     if shown < 2:
         raise ValueError(f"The 'shown' parameter of qre_report must be 2 or more. Got {shown} instead.")
-    path = logit_path(game)
-    points = [(float(lam), logit_qre(game, lam)) for lam in lambdas] if lambdas else _spread(path, shown)
+    end = None if max_seconds is None else time.monotonic() + max_seconds
+    path = logit_path(game, max_seconds=max_seconds)
+
+    def left() -> float | None:
+        return None if end is None else max(end - time.monotonic(), 1e-3)
+
+    points = (
+        [(float(lam), logit_qre(game, lam, max_seconds=left())) for lam in lambdas] if lambdas else _spread(path, shown)
+    )
     return QreReport(title=game.title, path=path, points=tuple(points))
 
 
@@ -114,7 +127,15 @@ def qre_blocks(report: QreReport) -> list[Block]:
         + ("; Nash (branch): where a branch that leaves the path at a split ends." if report.path.splits else "."),
     )
     splits = paragraphs(*(split_sentence(report.path, split) for split in report.path.splits))
-    return [Heading(text=title, level=2), table, *splits]
+    unfinished = (
+        paragraphs(
+            f"The path was traced to rationality {float(report.path.lambdas[-1]):.4g} only (the time budget or the "
+            "tracer's limits ran out): it did not reach a Nash equilibrium."
+        )
+        if not report.path.converged and report.path.limit is None
+        else []
+    )
+    return [Heading(text=title, level=2), table, *splits, *unfinished]
 
 
 def split_sentence(path: QrePath, split: QreSplit) -> str:

@@ -324,7 +324,10 @@ def solve_integer(matrix: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, int]
 
 def _rounded_solution(matrix: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, int] | None:
     """The floating-point solution rounded to a multiple of ``1 / det`` if it checks exactly, else None."""
-    floats = matrix.astype(float)
+    try:
+        floats, rhs_floats = matrix.astype(float), rhs.astype(float)
+    except OverflowError:  # whole numbers beyond floating point (payoffs of very different sizes): solve exactly
+        return None
     with np.errstate(all="ignore"):
         determinant = float(np.linalg.det(floats)) if len(rhs) else 1.0
     if not np.isfinite(determinant) or not 0.5 <= abs(determinant) < 2.0**50:
@@ -333,7 +336,7 @@ def _rounded_solution(matrix: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, 
         return None
     denominator = round(determinant)
     try:
-        solution = np.linalg.solve(floats, rhs.astype(float)) * denominator
+        solution = np.linalg.solve(floats, rhs_floats) * denominator
     except np.linalg.LinAlgError:
         return None
     if not np.all(np.abs(solution) < 2.0**52):

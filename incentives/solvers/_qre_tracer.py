@@ -332,10 +332,11 @@ class Tracer:
                 starts.append((moved, sign * other))
         return starts
 
-    def at(self, target: float, *, scale: float = 1.0) -> Profile:
+    def at(self, target: float, *, scale: float = 1.0, stop: Callable[[], bool] | None = None) -> Profile:
         """The QRE at ``lambda = target`` on the principal branch (continued straight through crossings).
 
-        ``scale`` converts ``lambda`` into the caller's units for the messages.
+        ``scale`` converts ``lambda`` into the caller's units for the messages; ``stop`` is called
+        after every step, and when it returns True the search ends with a :class:`SolverError`.
         """
         from ..errors import SolverError
 
@@ -353,6 +354,11 @@ class Tracer:
                     return tuple(self.split(exact[:-1]))
                 raise SolverError(f"the logit QRE at lambda = {target / scale:g} could not be computed from the path")
             z = moved
+            if stop is not None and stop():
+                raise SolverError(
+                    f"the logit QRE path could not be traced to lambda = {target / scale:g} within the time budget "
+                    f"(it stopped at lambda = {z[-1] / scale:.4g}); allow more time with --max-seconds"
+                )
         raise SolverError(
             f"the logit QRE path could not be traced to lambda = {target / scale:g} "
             f"(it stopped at lambda = {z[-1] / scale:.4g})"

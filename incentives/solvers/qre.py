@@ -72,6 +72,8 @@ equilibrium correspondence", *Games and Economic Behavior* 51(2), 243-263, 2005.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -242,6 +244,7 @@ def logit_path(
     max_lambda: float | None = None,
     max_points: int = 5_000,
     stop_at_nash: bool = True,
+    max_seconds: float | None = None,
 ) -> QrePath:
     """Trace the principal branch of logit QRE from ``lambda = 0`` (see the module docstring).
 
@@ -257,6 +260,9 @@ def logit_path(
     stop_at_nash : bool
         Stop as soon as the Nash equilibrium the path approaches is found; with False,
         trace on to ``max_lambda``.
+    max_seconds : float or None
+        Stop tracing (the path and its branches) after this many seconds; the path is then
+        not ``converged``.
 
     Returns
     -------
@@ -291,7 +297,20 @@ def logit_path(
     payoffs, scale = _unit_payoffs(game)
     top = MAX_LAMBDA if max_lambda is None else max_lambda * scale
     tracer = Tracer(payoffs=payoffs, shape=game.shape)
-    return _path(game, tracer, tracer.trace(top, max_points, stop_at_nash), scale, top, max_points, stop_at_nash)
+    stop = _deadline(max_seconds)
+    return _path(
+        game, tracer, tracer.trace(top, max_points, stop_at_nash, stop), scale, top, max_points, stop_at_nash, stop
+    )
+
+
+def _deadline(max_seconds: float | None) -> Callable[[], bool] | None:
+    """A ``stop`` callable that turns True ``max_seconds`` from now (None: never stop)."""
+    if max_seconds is None:
+        return None
+    if not max_seconds > 0:
+        raise ValueError(f"The 'max_seconds' parameter must be positive. Got {max_seconds!r} instead.")
+    end = time.monotonic() + max_seconds
+    return lambda: time.monotonic() > end
 
 
 #: Branches leaving crossings are followed this many crossings deep, and at most this many in all.
@@ -300,15 +319,15 @@ MAX_SPLIT_DEPTH, MAX_BRANCHES = 2, 8
 
 def _path(
     game: Game, tracer: Tracer, trace: Trace, scale: float, top: float, max_points: int, stop_at_nash: bool,
-    depth: int = 0,
+    stop: Callable[[], bool] | None = None, depth: int = 0,
 ) -> QrePath:  # fmt: skip
     """The :class:`QrePath` of a trace, with the branches leaving its crossings traced too."""
     splits = []
     for crossing in trace.crossings[: MAX_BRANCHES // 2] if depth < MAX_SPLIT_DEPTH else ():
         point, starts = crossing.point, tracer.leave(crossing)
         branches = tuple(
-            _path(game, tracer, tracer.trace(top, max_points, stop_at_nash, start=z, direction=d), scale, top,
-                  max_points, stop_at_nash, depth + 1)
+            _path(game, tracer, tracer.trace(top, max_points, stop_at_nash, stop, start=z, direction=d), scale,
+                  top, max_points, stop_at_nash, stop, depth + 1)
             for z, d in starts
         )  # fmt: skip
         splits.append(
@@ -330,7 +349,7 @@ def _same(first: Profile, second: Profile) -> bool:
     return all(np.allclose(a, b, atol=1e-9) for a, b in zip(first, second, strict=True))
 
 
-def logit_qre(game: Game, lam: float) -> Profile:
+def logit_qre(game: Game, lam: float, *, max_seconds: float | None = None) -> Profile:
     """The logit quantal response equilibrium at rationality ``lam`` on the principal branch.
 
     Where the branch folds, several QRE share one ``lam``; this is the first one
@@ -343,6 +362,8 @@ def logit_qre(game: Game, lam: float) -> Profile:
         Any number of players.
     lam : float
         Rationality, per unit of payoff (``0`` is uniform play).
+    max_seconds : float or None
+        Time allowed for tracing the path up to ``lam`` (None: no limit).
 
     Returns
     -------
@@ -354,7 +375,7 @@ def logit_qre(game: Game, lam: float) -> Profile:
     ValueError
         If ``lam`` is negative or not finite.
     IncentivesError
-        If the path could not be traced up to ``lam``.
+        If the path could not be traced up to ``lam`` (within ``max_seconds``).
 
     Examples
     --------
@@ -375,7 +396,7 @@ def logit_qre(game: Game, lam: float) -> Profile:
             "probability below exp(-10000). For the limit, solve with --method logit"
         )
     tracer = Tracer(payoffs=payoffs, shape=game.shape)
-    return tracer.at(lam * scale, scale=scale)
+    return tracer.at(lam * scale, scale=scale, stop=_deadline(max_seconds))
 
 
 def _unit_payoffs(game: Game) -> tuple[np.ndarray, float]:

@@ -302,7 +302,8 @@ def solve(
     budget = Budget(max_seconds=max_seconds, max_iterations=max_iterations)
     scale = game.payoff_scale
     output = spec.kernel(game, tol=tol * scale, budget=budget)
-    accepted, rejected = _verify(game, output.profiles, tol * scale)
+    finite = [p for p in output.profiles if all(np.isfinite(np.asarray(x, dtype=float)).all() for x in p)]
+    accepted, rejected = _verify(game, finite, tol * scale)
     result = SolveResult(
         game=game,
         method=name,
@@ -310,7 +311,10 @@ def solve(
         status=output.status,
         degenerate=output.degenerate,
         rejected=tuple(rejected),
-        notes=tuple(output.notes) + _budget_notes(output, budget) + _rejection_notes(rejected),
+        notes=tuple(output.notes)
+        + _budget_notes(output, budget)
+        + _rejection_notes(rejected)
+        + _not_finite_notes(len(output.profiles) - len(finite)),
         tolerance=tol * scale,
         seconds=budget.elapsed(),
         components=output.components,
@@ -380,6 +384,15 @@ def _rejection_notes(rejected: list[Equilibrium]) -> tuple[str, ...]:
     return (
         f"{len(rejected)} candidate profile(s) from the method failed the independent regret check "
         f"(largest regret {worst:.3g}) and are listed as rejected, not as equilibria.",
+    )
+
+
+def _not_finite_notes(count: int) -> tuple[str, ...]:
+    if not count:
+        return ()
+    return (
+        f"{count} candidate profile(s) from the method had probabilities that are not finite numbers (payoffs of "
+        "very different sizes can defeat floating point) and were dropped; the equilibria listed are verified.",
     )
 
 

@@ -183,7 +183,10 @@ def _numeric_pieces(exprs: list[sympy.Expr], x: sympy.Symbol, low: float, high: 
 
 def _holds(functions: list[Any], t: float) -> bool:
     with np.errstate(all="ignore"):
-        values = [float(np.asarray(f(t), dtype=float)) for f in functions]
+        try:
+            values = [float(np.asarray(f(t), dtype=float)) for f in functions]
+        except (OverflowError, ZeroDivisionError):  # Python floats raise where numpy gives inf: not finite here
+            return False
     return all(np.isfinite(v) and v >= -tolerance(v) for v in values)
 
 

@@ -145,7 +145,7 @@ def test_build_game_refuses_continuous_models_and_points_to_the_solvers(tmp_path
             "departments.ops",
             "either actions or continuous",
         ),
-        ("      care: {}", "      2care: {}", "departments.agent.variables.2care", "not a valid variable name"),
+        ("      care: {}", "      2care: {}", "departments.agent.variables.2care", "is not a valid name"),
     ],
 )
 def test_each_mistake_names_field_and_expectation(tmp_path: Path, old: str, new: str, path: str, words: str) -> None:

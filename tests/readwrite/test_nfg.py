@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from incentives.errors import GameFormatError, GameTooLargeError
 from incentives.game import Game
@@ -420,3 +421,82 @@ def test_arbitrary_text_gives_a_game_or_a_format_error(text):
     except (GameFormatError, GameTooLargeError):
         return
     assert isinstance(game, Game)
+
+
+# -- hostile and oversized files ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "exact", "fragment"),
+    [
+        ("1e1000", True, "'1e1000' has too many digits or is too large to be a payoff"),
+        ("-1e309", True, "'-1e309' has too many digits or is too large to be a payoff"),
+        ("1e309", False, "'1e309' has too many digits or is too large to be a payoff"),
+        ("1" * 1001, True, "(1,001 characters; at most 1,000)"),
+    ],
+)
+def test_payoffs_must_be_finite_floats_named_with_their_line(number, exact, fragment):
+    with pytest.raises(GameFormatError) as info:
+        from_nfg_text('NFG 1 R "" { "a" "b" } { 2 1 }\n1 2\n3 ' + number, exact=exact, source="x.nfg")
+    assert str(info.value).startswith("x.nfg: line 3, column 3: ") and fragment in str(info.value)
+
+
+def test_exact_payoffs_as_large_as_floats_allow_are_read():
+    game = from_nfg_text('NFG 1 R "" { "a" } { 2 } 1e308 -1e-1000')
+    assert game.payoffs[0].tolist() == [Fraction(10) ** 308, -Fraction(1, 10**1000)]
+
+
+def test_too_many_players_is_refused_before_any_array():
+    players = " ".join(f'"p{i}"' for i in range(64))
+    with pytest.raises(GameTooLargeError, match="a game of 64 players; at most 63"):
+        from_nfg_text(f'NFG 1 R "" {{ {players} }} {{ {"1 " * 64}}} ' + "1 " * 64)
+
+
+def test_files_larger_than_the_limit_are_refused_before_reading(tmp_path):
+    path = tmp_path / "g.nfg"
+    path.write_text('NFG 1 R "" { "a" } { 2 } 1 2')
+    size = len(path.read_bytes())
+    assert read_nfg(path, max_bytes=size).shape == (2,)
+    message = f"g.nfg: cannot read the game file: the file is {size} bytes; the limit is {size - 1}"
+    with pytest.raises(GameTooLargeError, match=re.escape(message)):
+        read_nfg(path, max_bytes=size - 1)
+    with open(path, "rb") as handle, pytest.raises(GameTooLargeError, match="more than 10 bytes"):
+        read_nfg(handle, max_bytes=10)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_or_a_device_is_refused_without_reading(tmp_path):
+    import os
+
+    from tests.fuzz.isolate import run_isolated
+
+    fifo, device = tmp_path / "f.nfg", tmp_path / "z.nfg"
+    os.mkfifo(fifo)
+    device.symlink_to("/dev/zero")
+    for path, kind in ((fifo, "a FIFO (named pipe)"), (device, "a character device")):
+        outcome = run_isolated(lambda path=path: read_nfg(path), timeout=20)
+        assert outcome.status == "clean" and f"it is {kind}, not a regular file" in outcome.detail, outcome
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data())
+def test_a_long_body_read_in_chunks_equals_the_payoffs_written(data):
+    # a body of several chunks, with commas and newlines wherever a separator may go: the oracle is
+    # the list of numbers written
+    rows, columns = data.draw(st.integers(150, 260)), data.draw(st.integers(150, 260))
+    count = 2 * rows * columns
+    numbers = data.draw(arrays(np.int64, count, elements=st.integers(-999, 999)))
+    separators = data.draw(st.lists(st.sampled_from([" ", "\n", ", ", ",\n", "\t "]), min_size=3, max_size=3))
+    body = "".join(f"{n}{separators[k % 3]}" for k, n in enumerate(numbers.tolist()))
+    game = from_nfg_text(f'NFG 1 D "" {{ "a" "b" }} {{ {rows} {columns} }}\n' + body)
+    expected = numbers.astype(float).reshape(rows * columns, 2)
+    assert np.array_equal(game.payoffs[0].ravel(order="F"), expected[:, 0])
+    assert np.array_equal(game.payoffs[1].ravel(order="F"), expected[:, 1])
+
+
+def test_an_error_deep_in_a_long_body_names_its_line_and_column():
+    body = "\n".join(" ".join(["7"] * 20) for _ in range(20_000))  # 400,000 payoffs over several chunks
+    lines = body.split("\n")
+    lines[15_000] = lines[15_000][:6] + "x" + lines[15_000][7:]
+    with pytest.raises(GameFormatError, match=r"^b: line 15002, column 7: expected payoff 300004 of 400000"):
+        from_nfg_text('NFG 1 D "" { "a" "b" } { 400 500 }\n' + "\n".join(lines), source="b")

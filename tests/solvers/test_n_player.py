@@ -480,3 +480,16 @@ def test_a_set_is_reported_alike_with_two_players_and_with_a_dummy_third() -> No
     three = solve(inc.Game.from_payoffs(payoffs), "all")
     assert [c.dimension for c in two.components] == [c.dimension for c in three.components] == [1]
     assert [c.support[:2] for c in three.components] == [c.support for c in two.components]
+
+
+def test_candidates_that_are_not_probabilities_are_dropped_with_a_note() -> None:
+    # growing_company with development shipping 6e20 features when rushed: payoffs from 1e2 to 1e21, where the
+    # search over the two players left after dominance returns a profile of NaNs (0/0 in floating point)
+    import yaml
+
+    data = yaml.safe_load(Path("examples/growing_company.yaml").read_text(encoding="utf-8"))
+    data["departments"]["development"]["actions"]["rushed"]["features"] = 6e20
+    game = inc.build_game(inc.Organization.from_dict(data)).to_float()
+    result = inc.solve(game, "all", max_seconds=10)
+    assert any("not finite numbers" in note for note in result.notes), result.notes
+    assert all(e.regret <= result.tolerance for e in result)  # what is listed is verified
