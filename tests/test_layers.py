@@ -26,7 +26,10 @@ ARCHITECTURE = ROOT / "docs" / "explanation" / "architecture.md"
 #: The layers, lowest first, each with the modules and packages in it.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("errors", ("incentives.errors",)),
-    ("utilities", ("incentives._util", "incentives._display", "incentives.tolerance", "incentives.limits")),
+    (
+        "utilities",
+        ("incentives._util", "incentives._display", "incentives.tolerance", "incentives.limits", "incentives.figures"),
+    ),
     ("formula", ("incentives.formula", "incentives.formula_bounds")),
     ("model", ("incentives.model", "incentives.model_dict", "incentives.quantities")),
     (

@@ -54,6 +54,6 @@ def qre(
     if plot is not None:
         from matplotlib.figure import Figure
 
-        figure = Figure(figsize=(7, 4))
+        figure = Figure(figsize=(7, 4), layout="constrained")
         report.path.plot(figure.add_subplot())
         save_picture(figure, plot, bbox_inches="tight")

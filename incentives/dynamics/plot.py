@@ -17,11 +17,16 @@ from typing import Any
 
 import numpy as np
 
+from ..figures import fit_ticks, legend_outside, legends_below, wrap_to_width
 from .result import DynamicsResult
 
 __all__ = ["plot_dynamics", "plot_simplex", "plot_time", "ternary"]
 
 _HEIGHT = np.sqrt(3.0) / 2.0
+
+#: Panels in a row of :func:`plot_dynamics`, and the size of one panel in inches.
+COLUMNS = 3
+PANEL = (3.6, 3.6)
 
 
 def ternary(probabilities: Any) -> np.ndarray:
@@ -41,6 +46,8 @@ def ternary(probabilities: Any) -> np.ndarray:
 def plot_dynamics(result: DynamicsResult) -> Any:
     """One panel per player: its simplex when it has three actions, its probabilities over time otherwise.
 
+    At most :data:`COLUMNS` panels a row; each panel's legend stands under it, never over the paths.
+
     Returns
     -------
     matplotlib.figure.Figure
@@ -55,15 +62,32 @@ def plot_dynamics(result: DynamicsResult) -> Any:
     """
     plt = _pyplot()
     n = result.game.n_players
-    figure, axes = plt.subplots(1, n, figsize=(4.2 * n, 4.0), squeeze=False)
-    for i, ax in enumerate(axes[0]):
-        if result.game.shape[i] == 3:
-            plot_simplex(result, i, ax=ax)
+    columns = min(n, COLUMNS)
+    rows = -(-n // columns)
+    figure, axes = plt.subplots(
+        rows, columns, figsize=(PANEL[0] * columns, PANEL[1] * rows), squeeze=False, layout="constrained"
+    )
+    # a wide gap between panels, so that a simplex's corner names never read on into the next panel's
+    figure.get_layout_engine().set(w_pad=9 / 72, wspace=0.0)
+    panels = list(axes.flat)
+    for i, ax in enumerate(panels):
+        if i >= n:
+            ax.remove()
+        elif result.game.shape[i] == 3:
+            _simplex(result, i, ax)
         else:
-            plot_time(result, i, ax=ax)
-    figure.suptitle(_title(result))
-    figure.tight_layout()
+            _time(result, i, ax)
+    figure.suptitle(wrap_to_width(_title(result), PANEL[0] * columns - 0.4, 12), fontsize=12)
+    for i, legend in enumerate(legends_below(panels[:n])):
+        legend.set_ncols(_legend_columns(result, i))
+    fit_ticks(figure)
     return figure
+
+
+def _legend_columns(result: DynamicsResult, player: int) -> int:
+    if result.game.shape[player] == 3:
+        return 2
+    return 1 if max(map(len, result.game.actions[player])) > 16 else 2
 
 
 def plot_simplex(result: DynamicsResult, player: str | int = 0, *, ax: Any = None) -> Any:
@@ -89,7 +113,14 @@ def plot_simplex(result: DynamicsResult, player: str | int = 0, *, ax: Any = Non
             f"a simplex plot needs a player with three actions; {game.players[i]!r} has {game.shape[i]} (use plot_time)"
         )
     if ax is None:
-        _, ax = plt.subplots(figsize=(4.5, 4.2))
+        _, ax = plt.subplots(figsize=(4.5, 4.2), layout="constrained")
+    _simplex(result, i, ax)
+    legend_outside(ax, where="below", ncols=2)
+    return ax
+
+
+def _simplex(result: DynamicsResult, i: int, ax: Any) -> None:
+    game = result.game
     corners = ternary(np.eye(3))
     ax.plot(*np.vstack([corners, corners[:1]]).T, color="0.4", linewidth=1)
     for (x, y), name, (dx, dy, ha) in zip(
@@ -105,8 +136,6 @@ def plot_simplex(result: DynamicsResult, player: str | int = 0, *, ax: Any = Non
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(game.players[i])
-    ax.legend(loc="upper right", fontsize="small")
-    return ax
 
 
 def plot_time(result: DynamicsResult, player: str | int = 0, *, ax: Any = None) -> Any:
@@ -120,16 +149,26 @@ def plot_time(result: DynamicsResult, player: str | int = 0, *, ax: Any = None) 
     game = result.game
     i = game.player_index(player)
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.0, 3.5))
+        _, ax = plt.subplots(figsize=(5.0, 3.5), layout="constrained")
+    _time(result, i, ax)
+    legend_outside(ax, where="below", ncols=_legend_columns(result, i))
+    fit_ticks(ax.figure, axes=[ax])
+    return ax
+
+
+def _time(result: DynamicsResult, i: int, ax: Any) -> None:
+    game = result.game
     style = {"drawstyle": "steps-post"} if result.path and result.method.startswith("best") else {}
     for k, name in enumerate(game.actions[i]):
         ax.plot(result.times, result.profiles[i][:, k], label=name, **style)
     ax.set_xlabel("round" if result.path else "time")
+    if result.path:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole rounds (fit_ticks keeps them whole)
     ax.set_ylabel("probability")
     ax.set_ylim(-0.03, 1.03)
     ax.set_title(game.players[i])
-    ax.legend(fontsize="small")
-    return ax
 
 
 def _title(result: DynamicsResult) -> str:

@@ -24,9 +24,10 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import networkx as nx
+import numpy as np
 
 from ..equilibrium import format_number
 from ..errors import GraphError
@@ -42,8 +43,13 @@ __all__ = ["draw_graph"]
 POSITIVE, NEGATIVE, NEUTRAL = "#2166ac", "#c0392b", "#8c8c8c"
 FILL = {"department": "#fde9c9", "kpi": "#eef1f5", "company": "#d9ead3"}
 EDGE = {"department": "#c98a2b", "kpi": "#8a96a8", "company": "#5a8f4e"}
+#: Text size of the pictures on screen, and of the pictures drawn for print (``width=``), in points.
 FONT = 10
+PRINT_FONT = 9
+#: Half-width and half-height of the ellipse the departments sit on (data units), on screen and in print.
 RADII = (1.45, 1.0)
+PRINT_RADII = (1.6, 1.5)
+_MARGIN = (0.55, 0.5)
 
 
 def _require_matplotlib() -> Any:
@@ -56,7 +62,9 @@ def _require_matplotlib() -> Any:
     return matplotlib
 
 
-def draw_graph(graph: DependencyGraph | nx.DiGraph, view: str = "all", *, ax: Axes | None = None) -> Figure:
+def draw_graph(
+    graph: DependencyGraph | nx.DiGraph, view: str = "all", *, ax: Axes | None = None, width: float | None = None
+) -> Figure:
     """Draw one view of the dependency graph.
 
     Parameters
@@ -69,6 +77,11 @@ def draw_graph(graph: DependencyGraph | nx.DiGraph, view: str = "all", *, ax: Ax
         registered with pyplot, so it works under any backend (in Jupyter, run
         ``%matplotlib inline`` to see a returned figure; a :class:`DependencyGraph`
         at the end of a cell shows its picture by itself).
+    width : float, optional
+        Draw for print, this many inches wide, with :data:`PRINT_FONT`-point text (the
+        handout's picture, printed at its own size; the key then leaves what the numbers
+        mean, :data:`NUMBERS`, to the caption); by default the figure is as wide as its
+        content needs, with :data:`FONT`-point text.
 
     Returns
     -------
@@ -98,29 +111,85 @@ def draw_graph(graph: DependencyGraph | nx.DiGraph, view: str = "all", *, ax: Ax
     if ax is not None:
         if view == "all":
             raise GraphError("the 'all' view draws two panels; give no ax, or draw 'kpis' and 'departments' apart")
-        if view == "kpis":
-            _draw_layers(g, ax, layered_layout(g))
-        else:
-            _draw_circle(g, ax)
+        labels = _draw_layers(g, ax, layered_layout(g)) if view == "kpis" else _draw_circle(g, ax)
+        if view == "departments":
+            _hold_boxes(ax)
+        _separate(ax.figure, labels)
         return ax.figure  # type: ignore[return-value]
     layout = layered_layout(g)
     rows = max((sum(0.5 if n.startswith("via:") else 1.0 for n in layer) for layer in layout.layers), default=1.0)
-    height = max(6.0, 0.7 * rows + 2.4)
-    width = 3.2 * len(layout.layers) + 0.5
-    circle = 8.5
+    font = FONT if width is None else PRINT_FONT
+    scale = font / FONT
+    height = max(6.0, 0.7 * rows + 2.4) * scale
+    wide = 3.2 * len(layout.layers) + 0.5 if width is None else width
+    radii = RADII if width is None else PRINT_RADII
+    span = (2 * (radii[0] + _MARGIN[0] + (width is not None) * 0.25), 2 * (radii[1] + _MARGIN[1]))
+    circle = (8.5, 7.0) if width is None else (width, width * span[1] / span[0] + 1.6)
     if view == "all":
-        figure = Figure(figsize=(width, height + 7.5), layout="constrained")
-        top, bottom = figure.subplots(2, 1, height_ratios=[height, 7.5])
-        _draw_layers(g, top, layout)
-        _draw_circle(g, bottom)
+        figure = Figure(figsize=(max(wide, circle[0]), height + circle[1] + 0.5), layout="constrained")
+        top, bottom = figure.subplots(2, 1, height_ratios=[height, circle[1]])
+        labels = _draw_layers(g, top, layout, font) + _draw_circle(g, bottom, font, radii)
     elif view == "kpis":
-        figure = Figure(figsize=(width, height), layout="constrained")
-        _draw_layers(g, figure.add_subplot(), layout)
+        figure = Figure(figsize=(wide, height), layout="constrained")
+        labels = _draw_layers(g, figure.add_subplot(), layout, font)
     else:
-        figure = Figure(figsize=(circle, 7.0), layout="constrained")
-        _draw_circle(g, figure.add_subplot())
-    _legend(figure)
+        figure = Figure(figsize=circle, layout="constrained")
+        labels = _draw_circle(g, figure.add_subplot(), font, radii)
+    _legend(figure, view, font, explain=width is None)  # in print, the caption says it
+    if view != "kpis":
+        from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+        engine = figure.get_layout_engine()
+        if width is not None and isinstance(engine, ConstrainedLayoutEngine):
+            engine.set(w_pad=1 / 72)  # in print the boxes need every point of the page's width
+        _hold_boxes(figure.axes[-1], margin=1.0 if width is not None else 4.0)
+    _separate(figure, labels)
     return figure
+
+
+def _hold_boxes(ax: Axes, margin: float = 4.0) -> None:
+    """Widen the circle's limits (about its centre) until every box lies inside the axes, ``margin`` points clear.
+
+    The layout engine keeps a text inside the figure but not the box drawn around it, so a
+    box past the axes could reach over the figure's edge.
+    """
+    from ..figures import layout_renderer, text_extent
+
+    boxed = [t for t in ax.texts if t.get_bbox_patch() is not None]
+    for _ in range(4):
+        renderer = layout_renderer(ax.figure)
+        pad = margin * renderer.points_to_pixels(1.0)
+        if not boxed:
+            return
+        corners = np.vstack([text_extent(t, renderer).padded(pad).corners() for t in boxed])
+        points = ax.transData.inverted().transform(corners)
+        (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+        (left, right), (bottom, top) = ax.get_xlim(), ax.get_ylim()
+        if left <= x0 and x1 <= right and bottom <= y0 and y1 <= top:
+            return
+        ax.set_aspect("auto")  # the circle narrows to an ellipse rather than shrinking the boxes' room
+        half = (max(right, x1, -x0), max(top, y1, -y0))
+        ax.set_xlim(-half[0], half[0])
+        ax.set_ylim(-half[1], half[1])
+
+
+def _separate(figure: Any, labels: Labels) -> None:
+    """Move each edge label to the first of its spots where it covers no box, header or earlier label."""
+    from ..figures import layout_renderer, text_extent
+
+    renderer = layout_renderer(figure)
+    moving = {id(text) for text, _ in labels}
+    taken = [text_extent(t, renderer) for ax in figure.axes for t in ax.texts if id(t) not in moving]
+    for text, spots in labels:
+        for spot in spots:
+            text.set_position(spot)
+            box = text_extent(text, renderer)
+            if not any(box.overlaps(other) for other in taken):
+                break
+        else:
+            text.set_position(spots[0])
+            box = text_extent(text, renderer)
+        taken.append(box)
 
 
 # --- layered view --------------------------------------------------------------------------------------------------
@@ -189,9 +258,8 @@ def _arrow(ax: Axes, a: Any, b: Any, data: dict[str, Any], *, connection: Any = 
 
 
 def _weight_label(data: dict[str, Any]) -> str:
-    low, high = data.get("min_weight", data["weight"]), data.get("max_weight", data["weight"])
-    text = f"×{format_number(data['weight'])}" if low == high else f"×{format_number(low)}..{format_number(high)}"
-    return text.replace("-", "−")
+    """``×w``: a bonus weight, or company value per unit of the KPI (its mean over the profiles, as in the table)."""
+    return f"×{format_number(data['weight'])}".replace("-", "−")
 
 
 def _department_line(g: nx.DiGraph, d: str) -> str:
@@ -199,7 +267,8 @@ def _department_line(g: nx.DiGraph, d: str) -> str:
     others = [a for a in str(data.get("actions", "")).split(", ") if a and a != data.get("optimum_action")]
     if not others:
         return d
-    return f"{d}\n{data.get('optimum_action')} → {others[0] if len(others) == 1 else 'others'}"
+    move = f"{data.get('optimum_action')} → {others[0] if len(others) == 1 else 'others'}"
+    return f"{d}\n{move}" if len(move) <= 26 else f"{d}\n{move.replace(' → ', ' →' + chr(10))}"
 
 
 def _bezier_point(p0: tuple[float, float], p1: tuple[float, float], t: float) -> tuple[float, float]:
@@ -211,9 +280,17 @@ def _bezier_point(p0: tuple[float, float], p1: tuple[float, float], t: float) ->
     return sum(k * p[0] for k, p in zip(coef, c, strict=True)), sum(k * p[1] for k, p in zip(coef, c, strict=True))
 
 
-def _draw_layers(g: nx.DiGraph, ax: Axes, layout: LayeredLayout) -> None:
+#: Where along its last stretch an edge's label may sit, in order of preference.
+_ALONG = (0.38, 0.26, 0.5, 0.16, 0.62, 0.32, 0.44, 0.72)
+_ALONG_ARC = (0.5, 0.4, 0.6, 0.3, 0.7)
+
+Labels = list[tuple[Any, list[tuple[float, float]]]]
+
+
+def _draw_layers(g: nx.DiGraph, ax: Axes, layout: LayeredLayout, font: float = FONT) -> Labels:
     width = len(layout.layers) - 1
     texts = {}
+    labels: Labels = []
 
     def place(point: tuple[float, float]) -> tuple[float, float]:  # leave room for the headers
         return point[0], 0.03 + 0.9 * point[1]
@@ -222,7 +299,7 @@ def _draw_layers(g: nx.DiGraph, ax: Axes, layout: LayeredLayout) -> None:
         name = layout.nodes[node]
         kind = g.nodes[name]["kind"]
         label = _department_line(g, name) if node.startswith("decides:") else g.nodes[name].get("label", name)
-        texts[node] = _node(ax, place(xy), label, kind, fontsize=FONT + (0.5 if kind != "kpi" else 0))
+        texts[node] = _node(ax, place(xy), label, kind, fontsize=font + (0.5 if kind != "kpi" else 0))
     for edge in layout.edges:
         a, b = texts[edge.source], texts[edge.target]
         same_layer = layout.positions[edge.source][0] == layout.positions[edge.target][0]
@@ -230,89 +307,101 @@ def _draw_layers(g: nx.DiGraph, ax: Axes, layout: LayeredLayout) -> None:
         _arrow(ax, a, b, edge.data, connection=connection)
         if edge.data.get("relation") in ("pays", "values") and not same_layer:
             start = edge.waypoints[-1] if edge.waypoints else layout.positions[edge.source]
-            x, y = _bezier_point(place(start), place(layout.positions[edge.target]), 0.38)
-            ax.text(
-                x,
-                y,
+            spots = [_bezier_point(place(start), place(layout.positions[edge.target]), t) for t in _ALONG]
+            label = ax.text(
+                *spots[0],
                 _weight_label(edge.data),
-                fontsize=FONT - 1,
+                fontsize=font - 1,
                 ha="center",
                 va="center",
                 color=_colour(edge.data),
                 zorder=5,
                 bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85},
             )
+            labels.append((label, spots))
     headers = {
-        0.0: "departments decide\n(company-optimal → other action)",
-        float(width): "who gains\n(bonus plans, company value)",
+        0.0: "departments decide\n(company-optimal →\nother action)",
+        float(width): "who gains\n(bonus plans,\ncompany value)",
     }
     if width > 1:
         headers[1.0] = "KPIs they move"
     if width > 2:
         headers[(2 + width - 1) / 2] = "KPIs computed from other KPIs"
     for x, header in headers.items():
-        ax.text(x, 0.99, header, ha="center", va="bottom", fontsize=FONT, style="italic", color="#444444")
+        ax.text(x, 1.0, header, ha="center", va="bottom", fontsize=font, style="italic", color="#444444")
     ax.set_xlim(-0.45, width + 0.45)
-    ax.set_ylim(-0.01, 1.06)
+    ax.set_ylim(-0.01, 1.0)  # the headers stand above the axes, under the title
     ax.set_axis_off()
-    ax.set_title(f"How KPIs tie the departments together: {g.graph.get('name', '')}", fontsize=FONT + 3)
+    title = f"How KPIs tie the departments together: {g.graph.get('name', '')}"
+    lines = max(header.count("\n") + 1 for header in headers.values())
+    ax.set_title(_fit(title, ax, font + 3), fontsize=font + 3, pad=lines * font * 1.25 + 8)
+    return labels
 
 
 # --- externality circle --------------------------------------------------------------------------------------------
 
 
-def _draw_circle(g: nx.DiGraph, ax: Axes) -> None:
+def _draw_circle(g: nx.DiGraph, ax: Axes, font: float = FONT, radii: tuple[float, float] = RADII) -> Labels:
+    """The departments on an ellipse, an arrow for each effect on another's pay; wider margins in print."""
     departments = _ordered(g, "department")
+    labels: Labels = []
     n = len(departments)
     nodes = {}
+    # in print, an odd number starts on the left, so no two boxes stand side by side at the bottom
+    start = math.pi if radii != RADII and n % 2 and n > 1 else math.pi / 2
     for i, d in enumerate(departments):
-        angle = math.pi / 2 - 2 * math.pi * i / max(n, 1)
+        angle = start - 2 * math.pi * i / max(n, 1)
         data = g.nodes[d]
         others = [a for a in str(data.get("actions", "")).split(", ") if a and a != data.get("optimum_action")]
         text = d
         if others:
             other = others[0] if len(others) == 1 else "other actions"
             company = g.edges[d, COMPANY] if g.has_edge(d, COMPANY) else {"effect": 0.0}
-            varies = " (sign varies)" if company.get("mixed") else ""
+            varies = "\n(sign varies)" if company.get("mixed") else ""
             text = (
                 f"{d}\nif {other}:\nown pay {_signed(float(data.get('own_gain', 0.0)))}"
                 f"\ncompany value {_signed(float(company['effect']))}{varies}"
             )
-        nodes[d] = _node(ax, (RADII[0] * math.cos(angle), RADII[1] * math.sin(angle)), text, "department")
+        nodes[d] = _node(ax, (radii[0] * math.cos(angle), radii[1] * math.sin(angle)), text, "department", font)
     rad = 0.2
     for u, v, data in g.edges(data=True):
         if data.get("relation") != "affects" or u not in nodes or v not in nodes:
             continue
         _arrow(ax, nodes[u], nodes[v], data, connection=f"arc3,rad={rad}")
         (x0, y0), (x1, y1) = nodes[u].get_position(), nodes[v].get_position()
-        x, y = (x0 + x1) / 2 + 0.5 * rad * (y1 - y0), (y0 + y1) / 2 - 0.5 * rad * (x1 - x0)
-        ax.text(
-            x,
-            y,
+        control = ((x0 + x1) / 2 + rad * (y1 - y0), (y0 + y1) / 2 - rad * (x1 - x0))  # of the arc3 curve
+        spots = [
+            ((1 - t) ** 2 * x0 + 2 * (1 - t) * t * control[0] + t**2 * x1,
+             (1 - t) ** 2 * y0 + 2 * (1 - t) * t * control[1] + t**2 * y1)
+            for t in _ALONG_ARC
+        ]  # fmt: skip
+        label = ax.text(
+            *spots[0],
             _signed(float(data["effect"])),
-            fontsize=FONT - 1,
+            fontsize=font - 1,
             ha="center",
             va="center",
             color=_colour(data),
             zorder=5,
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9},
         )
-    ax.set_xlim(-RADII[0] - 0.55, RADII[0] + 0.55)
-    ax.set_ylim(-RADII[1] - 0.4, RADII[1] + 0.4)
+        labels.append((label, spots))
+    side = radii[0] + _MARGIN[0] + (radii != RADII) * 0.25
+    ax.set_xlim(-side, side)
+    ax.set_ylim(-radii[1] - _MARGIN[1], radii[1] + _MARGIN[1])
     ax.set_aspect("equal")
     ax.set_axis_off()
-    ax.set_title(f"Who moves whom: {g.graph.get('name', '')}", fontsize=FONT + 3)
-    ax.text(
-        0.5,
-        -0.02,
-        "arrow: mean change of the other department's pay when this one leaves its company-optimal\n"
-        "action; in the box: the change in its own pay and in company value",
-        transform=ax.transAxes,
-        ha="center",
-        va="top",
-        fontsize=FONT - 1,
-        color="#444444",
-    )
+    title = "Who moves whom" + ("" if radii != RADII else f": {g.graph.get('name', '')}")  # in print, under its name
+    ax.set_title(_fit(title, ax, font + 3), fontsize=font + 3)
+    return labels
+
+
+def _fit(title: str, ax: Axes, size: float) -> str:
+    """The title wrapped to the figure's width."""
+    from ..figures import wrap_to_width
+
+    figure = cast("Figure", ax.figure)  # an axes of a subfigure is not drawn here
+    return wrap_to_width(title, float(figure.get_figwidth()) - 0.3, size)
 
 
 def _signed(value: float) -> str:
@@ -320,14 +409,58 @@ def _signed(value: float) -> str:
     return ("+" + text if value > 0 else text).replace("-", "−")
 
 
-def _legend(figure: Figure) -> None:
+_KEYS = {
+    "kpis": (
+        (POSITIVE, "-", 2.5, "raises it / positive weight"),
+        (NEGATIVE, "-", 2.5, "lowers it / negative weight"),
+        (NEUTRAL, "-", 2.5, "no sign on average"),
+    ),
+    "departments": (
+        (POSITIVE, "-", 2.5, "helps: raises the other's pay"),
+        (NEGATIVE, "-", 2.5, "hurts: lowers the other's pay"),
+    ),
+}
+_COMMON_KEYS = (
+    (NEUTRAL, "--", 2.5, "sign depends on what the others do"),
+    ("#555555", "-", 5.0, "width: strength (share of the range it moves)"),
+)
+#: The key's words in print, where the caption says the rest.
+_SHORT = {
+    "helps: raises the other's pay": "helps",
+    "hurts: lowers the other's pay": "hurts",
+    "sign depends on what the others do": "sign depends on the others",
+    "width: strength (share of the range it moves)": "width: strength",
+}
+#: What the numbers of each view mean, said under the picture.
+NUMBERS = {
+    "kpis": "×w into a department: its bonus weight on the KPI. ×w into company value: company value per unit "
+    "of the KPI with the other KPIs held fixed (the mean over every profile, the report's company value weight); "
+    "what the KPI is worth through the KPIs computed from it follows their arrows.",
+    "departments": "On an arrow: the mean change of the other department's pay when this one leaves its "
+    "company-optimal action. In a box: what that does to its own pay and to company value.",
+}
+
+
+def _legend(figure: Figure, view: str, font: float = FONT, *, explain: bool = True) -> None:
+    """The key to colours, dashes and widths, under the picture; with ``explain``, what the numbers mean."""
     from matplotlib.lines import Line2D
 
+    from ..figures import wrap_to_width
+
+    keys = _KEYS["kpis"] if view == "all" else _KEYS[view]
     handles = [
-        Line2D([], [], color=POSITIVE, lw=2.5, label="raises it / positive weight / helps"),
-        Line2D([], [], color=NEGATIVE, lw=2.5, label="lowers it / negative weight / hurts"),
-        Line2D([], [], color=NEUTRAL, lw=2.5, label="no sign on average"),
-        Line2D([], [], color=NEUTRAL, lw=2.5, ls="--", label="sign depends on what the others do"),
-        Line2D([], [], color="#555555", lw=5, label="width: strength (share of the range it moves)"),
+        Line2D([], [], color=c, ls=ls, lw=lw, label=label if explain else _SHORT.get(label, label))
+        for c, ls, lw, label in (*keys, *_COMMON_KEYS)
     ]
-    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=FONT - 0.5, frameon=False)
+    width = float(figure.get_figwidth()) - 0.4
+    size = font - 1
+    entry = max(len(str(h.get_label())) for h in handles) * 0.55 * size / 72 + 0.5  # inches: text, line and gap
+    columns = max(1, min(len(handles), int(width // entry)))
+    views = ("kpis", "departments") if view == "all" else (view,)
+    title = "\n".join(wrap_to_width(NUMBERS[v], width, size) for v in views) if explain else None
+    legend = figure.legend(
+        handles=handles, loc="outside lower center", ncols=columns, fontsize=size, frameon=False,
+        title=title, title_fontsize=size,
+    )  # fmt: skip
+    if explain:
+        legend.get_title().set_color("#444444")

@@ -8,7 +8,10 @@ decides and the one who is paid, so every edge points right and a chain such
 as "sales -> new_customers -> tickets -> resolution_hours -> support" reads as a
 path.  Edges drawn: the ``moves`` edges where the department's decision
 variable appears in the KPI's formula as written (``direct``), ``feeds``,
-``pays`` and ``values``; the indirect ``moves`` edges are the paths.
+``pays``, and the ``values`` edges of KPIs that company value's formula uses
+as written (its ``weight`` is not zero everywhere); the indirect ``moves``
+edges, and what a KPI is worth to the company through the KPIs computed from
+it (its ``total_weight``), are the paths.
 
 This is the method of Sugiyama, Tagawa and Toda (1981): an edge that spans
 several layers is cut by a waypoint ("dummy node") in each layer it crosses;
@@ -87,10 +90,17 @@ def _drawn_edges(g: nx.DiGraph) -> list[tuple[str, str, dict[str, Any]]]:
             out.append((f"decides:{u}", f"kpi:{v}", data))
         elif relation == "feeds":
             out.append((f"kpi:{u}", f"kpi:{v}", data))
+        elif relation == "values" and not _direct(data):
+            continue  # company value uses the KPI only through KPIs computed from it: those paths are drawn
         elif relation in ("pays", "values"):
             source = "company" if u == COMPANY else f"kpi:{u}"
             out.append((source, "company" if v == COMPANY else f"paid:{v}", data))
     return out
+
+
+def _direct(data: dict[str, Any]) -> bool:
+    """Whether company value's formula, as written, depends on the KPI at some profile."""
+    return bool(data.get("min_weight", data.get("weight", 0.0)) or data.get("max_weight", data.get("weight", 0.0)))
 
 
 def layered_layout(g: nx.DiGraph) -> LayeredLayout:

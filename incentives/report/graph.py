@@ -30,23 +30,35 @@ from ..graph import (
     to_node_link,
 )
 from ..graph.analyses import MAX_LOOP_LENGTH
+from ..graph.draw import NUMBERS
 from ..graph.graphs import as_graph
 from . import words
 from .blocks import Align, Block, Bullets, Cell, Figure, Heading, Table, Tone, paragraphs
 from .dispatch import register_blocks, register_document
 from .json import number
 
-__all__ = ["DEPENDENCIES_SCHEMA", "GraphReport", "graph_blocks", "graph_document", "graph_figure", "graph_png"]
+__all__ = [
+    "DEPENDENCIES_SCHEMA",
+    "PRINTED_WIDTH",
+    "GraphReport",
+    "graph_blocks",
+    "graph_document",
+    "graph_figure",
+    "graph_png",
+    "handout_figure",
+]
 
 DEPENDENCIES_SCHEMA = "incentives.dependencies/1"
 COMPANY_LABEL = "company value"
 RIGHT: Align = "right"
 _CAPTIONS = {
     "departments": "Who moves whom: each arrow is the mean change in the other department's pay when this one "
-    "leaves its company-optimal action (red hurts, blue helps); in each box, what it does to its own pay and to "
+    "leaves its company-optimal action (red hurts, blue helps; dashed: the sign depends on what the others do; "
+    "width: strength, the share of the other's range it moves); in each box, what it does to its own pay and to "
     "company value.",
-    "kpis": "How the KPIs tie the departments together: who moves which KPI, and who is paid on it.",
-    "all": "Above: who moves which KPI and who is paid on it. Below: who moves whose pay (red hurts, blue helps).",
+    "kpis": "How the KPIs tie the departments together: who moves which KPI, and who is paid on it. " + NUMBERS["kpis"],
+    "all": "Above: who moves which KPI and who is paid on it (" + NUMBERS["kpis"] + ") Below: who moves whose pay "
+    "(red hurts, blue helps).",
 }
 
 
@@ -241,8 +253,17 @@ def _centrality_table(g: nx.DiGraph) -> Table:
     )
 
 
-def graph_png(graph: DependencyGraph | nx.DiGraph, view: str = "departments", *, dpi: int = 90) -> bytes:
+#: Width in inches at which the handout prints its picture, at its own size: who moves whom beside the
+#: tables of an A4 page, the other views across a landscape A4 page of their own.
+PRINTED_WIDTH = {"departments": 3.9, "kpis": 10.5, "all": 10.5}
+
+
+def graph_png(
+    graph: DependencyGraph | nx.DiGraph, view: str = "departments", *, dpi: int = 90, width: float | None = None
+) -> bytes:
     """The picture of a dependency graph as PNG bytes (matplotlib, Agg; no pyplot state, no timestamp).
+
+    ``width`` draws it for print (see :func:`incentives.graph.draw_graph`).
 
     Raises
     ------
@@ -251,17 +272,32 @@ def graph_png(graph: DependencyGraph | nx.DiGraph, view: str = "departments", *,
     """
     from ..graph.draw import draw_graph
 
-    figure = draw_graph(graph, view)
+    return _png(draw_graph(graph, view, width=width), dpi)
+
+
+def _png(figure: Any, dpi: int) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
 
-def graph_figure(graph: DependencyGraph | nx.DiGraph, view: str = "departments", *, dpi: int = 90) -> Figure:
-    """The picture of the graph as a report block; without matplotlib the block says how to get it."""
+def handout_figure(graph: DependencyGraph | nx.DiGraph, view: str = "departments") -> Any:
+    """The matplotlib figure of the handout's picture: :data:`PRINTED_WIDTH` inches wide, printed at that size."""
+    from ..graph.draw import draw_graph
+
+    return draw_graph(graph, view, width=PRINTED_WIDTH[view])
+
+
+def graph_figure(
+    graph: DependencyGraph | nx.DiGraph, view: str = "departments", *, dpi: int = 90, printed: bool = False
+) -> Figure:
+    """The picture of the graph as a report block; without matplotlib the block says how to get it.
+
+    ``printed`` draws it for the handout (:func:`handout_figure`, at 200 dots per inch so it prints sharp).
+    """
     name = as_graph(graph).graph.get("name", "the model")
     try:
-        png: bytes | None = graph_png(graph, view, dpi=dpi)
+        png: bytes | None = _png(handout_figure(graph, view), 200) if printed else graph_png(graph, view, dpi=dpi)
     except ImportError:
         png = None
     return Figure(

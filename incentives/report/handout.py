@@ -15,7 +15,10 @@ The handout says, on one printed page, what :command:`incentives analyze`,
 * **events**: for each event the model declares, whether it is a win or a loss for each
   department and for the company (:func:`incentives.perspectives`);
 * **the dependency graph** (:func:`incentives.dependency_graph`) as a PNG picture
-  embedded as a ``data:`` URI, so the file needs nothing from outside.
+  embedded as a ``data:`` URI, so the file needs nothing from outside.  It is drawn for
+  print (:func:`incentives.report.graph.handout_figure`) and printed at its own size, so
+  no text of it prints under 8 points: who moves whom beside the tables, the wider
+  views across a landscape page of their own.
 
 A :class:`Handout` holds the results; :func:`handout` computes them from a model.  Its
 HTML page reuses the report blocks and sentences of :mod:`incentives.report` and the
@@ -42,7 +45,7 @@ from . import words
 from .blocks import Block, Cell, Figure, Heading, Paragraph, Table, Tone, inline, paragraphs
 from .dispatch import register_blocks, register_document, register_html
 from .gaming import analysis_document
-from .graph import graph_figure
+from .graph import PRINTED_WIDTH, graph_figure
 from .html import blocks_html, wrap_html
 from .perspectives import perspectives_document, view_table
 
@@ -62,24 +65,41 @@ HANDOUT_SCHEMA = "incentives.handout/1"
 #: Largest number of equilibria given a column of their own in the first table.
 MAX_EQUILIBRIA = 3
 
-#: Style added to the reports' style sheet: a compact page that prints on one A4 sheet.
-HANDOUT_STYLE = """\
-@page { size: A4; margin: 12mm; }
-.incentives-report.handout { font-size: 10pt; max-width: 62em; margin: 0 auto; }
-.incentives-report.handout h2 { font-size: 1.45em; margin: 0.2em 0 0.1em; }
-.incentives-report.handout h3 { font-size: 1.05em; margin: 0.7em 0 0.2em; }
-.incentives-report.handout p { margin: 0.25em 0; }
-.incentives-report.handout table { margin: 0.3em 0; }
-.incentives-report.handout th, .incentives-report.handout td { padding: 0.1em 0.45em; }
-.incentives-report.handout .row { display: flex; flex-wrap: wrap; gap: 0 1.5em; align-items: flex-start; }
-.incentives-report.handout .row > * { flex: 1 1 22em; }
-.incentives-report.handout figure { margin: 0.4em 0; text-align: center; break-inside: avoid; }
-.incentives-report.handout figure img { max-width: 100%; max-height: 24em; }
-.incentives-report.handout figcaption { font-size: 0.85em; color: #555555; }
-.incentives-report.handout .footer { color: #6b6b6b; font-size: 0.8em; border-top: 1px solid #c8c8c8;
-  margin-top: 0.6em; padding-top: 0.2em; }
-@media print { .incentives-report.handout { font-size: 8pt; max-width: none; } }
+def _style() -> str:
+    """The handout's style sheet: a compact A4 page; the picture printed at its own size (so its text keeps
+    the sizes it was drawn with), beside the tables, or across a landscape page of its own for the wider views."""
+    beside, wide = PRINTED_WIDTH["departments"], PRINTED_WIDTH["kpis"]
+    return f"""\
+@page {{ size: A4; margin: 12mm; }}
+@page wide {{ size: A4 landscape; margin: 12mm; }}
+.incentives-report.handout {{ font-size: 10pt; max-width: 62em; margin: 0 auto; }}
+.incentives-report.handout h2 {{ font-size: 1.45em; margin: 0.2em 0 0.1em; }}
+.incentives-report.handout h3 {{ font-size: 1.05em; margin: 0.7em 0 0.2em; }}
+.incentives-report.handout p {{ margin: 0.25em 0; }}
+.incentives-report.handout table {{ margin: 0.3em 0; }}
+.incentives-report.handout th, .incentives-report.handout td {{ padding: 0.1em 0.45em; }}
+.incentives-report.handout .row {{ display: flex; flex-wrap: wrap; gap: 0 1.5em; align-items: flex-start; }}
+.incentives-report.handout .row > * {{ flex: 1 1 22em; }}
+.incentives-report.handout .row > .column {{ flex: 1 1 0; min-width: 0; }}
+.incentives-report.handout .row > figure {{ flex: 0 1 {beside}in; }}
+.incentives-report.handout figure {{ margin: 0.4em 0; text-align: center; break-inside: avoid; }}
+.incentives-report.handout .row > figure img {{ width: {beside}in; max-width: 100%; }}
+.incentives-report.handout .wide img {{ width: {wide}in; max-width: 100%; }}
+.incentives-report.handout figcaption {{ font-size: 0.85em; color: #555555; }}
+.incentives-report.handout .footer {{ color: #6b6b6b; font-size: 0.8em; border-top: 1px solid #c8c8c8;
+  margin-top: 0.6em; padding-top: 0.2em; }}
+@media print {{
+  .incentives-report.handout {{ font-size: 8pt; max-width: none; }}
+  .incentives-report.handout .row > figure img {{ max-width: none; }}
+  .incentives-report.handout .wide {{ page: wide; break-before: page; }}
+  .incentives-report.handout .wide img {{ max-width: none; }}
+}}
 """
+
+
+#: Style added to the reports' style sheet: a compact page that prints on one A4 sheet (the wider pictures
+#: on a landscape sheet of their own), each picture at its own size.
+HANDOUT_STYLE = _style()
 
 _GAMES: Tone = "bad"
 _RESPONDS: Tone = "warn"
@@ -96,8 +116,11 @@ class Handout:
     events : tuple of Perspectives
         The perspectives on the events to show (:func:`incentives.perspectives`).
     picture : Figure, optional
-        The dependency graph's picture (:func:`incentives.report.graph.graph_figure`); without
-        it the page has none.
+        The dependency graph's picture (:func:`incentives.report.graph.graph_figure`, drawn for
+        print); without it the page has none.
+    view : {"departments", "kpis", "all"}
+        Which view the picture shows: who moves whom is printed beside the tables, the
+        wider views across a landscape page of their own.
     source : str
         The model file's name, quoted at the foot of the page.
     """
@@ -105,9 +128,12 @@ class Handout:
     analysis: Analysis
     events: tuple[Perspectives, ...] = ()
     picture: Figure | None = None
+    view: str = "departments"
     source: str = ""
 
     def __post_init__(self) -> None:
+        if self.view not in VIEWS:
+            raise GraphError(f"unknown view {self.view!r}; expected one of {list(VIEWS)}")
         object.__setattr__(self, "events", tuple(self.events))
 
 
@@ -288,16 +314,18 @@ def handout_html(handout: Handout, page: bool = True) -> str:
     head, beside, below, happenings = _sections(handout.analysis, handout.events)
     footer = f'<p class="footer">{html.escape(_footer(handout.source))}</p>'
     picture = blocks_html([handout.picture]) if handout.picture is not None else ""
+    wide = handout.view != "departments"
     body = "\n".join(
         part
         for part in [
             blocks_html(head),
             '<div class="row">',
             f'<div class="column">\n{blocks_html(beside)}\n</div>',
-            picture,
+            "" if wide else picture,
             "</div>",
             blocks_html(below + happenings),
             footer,
+            f'<div class="wide">\n{picture}\n</div>' if wide and picture else "",
         ]
         if part
     )
@@ -358,5 +386,5 @@ def handout(
         raise GraphError(f"unknown view {view!r}; expected one of {list(VIEWS)}")
     analysis = analyze(org, method=method, exact=exact, max_seconds=max_seconds)
     events = tuple(perspectives(org, event, method=method, exact=exact) for event in org.events)
-    figure = graph_figure(dependency_graph(org), view) if picture else None
-    return Handout(analysis=analysis, events=events, picture=figure, source=source)
+    figure = graph_figure(dependency_graph(org), view, printed=True) if picture else None
+    return Handout(analysis=analysis, events=events, picture=figure, view=view, source=source)

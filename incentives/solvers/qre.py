@@ -72,6 +72,7 @@ equilibrium correspondence", *Games and Economic Behavior* 51(2), 243-263, 2005.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -178,6 +179,10 @@ class QrePath:
     def plot(self, ax: Any = None, *, players: tuple[str, ...] | None = None, xscale: str = "symlog") -> Any:
         """Draw each action's probability against the rationality ``lambda`` (needs matplotlib).
 
+        The legend stands beside the axes, never over the curves; each player's
+        actions share a line style.  Where the path splits a dotted vertical line stands,
+        and the branches leaving it are drawn thin and faded in their action's colour.
+
         Parameters
         ----------
         ax : matplotlib Axes, optional
@@ -193,27 +198,56 @@ class QrePath:
         """
         import matplotlib.pyplot as plt
 
+        from ..figures import fit_ticks, legend_outside
+
         if ax is None:
-            _, ax = plt.subplots(figsize=(7, 4))
+            _, ax = plt.subplots(figsize=(7, 4), layout="constrained")
         chosen = self.players if players is None else players
-        for name in chosen:
+        styles = ("-", "--", ":", "-.")
+        branches = self._branches()
+        faded = {"linewidth": 1.0, "alpha": 0.45}
+        for p, name in enumerate(chosen):
             i = self.players.index(name)
             for a, action in enumerate(self.actions[i]):
-                (line,) = ax.plot(self.lambdas, self.profiles[i][:, a], label=f"{name}: {action}")
-                for branch in self._branches():  # the same colour, dashed: branches leaving a split
-                    ax.plot(branch.lambdas, branch.profiles[i][:, a], color=line.get_color(), linestyle="--")
+                style = styles[p % len(styles)]
+                (line,) = ax.plot(self.lambdas, self.profiles[i][:, a], label=f"{name}: {action}", linestyle=style)
+                for branch in branches:  # the same colour and style, thin and faded: branches leaving a split
+                    ax.plot(branch.lambdas, branch.profiles[i][:, a], color=line.get_color(), ls=style, **faded)
+        for split in self.splits:
+            ax.axvline(split.lam, color="0.35", linestyle=(0, (1, 2)), linewidth=0.9)
         if self.splits:
-            ax.plot([], [], color="grey", linestyle="--", label="branches leaving a split")
+            ax.plot([], [], color="0.35", linestyle=(0, (1, 2)), linewidth=0.9, label="where the path splits")
+            ax.plot([], [], color="0.35", label="branches leaving it (faded)", **faded)
         if xscale == "symlog":
-            ax.set_xscale("symlog", linthresh=max(1e-9, float(np.min(self.lambdas[self.lambdas > 0], initial=1.0))))
+            threshold = max(1e-9, float(np.min(self.lambdas[self.lambdas > 0], initial=1.0)))
+            ax.set_xscale("symlog", linthresh=threshold)
+            largest = max(float(np.max(path.lambdas)) for path in (self, *branches))
+            ax.set_xticks(_symlog_ticks(threshold, largest))
+            ax.set_xlim(float(np.min(self.lambdas)), largest)
         else:
             ax.set_xscale(xscale)
         ax.set_xlabel("rationality λ")
         ax.set_ylabel("probability")
         ax.set_ylim(-0.02, 1.02)
-        ax.set_title("logit quantal response equilibria")
-        ax.legend(fontsize="small")
+        ax.set_title("Logit quantal response equilibria")
+        rows = max(1, int(ax.figure.get_figheight() * 72 / 15))  # legend entries that fit one column
+        entries = len(ax.get_legend_handles_labels()[0])
+        legend_outside(ax, where="right", ncols=-(-entries // rows))
+        fit_ticks(ax.figure, axes=[ax])
         return ax
+
+
+def _symlog_ticks(threshold: float, largest: float, most: int = 7) -> list[float]:
+    """0 and the powers of ten from ten times ``threshold`` up past ``largest``, every k-th so at most ``most``.
+
+    The linear stretch of a symlog axis, ``[0, threshold]``, is half a decade wide: a tick at
+    ``threshold`` would touch the one at 0.
+    """
+    first = math.ceil(math.log10(threshold)) + 1
+    last = max(first, math.ceil(math.log10(max(largest, threshold))))
+    powers = list(range(first, last + 1))
+    every = max(1, -(-len(powers) // (most - 1)))
+    return [0.0, *(10.0**k for k in powers[::-1][::every][::-1])]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,8 +3,12 @@
 The functions return a :class:`matplotlib.figure.Figure` (matplotlib is imported
 only when they are called: ``pip install 'incentives[plot]'``) and draw without
 pyplot, so they are safe in scripts, servers and notebooks alike.  Profiles are
-named in the legend by the actions that differ between them; actions that are
-the same at every point are named once, under the plot.
+named by the actions that differ between them (a mixed equilibrium by the
+actions it mixes); actions that are the same at every point are named once.
+Axes are named in words (:func:`incentives.figures.axis_label`), ticks are
+thinned so their labels never touch, legends stand outside the data, and every
+font is at least :data:`incentives.figures.MIN_FONT_SIZE` points at the
+figures' own size (``tests/test_figures.py`` checks each of these).
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from .._util import atomic_path
-from .results import SweepResult
+from ..figures import axis_label, fit_ticks, legend_outside, quantity_label, wrap_to_width
+from .results import NO_EQUILIBRIUM, SweepResult
 
 __all__ = ["PICTURE_SUFFIXES", "plot_phase_diagram", "plot_sweep", "require_matplotlib", "save_figure"]
 
@@ -39,27 +44,36 @@ def require_matplotlib() -> Any:
     return Figure
 
 
-def _short_labels(categories: list[str]) -> tuple[dict[str, str], str]:
-    """Labels naming only the actions that differ between categories, and the actions common to all."""
-    split = {c: [part.split(", ") for part in c.split(" | ")] for c in categories}
-    parts = [set(item for profile in profiles for item in profile) for profiles in split.values()]
-    common = set.intersection(*parts) if parts else set()
-    common = {item for item in common if all(item in profile for ps in split.values() for profile in ps)}
-    order = [item for item in categories[0].split(" | ")[0].split(", ") if item in common] if categories else []
-    short = {}
-    for category, profiles in split.items():
-        texts = [
-            ", ".join(item for item in profile if item not in common) or "(every point alike)" for profile in profiles
-        ]
-        short[category] = " | ".join(texts)
-    return short, ", ".join(order)
+def _strategy(text: str) -> str:
+    """A department's part of an equilibrium by what it plays: ``sales=aggressive`` or ``sales mixes a/b``."""
+    department, _, played = text.partition("=")
+    if not played.startswith("("):
+        return text
+    actions = [term.strip().rsplit(" ", 1)[-1] for term in played.strip("()").split(" + ")]
+    return f"{department} mixes {'/'.join(actions)}"
 
 
-def _categories(result: SweepResult) -> tuple[list[str], np.ndarray]:
-    column = result.column("equilibria")
-    categories = list(dict.fromkeys(column))
-    index = {c: k for k, c in enumerate(categories)}
-    return categories, np.array([index[c] for c in column], dtype=int)
+def _equilibria(label: str) -> list[tuple[str, ...]]:
+    """The equilibria of a point's ``equilibria`` entry, each as its departments' parts (mixtures by their support)."""
+    if label == NO_EQUILIBRIUM:
+        return [(NO_EQUILIBRIUM,)]
+    return [tuple(_strategy(part) for part in equilibrium.split(", ")) for equilibrium in label.split(" | ")]
+
+
+def _common(rows: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The parts that every equilibrium shares (said once, under the plot)."""
+    if not rows:
+        return ()
+    return tuple(part for part in rows[0] if all(part in row for row in rows) and part != NO_EQUILIBRIUM)
+
+
+def _short(row: tuple[str, ...], common: tuple[str, ...], sep: str = ", ") -> str:
+    return sep.join(part for part in row if part not in common) or "(every point alike)"
+
+
+def _lines(row: tuple[str, ...], common: tuple[str, ...]) -> str:
+    """An equilibrium's name on lines of at most ``_LABEL_COLUMNS`` characters, a department to a line."""
+    return "\n".join(_wrap(part, _LABEL_COLUMNS) for part in _short(row, common, "\0").split("\0"))
 
 
 def _quantity(result: SweepResult, name: str | None, position: int) -> str:
@@ -72,8 +86,20 @@ def _quantity(result: SweepResult, name: str | None, position: int) -> str:
     return name
 
 
+#: Width of the plots, in inches (fits a portrait A4 page printed at its own size).
+WIDTH = 7.5
+#: Wrap of an equilibrium's name beside the middle panel, in characters.
+_LABEL_COLUMNS = 36
+
+
 def plot_sweep(result: SweepResult, x: str | None = None) -> Any:
     """Company value (worst and best equilibrium, optimum), the equilibria and who games, against ``x``.
+
+    The middle panel has a row for each equilibrium found anywhere, named by what each
+    department plays (a mixed equilibrium by the actions it mixes: its probabilities
+    change from point to point), and a dot where it is an equilibrium; what every
+    equilibrium shares is said once, under the plot.  Axes are named in words
+    (:func:`incentives.figures.axis_label`).
 
     Parameters
     ----------
@@ -93,49 +119,74 @@ def plot_sweep(result: SweepResult, x: str | None = None) -> Any:
     >>> figure = plot_sweep(sweep(org, {"customers_per_deal": [10, 50, 100, 500]}, progress=False))
     >>> [ax.get_ylabel() for ax in figure.axes]
     ['company value', 'equilibria', 'games its KPI']
+    >>> figure.axes[2].get_xlabel()
+    'customers per deal'
     """
     Figure = require_matplotlib()
     name = _quantity(result, x, 0)
     xs = result.points.values[:, result.names.index(name)]
     order = np.argsort(xs, kind="stable")
-    categories, codes = _categories(result)
-    short, common = _short_labels(categories)
-    figure = Figure(figsize=(8, 8), layout="constrained")
-    top, middle, bottom = figure.subplots(3, 1, sharex=True, height_ratios=[3, 2, 2])
+    found = [_equilibria(label) for label in result.column("equilibria")]
+    rows = list(dict.fromkeys(row for point in found for row in point))
+    common = _common(rows)
+    labels = [_lines(row, common) for row in rows]
+    lines = [label.count("\n") + 1 for label in labels]
+    middle_height = max(1.2, 0.2 * sum(lines) + 0.12 * len(rows) + 0.3)
+    bottom_height = max(1.0, 0.3 * len(result.departments) + 0.3)
+    figure = Figure(figsize=(WIDTH, 3.6 + middle_height + bottom_height), layout="constrained")
+    top, middle, bottom = figure.subplots(
+        3, 1, sharex=True, height_ratios=[2.4, middle_height, bottom_height]
+    )  # fmt: skip
+    _company_value_panel(top, result, xs, order)
+    for k, row in enumerate(rows):
+        where = np.array([row in point for point in found])[order]
+        mixed = any(" mixes " in part for part in row)
+        middle.scatter(
+            xs[order][where], np.full(int(where.sum()), k), s=22, color=f"C{k % 10}",
+            facecolors="none" if mixed else f"C{k % 10}",
+        )  # fmt: skip
+    middle.set_yticks(range(len(rows)), labels, fontsize="small")
+    middle.set_ylim(len(rows) - 0.5, -0.5)
+    middle.set_ylabel("equilibria")
+    for k, department in enumerate(result.departments):
+        games = np.array(result.column(f"games.{department}"), dtype=bool)[order]
+        bottom.scatter(xs[order][games], np.full(int(games.sum()), k), s=18, marker="s", color="C3")
+    bottom.set_yticks(range(len(result.departments)), list(result.departments), fontsize="small")
+    bottom.set_ylim(len(result.departments) - 0.5, -0.5)
+    bottom.set_ylabel("games its KPI")
+    bottom.set_xlabel(axis_label(name))
+    title = f"Equilibria, company value and gaming against {quantity_label(name)}"
+    figure.suptitle(wrap_to_width(title, WIDTH - 0.4, 12), fontsize=12)
+    notes = []
+    if common:
+        notes.append(f"At every equilibrium: {', '.join(common)}.")
+    if any(" mixes " in part for row in rows for part in row):
+        notes.append("Hollow dots: mixed equilibria (the mixing probabilities change from point to point).")
+    if notes:
+        figure.supxlabel(wrap_to_width(" ".join(notes), WIDTH - 0.4, 8.5), fontsize=8.5)
+    fit_ticks(figure)
+    return figure
+
+
+def _company_value_panel(ax: Any, result: SweepResult, xs: np.ndarray, order: np.ndarray) -> None:
     for column, label, style in (
         ("company_value_optimum", "company optimum", "k--"),
         ("company_value_best", "best equilibrium", "C2-"),
         ("company_value_worst", "worst equilibrium", "C3:"),
     ):
         ys = np.array([np.nan if v is None else v for v in result.column(column)], dtype=float)
-        top.plot(xs[order], ys[order], style, marker=".", label=label)
-    top.set_ylabel("company value")
-    top.legend(loc="best", fontsize="small")
-    top.set_title(f"Equilibria, company value and gaming against {name}")
-    for k in range(len(categories)):
-        mask = codes[order] == k
-        middle.scatter(xs[order][mask], np.full(int(mask.sum()), k), s=18, color=f"C{k % 10}")
-    middle.set_yticks(range(len(categories)), [_wrap(short[c]) for c in categories], fontsize="small")
-    middle.set_ylim(-0.5, len(categories) - 0.5)
-    middle.set_ylabel("equilibria")
-    for k, department in enumerate(result.departments):
-        games = np.array(result.column(f"games.{department}"), dtype=bool)[order]
-        bottom.scatter(xs[order][games], np.full(int(games.sum()), k), s=18, marker="s", color="C3")
-    bottom.set_yticks(range(len(result.departments)), list(result.departments), fontsize="small")
-    bottom.set_ylim(-0.5, len(result.departments) - 0.5)
-    bottom.set_ylabel("games its KPI")
-    bottom.set_xlabel(name)
-    if common:
-        figure.supxlabel(f"at every point: {_wrap(common, 100)}", fontsize="small")
-    return figure
+        ax.plot(xs[order], ys[order], style, marker=".", label=label)
+    ax.set_ylabel("company value")
+    legend_outside(ax, where="above", ncols=3)
 
 
 def plot_phase_diagram(result: SweepResult, x: str | None = None, y: str | None = None) -> Any:
-    """Which profile is played where: points over two quantities, coloured by their equilibria.
+    """Which equilibria are played where: points over two quantities, coloured by their equilibria.
 
     A grid is drawn as coloured cells, other points (Latin-hypercube samples) as
-    coloured dots.  The legend names each profile (several when there are several
-    equilibria).
+    coloured dots.  The legend, under the plot, names the equilibria of each colour
+    (a mixed equilibrium by the actions it mixes); axes are named in words
+    (:func:`incentives.figures.axis_label`).
 
     Parameters
     ----------
@@ -154,8 +205,10 @@ def plot_phase_diagram(result: SweepResult, x: str | None = None, y: str | None 
     >>> org = inc.load_model("examples/growing_company.yaml")
     >>> points = {"customers_per_deal": [50, 500], "bonus.support.reopened_tickets": [0, -1]}
     >>> figure = plot_phase_diagram(sweep(org, points, progress=False))
-    >>> figure.axes[0].get_xlabel(), figure.axes[0].get_ylabel()
-    ('customers_per_deal', 'bonus.support.reopened_tickets')
+    >>> print(figure.axes[0].get_xlabel()); print(figure.axes[0].get_ylabel())
+    customers per deal
+    support's bonus weight on reopened tickets
+    (bonus.support.reopened_tickets in the model)
     """
     Figure = require_matplotlib()
     from matplotlib.colors import ListedColormap
@@ -166,10 +219,14 @@ def plot_phase_diagram(result: SweepResult, x: str | None = None, y: str | None 
     yname = _quantity(result, y, 1) if y is not None or not others else others[0]
     if xname == yname:
         raise ValueError("a phase diagram needs two different quantities")
-    categories, codes = _categories(result)
-    short, common = _short_labels(categories)
+    found = [tuple(_equilibria(label)) for label in result.column("equilibria")]
+    categories = list(dict.fromkeys(found))
+    common = _common([row for point in categories for row in point])
+    names = [" | ".join(_short(row, common) for row in point) for point in categories]
+    codes = np.array([categories.index(point) for point in found], dtype=int)
     colours = [f"C{k % 10}" for k in range(len(categories))]
-    figure = Figure(figsize=(8, 6), layout="constrained")
+    legend_lines = sum(_wrap(n, 90).count("\n") + 1 for n in names)
+    figure = Figure(figsize=(WIDTH, 5.0 + 0.2 * legend_lines), layout="constrained")
     ax = figure.subplots()
     points = result.points
     ix, iy = points.names.index(xname), points.names.index(yname)
@@ -182,20 +239,20 @@ def plot_phase_diagram(result: SweepResult, x: str | None = None, y: str | None 
         )  # fmt: skip
     else:
         ax.scatter(points.values[:, ix], points.values[:, iy], c=[colours[k] for k in codes], s=24)
-    ax.set_xlabel(xname)
-    ax.set_ylabel(yname)
-    ax.set_title("Equilibria played")
-    handles = [Patch(color=colours[k], label=_wrap(short[c], 60)) for k, c in enumerate(categories)]
-    figure.legend(handles=handles, loc="outside lower center", fontsize="small", ncols=1)
-    if common:
-        ax.set_title(_wrap(f"Equilibria played (at every point: {common})", 60), fontsize="medium")
+    ax.set_xlabel(axis_label(xname))
+    ax.set_ylabel(axis_label(yname))
+    title = "Equilibria played" + (f" (at every point: {', '.join(common)})" if common else "")
+    ax.set_title(wrap_to_width(title, WIDTH - 1.2, 11), fontsize=11)
+    handles = [Patch(color=colours[k], label=_wrap(n, 90)) for k, n in enumerate(names)]
+    figure.legend(handles=handles, loc="outside lower center", fontsize="small", ncols=1, frameon=False)
+    fit_ticks(figure)
     return figure
 
 
 def _wrap(text: str, width: int = 40) -> str:
     import textwrap
 
-    return "\n".join(textwrap.wrap(text, width)) or text
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
 
 
 def save_figure(figure: Any, path: str | os.PathLike[str], **options: Any) -> Path:

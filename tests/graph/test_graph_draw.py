@@ -80,7 +80,7 @@ def test_arrows_match_the_drawn_edges(graph: inc.DependencyGraph) -> None:
     affects = [p for p in circle.axes[0].patches if isinstance(p, FancyArrowPatch)]
     between = [v for _, v, d in g.edges(data=True) if d["relation"] == "affects" and v != inc.graph.COMPANY]
     assert len(affects) == len(between) == 4  # the company's share is written in each box
-    assert any("company value +14.88 (sign varies)" in t.get_text() for t in circle.axes[0].texts)
+    assert any("company value +14.88\n(sign varies)" in t.get_text() for t in circle.axes[0].texts)
     assert len(draw_graph(graph, "all").axes) == 2
 
 
