@@ -147,7 +147,7 @@ def sweep_rows(quick: bool) -> list[Row]:
 
         def run(method: str = method) -> Any:
             batch = compile_model(org, ["headcount"]).evaluate(sizes)
-            return critical_discounts(batch, discount="discount_factor", monitoring="detection", equilibria=method)
+            return critical_discounts(batch, equilibria=method)
 
         found = run()
         seconds = median_time(run, 1 if quick else 3)
@@ -161,7 +161,7 @@ def sweep_rows(quick: bool) -> list[Row]:
     def per_point() -> None:
         for (headcount,) in subset:
             model = org.with_parameters({"headcount": float(headcount)})
-            inc.repeated(model, discount="discount_factor", monitoring="detection", payoff_set=False)
+            inc.repeated(model, payoff_set=False)
 
     per = median_time(per_point, 1) / len(subset) * points
     rows[-1].peer, rows[-1].peer_seconds = f"repeated() per point (x{points}, from {len(subset)})", per

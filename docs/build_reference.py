@@ -285,6 +285,10 @@ JSON_ORDER = (
     "incentives.sweep/1",
     "incentives.continuous/1",
     "incentives.qre/1",
+    "incentives.repeated/1",
+    "incentives.payoff-set/1",
+    "incentives.relational-contract/1",
+    "incentives.sustainability/1",
     "incentives.handout/1",
     "incentives.game/1",
 )

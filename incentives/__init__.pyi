@@ -28,6 +28,7 @@ from .errors import (
     ModelError,
     OutputError,
     Problem,
+    RepeatedError,
     SolverError,
     SweepError,
     UnknownMethodError,
@@ -36,7 +37,7 @@ from .evaluated import EvaluatedModel
 from .formula import parse_formula
 from .game import Game
 from .graph import DependencyGraph, dependency_graph
-from .model import Action, Bounds, Department, Organization
+from .model import Action, Bounds, Department, Organization, RepeatedPlay
 from .readwrite.model_file import dumps_model, load_model, loads_model, save_model
 from .readwrite.nashpy import from_nashpy, to_nashpy
 from .readwrite.nfg import read_nfg, write_nfg
@@ -94,6 +95,8 @@ __all__ = [
     "QrePath",
     "RelationalContract",
     "RepeatedAnalysis",
+    "RepeatedError",
+    "RepeatedPlay",
     "SolveResult",
     "SolverError",
     "SweepError",

@@ -23,6 +23,7 @@ __all__ = [
     "ModelError",
     "OutputError",
     "Problem",
+    "RepeatedError",
     "SolverError",
     "SweepError",
     "UnknownMethodError",
@@ -128,6 +129,10 @@ class OutputError(IncentivesError, OSError):
 
 class DesignError(IncentivesError, ValueError):
     """A bonus-plan design was asked for something it cannot do (bad options, a game too large)."""
+
+
+class RepeatedError(IncentivesError, ValueError):
+    """A repeated-game analysis was asked for something it cannot do (a rate out of range, an unknown target)."""
 
 
 class SolverError(IncentivesError, RuntimeError):

@@ -21,7 +21,11 @@ An :class:`Organization` has
   ``r/2 * beta**2 * sigma**2``).  Such a department has no actions: solve the
   model with :mod:`incentives.continuous`, or discretise it into actions;
 * **events**: named parameter changes (``big_contract: {market_size: 3}``) that
-  the perspectives analysis plays out.
+  the perspectives analysis plays out;
+* **repeated play** (optional, :class:`RepeatedPlay`): how the departments meet again,
+  the discount factor and the probability that a deviation is seen, as numbers or
+  formulas of parameters and KPIs; the defaults of :func:`incentives.repeated` and of
+  the commands that play the game again and again.
 
 Department ``d``'s payoff at a profile of actions is
 
@@ -59,6 +63,7 @@ __all__ = [
     "Bounds",
     "Department",
     "Organization",
+    "RepeatedPlay",
     "name_problem",
 ]
 
@@ -76,6 +81,7 @@ TOP_LEVEL_KEYS = (
     "bonus",
     "costs",
     "events",
+    "repeated",
 )
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -196,6 +202,44 @@ class Department:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RepeatedPlay:
+    """How the departments meet again: the defaults of repeated play (a model file's ``repeated`` section).
+
+    Parameters
+    ----------
+    discount : sympy.Expr or None
+        The discount factor ``0 <= delta < 1`` (next period's weight): a number, or a
+        formula of parameters and KPIs (KPIs taken at the target profile).
+    monitoring : sympy.Expr, mapping of str to sympy.Expr, or None
+        The probability ``0 <= p <= 1`` that a department's deviation is seen in the period
+        it happens: one for every department, or per department (missing ones: 1).
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/keeping_close.yaml")
+    >>> org.repeated.discount
+    quarterly_discount/(headcount/regroup_scale + 1)
+    """
+
+    discount: sympy.Expr | None = None
+    monitoring: sympy.Expr | Mapping[str, sympy.Expr] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.monitoring, Mapping):
+            object.__setattr__(self, "monitoring", frozen_map(self.monitoring))
+
+    def formulas(self) -> dict[str, sympy.Expr]:
+        """Every formula of the section by its field path (``repeated.monitoring.sales``)."""
+        out = {} if self.discount is None else {"repeated.discount": self.discount}
+        if isinstance(self.monitoring, Mapping):
+            out.update({f"repeated.monitoring.{d}": e for d, e in self.monitoring.items()})
+        elif self.monitoring is not None:
+            out["repeated.monitoring"] = self.monitoring
+        return out
+
+
+@dataclass(frozen=True, kw_only=True)
 class Organization:
     """An organisation whose departments are paid on KPIs: the model everything starts from.
 
@@ -219,6 +263,8 @@ class Organization:
         For each department, the private cost of each of its actions (missing: 0).
     events : mapping of str to mapping of str to sympy.Expr
         Named sets of parameter changes.
+    repeated : RepeatedPlay or None
+        The defaults of repeated play: discount factor and detection probability.
 
     Examples
     --------
@@ -249,6 +295,7 @@ class Organization:
     costs: Mapping[str, Mapping[str, sympy.Expr]] = field(default_factory=dict)
     events: Mapping[str, Mapping[str, sympy.Expr]] = field(default_factory=dict)
     description: str = ""
+    repeated: RepeatedPlay | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "departments", tuple(self.departments))
@@ -410,6 +457,7 @@ def check_references(org: Organization) -> list[Problem]:
     problems += _check_costs(org, params)
     problems += _check_continuous(org, params)
     problems += _check_events(org)
+    problems += _check_repeated(org)
     if not problems:  # every name resolves: bound what the formulas can compute
         problems += formula_bound_problems(org, kpi_order(org.kpis))
     return problems
@@ -653,4 +701,32 @@ def _check_events(org: Organization) -> list[Problem]:
                     )
                 )
         problems += _check_formula_names(f"events.{event}", changes, set(), "a number")
+    return problems
+
+
+def _check_repeated(org: Organization) -> list[Problem]:
+    """Repeated play: formulas of parameters and KPIs, departments that exist, numbers in range."""
+    play = org.repeated
+    if play is None:
+        return []
+    problems = []
+    depts = set(org.department_names)
+    if isinstance(play.monitoring, Mapping):
+        for dept in play.monitoring:
+            if dept not in depts:
+                problems.append(
+                    Problem(
+                        path=f"repeated.monitoring.{dept}",
+                        message=f"unknown department {dept!r}{_suggest(dept, depts)}; the departments are "
+                        f"{sorted(depts)}",
+                    )
+                )
+    allowed = set(org.parameters) | set(org.kpis)
+    for path, expr in play.formulas().items():
+        problems += _check_formula_names(path, {"": expr}, allowed, "a parameter or KPI")
+        if expr.is_number:
+            discount = path == "repeated.discount"
+            if bool(expr < 0) or bool(expr > 1) or (discount and bool(expr == 1)):
+                what = "a discount factor in [0, 1)" if discount else "a probability in [0, 1]"
+                problems.append(Problem(path=path, message=f"expected {what}; got {float(expr):g}"))
     return problems

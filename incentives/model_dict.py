@@ -21,7 +21,7 @@ import sympy
 
 from .errors import FormulaError, ModelError, Problem
 from .formula import formula_to_text, parse_formula
-from .model import COMPANY_VALUE, TOP_LEVEL_KEYS, Action, Bounds, Department, Organization
+from .model import COMPANY_VALUE, TOP_LEVEL_KEYS, Action, Bounds, Department, Organization, RepeatedPlay
 
 __all__ = ["organization_from_dict", "organization_to_dict"]
 
@@ -90,7 +90,7 @@ def organization_from_dict(
     ----------
     data : mapping
         The model: keys ``name``, ``description``, ``parameters``, ``departments``,
-        ``kpis``, ``company_value``, ``bonus``, ``costs``, ``events``.
+        ``kpis``, ``company_value``, ``bonus``, ``costs``, ``events``, ``repeated``.
     source : str or None
         File name for error messages.
     lines : mapping of str to int, optional
@@ -132,6 +132,7 @@ def organization_from_dict(
         "bonus": _nested_formulas(data.get("bonus"), "bonus", out, "bonus plans"),
         "costs": action_costs,
         "events": _nested_formulas(data.get("events"), "events", out, "events", number_only=True),
+        "repeated": _repeated(data.get("repeated"), out) if "repeated" in data else None,
     }
     try:
         org = Organization(**parts)  # checks how the parts refer to each other (once)
@@ -285,6 +286,8 @@ def organization_to_dict(org: Organization) -> dict[str, Any]:
         data["costs"] = costs
     if org.events:
         data["events"] = {e: {k: _plain(v) for k, v in c.items()} for e, c in org.events.items()}
+    if org.repeated is not None:
+        data["repeated"] = _repeated_to_dict(org.repeated)
     return data
 
 
@@ -299,6 +302,40 @@ def _department_to_dict(dept: Department) -> dict[str, Any]:
         }
     if dept.risk_premium != 0:
         data["risk_premium"] = _plain(dept.risk_premium)
+    return data
+
+
+_REPEATED_KEYS = ("discount", "monitoring")
+
+
+def _repeated(value: Any, out: _Collector) -> RepeatedPlay:
+    """The ``repeated`` section: ``discount`` and ``monitoring`` (one rate, or one per department)."""
+    items = out.mapping(value, "repeated", "the defaults of repeated play")
+    for key in items:
+        if key not in _REPEATED_KEYS:
+            out.add(
+                f"repeated.{key}",
+                "unknown key; repeated play has 'discount' (the discount factor) and 'monitoring' (the "
+                "probability that a deviation is seen, one for all or one per department)",
+            )
+    discount = out.formula(items["discount"], "repeated.discount") if "discount" in items else None
+    monitoring: sympy.Expr | dict[str, sympy.Expr] | None = None
+    if isinstance(items.get("monitoring"), Mapping):
+        rates = out.mapping(items["monitoring"], "repeated.monitoring", "detection probabilities")
+        monitoring = {k: out.formula(v, f"repeated.monitoring.{k}") for k, v in rates.items()}
+    elif "monitoring" in items:
+        monitoring = out.formula(items["monitoring"], "repeated.monitoring")
+    return RepeatedPlay(discount=discount, monitoring=monitoring)
+
+
+def _repeated_to_dict(play: RepeatedPlay) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if play.discount is not None:
+        data["discount"] = _plain(play.discount)
+    if isinstance(play.monitoring, Mapping):
+        data["monitoring"] = {k: _plain(v) for k, v in play.monitoring.items()}
+    elif play.monitoring is not None:
+        data["monitoring"] = _plain(play.monitoring)
     return data
 
 

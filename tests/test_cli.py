@@ -137,6 +137,7 @@ FAST = {
     "continuous": ["continuous", "examples/classics/kerr.yaml"],
     "handout": ["handout", "examples/blank_model.yaml"],
     "qre": ["qre", "tests/data/prisoners_dilemma.nfg", "-l", "1"],
+    "repeated": ["repeated", "examples/keeping_close.yaml", "--method", "pure"],
 }
 
 

@@ -26,6 +26,7 @@ from incentives.report.schemas import SCHEMA_FILES, load_schema, schemas, valida
 
 EXAMPLE = "examples/growing_company.yaml"
 KERR = "examples/classics/kerr.yaml"
+TWO_TEAMS = "tests/data/two_teams_repeated.yaml"
 MIXED = "tests/data/inspection_mixed.yaml"
 DEGENERATE = "tests/data/coordination_degenerate.yaml"
 
@@ -55,6 +56,39 @@ COMMANDS = {
     "continuous team": ("continuous", "examples/classics/holmstrom_team.yaml"),
     "qre": ("qre", "tests/data/prisoners_dilemma.nfg", "-l", "0", "-l", "1"),
     "handout": ("handout", "examples/call_centre.yaml"),
+    "repeated three": ("repeated", "examples/keeping_close.yaml", "--method", "pure"),
+    "repeated two with a payoff set and a contract": (
+        "repeated",
+        TWO_TEAMS,
+        "--discount",
+        "0.8",
+        "--monitoring",
+        "a=0.5",
+    ),
+    "repeated game file": (
+        "repeated",
+        "tests/data/prisoners_dilemma.nfg",
+        "--target",
+        "Alice=cooperate, Bob=cooperate",
+    ),
+    "sweep repeated": (
+        "sweep",
+        "examples/keeping_close.yaml",
+        "-p",
+        "headcount=20:100:3",
+        "--repeated",
+        "--no-progress",
+    ),
+    "thresholds repeated": ("thresholds", "examples/keeping_close.yaml", "-s", "headcount", "--repeated"),
+    "thresholds repeated two": (
+        "thresholds",
+        "examples/keeping_close.yaml",
+        "-s",
+        "headcount",
+        "-s",
+        "involvement",
+        "--repeated",
+    ),
     # generated models: mixed play, a degenerate game with a set of equilibria, floating point
     "analyze mixed": ("analyze", MIXED),
     "analyze mixed float": ("analyze", MIXED, "--float"),
@@ -85,7 +119,10 @@ def test_every_command_has_a_checked_document(documents: dict[str, dict[str, Any
     commands = {args[0] for args in COMMANDS.values()}
     assert commands == set(main.commands)
     written = {doc["schema"] for doc in documents.values()}
-    assert written | {"incentives.graph/1", "incentives.game/1"} == set(SCHEMA_FILES)
+    nested = {"incentives.payoff-set/1", "incentives.relational-contract/1"}  # inside incentives.repeated/1
+    assert written | {"incentives.graph/1", "incentives.game/1"} | nested == set(SCHEMA_FILES)
+    two = documents["repeated two with a payoff set and a contract"]
+    assert two["payoff_set"]["schema"] in nested and two["relational_contract"]["schema"] in nested
 
 
 def test_api_documents_follow_their_schema(tmp_path: Path) -> None:
@@ -98,6 +135,14 @@ def test_api_documents_follow_their_schema(tmp_path: Path) -> None:
     for result in (battle, inc.build_game(org), inc.build_game(org, exact=False), inc.logit_path(battle)):
         validate(json_document(result))
     validate(json_document(inc.design(org)))
+    from incentives.repeated import equilibrium_payoff_set, relational_contract
+
+    flagship = inc.load_model("examples/keeping_close.yaml")
+    validate(json_document(relational_contract(flagship, discount=0.5)))
+    dilemma = inc.Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    for delta in (0.2, 0.6):
+        validate(json_document(equilibrium_payoff_set(dilemma, delta)))
+    validate(json_document(inc.repeated(dilemma, target=(0, 0))))
 
 
 def test_a_document_missing_a_field_or_with_an_extra_one_fails(documents: dict[str, dict[str, Any]]) -> None:

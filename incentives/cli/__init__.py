@@ -23,6 +23,7 @@ from .design import design
 from .graph import graph
 from .handout import handout
 from .qre import qre
+from .repeated import repeated
 from .solve import solve
 from .sweep import sweep
 from .thresholds import thresholds
@@ -43,5 +44,5 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.meta["incentives.debug"] = debug
 
 
-for _command in (solve, analyze, perspectives, graph, design, sweep, thresholds, continuous, handout, qre):
+for _command in (solve, analyze, perspectives, graph, design, sweep, thresholds, continuous, repeated, handout, qre):
     main.add_command(_command)

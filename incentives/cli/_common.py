@@ -30,6 +30,7 @@ __all__ = [
     "MODEL_SUFFIXES",
     "PICTURE_SUFFIXES",
     "Emitter",
+    "Method",
     "Number",
     "check_folders",
     "exact_option",

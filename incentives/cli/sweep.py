@@ -9,7 +9,17 @@ from typing import Any
 import click
 
 from ..limits import MAX_POINTS
-from ._common import Emitter, fail_cleanly, method_option, model_file, plot_option, report_options, save_picture
+from ._common import (
+    Emitter,
+    Method,
+    fail_cleanly,
+    method_option,
+    model_file,
+    plot_option,
+    report_options,
+    save_picture,
+)
+from ._rates import RepeatedOptions, rate_options
 
 __all__ = ["parse_param", "sweep"]
 
@@ -108,7 +118,27 @@ def _executor(scheduler: str | None) -> Any:
     help="Also write every point's record to .csv, .json (a list of records) or .parquet (written only once the "
     "sweep is complete).",
 )
-@plot_option("Also draw the sweep against one quantity, or a phase diagram over two, into this picture")
+@click.option(
+    "--repeated",
+    "with_repeated",
+    is_flag=True,
+    help="Also give every point the critical discount factors of repeated play (by reversion and by minmax), the "
+    "binding department, the smallest detection probability and whether the target is sustained, with the rates "
+    "below or the model's repeated section (giving --discount, --monitoring or --target implies it).",
+)
+@rate_options()
+@click.option(
+    "--reversion-method",
+    type=Method(),
+    default="pure",
+    show_default=True,
+    help="With --repeated: how the stage equilibria reverted to are found; pure is vectorised over the points, "
+    "another method solves each distinct stage game.",
+)
+@plot_option(
+    "Also draw the sweep against one quantity (with --repeated: δ*, p* and the credible bonus), or a phase diagram "
+    "over two, into this picture"
+)
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster: the scheduler's address, tcp://HOST:PORT.")
 @click.option(
     "--workers", type=click.IntRange(min=1, max=1024), help="Local worker processes (default: every core)."
@@ -129,11 +159,15 @@ def sweep(
     no_progress: bool,
     fmt: str | None,
     output: Path | None,
+    with_repeated: bool,
+    repeated_options: RepeatedOptions,
+    reversion_method: str,
 ) -> None:
     """Solve the model at many parameter values: equilibria, company value, price of anarchy, who games.
 
-    The report sums up each set of equilibria found; its JSON document (incentives.sweep/1)
-    and --table hold every point.
+    The report sums up each set of equilibria found (with --repeated, also where the target
+    of repeated play is sustained, who binds, and δ* and p* there); its JSON document
+    (incentives.sweep/1) and --table hold every point.
     """
     from ..readwrite.model_file import load_model
     from ..whatif import grid, latin_hypercube
@@ -149,11 +183,18 @@ def sweep(
     except ImportError as err:
         raise click.ClickException(str(err)) from None
     org = load_model(model)
+    columns = _repeated_columns(org, with_repeated, repeated_options, reversion_method)
     points = latin_hypercube(axes, samples, rng=seed) if samples else grid(axes)
     executor = _executor(scheduler)
     try:
         result = run(
-            org, points, method=method, executor=executor, workers=workers, progress=False if no_progress else None
+            org,
+            points,
+            method=method,
+            executor=executor,
+            workers=workers,
+            progress=False if no_progress else None,
+            repeated=columns,
         )
     finally:
         if executor is not None:
@@ -166,7 +207,19 @@ def sweep(
         save_picture(_figure(result), plot)
 
 
-def _figure(result: Any) -> Any:
-    from ..whatif.plots import plot_phase_diagram, plot_sweep
+def _repeated_columns(org: Any, wanted: bool, options: RepeatedOptions, method: str) -> Any:
+    """The repeated-play columns asked for, or None: --repeated, or any of its rates or target."""
+    given = options.discount is not None or options.monitoring.everyone is not None or options.monitoring.named
+    if not (wanted or given or options.target is not None or method != "pure"):
+        return None
+    from ..whatif.repeated import RepeatedColumns
 
-    return plot_sweep(result) if len(result.names) == 1 else plot_phase_diagram(result)
+    return RepeatedColumns(**options.arguments(org.department_names), equilibria=method)
+
+
+def _figure(result: Any) -> Any:
+    from ..whatif.plots import plot_phase_diagram, plot_repeated_sweep, plot_sweep
+
+    if len(result.names) == 1:
+        return plot_sweep(result) if result.repeated is None else plot_repeated_sweep(result)
+    return plot_phase_diagram(result)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ._common import Emitter, fail_cleanly, model_file, report_options
+from ._rates import RepeatedOptions, parse_target, rate_options
 
 __all__ = ["parse_symbol", "thresholds"]
 
@@ -59,12 +61,38 @@ def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
     help="A profile whose equilibrium region to report (repeatable). Default: with one quantity every profile that "
     "is an equilibrium somewhere, with several the equilibria and optimum at the model's values.",
 )
+@click.option(
+    "--repeated",
+    "with_repeated",
+    is_flag=True,
+    help="Instead: where repeated play sustains the target, exactly (each department's grim-trigger condition, "
+    "its critical discount factor and smallest detection probability as formulas, and the critical values such "
+    "as the size at which the common goal collapses), with the rates below or the model's repeated section.",
+)
+@rate_options()
+@click.option(
+    "--reversion",
+    metavar='"DEPT=ACTION, ..."|pure-minmax',
+    help="With --repeated: the punishment, a profile played for ever after a deviation, or pure-minmax. Default: "
+    "the pure stage equilibrium worst for each department (at the model's values).",
+)
 @report_options()
 @fail_cleanly
 def thresholds(
-    model: Path, symbols: tuple[str, ...], profiles: tuple[str, ...], fmt: str | None, output: Path | None
+    model: Path,
+    symbols: tuple[str, ...],
+    profiles: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+    with_repeated: bool,
+    repeated_options: RepeatedOptions,
+    reversion: str | None,
 ) -> None:
-    """Where equilibria appear and vanish and who games, as exact inequalities in some parameters or bonus weights."""
+    """Where equilibria appear and vanish and who games, as exact inequalities in some parameters or bonus weights.
+
+    With --repeated, where repeated play sustains the target instead (JSON document
+    incentives.sustainability/1).
+    """
     import sympy
 
     from ..readwrite.model_file import load_model
@@ -78,4 +106,32 @@ def thresholds(
         for name, bounds in parsed
         if bounds is not None
     }
-    emitter.emit(run(load_model(model), names, profiles=list(profiles) or None, domain=domain))
+    org = load_model(model)
+    if with_repeated or reversion is not None or _rates_given(repeated_options):
+        if profiles:
+            raise click.UsageError("--profile is for the equilibrium regions; with --repeated give --target")
+        emitter.emit(_sustainability(org, names, domain, repeated_options, reversion))
+        return
+    emitter.emit(run(org, names, profiles=list(profiles) or None, domain=domain))
+
+
+def _rates_given(options: RepeatedOptions) -> bool:
+    return bool(
+        options.discount is not None
+        or options.monitoring.everyone is not None
+        or options.monitoring.named
+        or options.target is not None
+    )
+
+
+def _sustainability(
+    org: Any, names: list[str], domain: dict[str, Any], options: RepeatedOptions, reversion: str | None
+) -> Any:
+    from ..whatif.sustainability import sustainability
+
+    punishment: Any = reversion
+    if reversion is not None and reversion.strip().lower().replace("_", "-") in ("pure-minmax", "pure minmax"):
+        punishment = "pure minmax"
+    elif reversion is not None:
+        punishment = parse_target(reversion)
+    return sustainability(org, names, **options.arguments(org.department_names), reversion=punishment, domain=domain)

@@ -15,9 +15,14 @@ goal stops being self-enforcing.  This subpackage makes that precise:
 * :func:`critical_discounts` (a batch of evaluated models, vectorised) and
   :func:`sustainability_formulas` (exact sympy expressions of parameters), for sweeps and
   thresholds;
-* the closed forms themselves: :func:`critical_discount`, :func:`smallest_monitoring`.
+* the closed forms themselves: :func:`critical_discount`, :func:`smallest_monitoring`;
+* :func:`plot_payoff_set`: a picture of the set of equilibrium payoffs of two departments.
+
+The discount factor and the detection probabilities default to the model's ``repeated``
+section (:class:`~incentives.model.RepeatedPlay`).
 """
 
+from ._inputs import Rate, Rates, Target, play_defaults
 from .analysis import RepeatedAnalysis, repeated
 from .batch import CriticalDiscounts, critical_discounts
 from .critical import critical_discount, smallest_monitoring, sustains
@@ -25,6 +30,7 @@ from .formulas import SustainabilityFormulas, sustainability_formulas
 from .grim_trigger import GrimTrigger, grim_trigger
 from .minmax import Minmax, minmax_values, pure_minmax
 from .payoff_set import PayoffSet, equilibrium_payoff_set
+from .plots import plot_payoff_set
 from .punishment import Punishment, punishments
 from .relational import RelationalContract, relational_contract
 from .temptation import Temptation, one_shot_gains, temptations
@@ -35,9 +41,12 @@ __all__ = [
     "Minmax",
     "PayoffSet",
     "Punishment",
+    "Rate",
+    "Rates",
     "RelationalContract",
     "RepeatedAnalysis",
     "SustainabilityFormulas",
+    "Target",
     "Temptation",
     "critical_discount",
     "critical_discounts",
@@ -45,6 +54,8 @@ __all__ = [
     "grim_trigger",
     "minmax_values",
     "one_shot_gains",
+    "play_defaults",
+    "plot_payoff_set",
     "punishments",
     "pure_minmax",
     "relational_contract",

@@ -9,11 +9,16 @@ Over a batch of points (the what-if analyses) the swept quantities take each poi
 
 In an exact model, rational numbers (and floats, read at their shortest repr, as a
 model file reads ``0.1``) stay exact :class:`~fractions.Fraction` values.
+
+A rate that is not given is the model's own, from its ``repeated`` section
+(:class:`~incentives.model.RepeatedPlay`, see :func:`play_defaults`); errors about it
+then name that field (``repeated.discount``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -22,18 +27,23 @@ import sympy
 
 from .._util import Number
 from ..analysis.optimum import company_optimum
+from ..errors import RepeatedError
 from ..evaluated import EvaluatedModel
-from ..formula import parse_formula, symbol
+from ..formula import formula_to_text, parse_formula, symbol
 from ..game import Game
+from ..model import Organization, RepeatedPlay
 from ..tolerance import RTOL
 
 __all__ = [
     "Rate",
+    "Rates",
     "Target",
     "batch_targets",
     "check_range",
+    "department_rates",
     "monitoring_rates",
     "number_rate",
+    "play_defaults",
     "rate_at",
     "rates_over_batch",
     "source_rate",
@@ -47,7 +57,73 @@ Rate = int | float | Fraction | str
 Target = Mapping[str, str] | Sequence[int | str] | None
 
 
-def target_profile(model: EvaluatedModel | Game, target: Target) -> tuple[int, ...]:
+@dataclass(frozen=True, kw_only=True)
+class Rates:
+    """The discount factor and the detection probabilities to use, and the names errors give them.
+
+    Parameters
+    ----------
+    discount : Rate or None
+    monitoring : Rate or mapping of str to Rate
+    discount_name, monitoring_name : str
+        ``"discount"`` and ``"monitoring"`` when given by the caller; ``"repeated.discount"``
+        and ``"repeated.monitoring"`` when they come from the model's section.
+    """
+
+    discount: Rate | None
+    monitoring: Rate | Mapping[str, Rate]
+    discount_name: str = "discount"
+    monitoring_name: str = "monitoring"
+
+
+def _play(source: Any) -> RepeatedPlay | None:
+    if isinstance(source, Organization):
+        return source.repeated
+    if isinstance(source, EvaluatedModel):
+        return source.organization.repeated
+    return None
+
+
+def _as_rate(expr: sympy.Expr) -> Rate:
+    if expr.is_Rational:
+        return Fraction(int(expr.p), int(expr.q))
+    if expr.is_Float:
+        return float(expr)
+    return formula_to_text(expr)
+
+
+def play_defaults(
+    source: Organization | EvaluatedModel | Game, discount: Rate | None, monitoring: Rate | Mapping[str, Rate] | None
+) -> Rates:
+    """The rates to use: those given, else the model's ``repeated`` section, else no discount and monitoring 1.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> org = inc.load_model("examples/keeping_close.yaml")
+    >>> rates = play_defaults(org, None, 0.5)
+    >>> rates.discount, rates.discount_name, rates.monitoring
+    ('quarterly_discount/(headcount/regroup_scale + 1)', 'repeated.discount', 0.5)
+    """
+    play = _play(source)
+    out = Rates(discount=discount, monitoring=1 if monitoring is None else monitoring)
+    if play is None:
+        return out
+    if discount is None and play.discount is not None:
+        out = replace(out, discount=_as_rate(play.discount), discount_name="repeated.discount")
+    if monitoring is None and play.monitoring is not None:
+        given = play.monitoring
+        rates = {d: _as_rate(e) for d, e in given.items()} if isinstance(given, Mapping) else _as_rate(given)
+        out = replace(out, monitoring=rates, monitoring_name="repeated.monitoring")
+    return out
+
+
+def _what(name: str) -> str:
+    """How an error names a rate: ``The 'discount' parameter``, or ``The model's repeated.discount``."""
+    return f"The model's {name}" if name.startswith("repeated.") else f"The {name!r} parameter"
+
+
+def target_profile(model: EvaluatedModel | Game, target: Target, *, name: str = "target") -> tuple[int, ...]:
     """Action indices of ``target``; None is the company optimum (the first, when several profiles tie)."""
     game = model.game if isinstance(model, EvaluatedModel) else model
     if target is None:
@@ -56,28 +132,35 @@ def target_profile(model: EvaluatedModel | Game, target: Target) -> tuple[int, .
         missing = [d for d in game.players if d not in target]
         unknown = [d for d in target if d not in game.players]
         if missing or unknown:
-            raise ValueError(
-                f"The 'target' parameter must give one action of every department {list(game.players)}; "
+            raise RepeatedError(
+                f"The {name!r} parameter must give one action of every department {list(game.players)}; "
                 f"missing {missing}, unknown {unknown}"
             )
-        return tuple(game.action_index(d, str(target[d])) for d in game.players)
+        return tuple(_action(game, d, str(target[d]), name) for d in game.players)
     items = list(target)
     if len(items) != game.n_players:
-        raise ValueError(
-            f"The 'target' parameter must give one action per department ({game.n_players}); got {len(items)}"
+        raise RepeatedError(
+            f"The {name!r} parameter must give one action per department ({game.n_players}); got {len(items)}"
         )
     out = []
     for i, item in enumerate(items):
         if isinstance(item, str):
-            out.append(game.action_index(i, item))
+            out.append(_action(game, i, item, name))
         elif isinstance(item, int | np.integer) and not isinstance(item, bool) and 0 <= int(item) < game.shape[i]:
             out.append(int(item))
         else:
-            raise ValueError(
-                f"The 'target' parameter must give {game.players[i]!r} an action name or an index in "
+            raise RepeatedError(
+                f"The {name!r} parameter must give {game.players[i]!r} an action name or an index in "
                 f"[0, {game.shape[i]}). Got {item!r} instead."
             )
     return tuple(out)
+
+
+def _action(game: Game, player: int | str, action: str, name: str) -> int:
+    try:
+        return game.action_index(player, action)
+    except ValueError as err:
+        raise RepeatedError(f"The {name!r} parameter: {err}") from None
 
 
 def batch_targets(batch: EvaluatedModel, target: Target) -> np.ndarray:
@@ -121,9 +204,8 @@ def number_rate(value: Any, *, name: str, exact: bool) -> Number:
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
-        raise ValueError(
-            f"The {name!r} parameter must be a number or a formula of the model's parameters and KPIs. "
-            f"Got {value!r} instead."
+        raise RepeatedError(
+            f"{_what(name)} must be a number or a formula of the model's parameters and KPIs. Got {value!r} instead."
         )
     rational = _exact_number(value)
     if exact and rational is not None:
@@ -138,7 +220,7 @@ def rate_at(model: EvaluatedModel, value: Rate, *, name: str, profile: Sequence[
     ------
     FormulaError
         If a formula does not parse or names something that is not a parameter or KPI.
-    ValueError
+    RepeatedError
         If ``value`` is neither a number nor a formula.
     """
     if not isinstance(value, str):
@@ -147,7 +229,7 @@ def rate_at(model: EvaluatedModel, value: Rate, *, name: str, profile: Sequence[
     kpis = {symbol(k): _sympy_number(np.asarray(v)[tuple(profile)]) for k, v in model.kpis.items()}
     result = expr.xreplace(_parameter_values(model)).xreplace(kpis)
     if not result.is_number or not result.is_real:
-        raise ValueError(f"The {name!r} formula {value!r} is not a real number at the target: {result}")
+        raise RepeatedError(f"{_what(name)} ({value!r}) is not a real number at the target: {result}")
     if model.exact and result.is_Rational:
         return Fraction(int(result.p), int(result.q))
     return float(result)
@@ -158,28 +240,35 @@ def source_rate(source: EvaluatedModel | Game, value: Rate, *, name: str, profil
     if isinstance(source, EvaluatedModel):
         return rate_at(source, value, name=name, profile=profile)
     if isinstance(value, str):
-        raise ValueError(
-            f"The {name!r} parameter is a formula ({value!r}), which needs a model: give a number for a bare game"
+        raise RepeatedError(
+            f"{_what(name)} is a formula ({value!r}), which needs a model: give a number for a bare game"
         )
     return number_rate(value, name=name, exact=source.is_exact)
 
 
+def department_rates(
+    players: Sequence[str], monitoring: Rate | Mapping[str, Rate], *, name: str = "monitoring"
+) -> list[Rate]:
+    """One detection rate per department, from one rate for all or ``{department: rate}`` (missing ones: 1)."""
+    if not isinstance(monitoring, Mapping):
+        return [monitoring] * len(players)
+    unknown = [d for d in monitoring if d not in players]
+    if unknown:
+        raise RepeatedError(f"{_what(name)} names unknown departments {unknown}; the departments are {list(players)}")
+    return [monitoring.get(d, 1) for d in players]
+
+
 def monitoring_rates(
-    source: EvaluatedModel | Game, monitoring: Rate | Mapping[str, Rate], *, profile: Sequence[int]
+    source: EvaluatedModel | Game,
+    monitoring: Rate | Mapping[str, Rate],
+    *,
+    profile: Sequence[int],
+    name: str = "monitoring",
 ) -> tuple[Number, ...]:
     """Each department's detection probability: one rate for all, or ``{department: rate}`` (missing ones: 1)."""
-    players = source.players
-    if isinstance(monitoring, Mapping):
-        unknown = [d for d in monitoring if d not in players]
-        if unknown:
-            raise ValueError(
-                f"The 'monitoring' parameter names unknown departments {unknown}; the departments are {list(players)}"
-            )
-        rates = [monitoring.get(d, 1) for d in players]
-    else:
-        rates = [monitoring] * len(players)
-    out = tuple(source_rate(source, r, name="monitoring", profile=profile) for r in rates)
-    check_range(out, name="monitoring", low=0.0, high=1.0, high_open=False)
+    rates = department_rates(source.players, monitoring, name=name)
+    out = tuple(source_rate(source, r, name=name, profile=profile) for r in rates)
+    check_range(out, name=name, low=0.0, high=1.0, high_open=False)
     return out
 
 
@@ -212,7 +301,7 @@ def rates_over_batch(batch: EvaluatedModel, value: Rate, *, name: str, profiles:
     out = np.broadcast_to(np.asarray(result, dtype=float), (points,)).copy()
     if not np.all(np.isfinite(out)):
         bad = int(np.flatnonzero(~np.isfinite(out))[0])
-        raise ValueError(f"The {name!r} formula {value!r} is not a finite number at point {bad} of the batch")
+        raise RepeatedError(f"{_what(name)} ({value!r}) is not a finite number at point {bad} of the batch")
     return out
 
 
@@ -223,4 +312,4 @@ def check_range(value: Any, *, name: str, low: float, high: float, high_open: bo
     if np.any(bad):
         shown = float(number.ravel()[np.flatnonzero(bad.ravel())[0]])
         bracket = ")" if high_open else "]"
-        raise ValueError(f"The {name!r} parameter must be in [{low:g}, {high:g}{bracket}. Got {shown!r} instead.")
+        raise RepeatedError(f"{_what(name)} must be in [{low:g}, {high:g}{bracket}. Got {shown!r} instead.")

@@ -31,14 +31,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._display import report_text
 from .._util import Number
 from ..analysis.optimum import company_optimum
 from ..build import evaluated
+from ..errors import RepeatedError
 from ..evaluated import EvaluatedModel
 from ..game import Game
 from ..model import Organization
 from ..solvers import SolveResult, solve
-from ._inputs import Rate, Target, check_range, monitoring_rates, source_rate, target_profile
+from ._inputs import Rate, Target, check_range, monitoring_rates, play_defaults, source_rate, target_profile
 from .grim_trigger import GrimTrigger, grim_trigger
 from .minmax import Minmax, minmax_values
 from .payoff_set import DEFAULT_DIRECTIONS, PayoffSet, equilibrium_payoff_set
@@ -92,6 +94,8 @@ class RepeatedAnalysis:
     >>> result.sustained, result.reversion.smallest_monitoring  # at 0.6, half the deviations seen is too few
     (False, (Fraction(2, 3), Fraction(2, 3)))
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     title: str
     departments: tuple[str, ...]
@@ -164,7 +168,7 @@ def repeated(
     model: Organization | EvaluatedModel | Game,
     *,
     discount: Rate | None = None,
-    monitoring: Rate | Mapping[str, Rate] = 1,
+    monitoring: Rate | Mapping[str, Rate] | None = None,
     target: Target = None,
     equilibria: str | SolveResult = "all",
     payoff_set: bool = True,
@@ -180,11 +184,13 @@ def repeated(
         must be numbers, and ``target`` is required when the game has no company value).
     discount : number or str, optional
         The discount factor ``0 <= delta < 1``, or a formula of the model's parameters
-        and KPIs (evaluated at the target).  Without it only critical values are reported.
-    monitoring : number, str, or mapping of str to number or str
+        and KPIs (evaluated at the target).  Default: the model's ``repeated.discount``;
+        without either only critical values are reported.
+    monitoring : number, str, or mapping of str to number or str, optional
         The probability ``0 <= p <= 1`` that a deviation is detected in the period it
         happens: one for every department, or per department (missing ones: 1).
-        Formulas are evaluated at the target.
+        Formulas are evaluated at the target.  Default: the model's
+        ``repeated.monitoring``, else 1 (perfect monitoring).
     target : mapping of str to str, or sequence of int or str, optional
         The profile to sustain: ``{department: action}`` or one action per department.
         Default: the company optimum (the first one, when several tie).
@@ -205,7 +211,7 @@ def repeated(
 
     Raises
     ------
-    ValueError
+    RepeatedError
         If a rate is out of range or not a number or formula, or the target names an
         unknown department or action.
     FormulaError
@@ -225,10 +231,12 @@ def repeated(
     game = source if isinstance(source, Game) else source.game
     profile = target_profile(source, target)
     notes = _target_notes(source, target)
-    delta = None if discount is None else source_rate(source, discount, name="discount", profile=profile)
-    if delta is not None:
-        check_range(delta, name="discount", low=0.0, high=1.0, high_open=True)
-    detection = monitoring_rates(source, monitoring, profile=profile)
+    rates = play_defaults(source, discount, monitoring)
+    delta = None
+    if rates.discount is not None:
+        delta = source_rate(source, rates.discount, name=rates.discount_name, profile=profile)
+        check_range(delta, name=rates.discount_name, low=0.0, high=1.0, high_open=True)
+    detection = monitoring_rates(source, rates.monitoring, profile=profile, name=rates.monitoring_name)
     solution = equilibria if isinstance(equilibria, SolveResult) else solve(game, equilibria, max_seconds=max_seconds)
     _check_solution(solution, game)
     notes += [f"stage equilibria: {n}" for n in solution.notes]
@@ -260,7 +268,7 @@ def repeated(
 def _check_solution(solution: SolveResult, game: Game) -> None:
     other = solution.game
     if other.players != game.players or other.shape != game.shape or not np.array_equal(other.payoffs, game.payoffs):
-        raise ValueError("The 'equilibria' parameter must be the result of solving this model's game")
+        raise RepeatedError("The 'equilibria' parameter must be the result of solving this model's game")
 
 
 def _target_notes(source: EvaluatedModel | Game, target: Target) -> list[str]:
@@ -292,7 +300,7 @@ def _payoff_set(game: Game, delta: Number | None, wanted: bool, directions: int)
     if game.n_players != 2:
         return None, [
             f"the set of subgame-perfect equilibrium payoffs is computed for two departments only; "
-            f"this model has {game.n_players}"
+            f"this model has {game.n_players} departments"
         ]
     if delta is None or delta == 0:
         return None, ["the set of subgame-perfect equilibrium payoffs needs a discount factor above 0"]

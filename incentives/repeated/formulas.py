@@ -33,10 +33,11 @@ import sympy
 
 from .._util import frozen_map
 from ..build import evaluate_model, refuse_continuous
+from ..errors import RepeatedError
 from ..formula import parse_formula, symbol
 from ..model import COMPANY_VALUE, Organization
 from ..quantities import check_quantities
-from ._inputs import Rate, Target, target_profile
+from ._inputs import Rate, Target, department_rates, play_defaults, target_profile
 from .batch import _pure_reversion
 
 __all__ = ["SustainabilityFormulas", "sustainability_formulas"]
@@ -69,7 +70,7 @@ class SustainabilityFormulas:
     --------
     >>> import incentives as inc
     >>> org = inc.load_model("examples/keeping_close.yaml")
-    >>> found = sustainability_formulas(org, ["headcount"], discount="discount_factor", monitoring="detection")
+    >>> found = sustainability_formulas(org, ["headcount"])  # rates from the model's repeated section
     >>> found.discount, found.monitoring["sales"]
     (380/(headcount + 400), 20/(headcount + 20))
     >>> round(found.at({"headcount": 40})["critical_discounts"]["sales"], 4)  # 23 / (23 + 19 / 3)
@@ -116,7 +117,7 @@ def sustainability_formulas(
     target: Target = None,
     reversion: Target | str | None = None,
     discount: Rate | None = None,
-    monitoring: Rate | Mapping[str, Rate] = 1,
+    monitoring: Rate | Mapping[str, Rate] | None = None,
 ) -> SustainabilityFormulas:
     """The grim-trigger conditions of ``target`` as formulas of the quantities ``names``.
 
@@ -132,7 +133,8 @@ def sustainability_formulas(
         or None (default): for each department the pure stage equilibrium worst for it at
         the model's values.
     discount, monitoring : optional
-        Numbers or formulas of parameters and KPIs, as in :func:`incentives.repeated.repeated`.
+        Numbers or formulas of parameters and KPIs, as in :func:`incentives.repeated.repeated`
+        (default: the model's ``repeated`` section; monitoring else 1).
 
     Returns
     -------
@@ -142,7 +144,7 @@ def sustainability_formulas(
     ------
     ModelError
         If a name is not a quantity of the model.
-    ValueError
+    RepeatedError
         If there is no pure stage equilibrium to revert to, or a profile is not valid.
 
     Examples
@@ -150,7 +152,7 @@ def sustainability_formulas(
     >>> import sympy
     >>> import incentives as inc
     >>> org = inc.load_model("examples/keeping_close.yaml")
-    >>> found = sustainability_formulas(org, ["headcount"], discount="discount_factor", monitoring="detection")
+    >>> found = sustainability_formulas(org, ["headcount"])  # rates from the model's repeated section
     >>> found.critical_discounts["sales"]  # gain 23/25, loss 19/25, detection 20 / (20 + headcount)
     (23*headcount + 460)/(23*headcount + 840)
     """
@@ -171,8 +173,11 @@ def sustainability_formulas(
         else:
             losses[dept] = here - payoff(i, punished[i])
             labels[dept] = model.profile_label(punished[i])
-    detection = _monitoring_formulas(org, names, monitoring, profile)
-    delta = None if discount is None else _rate_formula(org, names, discount, profile, "discount")
+    rates = play_defaults(org, discount, monitoring)
+    detection = _monitoring_formulas(org, names, rates.monitoring, profile, rates.monitoring_name)
+    delta = None
+    if rates.discount is not None:
+        delta = _rate_formula(org, names, rates.discount, profile, rates.discount_name)
     critical = {d: sympy.cancel(gains[d] / (gains[d] + detection[d] * losses[d])) for d in gains}
     conditions = needed = None
     if delta is not None:
@@ -245,11 +250,11 @@ def _punishment_profiles(
     if reversion == "pure minmax":
         return "pure minmax"
     if reversion is not None:
-        return [target_profile(model, reversion)] * n
+        return [target_profile(model, reversion, name="reversion")] * n
     payoffs = np.asarray(model.payoffs, dtype=float)[np.newaxis]
     worst = _pure_reversion(payoffs)[0]
     if np.isnan(worst).any():
-        raise ValueError("the model has no pure stage equilibrium at its values: give 'reversion' explicitly")
+        raise RepeatedError("the model has no pure stage equilibrium at its values: give 'reversion' explicitly")
     out = []
     for i in range(n):
         candidates = [
@@ -290,10 +295,11 @@ def _rate_formula(org: Organization, names: tuple[str, ...], value: Rate, profil
 
 
 def _monitoring_formulas(
-    org: Organization, names: tuple[str, ...], monitoring: Rate | Mapping[str, Rate], profile: tuple[int, ...]
+    org: Organization,
+    names: tuple[str, ...],
+    monitoring: Rate | Mapping[str, Rate],
+    profile: tuple[int, ...],
+    name: str,
 ) -> dict[str, Any]:
-    if isinstance(monitoring, Mapping):
-        rates = {d: monitoring.get(d, 1) for d in org.department_names}
-    else:
-        rates = dict.fromkeys(org.department_names, monitoring)
-    return {d: _rate_formula(org, names, r, profile, "monitoring") for d, r in rates.items()}
+    rates = department_rates(org.department_names, monitoring, name=name)
+    return {d: _rate_formula(org, names, r, profile, name) for d, r in zip(org.department_names, rates, strict=True)}

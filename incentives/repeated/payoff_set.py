@@ -56,6 +56,7 @@ from typing import Any
 
 import numpy as np
 
+from .._display import report_text
 from .._util import readonly
 from ..errors import SolverError
 from ..game import Game
@@ -109,6 +110,8 @@ class PayoffSet:
     >>> equilibrium_payoff_set(pd, 0.3).outer.round(9).tolist()  # (3, 3) needs 1/2; one-sided play comes first
     [[1.0, 1.0], [4.0, 1.0], [1.0, 4.0]]
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     departments: tuple[str, str]
     discount: float

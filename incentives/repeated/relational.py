@@ -55,13 +55,15 @@ from fractions import Fraction
 
 import numpy as np
 
+from .._display import report_text
 from .._util import Number
 from ..build import evaluated
 from ..equilibrium import expected_value
+from ..errors import RepeatedError
 from ..evaluated import EvaluatedModel
 from ..model import Organization
 from ..solvers import SolveResult, solve
-from ._inputs import Rate, Target, check_range, monitoring_rates, rate_at, target_profile
+from ._inputs import Rate, Target, check_range, monitoring_rates, play_defaults, rate_at, target_profile
 from .temptation import Temptation, temptations
 
 __all__ = ["RelationalContract", "relational_contract"]
@@ -106,9 +108,11 @@ class RelationalContract:
     >>> contract = relational_contract(model, discount=0.5)  # 1/r = 1: one quarter's surplus is the budget
     >>> contract.surplus - contract.reversion_surplus, contract.credible_bonus
     (Fraction(9227, 25), Fraction(9227, 25))
-    >>> contract.required_bonuses, contract.holds_target
-    ((Fraction(23, 25), Fraction(0, 1), Fraction(38, 25)), True)
+    >>> contract.required_bonuses, contract.holds_target  # g / p, with the model's p = 1/3 at 40 people
+    ((Fraction(69, 25), Fraction(0, 1), Fraction(114, 25)), True)
     """
+
+    __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     departments: tuple[str, ...]
     target_label: str
@@ -140,8 +144,8 @@ class RelationalContract:
 def relational_contract(
     model: Organization | EvaluatedModel,
     *,
-    discount: Rate,
-    monitoring: Rate | Mapping[str, Rate] = 1,
+    discount: Rate | None = None,
+    monitoring: Rate | Mapping[str, Rate] | None = None,
     target: Target = None,
     equilibria: str | SolveResult = "all",
     max_seconds: float | None = 60.0,
@@ -151,11 +155,12 @@ def relational_contract(
     Parameters
     ----------
     model : Organization or EvaluatedModel
-    discount : number or str
+    discount : number or str, optional
         The discount factor ``0 <= delta < 1``, or a formula of parameters and KPIs.
-    monitoring : number, str or mapping
+        Default: the model's ``repeated.discount`` (one of the two is needed).
+    monitoring : number, str or mapping, optional
         The probability that the company sees each department's deviation (as in
-        :func:`incentives.repeated.repeated`).
+        :func:`incentives.repeated.repeated`; default: the model's, else 1).
     target : optional
         The profile to hold (default: the company optimum).
     equilibria : str or SolveResult
@@ -169,18 +174,25 @@ def relational_contract(
 
     Raises
     ------
-    ValueError
-        If a rate is out of range, or no stage equilibrium is found.
+    RepeatedError
+        If no discount factor is given (by the caller or the model), a rate is out of
+        range, or no stage equilibrium is found.
     """
     source = evaluated(model)
     game = source.game
     profile = target_profile(source, target)
-    delta = rate_at(source, discount, name="discount", profile=profile)
-    check_range(delta, name="discount", low=0.0, high=1.0, high_open=True)
-    detection = monitoring_rates(source, monitoring, profile=profile)
+    rates = play_defaults(source, discount, monitoring)
+    if rates.discount is None:
+        raise RepeatedError(
+            "a relational contract needs a discount factor: give 'discount', or a 'repeated: {discount: ...}' "
+            "section in the model"
+        )
+    delta = rate_at(source, rates.discount, name=rates.discount_name, profile=profile)
+    check_range(delta, name=rates.discount_name, low=0.0, high=1.0, high_open=True)
+    detection = monitoring_rates(source, rates.monitoring, profile=profile, name=rates.monitoring_name)
     solution = equilibria if isinstance(equilibria, SolveResult) else solve(game, equilibria, max_seconds=max_seconds)
     if not len(solution):
-        raise ValueError("no stage equilibrium was found to revert to; a relational contract needs one")
+        raise RepeatedError("no stage equilibrium was found to revert to; a relational contract needs one")
     joint = _joint_surplus(source)
     after = [expected_value(joint, e.profile) for e in solution]
     worst = min(range(len(after)), key=lambda k: after[k])

@@ -59,6 +59,10 @@ BUILDERS = (
     "thresholds",
     "sweep",
     "qre",
+    "payoff_set",
+    "relational",
+    "repeated",
+    "sustainability",
     "handout",
 )
 

@@ -2,7 +2,8 @@
 
 :func:`register` adds an HTML formatter to IPython for every result type with a report
 (a Game, SolveResult, Analysis, Perspectives, design, dependency graph, continuous
-solution, threshold report, sweep, QRE report and handout).  It registers them *by
+solution, threshold report, sweep, QRE report, repeated play, relational contract, payoff
+set and handout).  It registers them *by
 name* (:meth:`IPython.core.formatters.BaseFormatter.for_type_by_name`), so nothing is
 imported until a result is displayed, and the result classes need not know about
 reports.  ``import incentives`` calls it when IPython is running; call it yourself
@@ -45,12 +46,17 @@ DISPLAYED: tuple[tuple[str, str], ...] = (
     ("incentives.continuous.result", "ContinuousSolution"),
     ("incentives.whatif.thresholds", "ThresholdReport"),
     ("incentives.whatif.results", "SweepResult"),
+    ("incentives.whatif.sustainability", "SustainabilityReport"),
     ("incentives.solvers.qre", "QrePath"),
+    ("incentives.repeated.analysis", "RepeatedAnalysis"),
+    ("incentives.repeated.relational", "RelationalContract"),
+    ("incentives.repeated.payoff_set", "PayoffSet"),
     ("incentives.report.board", "PayoffTable"),
     ("incentives.report.design", "DesignReport"),
     ("incentives.report.graph", "GraphReport"),
     ("incentives.report.continuous", "ContinuousReport"),
     ("incentives.report.qre", "QreReport"),
+    ("incentives.report.repeated", "RepeatedReport"),
     ("incentives.report.handout", "Handout"),
 )
 

@@ -5,22 +5,27 @@ row per set of equilibria found (the range of each quantity over its points, the
 of anarchy there, and how many of its points each department games at).  The JSON
 document, ``incentives.sweep/1``, holds every point's record (the columns are described
 in :mod:`incentives.whatif.results`); the same table goes to CSV or Parquet with
-:meth:`incentives.whatif.SweepResult.save`.
+:meth:`incentives.whatif.SweepResult.save`.  A sweep with repeated play adds a table of
+where the target is sustained, with the critical discount factors, the smallest
+detection probability and the binding department there, and (for one quantity) between
+which swept values the verdict changes.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from ..whatif.results import SweepResult
-from .blocks import Align, Block, Cell, Heading, Table, paragraphs
+from .blocks import Align, Block, Cell, Heading, Table, Tone, paragraphs
 from .dispatch import register_blocks, register_document
 
-__all__ = ["SWEEP_SCHEMA", "sweep_blocks", "sweep_document"]
+__all__ = ["SWEEP_SCHEMA", "repeated_blocks", "sweep_blocks", "sweep_document"]
 
 SWEEP_SCHEMA = "incentives.sweep/1"
 RIGHT: Align = "right"
@@ -84,7 +89,127 @@ def sweep_blocks(result: SweepResult) -> list[Block]:
         "anarchy there, and at how many of its points each department games.",
     )
     out: list[Block] = [Heading(text=f"Sweep of {', '.join(result.names)}", level=2), *paragraphs(head), table]
+    if result.repeated is not None:
+        out += repeated_blocks(result)
     return out + paragraphs(*(f"Note: {n}" for n in result.notes), tone="warn")
+
+
+def _settings_sentence(settings: Mapping[str, Any]) -> str:
+    def rate(value: Any) -> str:
+        if isinstance(value, Mapping):
+            return ", ".join(f"{d} {rate(v)}" for d, v in value.items())
+        return "not given" if value is None else (value if isinstance(value, str) else f"{value:.6g}")
+
+    return (
+        f"The departments play the game every period with discount factor δ = {rate(settings['discount'])} and "
+        f"see a deviation with probability p = {rate(settings['monitoring'])}; target: {settings['target']}; "
+        f"reversion to the stage equilibrium worst for the deviator, found by the method {settings['equilibria']}."
+    )
+
+
+def _verdict(record: Mapping[str, Any]) -> str:
+    if record["sustained"] is None:
+        return "-"
+    return "sustained" if record["sustained"] else "not sustained"
+
+
+def _repeated_row(result: SweepResult, key: tuple[str, str], members: list[int]) -> tuple[Cell, ...]:
+    records = [result.records[k] for k in members]
+    spans = [_span([float(result.points.values[k, j]) for k in members]) for j in range(len(result.names))]
+
+    def column(name: str) -> str:
+        values = [r[name] for r in records if r[name] is not None]
+        return _span(values) if values else "-"
+
+    verdict, binding = key
+    tone: Tone = "" if verdict == "-" else ("good" if verdict == "sustained" else "bad")
+    return (
+        Cell.of(verdict, tone=tone),
+        Cell.of(binding),
+        Cell.of(str(len(members))),
+        *(Cell.of(span) for span in spans),
+        Cell.of(column("discount")),
+        Cell.of(column("critical_discount_reversion")),
+        Cell.of(column("critical_discount_minmax")),
+        Cell.of(column("smallest_monitoring")),
+        Cell.of(column("credible_bonus")),
+        Cell.of(column("bonus_needed")),
+    )
+
+
+def _changes(result: SweepResult) -> list[str]:
+    """For one quantity: between which swept values the verdict changes, in increasing order."""
+    if len(result.names) != 1:
+        return []
+    name = result.names[0]
+    order = np.argsort(result.points.values[:, 0], kind="stable")
+    out = []
+    for a, b in itertools.pairwise(order):
+        before, after = result.records[a]["sustained"], result.records[b]["sustained"]
+        if before is not None and after is not None and before != after:
+            x, y = float(result.points.values[a, 0]), float(result.points.values[b, 0])
+            what = "stops being sustained" if before else "becomes sustained"
+            out.append(f"Between {name} = {x:.6g} and {y:.6g} the target {what}.")
+    return out
+
+
+def repeated_blocks(result: SweepResult) -> list[Block]:
+    """The repeated-play part of a sweep's report: where the target is sustained, δ* and p* there, who binds."""
+    assert result.repeated is not None
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for k, record in enumerate(result.records):
+        groups[(_verdict(record), record["binding_department"] or "nobody")].append(k)
+    rows = tuple(_repeated_row(result, key, members) for key, members in groups.items())
+    table = Table(
+        title="Repeated play: where the target is sustained",
+        columns=(
+            "target",
+            "binds",
+            "points",
+            *result.names,
+            "δ",
+            "δ* reversion",
+            "δ* minmax",
+            "p*",
+            "credible bonus",
+            "bonus needed",
+        ),
+        align=("left", "left", "right", *(RIGHT for _ in result.names), *(RIGHT for _ in range(6))),
+        rows=rows,
+        note="One row per verdict and binding department: the range of each quantity over its points, the discount "
+        "factor δ there, the critical discount factor δ* with reversion to the worst stage equilibrium and with pure "
+        "minmax (the target is sustained where δ >= δ*), and the smallest detection probability p* that sustains "
+        "it at δ (above 1: none is enough); credible bonus: the largest discretionary bonus per period the company "
+        "can credibly promise at δ, bonus needed: what would hold every department at the target on its own (the "
+        "relational contract holds where it is at most the credible bonus).",
+    )
+    held = sum(bool(r["sustained"]) for r in result.records)
+    verdicts = (
+        []
+        if result.repeated.get("discount") is None
+        else [
+            f"The target is sustained at {held} of {_points(len(result))}.",
+            _contract_sentence(result),
+        ]
+    )
+    return [
+        Heading(text="Repeated play", level=3),
+        *paragraphs(_settings_sentence(result.repeated), *verdicts, *_changes(result)),
+        table,
+    ]
+
+
+def _points(n: int) -> str:
+    return f"{n} point{'' if n == 1 else 's'}"
+
+
+def _contract_sentence(result: SweepResult) -> str:
+    holds = sum(bool(r["contract_holds"]) for r in result.records)
+    where = "every point" if holds == len(result) else f"{holds} of {_points(len(result))}"
+    return (
+        f"A relational contract (discretionary bonuses the company keeps paying because the relationship is worth "
+        f"more) holds the target at {where}."
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -106,5 +231,6 @@ def sweep_document(result: SweepResult) -> dict[str, Any]:
         "method": result.method,
         "seconds": result.seconds,
         "notes": list(result.notes),
+        "repeated": None if result.repeated is None else dict(result.repeated),
         "points": [{k: _plain(v) for k, v in r.items()} for r in result.records],
     }

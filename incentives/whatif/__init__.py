@@ -9,16 +9,21 @@
 * :func:`incentives.build.compile_model`: the evaluated model at many points from formulas compiled once;
 * :mod:`~incentives.whatif.points` and :mod:`~incentives.whatif.runner`: grids, Latin-hypercube
   samples, and the sweep itself (local processes, or any executor such as a Dask cluster);
+* :mod:`~incentives.whatif.repeated`: the columns of repeated play a sweep adds (critical
+  discount factors, who binds, the smallest detection probability, whether the target is sustained);
+* :mod:`~incentives.whatif.sustainability`: where the target of repeated play is sustained, exactly;
 * :mod:`~incentives.whatif.results` and :mod:`~incentives.whatif.plots`: the results table and its plots.
 """
 
 from ..build import CompiledModel, compile_model
 from ..quantities import check_quantities, with_values
-from .plots import plot_phase_diagram, plot_sweep, save_figure
+from .plots import plot_phase_diagram, plot_repeated_sweep, plot_sweep, save_figure
 from .points import SweepPoints, grid, latin_hypercube
 from .regions import Boundary, CriticalValue, Phase, Region
+from .repeated import RepeatedColumns
 from .results import SweepResult
 from .runner import point_record, sweep
+from .sustainability import SustainabilityCritical, SustainabilityReport, sustainability
 from .symbolic import SymbolicModel, symbolic_model
 from .thresholds import ThresholdReport, equilibrium_region, thresholds
 
@@ -28,6 +33,9 @@ __all__ = [
     "CriticalValue",
     "Phase",
     "Region",
+    "RepeatedColumns",
+    "SustainabilityCritical",
+    "SustainabilityReport",
     "SweepPoints",
     "SweepResult",
     "SymbolicModel",
@@ -38,9 +46,11 @@ __all__ = [
     "grid",
     "latin_hypercube",
     "plot_phase_diagram",
+    "plot_repeated_sweep",
     "plot_sweep",
     "point_record",
     "save_figure",
+    "sustainability",
     "sweep",
     "symbolic_model",
     "thresholds",

@@ -1,4 +1,4 @@
-"""Plots of a sweep: equilibria and company value against one quantity, and phase diagrams over two.
+"""Plots of a sweep: equilibria and company value against one quantity, phase diagrams over two, and repeated play.
 
 The functions return a :class:`matplotlib.figure.Figure` (matplotlib is imported
 only when they are called: ``pip install 'incentives[plot]'``) and draw without
@@ -23,7 +23,14 @@ from .._util import atomic_path
 from ..figures import axis_label, fit_ticks, legend_outside, quantity_label, wrap_to_width
 from .results import NO_EQUILIBRIUM, SweepResult
 
-__all__ = ["PICTURE_SUFFIXES", "plot_phase_diagram", "plot_sweep", "require_matplotlib", "save_figure"]
+__all__ = [
+    "PICTURE_SUFFIXES",
+    "plot_phase_diagram",
+    "plot_repeated_sweep",
+    "plot_sweep",
+    "require_matplotlib",
+    "save_figure",
+]
 
 #: The picture files :func:`save_figure` writes.
 PICTURE_SUFFIXES = (".png", ".svg", ".pdf")
@@ -246,6 +253,103 @@ def plot_phase_diagram(result: SweepResult, x: str | None = None, y: str | None 
     handles = [Patch(color=colours[k], label=_wrap(n, 90)) for k, n in enumerate(names)]
     figure.legend(handles=handles, loc="outside lower center", fontsize="small", ncols=1, frameon=False)
     fit_ticks(figure)
+    return figure
+
+
+def _floats(result: SweepResult, column: str) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in result.column(column)], dtype=float)
+
+
+def _shade_sustained(ax: Any, xs: np.ndarray, sustained: list[Any]) -> None:
+    """Shade each run of points (``xs`` sorted) where the target is sustained, out to the midpoints beside it."""
+    held = [bool(v) for v in sustained]
+    runs, start = [], None
+    for k, ok in enumerate([*held, False]):
+        if ok and start is None:
+            start = k
+        elif not ok and start is not None:
+            runs.append((start, k - 1))
+            start = None
+    for n, (a, b) in enumerate(runs):
+        low = xs[a] if a == 0 else (xs[a - 1] + xs[a]) / 2
+        high = xs[b] if b == len(xs) - 1 else (xs[b] + xs[b + 1]) / 2
+        ax.axvspan(low, high, color="C2", alpha=0.12, linewidth=0, label="target sustained" if n == 0 else None)
+
+
+def plot_repeated_sweep(result: SweepResult, x: str | None = None) -> Any:
+    """Repeated play against one quantity: the critical discount factors and the smallest detection probability.
+
+    The top panel draws ``δ*`` with reversion to the worst stage equilibrium and with pure
+    minmax, and the discount factor when there is one; the bottom panel the detection
+    probabilities ``p`` and the smallest one that sustains the target, ``p*``; with a discount
+    factor, a third panel the relational contract: the largest credible discretionary bonus
+    and the bonuses needed to hold every department (log scale).  Where the target is
+    sustained is shaded.
+
+    Parameters
+    ----------
+    result : SweepResult
+        A sweep with repeated play (``sweep(..., repeated=...)``).
+    x : str, optional
+        The quantity on the horizontal axis (default: the first one swept).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If the sweep has no columns of repeated play.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> from incentives.whatif import sweep
+    >>> org = inc.load_model("examples/keeping_close.yaml")
+    >>> result = sweep(org, {"headcount": [10, 40, 70, 100]}, repeated=True, progress=False)
+    >>> [ax.get_ylabel() for ax in plot_repeated_sweep(result).axes]
+    ['discount factor', 'detection probability', 'bonus per period']
+    """
+    if result.repeated is None:
+        raise ValueError("this sweep has no columns of repeated play: sweep with repeated=True")
+    Figure = require_matplotlib()
+    name = _quantity(result, x, 0)
+    xs = result.points.values[:, result.names.index(name)]
+    order = np.argsort(xs, kind="stable")
+    xs = xs[order]
+    contract = result.repeated.get("discount") is not None
+    figure = Figure(figsize=(8, 10 if contract else 7), layout="constrained")
+    axes = figure.subplots(3 if contract else 2, 1, sharex=True)
+    top, bottom = axes[0], axes[1]
+    sustained = [result.records[k]["sustained"] for k in order]
+    for ax in axes:
+        if any(v is not None for v in sustained):
+            _shade_sustained(ax, xs, sustained)
+    top.plot(xs, _floats(result, "critical_discount_reversion")[order], "C3-", marker=".", label="δ* (reversion)")
+    top.plot(xs, _floats(result, "critical_discount_minmax")[order], "C0--", label="δ* (pure minmax bound)")
+    if result.repeated.get("discount") is not None:
+        top.plot(xs, _floats(result, "discount")[order], "k:", label="δ (discount factor)")
+    top.set_ylabel("discount factor")
+    top.set_title(f"Repeated play against {name}")
+    top.legend(loc="best", fontsize="small")
+    for k, department in enumerate(result.departments):
+        seen = _floats(result, f"monitoring.{department}")[order]
+        if k == 0 or not np.allclose(seen, _floats(result, f"monitoring.{result.departments[0]}")[order]):
+            label = "p (detection)" if k == 0 else f"p ({department})"
+            bottom.plot(xs, seen, f"C{k % 10}:", label=label)
+    if result.repeated.get("discount") is not None:
+        bottom.plot(xs, _floats(result, "smallest_monitoring")[order], "C3-", marker=".", label="p* (needed at δ)")
+    bottom.set_ylabel("detection probability")
+    bottom.legend(loc="best", fontsize="small")
+    if contract:
+        bonus = axes[2]
+        bonus.plot(xs, _floats(result, "credible_bonus")[order], "C2-", marker=".", label="credible bonus (budget)")
+        bonus.plot(xs, _floats(result, "bonus_needed")[order], "C3--", label="bonus needed (every department)")
+        bonus.set_yscale("log")
+        bonus.set_ylabel("bonus per period")
+        bonus.legend(loc="best", fontsize="small")
+    axes[-1].set_xlabel(name)
     return figure
 
 

@@ -16,7 +16,10 @@ Each record has the quantity values of its point, then
   (shares of the company's value range lost at the worst / best equilibrium);
 * ``gaming_departments``: the departments that game at some equilibrium;
 * ``games.DEPARTMENT`` (bool) and ``gaming_score.DEPARTMENT`` (the share of the
-  value range its own departure costs at the worst equilibrium), for each department.
+  value range its own departure costs at the worst equilibrium), for each department;
+* with repeated play (``sweep(..., repeated=...)``, ``incentives sweep --repeated``), the
+  critical discount factors, who binds, the smallest detection probability and whether
+  the target is sustained (:mod:`incentives.whatif.repeated` lists those columns).
 
 The report of a sweep, and its JSON document ``incentives.sweep/1`` (the settings and
 every record), are in :mod:`incentives.report.sweep`.
@@ -68,6 +71,9 @@ class SweepResult:
         Where the points ran (this process, local processes, or the executor).
     notes : tuple of str
         Plain-words remarks (for example, that only pure equilibria were searched).
+    repeated : mapping or None
+        The settings of repeated play (discount, monitoring, target, equilibria) when the
+        records hold its columns; None otherwise.
     """
 
     __str__ = report_text  # print() shows the text report (the report layer installs it)
@@ -79,6 +85,7 @@ class SweepResult:
     seconds: float = 0.0
     ran_on: str = "this process"
     notes: tuple[str, ...] = field(default=())
+    repeated: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if len(self.records) != len(self.points):

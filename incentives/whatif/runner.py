@@ -43,6 +43,7 @@ from ..model import Organization
 from ..solvers import registered_solvers, solve
 from ._progress import ProgressBar, progress_bar
 from .points import SweepPoints, as_points
+from .repeated import REPEATED_COLUMNS, RepeatedColumns, repeated_notes, repeated_records
 from .results import NO_EQUILIBRIUM, SweepResult
 
 __all__ = ["PARALLEL_MIN_POINTS", "Executor", "point_record", "sweep"]
@@ -117,14 +118,20 @@ def _at(names: Sequence[str], row: np.ndarray) -> str:
 
 
 def evaluate_chunk(
-    key: str, model: bytes | CompiledModel, values: np.ndarray, method: str, max_seconds: float | None
+    key: str,
+    model: bytes | CompiledModel,
+    values: np.ndarray,
+    method: str,
+    max_seconds: float | None,
+    repeated: RepeatedColumns | None = None,
 ) -> list[dict[str, Any]]:
-    """Records of a batch of points (the task each worker runs)."""
+    """Records of a batch of points (the task each worker runs); with ``repeated``, its columns for the whole batch."""
     compiled = _compiled_model(key, model)
     try:
         batch = compiled.evaluate(values)
     except IncentivesError as err:
         raise SweepError(f"the sweep could not build its games: {err}") from None
+    extra = _repeated_columns(compiled, batch, values, repeated, max_seconds)
     records = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IncompleteSearchWarning)
@@ -134,8 +141,26 @@ def evaluate_chunk(
                 record = point_record(batch.point(k), method=method, max_seconds=max_seconds)
             except Exception as err:
                 raise SweepError(f"the point {_at(compiled.names, row)} failed: {type(err).__name__}: {err}") from None
-            records.append({**dict(zip(compiled.names, (float(v) for v in row), strict=True)), **record})
+            records.append({**dict(zip(compiled.names, (float(v) for v in row), strict=True)), **record, **extra[k]})
     return records
+
+
+def _repeated_columns(
+    compiled: CompiledModel,
+    batch: EvaluatedModel,
+    values: np.ndarray,
+    repeated: RepeatedColumns | None,
+    max_seconds: float | None,
+) -> list[dict[str, Any]]:
+    if repeated is None:
+        return [{} for _ in values]
+    try:
+        return repeated_records(batch, repeated, max_seconds=max_seconds)
+    except IncentivesError as err:
+        where = _at(compiled.names, values[0])
+        if len(values) > 1:
+            where = f"{where} .. {_at(compiled.names, values[-1])}"
+        raise SweepError(f"repeated play at the points {where} failed: {err}") from None
 
 
 # -- running the chunks ---------------------------------------------------------------------------------
@@ -179,7 +204,7 @@ def _gather(
 def _run(
     compiled: CompiledModel,
     values: np.ndarray,
-    options: tuple[str, float | None],
+    options: tuple[str, float | None, RepeatedColumns | None],
     executor: Executor | None,
     workers: int | None,
     chunk_size: int | None,
@@ -227,6 +252,7 @@ def sweep(
     progress: bool | None = None,
     max_seconds: float | None = 60.0,
     budget: SizeBudget | None = None,
+    repeated: RepeatedColumns | bool | None = None,
 ) -> SweepResult:
     """Solve the game of ``org`` at many points and compare each with the company optimum.
 
@@ -254,6 +280,11 @@ def sweep(
     budget : SizeBudget, optional
         Size budget of the model; chunks of points are made small enough that each batch
         of points x profiles fits it.
+    repeated : RepeatedColumns or bool, optional
+        Also give every point the columns of repeated play (critical discount factors,
+        who binds, the smallest detection probability, whether the target is sustained;
+        see :mod:`incentives.whatif.repeated`), computed for each chunk at once.  True uses
+        the model's ``repeated`` section.
 
     Returns
     -------
@@ -280,11 +311,21 @@ def sweep(
         raise UnknownMethodError(
             f"unknown solver method {method!r}; the methods are: {', '.join(registered_solvers())}"
         )
+    columns = RepeatedColumns() if repeated is True else (repeated or None)
     points = as_points(points)
+    clash = sorted(set(points.names) & set(REPEATED_COLUMNS)) if columns is not None else []
+    if clash:
+        raise SweepError(
+            f"the swept quantity {clash[0]!r} has the name of a column of repeated play; rename the parameter "
+            "(or sweep without repeated play)"
+        )
     compiled = compile_model(org, points.names, budget=budget)
-    compiled.evaluate(points.values[:1])  # fail fast, in this process, on a model that cannot be evaluated
+    first = compiled.evaluate(points.values[:1])  # fail fast, in this process, on a model that cannot be evaluated
+    if columns is not None:
+        repeated_records(first, columns, max_seconds=max_seconds)  # and on rates that cannot be evaluated
     start = time.perf_counter()
-    records, ran_on = _run(compiled, points.values, (method, max_seconds), executor, workers, chunk_size, progress)
+    options = (method, max_seconds, columns)
+    records, ran_on = _run(compiled, points.values, options, executor, workers, chunk_size, progress)
     seconds = time.perf_counter() - start
     notes = []
     if any(r["status"] == "incomplete" for r in records):
@@ -293,6 +334,8 @@ def sweep(
         )
     if any(r["status"] == "budget_exhausted" for r in records):
         notes.append("at some points the equilibrium search ran out of its time budget (status budget_exhausted)")
+    if columns is not None:
+        notes += repeated_notes(columns, records)
     return SweepResult(
         points=points,
         records=tuple(records),
@@ -301,4 +344,5 @@ def sweep(
         seconds=seconds,
         ran_on=ran_on,
         notes=tuple(notes),
+        repeated=None if columns is None else columns.settings(org),
     )

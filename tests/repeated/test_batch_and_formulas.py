@@ -24,11 +24,11 @@ def org() -> inc.Organization:
 def test_the_batch_agrees_with_the_analysis_at_each_point(org: inc.Organization) -> None:
     sizes = [[5.0, 0], [45.0, 0], [70.0, 2], [300.0, 2]]
     batch = compile_model(org, ["headcount", "involvement"]).evaluate(np.array(sizes))
-    found = critical_discounts(batch, discount="discount_factor", monitoring="detection", equilibria="all")
+    found = critical_discounts(batch, equilibria="all")
     assert found.discount is not None and found.sustained is not None and found.smallest_monitoring is not None
     for k, (headcount, involvement) in enumerate(sizes):
         model = org.with_parameters({"headcount": headcount, "involvement": involvement})
-        one = inc.repeated(model, discount="discount_factor", monitoring="detection", payoff_set=False)
+        one = inc.repeated(model, payoff_set=False)
         assert one.reversion is not None
         assert found.by_reversion[k] == pytest.approx([float(x) for x in one.reversion.critical_discounts])
         assert found.by_minmax[k] == pytest.approx(
@@ -45,8 +45,8 @@ def test_the_batch_agrees_with_the_analysis_at_each_point(org: inc.Organization)
 
 def test_pure_reversion_uses_the_pure_equilibria_only(org: inc.Organization) -> None:
     batch = compile_model(org, ["headcount"]).evaluate(np.array([[40.0]]))
-    found = critical_discounts(batch, discount="discount_factor", monitoring="detection")
-    one = inc.repeated(inc.evaluate_model(org), discount="discount_factor", monitoring="detection", equilibria="pure")
+    found = critical_discounts(batch)
+    one = inc.repeated(inc.evaluate_model(org), equilibria="pure")
     assert one.reversion is not None
     assert found.by_reversion[0] == pytest.approx([float(x) for x in one.reversion.critical_discounts])
     assert "pure stage equilibria only" in found.notes[0]
@@ -77,16 +77,14 @@ def test_a_batch_without_a_pure_equilibrium_says_so() -> None:
     found = critical_discounts(batch, target=(0, 0), discount=0.9)
     assert np.isnan(found.by_reversion).all() and (found.binding == -1).all()
     assert found.sustained is not None and not found.sustained.any()
-    assert "no stage equilibrium was found at 2 points" in found.notes[-1]
+    assert "no stage equilibrium was found at 2 points:" in found.notes[-1]
     assert found.by_minmax[0].tolist() == [0.0, 1.0]  # a matches at the target; b is held to its minmax 1 anyway
 
 
 def test_the_exact_formulas_agree_with_the_batch(org: inc.Organization) -> None:
-    formulas = sustainability_formulas(
-        org, ["headcount", "involvement"], reversion="pure minmax", discount="discount_factor", monitoring="detection"
-    )
+    formulas = sustainability_formulas(org, ["headcount", "involvement"], reversion="pure minmax")
     batch = compile_model(org, ["headcount", "involvement"]).evaluate(np.array([[30.0, 0], [150.0, 2]]))
-    found = critical_discounts(batch, discount="discount_factor", monitoring="detection")
+    found = critical_discounts(batch)
     for k, (headcount, involvement) in enumerate([(30, 0), (150, 2)]):
         values = formulas.at({"headcount": headcount, "involvement": involvement})
         tempted = [d for d, g in values["gains"].items() if g > 0]
@@ -101,7 +99,7 @@ def test_the_exact_formulas_agree_with_the_batch(org: inc.Organization) -> None:
 
 
 def test_the_formulas_are_exact_functions_of_the_quantities(org: inc.Organization) -> None:
-    formulas = sustainability_formulas(org, ["headcount"], discount="discount_factor", monitoring="detection")
+    formulas = sustainability_formulas(org, ["headcount"])
     h = symbol("headcount")
     assert formulas.discount == sympy.Rational(380) / (h + 400)
     assert formulas.monitoring["sales"] == 20 / (h + 20)
@@ -109,15 +107,13 @@ def test_the_formulas_are_exact_functions_of_the_quantities(org: inc.Organizatio
     assert formulas.punishments["sales"] == "sales=aggressive, support=fast_close, development=rushed"
     assert formulas.smallest_monitoring is not None
     needed = formulas.smallest_monitoring["sales"].subs(h, 40)
-    one = inc.repeated(
-        inc.evaluate_model(org, exact=True), discount="discount_factor", monitoring="detection", equilibria="pure"
-    )
+    one = inc.repeated(inc.evaluate_model(org, exact=True), equilibria="pure")
     assert one.reversion is not None and one.reversion.smallest_monitoring is not None
     assert Fraction(str(needed)) == one.reversion.smallest_monitoring[0]
 
 
 def test_bonus_weights_can_be_kept_symbolic(org: inc.Organization) -> None:
-    formulas = sustainability_formulas(org, ["bonus.sales.retained_customers"])
+    formulas = sustainability_formulas(org, ["bonus.sales.retained_customers"], monitoring=1)  # everything seen
     w = symbol("bonus.sales.retained_customers")
     # sales retains 468 customers by selling aggressively against 376: its gain is 92 w
     assert formulas.gains["sales"] == 92 * w

@@ -6,9 +6,9 @@ every department in a sale (the essay's remedy) moves the collapse point.
 
 The collapse points are derived by hand for reversion to local gaming.  Sales binds: its gain
 at the optimum is g = 23/25 (per thousand: 4.68 - 3.76) and reverting costs it L = 19/25 per
-quarter (3.76 - 3.00).  With headcount h, discount_factor = 0.95 / (1 + h/400) = 380 / (400 + h),
-so 1 - delta = (20 + h) / (400 + h), and detection p = v / (v + h) with v = 20 (60 with the
-remedy).  The condition delta p L >= (1 - delta) g becomes
+quarter (3.76 - 3.00).  With headcount h, the model's repeated.discount = 0.95 / (1 + h/400) =
+380 / (400 + h), so 1 - delta = (20 + h) / (400 + h), and its repeated.monitoring p = v / (v + h)
+with v = 20 (60 with the remedy).  The condition delta p L >= (1 - delta) g becomes
 
     380 v L >= g (20 + h)(v + h),    i.e.  (20 + h)(v + h) <= 380 v L / g,
 
@@ -46,7 +46,17 @@ def at_size(org: inc.Organization, headcount: int, remedy: bool = False) -> inc.
 
 
 def story(org: inc.Organization, headcount: int, remedy: bool = False) -> inc.RepeatedAnalysis:
-    return inc.repeated(at_size(org, headcount, remedy), discount="discount_factor", monitoring="detection")
+    return inc.repeated(at_size(org, headcount, remedy))  # discount and monitoring: the model's repeated section
+
+
+def test_the_model_file_states_how_close_the_departments_are(org: inc.Organization) -> None:
+    assert org.repeated is not None
+    h = symbol("headcount")
+    values = {symbol(k): v for k, v in org.parameters.items() if k != "headcount"}
+    assert sympy.cancel(org.repeated.discount.xreplace(values)) == 380 / (400 + h)
+    monitoring = org.repeated.monitoring
+    assert isinstance(monitoring, sympy.Expr) and sympy.cancel(monitoring.xreplace(values)) == 20 / (20 + h)
+    assert not {"discount_factor", "detection"} & set(org.kpis)  # no KPI that nobody is paid on
 
 
 def test_no_department_has_a_dominant_action(org: inc.Organization) -> None:
@@ -112,7 +122,7 @@ def test_the_collapse_points_on_a_1000_point_sweep(org: inc.Organization) -> Non
     for remedy in (False, True):
         model = org.with_parameters({"involvement": 2 if remedy else 0})
         batch = compile_model(model, ["headcount"]).evaluate(sizes)
-        found = critical_discounts(batch, discount="discount_factor", monitoring="detection")
+        found = critical_discounts(batch)
         sustained = found.sustained
         assert sustained is not None
         collapse[remedy] = int(sizes[~sustained][0, 0])
@@ -125,9 +135,7 @@ def test_the_collapse_points_solve_the_exact_condition(org: inc.Organization) ->
     h = symbol("headcount")
     for remedy, expected in ((False, -20 + sympy.sqrt(sympy.Rational(144400, 23))), (True, None)):
         model = org.with_parameters({"involvement": 2 if remedy else 0})
-        found = sustainability_formulas(
-            model, ["headcount"], reversion=[1, 1, 1], discount="discount_factor", monitoring="detection"
-        )
+        found = sustainability_formulas(model, ["headcount"], reversion=[1, 1, 1])
         assert found.conditions is not None
         roots = [r for r in sympy.solve(sympy.together(found.conditions["sales"]), h) if r.is_real and r > 0]
         assert len(roots) == 1
@@ -138,7 +146,7 @@ def test_the_collapse_points_solve_the_exact_condition(org: inc.Organization) ->
 
 
 def test_a_credible_discretionary_bonus_holds_the_goal_past_the_collapse(org: inc.Organization) -> None:
-    contract = relational_contract(at_size(org, 200), discount="discount_factor", monitoring="detection")
+    contract = relational_contract(at_size(org, 200))
     # at 200 people grim trigger fails, but the surplus the common goal adds makes a bonus credible
     assert contract.surplus == Fraction(10232, 25) - Fraction(1, 5)  # less support's effort cost of thoroughness
     assert contract.reversion_surplus == 40 and contract.reversion.endswith(GAMING)

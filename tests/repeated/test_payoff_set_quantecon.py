@@ -1,4 +1,4 @@
-"""Subgame-perfect payoff sets against QuantEcon's on seeded games (skipped where quantecon is not installed).
+"""Subgame-perfect payoff sets against QuantEcon's on seeded games (quantecon is in the test extra; skipped without it).
 
 QuantEcon's ``RepeatedGame.equilibrium_payoffs`` (Abreu and Sannikov 2014) computes the same set
 (pure-strategy subgame-perfect payoffs with public randomisation, perfect monitoring) by another
@@ -21,7 +21,7 @@ from incentives.repeated._polygon import directions
 TOL = 1e-12
 
 qe = pytest.importorskip(
-    "quantecon.game_theory", reason="quantecon (the 'compare' extra) is not installed: no payoff-set comparison"
+    "quantecon.game_theory", reason="quantecon (in the test extra) is not installed: no payoff-set comparison"
 )
 
 

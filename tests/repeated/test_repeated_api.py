@@ -30,19 +30,30 @@ def test_an_exact_game_gives_fractions_and_a_float_game_floats() -> None:
 
 def test_rates_may_be_formulas_of_parameters_and_kpis() -> None:
     model = inc.evaluate_model(inc.load_model(EXAMPLE), exact=True)
-    by_name = inc.repeated(model, discount="discount_factor", monitoring="detection", payoff_set=False)
+    from_the_model = inc.repeated(model, payoff_set=False)  # its repeated section
     written = inc.repeated(
         model,
         discount="quarterly_discount / (1 + headcount / regroup_scale)",
         monitoring="1 / (1 + headcount / visibility)",
         payoff_set=False,
     )
-    assert by_name.discount == written.discount == Fraction(19, 22)  # 0.95 / 1.1
-    assert by_name.monitoring == written.monitoring == (Fraction(1, 3),) * 3
+    assert from_the_model.discount == written.discount == Fraction(19, 22)  # 0.95 / 1.1
+    assert from_the_model.monitoring == written.monitoring == (Fraction(1, 3),) * 3
     parameter = inc.repeated(model, discount="quarterly_discount", payoff_set=False)
     assert parameter.discount == Fraction(19, 20)  # a parameter of the model, by its name
-    per_department = inc.repeated(model, monitoring={"sales": "detection / 2"}, payoff_set=False)
-    assert per_department.monitoring == (Fraction(1, 6), 1, 1)
+    per_department = inc.repeated(model, monitoring={"sales": "first_time_fix / 3"}, payoff_set=False)
+    assert per_department.monitoring == (Fraction(3, 10), 1, 1)  # a KPI, at the target (thorough support: 0.9)
+
+
+def test_the_models_repeated_section_is_the_default_and_errors_name_it() -> None:
+    org = inc.load_model(EXAMPLE)
+    given = inc.repeated(org, discount=0.5, monitoring=1, payoff_set=False)
+    assert given.discount == Fraction(1, 2) and given.monitoring == (1, 1, 1)
+    impatient = org.with_parameters({"quarterly_discount": 1.21})  # 1.21 / 1.1 = 1.1 at 40 people
+    with pytest.raises(inc.RepeatedError, match=r"The model's repeated.discount must be in \[0, 1\)\. Got 1.1"):
+        inc.repeated(impatient, payoff_set=False)
+    with pytest.raises(inc.RepeatedError, match=r"The 'discount' parameter must be in \[0, 1\)"):
+        inc.repeated(org, discount=1, payoff_set=False)
 
 
 def test_the_target_can_be_named_or_indexed() -> None:
@@ -57,8 +68,10 @@ def test_the_target_defaults_to_the_company_optimum() -> None:
     result = inc.repeated(inc.load_model(EXAMPLE), payoff_set=False)
     assert result.target_label == "sales=consultative, support=thorough, development=robust"
     assert result.company_value == pytest.approx(409.28)
-    assert result.discount is None and result.sustained is None
-    assert result.reversion is not None and result.reversion.smallest_monitoring is None
+    assert result.discount == pytest.approx(19 / 22) and result.sustained is True  # the model's repeated section
+    bare = inc.repeated(dilemma(), target=(0, 0), payoff_set=False)
+    assert bare.discount is None and bare.sustained is None
+    assert bare.reversion is not None and bare.reversion.smallest_monitoring is None
 
 
 def test_ties_for_the_optimum_are_said() -> None:

@@ -318,6 +318,23 @@ def every_report(org: inc.Organization, analysis: inc.Analysis) -> list[Any]:
         inc.sweep(org, {"customers_per_deal": [10, 100, 600]}, progress=False),
         ContinuousReport(solution=solution, gaps=inc.gaming_gaps(kerr, solution), plan=inc.optimal_plan(kerr, ["w"])),
         qre_report(analysis.game, [0, 1]),
+        *repeated_reports(),
+    ]
+
+
+def repeated_reports() -> list[Any]:
+    from incentives.repeated import relational_contract
+    from incentives.report.repeated import RepeatedReport
+    from incentives.whatif import sustainability
+
+    teams = inc.evaluate_model(inc.load_model("tests/data/two_teams_repeated.yaml"), exact=True)
+    flagship = inc.load_model("examples/keeping_close.yaml")
+    analysis = inc.repeated(teams, monitoring={"a": 0.5})
+    return [
+        RepeatedReport(analysis=analysis, contract=relational_contract(teams, monitoring={"a": 0.5})),
+        inc.repeated(flagship, equilibria="pure"),
+        inc.sweep(flagship, {"headcount": [40, 60]}, method="pure", repeated=True, progress=False),
+        sustainability(flagship, ["headcount"]),
     ]
 
 
