@@ -53,6 +53,7 @@ import ast
 import difflib
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Collection, Mapping
 from typing import Any, NoReturn
@@ -74,6 +75,12 @@ _MAX_EXPONENT = 100
 _MAX_POWER_BITS = 4096
 _MAX_EXP_ARGUMENT = 1000
 _MAX_MINMAX_ARGUMENTS = 16
+
+#: One formula parsed at a time: on CPython 3.11, :func:`ast.parse` in two threads at once can fail with
+#: "SystemError: AST constructor recursion depth mismatch" (CPython issue gh-106905: its recursion counter
+#: is shared, and the GIL can be released mid-parse for garbage collection), and the workshop, threaded
+#: sweeps and Dask workers read model text in threads.
+_PARSE_LOCK = threading.Lock()
 
 _FLOAT_LITERAL = re.compile(r"(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d+))?")
 _ONE_ARGUMENT = {"abs": sympy.Abs, "exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt}
@@ -207,7 +214,8 @@ def parse_formula(
     source = _source(text, field)
     converter = _Converter(source, _allowed(names), field)
     try:
-        tree = ast.parse(source.replace("\n", " ").replace("\r", " "), mode="eval")
+        with _PARSE_LOCK:
+            tree = ast.parse(source.replace("\n", " ").replace("\r", " "), mode="eval")
     except SyntaxError as err:
         raise converter.syntax_error(err) from None
     except (ValueError, MemoryError, RecursionError) as err:

@@ -142,7 +142,7 @@ FAST = {
 
 
 def test_every_command_is_checked_here() -> None:
-    assert set(FAST) == set(main.commands)
+    assert set(FAST) == set(main.commands) - {"workshop"}  # it serves a page, no report: tests/workshop
 
 
 @pytest.mark.parametrize("command", list(FAST))

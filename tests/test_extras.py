@@ -52,6 +52,30 @@ CHECKS: dict[str, list[list[str]]] = {
             "assert len(r) == 2",
         ]
     ],
+    "workshop": [
+        [
+            "python",
+            "-c",
+            "import re, subprocess, urllib.request\n"
+            f"server = subprocess.Popen(['incentives', 'workshop', r'{EXAMPLE}', '--no-browser', '--port', '0'],"
+            " stdout=subprocess.PIPE, text=True)\n"
+            "try:\n"
+            "    port = next(m.group(1) for m in map(re.compile(r'localhost:(\\d+)/').search, server.stdout) if m)\n"
+            "    page = urllib.request.urlopen(f'http://127.0.0.1:{port}/', timeout=60)\n"
+            "    assert 'id=\"controls\"' in page.read().decode()\n"
+            "    update = urllib.request.Request(page.url.rstrip('/') + '/update', data=b'', method='POST')\n"
+            "    answer = urllib.request.urlopen(update, timeout=120).read().decode()\n"
+            "    for _ in range(600):  # progress first on a slow machine: the page asks again, as this does\n"
+            "        if 'id=\"gaming\"' in answer:\n"
+            "            break\n"
+            '        poll = re.search(r\'hx-get="([^"]+)"\', answer).group(1)\n'
+            "        answer = urllib.request.urlopen(f'http://127.0.0.1:{port}{poll}', timeout=120).read().decode()\n"
+            "    assert 'id=\"gaming\"' in answer, answer\n"
+            "finally:\n"
+            "    server.terminate()\n"
+            "    server.wait(timeout=30)",
+        ]
+    ],
     "notebook": [
         [
             "jupyter",
@@ -89,3 +113,7 @@ def test_each_extra_installs_what_it_promises(tmp_path: Path, extra: str) -> Non
             ["incentives", "graph", EXAMPLE, "--plot", "g.png"], cwd=tmp_path, env=env, capture_output=True, text=True
         )
         assert done.returncode == 2 and "incentives[plot]" in done.stderr
+        done = subprocess.run(
+            ["incentives", "workshop", EXAMPLE, "--no-browser"], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 1 and "incentives[workshop]" in done.stderr

@@ -117,7 +117,7 @@ def test_cli_documents_follow_their_schema(documents: dict[str, dict[str, Any]],
 
 def test_every_command_has_a_checked_document(documents: dict[str, dict[str, Any]]) -> None:
     commands = {args[0] for args in COMMANDS.values()}
-    assert commands == set(main.commands)
+    assert commands == set(main.commands) - {"workshop"}  # it serves a page, no report: tests/workshop
     written = {doc["schema"] for doc in documents.values()}
     nested = {"incentives.payoff-set/1", "incentives.relational-contract/1"}  # inside incentives.repeated/1
     assert written | {"incentives.graph/1", "incentives.game/1"} | nested == set(SCHEMA_FILES)

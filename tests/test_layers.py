@@ -51,6 +51,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("report", ("incentives.report",)),
+    ("workshop", ("incentives.workshop",)),
     ("cli", ("incentives.cli",)),
     ("public API", ("incentives",)),  # incentives/__init__.py only: the names of ``import incentives as inc``
 )

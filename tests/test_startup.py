@@ -9,7 +9,7 @@ import pytest
 
 import incentives as inc
 
-HEAVY = ("scipy", "sympy", "networkx", "matplotlib", "pandas", "yaml")
+HEAVY = ("scipy", "sympy", "networkx", "matplotlib", "pandas", "yaml", "starlette", "uvicorn", "jinja2")
 
 
 def loaded_after(code: str) -> set[str]:

@@ -108,6 +108,7 @@ def perspectives(
     selection: Literal["worst", "best"] = "worst",
     method: str = "all",
     exact: bool | None = None,
+    before: Analysis | None = None,
 ) -> Perspectives:
     """Play an event out: who wins and who loses, before and after departments react.
 
@@ -123,6 +124,9 @@ def perspectives(
         Solver method.
     exact : bool or None
         Exact arithmetic (None: automatic).
+    before : Analysis, optional
+        The analysis of ``model`` before the event, when it is already at hand (the workshop page
+        keeps it): then the model is not solved again.  It must be the analysis of this very model.
 
     Returns
     -------
@@ -144,7 +148,10 @@ def perspectives(
     org = model.organization
     name, changes = _event_changes(org, event)
     changed = org.with_parameters(changes)
-    before = analyze(model, method=method)
+    if before is None:
+        before = analyze(model, method=method)
+    elif before.model is not model:
+        raise ValueError("'before' must be the analysis of the model given (its evaluated model, the same object)")
     after = analyze(changed, method=method, exact=exact if exact is not None else (False if not model.exact else None))
     eq_before, eq_after = _select(before, selection), _select(after, selection)
     profile_before, profile_after = eq_before.equilibrium.profile, eq_after.equilibrium.profile

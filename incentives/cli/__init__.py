@@ -27,6 +27,7 @@ from .repeated import repeated
 from .solve import solve
 from .sweep import sweep
 from .thresholds import thresholds
+from .workshop import workshop
 
 __all__ = ["main"]
 
@@ -46,3 +47,4 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 for _command in (solve, analyze, perspectives, graph, design, sweep, thresholds, continuous, repeated, handout, qre):
     main.add_command(_command)
+main.add_command(workshop)

@@ -155,7 +155,8 @@ def verification_sentences(check: Verification, margin: float | None = None) -> 
     elif len(check.pure_after) > 1:
         others = [f"[{p}]" for p in check.pure_after if p != check.target_label]
         more = f" and {len(others) - 3} more" if len(others) > 3 else ""
-        lines.append(f"{len(others)} other pure equilibria remain: {'; '.join(others[:3])}{more}.")
+        remain = "other pure equilibrium remains" if len(others) == 1 else "other pure equilibria remain"
+        lines.append(f"{len(others)} {remain}: {'; '.join(others[:3])}{more}.")
     if check.is_dominant and check.dominance_margin > 1e-9:
         lines.append("Each department's target action is best for it whatever the others do.")
     if check.company_value_before is not None and check.company_value_after is not None:
