@@ -48,6 +48,7 @@ PAPERS = Path(__file__).resolve().parent
 ROOT = PAPERS.parent
 PAPER = PAPERS / "local-gaming.md"
 MODEL = ROOT / "examples" / "growing_company.yaml"
+FLAGSHIP = ROOT / "examples" / "keeping_close.yaml"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_FIGURE_BYTES = 300_000
 DPI = 80
@@ -139,8 +140,8 @@ def _equilibrium(org: Any, build: Build) -> Any:
     v["value_gap"] = num(worst.value_gap, 2)
     v["value_share"] = f"{round(100 * float(worst.company_value) / float(report.optimum.value))}%"
     v["value_lowest"] = num(report.min_value, 2)
-    v["price_of_anarchy"] = num(report.price_of_anarchy)
-    v["ratio_of_anarchy"] = num(report.ratio_of_anarchy, 2)
+    # the price of anarchy: the optimum's company value over the worst equilibrium's, V*/V_eq
+    v["price_of_anarchy"] = num(Fraction(str(report.optimum.value)) / Fraction(str(worst.company_value)), 2, exact=False)
     v["gaming_departments"] = ", ".join(report.gaming_departments)
     for dept, score in report.gaming_scores.items():
         v[f"gaming_score.{dept}"] = num(score)
@@ -262,9 +263,9 @@ def _growth(org: Any, build: Build) -> None:
     records = line.to_records()
     first = records[0]
     build.values["growth.first_size"] = num(first[growth])
-    build.values["growth.first_poa"] = num(first["price_of_anarchy"])
+    build.values["growth.first_poa"] = num(first["company_value_optimum"] / first["company_value_worst"], 2)
     build.values["growth.last_size"] = num(records[-1][growth])
-    build.values["growth.last_poa"] = num(records[-1]["price_of_anarchy"])
+    build.values["growth.last_poa"] = num(records[-1]["company_value_optimum"] / records[-1]["company_value_worst"], 2)
 
 
 def _plan_terms(weights: Mapping[str, Mapping[str, float]]) -> str:
@@ -333,13 +334,16 @@ def _classics(build: Build) -> None:
     for r in results:
         shown = {k: n for k, n in r.numbers.items() if k != "at"}
         numbers = "; ".join(f"{k} = {n}" for k, n in list(shown.items())[:3])
-        rows.append([r.title, r.quantity, "yes" if r.agrees else "**no**", numbers])
-    build.tables["classics"] = table(["result", "what is derived", "identical to the published formula",
+        # Kerr (1975) and Holmstrom (1982) publish no formula to be identical to
+        formal = not r.title.startswith(("Kerr (1975)", "Holmstrom (1982)"))
+        verdict = ("identical to the published formula" if formal else "agrees with the standard formalisation")
+        rows.append([r.title, r.quantity, verdict if r.agrees else "**no**", numbers])
+    build.tables["classics"] = table(["result", "what is derived", "against the literature",
                                       "numbers at the model's parameters"], rows)  # fmt: skip
     build.values["classics.count"] = str(len(results))
     build.values["classics.agree"] = str(sum(r.agrees for r in results))
     by_title = {r.title: r for r in results}
-    build.values["classics.beta"] = by_title["Holmstrom-Milgrom (1991), single task"].numbers["beta*"]
+    build.values["classics.beta"] = by_title["Holmstrom-Milgrom (1987), single task"].numbers["beta*"]
     build.values["classics.w1_unmeasured"] = by_title["Holmstrom-Milgrom (1991), second task unmeasurable"].numbers[
         "w1"
     ]
@@ -348,6 +352,173 @@ def _classics(build: Build) -> None:
     ]
     build.values["classics.baker_risk"] = by_title["Baker (2002), pay on a distorted measure"].numbers["lost to risk"]
     build.values["classics.kerr_lost"] = by_title["Kerr (1975), rewarding A while hoping for B"].numbers["surplus lost"]
+
+
+# --- the flagship: repeated play and size (examples/keeping_close.yaml) --------------------------------------------
+
+REMEDY = {"involvement": 2}  # the essay's remedy: the other two departments take part in every sale
+SWEPT = ("headcount", "involvement")  # what the story varies; the sensitivity analysis covers every other parameter
+SIZES = np.arange(1, 401, dtype=float)  # headcounts at which the collapse point is looked for
+SHIFT = Fraction(1, 5)  # each parameter +-20 %
+DISCOUNT_SHIFT = Fraction(1, 20)  # +-5 % for quarterly_discount: 1.2 x 0.95 is not a discount factor
+
+
+def _dilemma(build: Build) -> None:
+    """The closed forms of Section 3 on the textbook prisoner's dilemma, derived by sympy and by the toolkit."""
+    import incentives as inc
+
+    delta, p, t, r, pun = sympy.symbols("delta p T R P", positive=True)
+    once = (1 - delta) * t + delta * (p * pun + (1 - p) * r)  # deviate once, then keep to the target
+    closed = (t - r) / ((t - r) + p * (r - pun))
+    derived = sympy.solve(sympy.Eq(once, r), delta)[0]
+    smallest = sympy.solve(sympy.Eq(once, r), p)[0]
+    if sympy.simplify(derived - closed) != 0 or sympy.simplify(closed.subs(p, 1) - (t - r) / (t - pun)) != 0:
+        raise RuntimeError("the monitoring closed form does not follow from the one-shot deviation condition")
+    if sympy.simplify(smallest - (1 - delta) * (t - r) / (delta * (r - pun))) != 0:
+        raise RuntimeError("the smallest detection probability does not follow from the deviation condition")
+    T, R, P, S = 5, 3, 1, 0
+    game = inc.Game.from_bimatrix([[R, S], [T, P]], [[R, T], [S, P]])
+    v = build.values
+    v["pd.T"], v["pd.R"], v["pd.P"], v["pd.S"] = str(T), str(R), str(P), str(S)
+    perfect = inc.repeated(game, target=(0, 0), payoff_set=False)
+    if perfect.critical_discount != Fraction(T - R, T - P):
+        raise RuntimeError("the toolkit's critical discount factor is not (T - R)/(T - P)")
+    v["pd.delta_star"] = num(perfect.critical_discount)
+    seen = Fraction(1, 2)
+    half = inc.repeated(game, target=(0, 0), monitoring=seen, payoff_set=False)
+    if half.critical_discount != Fraction(T - R) / ((T - R) + seen * (R - P)):
+        raise RuntimeError("the toolkit's critical discount factor with monitoring is not the closed form")
+    v["pd.p"], v["pd.delta_star_p"] = num(seen), num(half.critical_discount)
+    at = Fraction(3, 4)
+    low = inc.repeated(game, target=(0, 0), discount=at, payoff_set=False).reversion.smallest_monitoring[0]
+    if low != (1 - at) * (T - R) / (at * (R - P)):
+        raise RuntimeError("the toolkit's smallest detection probability is not the closed form")
+    v["pd.delta"], v["pd.p_star"] = num(at), num(low)
+
+
+def _collapse(org: Any) -> tuple[int | None, Any]:
+    """The first headcount in SIZES at which the common goal is no longer sustained, and the batch.
+
+    None: sustained at every size; 0: the stage game has no pure equilibrium to revert to."""
+    from incentives.build import compile_model
+    from incentives.repeated import critical_discounts
+
+    found = critical_discounts(compile_model(org, ["headcount"]).evaluate(SIZES[:, np.newaxis]))
+    sustained = np.asarray(found.sustained, dtype=bool)
+    if np.isnan(found.reversion_payoffs).all():
+        return 0, found  # no pure stage equilibrium to revert to at any size
+    if sustained.all():
+        return None, found
+    first = int(np.argmax(~sustained))
+    if sustained[first:].any():
+        raise RuntimeError("the common goal comes back after it collapsed; the paper's story assumes it does not")
+    return int(SIZES[first]), found
+
+
+def _collapse_root(org: Any) -> Any:
+    """The exact headcount at which the binding condition of reversion to local gaming turns."""
+    from incentives.formula import symbol
+    from incentives.repeated import sustainability_formulas
+
+    h = symbol("headcount")
+    found = sustainability_formulas(org, ["headcount"], reversion=[1, 1, 1])
+    roots = [x for x in sympy.solve(sympy.together(found.conditions["sales"]), h) if x.is_real and x > 0]
+    if len(roots) != 1:
+        raise RuntimeError(f"expected one positive root of sales' condition, found {roots}")
+    return sympy.nsimplify(roots[0]) if not roots[0].is_Rational else roots[0]
+
+
+def _flagship(build: Build) -> None:
+    import incentives as inc
+    from incentives.repeated import relational_contract
+    from incentives.whatif import plot_repeated_sweep
+
+    org = inc.load_model(FLAGSHIP)
+    v = build.values
+    model = inc.evaluate_model(org, exact=True)
+    game = model.game
+    v["flag.departments"] = str(len(org.departments))
+    v["flag.dominated"] = str(len(inc.eliminate_dominated(game).steps))
+    pure = inc.solve(game, "pure")
+    if len(pure.equilibria) != 1:
+        raise RuntimeError("the flagship should have one pure equilibrium, local gaming")
+    gaming = pure.equilibria[0]
+    optimum = inc.company_optimum(model)
+    profile = gaming.pure_indices()
+    value_gaming = gaming.company_value
+    v["flag.gaming"] = _profile(game.profile_label(profile))
+    v["flag.optimum"] = _profile(game.profile_label(optimum.profile))
+    v["flag.value_gaming"] = num(value_gaming, 2)
+    v["flag.value_optimum"] = num(optimum.value, 2)
+    v["flag.price_of_anarchy"] = num(Fraction(str(optimum.value)) / Fraction(str(value_gaming)), 2)
+    v["flag.headcount"] = num(org.parameters["headcount"])
+    result = inc.repeated(model)
+    local = result.grim_trigger("stage equilibrium 1")
+    v["flag.binding"] = result.binding_department
+    gains = dict(zip(org.department_names, result.temptations, strict=True))
+    for dept, t in gains.items():
+        v[f"flag.gain.{dept}"] = num(t.gain)
+        v[f"flag.loss.{dept}"] = num(local.losses[org.department_names.index(dept)])
+    v["flag.discount"] = num(result.discount)
+    v["flag.monitoring"] = num(result.monitoring[0])
+    v["flag.delta_star_local"] = num(local.critical_discount)
+    v["flag.delta_star_worst"] = num(result.critical_discount)
+    v["flag.p_star"] = num(result.reversion.smallest_monitoring[0])
+
+    base, found = _collapse(org)
+    remedied_org = org.with_parameters(REMEDY)
+    remedied, found_remedy = _collapse(remedied_org)
+    if not base or not remedied or remedied <= base:
+        raise RuntimeError("the flagship's story no longer holds: the remedy must move a collapse point that exists")
+    v["flag.collapse"], v["flag.sustained_up_to"] = str(base), str(base - 1)
+    v["flag.collapse_remedy"], v["flag.sustained_up_to_remedy"] = str(remedied), str(remedied - 1)
+    root, root_remedy = _collapse_root(org), _collapse_root(remedied_org)
+    v["flag.root"], v["flag.root.approx"] = f"`{root}`", num(root, 2, exact=False)
+    v["flag.root_remedy.approx"] = num(root_remedy, 2, exact=False)
+    if not (base - 1 <= float(root) < base and remedied - 1 <= float(root_remedy) < remedied):
+        raise RuntimeError("the exact collapse points disagree with the sweep")
+    binding = {org.department_names[int(b)] for b in found.binding[int(np.argmax(~found.sustained)):]}
+    v["flag.binding_past_collapse"] = ", ".join(sorted(binding))
+
+    big = 2 * base + 80  # a company well past both collapse points
+    contract = relational_contract(inc.evaluate_model(org.with_parameters({"headcount": big}), exact=True))
+    v["contract.headcount"] = str(big)
+    v["contract.discount"] = num(contract.discount, 3, exact=False)
+    v["contract.surplus"] = num(contract.surplus, 2)
+    v["contract.reversion_surplus"] = num(contract.reversion_surplus, 2)
+    v["contract.credible"] = num(contract.credible_bonus, 1, exact=False)
+    v["contract.required"] = num(sum(contract.required_bonuses), 2, exact=False)
+    v["contract.holds"] = "yes" if contract.holds_target else "no"
+    v["contract.critical_discount"] = num(contract.critical_discount, 4, exact=False)
+
+    sizes = np.arange(2, 162, 4, dtype=float)
+    for key, which in (("keeping_close", org), ("keeping_close_remedy", remedied_org)):
+        line = inc.sweep(which, {"headcount": sizes}, method="pure", repeated=True, workers=1, progress=False)
+        build.figures[key] = (lambda line=line: plot_repeated_sweep(line))
+        build.figure_data[key] = fingerprint(line.to_records())
+    _sensitivity(org, build)
+
+
+def _sensitivity(org: Any, build: Build) -> None:
+    """Each parameter the story does not vary, moved down and up: the collapse point it gives."""
+    rows = []
+    for name, value in org.parameters.items():
+        if name in SWEPT:
+            continue
+        shift = DISCOUNT_SHIFT if name == "quarterly_discount" else SHIFT
+        at = Fraction(str(value))
+        cells = []
+        for factor in (1 - shift, 1 + shift):
+            moved = at * factor
+            collapse, _ = _collapse(org.with_parameters({name: f"{moved.numerator}/{moved.denominator}"}))
+            text = {None: "none up to 400", 0: "no pure equilibrium"}.get(collapse, str(collapse))
+            cells.append(text)
+            build.values[f"sensitivity.{name}.{'down' if factor < 1 else 'up'}"] = text
+        rows.append([f"`{name}`", num(at), f"±{num(100 * shift)} %", *cells])
+    build.tables["sensitivity"] = table(
+        ["parameter", "value", "moved by", "collapse point when lowered", "collapse point when raised"], rows
+    )
+    build.values["sensitivity.count"] = str(len(rows))
 
 
 def compute(model: Path = MODEL) -> Build:
@@ -363,6 +534,8 @@ def compute(model: Path = MODEL) -> Build:
     shares = _redesign(org, build)
     _perspectives(shares.redesigned, build, "perspectives_redesigned", "big_contract_redesigned")
     _classics(build)
+    _dilemma(build)
+    _flagship(build)
     return build
 
 
