@@ -1,4 +1,4 @@
-"""Build every figure, table and quoted number of the paper "Local gaming in growing organisations".
+"""Build every figure, table and quoted number of the paper "When does the common goal stop being self-enforcing?".
 
 Usage (from the root of a checkout)::
 
@@ -8,8 +8,8 @@ Usage (from the root of a checkout)::
     python papers/build.py --check --output DIR   # the same, keeping the fresh build in DIR
 
 Everything comes from the toolkit's public API (``import incentives as inc``) run on
-``examples/growing_company.yaml`` and from ``papers/classics.py`` (the classic results of
-``papers/classics.md``).
+``examples/keeping_close.yaml`` (the flagship), ``examples/growing_company.yaml`` and from
+``papers/classics.py`` (the classic results of ``papers/classics.md``).
 
 The paper marks what it takes from the build:
 
@@ -141,7 +141,9 @@ def _equilibrium(org: Any, build: Build) -> Any:
     v["value_share"] = f"{round(100 * float(worst.company_value) / float(report.optimum.value))}%"
     v["value_lowest"] = num(report.min_value, 2)
     # the price of anarchy: the optimum's company value over the worst equilibrium's, V*/V_eq
-    v["price_of_anarchy"] = num(Fraction(str(report.optimum.value)) / Fraction(str(worst.company_value)), 2, exact=False)
+    v["price_of_anarchy"] = num(
+        Fraction(str(report.optimum.value)) / Fraction(str(worst.company_value)), 2, exact=False
+    )
     v["gaming_departments"] = ", ".join(report.gaming_departments)
     for dept, score in report.gaming_scores.items():
         v[f"gaming_score.{dept}"] = num(score)
@@ -336,7 +338,7 @@ def _classics(build: Build) -> None:
         numbers = "; ".join(f"{k} = {n}" for k, n in list(shown.items())[:3])
         # Kerr (1975) and Holmstrom (1982) publish no formula to be identical to
         formal = not r.title.startswith(("Kerr (1975)", "Holmstrom (1982)"))
-        verdict = ("identical to the published formula" if formal else "agrees with the standard formalisation")
+        verdict = "identical to the published formula" if formal else "agrees with the standard formalisation"
         rows.append([r.title, r.quantity, verdict if r.agrees else "**no**", numbers])
     build.tables["classics"] = table(["result", "what is derived", "against the literature",
                                       "numbers at the model's parameters"], rows)  # fmt: skip
@@ -431,7 +433,6 @@ def _collapse_root(org: Any) -> Any:
 def _flagship(build: Build) -> None:
     import incentives as inc
     from incentives.repeated import relational_contract
-    from incentives.whatif import plot_repeated_sweep
 
     org = inc.load_model(FLAGSHIP)
     v = build.values
@@ -467,7 +468,7 @@ def _flagship(build: Build) -> None:
 
     base, found = _collapse(org)
     remedied_org = org.with_parameters(REMEDY)
-    remedied, found_remedy = _collapse(remedied_org)
+    remedied, _ = _collapse(remedied_org)
     if not base or not remedied or remedied <= base:
         raise RuntimeError("the flagship's story no longer holds: the remedy must move a collapse point that exists")
     v["flag.collapse"], v["flag.sustained_up_to"] = str(base), str(base - 1)
@@ -477,7 +478,7 @@ def _flagship(build: Build) -> None:
     v["flag.root_remedy.approx"] = num(root_remedy, 2, exact=False)
     if not (base - 1 <= float(root) < base and remedied - 1 <= float(root_remedy) < remedied):
         raise RuntimeError("the exact collapse points disagree with the sweep")
-    binding = {org.department_names[int(b)] for b in found.binding[int(np.argmax(~found.sustained)):]}
+    binding = {org.department_names[int(b)] for b in found.binding[int(np.argmax(~found.sustained)) :]}
     v["flag.binding_past_collapse"] = ", ".join(sorted(binding))
 
     big = 2 * base + 80  # a company well past both collapse points
@@ -492,11 +493,30 @@ def _flagship(build: Build) -> None:
     v["contract.critical_discount"] = num(contract.critical_discount, 4, exact=False)
 
     sizes = np.arange(2, 162, 4, dtype=float)
-    for key, which in (("keeping_close", org), ("keeping_close_remedy", remedied_org)):
+    cases = (("keeping_close", org, root, "as it is"), ("keeping_close_remedy", remedied_org, root_remedy,
+             "with every department involved in a sale"))  # fmt: skip
+    for key, which, at, title in cases:
         line = inc.sweep(which, {"headcount": sizes}, method="pure", repeated=True, workers=1, progress=False)
-        build.figures[key] = (lambda line=line: plot_repeated_sweep(line))
-        build.figure_data[key] = fingerprint(line.to_records())
+        build.figures[key] = _collapse_figure(line, float(at), title)
+        build.figure_data[key] = fingerprint({"records": line.to_records(), "collapse": str(at)})
     _sensitivity(org, build)
+
+
+def _collapse_figure(line: Any, at: float, title: str) -> Callable[[], Any]:
+    """The toolkit's repeated-play sweep plot, with the exact collapse point marked on every panel."""
+    from incentives.whatif import plot_repeated_sweep
+
+    def draw() -> Any:
+        figure = plot_repeated_sweep(line)
+        for n, ax in enumerate(figure.axes):
+            ax.axvline(
+                at, color="k", linewidth=1, linestyle="-.", label=f"collapse: {at:.2f} people" if n == 0 else None
+            )
+        figure.axes[0].legend(loc="lower right", fontsize="small")
+        figure.axes[0].set_title(f"Keeping close, {title}: repeated play against headcount")
+        return figure
+
+    return draw
 
 
 def _sensitivity(org: Any, build: Build) -> None:
