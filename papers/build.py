@@ -464,11 +464,14 @@ def _flagship(build: Build) -> None:
     v["flag.monitoring"] = num(result.monitoring[0])
     v["flag.delta_star_local"] = num(local.critical_discount)
     v["flag.delta_star_worst"] = num(result.critical_discount)
+    v["flag.mixed_equilibria"] = str(sum(not e.is_pure for e in result.equilibria.equilibria))
     v["flag.p_star"] = num(result.reversion.smallest_monitoring[0])
 
     base, found = _collapse(org)
     remedied_org = org.with_parameters(REMEDY)
     remedied, _ = _collapse(remedied_org)
+    if not np.array_equal(inc.build_game(remedied_org).float_payoffs(), game.float_payoffs()):
+        raise RuntimeError("the paper says the remedy changes only monitoring, but it changes the stage game")
     if not base or not remedied or remedied <= base:
         raise RuntimeError("the flagship's story no longer holds: the remedy must move a collapse point that exists")
     v["flag.collapse"], v["flag.sustained_up_to"] = str(base), str(base - 1)
