@@ -398,14 +398,16 @@ def _dilemma(build: Build) -> None:
     v["pd.delta"], v["pd.p_star"] = num(at), num(low)
 
 
-def _collapse(org: Any) -> tuple[int | None, Any]:
+def _collapse(org: Any, fixed: Mapping[str, Fraction] | None = None) -> tuple[int | None, Any]:
     """The first headcount in SIZES at which the common goal is no longer sustained, and the batch.
 
     None: sustained at every size; 0: the stage game has no pure equilibrium to revert to."""
     from incentives.build import compile_model
     from incentives.repeated import critical_discounts
 
-    found = critical_discounts(compile_model(org, ["headcount"]).evaluate(SIZES[:, np.newaxis]))
+    fixed = dict(fixed or {})  # other quantities (parameters, bonus weights, action costs) held at these values
+    points = np.column_stack([SIZES, *(np.full_like(SIZES, float(x)) for x in fixed.values())])
+    found = critical_discounts(compile_model(org, ["headcount", *fixed]).evaluate(points))
     sustained = np.asarray(found.sustained, dtype=bool)
     if np.isnan(found.reversion_payoffs).all():
         return 0, found  # no pure stage equilibrium to revert to at any size
@@ -523,23 +525,25 @@ def _collapse_figure(line: Any, at: float, title: str) -> Callable[[], Any]:
 
 
 def _sensitivity(org: Any, build: Build) -> None:
-    """Each parameter the story does not vary, moved down and up: the collapse point it gives."""
+    """Each parameter, bonus weight and action cost the story does not vary, moved down and up: the collapse point."""
+    quantities = {name: value for name, value in org.parameters.items() if name not in SWEPT}
+    for dept, terms in org.bonus.items():
+        quantities |= {f"bonus.{dept}.{kpi}": weight for kpi, weight in terms.items()}
+    for dept, costs in org.costs.items():
+        quantities |= {f"costs.{dept}.{action}": cost for action, cost in costs.items()}
     rows = []
-    for name, value in org.parameters.items():
-        if name in SWEPT:
-            continue
+    for name, value in quantities.items():
         shift = DISCOUNT_SHIFT if name == "quarterly_discount" else SHIFT
         at = Fraction(str(value))
         cells = []
         for factor in (1 - shift, 1 + shift):
-            moved = at * factor
-            collapse, _ = _collapse(org.with_parameters({name: f"{moved.numerator}/{moved.denominator}"}))
+            collapse, _ = _collapse(org, {name: at * factor})
             text = {None: "none up to 400", 0: "no pure equilibrium"}.get(collapse, str(collapse))
             cells.append(text)
             build.values[f"sensitivity.{name}.{'down' if factor < 1 else 'up'}"] = text
-        rows.append([f"`{name}`", num(at), f"±{num(100 * shift)} %", *cells])
+        rows.append([f"`{name}`", num(at), f"{num(1 - shift)} and {num(1 + shift)}", *cells])
     build.tables["sensitivity"] = table(
-        ["parameter", "value", "moved by", "collapse point when lowered", "collapse point when raised"], rows
+        ["quantity", "value", "scaled by", "collapse point, scaled down", "collapse point, scaled up"], rows
     )
     build.values["sensitivity.count"] = str(len(rows))
 

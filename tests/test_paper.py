@@ -106,8 +106,10 @@ def test_the_sensitivity_table_covers_every_parameter_the_story_does_not_vary() 
 
     org = inc.load_model(PAPERS.parent / "examples" / "keeping_close.yaml")
     table = (PAPERS / "generated" / "sensitivity.md").read_text(encoding="utf-8")
-    listed = set(re.findall(r"^\| `([a-z_]+)` \|", table, re.MULTILINE))
-    assert listed == set(org.parameters) - {"headcount", "involvement"}
+    listed = set(re.findall(r"^\| `([a-z_.]+)` \|", table, re.MULTILINE))
+    weights = {f"bonus.{d}.{k}" for d, terms in org.bonus.items() for k in terms}
+    costs = {f"costs.{d}.{a}" for d, actions in org.costs.items() for a in actions}
+    assert listed == (set(org.parameters) - {"headcount", "involvement"}) | weights | costs
 
 
 def test_check_catches_a_wrong_number_and_a_stale_table() -> None:
