@@ -499,7 +499,7 @@ def _flagship(build: Build) -> None:
 
     sizes = np.arange(2, 162, 4, dtype=float)
     cases = (("keeping_close", org, root, "as it is"), ("keeping_close_remedy", remedied_org, root_remedy,
-             "with every department involved in a sale"))  # fmt: skip
+             "with the remedy"))  # fmt: skip
     for key, which, at, title in cases:
         line = inc.sweep(which, {"headcount": sizes}, method="pure", repeated=True, workers=1, progress=False)
         build.figures[key] = _collapse_figure(line, float(at), title)
