@@ -1,4 +1,4 @@
-"""Build every figure, table and quoted number of the paper "Local gaming in growing organisations".
+"""Build every figure, table and quoted number of the paper "When does the common goal stop being self-enforcing?".
 
 Usage (from the root of a checkout)::
 
@@ -8,8 +8,8 @@ Usage (from the root of a checkout)::
     python papers/build.py --check --output DIR   # the same, keeping the fresh build in DIR
 
 Everything comes from the toolkit's public API (``import incentives as inc``) run on
-``examples/growing_company.yaml`` and from ``papers/classics.py`` (the classic results of
-``papers/classics.md``).
+``examples/keeping_close.yaml`` (the flagship), ``examples/growing_company.yaml`` and from
+``papers/classics.py`` (the classic results of ``papers/classics.md``).
 
 The paper marks what it takes from the build:
 
@@ -18,11 +18,6 @@ The paper marks what it takes from the build:
 * a table: ``<!-- include:generated/NAME.md -->`` ... ``<!-- /include -->``; the text between
   the markers must equal the generated snippet (the build rewrites it; ``--check`` compares);
 * a figure: ``![caption](figures/NAME.png)``.
-
-A qualitative claim is a quoted value too: a word or phrase the build computes from the data
-(``rises, then falls``; ``everyone``), so the sentence cannot outlive the data.  A claim the
-paper makes in prose that no quoted word carries (one plan costs more than another) is a named
-check in ``Build.claims``; a false one is a problem, like a stale number.
 
 Generated files are committed.  ``--check`` compares the committed tables and values with a
 fresh build byte for byte.  Figures are compared through the data they plot: rasterised PNGs
@@ -35,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import itertools
 import json
 import os
 import re
@@ -54,6 +48,7 @@ PAPERS = Path(__file__).resolve().parent
 ROOT = PAPERS.parent
 PAPER = PAPERS / "local-gaming.md"
 MODEL = ROOT / "examples" / "growing_company.yaml"
+FLAGSHIP = ROOT / "examples" / "keeping_close.yaml"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_FIGURE_BYTES = 300_000
 DPI = 80
@@ -71,7 +66,6 @@ class Build:
     tables: dict[str, str] = field(default_factory=dict)
     figures: dict[str, Callable[[], Any]] = field(default_factory=dict)  # name -> draws a matplotlib Figure
     figure_data: dict[str, str] = field(default_factory=dict)  # name -> SHA-256 of the data it plots
-    claims: dict[str, bool] = field(default_factory=dict)  # what the paper says in prose -> whether it holds
 
 
 # --- formatting ----------------------------------------------------------------------------------------------------
@@ -96,25 +90,6 @@ def num(x: Any, digits: int = 3, *, exact: bool = True) -> str:
 def signed(x: Any, digits: int = 3) -> str:
     text = num(x, digits)
     return text if text.startswith("-") or text == "0" else f"+{text}"
-
-
-def shape(values: Sequence[Any], *, rtol: float = 1e-9) -> str:
-    """How a sequence moves, in words: ``"rises"``, ``"falls, then rises"``, ``"rises, then stays level, then falls"``.
-
-    >>> shape([1, 2, 2, 1]), shape([3, 2, 2.5]), shape([1, 1])
-    ('rises, then stays level, then falls', 'falls, then rises', 'stays level')
-    """
-    scale = max(abs(float(v)) for v in values) or 1.0
-    steps = [float(b) - float(a) for a, b in itertools.pairwise(values)]
-    signs = [0 if abs(d) <= rtol * scale else (1 if d > 0 else -1) for d in steps]
-    runs = [sign for k, sign in enumerate(signs) if k == 0 or sign != signs[k - 1]]
-    return ", then ".join({1: "rises", 0: "stays level", -1: "falls"}[sign] for sign in runs)
-
-
-def words(items: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -165,30 +140,11 @@ def _equilibrium(org: Any, build: Build) -> Any:
     v["value_gap"] = num(worst.value_gap, 2)
     v["value_share"] = f"{round(100 * float(worst.company_value) / float(report.optimum.value))}%"
     v["value_lowest"] = num(report.min_value, 2)
-    v["price_of_anarchy"] = num(report.price_of_anarchy, 2, exact=False)
-    v["value_range_lost"] = num(report.value_range_lost_worst, exact=False)
+    # the price of anarchy: the optimum's company value over the worst equilibrium's, V*/V_eq
+    v["price_of_anarchy"] = num(
+        Fraction(str(report.optimum.value)) / Fraction(str(worst.company_value)), 2, exact=False
+    )
     v["gaming_departments"] = ", ".join(report.gaming_departments)
-    v["dominance.profiles_left"] = str(int(np.prod(inc.eliminate_dominated(report.game).game.shape)))
-    departures = {d.department: d for d in worst.departures}
-    build.claims["operations' freeze pays it more whatever the others do"] = departures["operations"].whatever_others_do
-    build.claims["operations' freeze helps the company at the equilibrium"] = departures["operations"].company_cost < 0
-    at_optimum = list(report.optimum.profile)
-    at_optimum[report.game.players.index("operations")] = report.game.action_index("operations", "change_freeze")
-    build.claims["at the optimum the freeze would cost the company"] = bool(
-        report.game.company_value[tuple(at_optimum)] < report.optimum.value
-    )
-    build.claims["support ends up worse off than at the optimum"] = worst.burden["support"] < 0
-    status = {a.kpi: a.status for a in report.alignment}
-    v["alignment.misaligned"] = ", ".join(k for k, s in status.items() if s == "misaligned")
-    v["alignment.uptime"] = status["uptime"]
-    build.claims["every KPI of a plan but uptime is misaligned"] = all(
-        s == "misaligned" for k, s in status.items() if k != "uptime"
-    )
-    dynamics = [inc.best_response_dynamics(report.game, rng=0), inc.fictitious_play(report.game, rounds=2000, rng=0)]
-    build.claims["learning dynamics find the equilibrium"] = all(
-        run.converged and tuple(int(np.argmax(p)) for p in run.final) == worst.equilibrium.pure_indices()
-        for run in dynamics
-    )
     for dept, score in report.gaming_scores.items():
         v[f"gaming_score.{dept}"] = num(score)
     rows = []
@@ -226,13 +182,6 @@ def _perspectives(org: Any, build: Build, name: str, key: str) -> Any:
         build.values[f"{key}.{view.party}.change"] = signed(view.change, 2)
         build.values[f"{key}.{view.party}.verdict"] = view.verdict
     build.values[f"{key}.equilibrium_after"] = _profile(views.after_equilibrium.label)
-    departments = [view for view in views.views if view.party != "company"]
-    losers = [view.party for view in departments if view.verdict == "loss"]
-    build.values[f"{key}.losers"] = str(len(losers))
-    winners = [view.party for view in departments if view.verdict == "win"]
-    build.values[f"{key}.winners"] = "everyone" if len(winners) == len(departments) else words(winners) or "nobody"
-    before, after = views.kpis["tickets"]
-    build.values[f"{key}.tickets_factor"] = num(after / before)
     build.tables[name] = table(["party", "before", "immediately", "after reacting", "change", "verdict"], rows)
     return views
 
@@ -252,12 +201,6 @@ def _graph(org: Any, build: Build) -> None:
         for dst, effect in effects[src].items():
             build.values[f"externality.{src}.{dst}"] = num(effect, 3 if dst != "company_value" else 2)
     build.values["finger_pointing_loops"] = str(len(finger_pointing_loops(graph)))
-    others = {src: [dst for dst in departments if dst != src and effects[src][dst] != 0] for src in departments}
-    upstream = [d for d in departments if others[d]]
-    downstream = [d for d in departments if any(d in hit for hit in others.values())]
-    build.values["graph.upstream"] = words(upstream)
-    build.values["graph.downstream"] = words(downstream)
-    build.claims["no department is both upstream and downstream"] = not set(upstream) & set(downstream)
     for dept in departments:
         ranked = stakeholders(graph, dept, kinds=("department",))
         build.values[f"stakeholders.{dept}"] = ", ".join(f"{d} ({num(s, 2)})" for d, s in ranked) or "nobody"
@@ -319,41 +262,12 @@ def _growth(org: Any, build: Build) -> None:
 
     build.figures["phase_diagram"] = phase
     build.figure_data["phase_diagram"] = fingerprint({"records": plane.to_records(), "boundary": str(boundary)})
-    _growth_values(build, growth, line.to_records())
-    games_sales = np.array(plane.column("games.sales"))
-    x_plane, y_plane = plane.points.values.T
-    build.claims["the phase diagram finds the exact boundary of sales' gaming"] = bool(
-        np.array_equal(games_sales, y_plane < curve(x_plane))
-    )
-    slope = sympy.diff(boundary, x)
-    build.claims["the share sales needs rises as the company grows"] = all(
-        slope.subs(x, c) > 0 for c in (1, org.parameters[growth], 10**6)
-    )
-
-
-def _growth_values(build: Build, growth: str, records: Sequence[Mapping[str, Any]]) -> None:
-    """What the sweep over the company's size shows: the shape of each curve and its turning points."""
-    v = build.values
-    sizes = [r[growth] for r in records]
-    v["growth.first_size"], v["growth.last_size"] = num(sizes[0]), num(sizes[-1])
-    v["growth.equilibria"] = str(len({r["equilibria"] for r in records}))
-    v["growth.loss_shape"] = shape([r["company_value_optimum"] - r["company_value_worst"] for r in records])
-    lost = [r["value_range_lost_worst"] for r in records]
-    v["growth.lost_shape"] = shape(lost)
-    v["growth.first_lost"], v["growth.last_lost"], v["growth.top_lost"] = (
-        num(x) for x in (lost[0], lost[-1], max(lost))
-    )
-    at_top = [size for size, x in zip(sizes, lost, strict=True) if x == max(lost)]
-    v["growth.top_lost_from"], v["growth.top_lost_to"] = num(at_top[0]), num(at_top[-1])
-    prices = [r["price_of_anarchy"] for r in records]
-    if any(p is None for p in prices):
-        raise RuntimeError("the price of anarchy is undefined at some size of the growth sweep; reword Section 6")
-    v["growth.poa_shape"] = shape(prices)
-    low = min(range(len(prices)), key=prices.__getitem__)
-    v["growth.first_poa"], v["growth.low_poa"], v["growth.last_poa"] = (
-        num(prices[k], 2) for k in (0, low, len(prices) - 1)
-    )
-    v["growth.low_poa_size"] = num(sizes[low])
+    records = line.to_records()
+    first = records[0]
+    build.values["growth.first_size"] = num(first[growth])
+    build.values["growth.first_poa"] = num(first["company_value_optimum"] / first["company_value_worst"], 2)
+    build.values["growth.last_size"] = num(records[-1][growth])
+    build.values["growth.last_poa"] = num(records[-1]["company_value_optimum"] / records[-1]["company_value_worst"], 2)
 
 
 def _plan_terms(weights: Mapping[str, Mapping[str, float]]) -> str:
@@ -406,35 +320,12 @@ def _redesign(org: Any, build: Build) -> Any:
     v["via_negativa.equilibria"] = str(len(cut_check.equilibria_after))
     v["via_negativa.value_after"] = num(cut_check.company_value_after, 2)
     v["via_negativa.stuck_gain"] = num(cut.stuck[0].gain)
-    build.claims["profit shares cost more than the cheapest plan and less than the current plan"] = (
-        cheapest.cost < shares.cost < cheapest.current_cost
-    )
-    percent = {dept: terms["company_value"] for dept, terms in shares.weights.items()}
-    build.claims["support needs the largest profit share"] = max(percent, key=percent.get) == "support"
-    build.claims["via negativa: every profile where support fast-closes is an equilibrium"] = sorted(
-        cut_check.equilibria_after
-    ) == sorted(p for p in _profiles(org) if "support=fast_close" in p)
-    model = inc.evaluate_model(org)
-    support, operations = (model.players.index(d) for d in ("support", "operations"))
-    hours = np.moveaxis(np.asarray(model.kpis["resolution_hours"], dtype=float), support, 0)
-    incidents = np.moveaxis(np.asarray(model.kpis["incidents"], dtype=float), operations, 0)
-    build.claims["slower resolution goes with thorough work, more incidents with continuous delivery"] = bool(
-        np.all(hours[0] > hours[1]) and np.all(incidents[0] > incidents[1])
-    )
     build.tables["redesign"] = table(
         ["plan", "bonus weights", "bonus paid at the optimum", "equilibria", "company value (worst equilibrium)",
          "optimum the only equilibrium"],
         rows,
     )  # fmt: skip
     return shares
-
-
-def _profiles(org: Any) -> list[str]:
-    """Every profile's label, ``sales=..., support=..., ...``."""
-    import incentives as inc
-
-    game = inc.build_game(org)
-    return [game.profile_label(p) for p in np.ndindex(*game.shape)]
 
 
 def _classics(build: Build) -> None:
@@ -445,13 +336,16 @@ def _classics(build: Build) -> None:
     for r in results:
         shown = {k: n for k, n in r.numbers.items() if k != "at"}
         numbers = "; ".join(f"{k} = {n}" for k, n in list(shown.items())[:3])
-        rows.append([r.title, r.quantity, "yes" if r.agrees else "**no**", numbers])
-    build.tables["classics"] = table(["result", "what is derived", "identical to the published formula",
+        # Kerr (1975) and Holmstrom (1982) publish no formula to be identical to
+        formal = not r.title.startswith(("Kerr (1975)", "Holmstrom (1982)"))
+        verdict = "identical to the published formula" if formal else "agrees with the standard formalisation"
+        rows.append([r.title, r.quantity, verdict if r.agrees else "**no**", numbers])
+    build.tables["classics"] = table(["result", "what is derived", "against the literature",
                                       "numbers at the model's parameters"], rows)  # fmt: skip
     build.values["classics.count"] = str(len(results))
     build.values["classics.agree"] = str(sum(r.agrees for r in results))
     by_title = {r.title: r for r in results}
-    build.values["classics.beta"] = by_title["Holmstrom-Milgrom (1991), single task"].numbers["beta*"]
+    build.values["classics.beta"] = by_title["Holmstrom-Milgrom (1987), single task"].numbers["beta*"]
     build.values["classics.w1_unmeasured"] = by_title["Holmstrom-Milgrom (1991), second task unmeasurable"].numbers[
         "w1"
     ]
@@ -460,6 +354,198 @@ def _classics(build: Build) -> None:
     ]
     build.values["classics.baker_risk"] = by_title["Baker (2002), pay on a distorted measure"].numbers["lost to risk"]
     build.values["classics.kerr_lost"] = by_title["Kerr (1975), rewarding A while hoping for B"].numbers["surplus lost"]
+
+
+# --- the flagship: repeated play and size (examples/keeping_close.yaml) --------------------------------------------
+
+REMEDY = {"involvement": 2}  # the essay's remedy: the other two departments take part in every sale
+SWEPT = ("headcount", "involvement")  # what the story varies; the sensitivity analysis covers every other parameter
+SIZES = np.arange(1, 401, dtype=float)  # headcounts at which the collapse point is looked for
+SHIFT = Fraction(1, 5)  # each parameter +-20 %
+DISCOUNT_SHIFT = Fraction(1, 20)  # +-5 % for quarterly_discount: 1.2 x 0.95 is not a discount factor
+
+
+def _dilemma(build: Build) -> None:
+    """The closed forms of Section 3 on the textbook prisoner's dilemma, derived by sympy and by the toolkit."""
+    import incentives as inc
+
+    delta, p, t, r, pun = sympy.symbols("delta p T R P", positive=True)
+    once = (1 - delta) * t + delta * (p * pun + (1 - p) * r)  # deviate once, then keep to the target
+    closed = (t - r) / ((t - r) + p * (r - pun))
+    derived = sympy.solve(sympy.Eq(once, r), delta)[0]
+    smallest = sympy.solve(sympy.Eq(once, r), p)[0]
+    if sympy.simplify(derived - closed) != 0 or sympy.simplify(closed.subs(p, 1) - (t - r) / (t - pun)) != 0:
+        raise RuntimeError("the monitoring closed form does not follow from the one-shot deviation condition")
+    if sympy.simplify(smallest - (1 - delta) * (t - r) / (delta * (r - pun))) != 0:
+        raise RuntimeError("the smallest detection probability does not follow from the deviation condition")
+    T, R, P, S = 5, 3, 1, 0
+    game = inc.Game.from_bimatrix([[R, S], [T, P]], [[R, T], [S, P]])
+    v = build.values
+    v["pd.T"], v["pd.R"], v["pd.P"], v["pd.S"] = str(T), str(R), str(P), str(S)
+    perfect = inc.repeated(game, target=(0, 0), payoff_set=False)
+    if perfect.critical_discount != Fraction(T - R, T - P):
+        raise RuntimeError("the toolkit's critical discount factor is not (T - R)/(T - P)")
+    v["pd.delta_star"] = num(perfect.critical_discount)
+    seen = Fraction(1, 2)
+    half = inc.repeated(game, target=(0, 0), monitoring=seen, payoff_set=False)
+    if half.critical_discount != Fraction(T - R) / ((T - R) + seen * (R - P)):
+        raise RuntimeError("the toolkit's critical discount factor with monitoring is not the closed form")
+    v["pd.p"], v["pd.delta_star_p"] = num(seen), num(half.critical_discount)
+    at = Fraction(3, 4)
+    low = inc.repeated(game, target=(0, 0), discount=at, payoff_set=False).reversion.smallest_monitoring[0]
+    if low != (1 - at) * (T - R) / (at * (R - P)):
+        raise RuntimeError("the toolkit's smallest detection probability is not the closed form")
+    v["pd.delta"], v["pd.p_star"] = num(at), num(low)
+
+
+def _collapse(org: Any, fixed: Mapping[str, Fraction] | None = None) -> tuple[int | None, Any]:
+    """The first headcount in SIZES at which the common goal is no longer sustained, and the batch.
+
+    None: sustained at every size; 0: the stage game has no pure equilibrium to revert to."""
+    from incentives.build import compile_model
+    from incentives.repeated import critical_discounts
+
+    fixed = dict(fixed or {})  # other quantities (parameters, bonus weights, action costs) held at these values
+    points = np.column_stack([SIZES, *(np.full_like(SIZES, float(x)) for x in fixed.values())])
+    found = critical_discounts(compile_model(org, ["headcount", *fixed]).evaluate(points))
+    sustained = np.asarray(found.sustained, dtype=bool)
+    if np.isnan(found.reversion_payoffs).all():
+        return 0, found  # no pure stage equilibrium to revert to at any size
+    if sustained.all():
+        return None, found
+    first = int(np.argmax(~sustained))
+    if sustained[first:].any():
+        raise RuntimeError("the common goal comes back after it collapsed; the paper's story assumes it does not")
+    return int(SIZES[first]), found
+
+
+def _collapse_root(org: Any) -> Any:
+    """The exact headcount at which the binding condition of reversion to local gaming turns."""
+    from incentives.formula import symbol
+    from incentives.repeated import sustainability_formulas
+
+    h = symbol("headcount")
+    found = sustainability_formulas(org, ["headcount"], reversion=[1, 1, 1])
+    roots = [x for x in sympy.solve(sympy.together(found.conditions["sales"]), h) if x.is_real and x > 0]
+    if len(roots) != 1:
+        raise RuntimeError(f"expected one positive root of sales' condition, found {roots}")
+    return sympy.nsimplify(roots[0]) if not roots[0].is_Rational else roots[0]
+
+
+def _flagship(build: Build) -> None:
+    import incentives as inc
+    from incentives.repeated import relational_contract
+
+    org = inc.load_model(FLAGSHIP)
+    v = build.values
+    model = inc.evaluate_model(org, exact=True)
+    game = model.game
+    v["flag.departments"] = str(len(org.departments))
+    v["flag.dominated"] = str(len(inc.eliminate_dominated(game).steps))
+    pure = inc.solve(game, "pure")
+    if len(pure.equilibria) != 1:
+        raise RuntimeError("the flagship should have one pure equilibrium, local gaming")
+    gaming = pure.equilibria[0]
+    optimum = inc.company_optimum(model)
+    profile = gaming.pure_indices()
+    value_gaming = gaming.company_value
+    v["flag.gaming"] = _profile(game.profile_label(profile))
+    v["flag.optimum"] = _profile(game.profile_label(optimum.profile))
+    v["flag.value_gaming"] = num(value_gaming, 2)
+    v["flag.value_optimum"] = num(optimum.value, 2)
+    v["flag.price_of_anarchy"] = num(Fraction(str(optimum.value)) / Fraction(str(value_gaming)), 2)
+    v["flag.headcount"] = num(org.parameters["headcount"])
+    result = inc.repeated(model)
+    local = result.grim_trigger("stage equilibrium 1")
+    v["flag.binding"] = result.binding_department
+    gains = dict(zip(org.department_names, result.temptations, strict=True))
+    for dept, t in gains.items():
+        v[f"flag.gain.{dept}"] = num(t.gain)
+        v[f"flag.loss.{dept}"] = num(local.losses[org.department_names.index(dept)])
+    v["flag.discount"] = num(result.discount)
+    v["flag.monitoring"] = num(result.monitoring[0])
+    v["flag.delta_star_local"] = num(local.critical_discount)
+    v["flag.delta_star_worst"] = num(result.critical_discount)
+    v["flag.mixed_equilibria"] = str(sum(not e.is_pure for e in result.equilibria.equilibria))
+    v["flag.p_star"] = num(result.reversion.smallest_monitoring[0])
+
+    base, found = _collapse(org)
+    remedied_org = org.with_parameters(REMEDY)
+    remedied, _ = _collapse(remedied_org)
+    if not np.array_equal(inc.build_game(remedied_org).float_payoffs(), game.float_payoffs()):
+        raise RuntimeError("the paper says the remedy changes only monitoring, but it changes the stage game")
+    if not base or not remedied or remedied <= base:
+        raise RuntimeError("the flagship's story no longer holds: the remedy must move a collapse point that exists")
+    v["flag.collapse"], v["flag.sustained_up_to"] = str(base), str(base - 1)
+    v["flag.collapse_remedy"], v["flag.sustained_up_to_remedy"] = str(remedied), str(remedied - 1)
+    root, root_remedy = _collapse_root(org), _collapse_root(remedied_org)
+    v["flag.root"], v["flag.root.approx"] = f"`{root}`", num(root, 2, exact=False)
+    v["flag.root_remedy.approx"] = num(root_remedy, 2, exact=False)
+    if not (base - 1 <= float(root) < base and remedied - 1 <= float(root_remedy) < remedied):
+        raise RuntimeError("the exact collapse points disagree with the sweep")
+    binding = {org.department_names[int(b)] for b in found.binding[int(np.argmax(~found.sustained)) :]}
+    v["flag.binding_past_collapse"] = ", ".join(sorted(binding))
+
+    big = 2 * base + 80  # a company well past both collapse points
+    contract = relational_contract(inc.evaluate_model(org.with_parameters({"headcount": big}), exact=True))
+    v["contract.headcount"] = str(big)
+    v["contract.discount"] = num(contract.discount, 3, exact=False)
+    v["contract.surplus"] = num(contract.surplus, 2)
+    v["contract.reversion_surplus"] = num(contract.reversion_surplus, 2)
+    v["contract.credible"] = num(contract.credible_bonus, 1, exact=False)
+    v["contract.required"] = num(sum(contract.required_bonuses), 2, exact=False)
+    v["contract.holds"] = "yes" if contract.holds_target else "no"
+    v["contract.critical_discount"] = num(contract.critical_discount, 4, exact=False)
+
+    sizes = np.arange(2, 162, 4, dtype=float)
+    cases = (("keeping_close", org, root, "as it is"), ("keeping_close_remedy", remedied_org, root_remedy,
+             "with the remedy"))  # fmt: skip
+    for key, which, at, title in cases:
+        line = inc.sweep(which, {"headcount": sizes}, method="pure", repeated=True, workers=1, progress=False)
+        build.figures[key] = _collapse_figure(line, float(at), title)
+        build.figure_data[key] = fingerprint({"records": line.to_records(), "collapse": str(at)})
+    _sensitivity(org, build)
+
+
+def _collapse_figure(line: Any, at: float, title: str) -> Callable[[], Any]:
+    """The toolkit's repeated-play sweep plot, with the exact collapse point marked on every panel."""
+    from incentives.whatif import plot_repeated_sweep
+
+    def draw() -> Any:
+        figure = plot_repeated_sweep(line)
+        for n, ax in enumerate(figure.axes):
+            ax.axvline(
+                at, color="k", linewidth=1, linestyle="-.", label=f"collapse: {at:.2f} people" if n == 0 else None
+            )
+        figure.axes[0].legend(loc="lower right", fontsize="small")
+        figure.axes[0].set_title(f"Keeping close, {title}: repeated play against headcount")
+        return figure
+
+    return draw
+
+
+def _sensitivity(org: Any, build: Build) -> None:
+    """Each parameter, bonus weight and action cost the story does not vary, moved down and up: the collapse point."""
+    quantities = {name: value for name, value in org.parameters.items() if name not in SWEPT}
+    for dept, terms in org.bonus.items():
+        quantities |= {f"bonus.{dept}.{kpi}": weight for kpi, weight in terms.items()}
+    for dept, costs in org.costs.items():
+        quantities |= {f"costs.{dept}.{action}": cost for action, cost in costs.items()}
+    rows = []
+    for name, value in quantities.items():
+        shift = DISCOUNT_SHIFT if name == "quarterly_discount" else SHIFT
+        at = Fraction(str(value))
+        cells = []
+        for factor in (1 - shift, 1 + shift):
+            collapse, _ = _collapse(org, {name: at * factor})
+            text = {None: "none up to 400", 0: "no pure equilibrium"}.get(collapse, str(collapse))
+            cells.append(text)
+            build.values[f"sensitivity.{name}.{'down' if factor < 1 else 'up'}"] = text
+        rows.append([f"`{name}`", num(at), f"{num(1 - shift)} and {num(1 + shift)}", *cells])
+    build.tables["sensitivity"] = table(
+        ["quantity", "value", "scaled by", "collapse point, scaled down", "collapse point, scaled up"], rows
+    )
+    build.values["sensitivity.count"] = str(len(rows))
 
 
 def compute(model: Path = MODEL) -> Build:
@@ -473,12 +559,10 @@ def compute(model: Path = MODEL) -> Build:
     _graph(org, build)
     _growth(org, build)
     shares = _redesign(org, build)
-    views = _perspectives(shares.redesigned, build, "perspectives_redesigned", "big_contract_redesigned")
-    bigger = inc.evaluate_model(shares.redesigned, parameters=dict(views.changes))
-    build.claims["after the contract the redesigned company plays its optimum"] = views.after_equilibrium.label == (
-        bigger.game.profile_label(inc.company_optimum(bigger.game).profile)
-    )
+    _perspectives(shares.redesigned, build, "perspectives_redesigned", "big_contract_redesigned")
     _classics(build)
+    _dilemma(build)
+    _flagship(build)
     return build
 
 
@@ -545,13 +629,6 @@ def check_values(text: str, values: Mapping[str, str]) -> list[str]:
     if not VALUE.search(text):
         problems.append("the paper quotes no marked values")
     return problems
-
-
-def check_claims(claims: Mapping[str, bool]) -> list[str]:
-    """The paper's prose claims that the library no longer bears out."""
-    return [
-        f"the paper claims {claim!r}, which the library no longer bears out" for claim, ok in claims.items() if not ok
-    ]
 
 
 def check_tables(text: str, tables: Mapping[str, str]) -> list[str]:
@@ -628,12 +705,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _write(out / PAPER.name, fresh.encode())
             problems += check_tables(fresh, build.tables)
         problems += check_values(text, build.values)
-        problems += check_claims(build.claims)
     for problem in problems:
         print(f"paper: {problem}", file=sys.stderr)
     where = "checked" if args.check else f"built into {out}"
-    print(f"paper {where}: {len(build.values)} values, {len(build.claims)} claims, {len(build.tables)} tables, "
-          f"{len(build.figures)} figures; "
+    print(f"paper {where}: {len(build.values)} values, {len(build.tables)} tables, {len(build.figures)} figures; "
           f"{len(problems)} problem(s)")  # fmt: skip
     return 1 if problems else 0
 

@@ -68,7 +68,7 @@ def _hm_single() -> Reproduction:
     exact = optimal_plan(org)
     best = first_best(org)
     return Reproduction(
-        title="Holmstrom-Milgrom (1991), single task",
+        title="Holmstrom-Milgrom (1987), single task",
         source="Holmstrom and Milgrom 1991",
         quantity="optimal commission beta*",
         derived=plan.weights["beta"],

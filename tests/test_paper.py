@@ -52,7 +52,13 @@ def test_check_succeeds(checked: tuple[subprocess.CompletedProcess[str], Path]) 
 def test_fresh_figures_are_png_images(checked: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     _, out = checked
     figures = sorted((out / "figures").glob("*.png"))
-    assert {f.stem for f in figures} == {"dependency_graph", "growth", "phase_diagram"}
+    assert {f.stem for f in figures} == {
+        "dependency_graph",
+        "growth",
+        "phase_diagram",
+        "keeping_close",
+        "keeping_close_remedy",
+    }
     for figure in figures:
         data = figure.read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000, figure
@@ -60,7 +66,7 @@ def test_fresh_figures_are_png_images(checked: tuple[subprocess.CompletedProcess
 
 def test_committed_figures_are_small_pngs() -> None:
     shown = re.findall(r"\]\((figures/[a-z_]+\.png)\)", PAPER.read_text(encoding="utf-8"))
-    assert len(shown) == 3
+    assert len(shown) == 5
     for name in shown:
         data = (PAPERS / name).read_bytes()
         assert data.startswith(b"\x89PNG") and 10_000 < len(data) < 300_000, name
@@ -73,14 +79,18 @@ def test_quoted_numbers_match_the_fresh_build(checked: tuple[subprocess.Complete
     assert len(quoted) > 50
     assert [(name, text) for name, text in quoted if values.get(name) != text] == []
     # spot checks against the library's documented answers (independent of the build script)
-    assert values["price_of_anarchy"] == "2.8"  # 430.72 / 153.6, optimum over the equilibrium's value
-    assert values["value_range_lost"] == "0.724"  # (430.72 - 153.6) / (430.72 - 48)
-    # the sweep over growth: the share of the value range lost peaks at 1, the price of anarchy dips (issue 15)
-    assert values["growth.lost_shape"] == "rises, then stays level, then falls"
-    assert values["growth.poa_shape"] == "falls, then rises"
+    assert values["price_of_anarchy"] == "2.8"  # V*/V_eq = 430.72 / 153.6
     assert values["equilibrium"] == "aggressive, fast_close, rushed, change_freeze"
     assert values["support_penalty"] == "-29/168"  # incentives.whatif.thresholds docstring
     assert values["big_contract.support.verdict"] == "loss"
+    # the flagship (examples/keeping_close.yaml), against tests/repeated/test_keeping_close.py's hand derivation
+    assert (values["flag.collapse"], values["flag.collapse_remedy"]) == ("60", "99")
+    assert values["flag.root.approx"] == "59.24" and values["flag.root_remedy.approx"] == "98.69"
+    assert values["flag.binding"] == "sales" and values["flag.gain.sales"] == "0.92"
+    assert values["flag.delta_star_local"] == "69/88"  # 23/25 / (23/25 + 1/3 * 19/25)
+    assert values["flag.price_of_anarchy"] == "10.232"  # 409.28 / 40
+    # the closed forms on the prisoner's dilemma T, R, P = 5, 3, 1
+    assert (values["pd.delta_star"], values["pd.delta_star_p"], values["pd.p_star"]) == ("0.5", "2/3", "1/3")
 
 
 def test_tables_in_the_paper_match_the_fresh_build(checked: tuple[subprocess.CompletedProcess[str], Path]) -> None:
@@ -91,6 +101,17 @@ def test_tables_in_the_paper_match_the_fresh_build(checked: tuple[subprocess.Com
         assert block in text, snippet.name
 
 
+def test_the_sensitivity_table_covers_every_parameter_the_story_does_not_vary() -> None:
+    import incentives as inc
+
+    org = inc.load_model(PAPERS.parent / "examples" / "keeping_close.yaml")
+    table = (PAPERS / "generated" / "sensitivity.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z_.]+)` \|", table, re.MULTILINE))
+    weights = {f"bonus.{d}.{k}" for d, terms in org.bonus.items() for k in terms}
+    costs = {f"costs.{d}.{a}" for d, actions in org.costs.items() for a in actions}
+    assert listed == (set(org.parameters) - {"headcount", "involvement"}) | weights | costs
+
+
 def test_check_catches_a_wrong_number_and_a_stale_table() -> None:
     build = _build_module()
     text = "PoA <!-- value:price_of_anarchy -->0.724<!-- /value -->, <!-- value:nope -->1<!-- /value -->"
@@ -98,10 +119,6 @@ def test_check_catches_a_wrong_number_and_a_stale_table() -> None:
     assert len(problems) == 2
     assert "0.725" in problems[0] and "nope" in problems[1]
     assert build.check_values(text.split(",")[0], {"price_of_anarchy": "0.724"}) == []
-    assert build.check_claims({"true": True, "false": False}) == [
-        "the paper claims 'false', which the library no longer bears out"
-    ]
-    assert build.shape([1, 2, 2, 1]) == "rises, then stays level, then falls" and build.shape([2, 1]) == "falls"
     stale = "<!-- include:generated/t.md -->\n| a |\n<!-- /include -->"
     assert build.check_tables(stale, {"t": "| b |\n"}) != []
     assert build.check_tables(build.with_tables(stale, {"t": "| b |\n"}), {"t": "| b |\n"}) == []
