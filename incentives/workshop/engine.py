@@ -89,7 +89,7 @@ class ModelText:
         Examples
         --------
         >>> [p.line for p in ModelText.parse("name: x\\ndepartments: 3\\n").problems]
-        [None, 2, 2]
+        [2, 2, None]
         >>> ModelText.parse("x" * (MAX_MODEL_BYTES + 1)).problems[0].message
         'the model text is 5,242,881 bytes; model files are limited to 5,242,880'
         """

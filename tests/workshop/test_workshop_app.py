@@ -19,7 +19,7 @@ from incentives.quantities import with_values
 from incentives.readwrite.model_file import MAX_MODEL_BYTES
 
 pytest.importorskip("starlette")
-pytest.importorskip("httpx")
+pytest.importorskip("httpx2")  # what Starlette's test client drives
 
 from starlette.testclient import TestClient
 
