@@ -181,6 +181,8 @@ def heading(name: str, obj: Any) -> str:
     """The heading of an object: the kind is part of it for classes and values, so anchors never collide."""
     if inspect.isclass(obj):
         return f"`{name}` (class)"
+    if inspect.ismodule(obj):
+        return f"`{name}` (module)"
     return f"`{name}`" if inspect.isfunction(obj) else f"`{name}` (value)"
 
 
@@ -195,6 +197,9 @@ def object_docs(name: str, obj: Any) -> list[str]:
 
 
 def constant_docs(name: str, obj: Any) -> list[str]:
+    if inspect.ismodule(obj):  # a subpackage in the public namespace: its own page, not its repr (a path)
+        link = f"{obj.__name__}.md"
+        return [f"## {heading(name, obj)}", "", f"The module [`{obj.__name__}`]({link}).", ""]
     text = ADDRESS.sub("", repr(obj))
     shown = text if len(text) <= 100 and "\n" not in text else f"<{type(obj).__name__}>"
     return [f"## {heading(name, obj)}", "", "```python", f"{name} = {shown}", "```", ""]
