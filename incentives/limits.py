@@ -15,6 +15,8 @@ __all__ = [
     "MAX_LAMBDA",
     "MAX_MIXTURE_ROWS",
     "MAX_POINTS",
+    "MAX_QRE_PAIR_PROFILES",
+    "MAX_QRE_STRATEGIES",
     "MAX_THRESHOLD_PROFILES",
 ]
 
@@ -30,6 +32,14 @@ MAX_POINTS = 100_000
 #: Largest logit rationality traced, per unit of the largest absolute payoff: there, an action that
 #: loses even a thousandth of the largest payoff is played with probability below exp(-10000).
 MAX_LAMBDA = 1e7
+
+#: Largest number of strategies, all players together, of a game whose logit QRE path is traced: every
+#: point of the path solves dense linear systems of that size (their work grows with its cube).
+MAX_QRE_STRATEGIES = 100
+
+#: Largest number of profiles times ordered pairs of players of a game whose logit QRE path is traced:
+#: every point of the path sums each player's payoffs over every profile, for every other player.
+MAX_QRE_PAIR_PROFILES = 2**17
 
 #: Largest number of opponent profiles (rows) of the linear program that looks for a dominating mixture.
 MAX_MIXTURE_ROWS = 200_000

@@ -372,3 +372,57 @@ def test_the_qre_report_says_where_the_path_splits(tmp_path) -> None:  # type: i
     assert sorted(tuple(limit["row"]) for limit in split["branch_limits"]) == [(0.0, 1.0), (1.0, 0.0)]
     text = runner.invoke(main, ["qre", str(path)]).output
     assert f"At rationality {battle_split():.4g} the path splits" in text
+
+
+# -- size and time (issue 14: a 294 x 105 fuzz file ran the qre command past the fuzz script's limit) ---------
+
+
+def test_qre_command_refuses_a_game_with_too_many_strategies(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from incentives.cli import main
+    from incentives.limits import MAX_QRE_STRATEGIES
+    from tests.fuzz.generate import nfg_header
+
+    shape = (MAX_QRE_STRATEGIES // 2 + 1, MAX_QRE_STRATEGIES // 2 + 1)  # one strategy past the limit
+    rng = np.random.default_rng(14)
+    path = tmp_path / "wide.nfg"
+    path.write_text(nfg_header(shape) + " ".join(map(str, rng.integers(-9, 10, size=2 * shape[0] * shape[1]))))
+    assert inc.read_nfg(path).shape == shape  # a valid game: only its size is refused
+    result = CliRunner().invoke(main, ["qre", str(path), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    message = " ".join(result.output.split())
+    assert str(path) in message
+    assert f"up to {MAX_QRE_STRATEGIES} strategies" in message
+    assert f"make {sum(shape)} strategies" in message
+    assert "incentives solve" in message
+
+
+def test_qre_refuses_many_players_before_tracing() -> None:
+    from incentives.limits import MAX_QRE_PAIR_PROFILES
+
+    game = random_game((2,) * 12, 3)  # 24 strategies, but 4,096 profiles x 132 ordered pairs of players
+    assert 2**12 * 132 > MAX_QRE_PAIR_PROFILES
+    for trace in (lambda: inc.logit_path(game), lambda: inc.logit_qre(game, 1.0)):
+        with pytest.raises(inc.GameTooLargeError, match="540,672"):
+            trace()
+    inc.logit_path(random_game((2,) * 4, 3))  # within the limits: traced
+
+
+def test_a_run_of_failed_steps_ends_when_the_time_is_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    from incentives.solvers import _qre_tracer
+
+    tracer = _qre_tracer.Tracer(payoffs=PD.float_payoffs() / 5, shape=PD.shape)
+    attempts = []
+
+    def fail(self, z, *, fixed_lambda=False):  # type: ignore[no-untyped-def]
+        attempts.append(z)
+        return z, False, None
+
+    monkeypatch.setattr(_qre_tracer.Tracer, "_correct", fail)
+    trace = tracer.trace(10.0, 100, True, stop=lambda: True)
+    assert len(trace.lambdas) == 1 and not trace.converged
+    assert len(attempts) == 1  # before, the step was halved about 40 times, each a corrector run, past the stop
+    with pytest.raises(inc.SolverError, match="within the time budget"):
+        tracer.at(5.0, stop=lambda: True)

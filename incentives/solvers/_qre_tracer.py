@@ -220,12 +220,13 @@ class Tracer:
         """Points of the path from ``start`` (``lambda = 0`` by default), and the Nash equilibrium at its end.
 
         ``direction`` orients the first step (upwards in ``lambda`` by default).  ``stop`` is called after
-        every point; when it returns True, the trace ends unconverged.
+        every point and every step retried shorter (see :meth:`steps`); when it returns True, the trace ends
+        unconverged.
         """
         z = self.start() if start is None else start
         trace = Trace(lambdas=[float(z[-1])], points=[self.split(z[:-1])])
         next_check = max(2.0, 2.0 * float(z[-1]))
-        for step in self.steps(z, max_points - 1, direction):
+        for step in self.steps(z, max_points - 1, direction, stop):
             if step.crossed is not None:
                 trace.crossings.append(Crossing(point=step.crossed, tangent=step.before, after=len(trace.lambdas)))
             z = step.z
@@ -243,17 +244,27 @@ class Tracer:
                 else:
                     trace.converged = True
                 return trace
+        if stop is not None and stop():  # stopped while retrying a step
+            return trace
         if stop_at_nash:  # the step size collapsed or the points ran out: a last look for the limit
             trace.end_at(_refine(self.payoffs, trace.points[-1]))
         return trace
 
-    def steps(self, z: np.ndarray, count: int, direction: np.ndarray | None = None) -> Iterator[Step]:
-        """Up to ``count`` points along the curve after ``z`` (fewer if the step size collapses).
+    def steps(
+        self,
+        z: np.ndarray,
+        count: int,
+        direction: np.ndarray | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> Iterator[Step]:
+        """Up to ``count`` points along the curve after ``z`` (fewer if the step size collapses or ``stop`` says so).
 
         The first step goes along ``direction`` (upwards in ``lambda`` by default).  A step across a
         simple bifurcation point, where another branch crosses this one, is taken straight through:
         there the orientation of the tangent flips (Allgower and Georg 1990, section 8.1), which is how
-        the crossing is detected and reported (``Step.crossed``).
+        the crossing is detected and reported (``Step.crossed``).  ``stop`` is called before a step is
+        retried shorter and while a crossing is located (the caller checks it after each point): a run of
+        failed steps ends when it returns True.
         """
         if direction is None:
             direction = np.zeros(len(z))
@@ -271,14 +282,14 @@ class Tracer:
                 turned = tangent
             crossed = None
             if ok and turned @ tangent <= -_COSINE and (moved - z) @ tangent > 0:
-                crossed = self._bifurcation(z, moved, tangent)  # None: a jump across a fold, not a crossing
+                crossed = self._bifurcation(z, moved, tangent, stop)  # None: a jump across a fold, not a crossing
                 if crossed is not None:
                     turned = -turned
             drift = np.linalg.norm(moved - predicted)
             allowed = _DRIFT * step + _DRIFT_FLOOR * (1.0 + float(np.max(np.abs(z))))
             if not ok or moved[-1] < 0 or drift > allowed or turned @ tangent < _COSINE:
                 step /= 2
-                if step < _MIN_STEP:
+                if step < _MIN_STEP or (stop is not None and stop()):
                     return
                 continue
             if crossed is not None:
@@ -288,8 +299,11 @@ class Tracer:
             made += 1
             step = min(step * _GROWTH, 1e6)
 
-    def _bifurcation(self, before: np.ndarray, after: np.ndarray, tangent: np.ndarray) -> np.ndarray | None:
-        """The simple bifurcation point between two points of the path, or None if there is none.
+    def _bifurcation(
+        self, before: np.ndarray, after: np.ndarray, tangent: np.ndarray, stop: Callable[[], bool] | None = None
+    ) -> np.ndarray | None:
+        """The simple bifurcation point between two points of the path, or None if there is none (or ``stop``
+        returned True before it was found).
 
         The orientation of ``tangent`` against the Jacobian flips between the points; bisection on it
         (correcting each midpoint onto the curve) finds where.  A bifurcation point is where the
@@ -300,7 +314,7 @@ class Tracer:
         sign = _orientation(self.jacobian(low), tangent)
         for _ in range(60):
             middle, ok = self.correct(0.5 * (low + high))
-            if not ok:
+            if not ok or (stop is not None and stop()):
                 return None
             if _orientation(self.jacobian(middle), tangent) == sign:
                 low = middle
@@ -343,7 +357,7 @@ class Tracer:
         z = self.start()
         if target == 0:
             return tuple(self.split(z[:-1]))
-        for step in self.steps(z, 100_000):
+        for step in self.steps(z, 100_000, stop=stop):
             moved = step.z
             if moved[-1] >= target:
                 share = (target - z[-1]) / (moved[-1] - z[-1])
@@ -355,10 +369,12 @@ class Tracer:
                 raise SolverError(f"the logit QRE at lambda = {target / scale:g} could not be computed from the path")
             z = moved
             if stop is not None and stop():
-                raise SolverError(
-                    f"the logit QRE path could not be traced to lambda = {target / scale:g} within the time budget "
-                    f"(it stopped at lambda = {z[-1] / scale:.4g}); allow more time with --max-seconds"
-                )
+                break
+        if stop is not None and stop():
+            raise SolverError(
+                f"the logit QRE path could not be traced to lambda = {target / scale:g} within the time budget "
+                f"(it stopped at lambda = {z[-1] / scale:.4g}); allow more time with --max-seconds"
+            )
         raise SolverError(
             f"the logit QRE path could not be traced to lambda = {target / scale:g} "
             f"(it stopped at lambda = {z[-1] / scale:.4g})"

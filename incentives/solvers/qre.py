@@ -55,6 +55,17 @@ then verifies its regret (about ``1e-15``).  It finds one equilibrium (status
 equilibrium, the logit solution.  Where the path splits, the limits of the
 branches leaving it are listed too, and a note says where the split is.
 
+Size
+----
+Every point of the path solves dense linear systems in all the players' strategies together
+(work that grows with the cube of their number) and sums each player's payoffs over every
+profile for every other player.  :func:`logit_path` and :func:`logit_qre` refuse a game past
+:data:`~incentives.limits.MAX_QRE_STRATEGIES` strategies or
+:data:`~incentives.limits.MAX_QRE_PAIR_PROFILES` profiles times ordered pairs of players
+(:class:`~incentives.errors.GameTooLargeError`) before they spend any time on it; within the
+limits, ``max_seconds`` bounds the tracing, checked after every point, before every step retried
+shorter and while a split is located.
+
 References
 ----------
 E. L. Allgower and K. Georg, *Numerical Continuation Methods: An Introduction*,
@@ -83,14 +94,14 @@ import numpy as np
 from .._display import report_text
 from .._util import readonly
 from ..equilibrium import Profile, profile_words
-from ..errors import SolverError
-from ..game import Game
-from ..limits import MAX_LAMBDA
+from ..errors import GameTooLargeError, SolverError
+from ..game import Game, describe_shape
+from ..limits import MAX_LAMBDA, MAX_QRE_PAIR_PROFILES, MAX_QRE_STRATEGIES
 from ..tolerance import PROBABILITY_ATOL
 from ._qre_tracer import Trace, Tracer
 from .registry import Budget, SolverOutput, Status, register_solver
 
-__all__ = ["QrePath", "QreSplit", "logit_equilibrium", "logit_path", "logit_qre"]
+__all__ = ["QrePath", "QreSplit", "check_size", "logit_equilibrium", "logit_path", "logit_qre"]
 
 #: Points of the path the ``logit`` method traces at most (each one unit of the budget).
 MAX_POINTS = 20_000
@@ -308,6 +319,8 @@ def logit_path(
     ------
     ValueError
         If ``max_lambda`` is not positive or ``max_points`` is less than 2.
+    GameTooLargeError
+        If the game is past the limits of the module docstring's section Size.
 
     Examples
     --------
@@ -328,6 +341,7 @@ def logit_path(
         raise ValueError(f"The 'max_lambda' parameter of logit_path must be positive. Got {max_lambda!r} instead.")
     if max_points < 2:
         raise ValueError(f"The 'max_points' parameter of logit_path must be at least 2. Got {max_points!r} instead.")
+    check_size(game.shape)
     payoffs, scale = _unit_payoffs(game)
     top = MAX_LAMBDA if max_lambda is None else max_lambda * scale
     tracer = Tracer(payoffs=payoffs, shape=game.shape)
@@ -358,7 +372,8 @@ def _path(
     """The :class:`QrePath` of a trace, with the branches leaving its crossings traced too."""
     splits = []
     for crossing in trace.crossings[: MAX_BRANCHES // 2] if depth < MAX_SPLIT_DEPTH else ():
-        point, starts = crossing.point, tracer.leave(crossing)
+        stopped = stop is not None and stop()  # out of time: the split is reported, its branches not followed
+        point, starts = crossing.point, [] if stopped else tracer.leave(crossing)
         branches = tuple(
             _path(game, tracer, tracer.trace(top, max_points, stop_at_nash, stop, start=z, direction=d), scale,
                   top, max_points, stop_at_nash, stop, depth + 1)
@@ -410,6 +425,8 @@ def logit_qre(game: Game, lam: float, *, max_seconds: float | None = None) -> Pr
         If ``lam`` is negative or not finite.
     IncentivesError
         If the path could not be traced up to ``lam`` (within ``max_seconds``).
+    GameTooLargeError
+        If the game is past the limits of the module docstring's section Size.
 
     Examples
     --------
@@ -422,6 +439,7 @@ def logit_qre(game: Game, lam: float, *, max_seconds: float | None = None) -> Pr
     """
     if not np.isfinite(lam) or lam < 0:
         raise ValueError(f"The 'lam' parameter of logit_qre must be a finite number >= 0. Got {lam!r} instead.")
+    check_size(game.shape)
     payoffs, scale = _unit_payoffs(game)
     if lam * scale > MAX_LAMBDA:
         raise SolverError(
@@ -431,6 +449,43 @@ def logit_qre(game: Game, lam: float, *, max_seconds: float | None = None) -> Pr
         )
     tracer = Tracer(payoffs=payoffs, shape=game.shape)
     return tracer.at(lam * scale, scale=scale, stop=_deadline(max_seconds))
+
+
+def check_size(shape: tuple[int, ...]) -> None:
+    """Refuse a game whose logit QRE path is too large to trace (see the module docstring's section Size).
+
+    Raises
+    ------
+    GameTooLargeError
+        Saying how large the game is, the limit and what to do instead.
+
+    Examples
+    --------
+    >>> check_size((50, 50))
+    >>> check_size((294, 105))
+    Traceback (most recent call last):
+    ...
+    incentives.errors.GameTooLargeError: the logit QRE path is traced for games of up to 100 strategies ...
+    """
+    strategies, profiles = sum(shape), math.prod(shape)
+    pairs = len(shape) * (len(shape) - 1)
+    instead = (
+        "Remove dominated strategies or merge players, or find Nash equilibria with another method "
+        "(incentives solve, inc.solve)"
+    )
+    if strategies > MAX_QRE_STRATEGIES:
+        raise GameTooLargeError(
+            f"the logit QRE path is traced for games of up to {MAX_QRE_STRATEGIES} strategies in all (every point "
+            f"of the path solves linear systems of that size); {describe_shape(shape, 'player')} make "
+            f"{strategies:,} strategies. {instead}"
+        )
+    if profiles * pairs > MAX_QRE_PAIR_PROFILES:
+        raise GameTooLargeError(
+            f"the logit QRE path is traced for games of up to {MAX_QRE_PAIR_PROFILES:,} profiles times ordered pairs "
+            f"of players (every point of the path sums each player's payoffs over every profile for every other "
+            f"player); {describe_shape(shape, 'player')} make {profiles:,} profiles and {pairs:,} ordered pairs: "
+            f"{profiles * pairs:,}. {instead}"
+        )
 
 
 def _unit_payoffs(game: Game) -> tuple[np.ndarray, float]:
