@@ -119,3 +119,14 @@ def test_an_interrupted_output_leaves_the_old_file_or_the_complete_new_one(tmp_p
     os.waitpid(pid, 0)
     written = json.loads(target.read_text(encoding="utf-8"))  # never half a file
     assert written == {"old": True} or written["schema"].startswith("incentives.")
+
+
+@pytest.mark.parametrize("shard", ["2/2", "1/1", "x/2", "1"])
+def test_the_fuzz_script_refuses_a_shard_it_would_not_run(shard: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # shards are numbered from 0: "2/2" used to select no file at all, and the run reported nothing
+    from tests.fuzz.run import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--count", "1", "--shard", shard])
+    assert exit_info.value.code == 2
+    assert "0 <= I < N" in capsys.readouterr().err

@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--options", action="store_true", help="also the hostile option values of OPTIONS")
     parser.add_argument(
-        "--shard", default="0/1", help="I/N: run the files whose number is I modulo N (one process each)"
+        "--shard", default="0/1", help="I/N: run the files whose number is I modulo N, 0 <= I < N (one process each)"
     )
     parser.add_argument("--results", type=Path, help="also write every run's outcome to this JSON file")
     parser.add_argument("--merge", type=Path, nargs="+", help="print the summary of --results files, run nothing")
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         results = [row for path in options.merge for row in _read_results(path)]
         print(summary(results, sum(json.loads(p.read_text())["seconds"] for p in options.merge), options.show))
         return 1 if any(o.failed or s for _, _, o, s in results) else 0
-    shard, shards = (int(part) for part in options.shard.split("/"))
+    shard, shards = _shard(parser, options.shard)
     names = options.command or [*COMMANDS, *(OPTIONS if options.options else ())]
     work = options.keep or Path(tempfile.mkdtemp(prefix="incentives-fuzz-"))
     cases = generate(work / "inputs", options.count, options.seed, options.category, shard=(shard, shards))
@@ -195,6 +195,14 @@ def main(argv: list[str] | None = None) -> int:
     if not options.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if any(o.failed or s for _, _, o, s in results) else 0
+
+
+def _shard(parser: argparse.ArgumentParser, text: str) -> tuple[int, int]:
+    """``I/N`` as ``(I, N)``, with ``0 <= I < N`` (``2/2`` would silently run no file: it is refused)."""
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and int(index) < int(count)):
+        parser.error(f"--shard must be I/N with 0 <= I < N (numbered from 0: 0/2 and 1/2); got {text!r}")
+    return int(index), int(count)
 
 
 #: Modules every command loads: imported once in this process, so each forked run costs only its own work.
