@@ -5,7 +5,9 @@ Definitions
 With every parameter a number, department ``d``'s *best response* to the
 others' variables ``x_-d`` maximises its payoff over its own box of bounds.  It
 is found *globally* on a grid over the box (``grid_points`` points per
-department, shared between its variables) and refined by local optimisation
+department, shared between its variables; a seeded Latin hypercube sample of
+that many points where a product grid of 3 values an axis would be far larger)
+and refined by local optimisation
 (:func:`scipy.optimize.minimize`, L-BFGS-B with the exact gradient) from the
 current point and the best grid points.  An unbounded side of a box is
 searched on the grid up to ``search_range`` from the other side (or from 0),
@@ -147,12 +149,28 @@ def _at(expr: sympy.Expr | None, values: Mapping[sympy.Symbol, sympy.Expr]) -> s
     return None if expr is None else expr.xreplace(dict(values))
 
 
+#: A product grid of at least 3 values an axis is kept while it has at most this many times ``grid_points``
+#: points; past that (from about 10 variables of one department on) the grid is a Latin hypercube sample.
+_GRID_EXCESS = 4
+
+
 def _grid(game: CompiledGame, i: int, x: np.ndarray, grid_points: int) -> tuple[np.ndarray, np.ndarray]:
-    """Grid points over player i's box (rows) and its payoff at each, others at x."""
+    """Grid points over player i's box (rows) and its payoff at each, others at x.
+
+    A product grid, or, where one with 3 values an axis would hold more than ``_GRID_EXCESS`` times
+    ``grid_points`` points (3**142 for a department of 142 variables), ``grid_points`` points of a seeded
+    Latin hypercube sample of the box (the same points on every run).
+    """
     idx = game.blocks[i]
     per_axis = max(3, round(grid_points ** (1 / len(idx))))
-    axes = [np.linspace(game.box_lower[j], game.box_upper[j], per_axis) for j in idx]
-    points = np.stack([m.ravel() for m in np.meshgrid(*axes, indexing="ij")], axis=1)
+    lower, upper = game.box_lower[idx], game.box_upper[idx]
+    if per_axis ** len(idx) <= _GRID_EXCESS * grid_points:
+        axes = [np.linspace(low, high, per_axis) for low, high in zip(lower, upper, strict=True)]
+        points = np.stack([m.ravel() for m in np.meshgrid(*axes, indexing="ij")], axis=1)
+    else:
+        from scipy.stats import qmc
+
+        points = lower + qmc.LatinHypercube(d=len(idx), seed=0).random(grid_points) * (upper - lower)
     args: list[Any] = list(x)
     for a, j in enumerate(idx):
         args[j] = points[:, a]

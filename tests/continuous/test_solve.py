@@ -241,3 +241,26 @@ def test_random_concave_games_match_clipped_best_response_iteration(
     (eq,) = solve_continuous(org).equilibria
     assert [float(eq.profile["p.x"]), float(eq.profile["q.x"])] == pytest.approx(x.tolist(), abs=1e-9)
     assert eq.regret <= 1e-9
+
+
+def test_a_department_with_more_variables_than_numpy_has_axes_gets_its_best_response() -> None:
+    # issue 14: a fuzz mutation with 71 copies of Kerr's staff made the first best a department of 142 variables;
+    # the grid of 3 values an axis asked numpy for 142 axes (ValueError, reported as a bug) and would have held 3**142
+    # points. Oracle: with bonus 1 per unit of each variable and cost sum(v**2)/2, the best response is 1 everywhere.
+    from incentives.continuous.numeric import best_response, compile_game
+
+    names = [f"v{k}" for k in range(70)]
+    org = inc.Organization.from_dict(
+        {
+            "name": "many variables",
+            "departments": {"staff": {"variables": {name: {"lower": 0} for name in names}}},
+            "kpis": {"total": " + ".join(f"staff.{name}" for name in names)},
+            "company_value": "total",
+            "bonus": {"staff": {"total": 1}},
+            "costs": {"staff": "(" + " + ".join(f"staff.{name}**2" for name in names) + ") / 2"},
+        }
+    )
+    compiled = compile_game(continuous_game(org))
+    best, value = best_response(compiled, 0, np.zeros(len(names)))
+    np.testing.assert_allclose(best, 1.0, atol=1e-6)
+    assert value == pytest.approx(len(names) / 2)
