@@ -416,7 +416,7 @@ def test_a_run_of_failed_steps_ends_when_the_time_is_up(monkeypatch: pytest.Monk
     tracer = _qre_tracer.Tracer(payoffs=PD.float_payoffs() / 5, shape=PD.shape)
     attempts = []
 
-    def fail(self, z, *, fixed_lambda=False):  # type: ignore[no-untyped-def]
+    def fail(self, z, **options):  # type: ignore[no-untyped-def]
         attempts.append(z)
         return z, False, None
 
