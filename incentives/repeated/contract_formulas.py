@@ -38,7 +38,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
 import sympy
 
 from .._util import Number, frozen_map
@@ -224,7 +223,7 @@ def _holds_where(
     """The condition ``B >= N`` as alternatives of expressions that must all be at least 0 (see the module)."""
     terms = {d: _terms(gains[d]) for d in departments}
     untempted = tuple(sympy.cancel(-t) for d in departments for t in terms[d])
-    if np.prod([len(t) + 1 for t in terms.values()], dtype=float) > MAX_CHOICES:
+    if math.prod(len(t) + 1 for t in terms.values()) > MAX_CHOICES:
         return ((sympy.together(discount * sympy.Max(0, stake) - (1 - discount) * _max_total(terms, monitoring)),),)
     budget = []
     if not (stake.is_number and bool(stake >= 0)):

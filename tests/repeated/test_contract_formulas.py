@@ -195,3 +195,26 @@ def test_the_command_line_reports_the_contract() -> None:
     validate(doc)
     (end,) = doc["contract"]["critical_values"]
     assert end["decimal"] == pytest.approx(float(CONTRACT_COLLAPSE)) and end["holds_below"] and not end["holds_above"]
+
+
+@pytest.mark.parametrize(
+    ("name", "points"), [("customers_per_deal", [1, 100, 2000]), ("feature_value", [0, 313, 314, 400])]
+)
+def test_maxima_and_a_symbolic_surplus_agree_with_the_numeric_contract(name: str, points: list[int]) -> None:
+    # the growing company at delta = 1/50, p = 1/2: every gain and the surplus move with the quantity, so the
+    # formulas hold max(0, .) terms and the region is solved over every choice of terms
+    org = inc.load_model("examples/growing_company.yaml")
+    report = sustainability(org, [name], discount=F(1, 50), monitoring=F(1, 2))
+    contract = report.formulas.contract
+    assert contract is not None and report.contract is not None and report.contract.exact
+    base = inc.evaluate_model(org, exact=True)
+    target = inc.company_optimum(base.game).profile
+    reverted = inc.solve(base.game, "pure")  # the formulas keep the model's own stage equilibrium
+    for x in points:
+        model = inc.evaluate_model(org.with_parameters({name: str(x)}), exact=True)
+        numeric = relational_contract(model, discount=F(1, 50), monitoring=F(1, 2), target=target, equilibria=reverted)
+        found = contract.at({name: x}, exact=True)
+        assert (found["credible_bonus"], found["bonus_needed"]) == (numeric.credible_bonus, numeric.required_total)
+        assert found["holds"] is numeric.holds_target is report.contract.contains(x), x
+    if name == "feature_value":  # B = max(0, 12 v / 5 + 9031 / 50) / 49 >= N = 2379 / 125 from v = 187987 / 600
+        assert report.contract.values == sympy.Interval(sympy.Rational(187987, 600), sympy.oo)
