@@ -49,6 +49,10 @@ from ..equilibrium import Profile
 
 __all__ = ["CrossTables", "SupportSystem", "cross_payoffs", "cross_tables", "newton", "support_system"]
 
+#: Largest table of corner values (rows times corners) through which rows and Jacobians are evaluated;
+#: larger systems contract the payoffs with the mixes instead.
+_MAX_CORNER_ENTRIES = 2**16
+
 
 @dataclass(frozen=True, kw_only=True)
 class SupportSystem:
@@ -139,6 +143,10 @@ class SupportSystem:
 
     def residuals(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Values of the equation rows and of the best-response rows at ``x``."""
+        table = self._corner_table
+        if table is not None:
+            values = table @ _corner_weights(np.asarray(x, dtype=float))
+            return values[: self.n_unknowns], values[self.n_unknowns :]
         gains = self.gains(x)
         equations = np.array([gains[i][a] for i, a in self.equation_rows])
         inequalities = np.array([gains[i][b] for i, b in self.inequality_rows])
@@ -147,13 +155,39 @@ class SupportSystem:
     def jacobian(self, x: np.ndarray, rows: tuple[tuple[int, int], ...] | None = None) -> np.ndarray:
         """Derivatives of the given rows (default: the equation rows) with respect to ``x``."""
         rows = self.equation_rows if rows is None else rows
+        table = self._corner_table
+        if table is not None:
+            picked = table[: self.n_unknowns] if rows == self.equation_rows else table[self._row_positions(rows)]
+            return picked @ _corner_slopes(np.asarray(x, dtype=float))
         return self._jacobian(x, cross_payoffs(self.tables, self.mixes(x), blocks=True)[1], rows)
 
     def linearised(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The equation rows at ``x`` and their Jacobian, from one contraction of the payoffs."""
+        table = self._corner_table
+        if table is not None:
+            x = np.asarray(x, dtype=float)
+            equations = table[: self.n_unknowns]
+            return equations @ _corner_weights(x), equations @ _corner_slopes(x)
         gains, blocks = cross_payoffs(self.tables, self.mixes(x), blocks=True)
         equations = np.array([gains[i][a] for i, a in self.equation_rows])
         return equations, self._jacobian(x, blocks, self.equation_rows)
+
+    @cached_property
+    def _corner_table(self) -> np.ndarray | None:
+        """The rows' values at the corners of the unit box (:meth:`corner_values`) when that table is small.
+
+        A multilinear row is the multilinear interpolation of its corner values, so with the table
+        a row and its derivatives at any ``x`` are a weighted sum of corner values: a few array
+        operations, instead of contracting the payoffs with every player's mix.
+        """
+        rows = len(self.equation_rows) + len(self.inequality_rows)
+        if rows * 2**self.n_unknowns > _MAX_CORNER_ENTRIES:
+            return None
+        return self.corner_values()
+
+    def _row_positions(self, rows: tuple[tuple[int, int], ...]) -> list[int]:
+        everything = {row: k for k, row in enumerate(self.equation_rows + self.inequality_rows)}
+        return [everything[row] for row in rows]
 
     def _jacobian(
         self, x: np.ndarray, blocks: dict[tuple[int, int], np.ndarray], rows: tuple[tuple[int, int], ...]
@@ -170,11 +204,16 @@ class SupportSystem:
     def corner_values(self) -> np.ndarray:
         """Every row (equations, then best responses) at every corner of ``[0, 1]^n``.
 
-        Returns an array of shape ``(rows, 2**n)``; corner ``c`` has coordinates the
-        binary digits of ``c``, the first unknown being the most significant.  At a
-        corner every mix is pure (the first support action whose coordinate is 0, or
-        the last), so the values are payoff differences gathered at pure profiles.
+        Returns an array of shape ``(rows, 2**n)`` (read-only, computed once); corner ``c``
+        has coordinates the binary digits of ``c``, the first unknown being the most
+        significant.  At a corner every mix is pure (the first support action whose
+        coordinate is 0, or the last), so the values are payoff differences gathered at
+        pure profiles.
         """
+        return self._corners
+
+    @cached_property
+    def _corners(self) -> np.ndarray:
         choices = _corner_choices(self.sizes)
         blocks = []
         for i, d in enumerate(self.differences):
@@ -184,7 +223,9 @@ class SupportSystem:
             )
             blocks.append(np.moveaxis(d, i, 0)[index] if len(index) > 1 else d[:, None])
         rows = [blocks[i][a] for i, a in self.equation_rows] + [blocks[i][b] for i, b in self.inequality_rows]
-        return np.array(rows, dtype=float).reshape(-1, 2**self.n_unknowns)
+        table = np.array(rows, dtype=float).reshape(-1, 2**self.n_unknowns)
+        table.flags.writeable = False
+        return table
 
 
 def support_system(payoffs: np.ndarray, support: tuple[tuple[int, ...], ...]) -> SupportSystem:
@@ -359,6 +400,37 @@ def _row_groups(rows: tuple[tuple[int, int], ...]) -> tuple[tuple[int, np.ndarra
         picks = [r for r, (p, _) in enumerate(rows) if p == i]
         out.append((i, np.array(picks), np.array([rows[r][1] for r in picks])))
     return tuple(out)
+
+
+def _corner_weights(x: np.ndarray) -> np.ndarray:
+    """The weight of each corner of the unit box in the multilinear interpolation at ``x`` (corner order of
+    :meth:`SupportSystem.corner_values`): the product over unknowns of ``x_t`` or ``1 - x_t``."""
+    return np.where(_corner_bits(len(x)), x, 1.0 - x).prod(axis=1)
+
+
+def _corner_slopes(x: np.ndarray) -> np.ndarray:
+    """Derivatives of the corner weights at ``x``: shape ``(2^n, n)``, column ``t`` along ``x_t``.
+
+    Along ``x_t`` a weight is ``+-1`` (the corner's bit ``t`` is 1 or 0) times the product of its other
+    factors, formed from prefix and suffix products (no division, so exact zeros stay harmless).
+    """
+    n = len(x)
+    bits = _corner_bits(n)
+    factors = np.where(bits, x, 1.0 - x)
+    before = np.ones_like(factors)
+    after = np.ones_like(factors)
+    if n > 1:
+        before[:, 1:] = np.cumprod(factors[:, :-1], axis=1)
+        after[:, :-1] = np.cumprod(factors[:, :0:-1], axis=1)[:, ::-1]
+    return np.where(bits, before * after, -(before * after))
+
+
+@cache
+def _corner_bits(n: int) -> np.ndarray:
+    """``bits[c, t]``: whether unknown ``t`` is 1 at corner ``c`` (the first unknown most significant; read-only)."""
+    bits = ((np.arange(2**n)[:, None] >> np.arange(n - 1, -1, -1)[None, :]) & 1).astype(bool)
+    bits.flags.writeable = False
+    return bits
 
 
 @cache
