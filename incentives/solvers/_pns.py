@@ -15,12 +15,23 @@ probability, so supports containing it are pruned.
 
 Algorithm
 ---------
-For each size profile, choose player 0's support, then player 1's, and so on
-(backtracking).  After each choice, iterated removal of conditionally dominated
-actions (IRSDS) runs on the domain made of the chosen supports and the union of
-the remaining candidate supports of the players still to choose; a branch is cut
-when a chosen support contains a dominated action or a player is left without
-candidates.
+Porter, Nudelman and Shoham choose player 0's support, then player 1's, and so
+on (backtracking), running iterated removal of conditionally dominated actions
+(IRSDS) after each choice on the chosen supports and the unions of the others'
+remaining candidates.  Domination against a larger domain implies domination
+against a smaller one, so a support profile ``S`` survives that search exactly
+when no player's support holds an action dominated against the others' supports
+``S_{-i}``.  Here that test is applied to each support profile directly, after
+one IRSDS at the root has removed the candidates no branch keeps:
+
+1. IRSDS on the domain of all candidate supports of each size.
+2. Every profile of the remaining candidates, in lexicographic order, is kept
+   when for every player ``i`` its support avoids the actions dominated against
+   ``S_{-i}`` (looked up per ``(i, S_{-i})``, computed once per game).
+
+The profiles and their order are those of the backtracking search; the test
+against each ``S_{-i}`` is one minimum over a precomputed table of payoff
+differences.
 
 References
 ----------
@@ -32,6 +43,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +65,7 @@ def size_profiles(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
 
 
 def support_profiles(
-    payoffs: np.ndarray, sizes: tuple[int, ...], cache: dict[tuple, set[int]] | None = None
+    payoffs: np.ndarray, sizes: tuple[int, ...], cache: dict[tuple, Any] | None = None
 ) -> Iterator[Support]:
     """Support profiles of the given sizes that survive conditional dominance, in lexicographic order.
 
@@ -66,7 +78,7 @@ def support_profiles(
     cache : dict or None
         Dominated actions already worked out for these ``payoffs``, keyed by player
         and the others' domains; pass the same dict for every size of one game, as
-        the same domains recur across branches and sizes.
+        the same domains recur across sizes.
 
     Examples
     --------
@@ -78,25 +90,28 @@ def support_profiles(
     ([((1,), (1,))], [])
     """
     shape = payoffs.shape[1:]
+    cache = {} if cache is None else cache
     domains = [list(itertools.combinations(range(n), k)) for n, k in zip(shape, sizes, strict=True)]
-    yield from _branch(payoffs, domains, 0, {} if cache is None else cache)
-
-
-def _branch(
-    payoffs: np.ndarray, domains: list[list[tuple[int, ...]]], player: int, cache: dict[tuple, set[int]]
-) -> Iterator[Support]:
-    if player == len(domains):
-        yield tuple(d[0] for d in domains)
+    reduced = _irsds(payoffs, domains, cache)
+    if reduced is None:
         return
-    for choice in domains[player]:
-        trial = [*domains[:player], [choice], *domains[player + 1 :]]
-        reduced = _irsds(payoffs, trial, cache)
-        if reduced is not None:
-            yield from _branch(payoffs, reduced, player + 1, cache)
+    count = len(shape)
+    for profile in itertools.product(*reduced):
+        if all(_survives(payoffs, profile, i, cache) for i in range(count)):
+            yield profile
+
+
+def _survives(payoffs: np.ndarray, profile: Support, i: int, cache: dict[tuple, Any]) -> bool:
+    """Whether player ``i``'s support avoids every action dominated against the others' supports."""
+    key = (i, *(s for j, s in enumerate(profile) if j != i))
+    dominated = cache.get(key)
+    if dominated is None:
+        dominated = cache[key] = _dominated(payoffs, [list(s) for s in profile], i, cache)
+    return dominated.isdisjoint(profile[i])
 
 
 def _irsds(
-    payoffs: np.ndarray, domains: list[list[tuple[int, ...]]], cache: dict[tuple, set[int]]
+    payoffs: np.ndarray, domains: list[list[tuple[int, ...]]], cache: dict[tuple, Any]
 ) -> list[list[tuple[int, ...]]] | None:
     """Iterated removal of conditionally dominated actions; None when some player has no support left."""
     changed = True
@@ -106,7 +121,7 @@ def _irsds(
         for i in range(len(domains)):
             key = (i, *(tuple(u) for j, u in enumerate(unions) if j != i))  # the others' domain decides
             if key not in cache:
-                cache[key] = _dominated(payoffs[i], unions, i)
+                cache[key] = _dominated(payoffs, unions, i, cache)
             dominated = cache[key].intersection(unions[i])
             if not dominated:
                 continue
@@ -120,9 +135,27 @@ def _irsds(
     return domains
 
 
-def _dominated(payoff: np.ndarray, unions: list[list[int]], i: int) -> set[int]:
-    """Player ``i``'s actions strictly dominated (by any of its actions) on the others' domain."""
-    index = [range(payoff.shape[j]) if j == i else unions[j] for j in range(payoff.ndim)]
-    table = np.moveaxis(payoff[np.ix_(*index)], i, 0).reshape(payoff.shape[i], -1)
-    margins = (table[:, None, :] - table[None, :, :]).min(axis=2)  # [dominator, candidate]
-    return set(np.flatnonzero(np.any(margins > 0, axis=0)).tolist())
+def _dominated(payoffs: np.ndarray, unions: list[list[int]], i: int, cache: dict[tuple, Any]) -> set[int]:
+    """Player ``i``'s actions strictly dominated (by any of its actions) on the others' domain ``unions``."""
+    margins, others = _margins(payoffs, i, cache)
+    shape = payoffs.shape[1:]
+    columns = np.ones(1, dtype=bool)
+    for j in others:
+        member = np.zeros(shape[j], dtype=bool)
+        member[unions[j]] = True
+        columns = np.logical_and.outer(columns, member).ravel()
+    worst = margins[:, :, columns].min(axis=2)  # [dominator, candidate]
+    return set(np.flatnonzero((worst > 0).any(axis=0)).tolist())
+
+
+def _margins(payoffs: np.ndarray, i: int, cache: dict[tuple, Any]) -> tuple[np.ndarray, list[int]]:
+    """Player ``i``'s payoff of each action minus each other, against every profile of the others (once per game).
+
+    ``margins[d, c, s]`` is the payoff of ``d`` minus that of ``c`` at the others' profile ``s`` (the
+    others' axes in order, flattened): ``c`` is dominated on a domain where ``margins[d, c]`` is positive.
+    """
+    key = ("margins", i)
+    if key not in cache:
+        table = np.moveaxis(payoffs[i], i, 0).reshape(payoffs.shape[1 + i], -1)
+        cache[key] = (table[:, None, :] - table[None, :, :], [j for j in range(payoffs.shape[0]) if j != i])
+    return cache[key]

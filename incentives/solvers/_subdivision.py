@@ -56,6 +56,7 @@ Journal on Numerical Analysis* 14(4), 611-615, 1977.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -71,6 +72,9 @@ MARGIN = (0.0123456789, 0.0098765432)
 
 #: Jacobians at box centres with a larger condition number get no preconditioning and no Krawczyk test.
 _MAX_CONDITION = 1e10
+
+#: Derivative corner values gathered at once when bounding the Jacobian over boxes.
+_GATHERED = 2**20
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -279,21 +283,40 @@ def _krawczyk(equations: np.ndarray, width: np.ndarray) -> tuple[np.ndarray, np.
         return unique, empty
     chosen = good[close]
     spread = _spread(equations[chosen], middle[chosen], width)
-    reach = np.einsum("bij,bjk,k->bi", np.abs(inverse[close]), spread, radius)
+    reach = np.matmul(np.abs(inverse[close]), (spread @ radius)[:, :, None])[:, :, 0]
     unique[chosen] = np.all(shift[close] + reach < 0.95 * radius, axis=1)
     empty[chosen] = np.any(shift[close] - reach > radius * (1 + RTOL), axis=1)
     return unique, empty
 
 
 def _spread(equations: np.ndarray, middle: np.ndarray, width: np.ndarray) -> np.ndarray:
-    """Largest deviation of each derivative over the box from its value at the centre."""
-    boxes, n, _ = equations.shape
+    """Largest deviation of each derivative over the box from its value at the centre.
+
+    The derivative along ``t`` is multilinear too, with the differences of the corner values across
+    the two faces of ``t`` (over the width) as its corner values: all of them are gathered at once,
+    a few boxes at a time so the gathered array stays small.
+    """
+    boxes, n, count = equations.shape
+    low, high = _face_pairs(n)
+    chunk = max(1, _GATHERED // max(1, n * n * (count // 2)))
     spread = np.empty((boxes, n, n))
-    for t in range(n):
-        pair = equations.reshape(boxes, n, 2**t, 2, -1)
-        slope = (pair[:, :, :, 1, :] - pair[:, :, :, 0, :]).reshape(boxes, n, -1) / width[t]
-        spread[:, :, t] = np.maximum(slope.max(axis=2) - middle[:, :, t], middle[:, :, t] - slope.min(axis=2))
+    for start in range(0, boxes, chunk):
+        part = equations[start : start + chunk]
+        slope = (part[:, :, high] - part[:, :, low]) / width[:, None]  # [box, row, t, pair]
+        centre = middle[start : start + chunk]
+        spread[start : start + chunk] = np.maximum(slope.max(axis=3) - centre, centre - slope.min(axis=3))
     return spread
+
+
+@cache
+def _face_pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each unknown ``t``, the corners with ``x_t = 0`` and, in the same order, their partners with ``x_t = 1``."""
+    corners = np.arange(2**n)
+    low = np.array([corners[(corners >> (n - 1 - t)) & 1 == 0] for t in range(n)]).reshape(n, -1)
+    high = low + (1 << (n - 1 - np.arange(n)))[:, None]
+    low.flags.writeable = False
+    high.flags.writeable = False
+    return low, high
 
 
 def _inverses(matrices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -304,8 +327,9 @@ def _inverses(matrices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     candidates = np.flatnonzero(np.isfinite(determinants) & (np.abs(determinants) > 1e-13 * scale))
     if not len(candidates):
         return candidates, np.zeros((0, *matrices.shape[1:]))
-    inverse = np.linalg.inv(matrices[candidates])
-    norms = np.abs(matrices[candidates]).sum(axis=1).max(axis=1) * np.abs(inverse).sum(axis=1).max(axis=1)
+    chosen = matrices if len(candidates) == len(matrices) else matrices[candidates]
+    inverse = np.linalg.inv(chosen)
+    norms = np.abs(chosen).sum(axis=1).max(axis=1) * np.abs(inverse).sum(axis=1).max(axis=1)
     keep = np.isfinite(norms) & (norms < _MAX_CONDITION)
     return candidates[keep], inverse[keep]
 

@@ -62,16 +62,28 @@ class SupportSystem:
     ----------
     support : tuple of tuple of int
         The actions each player mixes over, sorted.
-    differences : tuple of numpy.ndarray
-        For player ``i``: its payoffs with every own action on axis ``i`` and the
-        others' axes restricted to their supports, minus the payoffs of ``S_i[0]``.
-    shape : tuple of int
-        The number of actions of each player in the game.
+    payoffs : numpy.ndarray
+        The game's float payoffs, shape ``(N, n_0, ..., n_{N-1})`` (shared, not copied).
     """
 
     support: tuple[tuple[int, ...], ...]
-    differences: tuple[np.ndarray, ...]
-    shape: tuple[int, ...]
+    payoffs: np.ndarray
+
+    @cached_property
+    def shape(self) -> tuple[int, ...]:
+        """The number of actions of each player in the game."""
+        return tuple(self.payoffs.shape[1:])
+
+    @cached_property
+    def differences(self) -> tuple[np.ndarray, ...]:
+        """For player ``i``: its payoffs with every own action on axis ``i`` and the others' axes
+        restricted to their supports, minus the payoffs of ``S_i[0]``."""
+        out = []
+        for i in range(self.n_players):
+            index = np.ix_(*[range(n) if j == i else self.support[j] for j, n in enumerate(self.shape)])
+            own = self.payoffs[i][index]
+            out.append(own - np.take(own, [self.support[i][0]], axis=i))
+        return tuple(out)
 
     @cached_property
     def n_players(self) -> int:
@@ -214,16 +226,20 @@ class SupportSystem:
 
     @cached_property
     def _corners(self) -> np.ndarray:
+        """:meth:`corner_values`, gathered from the flat payoffs: one index per profile a row reads."""
         choices = _corner_choices(self.sizes)
-        blocks = []
-        for i, d in enumerate(self.differences):
-            index: tuple[slice | np.ndarray, ...] = (
-                slice(None),
-                *(choices[j] for j in range(self.n_players) if j != i),
-            )
-            blocks.append(np.moveaxis(d, i, 0)[index] if len(index) > 1 else d[:, None])
-        rows = [blocks[i][a] for i, a in self.equation_rows] + [blocks[i][b] for i, b in self.inequality_rows]
-        table = np.array(rows, dtype=float).reshape(-1, 2**self.n_unknowns)
+        strides = np.cumprod((1, *self.shape[:0:-1]))[::-1]  # of each player's axis in one payoff array
+        played = [np.asarray(s)[c] * stride for s, c, stride in zip(self.support, choices, strides, strict=True)]
+        others = np.sum(played, axis=0) if played else np.zeros(1, dtype=np.intp)  # every player's pure action
+        flat = self.payoffs.reshape(self.n_players, -1)
+        equations, inequalities = [], []
+        for i, support in enumerate(self.support):
+            base = others - played[i]  # the others' actions at each corner
+            own = flat[i][base + support[0] * strides[i]]
+            outside = [b for b in range(self.shape[i]) if b not in support]
+            equations.append(flat[i][base + np.array(support[1:], dtype=np.intp)[:, None] * strides[i]] - own)
+            inequalities.append(flat[i][base + np.array(outside, dtype=np.intp)[:, None] * strides[i]] - own)
+        table = np.concatenate(equations + inequalities).astype(float, copy=False).reshape(-1, 2**self.n_unknowns)
         table.flags.writeable = False
         return table
 
@@ -243,13 +259,7 @@ def support_system(payoffs: np.ndarray, support: tuple[tuple[int, ...], ...]) ->
     >>> [float(v) for v in system.residuals(np.array([0.5, 0.5]))[0]]
     [0.0, 0.0]
     """
-    n_players = payoffs.shape[0]
-    shape = tuple(payoffs.shape[1:])
-    differences = []
-    for i in range(n_players):
-        own = payoffs[i][np.ix_(*[range(shape[j]) if j == i else support[j] for j in range(n_players)])]
-        differences.append(own - np.take(own, [support[i][0]], axis=i))
-    return SupportSystem(support=tuple(tuple(s) for s in support), differences=tuple(differences), shape=shape)
+    return SupportSystem(support=tuple(tuple(int(a) for a in s) for s in support), payoffs=payoffs)
 
 
 def newton(system: SupportSystem, start: np.ndarray, *, tol: float, max_steps: int = 40) -> tuple[np.ndarray, bool]:

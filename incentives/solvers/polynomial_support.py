@@ -78,7 +78,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -184,7 +184,7 @@ class _Search:
     degenerate: bool = False
     unresolved: list[tuple[tuple[int, ...], ...]] = field(default_factory=list)
     capped: list[tuple[tuple[int, ...], ...]] = field(default_factory=list)
-    dominance: dict[tuple, set[int]] = field(default_factory=dict)
+    dominance: dict[tuple, Any] = field(default_factory=dict)
     skipped: int = 0
     searched: int = 0
     stopped: bool = False
@@ -334,8 +334,8 @@ class _Search:
             self.degenerate = True  # an action outside the support is as good: the support is not unique
         exact = rational_profile(self.game, profile)
         new = self._add(exact if exact is not None else profile)
-        if not new:
-            return
+        if not new or (kind == "regular" and (exact is not None or not self.game.is_exact)):
+            return  # a regular equilibrium gets a note only when it is irrational in an exact game
         label = make_equilibrium(self.game, exact if exact is not None else profile).describe(self.game)
         if kind == "component":
             rank, _ = jacobian_rank(system, point)
