@@ -11,6 +11,7 @@ Unknowns are ``z = (y, lambda)`` with ``y`` the log-probabilities; the equations
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -101,8 +102,14 @@ class Tracer:
     def starts(self) -> np.ndarray:
         return np.concatenate([[0], np.cumsum(self.shape)])
 
+    @cached_property
+    def _bounds(self) -> tuple[tuple[int, int], ...]:
+        starts = self.starts.tolist()
+        return tuple(itertools.pairwise(starts))
+
     def split(self, y: np.ndarray) -> list[np.ndarray]:
-        return np.split(np.exp(y), self.starts[1:-1])
+        probs = np.exp(y)
+        return [probs[start:stop] for start, stop in self._bounds]
 
     def start(self) -> np.ndarray:
         return np.concatenate([np.full(n, -np.log(n)) for n in self.shape] + [np.zeros(1)])
