@@ -76,6 +76,9 @@ _MAX_CONDITION = 1e10
 #: Derivative corner values gathered at once when bounding the Jacobian over boxes.
 _GATHERED = 2**20
 
+#: A level of boxes to be certified is halved along several unknowns at once while it holds no more than this.
+_FEW_BOXES = 64
+
 
 @dataclass(frozen=True, kw_only=True)
 class Region:
@@ -184,8 +187,27 @@ def subdivide(
             stack.append((values[~first], lows[~first], owners[~first], width, False))
             stack.append((values[first], lows[first], owners[first], width, False))
             continue
-        stack.append((*_split(values, lows, owners, width), True))
+        halvings = _halvings(len(values), values.size, n, max_entries) if certify else 1
+        for _ in range(halvings):
+            if width.max() <= min_width and halvings > 1:
+                break
+            values, lows, owners, width = _split(values, lows, owners, width)
+        stack.append((values, lows, owners, width, True))
     return found
+
+
+def _halvings(boxes: int, entries: int, n: int, max_entries: int) -> int:
+    """How many times to halve the boxes of a level before they are examined again.
+
+    Once, as a rule; while a level holds only a few boxes (near a root that is not yet
+    certified), along every unknown in turn, up to :data:`_FEW_BOXES` boxes and
+    ``max_entries`` corner values: each level costs a fixed number of array operations,
+    and a few boxes halved several times are examined in one of them.
+    """
+    halvings = 1
+    while halvings < n and boxes << (halvings + 1) <= _FEW_BOXES and entries << (halvings + 1) <= max_entries:
+        halvings += 1
+    return halvings
 
 
 def _examine(
