@@ -42,12 +42,19 @@ equilibrium", *Games and Economic Behavior* 63(2), 642-662, 2008.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 __all__ = ["size_profiles", "support_profiles"]
+
+#: Largest table of dominated actions (others' support profiles times payoff margins) built at once.
+_TABLE_ENTRIES = 2**22
+
+#: Largest product of candidate supports tested at once with the tables.
+_PRODUCT = 2**16
 
 Support = tuple[tuple[int, ...], ...]
 
@@ -96,9 +103,59 @@ def support_profiles(
     if reduced is None:
         return
     count = len(shape)
+    tables = [_dominated_table(payoffs, i, cache) for i in range(count)]
+    if all(t is not None for t in tables) and math.prod(len(d) for d in reduced) <= _PRODUCT:
+        yield from _surviving_product(reduced, tables, shape)  # type: ignore[arg-type]
+        return
     for profile in itertools.product(*reduced):
         if all(_survives(payoffs, profile, i, cache) for i in range(count)):
             yield profile
+
+
+def _surviving_product(
+    domains: list[list[tuple[int, ...]]], tables: list[np.ndarray], shape: tuple[int, ...]
+) -> Iterator[Support]:
+    """:func:`_survives` for every profile of the domains at once, from the players' dominated-action tables."""
+    masks = [np.array([sum(1 << a for a in s) for s in d], dtype=np.int64) for d in domains]
+    picks = list(np.indices(tuple(len(d) for d in domains)).reshape(len(domains), -1))  # lexicographic order
+    chosen = [m[p] for m, p in zip(masks, picks, strict=True)]  # each player's support, as a bit mask
+    keep = np.ones(len(picks[0]), dtype=bool)
+    for i, table in enumerate(tables):
+        code = np.zeros(len(keep), dtype=np.int64)
+        for j, n in enumerate(shape):
+            if j != i:
+                code = (code << n) | chosen[j]
+        keep &= (table[code] & chosen[i]) == 0
+    for k in np.flatnonzero(keep).tolist():
+        yield tuple(d[p[k]] for d, p in zip(domains, picks, strict=True))
+
+
+def _dominated_table(payoffs: np.ndarray, i: int, cache: dict[tuple, Any]) -> np.ndarray | None:
+    """Player ``i``'s dominated actions (a bit mask) against every profile of the others' supports, once per game.
+
+    The others' supports, as bit masks, index the table in mixed radix (player by player, ``2^n_j``
+    each); None when the table would be too large to build at once.
+    """
+    key = ("table", i)
+    if key in cache:
+        return cache[key]
+    shape = payoffs.shape[1:]
+    margins, others = _margins(payoffs, i, cache)
+    codes = math.prod(2 ** shape[j] for j in others)
+    if codes * margins.size > _TABLE_ENTRIES:
+        cache[key] = None
+        return None
+    columns = np.ones((codes, 1), dtype=bool)  # [others' supports, others' profile]: the profile lies in them
+    for position, j in enumerate(others):
+        later = math.prod(2 ** shape[k] for k in others[position + 1 :])
+        masks = (np.arange(codes) // later) % 2 ** shape[j]
+        member = ((masks[:, None] >> np.arange(shape[j])[None, :]) & 1).astype(bool)
+        columns = (columns[:, :, None] & member[:, None, :]).reshape(codes, -1)
+    worst = np.where(columns[:, None, None, :], margins[None], np.inf).min(axis=3)  # [code, dominator, candidate]
+    dominated = (worst > 0).any(axis=1)
+    table = dominated.astype(np.int64) @ (1 << np.arange(shape[i], dtype=np.int64))
+    cache[key] = table
+    return table
 
 
 def _survives(payoffs: np.ndarray, profile: Support, i: int, cache: dict[tuple, Any]) -> bool:

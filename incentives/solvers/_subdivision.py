@@ -77,7 +77,7 @@ _MAX_CONDITION = 1e10
 _GATHERED = 2**20
 
 #: A level of boxes to be certified is halved along several unknowns at once while it holds no more than this.
-_FEW_BOXES = 64
+_FEW_BOXES = 256
 
 
 @dataclass(frozen=True, kw_only=True)
