@@ -379,17 +379,20 @@ def _split(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Halve every box along its widest unknown (the same for all boxes of a level)."""
     t = int(np.argmax(width))
-    boxes, rows, _ = values.shape
+    boxes, rows, count = values.shape
     pair = values.reshape(boxes, rows, 2**t, 2, -1)
-    middle = pair.mean(axis=3, keepdims=True)
-    left = np.concatenate([pair[:, :, :, 0:1, :], middle], axis=3).reshape(boxes, rows, -1)
-    right = np.concatenate([middle, pair[:, :, :, 1:2, :]], axis=3).reshape(boxes, rows, -1)
+    halves = np.empty((2, boxes, rows, 2**t, 2, pair.shape[-1]))  # the lower halves, then the upper ones
+    np.add(pair[:, :, :, 0], pair[:, :, :, 1], out=halves[0, :, :, :, 1])
+    halves[0, :, :, :, 1] *= 0.5  # the values on the cut, shared by both halves
+    halves[1, :, :, :, 0] = halves[0, :, :, :, 1]
+    halves[0, :, :, :, 0] = pair[:, :, :, 0]
+    halves[1, :, :, :, 1] = pair[:, :, :, 1]
     half = width.copy()
     half[t] /= 2
     shifted = lows.copy()
     shifted[:, t] += half[t]
     return (
-        np.concatenate([left, right]),
+        halves.reshape(2 * boxes, rows, count),
         np.concatenate([lows, shifted]),
         np.concatenate([owners, owners]),
         half,
