@@ -47,7 +47,15 @@ import numpy as np
 
 from ..equilibrium import Profile
 
-__all__ = ["CrossTables", "SupportSystem", "cross_payoffs", "cross_tables", "newton", "support_system"]
+__all__ = [
+    "CrossTables",
+    "SupportSystem",
+    "cross_payoffs",
+    "cross_tables",
+    "newton",
+    "support_system",
+    "support_systems",
+]
 
 #: Largest table of corner values (rows times corners) through which rows and Jacobians are evaluated;
 #: larger systems contract the payoffs with the mixes instead.
@@ -260,6 +268,47 @@ def support_system(payoffs: np.ndarray, support: tuple[tuple[int, ...], ...]) ->
     [0.0, 0.0]
     """
     return SupportSystem(support=tuple(tuple(int(a) for a in s) for s in support), payoffs=payoffs)
+
+
+def support_systems(payoffs: np.ndarray, supports: list[tuple[tuple[int, ...], ...]]) -> list[SupportSystem]:
+    """:func:`support_system` of each support profile, with the corner values of all the profiles of one
+    size profile gathered at once (the values of :meth:`SupportSystem.corner_values`, computed together)."""
+    systems = [support_system(payoffs, support) for support in supports]
+    groups: dict[tuple[int, ...], list[SupportSystem]] = {}
+    for system in systems:
+        groups.setdefault(system.sizes, []).append(system)
+    for sizes, group in groups.items():
+        for system, table in zip(group, _corner_tables(payoffs, sizes, [g.support for g in group]), strict=True):
+            system.__dict__["_corners"] = table  # the cached property's value
+    return systems
+
+
+def _corner_tables(
+    payoffs: np.ndarray, sizes: tuple[int, ...], supports: list[tuple[tuple[int, ...], ...]]
+) -> np.ndarray:
+    """The corner values of support profiles that share their sizes: shape ``(profiles, rows, 2^n)``, read-only."""
+    shape = payoffs.shape[1:]
+    choices = _corner_choices(sizes)
+    strides = np.cumprod((1, *shape[:0:-1]))[::-1]
+    flat = payoffs.reshape(len(shape), -1)
+    played, outside = [], []
+    for i, n in enumerate(shape):
+        chosen = np.array([support[i] for support in supports], dtype=np.intp)  # [profile, position]
+        played.append(chosen)
+        member = np.zeros((len(supports), n), dtype=bool)
+        np.put_along_axis(member, chosen, True, axis=1)
+        outside.append(np.nonzero(~member)[1].reshape(len(supports), n - sizes[i]))
+    at = [chosen[:, c] * stride for chosen, c, stride in zip(played, choices, strides, strict=True)]
+    everyone = np.sum(at, axis=0)  # [profile, corner]: the flat index of the pure profile at each corner
+    equations, inequalities = [], []
+    for i, chosen in enumerate(played):
+        base = everyone - at[i]
+        own = flat[i][base + chosen[:, :1] * strides[i]]
+        equations.append(flat[i][base[:, None, :] + chosen[:, 1:, None] * strides[i]] - own[:, None, :])
+        inequalities.append(flat[i][base[:, None, :] + outside[i][:, :, None] * strides[i]] - own[:, None, :])
+    tables = np.concatenate(equations + inequalities, axis=1).astype(float, copy=False)
+    tables.flags.writeable = False
+    return tables
 
 
 def newton(system: SupportSystem, start: np.ndarray, *, tol: float, max_steps: int = 40) -> tuple[np.ndarray, bool]:

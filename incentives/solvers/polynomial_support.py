@@ -89,7 +89,7 @@ from ._algebraic import algebraic_probabilities, rational_profile
 from ._components import examine_region_all, is_equilibrium, jacobian_rank
 from ._pns import size_profiles, support_profiles
 from ._subdivision import Region, centre_jacobians, excluded, subdivide
-from ._support_system import SupportSystem, newton, simplified_newton, support_system
+from ._support_system import SupportSystem, newton, simplified_newton, support_systems
 from .pure import best_response_masks, pure_equilibria
 from .registry import Budget, EquilibriumComponent, SolverOutput, Status, register_solver
 
@@ -223,7 +223,7 @@ class _Search:
                 self.skipped += len(supports)
             elif supports:
                 self.searched += len(supports)
-                self._batch([support_system(self.unit, s) for s in supports])
+                self._batch(support_systems(self.unit, supports))
             if self.stopped:
                 return
 
