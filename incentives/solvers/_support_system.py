@@ -53,6 +53,7 @@ __all__ = [
     "cross_payoffs",
     "cross_tables",
     "newton",
+    "newton_many",
     "support_system",
     "support_systems",
 ]
@@ -332,6 +333,65 @@ def newton(system: SupportSystem, start: np.ndarray, *, tol: float, max_steps: i
         if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > 1e6:
             return x, False
     return x, bool(np.max(np.abs(system.residuals(x)[0])) <= tol)
+
+
+def newton_many(
+    systems: list[SupportSystem], starts: list[np.ndarray], *, tol: float, max_steps: int = 40
+) -> list[tuple[np.ndarray, bool]] | None:
+    """:func:`newton` for many systems with the same number of unknowns, all iterations at once.
+
+    The rows and Jacobians come from the systems' corner tables, and each step solves the
+    square Newton system (the starts are centres of boxes certified to hold one regular root).
+    None when that is not possible (no small corner table, no unknowns, a singular Jacobian
+    on the way): then :func:`newton` is the way, one system at a time.
+    """
+    n = systems[0].n_unknowns if systems else 0
+    tables = [s._corner_table for s in systems]
+    if n == 0 or any(t is None or s.n_unknowns != n for s, t in zip(systems, tables, strict=True)):
+        return None
+    equations = np.stack([t[:n] for t in tables if t is not None])
+    x = np.array(starts, dtype=float)
+    converged = np.zeros(len(x), dtype=bool)
+    active = np.ones(len(x), dtype=bool)
+    try:
+        for _ in range(max_steps):
+            rows = np.flatnonzero(active)
+            if not len(rows):
+                break
+            values, jacobians = _linearised_many(equations[rows], x[rows])
+            error = np.abs(values).max(axis=1)
+            steps = np.linalg.solve(jacobians, values[:, :, None])[:, :, 0]
+            done = error <= tol
+            if done.any():  # one more step, kept where it makes the residual smaller (to machine precision)
+                polished = x[rows[done]] - steps[done]
+                better = np.abs(_linearised_many(equations[rows[done]], polished)[0]).max(axis=1) < error[done]
+                x[rows[done]] = np.where(better[:, None], polished, x[rows[done]])
+                converged[rows[done]] = True
+                active[rows[done]] = False
+            moving = rows[~done]
+            x[moving] -= steps[~done]
+            lost = ~np.all(np.isfinite(x[moving]), axis=1) | (np.abs(x[moving]).max(axis=1) > 1e6)
+            active[moving[lost]] = False
+    except np.linalg.LinAlgError:
+        return None
+    left = np.flatnonzero(active)
+    if len(left):
+        converged[left] = np.abs(_linearised_many(equations[left], x[left])[0]).max(axis=1) <= tol
+    return [(point, bool(ok)) for point, ok in zip(x, converged, strict=True)]
+
+
+def _linearised_many(equations: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The equation rows and their Jacobians at one point per system, from the corner tables ``equations``."""
+    bits = _corner_bits(x.shape[1])
+    factors = np.where(bits[None], x[:, None, :], 1.0 - x[:, None, :])  # [system, corner, unknown]
+    before = np.ones_like(factors)
+    after = np.ones_like(factors)
+    if x.shape[1] > 1:
+        before[:, :, 1:] = np.cumprod(factors[:, :, :-1], axis=2)
+        after[:, :, :-1] = np.cumprod(factors[:, :, :0:-1], axis=2)[:, :, ::-1]
+    slopes = np.where(bits[None], before * after, -(before * after))
+    weights = factors.prod(axis=2)
+    return np.matmul(equations, weights[:, :, None])[:, :, 0], np.matmul(equations, slopes)
 
 
 def simplified_newton(

@@ -89,7 +89,7 @@ from ._algebraic import algebraic_probabilities, rational_profile
 from ._components import examine_region_all, is_equilibrium, jacobian_rank
 from ._pns import size_profiles, support_profiles
 from ._subdivision import Region, centre_jacobians, excluded, subdivide
-from ._support_system import SupportSystem, newton, simplified_newton, support_systems
+from ._support_system import SupportSystem, newton, newton_many, simplified_newton, support_systems
 from .pure import best_response_masks, pure_equilibria
 from .registry import Budget, EquilibriumComponent, SolverOutput, Status, register_solver
 
@@ -278,8 +278,10 @@ class _Search:
             certify=regular,
             budget=self.budget,
         )
-        for owner, centre, half_width in found.certified:
-            self._root(systems[group[owner]], centre, half_width)
+        owners = [systems[group[owner]] for owner, _, _ in found.certified]
+        starts = newton_many(owners, [c for _, c, _ in found.certified], tol=self.unit_tol * 1e-3) if owners else None
+        for k, (system, (_, centre, half_width)) in enumerate(zip(owners, found.certified, strict=True)):
+            self._root(system, centre, half_width, None if starts is None else starts[k])
         if regular:
             self.capped.extend(systems[group[owner]].support for owner in sorted(found.capped))
         if found.stopped:
@@ -291,9 +293,18 @@ class _Search:
                 again.add(int(group[region.owner]))
         return np.array(sorted(again), dtype=np.intp)
 
-    def _root(self, system: SupportSystem, centre: np.ndarray, half_width: np.ndarray) -> None:
-        """The root certified unique in the box around ``centre``; Newton must end inside that box."""
-        point, converged = newton(system, centre, tol=self.unit_tol * 1e-3)
+    def _root(
+        self,
+        system: SupportSystem,
+        centre: np.ndarray,
+        half_width: np.ndarray,
+        newton_end: tuple[np.ndarray, bool] | None = None,
+    ) -> None:
+        """The root certified unique in the box around ``centre``; Newton must end inside that box.
+
+        ``newton_end`` is where Newton's method from ``centre`` ended, if it already ran.
+        """
+        point, converged = newton(system, centre, tol=self.unit_tol * 1e-3) if newton_end is None else newton_end
         if converged and not _inside(point, centre, half_width):
             # full Newton jumped to another root; the box's own root is reached by the simplified
             # Newton iteration that the Krawczyk test proved contracting in the box
