@@ -136,12 +136,19 @@ def _sources() -> set[str]:
 
 
 def _parameter_lines() -> dict[str, str]:
+    """Each parameter's comment: the comment on its line and the comment lines right above it."""
     block = TEXT.split("\nparameters:\n", 1)[1].split("\n\n", 1)[0]
-    lines = {}
+    lines: dict[str, str] = {}
+    above: list[str] = []
     for line in block.splitlines():
         match = re.match(r"^  (\w+):\s*[-\d.]+\s*(#.*)?$", line)
         if match:
-            lines[match.group(1)] = match.group(2) or ""
+            lines[match.group(1)] = " ".join([*above, match.group(2) or ""])
+            above = []
+        elif line.strip().startswith("# ---"):
+            above = []
+        elif line.strip().startswith("#"):
+            above.append(line.strip())
     return lines
 
 
