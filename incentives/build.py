@@ -86,6 +86,7 @@ def _short_text(expr: sympy.Expr, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+@functools.lru_cache(maxsize=4096)
 def _compile(args: tuple[sympy.Symbol, ...], expr: sympy.Expr, exact: bool) -> Any:
     """``expr`` as a numpy function of ``args``, compiled once per formula (cached across models).
 
