@@ -5,16 +5,24 @@ How a sweep runs
 1. The model is compiled once (:func:`~incentives.build.compile_model`)
    with the swept quantities as arguments; nothing is parsed again.
 2. The points are cut into chunks.  Each chunk is evaluated in one vectorised call
-   (an :class:`~incentives.evaluated.EvaluatedModel` with a batch axis), then each point's game is solved with
-   :func:`incentives.solve` and compared with the company optimum by
+   (an :class:`~incentives.evaluated.EvaluatedModel` with a batch axis).  Where
+   the game is dominance solvable (most points of most sweeps), the whole chunk's
+   records come from array operations over the batch (:mod:`incentives.whatif._batch`:
+   the one equilibrium, company values, optimum, price of anarchy and gaming); at
+   the other points, and for methods other than ``"all"`` and ``"pure"``, the game is
+   solved with :func:`incentives.solve` and compared with the company optimum by
    :func:`incentives.analysis.gaming.gaming_at_equilibria` (the definitions of
-   :func:`incentives.analyze`).
-3. Chunks run in parallel on the local cores by default (a
-   :class:`concurrent.futures.ProcessPoolExecutor`); small sweeps, and
+   :func:`incentives.analyze`).  Both give the same record at a point.  A chunk
+   comes back as one table (column names and rows), not as a dict per point.
+3. Chunks run in parallel on the local cores by default: this process and
+   ``workers - 1`` worker processes (a :class:`concurrent.futures.ProcessPoolExecutor`)
+   that get the compiled model once, when they start; this process takes chunks from
+   the end while the workers take them from the front.  Small sweeps, and
    ``workers=1``, run in this process.  Pass ``executor=`` to run them anywhere
    that offers ``submit(fn, *args)`` returning a future with ``result()``: a
    ``concurrent.futures`` executor, or a ``dask.distributed.Client`` for a cluster.
-   The compiled model is sent as bytes and compiled once per worker process.
+   The compiled model is then sent as bytes with each task and unpickled once per
+   worker process.
 
 A point that fails (for example a division by zero at that value) stops the
 sweep with a :class:`~incentives.errors.SweepError` naming the point.
@@ -269,9 +277,10 @@ def sweep(
         Where to run the chunks: a ``concurrent.futures`` executor or a
         ``dask.distributed.Client``.  Default: local processes (see the module docstring).
     workers : int, optional
-        Number of local processes (default: the cores available); 1 runs in this process.
+        Number of local processes, this one included (default: the cores available);
+        1 runs in this process.
     chunk_size : int, optional
-        Points per task (default: about four tasks per worker, 8 to 500 points each).
+        Points per task (default: about four tasks per process, 8 to 2,000 points each).
     progress : bool or None
         Show a progress bar; None (default) shows one on long runs when standard error is a terminal.
     max_seconds : float or None
