@@ -93,10 +93,10 @@ def dominance_solutions(payoffs: np.ndarray, threshold: np.ndarray) -> np.ndarra
     count, n_players = payoffs.shape[:2]
     shape = payoffs.shape[2:]
     alive = [np.ones((count, n), dtype=bool) for n in shape]
-    own = [_own_axis_first(payoffs[:, i], i) for i in range(n_players)]
+    gaps = [_gaps(payoffs[:, i], i) for i in range(n_players)]
     limit = np.asarray(threshold, dtype=float)[:, None]
     for _ in range(sum(shape)):
-        dominated = [_dominated(own[i], _others_alive(alive, i), alive[i], limit) for i in range(n_players)]
+        dominated = [_dominated(gaps[i], _others_alive(alive, i), alive[i], limit) for i in range(n_players)]
         if not any(d.any() for d in dominated):
             break
         alive = [a & ~d for a, d in zip(alive, dominated, strict=True)]
@@ -106,10 +106,16 @@ def dominance_solutions(payoffs: np.ndarray, threshold: np.ndarray) -> np.ndarra
     return profiles
 
 
-def _own_axis_first(payoff: np.ndarray, i: int) -> np.ndarray:
-    """One department's payoffs, shape ``(P, own actions, opponent profiles)``."""
+def _rivals(n: int) -> np.ndarray:
+    """Shape ``(n, n - 1)``: for each action, the other actions, in order."""
+    return np.array([[b for b in range(n) if b != a] for a in range(n)], dtype=int).reshape(n, n - 1)
+
+
+def _gaps(payoff: np.ndarray, i: int) -> np.ndarray:
+    """Shape ``(P, n_i, n_i - 1, opponent profiles)``: each rival's payoff minus each action's, for player ``i``."""
     moved = np.moveaxis(payoff, 1 + i, 1)
-    return moved.reshape(moved.shape[0], moved.shape[1], -1)
+    own = moved.reshape(moved.shape[0], moved.shape[1], -1)
+    return own[:, _rivals(own.shape[1]), :] - own[:, :, None, :]
 
 
 def _others_alive(alive: list[np.ndarray], i: int) -> np.ndarray:
@@ -121,16 +127,11 @@ def _others_alive(alive: list[np.ndarray], i: int) -> np.ndarray:
     return mask
 
 
-def _dominated(own: np.ndarray, others: np.ndarray, alive: np.ndarray, limit: np.ndarray) -> np.ndarray:
+def _dominated(gaps: np.ndarray, others: np.ndarray, alive: np.ndarray, limit: np.ndarray) -> np.ndarray:
     """Shape ``(P, own actions)``: surviving actions that a surviving rival beats by more than ``limit`` everywhere."""
-    n = own.shape[1]
-    out = np.zeros(alive.shape, dtype=bool)
-    for a in range(n):
-        gains = np.where(others[:, None, :], own - own[:, a : a + 1, :], np.inf).min(axis=2)
-        gains[:, a] = -np.inf
-        gains[~alive] = -np.inf
-        out[:, a] = alive[:, a] & (gains.max(axis=1) > limit[:, 0])
-    return out
+    margins = np.where(others[:, None, None, :], gaps, np.inf).min(axis=3)  # (P, action, rival)
+    beaten = (margins > limit[:, :, None]) & alive[:, _rivals(alive.shape[1])]
+    return alive & beaten.any(axis=2)
 
 
 def record_keys(players: Sequence[str]) -> tuple[str, ...]:

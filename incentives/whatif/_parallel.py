@@ -3,20 +3,23 @@
 A *task* is a function ``task(key, model, values, *options)`` that returns the table of
 one chunk (:class:`Table`).  The model travels to other processes once:
 
-* local processes (:func:`run_local`) get it in their initializer, keyed by a hash of its
-  bytes, and every task names it by that key only; this process works on chunks too,
-  taking them from the end of the queue while the worker processes take them from the
-  front, so ``workers=2`` starts one process, not two, and no core waits for the other;
-* an executor (:func:`run_on_executor`, a ``dask.distributed.Client`` for instance) gets
-  the model's bytes with each task, and each of its processes unpickles them once (the
-  model is cached by key where the task runs).
+* every task carries the model's bytes (a few kilobytes) and the hash that keys them; a
+  process unpickles them the first time it meets that key and keeps the model (the
+  compiled formulas are cached in the process too, :mod:`incentives.build`);
+* local worker processes (:func:`run_local`) are started once, by the first parallel
+  sweep, and kept for the next ones (:func:`local_pool`): started by ``fork``, they
+  inherit the model and its compiled formulas; this process works on chunks too, taking
+  them from the end of the queue while the workers take them from the front, so
+  ``workers=2`` means this process and one worker, and no core waits for the other;
+* an executor (:func:`run_on_executor`, a ``dask.distributed.Client`` for instance) runs
+  the tasks where it likes.
 """
 
 from __future__ import annotations
 
 import pickle
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -26,10 +29,12 @@ from ..errors import IncentivesError, SweepError
 from ._progress import ProgressBar
 
 __all__ = [
+    "Records",
     "Table",
+    "close_local_pool",
     "compiled_model",
     "executor_parallelism",
-    "install_model",
+    "local_pool",
     "run_local",
     "run_on_executor",
     "run_serial",
@@ -42,23 +47,55 @@ Task = Callable[..., Table]
 
 _COMPILED: dict[str, CompiledModel] = {}
 
-
-def install_model(key: str, model: bytes | CompiledModel) -> None:
-    """Keep the compiled model under ``key`` in this process (a worker's initializer)."""
-    compiled_model(key, model)
+#: The kept pool of local worker processes, with its number of workers (at most one).
+_POOL: list[tuple[int, ProcessPoolExecutor]] = []
 
 
-def compiled_model(key: str, model: bytes | CompiledModel | None) -> CompiledModel:
-    """The compiled model a task names: itself, or the one kept under ``key`` (unpickled once per process)."""
+def compiled_model(key: str, model: bytes | CompiledModel) -> CompiledModel:
+    """The compiled model of a task: itself, or the one kept under ``key`` (its bytes unpickled once per process)."""
     if isinstance(model, CompiledModel):
         return model
     if key not in _COMPILED:
-        if model is None:
-            raise SweepError("a sweep task named a compiled model this process does not hold")
-        if len(_COMPILED) >= 8:
-            _COMPILED.clear()
-        _COMPILED[key] = pickle.loads(model)
+        _keep(key, pickle.loads(model))
     return _COMPILED[key]
+
+
+def _keep(key: str, compiled: CompiledModel) -> None:
+    if len(_COMPILED) >= 8:
+        _COMPILED.clear()
+    _COMPILED[key] = compiled
+
+
+class Records:
+    """The records of a sweep, chunk by chunk, turned from tables into dicts as the chunks come in."""
+
+    def __init__(self, chunks: list[slice], bar: ProgressBar) -> None:
+        self.chunks = chunks
+        self.bar = bar
+        self.done: list[list[dict[str, Any]] | None] = [None] * len(chunks)
+
+    def add(self, j: int, table: Table) -> None:
+        """The table of chunk ``j``."""
+        keys, rows = table
+        self.done[j] = [dict(zip(keys, row, strict=True)) for row in rows]
+        self.bar.update(self.chunks[j].stop - self.chunks[j].start)
+
+    def missing(self, j: int) -> bool:
+        """Whether chunk ``j`` is still to come."""
+        return self.done[j] is None
+
+    def take_finished(self, futures: Sequence[Any]) -> None:
+        """Add every chunk whose future has finished (those that failed are left for :meth:`all`)."""
+        for j, future in enumerate(futures):
+            if self.done[j] is None and future.done() and not future.cancelled() and future.exception() is None:
+                self.add(j, future.result())
+
+    def all(self, futures: Sequence[Any]) -> list[dict[str, Any]]:
+        """Every record, in the order of the points, waiting for the chunks still out."""
+        for j, future in enumerate(futures):
+            if self.done[j] is None:
+                self.add(j, future.result())
+        return [record for chunk in self.done for record in chunk or ()]
 
 
 def run_serial(
@@ -68,13 +105,12 @@ def run_serial(
     values: np.ndarray,
     chunks: list[slice],
     bar: ProgressBar,
-) -> list[Table]:
+) -> list[dict[str, Any]]:
     """Every chunk in this process, in order."""
-    tables = []
-    for chunk in chunks:
-        tables.append(task("", compiled, values[chunk], *options))
-        bar.update(chunk.stop - chunk.start)
-    return tables
+    records = Records(chunks, bar)
+    for j, chunk in enumerate(chunks):
+        records.add(j, task("", compiled, values[chunk], *options))
+    return records.all([])
 
 
 def run_local(
@@ -86,26 +122,52 @@ def run_local(
     chunks: list[slice],
     processes: int,
     bar: ProgressBar,
-) -> list[Table]:
-    """The chunks on ``processes`` local processes: this one and ``processes - 1`` workers."""
+) -> list[dict[str, Any]]:
+    """The chunks on ``processes`` local processes: this one and ``processes - 1`` kept worker processes."""
     key, data = blob
-    _COMPILED[key] = compiled  # workers forked from here find it; others unpickle it once, in their initializer
-    pool = ProcessPoolExecutor(max_workers=processes - 1, initializer=install_model, initargs=(key, data))
+    _keep(key, compiled)  # worker processes forked from here now find it without unpickling
+    pool = local_pool(processes - 1)
+    records = Records(chunks, bar)
     try:
-        futures = [pool.submit(task, key, None, values[chunk], *options) for chunk in chunks]
-        tables: list[Table | None] = [None] * len(chunks)
+        futures = [pool.submit(task, key, data, values[chunk], *options) for chunk in chunks]
         for j in reversed(range(len(chunks))):
-            if futures[j].cancel():  # not yet taken by a worker: this process does it
-                tables[j] = task("", compiled, values[chunks[j]], *options)
-                bar.update(chunks[j].stop - chunks[j].start)
-        out = _collect(futures, chunks, bar, tables)
+            if records.missing(j) and futures[j].cancel():  # not yet taken by a worker: this process does it
+                records.add(j, task("", compiled, values[chunks[j]], *options))
+            records.take_finished(futures)
+        return records.all(futures)
     except BaseException as err:
-        pool.shutdown(wait=False, cancel_futures=True)
+        close_local_pool()  # its queue may still hold this sweep's chunks
         if _passes(err):
             raise
         raise _failure(err) from err
-    pool.shutdown()
-    return out
+
+
+def local_pool(workers: int) -> ProcessPoolExecutor:
+    """The pool of ``workers`` local worker processes, started by the first sweep that needs it and kept.
+
+    Starting processes costs more than a sweep of ten thousand points takes, so the pool
+    stays for the next sweep (a sweep with another number of workers replaces it);
+    :func:`close_local_pool` ends it, and it ends with the interpreter.
+    """
+    if _POOL and _POOL[0][0] == workers:
+        return _POOL[0][1]
+    close_local_pool()
+    pool = ProcessPoolExecutor(max_workers=workers)
+    _POOL.append((workers, pool))
+    return pool
+
+
+def close_local_pool() -> None:
+    """End the kept worker processes, if any (the next parallel sweep starts new ones).
+
+    Examples
+    --------
+    >>> close_local_pool()
+    >>> _POOL
+    []
+    """
+    while _POOL:
+        _POOL.pop()[1].shutdown(wait=False, cancel_futures=True)
 
 
 def run_on_executor(
@@ -116,12 +178,12 @@ def run_on_executor(
     values: np.ndarray,
     chunks: list[slice],
     bar: ProgressBar,
-) -> list[Table]:
+) -> list[dict[str, Any]]:
     """The chunks on an executor (anything with ``submit``), each task carrying the model's bytes."""
     key, data = blob
     futures = [executor.submit(task, key, data, values[chunk], *options) for chunk in chunks]
     try:
-        return _collect(futures, chunks, bar, [None] * len(chunks))
+        return Records(chunks, bar).all(futures)
     except BaseException as err:
         for future in futures:
             future.cancel()
@@ -140,16 +202,6 @@ def executor_parallelism(executor: Any) -> int:
             return 8
     workers = getattr(executor, "_max_workers", None)
     return workers if isinstance(workers, int) and workers > 0 else 8
-
-
-def _collect(
-    futures: Sequence[Future[Table] | Any], chunks: list[slice], bar: ProgressBar, tables: list[Table | None]
-) -> list[Table]:
-    for j, future in enumerate(futures):
-        if tables[j] is None:
-            tables[j] = future.result()
-            bar.update(chunks[j].stop - chunks[j].start)
-    return [t for t in tables if t is not None]  # every one is set by now
 
 
 def _passes(err: BaseException) -> bool:

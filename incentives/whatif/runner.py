@@ -125,7 +125,7 @@ def _at(names: Sequence[str], row: np.ndarray) -> str:
 
 def evaluate_chunk(
     key: str,
-    model: bytes | CompiledModel | None,
+    model: bytes | CompiledModel,
     values: np.ndarray,
     method: str,
     max_seconds: float | None,
@@ -232,20 +232,20 @@ def _run(
     bar = progress_bar(len(values), bar_option)
     try:
         if serial:
-            tables = run_serial(evaluate_chunk, compiled, options, values, chunks, bar)
+            records = run_serial(evaluate_chunk, compiled, options, values, chunks, bar)
             ran_on = "this process"
         else:
             data = pickle.dumps(compiled)
             blob = (hashlib.sha256(data).hexdigest(), data)
             if executor is not None:
-                tables = run_on_executor(executor, evaluate_chunk, blob, options, values, chunks, bar)
+                records = run_on_executor(executor, evaluate_chunk, blob, options, values, chunks, bar)
                 ran_on = type(executor).__name__
             else:
-                tables = run_local(evaluate_chunk, compiled, blob, options, values, chunks, local, bar)
+                records = run_local(evaluate_chunk, compiled, blob, options, values, chunks, local, bar)
                 ran_on = f"{local} local processes"
     finally:
         bar.close()
-    return [dict(zip(keys, row, strict=True)) for keys, rows in tables for row in rows], ran_on
+    return records, ran_on
 
 
 def sweep(
