@@ -37,7 +37,18 @@ import numpy as np
 from ..evaluated import EvaluatedModel
 from ..tolerance import RTOL
 
-__all__ = ["BATCHED_METHODS", "RECORD_COLUMNS", "SAFETY", "batched_columns", "dominance_solutions", "record_keys"]
+__all__ = [
+    "BATCHED_METHODS",
+    "RECORD_COLUMNS",
+    "SAFETY",
+    "Column",
+    "batched_columns",
+    "dominance_solutions",
+    "record_keys",
+]
+
+#: A column of records: a list of values, or an array whose ``tolist()`` gives them.
+Column = list[Any] | np.ndarray
 
 #: Methods whose answer at a dominance-solvable point is that point's one pure equilibrium.
 BATCHED_METHODS = frozenset({"all", "pure"})
@@ -139,15 +150,16 @@ def record_keys(players: Sequence[str]) -> tuple[str, ...]:
     return (*RECORD_COLUMNS, *(f"games.{p}" for p in players), *(f"gaming_score.{p}" for p in players))
 
 
-def batched_columns(batch: EvaluatedModel, method: str) -> tuple[np.ndarray, dict[str, list[Any]]]:
+def batched_columns(batch: EvaluatedModel, method: str) -> tuple[np.ndarray, dict[str, Column]]:
     """The sweep record columns (:func:`record_keys`) of the dominance-solvable points of a batch.
 
     Returns
     -------
     tuple
         ``(indices, columns)``: the positions in the batch of the points solved here, and each
-        column's values at those points, equal to the records of
-        :func:`incentives.whatif.runner.point_record` there.  Other points are left to it.
+        column's values at those points (a list, or a numpy array whose ``tolist()`` gives the
+        values), equal to the records of :func:`incentives.whatif.runner.point_record` there.
+        Other points are left to it.
 
     Examples
     --------
@@ -171,9 +183,7 @@ def batched_columns(batch: EvaluatedModel, method: str) -> tuple[np.ndarray, dic
     return solved, _columns(batch, flat[solved], values, solutions[solved])
 
 
-def _columns(
-    batch: EvaluatedModel, payoffs: np.ndarray, values: np.ndarray, profiles: np.ndarray
-) -> dict[str, list[Any]]:
+def _columns(batch: EvaluatedModel, payoffs: np.ndarray, values: np.ndarray, profiles: np.ndarray) -> dict[str, Column]:
     """Record columns at points with one pure equilibrium each (definitions of :mod:`incentives.analysis.gaming`)."""
     shape = batch.shape
     rows = np.arange(len(values))
@@ -202,26 +212,26 @@ def _columns(
     labels = _labels(batch, at_eq)
     price = [None if math.isnan(x) else x for x in ratio.tolist()]
     count = len(values)
-    columns: dict[str, list[Any]] = {
+    columns: dict[str, Column] = {
         "equilibria": labels,
-        "n_equilibria": [1] * count,
+        "n_equilibria": np.ones(count, dtype=np.int64),
         "status": ["complete"] * count,
         "worst_equilibrium": labels,
-        "company_value_worst": v_eq.tolist(),
+        "company_value_worst": v_eq,
         "best_equilibrium": labels,
-        "company_value_best": v_eq.tolist(),
+        "company_value_best": v_eq,
         "optimum": _labels(batch, first),
-        "company_value_optimum": v_opt.tolist(),
+        "company_value_optimum": v_opt,
         "price_of_anarchy": price,
         "price_of_stability": price,
-        "value_range_lost_worst": lost.tolist(),
-        "value_range_lost_best": lost.tolist(),
+        "value_range_lost_worst": lost,
+        "value_range_lost_best": lost,
         "gaming_departments": _who(batch.players, games),
     }
     for p, g in zip(batch.players, games, strict=True):
-        columns[f"games.{p}"] = g.tolist()
+        columns[f"games.{p}"] = g
     for p, s in zip(batch.players, scores, strict=True):
-        columns[f"gaming_score.{p}"] = s.tolist()
+        columns[f"gaming_score.{p}"] = s
     return columns
 
 

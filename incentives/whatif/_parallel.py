@@ -31,6 +31,7 @@ from ._progress import ProgressBar
 __all__ = [
     "Records",
     "Table",
+    "as_list",
     "close_local_pool",
     "compiled_model",
     "executor_parallelism",
@@ -40,8 +41,9 @@ __all__ = [
     "run_serial",
 ]
 
-#: A chunk's records: the column names, and one row of values per point.
-Table = tuple[tuple[str, ...], list[tuple[Any, ...]]]
+#: A chunk's records: the column names, and each column's values (a list, or a numpy array whose
+#: ``tolist()`` gives them: it travels between processes as one buffer).
+Table = tuple[tuple[str, ...], list[Any]]
 
 Task = Callable[..., Table]
 
@@ -76,7 +78,8 @@ class Records:
 
     def add(self, j: int, table: Table) -> None:
         """The table of chunk ``j``."""
-        keys, rows = table
+        keys, columns = table
+        rows = zip(*(as_list(c) for c in columns), strict=True)
         self.done[j] = [dict(zip(keys, row, strict=True)) for row in rows]
         self.bar.update(self.chunks[j].stop - self.chunks[j].start)
 
@@ -96,6 +99,18 @@ class Records:
             if self.done[j] is None:
                 self.add(j, future.result())
         return [record for chunk in self.done for record in chunk or ()]
+
+
+def as_list(column: Any) -> list[Any]:
+    """A column's values as plain Python values (an array's ``tolist()``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_list(np.array([0.5, 2.0])), as_list(["a", None])
+    ([0.5, 2.0], ['a', None])
+    """
+    return column.tolist() if isinstance(column, np.ndarray) else list(column)
 
 
 def run_serial(

@@ -48,8 +48,8 @@ from ..evaluated import EvaluatedModel
 from ..game import SizeBudget
 from ..model import Organization
 from ..solvers import registered_solvers, solve
-from ._batch import batched_columns, record_keys
-from ._parallel import Table, compiled_model, executor_parallelism, run_local, run_on_executor, run_serial
+from ._batch import Column, batched_columns, record_keys
+from ._parallel import Table, as_list, compiled_model, executor_parallelism, run_local, run_on_executor, run_serial
 from ._progress import progress_bar
 from .points import SweepPoints, as_points
 from .repeated import REPEATED_COLUMNS, RepeatedColumns, repeated_notes, repeated_records
@@ -143,22 +143,22 @@ def evaluate_chunk(
     except IncentivesError as err:
         raise SweepError(f"the sweep could not build its games: {err}") from None
     extra = _repeated_columns(compiled, batch, values, repeated, max_seconds)
-    table: dict[str, list[Any]] = {name: values[:, j].tolist() for j, name in enumerate(compiled.names)}
+    table: dict[str, Column] = {name: values[:, j].copy() for j, name in enumerate(compiled.names)}
     table.update(_record_columns(compiled, batch, values, method, max_seconds))  # as {**point, **record}
     for column in extra[0] if extra else ():
         table[column] = [e[column] for e in extra]
-    return tuple(table), list(zip(*table.values(), strict=True))
+    return tuple(table), list(table.values())
 
 
 def _record_columns(
     compiled: CompiledModel, batch: EvaluatedModel, values: np.ndarray, method: str, max_seconds: float | None
-) -> dict[str, list[Any]]:
+) -> dict[str, Column]:
     solved, columns = batched_columns(batch, method)
     if len(solved) == len(values):
         return columns
     full: dict[str, list[Any]] = {key: [None] * len(values) for key in record_keys(batch.players)}
     for key, column in columns.items():
-        for k, value in zip(solved.tolist(), column, strict=True):
+        for k, value in zip(solved.tolist(), as_list(column), strict=True):
             full[key][k] = value
     unsolved = np.ones(len(values), dtype=bool)
     unsolved[solved] = False
@@ -173,7 +173,7 @@ def _record_columns(
                 raise SweepError(f"the point {at} failed: {type(err).__name__}: {err}") from None
             for key, column in full.items():
                 column[k] = record[key]
-    return full
+    return dict(full)
 
 
 def _repeated_columns(
