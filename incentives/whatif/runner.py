@@ -13,16 +13,20 @@ How a sweep runs
    solved with :func:`incentives.solve` and compared with the company optimum by
    :func:`incentives.analysis.gaming.gaming_at_equilibria` (the definitions of
    :func:`incentives.analyze`).  Both give the same record at a point.  A chunk
-   comes back as one table (column names and rows), not as a dict per point.
+   comes back as one table (column names and columns, numbers as numpy arrays),
+   not as a dict per point.
 3. Chunks run in parallel on the local cores by default: this process and
-   ``workers - 1`` worker processes (a :class:`concurrent.futures.ProcessPoolExecutor`)
-   that get the compiled model once, when they start; this process takes chunks from
-   the end while the workers take them from the front.  Small sweeps, and
-   ``workers=1``, run in this process.  Pass ``executor=`` to run them anywhere
-   that offers ``submit(fn, *args)`` returning a future with ``result()``: a
-   ``concurrent.futures`` executor, or a ``dask.distributed.Client`` for a cluster.
-   The compiled model is then sent as bytes with each task and unpickled once per
-   worker process.
+   ``workers - 1`` worker processes (a :class:`concurrent.futures.ProcessPoolExecutor`),
+   started by the first parallel sweep and kept for the next ones (starting processes
+   costs more than a sweep of ten thousand points takes; a sweep with another number
+   of workers replaces them, :func:`close_workers` ends them, and they end with the
+   interpreter).  This process takes
+   chunks from the end of the queue while the workers take them from the front.
+   Small sweeps, and ``workers=1``, run in this process.  Pass ``executor=`` to run
+   them anywhere that offers ``submit(fn, *args)`` returning a future with
+   ``result()``: a ``concurrent.futures`` executor, or a ``dask.distributed.Client``
+   for a cluster.  Each task carries the compiled model's bytes (a few kilobytes),
+   unpickled once per process and kept there under their hash.
 
 A point that fails (for example a division by zero at that value) stops the
 sweep with a :class:`~incentives.errors.SweepError` naming the point.
@@ -49,13 +53,22 @@ from ..game import SizeBudget
 from ..model import Organization
 from ..solvers import registered_solvers, solve
 from ._batch import Column, batched_columns, record_keys
-from ._parallel import Table, as_list, compiled_model, executor_parallelism, run_local, run_on_executor, run_serial
+from ._parallel import (
+    Table,
+    as_list,
+    close_local_pool,
+    compiled_model,
+    executor_parallelism,
+    run_local,
+    run_on_executor,
+    run_serial,
+)
 from ._progress import progress_bar
 from .points import SweepPoints, as_points
 from .repeated import REPEATED_COLUMNS, RepeatedColumns, repeated_notes, repeated_records
 from .results import NO_EQUILIBRIUM, SweepResult
 
-__all__ = ["PARALLEL_MIN_POINTS", "Executor", "point_record", "sweep"]
+__all__ = ["MAX_CHUNK", "PARALLEL_MIN_POINTS", "Executor", "close_workers", "point_record", "sweep"]
 
 #: Sweeps with fewer points than this run in this process unless an executor is given
 #: (starting worker processes costs more than it saves).
@@ -110,6 +123,16 @@ def point_record(model: EvaluatedModel, *, method: str = "all", max_seconds: flo
     for player in game.players:
         record[f"gaming_score.{player}"] = float(summary["gaming_scores"].get(player, 0.0))
     return record
+
+
+def close_workers() -> None:
+    """End the local worker processes that parallel sweeps keep (the next parallel sweep starts new ones).
+
+    Examples
+    --------
+    >>> close_workers()  # the next parallel sweep starts new ones
+    """
+    close_local_pool()
 
 
 def _optional_float(value: Any) -> float | None:

@@ -15,7 +15,7 @@ import incentives as inc
 from incentives.build import compile_model
 from incentives.solvers.dominance import eliminate_dominated
 from incentives.tolerance import RTOL
-from incentives.whatif import grid, point_record, sweep
+from incentives.whatif import _parallel, close_workers, grid, point_record, sweep
 from incentives.whatif._batch import SAFETY, batched_columns, dominance_solutions
 from incentives.whatif.points import SweepPoints
 
@@ -131,6 +131,13 @@ def test_two_local_processes_equal_one() -> None:
     two = sweep(org, points, workers=2, chunk_size=16, progress=False)
     assert two.ran_on == "2 local processes" and one.ran_on == "this process"
     assert two.records == one.records
+    kept = [pool for _, pool in _parallel._POOL]
+    assert len(kept) == 1  # the worker process stays for the next sweep ...
+    again = sweep(org, points, workers=2, chunk_size=16, progress=False)
+    assert [pool for _, pool in _parallel._POOL] == kept and again.records == one.records
+    close_workers()  # ... until it is ended
+    assert _parallel._POOL == []
+    assert sweep(org, points, workers=2, progress=False).records == one.records
 
 
 def test_a_failing_point_on_local_processes_names_itself() -> None:
