@@ -308,12 +308,12 @@ def _dask_contenders(stack: contextlib.ExitStack, org: inc.Organization, points:
     ]
 
 
-def scaling(repeats: int) -> None:
+def scaling(repeats: int, side: int = 100) -> None:
     """The 10,000-point sweep on 1 process, 2 local processes and a 2-worker Dask LocalCluster, interleaved."""
     org = inc.load_model(EXAMPLE)
     axes = {
-        "customers_per_deal": np.linspace(10, 600, 100),
-        "bonus.support.reopened_tickets": np.linspace(-0.5, 0, 100),
+        "customers_per_deal": np.linspace(10, 600, side),
+        "bonus.support.reopened_tickets": np.linspace(-0.5, 0, side),
     }
     points = grid(axes)
     n = len(points)
@@ -346,7 +346,7 @@ def scaling(repeats: int) -> None:
     print("| --- | ---: | ---: | ---: | ---: |")
     rows = [one, kept, new, *([first_dask] if first_dask is not None else []), *dask]
     for c in rows:
-        ratio = [a / b for a, b in zip(one.wall, c.wall, strict=True)] if len(c.wall) == len(one.wall) else []
+        ratio = [a / b for a, b in zip(one.wall, c.wall, strict=True)] if c is not first_dask else []
         print(
             f"| {c.name} | {_median_range([n / w for w in c.wall])} | "
             f"{_median_range(ratio, '.2f') + 'x' if ratio else '-'} | {_median_range([n / u for u in c.cpu])} | "
@@ -361,9 +361,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="210-point grids instead of 3,240")
     parser.add_argument("--scaling", action="store_true", help="1 vs 2 processes vs Dask, 10,000 points")
     parser.add_argument("--repeats", type=int, default=7, help="repetitions of each scaling run (default 7)")
+    parser.add_argument("--side", type=int, default=100, help="scaling grid of side x side points (default 100)")
     options = parser.parse_args()
     if options.scaling:
-        scaling(options.repeats)
+        scaling(options.repeats, options.side)
         return
     side = 10 if options.quick else 40
     warnings.simplefilter("ignore", inc.IncompleteSearchWarning)
