@@ -209,7 +209,7 @@ def _expand(
     if np.any(values[:r] <= tol):
         return None
     # the ratio test on M / b: the row with the most negative M[i, k] / b_i falls to zero first along k
-    slopes = tableau[:r].reshape(r, count * dim) * np.repeat(1.0 / values[:r], dim, axis=1)
+    slopes = tableau[:r] * (1.0 / values[:r])[:, :, None]  # (r, count, d)
     steepest = slopes.min(axis=0)
     if np.any(steepest > -PIVOT_TOL):
         return None  # a column along which nothing limits the move
@@ -217,10 +217,9 @@ def _expand(
     if np.count_nonzero(first) > count * dim:
         return None  # a tie: the neighbour is degenerate
     kind = np.uint8 if r < 256 else np.uint16
-    position = (first.view(np.uint8) * np.arange(r, dtype=kind)[:, None]).sum(axis=0, dtype=kind)
-    position = position.reshape(count, dim).astype(np.intp)
-    vertex = np.arange(count)
-    entering = rows[position, vertex[:, None]]  # (count, d)
+    position = (first.view(np.uint8) * np.arange(r, dtype=kind)[:, None, None]).sum(axis=0, dtype=kind)
+    position = position.astype(np.intp)  # (count, d)
+    entering = rows[position, np.arange(count)[:, None]]  # (count, d)
     fingerprint.add_neighbours(basis, entering)
     costs = tableau[r]  # f = w . z changes by costs[s, l] per unit of the slack of column l
     scale = ROUNDING * weights.sum()
@@ -228,15 +227,17 @@ def _expand(
         return None  # an edge along which f barely changes: the parent rule is unclear
     # a neighbour along k is farther from the origin when costs[k] > 0; it is a child when, after the
     # pivot, the column back to this vertex is the improving one with the smallest inequality number
-    parent, column = np.nonzero(costs > 0)
-    row = position[parent, column]
-    pivot_rows = tableau[row, parent, :]  # (candidates, d): M[e, l]
-    pivots = pivot_rows[np.arange(len(parent)), column]
-    new_costs = costs[parent] - (costs[parent, column] / pivots)[:, None] * pivot_rows
-    new_costs[np.arange(len(parent)), column] = 0.0  # the column back: improving, not a rival
-    if np.any((np.abs(new_costs) <= scale) & (np.arange(dim) != column[:, None])):
+    flat = np.flatnonzero(costs > 0)  # candidates, as parent * d + column
+    parent, column = np.divmod(flat, dim)
+    row = position.reshape(-1)[flat]
+    pivot_rows = np.take(tableau.reshape(-1, dim), row * count + parent, axis=0)  # (candidates, d): M[e, l]
+    pivots = np.take(tableau.reshape(-1), (row * count + parent) * dim + column)
+    new_costs = np.take(costs, parent, axis=0)
+    new_costs -= (costs.reshape(-1)[flat] / pivots)[:, None] * pivot_rows
+    new_costs[np.arange(len(flat)), column] = 1.0  # the column back: improving, not a rival
+    if np.any(np.abs(new_costs) <= scale):
         return None
-    rivals = (new_costs < 0) & (basis[parent] < entering[parent, column][:, None])
+    rivals = (new_costs < 0) & (np.take(basis, parent, axis=0) < entering.reshape(-1)[flat][:, None])
     child = ~rivals.any(axis=1)
     if np.count_nonzero(child) * tableau.shape[0] * dim * tableau.itemsize > room:
         return _NO_ROOM
@@ -252,20 +253,22 @@ _NO_ROOM = _Batch(
 
 def _pivot(batch: _Batch, parent: np.ndarray, column: np.ndarray, row: np.ndarray) -> _Batch:
     """The dictionaries after pivoting each ``parent`` on its ``column`` and the slack at position ``row``."""
-    picked = batch.tableau[:, parent, :]  # (r, c, d)
+    tableau, count, dim = batch.tableau, *batch.basis.shape
     index = np.arange(len(parent))
-    col = picked[:, index, column]  # (r, c): M[i, k] for every row i
-    pivot_row = picked[row, index, :]  # (c, d): M[e, l] for every column l
-    pivot = pivot_row[index, column]
+    col = np.take(tableau.reshape(tableau.shape[0], -1), parent * dim + column, axis=1)  # (r, c): M[i, k]
+    pivot_row = np.take(tableau.reshape(-1, dim), row * count + parent, axis=0)  # (c, d): M[e, l]
+    pivot = col[row, index]
     scaled = pivot_row / pivot[:, None]
+    picked = np.take(tableau, parent, axis=1)  # (r, c, d)
     picked -= col[:, :, None] * scaled[None, :, :]
-    picked[:, index, column] = col / pivot
+    flat = picked.reshape(len(col), -1)  # a view (take returns a contiguous array): (r, c * d)
+    flat[:, index * dim + column] = col / pivot
     picked[row, index, :] = -scaled
-    picked[row, index, column] = 1.0 / pivot
+    flat[row, index * dim + column] = 1.0 / pivot
     entering_values = batch.values[row, parent]
-    values = batch.values[:, parent] - col * (entering_values / pivot)
+    values = np.take(batch.values, parent, axis=1) - col * (entering_values / pivot)
     values[row, index] = -entering_values / pivot
-    rows, basis = batch.rows[:, parent], batch.basis[parent]
+    rows, basis = np.take(batch.rows, parent, axis=1), np.take(batch.basis, parent, axis=0)
     rows[row, index], basis[index, column] = basis[index, column], rows[row, index]
     return _Batch(tableau=picked, values=values, rows=rows, basis=basis)
 
