@@ -299,7 +299,7 @@ def _quantecon_set(a: np.ndarray, b: np.ndarray) -> set[tuple[float, ...]]:
 
 @pytest.mark.parametrize("k", [12, 13, 14, 15, 16])
 def test_large_games_give_quantecons_equilibria(k: int) -> None:
-    # far past the old ceiling of 5 million bases (C(28, 14) is 40 million): reverse search from 14 on
+    # far past the old ceiling of 5 million bases (C(28, 14) is 40 million): reverse search from 13 on
     a, b = np.random.default_rng([2, k, k, 0]).standard_normal((2, k, k))
     result = inc.solve(inc.Game.from_bimatrix(a, b), "all", max_seconds=None)
     assert result.status == "complete" and result.degenerate is False and not result.rejected
