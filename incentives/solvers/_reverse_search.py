@@ -142,7 +142,6 @@ def reverse_search(matrix: np.ndarray, rhs: np.ndarray, *, tol: float, budget: B
     stack = [origin]
     found: list[np.ndarray] = []
     fingerprint = _Fingerprint(rows + dim)
-    fingerprint.add_vertices(origin.basis, dim)
     held = 0
     while stack:
         if budget.exhausted():
@@ -157,11 +156,11 @@ def reverse_search(matrix: np.ndarray, rhs: np.ndarray, *, tol: float, budget: B
             return Enumeration(_stacked(found, dim), simple=True, stopped=True, certified=False)
         if len(step.basis):
             found.append(step.basis)
-            fingerprint.add_vertices(step.basis, dim)
             stack.extend(step.split(size))
             held += step.tableau.nbytes
     bases = _stacked(found, dim)
-    distinct = len(np.unique(bases_keys(bases, rows + dim))) == len(bases)
+    keys = np.sort(bases_keys(bases, rows + dim))
+    distinct = not np.any(keys[1:] == keys[:-1])
     return Enumeration(bases, simple=True, stopped=False, certified=distinct and fingerprint.balanced())
 
 
@@ -198,7 +197,7 @@ class _Batch:
 def _expand(
     batch: _Batch, weights: np.ndarray, tol: float, fingerprint: _Fingerprint, *, room: float = np.inf
 ) -> _Batch | None:
-    """The children of a batch of vertices; their neighbours go into the fingerprint.
+    """The children of a batch of vertices; the batch and its neighbours go into the fingerprint.
 
     :data:`_NO_ROOM` when the children's dictionaries would take more than ``room`` bytes.
 
@@ -220,7 +219,7 @@ def _expand(
     position = (first.view(np.uint8) * np.arange(r, dtype=kind)[:, None, None]).sum(axis=0, dtype=kind)
     position = position.astype(np.intp)  # (count, d)
     entering = rows[position, np.arange(count)[:, None]]  # (count, d)
-    fingerprint.add_neighbours(basis, entering)
+    fingerprint.add_expanded(basis, entering)
     costs = tableau[r]  # f = w . z changes by costs[s, l] per unit of the slack of column l
     scale = ROUNDING * weights.sum()
     if np.any(np.abs(costs) <= scale):
@@ -253,18 +252,19 @@ _NO_ROOM = _Batch(
 
 def _pivot(batch: _Batch, parent: np.ndarray, column: np.ndarray, row: np.ndarray) -> _Batch:
     """The dictionaries after pivoting each ``parent`` on its ``column`` and the slack at position ``row``."""
-    tableau, count, dim = batch.tableau, *batch.basis.shape
+    dim = batch.basis.shape[1]
     index = np.arange(len(parent))
-    col = np.take(tableau.reshape(tableau.shape[0], -1), parent * dim + column, axis=1)  # (r, c): M[i, k]
-    pivot_row = np.take(tableau.reshape(-1, dim), row * count + parent, axis=0)  # (c, d): M[e, l]
+    picked = np.take(batch.tableau, parent, axis=1)  # (r, c, d)
+    flat = picked.reshape(len(picked), -1)  # a view (take returns a contiguous array): (r, c * d)
+    entries = index * dim + column
+    col = flat[:, entries]  # (r, c): M[i, k] for every row i
+    pivot_row = picked[row, index, :]  # (c, d): M[e, l] for every column l
     pivot = col[row, index]
     scaled = pivot_row / pivot[:, None]
-    picked = np.take(tableau, parent, axis=1)  # (r, c, d)
     picked -= col[:, :, None] * scaled[None, :, :]
-    flat = picked.reshape(len(col), -1)  # a view (take returns a contiguous array): (r, c * d)
-    flat[:, index * dim + column] = col / pivot
+    flat[:, entries] = col / pivot
     picked[row, index, :] = -scaled
-    flat[row, index * dim + column] = 1.0 / pivot
+    flat[row, entries] = 1.0 / pivot
     entering_values = batch.values[row, parent]
     values = np.take(batch.values, parent, axis=1) - col * (entering_values / pivot)
     values[row, index] = -entering_values / pivot
@@ -303,7 +303,8 @@ class _Fingerprint:
     ``S`` is ``S`` taken ``d`` times.  Both multisets are summed under a fixed
     64-bit mixing function of the basis (splitmix64 on 62-bit words, modulo
     ``2^64``); a missing vertex makes the sums differ except with probability
-    about ``2^-64``.
+    about ``2^-64``.  A vertex enters both sums when it is expanded: a search
+    that ends with an empty stack has expanded every vertex it found, once.
     """
 
     def __init__(self, total: int) -> None:
@@ -311,20 +312,20 @@ class _Fingerprint:
         self.vertices = np.uint64(0)
         self.neighbours = np.uint64(0)
 
-    def add_vertices(self, basis: np.ndarray, dim: int) -> None:
-        with np.errstate(over="ignore"):
-            self.vertices += np.uint64(dim) * _mix(self._words(basis)).sum(dtype=np.uint64)
-
-    def add_neighbours(self, basis: np.ndarray, entering: np.ndarray) -> None:
+    def add_expanded(self, basis: np.ndarray, entering: np.ndarray) -> None:
+        """Count each vertex (a row of ``basis``) and its neighbours (``entering[s, l]`` for ``basis[s, l]``)."""
         count, dim = basis.shape
         if self.words == 1:
-            one = np.int64(1)
-            keys = np.left_shift(one, basis.astype(np.int64)).sum(axis=1)
-            swapped = keys[:, None] - np.left_shift(one, basis.astype(np.int64)) + np.left_shift(one, entering)
+            bits = np.left_shift(np.int64(1), basis.astype(np.int64))
+            keys = bits.sum(axis=1)
+            swapped = keys[:, None] - bits + np.left_shift(np.int64(1), entering)
             with np.errstate(over="ignore"):
+                self.vertices += np.uint64(dim) * _mix(keys[:, None]).sum(dtype=np.uint64)
                 self.neighbours += _mix(swapped.reshape(-1, 1)).sum(dtype=np.uint64)
             return
         words = self._words(basis)  # (count, W)
+        with np.errstate(over="ignore"):
+            self.vertices += np.uint64(dim) * _mix(words).sum(dtype=np.uint64)
         swapped = np.repeat(words[:, None, :], dim, axis=1)  # (count, d, W)
         for index, sign in ((basis, -1), (entering, 1)):
             block, bit = np.divmod(index.astype(np.int64), 62)
