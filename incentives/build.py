@@ -92,10 +92,12 @@ def _compile(args: tuple[sympy.Symbol, ...], expr: sympy.Expr, exact: bool) -> A
     Parameters are arguments like decision variables, so a model evaluated again with other
     parameter values (a workshop moving a slider, a sweep) reuses every compiled formula.
     """
+    # The namespace names the numpy module itself: ``modules="numpy"`` would run ``from numpy import *``,
+    # which loads numpy's lazy submodules (f2py, testing, ma: a third of a second at start-up).
+    namespace = {"functools": functools, "numpy": np}
     if exact:
-        modules = [{"Fraction": Fraction, "functools": functools}, "numpy"]
-        return sympy.lambdify(list(args), expr, modules=modules, printer=_FractionPrinter)
-    return sympy.lambdify(list(args), expr, modules="numpy")
+        return sympy.lambdify(list(args), expr, modules=[{"Fraction": Fraction, **namespace}], printer=_FractionPrinter)
+    return sympy.lambdify(list(args), expr, modules=[namespace], printer=NumPyPrinter)
 
 
 def _is_rational(expr: sympy.Expr) -> bool:

@@ -58,3 +58,42 @@ def test_functions_named_like_their_subpackages_stay_functions() -> None:
         "assert callable(inc.design) and callable(inc.repeated), (inc.design, inc.repeated)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_analyzing_the_bundled_company_loads_neither_scipy_nor_the_other_reports() -> None:
+    # A dominance-solvable four-department game needs no LP, hull or vertex enumeration, and its report
+    # needs only the analysis builder: the workshop loop should not pay for what it does not use.
+    code = (
+        "import sys\nfrom incentives.cli import main\n"
+        "try:\n    main(['analyze', 'examples/growing_company.yaml'])\nexcept SystemExit:\n    pass\n"
+        "print('other reports:', *(m for m in ('incentives.report.design', 'incentives.report.thresholds', "
+        "'incentives.report.sweep', 'incentives.solvers.vertex_enumeration') if m in sys.modules))"
+    )
+    probe = f"{code}\nprint('loaded:', *(m for m in {HEAVY!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    others, loaded = out.strip().splitlines()[-2:]
+    assert "Growing software company" in out
+    assert others == "other reports:"
+    assert set(loaded.split()[1:]) == {"sympy", "networkx", "yaml"}
+
+
+def test_every_built_in_method_is_registered_by_the_module_the_table_names() -> None:
+    from incentives.solvers.registry import BUILT_IN, method_names
+
+    specs = inc.registered_solvers()
+    assert set(BUILT_IN) <= set(specs)
+    assert method_names() == sorted(specs)
+    for name, module in BUILT_IN.items():
+        assert specs[name].kernel.__module__ == f"incentives.solvers.{module}", name
+
+
+def test_every_reported_type_names_the_builders_that_register_it() -> None:
+    from incentives.report import dispatch
+
+    types = dispatch.reported_types()
+    for kind in types:
+        modules = {
+            f.__module__.rsplit(".", 1)[1] for f in (dispatch._blocks.dispatch(kind), dispatch._document.dispatch(kind))
+        }
+        assert set(dispatch.BUILDER_OF[kind.__name__]) == modules, kind
+    assert set(dispatch.BUILDER_OF) == {t.__name__ for t in types}

@@ -340,9 +340,9 @@ def load_game(path: Path, exact: bool | None) -> Any:
 
 def method_choices() -> list[str]:
     """The registered solver methods, ``"all"`` first."""
-    from ..solvers import registered_solvers
+    from ..solvers.registry import method_names
 
-    return sorted(registered_solvers(), key=lambda name: (name != "all", name))
+    return sorted(method_names(), key=lambda name: (name != "all", name))
 
 
 class Method(click.ParamType):

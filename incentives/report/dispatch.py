@@ -66,6 +66,35 @@ BUILDERS = (
     "handout",
 )
 
+#: The builder modules of each reported type, by class name: a report loads only its own builder (and
+#: what that builder imports), so ``incentives analyze`` does not import design, thresholds or sweeps.
+#: A test checks this table against what the builders register.
+BUILDER_OF: dict[str, tuple[str, ...]] = {
+    "Game": ("board",),
+    "PayoffTable": ("board",),
+    "SolveResult": ("solve",),
+    "Analysis": ("gaming",),
+    "Perspectives": ("perspectives",),
+    "DesignReport": ("design", "design_json"),
+    "Design": ("design", "design_json"),
+    "ViaNegativa": ("design", "design_json"),
+    "TransferDesign": ("design", "design_json"),
+    "GraphReport": ("graph",),
+    "DependencyGraph": ("graph",),
+    "ContinuousReport": ("continuous",),
+    "ContinuousSolution": ("continuous",),
+    "ThresholdReport": ("thresholds",),
+    "SweepResult": ("sweep",),
+    "QreReport": ("qre",),
+    "QrePath": ("qre",),
+    "PayoffSet": ("payoff_set",),
+    "RelationalContract": ("relational",),
+    "RepeatedReport": ("repeated",),
+    "RepeatedAnalysis": ("repeated",),
+    "SustainabilityReport": ("sustainability",),
+    "Handout": ("handout",),
+}
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -108,7 +137,26 @@ def register_html(cls: type) -> Callable[[F], F]:
 @functools.cache
 def _load() -> None:
     for name in BUILDERS:
-        importlib.import_module(f"{__package__}.{name}")
+        _load_builder(name)
+
+
+@functools.cache
+def _load_builder(name: str) -> None:
+    importlib.import_module(f"{__package__}.{name}")
+
+
+def _load_for(result: Any) -> None:
+    """Import the builders of ``result`` (of each item of a list or tuple); all of them for anything else."""
+    if isinstance(result, list | tuple) and result:
+        for item in result:
+            _load_for(item)
+        return
+    builders = next((BUILDER_OF[c.__name__] for c in type(result).__mro__ if c.__name__ in BUILDER_OF), None)
+    if builders is None:
+        _load()
+        return
+    for name in builders:
+        _load_builder(name)
 
 
 def _reported() -> list[type]:
@@ -136,7 +184,7 @@ def report_blocks(result: Any) -> list[Block]:
     TypeError
         If there is no report for the result's type.
     """
-    _load()
+    _load_for(result)
     return list(_blocks(result))
 
 
@@ -154,7 +202,7 @@ def json_document(result: Any) -> dict[str, Any]:
     >>> doc["schema"], doc["equilibria"][0]["label"]
     ('incentives.solve/1', 'row=r1, column=c1')
     """
-    _load()
+    _load_for(result)
     return dict(_document(result))
 
 
@@ -201,7 +249,7 @@ def render(result: Any, fmt: Format | str = "text", *, page: bool = False, width
     """
     if fmt not in FORMATS:
         raise ValueError(f"The 'fmt' parameter of render must be one of {list(FORMATS)}. Got {fmt!r} instead.")
-    _load()
+    _load_for(result)
     if fmt == "json":
         from .json import dumps
 

@@ -1,16 +1,9 @@
 """Equilibrium solvers, each a free function registered under a method name.
 
-Use :func:`solve` with a method name; :func:`registered_solvers` lists them.
+Use :func:`solve` with a method name; :func:`registered_solvers` lists them.  Each built-in solver's
+module is imported when its method is first used (:data:`~incentives.solvers.registry.BUILT_IN`).
 """
 
-from . import enumerate_all as _all  # noqa: F401  (registers "all")
-from . import lemke_howson as _lh  # noqa: F401  (registers "lemke-howson")
-from . import nashpy_methods as _nashpy  # noqa: F401  (registers "nashpy-support-enumeration" and two more)
-from . import polynomial_support as _ps  # noqa: F401  (registers "support-enumeration-n")
-from . import pure as _pure  # noqa: F401  (registers "pure")
-from . import qre as _qre  # noqa: F401  (registers "logit")
-from . import support_enumeration as _se  # noqa: F401  (registers "support-enumeration")
-from . import vertex_enumeration as _ve  # noqa: F401  (registers "vertex-enumeration")
 from .registry import (
     DEFAULT_TOL,
     Budget,
@@ -18,6 +11,7 @@ from .registry import (
     SolveResult,
     SolverOutput,
     SolverSpec,
+    method_names,
     register_solver,
     registered_solvers,
     solve,
@@ -30,6 +24,7 @@ __all__ = [
     "SolveResult",
     "SolverOutput",
     "SolverSpec",
+    "method_names",
     "register_solver",
     "registered_solvers",
     "solve",

@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.linalg import qr
-from scipy.optimize import minimize
 
 from ..tolerance import DUPLICATE_ATOL, RTOL, tolerance
 from ._subdivision import Region
@@ -201,6 +199,8 @@ def _nearest_feasible(system: SupportSystem, start: np.ndarray) -> np.ndarray | 
         constraints.append(
             {"type": "ineq", "fun": lambda x: -system.residuals(x)[1], "jac": lambda x: -system.jacobian(x, rows)}
         )
+    from scipy.optimize import minimize  # imported when first needed: it costs a start-up
+
     result = minimize(
         lambda x: 0.5 * float(np.sum((x - start) ** 2)),
         start,
@@ -217,6 +217,8 @@ def _independent_rows(matrix: np.ndarray) -> np.ndarray:
     """Indices of a maximal set of linearly independent rows (pivoted QR of the transpose)."""
     if matrix.size == 0:
         return np.zeros(0, dtype=np.intp)
+    from scipy.linalg import qr  # imported when first needed: it costs a start-up
+
     _, triangle, order = qr(matrix.T, mode="economic", pivoting=True)
     diagonal = np.abs(np.diag(triangle))
     rank = int(np.sum(diagonal > tolerance(diagonal)))

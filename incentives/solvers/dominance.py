@@ -62,7 +62,6 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
 
 from .._util import Number
 from ..game import Game
@@ -317,6 +316,8 @@ def _lp_mixture(rivals: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, flo
     a_ub = np.hstack([-rivals.T / scale, np.ones((m, 1))])  # epsilon - p . u(., s) <= -u(a, s)
     a_eq = np.append(np.ones(k), 0.0)[None, :]
     bounds = [(0.0, None)] * k + [(None, None)]
+    from scipy.optimize import linprog  # imported when first needed: it costs a start-up
+
     result = linprog(cost, A_ub=a_ub, b_ub=-target / scale, A_eq=a_eq, b_eq=[1.0], bounds=bounds, method="highs")
     if result.status != 0:
         return f"the linear program for a dominating mixture failed ({result.message.strip()}), so the action was kept"

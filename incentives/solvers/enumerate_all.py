@@ -46,10 +46,8 @@ from ..game import Game
 from ._cliques import bimatrix_components
 from ._sets import equilibrium_sets
 from .dominance import eliminate_dominated
-from .polynomial_support import polynomial_support_enumeration
 from .pure import pure_equilibria
 from .registry import Budget, EquilibriumComponent, SolverOutput, register_solver
-from .vertex_enumeration import vertex_enumeration
 
 __all__ = ["MAX_SUPPORTS", "all_equilibria"]
 
@@ -76,6 +74,8 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
     ('complete', 3, 2)
     """
     if game.n_players == 2:
+        from .vertex_enumeration import vertex_enumeration  # each solver is imported when a game needs it
+
         return _with_components(vertex_enumeration(game, tol=tol, budget=budget))
     scale = game.payoff_scale
     reduction = eliminate_dominated(game, mixed=True, tol=tol / scale)
@@ -108,6 +108,8 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
             ),
         )
     if len(active) > 2:
+        from .polynomial_support import polynomial_support_enumeration
+
         inner = polynomial_support_enumeration(reduced, tol=tol, budget=budget)
     else:
         inner = _solve_active(reduced, active, tol, budget)
@@ -158,6 +160,8 @@ def _solve_active(reduced: Game, active: list[int], tol: float, budget: Budget) 
         actions=tuple(reduced.actions[i] for i in active),
         payoffs=np.stack([reduced.payoffs[(i, *index)] for i in active]),
     )
+    from .vertex_enumeration import vertex_enumeration
+
     inner = vertex_enumeration(two, tol=tol, budget=budget)
     profiles = []
     for sub in inner.profiles:

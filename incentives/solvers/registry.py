@@ -16,6 +16,7 @@ regret of exactly zero.
 
 from __future__ import annotations
 
+import importlib
 import math
 import time
 import warnings
@@ -33,12 +34,14 @@ from ..game import Game
 from ..tolerance import DUPLICATE_ATOL, RTOL
 
 __all__ = [
+    "BUILT_IN",
     "DEFAULT_TOL",
     "Budget",
     "EquilibriumComponent",
     "SolveResult",
     "SolverOutput",
     "SolverSpec",
+    "method_names",
     "register_solver",
     "registered_solvers",
     "solve",
@@ -150,6 +153,21 @@ class SolverSpec:
 
 _REGISTRY: dict[str, SolverSpec] = {}
 
+#: The module (in :mod:`incentives.solvers`) that registers each built-in method.  A method is imported
+#: when it is first used, so checking a method name or solving with one loads only that solver.
+BUILT_IN: dict[str, str] = {
+    "all": "enumerate_all",
+    "lemke-howson": "lemke_howson",
+    "logit": "qre",
+    "nashpy-lemke-howson": "nashpy_methods",
+    "nashpy-support-enumeration": "nashpy_methods",
+    "nashpy-vertex-enumeration": "nashpy_methods",
+    "pure": "pure",
+    "support-enumeration": "support_enumeration",
+    "support-enumeration-n": "polynomial_support",
+    "vertex-enumeration": "vertex_enumeration",
+}
+
 
 def register_solver(name: str, *, players: int | None, finds: str, summary: str) -> Callable[[Kernel], Kernel]:
     """Register a solver kernel under a method name (decorator).
@@ -176,8 +194,22 @@ def register_solver(name: str, *, players: int | None, finds: str, summary: str)
 
 
 def registered_solvers() -> dict[str, SolverSpec]:
-    """Every registered solver, by method name."""
+    """Every registered solver, by method name (this imports every built-in solver)."""
+    for name in BUILT_IN:
+        _spec(name)
     return dict(sorted(_REGISTRY.items()))
+
+
+def method_names() -> list[str]:
+    """The names of every method, built-in or registered, without importing a solver."""
+    return sorted({*BUILT_IN, *_REGISTRY})
+
+
+def _spec(name: str) -> SolverSpec | None:
+    """The solver registered under ``name``, importing its built-in module on first use."""
+    if name not in _REGISTRY and name in BUILT_IN:
+        importlib.import_module(f"{__package__}.{BUILT_IN[name]}")
+    return _REGISTRY.get(name)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -288,9 +320,9 @@ def solve(
     (['row=r1, column=c1'], 'complete')
     """
     name = method
-    spec = _REGISTRY.get(name)
+    spec = _spec(name)
     if spec is None:
-        known = ", ".join(sorted(_REGISTRY))
+        known = ", ".join(method_names())
         raise UnknownMethodError(f"unknown solver method {method!r}; the methods are: {known}")
     if spec.players is not None and spec.players != game.n_players:
         raise SolverError(
