@@ -48,6 +48,7 @@ STYLE = """\
 .incentives-report figure { margin: 0.6em 0; text-align: center; }
 .incentives-report figure img { max-width: 100%; }
 .incentives-report figcaption { font-size: 0.85em; color: #555555; }
+.incentives-report span.math { display: inline-block; }
 .incentives-report math { font-size: 1.1em; }
 """
 
@@ -61,10 +62,12 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 
 
 def _math(span: Span) -> str:
-    """A span's MathML as an inline ``<math>`` element, its plain text as the alternative text."""
-    return (
+    """A span's MathML as an inline ``<math>`` element, its plain text as the alternative text, in a box of its own
+    (so that a table makes its column wide enough for it)."""
+    math = (
         f'<math xmlns="{MATHML}" display="inline" displaystyle="true" alttext="{_esc(span.text)}">{span.mathml}</math>'
     )
+    return f'<span class="math">{math}</span>'
 
 
 def _inline(content: Inline) -> str:

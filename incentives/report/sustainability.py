@@ -17,9 +17,10 @@ import sympy
 
 from ..whatif.regions import Region, format_set
 from ..whatif.sustainability import SustainabilityReport
-from .blocks import Block, Bullets, Cell, Heading, Table, Tone, paragraphs
+from .blocks import Block, Bullets, Cell, Heading, Paragraph, Span, Table, Tone, paragraphs
 from .dispatch import register_blocks, register_document
 from .json import optional_number
+from .thresholds import region_span
 
 __all__ = ["SUSTAINABILITY_SCHEMA", "sustainability_blocks", "sustainability_document"]
 
@@ -43,6 +44,10 @@ def _text(expr: Any) -> str:
 
 def _region(region: Region | None) -> str:
     return "-" if region is None else region.to_text()
+
+
+def _region_cell(region: Region | None) -> Cell:
+    return Cell.of("-") if region is None else Cell(lines=((region_span(region),),))
 
 
 def _setting(report: SustainabilityReport) -> list[str]:
@@ -74,7 +79,7 @@ def _department_table(report: SustainabilityReport) -> Table:
                 Cell.of(_text(formulas.monitoring[d])),
                 Cell.of("0 (never tempted)" if untempted else _text(formulas.critical_discounts[d])),
                 Cell.of("0 (never tempted)" if untempted and d in needed else _text(needed.get(d))),
-                Cell.of(_region(report.departments.get(d))),
+                _region_cell(report.departments.get(d)),
             )
         )
     return Table(
@@ -107,8 +112,12 @@ def sustainability_blocks(report: SustainabilityReport) -> list[Block]:
     out.append(_department_table(report))
     if report.sustained is not None:
         tone: Tone = "bad" if report.sustained.is_empty else "good"
-        out += paragraphs(f"The target is sustained where: {report.sustained.to_text()}.", mark="strong", tone=tone)
-        out += paragraphs(f"δ and p are valid (δ in [0, 1), p in [0, 1]) where: {_region(report.valid)}.")
+        sustained = (Span(text="The target is sustained where: ", mark="strong"), region_span(report.sustained))
+        out.append(Paragraph(content=(*sustained, Span(text=".")), tone=tone))
+        valid = Span(text="δ and p are valid (δ in [0, 1), p in [0, 1]) where: ")
+        out.append(
+            Paragraph(content=(valid, region_span(report.valid) if report.valid else Span(text="-"), Span(text=".")))
+        )
     if report.critical_values:
         out += [Heading(text="Critical values", level=3), Bullets.of(*(c.describe() for c in report.critical_values))]
     return [*out, Heading(text="Notes", level=3), Bullets.of(*report.notes, CAVEAT)]

@@ -20,7 +20,7 @@ from .blocks import Block, Bullets, Cell, Heading, Mark, Paragraph, Span, Table,
 from .dispatch import register_blocks, register_document
 from .json import optional_number
 
-__all__ = ["THRESHOLDS_SCHEMA", "thresholds_blocks", "thresholds_document"]
+__all__ = ["THRESHOLDS_SCHEMA", "region_span", "thresholds_blocks", "thresholds_document"]
 
 THRESHOLDS_SCHEMA = "incentives.thresholds/1"
 
@@ -61,7 +61,7 @@ def _boundary_blocks(report: ThresholdReport) -> list[Block]:
     return out
 
 
-def _region_span(region: Region, mark: Mark = "") -> Span:
+def region_span(region: Region, mark: Mark = "") -> Span:
     """The region as text, and as mathematics where it is exact and not said in words."""
     text = region.to_text()
     if not region.exact:
@@ -70,7 +70,7 @@ def _region_span(region: Region, mark: Mark = "") -> Span:
 
 
 def _region_cell(region: Region) -> Cell:
-    return Cell(lines=((_region_span(region),),))
+    return Cell(lines=((region_span(region),),))
 
 
 def _region_table(title: str, column: str, regions: dict[str, Region]) -> Table:
@@ -124,7 +124,7 @@ def thresholds_blocks(report: ThresholdReport) -> list[Block]:
         out += _boundary_blocks(report)
     out.append(_region_table("Where each profile is an equilibrium", "profile", dict(report.profiles)))
     out.append(_region_table("Where each department games", "department", dict(report.gaming)))
-    optimum = (Span(text="Where the company optimum is an equilibrium: ", mark="strong"), _region_span(report.optimum))
+    optimum = (Span(text="Where the company optimum is an equilibrium: ", mark="strong"), region_span(report.optimum))
     out.append(Paragraph(content=(*optimum, Span(text="."))))
     if report.notes:
         out += [Heading(text="Notes", level=3), Bullets.of(*report.notes)]

@@ -63,9 +63,18 @@ def _latex_name(s: sympy.Symbol) -> str:
     return r"\text{" + s.name.replace("_", r"\_") + "}"
 
 
+def _approximately(expr: sympy.Basic) -> str:
+    """``≈ 59.2355`` for a number that is not rational (the plain text says it too), else ``""``."""
+    if getattr(expr, "is_number", False) and not expr.is_Rational and expr.is_finite:
+        return f"≈ {float(expr):.6g}".replace("-", "−")
+    return ""
+
+
 def _expression_latex(expr: sympy.Basic) -> str:
     names = {s: _latex_name(s) for s in expr.free_symbols if isinstance(s, sympy.Symbol)}
-    return str(sympy.latex(expr, symbol_names=names, mul_symbol="dot"))
+    text = str(sympy.latex(expr, symbol_names=names, mul_symbol="dot"))
+    near = _approximately(expr)
+    return text + (rf" \;(\approx {near[2:]})".replace("−", "-") if near else "")
 
 
 def _mathml_printer() -> Any:
@@ -83,12 +92,20 @@ def _mathml_printer() -> Any:
 
 
 def _expression_mathml(expr: sympy.Basic) -> str:
-    return str(_mathml_printer().doprint(expr)).replace("<mo>-</mo>", "<mo>&#x2212;</mo>")
+    markup = str(_mathml_printer().doprint(expr)).replace("<mo>-</mo>", "<mo>&#x2212;</mo>")
+    markup = markup.replace("<mn>-", "<mo>&#x2212;</mo><mn>")  # a negative number's sign is a minus, not a hyphen
+    near = _approximately(expr)
+    return f"<mrow>{markup}{_mathml_text(f' ({near})')}</mrow>" if near else markup
+
+
+def _mathml_text(words: str) -> str:
+    """Words inside MathML, their spaces unbreakable (a browser sizing a table column would otherwise count a break
+    there, though it never breaks the formula, and the formula would overflow its cell)."""
+    return "<mtext>" + html.escape(words).replace(" ", "&#xA0;") + "</mtext>"
 
 
 def _mathml_words(word: str) -> str:
-    space = '<mspace width="0.4em"></mspace>'  # closed apart: HTML checkers know only their void elements
-    return f"{space}<mtext>{word}</mtext>{space}"
+    return _mathml_text(f" {word} ")
 
 
 _TEXT = _Notation(
@@ -116,9 +133,7 @@ _MATHML = _Notation(
     both=_mathml_words("and"),
     either=_mathml_words("or"),
     group=lambda t: f"<mrow><mo>(</mo>{t}<mo>)</mo></mrow>",
-    element=lambda r: (
-        f"<mrow>{_expression_mathml(r.args[0])}<mo>&#x2208;</mo><mtext>{html.escape(str(r.args[1]))}</mtext></mrow>"
-    ),
+    element=lambda r: f"<mrow>{_expression_mathml(r.args[0])}<mo>&#x2208;</mo>{_mathml_text(str(r.args[1]))}</mrow>",
 )
 
 

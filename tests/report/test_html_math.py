@@ -180,6 +180,19 @@ def test_the_html_writes_each_threshold_as_mathml_that_says_the_same(report: Any
     assert elements[len(expected) + len(profiles) + 1].get("alttext") == report.gaming["support"].to_text()
 
 
+def test_repeated_play_writes_where_the_target_holds_as_mathematics() -> None:
+    """``thresholds --repeated``: the critical size 380·√23/23 − 20 is a square root in MathML, with its value."""
+    model = str(ROOT / "examples" / "keeping_close.yaml")
+    result = CliRunner().invoke(main, ["thresholds", model, "--repeated", "-s", "headcount", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    elements = maths(result.output)
+    sustained = next(e for e in elements if "sqrt(23)" in (e.get("alttext") or ""))
+    roots = [r for r in sustained.iter(f"{NS}msqrt")]
+    assert [r.findtext(f"{NS}mn") for r in roots] == ["23"]
+    bound = sympy.Rational(380, 23) * sympy.sqrt(23) - 20
+    assert f"(≈ {float(bound):.6g})" in [" ".join((t.text or "").split()) for t in sustained.iter(f"{NS}mtext")]
+
+
 def test_plain_text_keeps_the_signs_a_person_types() -> None:
     result = CliRunner().invoke(main, ARGS)
     assert result.exit_code == 0, result.output
@@ -253,3 +266,22 @@ def test_chromium_typesets_the_fractions(browser: Any) -> None:
     for numerator_bottom, denominator_top, height in fractions:
         assert numerator_bottom <= denominator_top + 0.5  # stacked, not in a row
         assert height > 1.6  # a fraction is taller than a name beside it
+
+
+#: For every formula in a table: how far its right edge lies past its cell's (pixels; none should).
+OVERFLOWS = """() => [...document.querySelectorAll('td math')].map(m =>
+  m.getBoundingClientRect().right - m.closest('td').getBoundingClientRect().right)"""
+
+
+def test_chromium_keeps_each_formula_inside_its_cell(browser: Any) -> None:
+    """A table squeezed to the page's width keeps room for its formulas (the critical sizes of repeated play)."""
+    model = str(ROOT / "examples" / "keeping_close.yaml")
+    result = CliRunner().invoke(main, ["thresholds", model, "--repeated", "-s", "headcount", "--format", "html"])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sustained.html"
+        path.write_text(result.output, encoding="utf-8")
+        tab = browser.new_page(viewport={"width": 1300, "height": 800})
+        tab.goto(path.as_uri())
+        overflows = tab.evaluate(OVERFLOWS)
+    assert len(overflows) == 3  # each department's condition
+    assert max(overflows) <= 0
