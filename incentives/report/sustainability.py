@@ -18,11 +18,12 @@ from typing import Any
 import sympy
 
 from ..repeated.contract_formulas import ContractFormulas
-from ..whatif.regions import Region, format_set, relation_latex
+from ..whatif.regions import Region, format_set, relation_latex, relation_mathml
 from ..whatif.sustainability import SustainabilityCritical, SustainabilityReport
 from .blocks import Block, Bullets, Cell, Heading, Paragraph, Span, Table, Tone, paragraphs
 from .dispatch import register_blocks, register_document
 from .json import optional_number
+from .thresholds import region_span
 
 __all__ = ["SUSTAINABILITY_SCHEMA", "sustainability_blocks", "sustainability_document"]
 
@@ -54,11 +55,12 @@ def _text(expr: Any) -> str:
 
 
 def _math(expr: Any, mark: Any = "") -> Span:
-    """A formula: text for the text and HTML reports, LaTeX for Markdown (``|`` written so a table cell survives)."""
+    """A formula: text for the text report, LaTeX for Markdown (``|`` escaped for a table cell), MathML for HTML."""
     if expr is None:
         return Span(text="-")
     value = sympy.sympify(expr)
-    return Span(text=str(value), mark=mark, latex=relation_latex(value).replace("|", r"\vert "))
+    latex = relation_latex(value).replace("|", r"\vert ")
+    return Span(text=str(value), mark=mark, latex=latex, mathml=relation_mathml(value))
 
 
 def _formula_cell(expr: Any, suffix: str = "") -> Cell:
@@ -67,8 +69,8 @@ def _formula_cell(expr: Any, suffix: str = "") -> Cell:
     return Cell(lines=((_math(expr),),))
 
 
-def _region(region: Region | None) -> str:
-    return "-" if region is None else region.to_text()
+def _region_cell(region: Region | None) -> Cell:
+    return Cell.of("-") if region is None else Cell(lines=((region_span(region),),))
 
 
 def _setting(report: SustainabilityReport) -> list[str]:
@@ -104,7 +106,7 @@ def _department_table(report: SustainabilityReport) -> Table:
         ]
         if contract is not None:
             row.append(Cell.of(never) if untempted else _formula_cell(contract.required_bonuses[d]))
-        rows.append((*row, Cell.of(_region(report.departments.get(d)))))
+        rows.append((*row, _region_cell(report.departments.get(d))))
     columns = ("department", "gain g", "loss L", "seen p", "δ*", "p*")
     return Table(
         title="Each department's condition",
@@ -149,10 +151,8 @@ def _contract_blocks(report: SustainabilityReport, contract: ContractFormulas) -
     )
     if report.contract is not None:
         tone: Tone = "bad" if report.contract.is_empty else "good"
-        where = report.contract.to_text()
-        out += paragraphs(
-            f"The credible bonus covers the bonuses needed (B ≥ N) where: {where}.", mark="strong", tone=tone
-        )
+        lead = Span(text="The credible bonus covers the bonuses needed (B ≥ N) where: ", mark="strong")
+        out.append(Paragraph(content=(lead, region_span(report.contract), Span(text=".")), tone=tone))
     if report.contract_critical_values:
         out.append(Bullets.of(*(c.describe() for c in report.contract_critical_values)))
     return out
@@ -180,8 +180,12 @@ def sustainability_blocks(report: SustainabilityReport) -> list[Block]:
     out.append(_department_table(report))
     if report.sustained is not None:
         tone: Tone = "bad" if report.sustained.is_empty else "good"
-        out += paragraphs(f"The target is sustained where: {report.sustained.to_text()}.", mark="strong", tone=tone)
-        out += paragraphs(f"δ and p are valid (δ in [0, 1), p in [0, 1]) where: {_region(report.valid)}.")
+        sustained = (Span(text="The target is sustained where: ", mark="strong"), region_span(report.sustained))
+        out.append(Paragraph(content=(*sustained, Span(text=".")), tone=tone))
+        valid = Span(text="δ and p are valid (δ in [0, 1), p in [0, 1]) where: ")
+        out.append(
+            Paragraph(content=(valid, region_span(report.valid) if report.valid else Span(text="-"), Span(text=".")))
+        )
     if report.critical_values:
         out += [Heading(text="Critical values", level=3), Bullets.of(*(c.describe() for c in report.critical_values))]
     if report.formulas.contract is not None:

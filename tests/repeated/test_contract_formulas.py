@@ -173,9 +173,10 @@ def test_every_format_reports_the_contract(org: inc.Organization) -> None:
     assert "701252/(5*headcount + 100)" in text and "61*headcount/500 + 61/25" in text
     assert "(B ≥ N) where: 0 ≤ headcount ≤ -20 + 20*sqrt(10694093)/61 (≈ 1052.19)" in text
     markdown = render(report, "markdown")
-    assert r"$\frac{701252}{5 \text{headcount} + 100}$" in markdown  # LaTeX in Markdown
-    assert r"$\frac{23 \text{headcount}}{500} + \frac{23}{25}$" in markdown  # sales' bonus, in its table row
-    assert "701252/(5*headcount + 100)" in render(report, "html")
+    assert r"$\frac{701252}{5 \cdot \text{headcount} + 100}$" in markdown  # LaTeX in Markdown
+    assert r"$\frac{23 \cdot \text{headcount}}{500} + \frac{23}{25}$" in markdown  # sales' bonus, in its table row
+    html = render(report, "html")  # MathML, with the text as its alternative
+    assert 'alttext="701252/(5*headcount + 100)"><mrow><mfrac><mn>701252</mn>' in html
     doc = json.loads(render(report, "json"))
     validate(doc)
     assert doc["contract"]["credible_bonus"] == "701252/(5*headcount + 100)"
