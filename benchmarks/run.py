@@ -322,7 +322,7 @@ def two_player_large(quick: bool) -> list[Row]:
     """All equilibria of large two-player games, past any count of bases: ours 'all' against QuantEcon."""
     name = "all equilibria, 2 players, large"
     rows = []
-    plan = [(14, 1, 1)] if quick else [(12, 3, REPEATS), (14, 3, REPEATS), (16, 1, REPEATS)]
+    plan = [(14, 1, 1)] if quick else [(12, 3, REPEATS), (14, 3, REPEATS), (16, 1, REPEATS), (20, 1, 1)]
     for k, games, repeats in plan:
         case = Case(name, f"{k}x{k}", seeded((k, k), range(games)), repeats=repeats)
         case.add("ours all", peers.ours("all"))

@@ -4,6 +4,7 @@ Run from the repository root:
 
     python benchmarks/sweep_benchmark.py            # 3,240-point grids (under a minute)
     python benchmarks/sweep_benchmark.py --quick    # 210-point grids, in seconds
+    python benchmarks/sweep_benchmark.py --scaling  # 1 process, 2 local processes, Dask 2 workers (10,000 points)
 
 Sweep A, the bundled example (examples/growing_company.yaml, four departments with two actions
 each): a grid over customers_per_deal (10..600) and support's weight on reopened tickets (-0.5..0).
@@ -12,9 +13,10 @@ equilibrium, the company optimum, the share of the value range lost and, for eac
 and its gaming score.
 
 * ``incentives.sweep``: the model compiled once (sympy.lambdify), payoffs of a chunk of points filled
-  in one vectorised call, then per point ``incentives.solve(game, "all")`` with its independent
-  regret check and the gaming analysis of ``incentives.analyze``; chunks run on every local core
-  (and once more on one core, ``workers=1``).
+  in one vectorised call; where the game is dominance solvable, the records of the whole chunk come
+  from array operations over the batch, elsewhere from ``incentives.solve(game, "all")`` with its
+  independent regret check and the gaming analysis of ``incentives.analyze`` (the two give the same
+  record at a point); chunks run on every local core (and once more on one core, ``workers=1``).
 * ``analyze per point``: ``inc.analyze(with_values(org, point))``, the model rebuilt from its
   formulas at every point (what a user would write without sweeps), on a subset of the points.
 * ``hand-written numpy + enumeration``: the nashpy-style baseline.  The model's formulas are
@@ -24,6 +26,16 @@ and its gaming score.
   Python loop over the 16 profiles, each checked against every unilateral deviation); worst, best,
   optimum, share of the value range lost and gaming are then computed with the same definitions.  No regret
   check, no departure drivers: it does less per point than ours.
+
+Scaling (``--scaling``): the sweep A grid at 100 x 100 = 10,000 points, run by ``incentives.sweep``
+with ``workers=1``, with ``workers=2`` (this process and one worker process) and on a Dask
+LocalCluster of two single-threaded worker processes (started once; a first sweep warms its
+workers and is reported apart), interleaved: each repetition runs every contender once, in an
+order rotated from one repetition to the next.  Wall time gives points/s; CPU time (this
+process plus every worker process: the pool's reaped children, the Dask workers' process time)
+gives points per CPU-second, which load on a shared machine distorts far less.  Each figure is
+the median over the repetitions with the lowest and highest; "x 1 process" is the median of the
+ratios of wall times within a repetition.  The 1-minute load average is sampled before every run.
 
 Sweep B, two departments (the hand-checked model of tests/whatif/test_thresholds.py): a grid over
 support's bonus weight and its effort cost.  ``incentives.sweep`` (method "all": every extreme
@@ -35,18 +47,21 @@ at the worst and best one, and the share of the value range lost.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import platform
+import resource
 import time
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import incentives as inc
-from incentives.whatif import grid, sweep, with_values
+from incentives.whatif import _parallel, grid, sweep, with_values
 
 EXAMPLE = "examples/growing_company.yaml"
 
@@ -205,10 +220,152 @@ def _row(name: str, points: int, seconds: float, cpu: float | None) -> str:
 HEADER = "| contender | points | seconds | points/s | points per CPU-second |\n| --- | ---: | ---: | ---: | ---: |"
 
 
+# -- scaling with workers ---------------------------------------------------------------------------------
+
+
+def _process_cpu() -> float:
+    """CPU seconds of this process and of its reaped children (a process pool's workers, once shut down)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _kept_workers_cpu() -> float:
+    """CPU seconds so far of the local worker processes that sweeps keep (read from /proc, Linux only)."""
+    total = 0.0
+    for _, pool in _parallel._POOL:
+        for pid in list(getattr(pool, "_processes", None) or {}):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return total
+
+
+def _end_kept_pool() -> None:
+    """End the kept worker processes and wait for them (reaped, their CPU time counts in RUSAGE_CHILDREN)."""
+    for _, pool in _parallel._POOL:
+        pool.shutdown(wait=True)
+    _parallel._POOL.clear()
+
+
+def _new_pool_sweep(org: inc.Organization, points: Any) -> Any:
+    """``workers=2`` with worker processes started for this sweep and ended (reaped) after it."""
+    result = sweep(org, points, workers=2, progress=False)
+    _end_kept_pool()
+    return result
+
+
+class Contender:
+    """One way to run the sweep, measured as wall seconds, CPU seconds and load per run."""
+
+    def __init__(self, name: str, run: Callable[[], Any], worker_cpu: Callable[[], float] | None = None) -> None:
+        self.name, self.run, self.worker_cpu = name, run, worker_cpu
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+        self.load: list[float] = []
+        self.records: Any = None
+
+    def measure(self) -> None:
+        self.load.append(os.getloadavg()[0])
+        outside = self.worker_cpu() if self.worker_cpu else 0.0
+        start, cpu = time.perf_counter(), _process_cpu()
+        result = self.run()
+        self.wall.append(time.perf_counter() - start)
+        cpu = _process_cpu() - cpu
+        outside = (self.worker_cpu() - outside) if self.worker_cpu else 0.0
+        self.cpu.append(cpu + outside)
+        self.records = result.records
+
+
+def _median_range(values: list[float], fmt: str = ",.0f") -> str:
+    return f"{np.median(values):{fmt}} [{min(values):{fmt}}-{max(values):{fmt}}]"
+
+
+def _dask_contenders(stack: contextlib.ExitStack, org: inc.Organization, points: Any) -> list[Contender]:
+    """The sweep on a 2-worker Dask LocalCluster: its first sweep (cold workers), then the measured one."""
+    try:
+        import distributed
+    except ImportError:
+        print("dask.distributed is not installed: no Dask row")
+        return []
+    cluster = stack.enter_context(
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        )
+    )
+    client = stack.enter_context(distributed.Client(cluster))
+
+    def worker_cpu() -> float:
+        return float(sum(client.run(time.process_time).values()))
+
+    def run() -> Any:
+        return sweep(org, points, executor=client, progress=False)
+
+    return [
+        Contender("Dask, first sweep on the new cluster", run, worker_cpu),
+        Contender("Dask LocalCluster, 2 workers", run, worker_cpu),
+    ]
+
+
+def scaling(repeats: int, side: int = 100) -> None:
+    """The 10,000-point sweep on 1 process, 2 local processes and a 2-worker Dask LocalCluster, interleaved."""
+    org = inc.load_model(EXAMPLE)
+    axes = {
+        "customers_per_deal": np.linspace(10, 600, side),
+        "bonus.support.reopened_tickets": np.linspace(-0.5, 0, side),
+    }
+    points = grid(axes)
+    n = len(points)
+    sweep(org, grid({"customers_per_deal": [10.0]}), progress=False)  # warm up imports and compiled formulas
+    one = Contender("1 process (workers=1)", lambda: sweep(org, points, workers=1, progress=False))
+    kept = Contender(
+        "2 local processes (workers=2), kept from the sweep before",
+        lambda: sweep(org, points, workers=2, progress=False),
+        _kept_workers_cpu,
+    )
+    new = Contender("2 local processes (workers=2), started for the sweep", lambda: _new_pool_sweep(org, points))
+    with contextlib.ExitStack() as stack:
+        first_dask, *dask = _dask_contenders(stack, org, points) or [None]
+        if first_dask is not None:
+            first_dask.measure()
+        sweep(org, points, workers=2, progress=False)  # start the kept pool
+        contenders = [one, kept, new, *dask]
+        for rep in range(repeats):
+            turn = rep % len(contenders)
+            for contender in contenders[turn:] + contenders[:turn]:
+                if contender is new:
+                    _end_kept_pool()  # outside the measurement: the kept workers' CPU time lands in RUSAGE_CHILDREN
+                contender.measure()
+                if contender is new:
+                    sweep(org, points, workers=2, progress=False)  # start the kept pool again
+        _end_kept_pool()
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
+    print(f"\nScaling: {EXAMPLE}, {n:,} points, {repeats} interleaved repetitions (median [lowest-highest])\n")
+    print("| contender | points/s (wall) | x 1 process (wall) | points per CPU-second | load (1 min) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    rows = [one, kept, new, *([first_dask] if first_dask is not None else []), *dask]
+    for c in rows:
+        ratio = [a / b for a, b in zip(one.wall, c.wall, strict=True)] if c is not first_dask else []
+        print(
+            f"| {c.name} | {_median_range([n / w for w in c.wall])} | "
+            f"{_median_range(ratio, '.2f') + 'x' if ratio else '-'} | {_median_range([n / u for u in c.cpu])} | "
+            f"{_median_range(c.load, '.2f')} |"
+        )
+    same = all(c.records == one.records for c in rows)
+    print(f"\nevery contender gives the records of one process: {same}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="210-point grids instead of 3,240")
+    parser.add_argument("--scaling", action="store_true", help="1 vs 2 processes vs Dask, 10,000 points")
+    parser.add_argument("--repeats", type=int, default=7, help="repetitions of each scaling run (default 7)")
+    parser.add_argument("--side", type=int, default=100, help="scaling grid of side x side points (default 100)")
     options = parser.parse_args()
+    if options.scaling:
+        scaling(options.repeats, options.side)
+        return
     side = 10 if options.quick else 40
     warnings.simplefilter("ignore", inc.IncompleteSearchWarning)
 

@@ -86,6 +86,7 @@ def _short_text(expr: sympy.Expr, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+@functools.lru_cache(maxsize=4096)
 def _compile(args: tuple[sympy.Symbol, ...], expr: sympy.Expr, exact: bool) -> Any:
     """``expr`` as a numpy function of ``args``, compiled once per formula (cached across models).
 
@@ -98,6 +99,18 @@ def _compile(args: tuple[sympy.Symbol, ...], expr: sympy.Expr, exact: bool) -> A
     if exact:
         return sympy.lambdify(list(args), expr, modules=[{"Fraction": Fraction, **namespace}], printer=_FractionPrinter)
     return sympy.lambdify(list(args), expr, modules=[namespace], printer=NumPyPrinter)
+
+
+@functools.lru_cache(maxsize=4096)
+def _arguments(expr: sympy.Expr) -> tuple[sympy.Symbol, ...]:
+    """The symbols a formula uses, in the order of its compiled function's arguments (cached, like the function)."""
+    return tuple(sorted(expr.free_symbols, key=str))
+
+
+@functools.lru_cache(maxsize=256)
+def _kpi_order(kpis: tuple[tuple[str, sympy.Expr], ...]) -> tuple[str, ...]:
+    """:func:`~incentives.model.kpi_order`, worked out once per set of KPI formulas."""
+    return tuple(kpi_order(dict(kpis)))
 
 
 def _is_rational(expr: sympy.Expr) -> bool:
@@ -360,7 +373,7 @@ class _Kernel:
             out = np.empty(self.batch, dtype=object if self.exact else float)
             out[:] = value
             return out
-        used = tuple(sorted(expr.free_symbols, key=str))
+        used = _arguments(expr)
         missing = [s for s in used if s not in self.columns]
         if missing:
             raise ModelError([Problem(path=path, message=f"expected a number once parameters are set; got {expr}")])
@@ -410,7 +423,7 @@ class _Kernel:
             out = np.empty((1,) * (1 + len(self.shape)), dtype=object if self.exact else float)
             out[...] = self._number(expr, path)
             return np.broadcast_to(out, (self.batch, *self.shape))
-        used = tuple(sorted(expr.free_symbols, key=str))
+        used = _arguments(expr)
         with np.errstate(all="ignore"):
             try:
                 result = self._function(expr, used)(*(inputs[s] for s in used))
@@ -475,7 +488,7 @@ class _Kernel:
         inputs = self.variable_inputs()
         kpis: dict[str, np.ndarray] = {}
         reused: set[str] = set()
-        for name in kpi_order(org.kpis):
+        for name in _kpi_order(tuple(org.kpis.items())):
             if self._reusable(reuse, org.kpis[name], name, reused):
                 assert reuse is not None
                 kpis[name] = np.asarray(reuse.kpis[name])[np.newaxis]

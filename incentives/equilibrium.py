@@ -111,6 +111,8 @@ def action_values(payoffs: np.ndarray, profile: Sequence[np.ndarray]) -> list[np
 
 def _contract_others(payoff: np.ndarray, profile: Profile, own: int) -> np.ndarray:
     """Contract every axis but ``own`` of one player's payoff array with the profile."""
+    if payoff.ndim == 2:  # two players: one product, without tensordot's reshaping
+        return np.asarray(payoff @ profile[1] if own == 0 else profile[0] @ payoff)
     result = payoff
     # contract from the last axis down so earlier axis numbers stay valid
     for axis in range(len(profile) - 1, -1, -1):

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = [
+    "CrampedFigureWarning",
     "DegenerateGameWarning",
     "DesignError",
     "FormulaError",
@@ -153,6 +154,10 @@ class UnknownMethodError(IncentivesError, KeyError):
 
 class DegenerateGameWarning(UserWarning):
     """The game is degenerate: equilibria may form components, not isolated points."""
+
+
+class CrampedFigureWarning(UserWarning):
+    """A picture does not fit the axes it was asked to draw into without overlapping or too small text."""
 
 
 class IncompleteSearchWarning(UserWarning):

@@ -104,3 +104,25 @@ def test_the_full_run_rewrites_only_the_results_between_the_markers(
     page.write_text("# Benchmarks\n\nno markers\n")
     with pytest.raises(SystemExit, match="markers"):
         run.update_docs_page(page, "# Benchmark results\n\nRun on today.\n")
+
+
+def test_sweep_scaling_runs_and_every_contender_gives_the_same_records() -> None:
+    done = subprocess.run(
+        [sys.executable, "benchmarks/sweep_benchmark.py", "--scaling", "--repeats", "1", "--side", "15"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = _rows(done.stdout)[1:]  # after the header's rule
+    names = [row["contender"] for row in rows]
+    assert names[:3] == [
+        "1 process (workers=1)",
+        "2 local processes (workers=2), kept from the sweep before",
+        "2 local processes (workers=2), started for the sweep",
+    ]
+    if importlib.util.find_spec("distributed") is not None:
+        assert names[3:] == ["Dask, first sweep on the new cluster", "Dask LocalCluster, 2 workers"]
+    assert all(row["load (1 min)"] for row in rows)
+    assert "every contender gives the records of one process: True" in done.stdout

@@ -117,6 +117,21 @@ STORIES = {
         event_verdicts={"frontline": "loss", "second_line": "no change", "sales": "no change", "company": "win"},
         pays_most="second_line",
     ),
+    # hand: optimum (redesign_flow, pull_from_emergency): 1500*(1 - 0.985) = 22.5 patients over four hours, no clock
+    # stopped, 5 electives cancelled: 93 - 0.2*22.5 - 5 - 2.6 = 80.9; equilibrium (redesign_and_stop_clock,
+    # protect_elective_beds): 75 over four hours, min(0.22*0.123 + 0.728*0.036, 0.05) = 0.05 of 1500 = 75 clocks
+    # stopped: 93 - 15 - 15 - 2.6 = 60.4
+    "emergency_four_hour.yaml": Story(
+        equilibrium={"emergency": "redesign_and_stop_clock", "wards": "protect_elective_beds"},
+        optimum={"emergency": "redesign_flow", "wards": "pull_from_emergency"},
+        optimum_value=80.9,
+        equilibrium_value=60.4,
+        drivers={"emergency": "four_hour_target_met", "wards": "elective_operations"},
+        misaligned=(("wards", "elective_operations"),),
+        event="standard_2010",
+        event_verdicts={"emergency": "win", "wards": "no change", "company": "win"},
+        pays_most="emergency",
+    ),
     # hand: optimum 10*20 - 8*2 = 184; equilibrium 10*24 - 8*9.6 = 163.2; team_b is paid on what it delivers
     # after fixing team_a's rework: 10 - 1 = 9 at the optimum, 12 - 4.8 = 7.2 at the equilibrium (it pays 1.8)
     "blank_model.yaml": Story(

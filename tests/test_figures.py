@@ -185,17 +185,9 @@ def printed_scale(figure: Figure) -> float:
     return 1.0 if view is None else min(1.0, PRINTED_WIDTH[view] / figure.get_figwidth())
 
 
-#: Figures known not to meet the rules, and why (strict: the test fails once they do).
-TOO_LARGE = {
-    ("hospital", "handout_kpis"): "seven layers of KPIs do not fit across a landscape A4 page at 8 points",
-}
-
-
 @pytest.mark.parametrize("kind", list(FIGURES))
 @pytest.mark.parametrize("model", EXAMPLES + CLASSICS)
-def test_every_figure_is_readable(model: str, kind: str, request: pytest.FixtureRequest) -> None:
-    if (model, kind) in TOO_LARGE:
-        request.applymarker(pytest.mark.xfail(reason=TOO_LARGE[model, kind], strict=True))
+def test_every_figure_is_readable(model: str, kind: str) -> None:
     figure = FIGURES[kind](model)
     assert figure_problems(figure, scale=scale_of(kind, figure)) == []
 
@@ -449,19 +441,23 @@ def _repeated_sweep() -> Figure:
     return plot_repeated_sweep(result)  # type: ignore[no-any-return]
 
 
-#: Scenes known not to meet the rules, and why (strict: the test fails once they do).
-CRAMPED = {
-    "graph_in_axes_kpis": "the blank model's KPI view, now with team_b's KPI of what it delivers after rework, "
-    "puts its key's two lines on each other in pyplot's default 6.4 x 4.8 axes",
-}
-
-
 @pytest.mark.parametrize("scene", list(SCENES))
-def test_every_scene_is_readable(scene: str, request: pytest.FixtureRequest) -> None:
-    if scene in CRAMPED:
-        request.applymarker(pytest.mark.xfail(reason=CRAMPED[scene], strict=True))
+def test_every_scene_is_readable(scene: str) -> None:
     figure = SCENES[scene]()
     assert figure_problems(figure, scale=printed_scale(figure)) == []
+
+
+def test_a_kpi_view_too_large_for_the_axes_given_says_so() -> None:
+    """Seven layers of the hospital in a 3 x 2 inch axes cannot be read: the warning says how to draw it instead."""
+    import matplotlib.pyplot as plt
+
+    from incentives.errors import CrampedFigureWarning
+
+    _, ax = plt.subplots(figsize=(3, 2), layout="constrained")
+    with pytest.warns(CrampedFigureWarning, match=r"draw it into a figure of its own"):
+        figure = graph("hospital").draw("kpis", ax=ax)
+    assert tuple(figure.get_size_inches()) == (3, 2)  # the user's figure is not resized
+    assert min(t.get_fontsize() for t in figure.axes[0].texts) >= MIN_FONT_SIZE  # nor its text made unreadable
 
 
 #: Every public function of the package that draws, and where this file draws it.

@@ -110,7 +110,7 @@ def test_a_pole_alone_is_not_refused():
 
 
 def test_every_example_is_within_the_bounds():
-    for path in ["growing_company", "hospital", "university", "call_centre"]:
+    for path in ["growing_company", "hospital", "university", "call_centre", "emergency_four_hour"]:
         assert inc.load_model(f"examples/{path}.yaml").kpis
 
 

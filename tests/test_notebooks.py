@@ -24,7 +24,7 @@ def markdown(path: Path) -> str:
     return "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
 
 
-@pytest.mark.parametrize("lesson", ["solution_concepts", "classic_incentive_results"])
+@pytest.mark.parametrize("lesson", ["solution_concepts", "classic_incentive_results", "repeated_interaction"])
 def test_a_lesson_has_objectives_exercises_worked_solutions_and_references(lesson: str) -> None:
     text = markdown(Path(f"notebooks/{lesson}.ipynb"))
     assert "**Learning objectives.**" in text and "**Prerequisites.**" in text and "## References" in text

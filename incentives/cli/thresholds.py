@@ -71,8 +71,10 @@ def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
     "with_repeated",
     is_flag=True,
     help="Instead: where repeated play sustains the target, exactly (each department's grim-trigger condition, "
-    "its critical discount factor and smallest detection probability as formulas, and the critical values such "
-    "as the size at which the common goal collapses), with the rates below or the model's repeated section.",
+    "its critical discount factor and smallest detection probability as formulas, the critical values such "
+    "as the size at which the common goal collapses, and the relational contract: the largest credible "
+    "discretionary bonus, the bonus each department needs and where the first covers the second), with the "
+    "rates below or the model's repeated section.",
 )
 @rate_options()
 @click.option(

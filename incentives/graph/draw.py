@@ -7,7 +7,11 @@ departments paid on a KPI, with the bonus weight, and company value, with its
 marginal weight).  A department appears twice, once as the one who decides and
 once as the one who is paid, so every arrow points right and "sales raises
 new customers, who raise tickets, which dock support's pay" reads as a path.
-Nodes are ordered and placed to reduce crossings and straighten long edges.
+Nodes are ordered and placed to reduce crossings and straighten long edges.  Each
+column is as wide as its widest box (:mod:`incentives.graph._columns`); where the
+columns do not fit, long names wrap after an underscore and the text shrinks to 8
+points, never below; a figure of its own then grows, and axes given with ``ax=`` that
+are still too small get a :class:`~incentives.errors.CrampedFigureWarning`.
 
 The ``"departments"`` view places the departments on a circle; each arrow is a
 department's externality on another, labelled with its ``effect``, and each
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -30,7 +35,9 @@ import networkx as nx
 import numpy as np
 
 from ..equilibrium import format_number
-from ..errors import GraphError
+from ..errors import CrampedFigureWarning, GraphError
+from ..figures import MIN_FONT_SIZE
+from ._columns import Columns, Node, fit_columns
 from .graphs import COMPANY, VIEWS, DependencyGraph, as_graph
 from .layout import LayeredLayout, layered_layout
 
@@ -111,7 +118,7 @@ def draw_graph(
     if ax is not None:
         if view == "all":
             raise GraphError("the 'all' view draws two panels; give no ax, or draw 'kpis' and 'departments' apart")
-        labels = _draw_layers(g, ax, layered_layout(g)) if view == "kpis" else _draw_circle(g, ax)
+        labels = _draw_layers(g, ax, layered_layout(g), own=False) if view == "kpis" else _draw_circle(g, ax)
         if view == "departments":
             _hold_boxes(ax)
         _separate(ax.figure, labels)
@@ -128,14 +135,13 @@ def draw_graph(
     if view == "all":
         figure = Figure(figsize=(max(wide, circle[0]), height + circle[1] + 0.5), layout="constrained")
         top, bottom = figure.subplots(2, 1, height_ratios=[height, circle[1]])
-        labels = _draw_layers(g, top, layout, font) + _draw_circle(g, bottom, font, radii)
-    elif view == "kpis":
-        figure = Figure(figsize=(wide, height), layout="constrained")
-        labels = _draw_layers(g, figure.add_subplot(), layout, font)
     else:
-        figure = Figure(figsize=circle, layout="constrained")
-        labels = _draw_circle(g, figure.add_subplot(), font, radii)
+        figure = Figure(figsize=circle if view == "departments" else (wide, height), layout="constrained")
+        top = bottom = figure.add_subplot()
     _legend(figure, view, font, explain=width is None)  # in print, the caption says it
+    labels = _draw_circle(g, bottom, font, radii) if view != "kpis" else []
+    if view != "departments":
+        labels = _draw_layers(g, top, layout, font, own=True) + labels
     if view != "kpis":
         from matplotlib.layout_engine import ConstrainedLayoutEngine
 
@@ -287,10 +293,15 @@ _ALONG_ARC = (0.5, 0.4, 0.6, 0.3, 0.7)
 Labels = list[tuple[Any, list[tuple[float, float]]]]
 
 
-def _draw_layers(g: nx.DiGraph, ax: Axes, layout: LayeredLayout, font: float = FONT) -> Labels:
+def _draw_layers(g: nx.DiGraph, ax: Axes, layout: LayeredLayout, font: float = FONT, *, own: bool = False) -> Labels:
+    """The layered view in ``ax``, its columns fitted to the axes (:func:`._columns.fit_columns`).
+
+    In a figure of its own (``own``) the figure grows until they fit; in axes a user gave, a
+    :class:`~incentives.errors.CrampedFigureWarning` says they do not.
+    """
     width = len(layout.layers) - 1
     texts = {}
-    labels: Labels = []
+    nodes = []
 
     def place(point: tuple[float, float]) -> tuple[float, float]:  # leave room for the headers
         return point[0], 0.03 + 0.9 * point[1]
@@ -299,19 +310,94 @@ def _draw_layers(g: nx.DiGraph, ax: Axes, layout: LayeredLayout, font: float = F
         name = layout.nodes[node]
         kind = g.nodes[name]["kind"]
         label = _department_line(g, name) if node.startswith("decides:") else g.nodes[name].get("label", name)
-        texts[node] = _node(ax, place(xy), label, kind, fontsize=font + (0.5 if kind != "kpi" else 0))
+        texts[node] = _node(ax, place(xy), label, kind, fontsize=font)
+        nodes.append(Node(text=texts[node], label=label, column=round(xy[0]), bigger=0.5 if kind != "kpi" else 0.0))
+    edge_headers = {
+        0: "departments decide\n(company-optimal →\nother action)",
+        width: "who gains\n(bonus plans,\ncompany value)",
+    }
+    fixed = {
+        column: ax.text(0.5, 1.0, header, ha="center", va="bottom", style="italic", color="#444444")
+        for column, header in edge_headers.items()
+    }
+    ax.set_ylim(-0.01, 1.0)  # the headers stand above the axes, under the title
+    ax.set_axis_off()
+    title = f"How KPIs tie the departments together: {g.graph.get('name', '')}"
+    ax.set_title(_fit(title, ax, font + 3), fontsize=font + 3, pad=3 * font * 1.25 + 8)
+    weights = [_weight_label(e.data) for e in layout.edges if e.data.get("relation") in ("pays", "values")]
+    last_gap = max((len(w) for w in weights), default=0) * 0.6 * max(font - 1, MIN_FONT_SIZE) / 72 + 0.4
+    columns = _fitted(ax, nodes, fixed, count=width + 1, font=font, last_gap=last_gap, own=own)
+    size = columns.size
+
+    def at(point: tuple[float, float]) -> tuple[float, float]:
+        return columns.centres[round(point[0])], 0.03 + 0.9 * point[1]
+
+    for node, xy in layout.positions.items():
+        texts[node].set_position(at(xy))
+    for column, text in fixed.items():
+        text.set_x(columns.centres[column])
+    _middle_headers(ax, columns, width, size)
+    return _edges(ax, layout, texts, at, max(size - 1, MIN_FONT_SIZE))
+
+
+def _fitted(
+    ax: Axes, nodes: list[Node], fixed: dict[int, Any], *, count: int, font: float, last_gap: float, own: bool
+) -> Columns:
+    """The columns fitted to ``ax``; a figure of its own grows (up to four times) until they fit."""
+    columns = fit_columns(ax, nodes, count=count, size=font, last_gap=last_gap, fixed=fixed)
+    figure = cast("Figure", ax.figure)
+    for _ in range(4 if own else 0):
+        if columns.fits:
+            break
+        if columns.needed > ax.get_window_extent().width / figure.dpi:
+            figure.set_figwidth(
+                float(figure.get_figwidth()) + columns.needed - ax.get_window_extent().width / figure.dpi
+            )
+        else:
+            figure.set_figheight(float(figure.get_figheight()) * 1.25)
+        columns = fit_columns(ax, nodes, count=count, size=font, last_gap=last_gap, fixed=fixed)
+    if not columns.fits:
+        warnings.warn(
+            f"the KPI view does not fit these axes even with {MIN_FONT_SIZE:g}-point text and wrapped names "
+            f"(its columns need {columns.needed:.1f} inches across, or its boxes more height): draw it into a "
+            "figure of its own, draw_graph(graph, 'kpis'), which grows to fit",
+            CrampedFigureWarning,
+            stacklevel=4,
+        )
+    return columns
+
+
+def _middle_headers(ax: Axes, columns: Columns, width: int, size: float) -> None:
+    """The headers over the KPIs, each wrapped to the room over its columns."""
+    from ..figures import wrap_to_width
+
+    figure = cast("Figure", ax.figure)
+    inches = ax.get_window_extent().width / figure.dpi
+    spans = {"KPIs they move": (1, 1)} if width > 1 else {}
+    if width > 2:
+        spans["KPIs computed from other KPIs"] = (2, width - 1)
+    for header, (first, last) in spans.items():
+        left = (columns.edges[first][0] + columns.edges[first - 1][1]) / 2
+        right = (columns.edges[last][1] + columns.edges[last + 1][0]) / 2
+        text = wrap_to_width(header, (right - left) * inches, size)
+        ax.text((left + right) / 2, 1.0, text, ha="center", va="bottom", fontsize=size, style="italic", color="#444444")
+
+
+def _edges(ax: Axes, layout: LayeredLayout, texts: dict[str, Any], at: Any, size: float) -> Labels:
+    """The arrows, through their waypoints, and the bonus weights on the arrows into who gains."""
+    labels: Labels = []
     for edge in layout.edges:
         a, b = texts[edge.source], texts[edge.target]
         same_layer = layout.positions[edge.source][0] == layout.positions[edge.target][0]
-        connection = "arc3,rad=-0.6" if same_layer else _through(ax, [place(w) for w in edge.waypoints])
+        connection = "arc3,rad=-0.6" if same_layer else _through(ax, [at(w) for w in edge.waypoints])
         _arrow(ax, a, b, edge.data, connection=connection)
         if edge.data.get("relation") in ("pays", "values") and not same_layer:
             start = edge.waypoints[-1] if edge.waypoints else layout.positions[edge.source]
-            spots = [_bezier_point(place(start), place(layout.positions[edge.target]), t) for t in _ALONG]
+            spots = [_bezier_point(at(start), at(layout.positions[edge.target]), t) for t in _ALONG]
             label = ax.text(
                 *spots[0],
                 _weight_label(edge.data),
-                fontsize=font - 1,
+                fontsize=size,
                 ha="center",
                 va="center",
                 color=_colour(edge.data),
@@ -319,22 +405,6 @@ def _draw_layers(g: nx.DiGraph, ax: Axes, layout: LayeredLayout, font: float = F
                 bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85},
             )
             labels.append((label, spots))
-    headers = {
-        0.0: "departments decide\n(company-optimal →\nother action)",
-        float(width): "who gains\n(bonus plans,\ncompany value)",
-    }
-    if width > 1:
-        headers[1.0] = "KPIs they move"
-    if width > 2:
-        headers[(2 + width - 1) / 2] = "KPIs computed from other KPIs"
-    for x, header in headers.items():
-        ax.text(x, 1.0, header, ha="center", va="bottom", fontsize=font, style="italic", color="#444444")
-    ax.set_xlim(-0.45, width + 0.45)
-    ax.set_ylim(-0.01, 1.0)  # the headers stand above the axes, under the title
-    ax.set_axis_off()
-    title = f"How KPIs tie the departments together: {g.graph.get('name', '')}"
-    lines = max(header.count("\n") + 1 for header in headers.values())
-    ax.set_title(_fit(title, ax, font + 3), fontsize=font + 3, pad=lines * font * 1.25 + 8)
     return labels
 
 

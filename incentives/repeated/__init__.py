@@ -13,7 +13,8 @@ goal stops being self-enforcing.  This subpackage makes that precise:
 * :func:`relational_contract`: the largest discretionary bonus the company can credibly
   promise (Baker, Gibbons and Murphy 2002; Levin 2003), and whether it holds the target;
 * :func:`critical_discounts` (a batch of evaluated models, vectorised) and
-  :func:`sustainability_formulas` (exact sympy expressions of parameters), for sweeps and
+  :func:`sustainability_formulas` (exact sympy expressions of parameters, the relational
+  contract's credible bonus among them: :class:`ContractFormulas`), for sweeps and
   thresholds;
 * the closed forms themselves: :func:`critical_discount`, :func:`smallest_monitoring`;
 * :func:`plot_payoff_set`: a picture of the set of equilibrium payoffs of two departments.
@@ -25,6 +26,7 @@ section (:class:`~incentives.model.RepeatedPlay`).
 from ._inputs import Rate, Rates, Target, play_defaults
 from .analysis import RepeatedAnalysis, repeated
 from .batch import CriticalDiscounts, critical_discounts
+from .contract_formulas import ContractFormulas
 from .critical import critical_discount, smallest_monitoring, sustains
 from .formulas import SustainabilityFormulas, sustainability_formulas
 from .grim_trigger import GrimTrigger, grim_trigger
@@ -36,6 +38,7 @@ from .relational import RelationalContract, relational_contract
 from .temptation import Temptation, one_shot_gains, temptations
 
 __all__ = [
+    "ContractFormulas",
     "CriticalDiscounts",
     "GrimTrigger",
     "Minmax",

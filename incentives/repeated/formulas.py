@@ -12,7 +12,11 @@ when they are formulas of the model.  :func:`sustainability_formulas` returns
   :mod:`incentives.repeated.critical`);
 * the **critical discount factor** ``g_i / (g_i + p_i L_i)`` and the **smallest
   detection probability** ``(1 - delta) g_i / (delta L_i)``, valid where ``g_i > 0`` and
-  ``L_i > 0`` (elsewhere the condition says what happens).
+  ``L_i > 0`` (elsewhere the condition says what happens);
+* the **relational contract** (:mod:`incentives.repeated.contract_formulas`): the largest
+  credible discretionary bonus ``delta / (1 - delta) (S(a*) - S(e))``, the bonus each
+  department needs, ``max(0, g_i) / p_i``, and the condition that the first covers the
+  second.
 
 The gain is a ``Max`` over the department's deviations when it has more than one, and
 the pure minmax punishment a ``Min`` of ``Max``; the target and the stage equilibria
@@ -38,7 +42,8 @@ from ..formula import parse_formula, symbol
 from ..model import COMPANY_VALUE, Organization
 from ..quantities import check_quantities
 from ._inputs import Rate, Target, department_rates, play_defaults, target_profile
-from .batch import _pure_reversion
+from .batch import _pure_equilibria, _pure_reversion
+from .contract_formulas import ContractFormulas, contract_formulas
 
 __all__ = ["SustainabilityFormulas", "sustainability_formulas"]
 
@@ -65,6 +70,9 @@ class SustainabilityFormulas:
         ``g_i / (g_i + p_i L_i)``.
     smallest_monitoring : mapping of str to sympy.Expr or None
         ``(1 - delta) g_i / (delta L_i)``.
+    contract : ContractFormulas or None
+        The relational contract: the credible bonus, the bonuses needed and the condition
+        (None when there is no profile to revert to after the company reneges).
 
     Examples
     --------
@@ -88,6 +96,7 @@ class SustainabilityFormulas:
     conditions: Mapping[str, sympy.Expr] | None
     critical_discounts: Mapping[str, sympy.Expr]
     smallest_monitoring: Mapping[str, sympy.Expr] | None
+    contract: ContractFormulas | None = None
 
     def __post_init__(self) -> None:
         for name in ("punishments", "gains", "losses", "monitoring", "critical_discounts"):
@@ -107,6 +116,8 @@ class SustainabilityFormulas:
             formulas = getattr(self, group)
             if formulas is not None:
                 out[group] = {d: float(sympy.sympify(e).xreplace(substitution)) for d, e in formulas.items()}
+        if self.contract is not None:
+            out["required_bonuses"] = self.contract.at(values)["required_bonuses"]
         return out
 
 
@@ -131,7 +142,8 @@ def sustainability_formulas(
     reversion : optional
         The punishment: a pure profile reverted to after any deviation; ``"pure minmax"``;
         or None (default): for each department the pure stage equilibrium worst for it at
-        the model's values.
+        the model's values.  The relational contract reverts to the given profile, else to
+        the pure stage equilibrium with the least joint surplus at the model's values.
     discount, monitoring : optional
         Numbers or formulas of parameters and KPIs, as in :func:`incentives.repeated.repeated`
         (default: the model's ``repeated`` section; monitoring else 1).
@@ -183,6 +195,19 @@ def sustainability_formulas(
     if delta is not None:
         conditions = {d: sympy.expand(delta * detection[d] * losses[d] - (1 - delta) * gains[d]) for d in gains}
         needed = {d: sympy.cancel((1 - delta) * gains[d] / (delta * losses[d])) for d in gains}
+    contract = None
+    reneged = _contract_reversion(model, reversion)
+    if reneged is not None:
+        contract = contract_formulas(
+            departments=org.department_names,
+            surplus=payoff.surplus,
+            target=profile,
+            reversion=reneged,
+            reversion_label=model.profile_label(reneged),
+            gains=gains,
+            monitoring=detection,
+            discount=delta,
+        )
     return SustainabilityFormulas(
         names=names,
         departments=org.department_names,
@@ -195,7 +220,21 @@ def sustainability_formulas(
         conditions=conditions,
         critical_discounts=critical,
         smallest_monitoring=needed,
+        contract=contract,
     )
+
+
+def _contract_reversion(model: Any, reversion: Target | str | None) -> tuple[int, ...] | None:
+    """A given reversion profile, else the pure stage equilibrium with the least joint surplus (None: none)."""
+    if reversion is not None and not isinstance(reversion, str):
+        return target_profile(model, reversion, name="reversion")
+    payoffs = np.asarray(model.payoffs, dtype=float)[np.newaxis]
+    equilibrium = _pure_equilibria(payoffs)[0]
+    if not equilibrium.any():
+        return None
+    joint = np.asarray(model.company_value, dtype=float) - np.asarray(model.costs, dtype=float).sum(axis=0)
+    candidates = [tuple(int(k) for k in p) for p in np.argwhere(equilibrium)]
+    return min(candidates, key=lambda p: float(joint[p]))
 
 
 def _switch(profile: Sequence[int], i: int, action: int) -> tuple[int, ...]:
@@ -227,6 +266,13 @@ class _Payoffs:
                 ]
             )
         self.cache: dict[tuple[int, tuple[int, ...]], sympy.Expr] = {}
+        self.value = value
+
+    def surplus(self, profile: Sequence[int]) -> sympy.Expr:
+        """Company value less every department's action cost at a pure profile (bonuses are transfers)."""
+        key = tuple(int(k) for k in profile)
+        costs = sympy.Add(*(sympy.sympify(self.costs[i][k]) for i, k in enumerate(key)))
+        return sympy.expand((self.value.xreplace(self.variables(key)) - costs).xreplace(self.fixed))
 
     def variables(self, profile: Sequence[int]) -> dict[sympy.Symbol, sympy.Expr]:
         out = {}

@@ -7,8 +7,8 @@ of :mod:`incentives.report`); :mod:`~incentives.report.text`,
 layout, markup and escaping.  Blocks hold plain text (model names as the model spells
 them), never markup.
 
-A piece of inline text is a tuple of :class:`Span` (with its LaTeX, where it is
-mathematics); a span's ``mark`` says how
+A piece of inline text is a tuple of :class:`Span` (with its LaTeX and its presentation
+MathML, where it is mathematics); a span's ``mark`` says how
 it stands out: ``"strong"`` (emphasis), ``"best"`` (a best response in a
 payoff table) or ``"muted"`` (secondary).  A table cell's or a paragraph's ``tone``
 colours it: ``"good"``, ``"bad"``, ``"warn"`` or ``"equilibrium"`` (a shaded cell).
@@ -43,15 +43,18 @@ Align = Literal["left", "right", "center"]
 
 @dataclass(frozen=True, kw_only=True)
 class Span:
-    """A run of plain text and how it stands out; ``latex`` is the same text as mathematics, where it is some.
+    """A run of plain text and how it stands out; ``latex`` and ``mathml`` are the same text as mathematics,
+    where it is some.
 
-    Text and HTML show ``text`` (with the signs a person writes: ``≥``, ``·``); Markdown shows
-    ``latex`` as inline math (``$...$``) when it is given.
+    Plain text shows ``text`` (with the signs a person writes: ``≥``, ``·``); Markdown shows ``latex``
+    as inline math (``$...$``) and HTML (so also Jupyter) ``mathml``, the content of a ``<math>``
+    element that browsers typeset themselves, when they are given.
     """
 
     text: str
     mark: Mark = ""
     latex: str = ""
+    mathml: str = ""
 
 
 Inline = tuple[Span, ...]
@@ -63,7 +66,7 @@ def inline(text: str, mark: Mark = "") -> Inline:
     Examples
     --------
     >>> inline("sales")
-    (Span(text='sales', mark='', latex=''),)
+    (Span(text='sales', mark='', latex='', mathml=''),)
     """
     return (Span(text=text, mark=mark),)
 

@@ -1,7 +1,8 @@
 """Self-contained HTML reports: report blocks with HTML markup, for browsers and Jupyter.
 
 The HTML needs nothing from outside: its style sheet is inline (scoped to the
-``incentives-report`` class), pictures are embedded as ``data:`` URIs, it runs no
+``incentives-report`` class), pictures are embedded as ``data:`` URIs, mathematics
+(a threshold's inequalities) is MathML, which browsers typeset themselves; it runs no
 script.  Every piece of text is escaped with :func:`html.escape` (model names are user
 input), every element is closed (void elements are written ``<br/>``), so the output is
 also well-formed XML.  The same input gives the same bytes.
@@ -16,9 +17,9 @@ import base64
 import html
 from collections.abc import Iterable
 
-from .blocks import Block, Bullets, Cell, Figure, Heading, Inline, Paragraph, Table
+from .blocks import Block, Bullets, Cell, Figure, Heading, Inline, Paragraph, Span, Table
 
-__all__ = ["STYLE", "blocks_html", "render_html", "wrap_html"]
+__all__ = ["MATHML", "STYLE", "blocks_html", "render_html", "wrap_html"]
 
 #: The style sheet every report carries (no "<" or "&" in it, so it stays well-formed XML).
 STYLE = """\
@@ -47,6 +48,8 @@ STYLE = """\
 .incentives-report figure { margin: 0.6em 0; text-align: center; }
 .incentives-report figure img { max-width: 100%; }
 .incentives-report figcaption { font-size: 0.85em; color: #555555; }
+.incentives-report span.math { display: inline-block; }
+.incentives-report math { font-size: 1.1em; }
 """
 
 
@@ -54,10 +57,23 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+#: The namespace of MathML, which HTML parsers and XML parsers both read on a ``<math>`` element.
+MATHML = "http://www.w3.org/1998/Math/MathML"
+
+
+def _math(span: Span) -> str:
+    """A span's MathML as an inline ``<math>`` element, its plain text as the alternative text, in a box of its own
+    (so that a table makes its column wide enough for it)."""
+    math = (
+        f'<math xmlns="{MATHML}" display="inline" displaystyle="true" alttext="{_esc(span.text)}">{span.mathml}</math>'
+    )
+    return f'<span class="math">{math}</span>'
+
+
 def _inline(content: Inline) -> str:
     out = []
     for span in content:
-        text = _esc(span.text)
+        text = _math(span) if span.mathml else _esc(span.text)
         if span.mark == "strong":
             text = f"<strong>{text}</strong>"
         elif span.mark == "best":

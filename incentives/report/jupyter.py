@@ -7,7 +7,9 @@ set and handout).  It registers them *by
 name* (:meth:`IPython.core.formatters.BaseFormatter.for_type_by_name`), so nothing is
 imported until a result is displayed, and the result classes need not know about
 reports.  ``import incentives`` calls it when IPython is running; call it yourself
-after starting IPython later, or to register with another shell.
+after starting IPython later, or to register with another shell.  The HTML holds the
+inequalities of a threshold report as MathML, which the notebook's browser typesets
+itself (no MathJax, no network).
 
 Examples
 --------

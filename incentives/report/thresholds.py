@@ -14,13 +14,13 @@ from typing import Any
 
 import sympy
 
-from ..whatif.regions import Phase, Region, format_set, relation_latex, relation_text
+from ..whatif.regions import Phase, Region, format_set, relation_latex, relation_mathml, relation_text
 from ..whatif.thresholds import ThresholdReport
-from .blocks import Block, Bullets, Cell, Heading, Paragraph, Span, Table, paragraphs
+from .blocks import Block, Bullets, Cell, Heading, Mark, Paragraph, Span, Table, paragraphs
 from .dispatch import register_blocks, register_document
 from .json import optional_number
 
-__all__ = ["THRESHOLDS_SCHEMA", "thresholds_blocks", "thresholds_document"]
+__all__ = ["THRESHOLDS_SCHEMA", "region_span", "thresholds_blocks", "thresholds_document"]
 
 THRESHOLDS_SCHEMA = "incentives.thresholds/1"
 
@@ -51,15 +51,26 @@ def _phase_table(name: str, phases: tuple[Phase, ...]) -> Table:
 def _boundary_blocks(report: ThresholdReport) -> list[Block]:
     out: list[Block] = [Heading(text="Boundaries (a payoff difference is zero there)", level=3)]
     for boundary in report.boundaries:
-        equation = Span(text=relation_text(boundary.equation), mark="strong", latex=relation_latex(boundary.equation))
+        equation = Span(
+            text=relation_text(boundary.equation),
+            mark="strong",
+            latex=relation_latex(boundary.equation),
+            mathml=relation_mathml(boundary.equation),
+        )
         out += [Paragraph(content=(equation,)), Bullets.of(*boundary.changes)]
     return out
 
 
-def _region_cell(region: Region) -> Cell:
+def region_span(region: Region, mark: Mark = "") -> Span:
+    """The region as text, and as mathematics where it is exact and not said in words."""
     text = region.to_text()
-    latex = region.to_latex() if region.exact else ""
-    return Cell(lines=((Span(text=text, latex=latex),),))
+    if not region.exact:
+        return Span(text=text, mark=mark)
+    return Span(text=text, mark=mark, latex=region.to_latex(), mathml=region.to_mathml())
+
+
+def _region_cell(region: Region) -> Cell:
+    return Cell(lines=((region_span(region),),))
 
 
 def _region_table(title: str, column: str, regions: dict[str, Region]) -> Table:
@@ -113,7 +124,8 @@ def thresholds_blocks(report: ThresholdReport) -> list[Block]:
         out += _boundary_blocks(report)
     out.append(_region_table("Where each profile is an equilibrium", "profile", dict(report.profiles)))
     out.append(_region_table("Where each department games", "department", dict(report.gaming)))
-    out += paragraphs(f"Where the company optimum is an equilibrium: {report.optimum}.", mark="strong")
+    optimum = (Span(text="Where the company optimum is an equilibrium: ", mark="strong"), region_span(report.optimum))
+    out.append(Paragraph(content=(*optimum, Span(text="."))))
     if report.notes:
         out += [Heading(text="Notes", level=3), Bullets.of(*report.notes)]
     return out

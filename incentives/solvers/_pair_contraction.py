@@ -30,6 +30,9 @@ __all__ = ["MAX_ENTRIES", "PairContraction"]
 #: Largest ``pairs x profiles``: the weights of all pairs are one array of that size.
 MAX_ENTRIES = 2**22
 
+#: Largest ``contractions x players x profiles`` for which every factor of the weights is gathered at once.
+_GATHERED = 2**16
+
 
 class PairContraction:
     """Precomputed indices for the gains and the pair blocks of games of one ``shape``.
@@ -67,14 +70,20 @@ class PairContraction:
             raise ValueError(f"a pair contraction needs two or more players and at most {MAX_ENTRIES:,} entries")
         self.width = max(self.shape)
         actions = np.indices(self.shape).reshape(count, profiles)  # actions[k, s]: player k's action in s
+        self._actions = actions
+        self._players = np.arange(count)[:, None]
+        self._padded_at = np.concatenate([k * self.width + np.arange(n) for k, n in enumerate(self.shape)])
         self._gain_codes = (np.arange(count)[:, None] * self.width + actions).ravel()
         first, second = self.pairs[:, 0], self.pairs[:, 1]
         offsets = np.arange(len(self.pairs))[:, None] * self.width**2
         self._pair_codes = (offsets + actions[first] * self.width + actions[second]).ravel()
         self._gain_summed = ~np.eye(count, dtype=bool)  # [contraction, axis]: the axis is summed with its mix
-        self._pair_summed = np.ones((len(self.pairs), count), dtype=bool)
-        self._pair_summed[np.arange(len(self.pairs)), first] = False
-        self._pair_summed[np.arange(len(self.pairs)), second] = False
+        # the pairs (i, j) and (j, i) sum over the same players: their weights are computed once
+        unordered = [(i, j) for i, j in self.pairs.tolist() if i < j]
+        self._pair_summed = np.ones((len(unordered), count), dtype=bool)
+        self._pair_summed[np.arange(len(unordered)), [i for i, _ in unordered]] = False
+        self._pair_summed[np.arange(len(unordered)), [j for _, j in unordered]] = False
+        self._pair_weights = np.array([unordered.index((min(i, j), max(i, j))) for i, j in self.pairs.tolist()])
 
     def gains(self, payoffs: np.ndarray, mixes: Sequence[np.ndarray]) -> np.ndarray:
         """``U_i(a)`` as an array ``(players, width)``, zero past each player's actions."""
@@ -86,12 +95,18 @@ class PairContraction:
     def blocks(self, payoffs: np.ndarray, mixes: Sequence[np.ndarray]) -> np.ndarray:
         """``M_ij(a, b)`` as an array ``(pairs, width, width)``, in the order of :attr:`pairs`."""
         count, size = len(self.shape), len(self.pairs) * self.width**2
-        weighted = payoffs.reshape(count, -1)[self.pairs[:, 0]] * self._weights(self._pair_summed, mixes)
+        weights = self._weights(self._pair_summed, mixes)[self._pair_weights]
+        weighted = payoffs.reshape(count, -1)[self.pairs[:, 0]] * weights
         table = np.bincount(self._pair_codes, weighted.ravel(), minlength=size)
         return table.reshape(len(self.pairs), self.width, self.width)
 
     def _weights(self, summed: np.ndarray, mixes: Sequence[np.ndarray]) -> np.ndarray:
         """``w_p(s)`` for every contraction ``p`` (a row of ``summed``) and every profile ``s``."""
+        if len(summed) * self._actions.size <= _GATHERED:  # every factor gathered at once, one product
+            padded = np.zeros((len(self.shape), self.width))
+            padded.ravel()[self._padded_at] = np.concatenate(mixes)
+            factors = np.where(summed[:, :, None], padded[None, :, :], 1.0)  # [contraction, player, action]
+            return factors[:, self._players, self._actions].prod(axis=1)
         weights = np.ones((len(summed), 1))
         for k, mix in enumerate(mixes):
             factor = np.where(summed[:, k, None], np.asarray(mix, dtype=float)[None, :], 1.0)

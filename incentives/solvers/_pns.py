@@ -15,12 +15,23 @@ probability, so supports containing it are pruned.
 
 Algorithm
 ---------
-For each size profile, choose player 0's support, then player 1's, and so on
-(backtracking).  After each choice, iterated removal of conditionally dominated
-actions (IRSDS) runs on the domain made of the chosen supports and the union of
-the remaining candidate supports of the players still to choose; a branch is cut
-when a chosen support contains a dominated action or a player is left without
-candidates.
+Porter, Nudelman and Shoham choose player 0's support, then player 1's, and so
+on (backtracking), running iterated removal of conditionally dominated actions
+(IRSDS) after each choice on the chosen supports and the unions of the others'
+remaining candidates.  Domination against a larger domain implies domination
+against a smaller one, so a support profile ``S`` survives that search exactly
+when no player's support holds an action dominated against the others' supports
+``S_{-i}``.  Here that test is applied to each support profile directly, after
+one IRSDS at the root has removed the candidates no branch keeps:
+
+1. IRSDS on the domain of all candidate supports of each size.
+2. Every profile of the remaining candidates, in lexicographic order, is kept
+   when for every player ``i`` its support avoids the actions dominated against
+   ``S_{-i}`` (looked up per ``(i, S_{-i})``, computed once per game).
+
+The profiles and their order are those of the backtracking search; the test
+against each ``S_{-i}`` is one minimum over a precomputed table of payoff
+differences.
 
 References
 ----------
@@ -31,11 +42,19 @@ equilibrium", *Games and Economic Behavior* 63(2), 642-662, 2008.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
 __all__ = ["size_profiles", "support_profiles"]
+
+#: Largest table of dominated actions (others' support profiles times payoff margins) built at once.
+_TABLE_ENTRIES = 2**22
+
+#: Largest product of candidate supports tested at once with the tables.
+_PRODUCT = 2**16
 
 Support = tuple[tuple[int, ...], ...]
 
@@ -53,7 +72,7 @@ def size_profiles(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
 
 
 def support_profiles(
-    payoffs: np.ndarray, sizes: tuple[int, ...], cache: dict[tuple, set[int]] | None = None
+    payoffs: np.ndarray, sizes: tuple[int, ...], cache: dict[tuple, Any] | None = None
 ) -> Iterator[Support]:
     """Support profiles of the given sizes that survive conditional dominance, in lexicographic order.
 
@@ -66,7 +85,7 @@ def support_profiles(
     cache : dict or None
         Dominated actions already worked out for these ``payoffs``, keyed by player
         and the others' domains; pass the same dict for every size of one game, as
-        the same domains recur across branches and sizes.
+        the same domains recur across sizes.
 
     Examples
     --------
@@ -78,25 +97,78 @@ def support_profiles(
     ([((1,), (1,))], [])
     """
     shape = payoffs.shape[1:]
+    cache = {} if cache is None else cache
     domains = [list(itertools.combinations(range(n), k)) for n, k in zip(shape, sizes, strict=True)]
-    yield from _branch(payoffs, domains, 0, {} if cache is None else cache)
-
-
-def _branch(
-    payoffs: np.ndarray, domains: list[list[tuple[int, ...]]], player: int, cache: dict[tuple, set[int]]
-) -> Iterator[Support]:
-    if player == len(domains):
-        yield tuple(d[0] for d in domains)
+    reduced = _irsds(payoffs, domains, cache)
+    if reduced is None:
         return
-    for choice in domains[player]:
-        trial = [*domains[:player], [choice], *domains[player + 1 :]]
-        reduced = _irsds(payoffs, trial, cache)
-        if reduced is not None:
-            yield from _branch(payoffs, reduced, player + 1, cache)
+    count = len(shape)
+    tables = [_dominated_table(payoffs, i, cache) for i in range(count)]
+    if all(t is not None for t in tables) and math.prod(len(d) for d in reduced) <= _PRODUCT:
+        yield from _surviving_product(reduced, tables, shape)  # type: ignore[arg-type]
+        return
+    for profile in itertools.product(*reduced):
+        if all(_survives(payoffs, profile, i, cache) for i in range(count)):
+            yield profile
+
+
+def _surviving_product(
+    domains: list[list[tuple[int, ...]]], tables: list[np.ndarray], shape: tuple[int, ...]
+) -> Iterator[Support]:
+    """:func:`_survives` for every profile of the domains at once, from the players' dominated-action tables."""
+    masks = [np.array([sum(1 << a for a in s) for s in d], dtype=np.int64) for d in domains]
+    picks = list(np.indices(tuple(len(d) for d in domains)).reshape(len(domains), -1))  # lexicographic order
+    chosen = [m[p] for m, p in zip(masks, picks, strict=True)]  # each player's support, as a bit mask
+    keep = np.ones(len(picks[0]), dtype=bool)
+    for i, table in enumerate(tables):
+        code = np.zeros(len(keep), dtype=np.int64)
+        for j, n in enumerate(shape):
+            if j != i:
+                code = (code << n) | chosen[j]
+        keep &= (table[code] & chosen[i]) == 0
+    for k in np.flatnonzero(keep).tolist():
+        yield tuple(d[p[k]] for d, p in zip(domains, picks, strict=True))
+
+
+def _dominated_table(payoffs: np.ndarray, i: int, cache: dict[tuple, Any]) -> np.ndarray | None:
+    """Player ``i``'s dominated actions (a bit mask) against every profile of the others' supports, once per game.
+
+    The others' supports, as bit masks, index the table in mixed radix (player by player, ``2^n_j``
+    each); None when the table would be too large to build at once.
+    """
+    key = ("table", i)
+    if key in cache:
+        return cache[key]
+    shape = payoffs.shape[1:]
+    margins, others = _margins(payoffs, i, cache)
+    codes = math.prod(2 ** shape[j] for j in others)
+    if codes * margins.size > _TABLE_ENTRIES:
+        cache[key] = None
+        return None
+    columns = np.ones((codes, 1), dtype=bool)  # [others' supports, others' profile]: the profile lies in them
+    for position, j in enumerate(others):
+        later = math.prod(2 ** shape[k] for k in others[position + 1 :])
+        masks = (np.arange(codes) // later) % 2 ** shape[j]
+        member = ((masks[:, None] >> np.arange(shape[j])[None, :]) & 1).astype(bool)
+        columns = (columns[:, :, None] & member[:, None, :]).reshape(codes, -1)
+    worst = np.where(columns[:, None, None, :], margins[None], np.inf).min(axis=3)  # [code, dominator, candidate]
+    dominated = (worst > 0).any(axis=1)
+    table = dominated.astype(np.int64) @ (1 << np.arange(shape[i], dtype=np.int64))
+    cache[key] = table
+    return table
+
+
+def _survives(payoffs: np.ndarray, profile: Support, i: int, cache: dict[tuple, Any]) -> bool:
+    """Whether player ``i``'s support avoids every action dominated against the others' supports."""
+    key = (i, *(s for j, s in enumerate(profile) if j != i))
+    dominated = cache.get(key)
+    if dominated is None:
+        dominated = cache[key] = _dominated(payoffs, [list(s) for s in profile], i, cache)
+    return dominated.isdisjoint(profile[i])
 
 
 def _irsds(
-    payoffs: np.ndarray, domains: list[list[tuple[int, ...]]], cache: dict[tuple, set[int]]
+    payoffs: np.ndarray, domains: list[list[tuple[int, ...]]], cache: dict[tuple, Any]
 ) -> list[list[tuple[int, ...]]] | None:
     """Iterated removal of conditionally dominated actions; None when some player has no support left."""
     changed = True
@@ -106,7 +178,7 @@ def _irsds(
         for i in range(len(domains)):
             key = (i, *(tuple(u) for j, u in enumerate(unions) if j != i))  # the others' domain decides
             if key not in cache:
-                cache[key] = _dominated(payoffs[i], unions, i)
+                cache[key] = _dominated(payoffs, unions, i, cache)
             dominated = cache[key].intersection(unions[i])
             if not dominated:
                 continue
@@ -120,9 +192,27 @@ def _irsds(
     return domains
 
 
-def _dominated(payoff: np.ndarray, unions: list[list[int]], i: int) -> set[int]:
-    """Player ``i``'s actions strictly dominated (by any of its actions) on the others' domain."""
-    index = [range(payoff.shape[j]) if j == i else unions[j] for j in range(payoff.ndim)]
-    table = np.moveaxis(payoff[np.ix_(*index)], i, 0).reshape(payoff.shape[i], -1)
-    margins = (table[:, None, :] - table[None, :, :]).min(axis=2)  # [dominator, candidate]
-    return set(np.flatnonzero(np.any(margins > 0, axis=0)).tolist())
+def _dominated(payoffs: np.ndarray, unions: list[list[int]], i: int, cache: dict[tuple, Any]) -> set[int]:
+    """Player ``i``'s actions strictly dominated (by any of its actions) on the others' domain ``unions``."""
+    margins, others = _margins(payoffs, i, cache)
+    shape = payoffs.shape[1:]
+    columns = np.ones(1, dtype=bool)
+    for j in others:
+        member = np.zeros(shape[j], dtype=bool)
+        member[unions[j]] = True
+        columns = np.logical_and.outer(columns, member).ravel()
+    worst = margins[:, :, columns].min(axis=2)  # [dominator, candidate]
+    return set(np.flatnonzero((worst > 0).any(axis=0)).tolist())
+
+
+def _margins(payoffs: np.ndarray, i: int, cache: dict[tuple, Any]) -> tuple[np.ndarray, list[int]]:
+    """Player ``i``'s payoff of each action minus each other, against every profile of the others (once per game).
+
+    ``margins[d, c, s]`` is the payoff of ``d`` minus that of ``c`` at the others' profile ``s`` (the
+    others' axes in order, flattened): ``c`` is dominated on a domain where ``margins[d, c]`` is positive.
+    """
+    key = ("margins", i)
+    if key not in cache:
+        table = np.moveaxis(payoffs[i], i, 0).reshape(payoffs.shape[1 + i], -1)
+        cache[key] = (table[:, None, :] - table[None, :, :], [j for j in range(payoffs.shape[0]) if j != i])
+    return cache[key]

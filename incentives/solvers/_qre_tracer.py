@@ -11,6 +11,7 @@ Unknowns are ``z = (y, lambda)`` with ``y`` the log-probabilities; the equations
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,7 +21,7 @@ import numpy as np
 
 from ..equilibrium import Profile
 from ._pair_contraction import PairContraction
-from ._support_system import CrossTables, cross_payoffs, cross_tables, newton, support_system
+from ._support_system import CrossTables, SupportSystem, cross_payoffs, cross_tables, newton, support_system
 
 __all__ = ["Crossing", "Step", "Trace", "Tracer"]
 
@@ -51,6 +52,10 @@ _SINGULAR = 1e-6
 
 #: From this many players on, ``H`` and its Jacobian are evaluated for all pairs of players at once.
 _BATCHED_PLAYERS = 3
+
+#: A tangent from one square solve is used when its length (before normalising) is below this bound and
+#: the Jacobian maps it to zero within this relative accuracy; otherwise the SVD gives it.
+_MAX_NULL_NORM, _NULL_RTOL = 1e8, 1e-12
 
 
 class Step(NamedTuple):
@@ -93,16 +98,26 @@ class Tracer:
     payoffs: np.ndarray
     shape: tuple[int, ...]
 
-    @property
+    @cached_property
     def starts(self) -> np.ndarray:
         return np.concatenate([[0], np.cumsum(self.shape)])
 
+    @cached_property
+    def _bounds(self) -> tuple[tuple[int, int], ...]:
+        starts = self.starts.tolist()
+        return tuple(itertools.pairwise(starts))
+
     def split(self, y: np.ndarray) -> list[np.ndarray]:
-        starts = self.starts
-        return [np.exp(y[starts[i] : starts[i + 1]]) for i in range(len(self.shape))]
+        probs = np.exp(y)
+        return [probs[start:stop] for start, stop in self._bounds]
 
     def start(self) -> np.ndarray:
         return np.concatenate([np.full(n, -np.log(n)) for n in self.shape] + [np.zeros(1)])
+
+    @cached_property
+    def _systems(self) -> dict[tuple[tuple[int, ...], ...], SupportSystem]:
+        """The indifference systems of the supports tried as the path's limit, kept for the next try."""
+        return {}
 
     @cached_property
     def tables(self) -> CrossTables:
@@ -140,11 +155,18 @@ class Tracer:
         gains = cross_payoffs(self.tables, probs)[0]
         return max(float(u.max() - p @ u) for p, u in zip(probs, gains, strict=True))
 
+    def linearised(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``H(z)`` and its Jacobian, sharing the payoff contractions where the batched layout allows."""
+        if self.layout is None:
+            return self.residual(z), self.jacobian(z)
+        y, lam = z[:-1], z[-1]
+        return self.layout.linearised(self.payoffs, y, lam, self.split(y))
+
     def jacobian(self, z: np.ndarray) -> np.ndarray:
         y, lam = z[:-1], z[-1]
         probs = self.split(y)
         if self.layout is not None:
-            return self.layout.jacobian(self.payoffs, lam, probs)
+            return self.layout.linearised(self.payoffs, y, lam, probs)[1]
         starts = self.starts
         size = len(y)
         out = np.zeros((size, size + 1))
@@ -169,28 +191,28 @@ class Tracer:
         moved, ok, _ = self._correct(z, fixed_lambda=fixed_lambda)
         return moved, ok
 
-    def _correct(self, z: np.ndarray, *, fixed_lambda: bool = False) -> tuple[np.ndarray, bool, np.ndarray | None]:
+    def _correct(
+        self, z: np.ndarray, *, fixed_lambda: bool = False, across: np.ndarray | None = None
+    ) -> tuple[np.ndarray, bool, np.ndarray | None]:
         """:meth:`correct`, also returning the Jacobian of the final polishing step (None if there was none).
 
         That Jacobian, at a point within the tolerance of the result, serves for the next tangent.
+        With ``across`` (the tangent a step was predicted along), each correction is the Newton step
+        orthogonal to it (Allgower and Georg 1990, section 3.1): one square solve instead of a
+        least-squares one, falling back to the minimum-norm step where that system is singular.
         """
         previous = np.inf
         tol = _TOL * (1.0 + float(np.max(np.abs(z))))  # log-probabilities grow like lambda: relative accuracy
         for _ in range(8):
-            value = self.residual(z)
+            value, jacobian = self.linearised(z)
             error = float(np.max(np.abs(value)))
             if error < tol:
-                jacobian = self.jacobian(z)
-                return self._polish(z, jacobian, value, error, fixed_lambda), True, jacobian
+                return self._polish(z, jacobian, value, error, fixed_lambda, across), True, jacobian
             if not np.isfinite(error) or (error > 0.5 * previous and error > 1e3 * tol):
                 return z, False, None  # overflow (a probability above 1 in the prediction) or no convergence
             previous = error
-            jacobian = self.jacobian(z)
             try:
-                if fixed_lambda:
-                    z = z - np.append(np.linalg.solve(jacobian[:, :-1], value), 0.0)
-                else:
-                    z = z - np.linalg.lstsq(jacobian, value, rcond=None)[0]
+                z = z - _newton_step(jacobian, value, fixed_lambda, across)
             except np.linalg.LinAlgError:
                 return z, False, None
             if not np.all(np.isfinite(z)):
@@ -198,13 +220,19 @@ class Tracer:
         return z, bool(np.max(np.abs(self.residual(z))) < tol), None
 
     def _polish(
-        self, z: np.ndarray, jacobian: np.ndarray, value: np.ndarray, error: float, fixed_lambda: bool
+        self,
+        z: np.ndarray,
+        jacobian: np.ndarray,
+        value: np.ndarray,
+        error: float,
+        fixed_lambda: bool,
+        across: np.ndarray | None = None,
     ) -> np.ndarray:
         """One more Newton step, kept when it lowers the residual (near-singular points need the accuracy)."""
-        if fixed_lambda:
-            better = z - np.append(np.linalg.solve(jacobian[:, :-1], value), 0.0)
-        else:
-            better = z - np.linalg.lstsq(jacobian, value, rcond=None)[0]
+        try:
+            better = z - _newton_step(jacobian, value, fixed_lambda, across)
+        except np.linalg.LinAlgError:
+            return z
         return better if float(np.max(np.abs(self.residual(better)))) < error else z
 
     def trace(
@@ -236,18 +264,18 @@ class Tracer:
                 return trace
             if stop_at_nash and z[-1] >= next_check and self.regret(trace.points[-1]) <= _NEAR:
                 next_check = 2.0 * z[-1]
-                if trace.end_at(_refine(self.payoffs, trace.points[-1])):
+                if trace.end_at(_refine(self.payoffs, trace.points[-1], self._systems)):
                     return trace
             if z[-1] >= top:
                 if stop_at_nash:
-                    trace.end_at(_refine(self.payoffs, trace.points[-1]), near=np.inf)
+                    trace.end_at(_refine(self.payoffs, trace.points[-1], self._systems), near=np.inf)
                 else:
                     trace.converged = True
                 return trace
         if stop is not None and stop():  # stopped while retrying a step
             return trace
         if stop_at_nash:  # the step size collapsed or the points ran out: a last look for the limit
-            trace.end_at(_refine(self.payoffs, trace.points[-1]))
+            trace.end_at(_refine(self.payoffs, trace.points[-1], self._systems))
         return trace
 
     def steps(
@@ -275,9 +303,11 @@ class Tracer:
         made = 0
         while made < count:
             predicted = z + step * tangent
-            moved, ok, jacobian = self._correct(predicted)
+            moved, ok, jacobian = self._correct(predicted, across=tangent)
             if ok:
-                turned = _tangent(self.jacobian(moved) if jacobian is None else jacobian, orientation=orientation)
+                turned = _tangent(
+                    self.jacobian(moved) if jacobian is None else jacobian, orientation=orientation, guess=tangent
+                )
             else:
                 turned = tangent
             crossed = None
@@ -388,26 +418,34 @@ class _Layout:
     Rows ``starts[i]`` hold ``sum_a exp(y_i(a)) - 1``; the other rows of player ``i``
     (``diff_*``) hold ``y_i(a) - y_i(0) - lambda (U_i(a) - U_i(0))``, whose
     derivative along ``y_j(b)`` is ``-lambda (M_ij(a, b) - M_ij(0, b)) sigma_j(b)``
-    (``block_*``), with ``U`` and ``M`` from :class:`PairContraction`.
+    (``block_*``), with ``U`` and ``M`` from :class:`PairContraction`.  Where both are
+    needed, ``U_i`` is read off a block, ``U_i(a) = sum_b M_ij(a, b) sigma_j(b)`` for
+    the first other player ``j``, so the payoffs are contracted once.  Every ``*_at``
+    and ``*_index`` is a flat index (into the gains, the blocks or the Jacobian), so
+    each kind of entry is read or written by one operation.
     """
 
     contraction: PairContraction
     frame: np.ndarray  # the constant entries (-1 and 1 in the difference rows)
     sum_equations: np.ndarray  # the row of each player's sum equation
-    sum_rows: np.ndarray  # for each unknown y_j(b): the row of player j's sum equation
+    sum_index: np.ndarray  # for each unknown y_j(b): its entry in player j's sum equation
     diff_rows: np.ndarray
-    diff_player: np.ndarray
-    diff_action: np.ndarray
     diff_base: np.ndarray  # the column of y_i(0)
-    block_rows: np.ndarray
+    gain_at: np.ndarray  # U_i(a) of each difference row
+    gain_base: np.ndarray  # U_i(0) of each difference row
+    lambda_index: np.ndarray  # the lambda column of each difference row
+    block_index: np.ndarray
     block_cols: np.ndarray
-    block_pair: np.ndarray
-    block_action: np.ndarray
-    block_other: np.ndarray
+    block_at: np.ndarray  # M_ij(a, b) of each block entry
+    block_base: np.ndarray  # M_ij(0, b) of each block entry
+    first_pair: np.ndarray  # for each player i, the pair (i, j) of the first other player j
+    first_other: np.ndarray
+    padded_at: np.ndarray  # each unknown's place in a (players, width) array of probabilities
 
     @classmethod
     def of(cls, shape: tuple[int, ...]) -> _Layout:
         contraction = PairContraction(shape)
+        width = contraction.width
         starts = np.concatenate([[0], np.cumsum(shape)])
         size = int(starts[-1])
         owner = np.repeat(np.arange(len(shape)), shape)  # player of each unknown
@@ -416,69 +454,133 @@ class _Layout:
         frame = np.zeros((size, size + 1))
         frame[diff, diff] = 1.0
         frame[diff, starts[owner[diff]]] = -1.0
-        rows, cols, pairs, own, other = [], [], [], [], []
+        rows, cols, at, base = [], [], [], []
         for p, (i, j) in enumerate(contraction.pairs):
             a, b = np.meshgrid(np.arange(1, shape[i]), np.arange(shape[j]), indexing="ij")
             rows.append((starts[i] + a).ravel())
             cols.append((starts[j] + b).ravel())
-            pairs.append(np.full(a.size, p))
-            own.append(a.ravel())
-            other.append(b.ravel())
+            at.append(((p * width + a) * width + b).ravel())
+            base.append((p * width * width + b).ravel())
+        block_rows, block_cols = np.concatenate(rows), np.concatenate(cols)
+        first_other = np.array([1 if i == 0 else 0 for i in range(len(shape))])
+        pair_of = {(int(i), int(j)): p for p, (i, j) in enumerate(contraction.pairs)}
         return cls(
             contraction=contraction,
             frame=frame,
             sum_equations=starts[:-1],
-            sum_rows=starts[owner],
+            sum_index=starts[owner] * (size + 1) + np.arange(size),
             diff_rows=diff,
-            diff_player=owner[diff],
-            diff_action=action[diff],
             diff_base=starts[owner[diff]],
-            block_rows=np.concatenate(rows),
-            block_cols=np.concatenate(cols),
-            block_pair=np.concatenate(pairs),
-            block_action=np.concatenate(own),
-            block_other=np.concatenate(other),
+            gain_at=owner[diff] * width + action[diff],
+            gain_base=owner[diff] * width,
+            lambda_index=diff * (size + 1) + size,
+            block_index=block_rows * (size + 1) + block_cols,
+            block_cols=block_cols,
+            block_at=np.concatenate(at),
+            block_base=np.concatenate(base),
+            first_pair=np.array([pair_of[i, int(j)] for i, j in enumerate(first_other)]),
+            first_other=first_other,
+            padded_at=owner * width + action,
         )
 
     def residual(self, payoffs: np.ndarray, y: np.ndarray, lam: float, probs: list[np.ndarray]) -> np.ndarray:
-        gains = self.contraction.gains(payoffs, probs)
+        gains = self.contraction.gains(payoffs, probs).ravel()
+        return self._residual(y, lam, np.concatenate(probs), gains[self.gain_at] - gains[self.gain_base])
+
+    def linearised(
+        self, payoffs: np.ndarray, y: np.ndarray, lam: float, probs: list[np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`residual` and :meth:`jacobian` at one point, from one contraction of the payoffs."""
+        flat = np.concatenate(probs)
+        blocks = self.contraction.blocks(payoffs, probs)
+        padded = np.zeros(blocks.shape[:2])
+        padded.ravel()[self.padded_at] = flat
+        gains = np.matmul(blocks[self.first_pair], padded[self.first_other][:, :, None]).ravel()
+        gaps = gains[self.gain_at] - gains[self.gain_base]
+        jacobian = self.frame.copy()
+        entries = jacobian.ravel()  # a view: the frame's copy is contiguous
+        entries[self.sum_index] = flat
+        entries[self.lambda_index] = -gaps
+        values = blocks.ravel()
+        entries[self.block_index] = -lam * (values[self.block_at] - values[self.block_base]) * flat[self.block_cols]
+        return self._residual(y, lam, flat, gaps), jacobian
+
+    def _residual(self, y: np.ndarray, lam: float, flat: np.ndarray, gaps: np.ndarray) -> np.ndarray:
         out = np.empty(len(y))
-        out[self.sum_equations] = np.add.reduceat(np.concatenate(probs), self.sum_equations) - 1.0
-        gaps = gains[self.diff_player, self.diff_action] - gains[self.diff_player, 0]
+        out[self.sum_equations] = np.add.reduceat(flat, self.sum_equations) - 1.0
         out[self.diff_rows] = y[self.diff_rows] - y[self.diff_base] - lam * gaps
         return out
 
-    def jacobian(self, payoffs: np.ndarray, lam: float, probs: list[np.ndarray]) -> np.ndarray:
-        flat = np.concatenate(probs)
-        gains = self.contraction.gains(payoffs, probs)
-        blocks = self.contraction.blocks(payoffs, probs)
-        out = self.frame.copy()
-        out[self.sum_rows, np.arange(len(flat))] = flat
-        out[self.diff_rows, -1] = -(gains[self.diff_player, self.diff_action] - gains[self.diff_player, 0])
-        slopes = (
-            blocks[self.block_pair, self.block_action, self.block_other] - blocks[self.block_pair, 0, self.block_other]
-        )
-        out[self.block_rows, self.block_cols] = -lam * slopes * flat[self.block_cols]
-        return out
 
-
-def _tangent(jacobian: np.ndarray, previous: np.ndarray | None = None, *, orientation: float = 0.0) -> np.ndarray:
+def _tangent(
+    jacobian: np.ndarray,
+    previous: np.ndarray | None = None,
+    *,
+    orientation: float = 0.0,
+    guess: np.ndarray | None = None,
+) -> np.ndarray:
     """Unit null vector of the ``m x (m + 1)`` Jacobian, oriented like ``previous``, or else so that
     ``det([jacobian; tangent])`` has the sign ``orientation`` (which keeps the direction of travel along a
-    regular path, however sharply it turns; Allgower and Georg 1990, section 2.1)."""
-    _, _, right = np.linalg.svd(jacobian)
-    tangent = right[-1]
+    regular path, however sharply it turns; Allgower and Georg 1990, section 2.1).
+
+    With a ``guess`` (the previous tangent), the null vector solves ``[jacobian; guess] t = e_{m+1}``
+    (Allgower and Georg 1990, section 2.1), one square solve; the singular value decomposition is the
+    fallback where that system is singular or ill-conditioned.
+    """
+    tangent = _null_vector(jacobian, guess)
     if previous is not None:
         return tangent if tangent @ previous >= 0 else -tangent
     return tangent if _orientation(jacobian, tangent) * orientation >= 0 else -tangent
+
+
+def _null_vector(jacobian: np.ndarray, guess: np.ndarray | None) -> np.ndarray:
+    if guess is not None:
+        square = np.vstack([jacobian, guess])
+        target = np.zeros(len(square))
+        target[-1] = 1.0
+        try:
+            vector = np.linalg.solve(square, target)
+        except np.linalg.LinAlgError:
+            vector = None
+        if vector is not None and np.all(np.isfinite(vector)):
+            norm = float(np.linalg.norm(vector))
+            # a regular path meets its previous tangent at a small angle, so the vector is of order one
+            if 0.0 < norm < _MAX_NULL_NORM and np.max(np.abs(jacobian @ vector)) <= _NULL_RTOL * norm * (
+                1.0 + float(np.max(np.abs(jacobian)))
+            ):
+                return vector / norm
+    _, _, right = np.linalg.svd(jacobian)
+    return right[-1]
+
+
+def _newton_step(jacobian: np.ndarray, value: np.ndarray, fixed_lambda: bool, across: np.ndarray | None) -> np.ndarray:
+    """The correction of one Newton step: at fixed lambda, orthogonal to ``across``, or of minimum norm."""
+    if fixed_lambda:
+        return np.append(np.linalg.solve(jacobian[:, :-1], value), 0.0)
+    if across is not None:
+        try:
+            step = np.linalg.solve(np.vstack([jacobian, across]), np.append(value, 0.0))
+            if np.all(np.isfinite(step)):
+                return step
+        except np.linalg.LinAlgError:
+            pass
+    return np.linalg.lstsq(jacobian, value, rcond=None)[0]
 
 
 def _orientation(jacobian: np.ndarray, tangent: np.ndarray) -> float:
     return float(np.sign(np.linalg.det(np.vstack([jacobian, tangent]))))
 
 
-def _refine(payoffs: np.ndarray, probs: list[np.ndarray]) -> Profile | None:
-    """A Nash equilibrium near ``probs``: Newton on the indifference system of the support it suggests."""
+def _refine(
+    payoffs: np.ndarray,
+    probs: list[np.ndarray],
+    systems: dict[tuple[tuple[int, ...], ...], SupportSystem] | None = None,
+) -> Profile | None:
+    """A Nash equilibrium near ``probs``: Newton on the indifference system of the support it suggests.
+
+    ``systems`` keeps the systems built so far (a support suggested again is not rebuilt).
+    """
+    systems = {} if systems is None else systems
     from ._components import is_equilibrium
 
     tried = set()
@@ -487,7 +589,9 @@ def _refine(payoffs: np.ndarray, probs: list[np.ndarray]) -> Profile | None:
         if support in tried:
             continue
         tried.add(support)
-        system = support_system(payoffs, support)
+        if support not in systems:
+            systems[support] = support_system(payoffs, support)
+        system = systems[support]
         start = system.coordinates(tuple(probs))
         point, converged = newton(system, np.clip(start, 0.0, 1.0), tol=_NEWTON_TOL, max_steps=8)
         if converged and is_equilibrium(system, point, tol=_END_TOL, ptol=_END_PTOL):

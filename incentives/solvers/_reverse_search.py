@@ -142,7 +142,6 @@ def reverse_search(matrix: np.ndarray, rhs: np.ndarray, *, tol: float, budget: B
     stack = [origin]
     found: list[np.ndarray] = []
     fingerprint = _Fingerprint(rows + dim)
-    fingerprint.add_vertices(origin.basis, dim)
     held = 0
     while stack:
         if budget.exhausted():
@@ -157,11 +156,11 @@ def reverse_search(matrix: np.ndarray, rhs: np.ndarray, *, tol: float, budget: B
             return Enumeration(_stacked(found, dim), simple=True, stopped=True, certified=False)
         if len(step.basis):
             found.append(step.basis)
-            fingerprint.add_vertices(step.basis, dim)
             stack.extend(step.split(size))
             held += step.tableau.nbytes
     bases = _stacked(found, dim)
-    distinct = len(np.unique(bases_keys(bases, rows + dim))) == len(bases)
+    keys = np.sort(bases_keys(bases, rows + dim))
+    distinct = not np.any(keys[1:] == keys[:-1])
     return Enumeration(bases, simple=True, stopped=False, certified=distinct and fingerprint.balanced())
 
 
@@ -198,7 +197,7 @@ class _Batch:
 def _expand(
     batch: _Batch, weights: np.ndarray, tol: float, fingerprint: _Fingerprint, *, room: float = np.inf
 ) -> _Batch | None:
-    """The children of a batch of vertices; their neighbours go into the fingerprint.
+    """The children of a batch of vertices; the batch and its neighbours go into the fingerprint.
 
     :data:`_NO_ROOM` when the children's dictionaries would take more than ``room`` bytes.
 
@@ -209,7 +208,7 @@ def _expand(
     if np.any(values[:r] <= tol):
         return None
     # the ratio test on M / b: the row with the most negative M[i, k] / b_i falls to zero first along k
-    slopes = tableau[:r].reshape(r, count * dim) * np.repeat(1.0 / values[:r], dim, axis=1)
+    slopes = tableau[:r] * (1.0 / values[:r])[:, :, None]  # (r, count, d)
     steepest = slopes.min(axis=0)
     if np.any(steepest > -PIVOT_TOL):
         return None  # a column along which nothing limits the move
@@ -217,26 +216,27 @@ def _expand(
     if np.count_nonzero(first) > count * dim:
         return None  # a tie: the neighbour is degenerate
     kind = np.uint8 if r < 256 else np.uint16
-    position = (first.view(np.uint8) * np.arange(r, dtype=kind)[:, None]).sum(axis=0, dtype=kind)
-    position = position.reshape(count, dim).astype(np.intp)
-    vertex = np.arange(count)
-    entering = rows[position, vertex[:, None]]  # (count, d)
-    fingerprint.add_neighbours(basis, entering)
+    position = (first.view(np.uint8) * np.arange(r, dtype=kind)[:, None, None]).sum(axis=0, dtype=kind)
+    position = position.astype(np.intp)  # (count, d)
+    entering = rows[position, np.arange(count)[:, None]]  # (count, d)
+    fingerprint.add_expanded(basis, entering)
     costs = tableau[r]  # f = w . z changes by costs[s, l] per unit of the slack of column l
     scale = ROUNDING * weights.sum()
     if np.any(np.abs(costs) <= scale):
         return None  # an edge along which f barely changes: the parent rule is unclear
     # a neighbour along k is farther from the origin when costs[k] > 0; it is a child when, after the
     # pivot, the column back to this vertex is the improving one with the smallest inequality number
-    parent, column = np.nonzero(costs > 0)
-    row = position[parent, column]
-    pivot_rows = tableau[row, parent, :]  # (candidates, d): M[e, l]
-    pivots = pivot_rows[np.arange(len(parent)), column]
-    new_costs = costs[parent] - (costs[parent, column] / pivots)[:, None] * pivot_rows
-    new_costs[np.arange(len(parent)), column] = 0.0  # the column back: improving, not a rival
-    if np.any((np.abs(new_costs) <= scale) & (np.arange(dim) != column[:, None])):
+    flat = np.flatnonzero(costs > 0)  # candidates, as parent * d + column
+    parent, column = np.divmod(flat, dim)
+    row = position.reshape(-1)[flat]
+    pivot_rows = np.take(tableau.reshape(-1, dim), row * count + parent, axis=0)  # (candidates, d): M[e, l]
+    pivots = np.take(tableau.reshape(-1), (row * count + parent) * dim + column)
+    new_costs = np.take(costs, parent, axis=0)
+    new_costs -= (costs.reshape(-1)[flat] / pivots)[:, None] * pivot_rows
+    new_costs[np.arange(len(flat)), column] = 1.0  # the column back: improving, not a rival
+    if np.any(np.abs(new_costs) <= scale):
         return None
-    rivals = (new_costs < 0) & (basis[parent] < entering[parent, column][:, None])
+    rivals = (new_costs < 0) & (np.take(basis, parent, axis=0) < entering.reshape(-1)[flat][:, None])
     child = ~rivals.any(axis=1)
     if np.count_nonzero(child) * tableau.shape[0] * dim * tableau.itemsize > room:
         return _NO_ROOM
@@ -252,20 +252,23 @@ _NO_ROOM = _Batch(
 
 def _pivot(batch: _Batch, parent: np.ndarray, column: np.ndarray, row: np.ndarray) -> _Batch:
     """The dictionaries after pivoting each ``parent`` on its ``column`` and the slack at position ``row``."""
-    picked = batch.tableau[:, parent, :]  # (r, c, d)
+    dim = batch.basis.shape[1]
     index = np.arange(len(parent))
-    col = picked[:, index, column]  # (r, c): M[i, k] for every row i
+    picked = np.take(batch.tableau, parent, axis=1)  # (r, c, d)
+    flat = picked.reshape(len(picked), -1)  # a view (take returns a contiguous array): (r, c * d)
+    entries = index * dim + column
+    col = flat[:, entries]  # (r, c): M[i, k] for every row i
     pivot_row = picked[row, index, :]  # (c, d): M[e, l] for every column l
-    pivot = pivot_row[index, column]
+    pivot = col[row, index]
     scaled = pivot_row / pivot[:, None]
     picked -= col[:, :, None] * scaled[None, :, :]
-    picked[:, index, column] = col / pivot
+    flat[:, entries] = col / pivot
     picked[row, index, :] = -scaled
-    picked[row, index, column] = 1.0 / pivot
+    flat[row, entries] = 1.0 / pivot
     entering_values = batch.values[row, parent]
-    values = batch.values[:, parent] - col * (entering_values / pivot)
+    values = np.take(batch.values, parent, axis=1) - col * (entering_values / pivot)
     values[row, index] = -entering_values / pivot
-    rows, basis = batch.rows[:, parent], batch.basis[parent]
+    rows, basis = np.take(batch.rows, parent, axis=1), np.take(batch.basis, parent, axis=0)
     rows[row, index], basis[index, column] = basis[index, column], rows[row, index]
     return _Batch(tableau=picked, values=values, rows=rows, basis=basis)
 
@@ -300,7 +303,8 @@ class _Fingerprint:
     ``S`` is ``S`` taken ``d`` times.  Both multisets are summed under a fixed
     64-bit mixing function of the basis (splitmix64 on 62-bit words, modulo
     ``2^64``); a missing vertex makes the sums differ except with probability
-    about ``2^-64``.
+    about ``2^-64``.  A vertex enters both sums when it is expanded: a search
+    that ends with an empty stack has expanded every vertex it found, once.
     """
 
     def __init__(self, total: int) -> None:
@@ -308,20 +312,20 @@ class _Fingerprint:
         self.vertices = np.uint64(0)
         self.neighbours = np.uint64(0)
 
-    def add_vertices(self, basis: np.ndarray, dim: int) -> None:
-        with np.errstate(over="ignore"):
-            self.vertices += np.uint64(dim) * _mix(self._words(basis)).sum(dtype=np.uint64)
-
-    def add_neighbours(self, basis: np.ndarray, entering: np.ndarray) -> None:
+    def add_expanded(self, basis: np.ndarray, entering: np.ndarray) -> None:
+        """Count each vertex (a row of ``basis``) and its neighbours (``entering[s, l]`` for ``basis[s, l]``)."""
         count, dim = basis.shape
         if self.words == 1:
-            one = np.int64(1)
-            keys = np.left_shift(one, basis.astype(np.int64)).sum(axis=1)
-            swapped = keys[:, None] - np.left_shift(one, basis.astype(np.int64)) + np.left_shift(one, entering)
+            bits = np.left_shift(np.int64(1), basis.astype(np.int64))
+            keys = bits.sum(axis=1)
+            swapped = keys[:, None] - bits + np.left_shift(np.int64(1), entering)
             with np.errstate(over="ignore"):
+                self.vertices += np.uint64(dim) * _mix(keys[:, None]).sum(dtype=np.uint64)
                 self.neighbours += _mix(swapped.reshape(-1, 1)).sum(dtype=np.uint64)
             return
         words = self._words(basis)  # (count, W)
+        with np.errstate(over="ignore"):
+            self.vertices += np.uint64(dim) * _mix(words).sum(dtype=np.uint64)
         swapped = np.repeat(words[:, None, :], dim, axis=1)  # (count, d, W)
         for index, sign in ((basis, -1), (entering, 1)):
             block, bit = np.divmod(index.astype(np.int64), 62)

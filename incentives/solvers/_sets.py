@@ -92,10 +92,11 @@ def equilibrium_sets(
     found += [_Found(_flat(c.representative), _floats(c.representative), c.representative, c) for c in components]
     graph = nx.Graph()
     graph.add_nodes_from(range(len(found)))
-    for i in range(len(found)):
-        for j in range(i + 1, len(found)):
-            if _linked(game, found[i], found[j], tol):
-                graph.add_edge(i, j)
+    pairs = [(i, j) for i in range(len(found)) for j in range(i + 1, len(found))]
+    straight = _straight_segments(game, found, pairs, tol)
+    for (i, j), joined in zip(pairs, straight, strict=True):
+        if joined or _curved(game, found[i], found[j], tol):
+            graph.add_edge(i, j)
     sets = []
     for group in sorted(nx.connected_components(graph), key=min):
         members = [found[k] for k in sorted(group)]
@@ -120,11 +121,46 @@ def _is_equilibrium(game: Game, profile: Profile, tol: float) -> bool:
     return float(regret(game, profile)) <= tol
 
 
-def _linked(game: Game, first: _Found, second: _Found, tol: float) -> bool:
-    """Whether the segment between two equilibria consists of equilibria (checked at a few points), or, for two
-    pieces of sets with one support, whether the segment projected onto the support's equations does."""
-    if all(_is_equilibrium(game, _mix(first.profile, second.profile, t), tol) for t in _ALONG):
-        return True
+def _straight_segments(game: Game, found: list[_Found], pairs: list[tuple[int, int]], tol: float) -> np.ndarray:
+    """For each pair, whether the segment between the two points consists of equilibria (checked at a few points).
+
+    The regret of every checked point of every segment at once: each player's payoff of each action
+    against the others' mixes, one contraction per player over the whole stack of points.
+    """
+    if not pairs:
+        return np.zeros(0, dtype=bool)
+    first = np.array([i for i, _ in pairs])
+    second = np.array([j for _, j in pairs])
+    along = np.array(_ALONG)[None, :, None]
+    payoffs = game.float_payoffs()
+    mixes = []  # each player's mix at every point, the points of a segment consecutive
+    for player in range(game.n_players):
+        own = np.array([f.profile[player] for f in found])
+        mixes.append(((1 - along) * own[first][:, None, :] + along * own[second][:, None, :]).reshape(-1, own.shape[1]))
+    # the regret of :func:`~incentives.equilibrium.regret`: the best gain (at least 0) plus the infeasibility
+    gains = np.zeros(len(mixes[0]))
+    infeasibility = np.zeros(len(mixes[0]))
+    for player, mix in enumerate(mixes):
+        values = _action_values(payoffs[player], mixes, player)  # [point, action]
+        gains = np.maximum(gains, values.max(axis=1) - np.sum(mix * values, axis=1))
+        infeasibility = np.maximum(infeasibility, np.maximum(-mix.min(axis=1), 0) + np.abs(mix.sum(axis=1) - 1))
+    regrets = (gains + game.payoff_scale * infeasibility).reshape(len(pairs), len(_ALONG))
+    return np.all(regrets <= tol, axis=1)
+
+
+def _action_values(payoff: np.ndarray, mixes: list[np.ndarray], own: int) -> np.ndarray:
+    """One player's payoff of each of its actions against the others' mixes, for a stack of points."""
+    table = np.moveaxis(payoff, own, -1)  # the others' axes in order, then the own actions
+    weights = np.ones((len(mixes[0]), 1))
+    for k, mix in enumerate(mixes):
+        if k != own:
+            weights = (weights[:, :, None] * mix[:, None, :]).reshape(len(mix), -1)
+    return weights @ table.reshape(-1, payoff.shape[own])
+
+
+def _curved(game: Game, first: _Found, second: _Found, tol: float) -> bool:
+    """For two pieces of sets with one support: whether the segment projected onto the support's equations
+    consists of equilibria that follow one another closely (a curved set joining them)."""
     if first.component is None or second.component is None or first.component.support != second.component.support:
         return False
     return _projected_path(game, first.component.support, first.profile, second.profile, tol)

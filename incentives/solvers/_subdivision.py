@@ -56,6 +56,7 @@ Journal on Numerical Analysis* 14(4), 611-615, 1977.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -71,6 +72,12 @@ MARGIN = (0.0123456789, 0.0098765432)
 
 #: Jacobians at box centres with a larger condition number get no preconditioning and no Krawczyk test.
 _MAX_CONDITION = 1e10
+
+#: Derivative corner values gathered at once when bounding the Jacobian over boxes.
+_GATHERED = 2**20
+
+#: A level of boxes to be certified is halved along several unknowns at once while it holds no more than this.
+_FEW_BOXES = 256
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,8 +187,27 @@ def subdivide(
             stack.append((values[~first], lows[~first], owners[~first], width, False))
             stack.append((values[first], lows[first], owners[first], width, False))
             continue
-        stack.append((*_split(values, lows, owners, width), True))
+        halvings = _halvings(len(values), values.size, n, max_entries) if certify else 1
+        for _ in range(halvings):
+            if width.max() <= min_width and halvings > 1:
+                break
+            values, lows, owners, width = _split(values, lows, owners, width)
+        stack.append((values, lows, owners, width, True))
     return found
+
+
+def _halvings(boxes: int, entries: int, n: int, max_entries: int) -> int:
+    """How many times to halve the boxes of a level before they are examined again.
+
+    Once, as a rule; while a level holds only a few boxes (near a root that is not yet
+    certified), along every unknown in turn, up to :data:`_FEW_BOXES` boxes and
+    ``max_entries`` corner values: each level costs a fixed number of array operations,
+    and a few boxes halved several times are examined in one of them.
+    """
+    halvings = 1
+    while halvings < n and boxes << (halvings + 1) <= _FEW_BOXES and entries << (halvings + 1) <= max_entries:
+        halvings += 1
+    return halvings
 
 
 def _examine(
@@ -279,21 +305,40 @@ def _krawczyk(equations: np.ndarray, width: np.ndarray) -> tuple[np.ndarray, np.
         return unique, empty
     chosen = good[close]
     spread = _spread(equations[chosen], middle[chosen], width)
-    reach = np.einsum("bij,bjk,k->bi", np.abs(inverse[close]), spread, radius)
+    reach = np.matmul(np.abs(inverse[close]), (spread @ radius)[:, :, None])[:, :, 0]
     unique[chosen] = np.all(shift[close] + reach < 0.95 * radius, axis=1)
     empty[chosen] = np.any(shift[close] - reach > radius * (1 + RTOL), axis=1)
     return unique, empty
 
 
 def _spread(equations: np.ndarray, middle: np.ndarray, width: np.ndarray) -> np.ndarray:
-    """Largest deviation of each derivative over the box from its value at the centre."""
-    boxes, n, _ = equations.shape
+    """Largest deviation of each derivative over the box from its value at the centre.
+
+    The derivative along ``t`` is multilinear too, with the differences of the corner values across
+    the two faces of ``t`` (over the width) as its corner values: all of them are gathered at once,
+    a few boxes at a time so the gathered array stays small.
+    """
+    boxes, n, count = equations.shape
+    low, high = _face_pairs(n)
+    chunk = max(1, _GATHERED // max(1, n * n * (count // 2)))
     spread = np.empty((boxes, n, n))
-    for t in range(n):
-        pair = equations.reshape(boxes, n, 2**t, 2, -1)
-        slope = (pair[:, :, :, 1, :] - pair[:, :, :, 0, :]).reshape(boxes, n, -1) / width[t]
-        spread[:, :, t] = np.maximum(slope.max(axis=2) - middle[:, :, t], middle[:, :, t] - slope.min(axis=2))
+    for start in range(0, boxes, chunk):
+        part = equations[start : start + chunk]
+        slope = (part[:, :, high] - part[:, :, low]) / width[:, None]  # [box, row, t, pair]
+        centre = middle[start : start + chunk]
+        spread[start : start + chunk] = np.maximum(slope.max(axis=3) - centre, centre - slope.min(axis=3))
     return spread
+
+
+@cache
+def _face_pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each unknown ``t``, the corners with ``x_t = 0`` and, in the same order, their partners with ``x_t = 1``."""
+    corners = np.arange(2**n)
+    low = np.array([corners[(corners >> (n - 1 - t)) & 1 == 0] for t in range(n)]).reshape(n, -1)
+    high = low + (1 << (n - 1 - np.arange(n)))[:, None]
+    low.flags.writeable = False
+    high.flags.writeable = False
+    return low, high
 
 
 def _inverses(matrices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -304,8 +349,9 @@ def _inverses(matrices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     candidates = np.flatnonzero(np.isfinite(determinants) & (np.abs(determinants) > 1e-13 * scale))
     if not len(candidates):
         return candidates, np.zeros((0, *matrices.shape[1:]))
-    inverse = np.linalg.inv(matrices[candidates])
-    norms = np.abs(matrices[candidates]).sum(axis=1).max(axis=1) * np.abs(inverse).sum(axis=1).max(axis=1)
+    chosen = matrices if len(candidates) == len(matrices) else matrices[candidates]
+    inverse = np.linalg.inv(chosen)
+    norms = np.abs(chosen).sum(axis=1).max(axis=1) * np.abs(inverse).sum(axis=1).max(axis=1)
     keep = np.isfinite(norms) & (norms < _MAX_CONDITION)
     return candidates[keep], inverse[keep]
 
@@ -333,17 +379,20 @@ def _split(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Halve every box along its widest unknown (the same for all boxes of a level)."""
     t = int(np.argmax(width))
-    boxes, rows, _ = values.shape
+    boxes, rows, count = values.shape
     pair = values.reshape(boxes, rows, 2**t, 2, -1)
-    middle = pair.mean(axis=3, keepdims=True)
-    left = np.concatenate([pair[:, :, :, 0:1, :], middle], axis=3).reshape(boxes, rows, -1)
-    right = np.concatenate([middle, pair[:, :, :, 1:2, :]], axis=3).reshape(boxes, rows, -1)
+    halves = np.empty((2, boxes, rows, 2**t, 2, pair.shape[-1]))  # the lower halves, then the upper ones
+    np.add(pair[:, :, :, 0], pair[:, :, :, 1], out=halves[0, :, :, :, 1])
+    halves[0, :, :, :, 1] *= 0.5  # the values on the cut, shared by both halves
+    halves[1, :, :, :, 0] = halves[0, :, :, :, 1]
+    halves[0, :, :, :, 0] = pair[:, :, :, 0]
+    halves[1, :, :, :, 1] = pair[:, :, :, 1]
     half = width.copy()
     half[t] /= 2
     shifted = lows.copy()
     shifted[:, t] += half[t]
     return (
-        np.concatenate([left, right]),
+        halves.reshape(2 * boxes, rows, count),
         np.concatenate([lows, shifted]),
         np.concatenate([owners, owners]),
         half,

@@ -47,7 +47,20 @@ import numpy as np
 
 from ..equilibrium import Profile
 
-__all__ = ["CrossTables", "SupportSystem", "cross_payoffs", "cross_tables", "newton", "support_system"]
+__all__ = [
+    "CrossTables",
+    "SupportSystem",
+    "cross_payoffs",
+    "cross_tables",
+    "newton",
+    "newton_many",
+    "support_system",
+    "support_systems",
+]
+
+#: Largest table of corner values (rows times corners) through which rows and Jacobians are evaluated;
+#: larger systems contract the payoffs with the mixes instead.
+_MAX_CORNER_ENTRIES = 2**16
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,16 +71,28 @@ class SupportSystem:
     ----------
     support : tuple of tuple of int
         The actions each player mixes over, sorted.
-    differences : tuple of numpy.ndarray
-        For player ``i``: its payoffs with every own action on axis ``i`` and the
-        others' axes restricted to their supports, minus the payoffs of ``S_i[0]``.
-    shape : tuple of int
-        The number of actions of each player in the game.
+    payoffs : numpy.ndarray
+        The game's float payoffs, shape ``(N, n_0, ..., n_{N-1})`` (shared, not copied).
     """
 
     support: tuple[tuple[int, ...], ...]
-    differences: tuple[np.ndarray, ...]
-    shape: tuple[int, ...]
+    payoffs: np.ndarray
+
+    @cached_property
+    def shape(self) -> tuple[int, ...]:
+        """The number of actions of each player in the game."""
+        return tuple(self.payoffs.shape[1:])
+
+    @cached_property
+    def differences(self) -> tuple[np.ndarray, ...]:
+        """For player ``i``: its payoffs with every own action on axis ``i`` and the others' axes
+        restricted to their supports, minus the payoffs of ``S_i[0]``."""
+        out = []
+        for i in range(self.n_players):
+            index = np.ix_(*[range(n) if j == i else self.support[j] for j, n in enumerate(self.shape)])
+            own = self.payoffs[i][index]
+            out.append(own - np.take(own, [self.support[i][0]], axis=i))
+        return tuple(out)
 
     @cached_property
     def n_players(self) -> int:
@@ -139,6 +164,10 @@ class SupportSystem:
 
     def residuals(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Values of the equation rows and of the best-response rows at ``x``."""
+        table = self._corner_table
+        if table is not None:
+            values = table @ _corner_weights(np.asarray(x, dtype=float))
+            return values[: self.n_unknowns], values[self.n_unknowns :]
         gains = self.gains(x)
         equations = np.array([gains[i][a] for i, a in self.equation_rows])
         inequalities = np.array([gains[i][b] for i, b in self.inequality_rows])
@@ -147,13 +176,39 @@ class SupportSystem:
     def jacobian(self, x: np.ndarray, rows: tuple[tuple[int, int], ...] | None = None) -> np.ndarray:
         """Derivatives of the given rows (default: the equation rows) with respect to ``x``."""
         rows = self.equation_rows if rows is None else rows
+        table = self._corner_table
+        if table is not None:
+            picked = table[: self.n_unknowns] if rows == self.equation_rows else table[self._row_positions(rows)]
+            return picked @ _corner_slopes(np.asarray(x, dtype=float))
         return self._jacobian(x, cross_payoffs(self.tables, self.mixes(x), blocks=True)[1], rows)
 
     def linearised(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The equation rows at ``x`` and their Jacobian, from one contraction of the payoffs."""
+        table = self._corner_table
+        if table is not None:
+            x = np.asarray(x, dtype=float)
+            equations = table[: self.n_unknowns]
+            return equations @ _corner_weights(x), equations @ _corner_slopes(x)
         gains, blocks = cross_payoffs(self.tables, self.mixes(x), blocks=True)
         equations = np.array([gains[i][a] for i, a in self.equation_rows])
         return equations, self._jacobian(x, blocks, self.equation_rows)
+
+    @cached_property
+    def _corner_table(self) -> np.ndarray | None:
+        """The rows' values at the corners of the unit box (:meth:`corner_values`) when that table is small.
+
+        A multilinear row is the multilinear interpolation of its corner values, so with the table
+        a row and its derivatives at any ``x`` are a weighted sum of corner values: a few array
+        operations, instead of contracting the payoffs with every player's mix.
+        """
+        rows = len(self.equation_rows) + len(self.inequality_rows)
+        if rows * 2**self.n_unknowns > _MAX_CORNER_ENTRIES:
+            return None
+        return self.corner_values()
+
+    def _row_positions(self, rows: tuple[tuple[int, int], ...]) -> list[int]:
+        everything = {row: k for k, row in enumerate(self.equation_rows + self.inequality_rows)}
+        return [everything[row] for row in rows]
 
     def _jacobian(
         self, x: np.ndarray, blocks: dict[tuple[int, int], np.ndarray], rows: tuple[tuple[int, int], ...]
@@ -170,21 +225,32 @@ class SupportSystem:
     def corner_values(self) -> np.ndarray:
         """Every row (equations, then best responses) at every corner of ``[0, 1]^n``.
 
-        Returns an array of shape ``(rows, 2**n)``; corner ``c`` has coordinates the
-        binary digits of ``c``, the first unknown being the most significant.  At a
-        corner every mix is pure (the first support action whose coordinate is 0, or
-        the last), so the values are payoff differences gathered at pure profiles.
+        Returns an array of shape ``(rows, 2**n)`` (read-only, computed once); corner ``c``
+        has coordinates the binary digits of ``c``, the first unknown being the most
+        significant.  At a corner every mix is pure (the first support action whose
+        coordinate is 0, or the last), so the values are payoff differences gathered at
+        pure profiles.
         """
+        return self._corners
+
+    @cached_property
+    def _corners(self) -> np.ndarray:
+        """:meth:`corner_values`, gathered from the flat payoffs: one index per profile a row reads."""
         choices = _corner_choices(self.sizes)
-        blocks = []
-        for i, d in enumerate(self.differences):
-            index: tuple[slice | np.ndarray, ...] = (
-                slice(None),
-                *(choices[j] for j in range(self.n_players) if j != i),
-            )
-            blocks.append(np.moveaxis(d, i, 0)[index] if len(index) > 1 else d[:, None])
-        rows = [blocks[i][a] for i, a in self.equation_rows] + [blocks[i][b] for i, b in self.inequality_rows]
-        return np.array(rows, dtype=float).reshape(-1, 2**self.n_unknowns)
+        strides = np.cumprod((1, *self.shape[:0:-1]))[::-1]  # of each player's axis in one payoff array
+        played = [np.asarray(s)[c] * stride for s, c, stride in zip(self.support, choices, strides, strict=True)]
+        others = np.sum(played, axis=0) if played else np.zeros(1, dtype=np.intp)  # every player's pure action
+        flat = self.payoffs.reshape(self.n_players, -1)
+        equations, inequalities = [], []
+        for i, support in enumerate(self.support):
+            base = others - played[i]  # the others' actions at each corner
+            own = flat[i][base + support[0] * strides[i]]
+            outside = [b for b in range(self.shape[i]) if b not in support]
+            equations.append(flat[i][base + np.array(support[1:], dtype=np.intp)[:, None] * strides[i]] - own)
+            inequalities.append(flat[i][base + np.array(outside, dtype=np.intp)[:, None] * strides[i]] - own)
+        table = np.concatenate(equations + inequalities).astype(float, copy=False).reshape(-1, 2**self.n_unknowns)
+        table.flags.writeable = False
+        return table
 
 
 def support_system(payoffs: np.ndarray, support: tuple[tuple[int, ...], ...]) -> SupportSystem:
@@ -202,13 +268,48 @@ def support_system(payoffs: np.ndarray, support: tuple[tuple[int, ...], ...]) ->
     >>> [float(v) for v in system.residuals(np.array([0.5, 0.5]))[0]]
     [0.0, 0.0]
     """
-    n_players = payoffs.shape[0]
-    shape = tuple(payoffs.shape[1:])
-    differences = []
-    for i in range(n_players):
-        own = payoffs[i][np.ix_(*[range(shape[j]) if j == i else support[j] for j in range(n_players)])]
-        differences.append(own - np.take(own, [support[i][0]], axis=i))
-    return SupportSystem(support=tuple(tuple(s) for s in support), differences=tuple(differences), shape=shape)
+    return SupportSystem(support=tuple(tuple(int(a) for a in s) for s in support), payoffs=payoffs)
+
+
+def support_systems(payoffs: np.ndarray, supports: list[tuple[tuple[int, ...], ...]]) -> list[SupportSystem]:
+    """:func:`support_system` of each support profile, with the corner values of all the profiles of one
+    size profile gathered at once (the values of :meth:`SupportSystem.corner_values`, computed together)."""
+    systems = [support_system(payoffs, support) for support in supports]
+    groups: dict[tuple[int, ...], list[SupportSystem]] = {}
+    for system in systems:
+        groups.setdefault(system.sizes, []).append(system)
+    for sizes, group in groups.items():
+        for system, table in zip(group, _corner_tables(payoffs, sizes, [g.support for g in group]), strict=True):
+            system.__dict__["_corners"] = table  # the cached property's value
+    return systems
+
+
+def _corner_tables(
+    payoffs: np.ndarray, sizes: tuple[int, ...], supports: list[tuple[tuple[int, ...], ...]]
+) -> np.ndarray:
+    """The corner values of support profiles that share their sizes: shape ``(profiles, rows, 2^n)``, read-only."""
+    shape = payoffs.shape[1:]
+    choices = _corner_choices(sizes)
+    strides = np.cumprod((1, *shape[:0:-1]))[::-1]
+    flat = payoffs.reshape(len(shape), -1)
+    played, outside = [], []
+    for i, n in enumerate(shape):
+        chosen = np.array([support[i] for support in supports], dtype=np.intp)  # [profile, position]
+        played.append(chosen)
+        member = np.zeros((len(supports), n), dtype=bool)
+        np.put_along_axis(member, chosen, True, axis=1)
+        outside.append(np.nonzero(~member)[1].reshape(len(supports), n - sizes[i]))
+    at = [chosen[:, c] * stride for chosen, c, stride in zip(played, choices, strides, strict=True)]
+    everyone = np.sum(at, axis=0)  # [profile, corner]: the flat index of the pure profile at each corner
+    equations, inequalities = [], []
+    for i, chosen in enumerate(played):
+        base = everyone - at[i]
+        own = flat[i][base + chosen[:, :1] * strides[i]]
+        equations.append(flat[i][base[:, None, :] + chosen[:, 1:, None] * strides[i]] - own[:, None, :])
+        inequalities.append(flat[i][base[:, None, :] + outside[i][:, :, None] * strides[i]] - own[:, None, :])
+    tables = np.concatenate(equations + inequalities, axis=1).astype(float, copy=False)
+    tables.flags.writeable = False
+    return tables
 
 
 def newton(system: SupportSystem, start: np.ndarray, *, tol: float, max_steps: int = 40) -> tuple[np.ndarray, bool]:
@@ -232,6 +333,65 @@ def newton(system: SupportSystem, start: np.ndarray, *, tol: float, max_steps: i
         if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > 1e6:
             return x, False
     return x, bool(np.max(np.abs(system.residuals(x)[0])) <= tol)
+
+
+def newton_many(
+    systems: list[SupportSystem], starts: list[np.ndarray], *, tol: float, max_steps: int = 40
+) -> list[tuple[np.ndarray, bool]] | None:
+    """:func:`newton` for many systems with the same number of unknowns, all iterations at once.
+
+    The rows and Jacobians come from the systems' corner tables, and each step solves the
+    square Newton system (the starts are centres of boxes certified to hold one regular root).
+    None when that is not possible (no small corner table, no unknowns, a singular Jacobian
+    on the way): then :func:`newton` is the way, one system at a time.
+    """
+    n = systems[0].n_unknowns if systems else 0
+    tables = [s._corner_table for s in systems]
+    if n == 0 or any(t is None or s.n_unknowns != n for s, t in zip(systems, tables, strict=True)):
+        return None
+    equations = np.stack([t[:n] for t in tables if t is not None])
+    x = np.array(starts, dtype=float)
+    converged = np.zeros(len(x), dtype=bool)
+    active = np.ones(len(x), dtype=bool)
+    try:
+        for _ in range(max_steps):
+            rows = np.flatnonzero(active)
+            if not len(rows):
+                break
+            values, jacobians = _linearised_many(equations[rows], x[rows])
+            error = np.abs(values).max(axis=1)
+            steps = np.linalg.solve(jacobians, values[:, :, None])[:, :, 0]
+            done = error <= tol
+            if done.any():  # one more step, kept where it makes the residual smaller (to machine precision)
+                polished = x[rows[done]] - steps[done]
+                better = np.abs(_linearised_many(equations[rows[done]], polished)[0]).max(axis=1) < error[done]
+                x[rows[done]] = np.where(better[:, None], polished, x[rows[done]])
+                converged[rows[done]] = True
+                active[rows[done]] = False
+            moving = rows[~done]
+            x[moving] -= steps[~done]
+            lost = ~np.all(np.isfinite(x[moving]), axis=1) | (np.abs(x[moving]).max(axis=1) > 1e6)
+            active[moving[lost]] = False
+    except np.linalg.LinAlgError:
+        return None
+    left = np.flatnonzero(active)
+    if len(left):
+        converged[left] = np.abs(_linearised_many(equations[left], x[left])[0]).max(axis=1) <= tol
+    return [(point, bool(ok)) for point, ok in zip(x, converged, strict=True)]
+
+
+def _linearised_many(equations: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The equation rows and their Jacobians at one point per system, from the corner tables ``equations``."""
+    bits = _corner_bits(x.shape[1])
+    factors = np.where(bits[None], x[:, None, :], 1.0 - x[:, None, :])  # [system, corner, unknown]
+    before = np.ones_like(factors)
+    after = np.ones_like(factors)
+    if x.shape[1] > 1:
+        before[:, :, 1:] = np.cumprod(factors[:, :, :-1], axis=2)
+        after[:, :, :-1] = np.cumprod(factors[:, :, :0:-1], axis=2)[:, :, ::-1]
+    slopes = np.where(bits[None], before * after, -(before * after))
+    weights = factors.prod(axis=2)
+    return np.matmul(equations, weights[:, :, None])[:, :, 0], np.matmul(equations, slopes)
 
 
 def simplified_newton(
@@ -359,6 +519,37 @@ def _row_groups(rows: tuple[tuple[int, int], ...]) -> tuple[tuple[int, np.ndarra
         picks = [r for r, (p, _) in enumerate(rows) if p == i]
         out.append((i, np.array(picks), np.array([rows[r][1] for r in picks])))
     return tuple(out)
+
+
+def _corner_weights(x: np.ndarray) -> np.ndarray:
+    """The weight of each corner of the unit box in the multilinear interpolation at ``x`` (corner order of
+    :meth:`SupportSystem.corner_values`): the product over unknowns of ``x_t`` or ``1 - x_t``."""
+    return np.where(_corner_bits(len(x)), x, 1.0 - x).prod(axis=1)
+
+
+def _corner_slopes(x: np.ndarray) -> np.ndarray:
+    """Derivatives of the corner weights at ``x``: shape ``(2^n, n)``, column ``t`` along ``x_t``.
+
+    Along ``x_t`` a weight is ``+-1`` (the corner's bit ``t`` is 1 or 0) times the product of its other
+    factors, formed from prefix and suffix products (no division, so exact zeros stay harmless).
+    """
+    n = len(x)
+    bits = _corner_bits(n)
+    factors = np.where(bits, x, 1.0 - x)
+    before = np.ones_like(factors)
+    after = np.ones_like(factors)
+    if n > 1:
+        before[:, 1:] = np.cumprod(factors[:, :-1], axis=1)
+        after[:, :-1] = np.cumprod(factors[:, :0:-1], axis=1)[:, ::-1]
+    return np.where(bits, before * after, -(before * after))
+
+
+@cache
+def _corner_bits(n: int) -> np.ndarray:
+    """``bits[c, t]``: whether unknown ``t`` is 1 at corner ``c`` (the first unknown most significant; read-only)."""
+    bits = ((np.arange(2**n)[:, None] >> np.arange(n - 1, -1, -1)[None, :]) & 1).astype(bool)
+    bits.flags.writeable = False
+    return bits
 
 
 @cache

@@ -78,7 +78,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -89,7 +89,7 @@ from ._algebraic import algebraic_probabilities, rational_profile
 from ._components import examine_region_all, is_equilibrium, jacobian_rank
 from ._pns import size_profiles, support_profiles
 from ._subdivision import Region, centre_jacobians, excluded, subdivide
-from ._support_system import SupportSystem, newton, simplified_newton, support_system
+from ._support_system import SupportSystem, newton, newton_many, simplified_newton, support_systems
 from .pure import best_response_masks, pure_equilibria
 from .registry import Budget, EquilibriumComponent, SolverOutput, Status, register_solver
 
@@ -184,7 +184,7 @@ class _Search:
     degenerate: bool = False
     unresolved: list[tuple[tuple[int, ...], ...]] = field(default_factory=list)
     capped: list[tuple[tuple[int, ...], ...]] = field(default_factory=list)
-    dominance: dict[tuple, set[int]] = field(default_factory=dict)
+    dominance: dict[tuple, Any] = field(default_factory=dict)
     skipped: int = 0
     searched: int = 0
     stopped: bool = False
@@ -223,7 +223,7 @@ class _Search:
                 self.skipped += len(supports)
             elif supports:
                 self.searched += len(supports)
-                self._batch([support_system(self.unit, s) for s in supports])
+                self._batch(support_systems(self.unit, supports))
             if self.stopped:
                 return
 
@@ -278,8 +278,10 @@ class _Search:
             certify=regular,
             budget=self.budget,
         )
-        for owner, centre, half_width in found.certified:
-            self._root(systems[group[owner]], centre, half_width)
+        owners = [systems[group[owner]] for owner, _, _ in found.certified]
+        starts = newton_many(owners, [c for _, c, _ in found.certified], tol=self.unit_tol * 1e-3) if owners else None
+        for k, (system, (_, centre, half_width)) in enumerate(zip(owners, found.certified, strict=True)):
+            self._root(system, centre, half_width, None if starts is None else starts[k])
         if regular:
             self.capped.extend(systems[group[owner]].support for owner in sorted(found.capped))
         if found.stopped:
@@ -291,9 +293,18 @@ class _Search:
                 again.add(int(group[region.owner]))
         return np.array(sorted(again), dtype=np.intp)
 
-    def _root(self, system: SupportSystem, centre: np.ndarray, half_width: np.ndarray) -> None:
-        """The root certified unique in the box around ``centre``; Newton must end inside that box."""
-        point, converged = newton(system, centre, tol=self.unit_tol * 1e-3)
+    def _root(
+        self,
+        system: SupportSystem,
+        centre: np.ndarray,
+        half_width: np.ndarray,
+        newton_end: tuple[np.ndarray, bool] | None = None,
+    ) -> None:
+        """The root certified unique in the box around ``centre``; Newton must end inside that box.
+
+        ``newton_end`` is where Newton's method from ``centre`` ended, if it already ran.
+        """
+        point, converged = newton(system, centre, tol=self.unit_tol * 1e-3) if newton_end is None else newton_end
         if converged and not _inside(point, centre, half_width):
             # full Newton jumped to another root; the box's own root is reached by the simplified
             # Newton iteration that the Krawczyk test proved contracting in the box
@@ -334,8 +345,8 @@ class _Search:
             self.degenerate = True  # an action outside the support is as good: the support is not unique
         exact = rational_profile(self.game, profile)
         new = self._add(exact if exact is not None else profile)
-        if not new:
-            return
+        if not new or (kind == "regular" and (exact is not None or not self.game.is_exact)):
+            return  # a regular equilibrium gets a note only when it is irrational in an exact game
         label = make_equilibrium(self.game, exact if exact is not None else profile).describe(self.game)
         if kind == "component":
             rank, _ = jacobian_rank(system, point)

@@ -22,7 +22,7 @@ from .points import SweepPoints, grid, latin_hypercube
 from .regions import Boundary, CriticalValue, Phase, Region
 from .repeated import RepeatedColumns
 from .results import SweepResult
-from .runner import point_record, sweep
+from .runner import close_workers, point_record, sweep
 from .sustainability import SustainabilityCritical, SustainabilityReport, sustainability
 from .symbolic import SymbolicModel, symbolic_model
 from .thresholds import ThresholdReport, equilibrium_region, thresholds
@@ -41,6 +41,7 @@ __all__ = [
     "SymbolicModel",
     "ThresholdReport",
     "check_quantities",
+    "close_workers",
     "compile_model",
     "equilibrium_region",
     "grid",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import html
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,12 +24,27 @@ __all__ = [
     "format_set",
     "profile_indices",
     "relation_latex",
+    "relation_mathml",
     "relation_text",
 ]
 
-#: How each relation is written: the signs a person writes, and their LaTeX.
+#: How each relation is written: the signs a person writes, in text, LaTeX and MathML.
 _SIGNS = {"==": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<", "!=": "≠"}
 _LATEX_SIGNS = {"==": "=", ">=": r"\geq", "<=": r"\leq", ">": ">", "<": "<", "!=": r"\neq"}
+_MATHML_SIGNS = {"==": "=", ">=": "&#x2265;", "<=": "&#x2264;", ">": "&gt;", "<": "&lt;", "!=": "&#x2260;"}
+
+
+@dataclass(frozen=True)
+class _Notation:
+    """How one notation writes an expression, a relation's sign, a run of terms, and the words between relations."""
+
+    expression: Callable[[sympy.Basic], str]
+    sign: Callable[[str], str]
+    run: Callable[[Sequence[str]], str]
+    both: str
+    either: str
+    group: Callable[[str], str]
+    element: Callable[[sympy.Basic], str]
 
 
 def expression_text(expr: sympy.Basic) -> str:
@@ -43,6 +59,92 @@ def expression_text(expr: sympy.Basic) -> str:
     return sympy.sstr(expr).replace("**", "^").replace("*", "·")
 
 
+def _latex_name(s: sympy.Symbol) -> str:
+    return r"\text{" + s.name.replace("_", r"\_") + "}"
+
+
+def _approximately(expr: sympy.Basic) -> str:
+    """``≈ 59.2355`` for a number that is not rational (the plain text says it too), else ``""``."""
+    if getattr(expr, "is_number", False) and not expr.is_Rational and expr.is_finite:
+        return f"≈ {float(expr):.6g}".replace("-", "−")
+    return ""
+
+
+def _expression_latex(expr: sympy.Basic) -> str:
+    names = {s: _latex_name(s) for s in expr.free_symbols if isinstance(s, sympy.Symbol)}
+    text = str(sympy.latex(expr, symbol_names=names, mul_symbol="dot"))
+    near = _approximately(expr)
+    return text + (rf" \;(\approx {near[2:]})".replace("−", "-") if near else "")
+
+
+def _mathml_printer() -> Any:
+    """sympy's presentation MathML printer, naming each quantity as the model does (``customers_per_deal``,
+    not ``customers`` with the subscript ``per deal``) and writing products with a dot."""
+    from sympy.printing.mathml import MathMLPresentationPrinter
+
+    class NamedPrinter(MathMLPresentationPrinter):
+        def _print_Symbol(self, sym: sympy.Symbol, style: str = "plain") -> Any:
+            element = self.dom.createElement("mi")
+            element.appendChild(self.dom.createTextNode(html.escape(sym.name)))
+            return element
+
+    return NamedPrinter({"mul_symbol": "dot"})
+
+
+def _expression_mathml(expr: sympy.Basic) -> str:
+    markup = str(_mathml_printer().doprint(expr)).replace("<mo>-</mo>", "<mo>&#x2212;</mo>")
+    markup = markup.replace("<mn>-", "<mo>&#x2212;</mo><mn>")  # a negative number's sign is a minus, not a hyphen
+    near = _approximately(expr)
+    return f"<mrow>{markup}{_mathml_text(f' ({near})')}</mrow>" if near else markup
+
+
+def _mathml_text(words: str) -> str:
+    """Words inside MathML, their spaces unbreakable (a browser sizing a table column would otherwise count a break
+    there, though it never breaks the formula, and the formula would overflow its cell)."""
+    return "<mtext>" + html.escape(words).replace(" ", "&#xA0;") + "</mtext>"
+
+
+def _mathml_words(word: str) -> str:
+    return _mathml_text(f" {word} ")
+
+
+_TEXT = _Notation(
+    expression=expression_text,
+    sign=_SIGNS.__getitem__,
+    run=" ".join,
+    both=" and ",
+    either=" or ",
+    group=lambda t: f"({t})",
+    element=lambda r: f"{expression_text(r.args[0])} ∈ {r.args[1]}",
+)
+_LATEX = _Notation(
+    expression=_expression_latex,
+    sign=_LATEX_SIGNS.__getitem__,
+    run=" ".join,
+    both=r" \;\text{and}\; ",
+    either=r" \;\text{or}\; ",
+    group=lambda t: f"({t})",
+    element=lambda r: rf"{_expression_latex(r.args[0])} \in {sympy.latex(r.args[1])}",
+)
+_MATHML = _Notation(
+    expression=_expression_mathml,
+    sign=lambda op: f"<mo>{_MATHML_SIGNS[op]}</mo>",
+    run=lambda parts: "<mrow>" + "".join(parts) + "</mrow>",
+    both=_mathml_words("and"),
+    either=_mathml_words("or"),
+    group=lambda t: f"<mrow><mo>(</mo>{t}<mo>)</mo></mrow>",
+    element=lambda r: f"<mrow>{_expression_mathml(r.args[0])}<mo>&#x2208;</mo>{_mathml_text(str(r.args[1]))}</mrow>",
+)
+
+
+def _relation(r: sympy.Basic, notation: _Notation) -> str:
+    if isinstance(r, sympy.core.relational.Relational):
+        return notation.run([notation.expression(r.lhs), notation.sign(r.rel_op), notation.expression(r.rhs)])
+    if isinstance(r, sympy.Contains):
+        return notation.element(r)
+    return notation.expression(r)
+
+
 def relation_text(r: sympy.Basic) -> str:
     """A relation as a person writes it: ``c ≥ 3125/42``, ``w = 0``, ``c ∈ [0, 1]``.
 
@@ -52,30 +154,50 @@ def relation_text(r: sympy.Basic) -> str:
     >>> relation_text(sympy.Eq(3 * c * w, 0)), relation_text(c >= sympy.Rational(3125, 42))
     ('3·c·w = 0', 'c ≥ 3125/42')
     """
-    if isinstance(r, sympy.core.relational.Relational):
-        return f"{expression_text(r.lhs)} {_SIGNS[r.rel_op]} {expression_text(r.rhs)}"
-    if isinstance(r, sympy.Contains):
-        return f"{expression_text(r.args[0])} ∈ {r.args[1]}"
-    return expression_text(r)
-
-
-def _latex_name(s: sympy.Symbol) -> str:
-    return r"\text{" + s.name.replace("_", r"\_") + "}"
+    return _relation(r, _TEXT)
 
 
 def relation_latex(r: sympy.Basic) -> str:
     r"""A relation in LaTeX, quantities named as the model names them: ``\text{c} \geq \frac{3125}{42}``.
 
+    Products are written with a dot, as the plain text writes them (names in ``\text`` set side by
+    side would run together).
+
     Examples
     --------
     >>> relation_latex(sympy.Symbol("new_customers", real=True) >= sympy.Rational(1, 2))
     '\\text{new\\_customers} \\geq \\frac{1}{2}'
+    >>> c, w = sympy.symbols("c w", real=True)
+    >>> relation_latex(sympy.Eq(3 * c * w, 0))
+    '3 \\cdot \\text{c} \\cdot \\text{w} = 0'
     """
-    names = {s: _latex_name(s) for s in r.free_symbols if isinstance(s, sympy.Symbol)}
-    if isinstance(r, sympy.core.relational.Relational):
-        sides = [sympy.latex(side, symbol_names=names) for side in (r.lhs, r.rhs)]
-        return f"{sides[0]} {_LATEX_SIGNS[r.rel_op]} {sides[1]}"
-    return sympy.latex(r, symbol_names=names)
+    return _relation(r, _LATEX)
+
+
+def relation_mathml(r: sympy.Basic) -> str:
+    """A relation as presentation MathML (the content of a ``<math>`` element), quantities named as the model
+    names them; well-formed XML (sympy's printer, :class:`sympy.printing.mathml.MathMLPresentationPrinter`).
+
+    Examples
+    --------
+    >>> relation_mathml(sympy.Symbol("new_customers", real=True) < sympy.Rational(1, 2))
+    '<mrow><mi>new_customers</mi><mo>&lt;</mo><mfrac><mn>1</mn><mn>2</mn></mfrac></mrow>'
+    """
+    return _relation(r, _MATHML)
+
+
+def _conjunction(relations: Sequence[sympy.Basic], notation: _Notation) -> str:
+    """Relations that must all hold, a lower and an upper bound of one quantity written as one range."""
+    ranges = _ranges(relations)
+    parts: list[str] = []
+    for r in relations:
+        if r in ranges:
+            low, high = ranges[r]
+            terms = [notation.expression(low.rhs), notation.sign(low.reversed.rel_op), notation.expression(low.lhs)]
+            parts.append(notation.run([*terms, notation.sign(high.rel_op), notation.expression(high.rhs)]))
+        elif not any(r in pair for pair in ranges.values()):
+            parts.append(_relation(r, notation))
+    return notation.both.join(parts)
 
 
 def conjunction_text(relations: Sequence[sympy.Basic]) -> str:
@@ -87,18 +209,7 @@ def conjunction_text(relations: Sequence[sympy.Basic]) -> str:
     >>> conjunction_text([c > 0, c < 125, sympy.Eq(w, 0)])
     '0 < c < 125 and w = 0'
     """
-    ranges = _ranges(relations)
-    parts: list[str] = []
-    for r in relations:
-        if r in ranges:
-            low, high = ranges[r]
-            parts.append(
-                f"{expression_text(low.rhs)} {_SIGNS[low.reversed.rel_op]} {expression_text(low.lhs)} "
-                f"{_SIGNS[high.rel_op]} {expression_text(high.rhs)}"
-            )
-        elif not any(r in pair for pair in ranges.values()):
-            parts.append(relation_text(r))
-    return " and ".join(parts)
+    return _conjunction(relations, _TEXT)
 
 
 def _ranges(relations: Sequence[sympy.Basic]) -> dict[sympy.Basic, tuple[sympy.Basic, sympy.Basic]]:
@@ -202,11 +313,24 @@ class Region:
         return texts[0] if len(texts) == 1 else " or ".join(f"({t})" for t in texts)
 
     def to_latex(self) -> str:
-        """The region in LaTeX (``""`` where it is a set of values or said in words: never, always)."""
-        if self.values is not None or not self.alternatives or any(not a for a in self.alternatives):
+        """The region in LaTeX, as :meth:`to_text` writes it (``""`` where it says it in words: never, always)."""
+        return self._notation(_LATEX)
+
+    def to_mathml(self) -> str:
+        """The region as presentation MathML, as :meth:`to_text` writes it (``""`` where that is in words)."""
+        return self._notation(_MATHML)
+
+    def _notation(self, notation: _Notation) -> str:
+        if not self.alternatives or any(not a for a in self.alternatives):
             return ""
-        texts = [r" \wedge ".join(relation_latex(r) for r in a) for a in self.alternatives]
-        return texts[0] if len(texts) == 1 else r" \;\vee\; ".join(f"({t})" for t in texts)
+        if self.values is not None and not all(
+            isinstance(r, sympy.core.relational.Relational) for a in self.alternatives for r in a
+        ):
+            return ""
+        texts = [_conjunction(a, notation) for a in self.alternatives]
+        if len(texts) > 1:
+            texts = [notation.group(t) if len(a) > 1 else t for t, a in zip(texts, self.alternatives, strict=True)]
+        return notation.either.join(texts)
 
     def __str__(self) -> str:
         return self.to_text()

@@ -5,16 +5,28 @@ How a sweep runs
 1. The model is compiled once (:func:`~incentives.build.compile_model`)
    with the swept quantities as arguments; nothing is parsed again.
 2. The points are cut into chunks.  Each chunk is evaluated in one vectorised call
-   (an :class:`~incentives.evaluated.EvaluatedModel` with a batch axis), then each point's game is solved with
-   :func:`incentives.solve` and compared with the company optimum by
+   (an :class:`~incentives.evaluated.EvaluatedModel` with a batch axis).  Where
+   the game is dominance solvable (most points of most sweeps), the whole chunk's
+   records come from array operations over the batch (:mod:`incentives.whatif._batch`:
+   the one equilibrium, company values, optimum, price of anarchy and gaming); at
+   the other points, and for methods other than ``"all"`` and ``"pure"``, the game is
+   solved with :func:`incentives.solve` and compared with the company optimum by
    :func:`incentives.analysis.gaming.gaming_at_equilibria` (the definitions of
-   :func:`incentives.analyze`).
-3. Chunks run in parallel on the local cores by default (a
-   :class:`concurrent.futures.ProcessPoolExecutor`); small sweeps, and
-   ``workers=1``, run in this process.  Pass ``executor=`` to run them anywhere
-   that offers ``submit(fn, *args)`` returning a future with ``result()``: a
-   ``concurrent.futures`` executor, or a ``dask.distributed.Client`` for a cluster.
-   The compiled model is sent as bytes and compiled once per worker process.
+   :func:`incentives.analyze`).  Both give the same record at a point.  A chunk
+   comes back as one table (column names and columns, numbers as numpy arrays),
+   not as a dict per point.
+3. Chunks run in parallel on the local cores by default: this process and
+   ``workers - 1`` worker processes (a :class:`concurrent.futures.ProcessPoolExecutor`),
+   started by the first parallel sweep and kept for the next ones (starting processes
+   costs more than a sweep of ten thousand points takes; a sweep with another number
+   of workers replaces them, :func:`close_workers` ends them, and they end with the
+   interpreter).  This process takes
+   chunks from the end of the queue while the workers take them from the front.
+   Small sweeps, and ``workers=1``, run in this process.  Pass ``executor=`` to run
+   them anywhere that offers ``submit(fn, *args)`` returning a future with
+   ``result()``: a ``concurrent.futures`` executor, or a ``dask.distributed.Client``
+   for a cluster.  Each task carries the compiled model's bytes (a few kilobytes),
+   unpickled once per process and kept there under their hash.
 
 A point that fails (for example a division by zero at that value) stops the
 sweep with a :class:`~incentives.errors.SweepError` naming the point.
@@ -29,7 +41,6 @@ import pickle
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Protocol
 
 import numpy as np
@@ -41,16 +52,30 @@ from ..evaluated import EvaluatedModel
 from ..game import SizeBudget
 from ..model import Organization
 from ..solvers import registered_solvers, solve
-from ._progress import ProgressBar, progress_bar
+from ._batch import Column, batched_columns, record_keys
+from ._parallel import (
+    Table,
+    as_list,
+    close_local_pool,
+    compiled_model,
+    executor_parallelism,
+    run_local,
+    run_on_executor,
+    run_serial,
+)
+from ._progress import progress_bar
 from .points import SweepPoints, as_points
 from .repeated import REPEATED_COLUMNS, RepeatedColumns, repeated_notes, repeated_records
 from .results import NO_EQUILIBRIUM, SweepResult
 
-__all__ = ["PARALLEL_MIN_POINTS", "Executor", "point_record", "sweep"]
+__all__ = ["MAX_CHUNK", "PARALLEL_MIN_POINTS", "Executor", "close_workers", "point_record", "sweep"]
 
 #: Sweeps with fewer points than this run in this process unless an executor is given
 #: (starting worker processes costs more than it saves).
 PARALLEL_MIN_POINTS = 200
+
+#: The most points in one task unless ``chunk_size`` says otherwise (the size budget may allow fewer).
+MAX_CHUNK = 2000
 
 
 class Executor(Protocol):
@@ -100,23 +125,21 @@ def point_record(model: EvaluatedModel, *, method: str = "all", max_seconds: flo
     return record
 
 
+def close_workers() -> None:
+    """End the local worker processes that parallel sweeps keep (the next parallel sweep starts new ones).
+
+    Examples
+    --------
+    >>> close_workers()  # the next parallel sweep starts new ones
+    """
+    close_local_pool()
+
+
 def _optional_float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
 # -- the work of one chunk, in whichever process runs it -------------------------------------------------
-
-_COMPILED: dict[str, CompiledModel] = {}
-
-
-def _compiled_model(key: str, model: bytes | CompiledModel) -> CompiledModel:
-    if isinstance(model, CompiledModel):
-        return model
-    if key not in _COMPILED:
-        if len(_COMPILED) >= 8:
-            _COMPILED.clear()
-        _COMPILED[key] = pickle.loads(model)
-    return _COMPILED[key]
 
 
 def _at(names: Sequence[str], row: np.ndarray) -> str:
@@ -130,25 +153,50 @@ def evaluate_chunk(
     method: str,
     max_seconds: float | None,
     repeated: RepeatedColumns | None = None,
-) -> list[dict[str, Any]]:
-    """Records of a batch of points (the task each worker runs); with ``repeated``, its columns for the whole batch."""
-    compiled = _compiled_model(key, model)
+) -> Table:
+    """The records of a batch of points as one table (the task each worker runs).
+
+    The points whose game is dominance solvable get their records from array operations over
+    the whole batch (:mod:`incentives.whatif._batch`), the others from :func:`point_record`;
+    with ``repeated``, the columns of repeated play are computed for the whole batch too.
+    """
+    compiled = compiled_model(key, model)
     try:
         batch = compiled.evaluate(values)
     except IncentivesError as err:
         raise SweepError(f"the sweep could not build its games: {err}") from None
     extra = _repeated_columns(compiled, batch, values, repeated, max_seconds)
-    records = []
+    table: dict[str, Column] = {name: values[:, j].copy() for j, name in enumerate(compiled.names)}
+    table.update(_record_columns(compiled, batch, values, method, max_seconds))  # as {**point, **record}
+    for column in extra[0] if extra else ():
+        table[column] = [e[column] for e in extra]
+    return tuple(table), list(table.values())
+
+
+def _record_columns(
+    compiled: CompiledModel, batch: EvaluatedModel, values: np.ndarray, method: str, max_seconds: float | None
+) -> dict[str, Column]:
+    solved, columns = batched_columns(batch, method)
+    if len(solved) == len(values):
+        return columns
+    full: dict[str, list[Any]] = {key: [None] * len(values) for key in record_keys(batch.players)}
+    for key, column in columns.items():
+        for k, value in zip(solved.tolist(), as_list(column), strict=True):
+            full[key][k] = value
+    unsolved = np.ones(len(values), dtype=bool)
+    unsolved[solved] = False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IncompleteSearchWarning)
         warnings.simplefilter("ignore", DegenerateGameWarning)
-        for k, row in enumerate(values):
+        for k in np.flatnonzero(unsolved).tolist():
             try:
                 record = point_record(batch.point(k), method=method, max_seconds=max_seconds)
             except Exception as err:
-                raise SweepError(f"the point {_at(compiled.names, row)} failed: {type(err).__name__}: {err}") from None
-            records.append({**dict(zip(compiled.names, (float(v) for v in row), strict=True)), **record, **extra[k]})
-    return records
+                at = _at(compiled.names, values[k])
+                raise SweepError(f"the point {at} failed: {type(err).__name__}: {err}") from None
+            for key, column in full.items():
+                column[k] = record[key]
+    return dict(full)
 
 
 def _repeated_columns(
@@ -159,7 +207,7 @@ def _repeated_columns(
     max_seconds: float | None,
 ) -> list[dict[str, Any]]:
     if repeated is None:
-        return [{} for _ in values]
+        return []
     try:
         return repeated_records(batch, repeated, max_seconds=max_seconds)
     except IncentivesError as err:
@@ -180,31 +228,13 @@ def _cpu_count() -> int:
 
 
 def _chunks(count: int, chunk_size: int | None, parallelism: int, largest: int) -> list[slice]:
-    """Slices of about four tasks per worker, 8 to 500 points each, and never more than ``largest`` (the budget)."""
+    """Slices of about four tasks per process, 8 to :data:`MAX_CHUNK` points each, never more than ``largest``."""
     if chunk_size is None:
-        chunk_size = min(500, max(8, math.ceil(count / (4 * max(1, parallelism)))))
+        chunk_size = min(MAX_CHUNK, max(8, math.ceil(count / (4 * max(1, parallelism)))))
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ValueError(f"The 'chunk_size' parameter must be an int in [1, inf). Got {chunk_size!r} instead.")
     chunk_size = min(chunk_size, largest)
     return [slice(start, min(start + chunk_size, count)) for start in range(0, count, chunk_size)]
-
-
-def _gather(
-    executor: Any, task: tuple[Any, ...], values: np.ndarray, chunks: list[slice], bar: ProgressBar
-) -> list[Any]:
-    futures = [executor.submit(evaluate_chunk, task[0], task[1], values[s], *task[2:]) for s in chunks]
-    records: list[Any] = []
-    try:
-        for future, chunk in zip(futures, chunks, strict=True):
-            records.extend(future.result())
-            bar.update(chunk.stop - chunk.start)
-    except BaseException as err:
-        for future in futures:
-            future.cancel()
-        if isinstance(err, (IncentivesError, KeyboardInterrupt)) or not isinstance(err, Exception):
-            raise
-        raise SweepError(f"the sweep's executor failed: {type(err).__name__}: {err}") from err
-    return records
 
 
 def _run(
@@ -215,36 +245,30 @@ def _run(
     workers: int | None,
     chunk_size: int | None,
     bar_option: bool | None,
-) -> tuple[list[Any], str]:
+) -> tuple[list[dict[str, Any]], str]:
     local = workers if workers is not None else _cpu_count()
     if isinstance(local, bool) or not isinstance(local, int) or local < 1:
         raise ValueError(f"The 'workers' parameter must be an int in [1, inf). Got {workers!r} instead.")
     serial = executor is None and (local == 1 or len(values) < PARALLEL_MIN_POINTS)
-    parallelism = 1 if serial else (local if executor is None else 8)
+    parallelism = 1 if serial else (local if executor is None else executor_parallelism(executor))
     chunks = _chunks(len(values), chunk_size, parallelism, compiled.points_per_batch())
     bar = progress_bar(len(values), bar_option)
     try:
         if serial:
-            records: list[Any] = []
-            for chunk in chunks:
-                records.extend(evaluate_chunk("", compiled, values[chunk], *options))
-                bar.update(chunk.stop - chunk.start)
-            return records, "this process"
-        blob = pickle.dumps(compiled)
-        key = hashlib.sha256(blob).hexdigest()
-        if executor is not None:
-            return _gather(executor, (key, blob, *options), values, chunks, bar), type(executor).__name__
-        _COMPILED[key] = compiled  # worker processes forked from here find it compiled
-        pool = ProcessPoolExecutor(max_workers=local)
-        try:
-            records = _gather(pool, (key, blob, *options), values, chunks, bar)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown()
-        return records, f"{local} local processes"
+            records = run_serial(evaluate_chunk, compiled, options, values, chunks, bar)
+            ran_on = "this process"
+        else:
+            data = pickle.dumps(compiled)
+            blob = (hashlib.sha256(data).hexdigest(), data)
+            if executor is not None:
+                records = run_on_executor(executor, evaluate_chunk, blob, options, values, chunks, bar)
+                ran_on = type(executor).__name__
+            else:
+                records = run_local(evaluate_chunk, compiled, blob, options, values, chunks, local, bar)
+                ran_on = f"{local} local processes"
     finally:
         bar.close()
+    return records, ran_on
 
 
 def sweep(
@@ -276,9 +300,10 @@ def sweep(
         Where to run the chunks: a ``concurrent.futures`` executor or a
         ``dask.distributed.Client``.  Default: local processes (see the module docstring).
     workers : int, optional
-        Number of local processes (default: the cores available); 1 runs in this process.
+        Number of local processes, this one included (default: the cores available);
+        1 runs in this process.
     chunk_size : int, optional
-        Points per task (default: about four tasks per worker, 8 to 500 points each).
+        Points per task (default: about four tasks per process, 8 to 2,000 points each).
     progress : bool or None
         Show a progress bar; None (default) shows one on long runs when standard error is a terminal.
     max_seconds : float or None

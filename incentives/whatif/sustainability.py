@@ -15,7 +15,10 @@ those conditions:
 * where the target is **sustained**: every department's condition holds;
 * with one quantity, the **critical values**: the ends of the departments' sets inside the
   valid values, each said in words (``headcount = -20 + 380*sqrt(23)/23 (≈ 59.2355): the
-  target stops being sustained as headcount rises; the condition of sales changes there``).
+  target stops being sustained as headcount rises; the condition of sales changes there``);
+* where the **relational contract** holds: the largest credible discretionary bonus covers
+  the bonuses the departments need (:mod:`incentives.repeated.contract_formulas`), and with
+  one quantity the values where that starts or stops.
 
 With one quantity the sets are exact (:func:`sympy.solve_univariate_inequality` on the
 rational functions the conditions are); a condition that is not a rational function of it
@@ -61,9 +64,12 @@ class SustainabilityCritical:
     value : sympy.Expr
         The value (exact, or a Float when found numerically).
     departments : tuple of str
-        The departments whose condition starts or stops holding there.
+        The departments whose condition starts or stops holding there (empty for the contract).
     before, after : bool
-        Whether the target is sustained just below and just above the value.
+        Whether the target is sustained (or, with ``contract``, the contract holds) just
+        below and just above the value.
+    contract : bool
+        Whether the value is where the relational contract starts or stops holding.
     """
 
     name: str
@@ -71,10 +77,16 @@ class SustainabilityCritical:
     departments: tuple[str, ...]
     before: bool
     after: bool
+    contract: bool = False
 
     def describe(self) -> str:
         """What changes as the quantity rises through the value, in words."""
         where = f"{self.name} = {format_number(self.value)}"
+        if self.contract:
+            change = "stops holding" if self.before and not self.after else "starts holding"
+            if self.before == self.after:
+                change = "holds on both sides" if self.before else "fails on both sides"
+            return f"{where}: the relational contract (the credible discretionary bonus) {change} as {self.name} rises"
         names = list(self.departments)
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         who = f"the condition of {listed} changes there"
@@ -110,6 +122,11 @@ class SustainabilityReport:
         Where every condition holds: the target is sustained there (None without a discount factor).
     critical_values : tuple of SustainabilityCritical
         One quantity only: where a condition starts or stops holding, in increasing order.
+    contract : Region or None
+        Where the relational contract holds (the credible bonus covers the bonuses needed),
+        within the valid values (None without a discount factor or a profile to revert to).
+    contract_critical_values : tuple of SustainabilityCritical
+        One quantity only: where the contract starts or stops holding.
     exact : bool
         False when some set was found numerically (see ``notes``).
     notes : tuple of str
@@ -126,6 +143,8 @@ class SustainabilityReport:
     departments: Mapping[str, Region]
     sustained: Region | None
     critical_values: tuple[SustainabilityCritical, ...] = field(default=())
+    contract: Region | None = None
+    contract_critical_values: tuple[SustainabilityCritical, ...] = field(default=())
     exact: bool = True
     notes: tuple[str, ...] = field(default=())
 
@@ -256,6 +275,24 @@ def _critical_values(
     return tuple(out)
 
 
+def _contract_critical(solver: _OneQuantity, valid: sympy.Set, holds: sympy.Set) -> tuple[SustainabilityCritical, ...]:
+    """The ends of the set where the contract holds, inside the valid values."""
+    out = []
+    for value in sorted(_ends(holds) - _ends(valid), key=float):
+        step = sympy.Rational(1, 10**9) * max(1, abs(int(float(value))))
+        out.append(
+            SustainabilityCritical(
+                name=solver.name,
+                value=value,
+                departments=(),
+                before=bool(holds.contains(value - step)),
+                after=bool(holds.contains(value + step)),
+                contract=True,
+            )
+        )
+    return tuple(out)
+
+
 def _several(formulas: SustainabilityFormulas, names: tuple[str, ...]) -> tuple[Region, dict[str, Region], Region]:
     symbols = [symbol(n) for n in names]
     valid_conditions = _validity(formulas)
@@ -267,6 +304,23 @@ def _several(formulas: SustainabilityFormulas, names: tuple[str, ...]) -> tuple[
     departments = {d: region(valid_conditions + _department_conditions(formulas, d)) for d in formulas.departments}
     everything = valid_conditions + [c for d in formulas.departments for c in _department_conditions(formulas, d)]
     return region(valid_conditions), departments, region(everything)
+
+
+def _contract_alternatives(formulas: SustainabilityFormulas) -> list[list[Condition]]:
+    """The contract's condition as alternatives of conditions (empty: never; see ``ContractFormulas.holds_where``)."""
+    if formulas.contract is None:
+        return []
+    return [[(sympy.cancel(sympy.together(e)), False) for e in a] for a in formulas.contract.holds_where]
+
+
+def _several_contract(formulas: SustainabilityFormulas, names: tuple[str, ...]) -> Region | None:
+    if formulas.contract is None:
+        return None
+    symbols = [symbol(n) for n in names]
+    valid_conditions = _validity(formulas)
+    found = [simplify_conjunction(valid_conditions + a, symbols) for a in _contract_alternatives(formulas)]
+    alternatives = tuple(dict.fromkeys(tuple(f) for f in found if f is not None))
+    return Region(names=names, alternatives=((),) if () in alternatives else alternatives)
 
 
 def sustainability(
@@ -319,12 +373,19 @@ def sustainability(
         return SustainabilityReport(**common, valid=None, departments={}, sustained=None, notes=(note,))
     if len(names) > 1:
         valid, departments, sustained = _several(formulas, names)
-        return SustainabilityReport(**common, valid=valid, departments=departments, sustained=sustained)
+        contract = _several_contract(formulas, names)
+        return SustainabilityReport(
+            **common, valid=valid, departments=departments, sustained=sustained, contract=contract
+        )
     solver = _OneQuantity(names[0], domains[names[0]], base[names[0]])
     valid_set = solver.solve(_validity(formulas), domains[names[0]])
     by_department = {d: solver.solve(_department_conditions(formulas, d), valid_set) for d in formulas.departments}
     sustained_set = sympy.Intersection(valid_set, *by_department.values()) if by_department else valid_set
     sustained_set = sympy.simplify(sustained_set) if isinstance(sustained_set, sympy.Intersection) else sustained_set
+    contract_set = None
+    if formulas.contract is not None:
+        pieces = [solver.solve(a, valid_set) for a in _contract_alternatives(formulas)]
+        contract_set = sympy.Union(*pieces) if pieces else sympy.S.EmptySet
     exact = not solver.numeric
     tol = None if exact else numeric_tolerance(*solver.range)
     notes = []
@@ -345,6 +406,8 @@ def sustainability(
         departments={d: region(s) for d, s in by_department.items()},
         sustained=region(sustained_set),
         critical_values=_critical_values(solver, valid_set, by_department, sustained_set),
+        contract=None if contract_set is None else region(contract_set),
+        contract_critical_values=() if contract_set is None else _contract_critical(solver, valid_set, contract_set),
         exact=exact,
         notes=tuple(notes),
     )

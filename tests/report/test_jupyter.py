@@ -52,6 +52,17 @@ def test_the_html_shown_is_the_html_report(results: list[Any]) -> None:
         assert data["text/html"] == render(result, "html"), type(result).__name__
 
 
+def test_a_threshold_is_shown_as_mathematics() -> None:
+    """Jupyter shows the threshold as MathML (its browser typesets it; plain text keeps the signs)."""
+    shell = SimpleNamespace(display_formatter=DisplayFormatter())
+    register(shell)
+    report = inc.thresholds(inc.load_model(EXAMPLE), ["bonus.support.reopened_tickets"])
+    data, _ = shell.display_formatter.format(report)
+    fraction = "<mo>&#x2212;</mo><mfrac><mn>29</mn><mn>168</mn></mfrac>"
+    assert f"<mi>bonus.support.reopened_tickets</mi><mo>&gt;</mo><mrow>{fraction}</mrow>" in data["text/html"]
+    assert "bonus.support.reopened_tickets > -29/168" in data["text/plain"]
+
+
 def test_the_graph_is_shown_with_its_picture() -> None:
     pytest.importorskip("matplotlib")
     shell = SimpleNamespace(display_formatter=DisplayFormatter())

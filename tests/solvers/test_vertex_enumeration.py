@@ -291,6 +291,29 @@ def test_reverse_search_stops_at_a_degenerate_vertex_and_on_its_budget() -> None
     assert {tuple(b) for b in cut.bases.tolist()} <= full
 
 
+@pytest.mark.parametrize("shape", [(9, 9), (66, 5)])  # one 64-bit word of inequalities, and two
+def test_reverse_search_does_not_certify_a_search_that_lost_a_vertex(
+    shape: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import incentives.solvers._reverse_search as rs
+
+    matrix = 1 + np.random.default_rng([*shape, 8]).random(shape)
+    full = reverse_search(matrix, np.ones(shape[0]), tol=1e-9, budget=Budget())
+    assert full.certified
+    real, lost = rs._pivot, []
+
+    def lose_one(batch: Any, parent: np.ndarray, column: np.ndarray, row: np.ndarray) -> Any:
+        if not lost and len(parent) > 1:  # the first vertex with a sibling never appears: neither do its descendants
+            lost.append(1)
+            parent, column, row = parent[1:], column[1:], row[1:]
+        return real(batch, parent, column, row)
+
+    monkeypatch.setattr(rs, "_pivot", lose_one)
+    cut = reverse_search(matrix, np.ones(shape[0]), tol=1e-9, budget=Budget())
+    assert lost and len(cut.bases) < len(full.bases)
+    assert cut.simple and not cut.stopped and not cut.certified
+
+
 def _quantecon_set(a: np.ndarray, b: np.ndarray) -> set[tuple[float, ...]]:
     game_theory = pytest.importorskip("quantecon.game_theory")
     game = game_theory.NormalFormGame([game_theory.Player(a), game_theory.Player(b.T)])
@@ -299,7 +322,7 @@ def _quantecon_set(a: np.ndarray, b: np.ndarray) -> set[tuple[float, ...]]:
 
 @pytest.mark.parametrize("k", [12, 13, 14, 15, 16])
 def test_large_games_give_quantecons_equilibria(k: int) -> None:
-    # far past the old ceiling of 5 million bases (C(28, 14) is 40 million): reverse search from 14 on
+    # far past the old ceiling of 5 million bases (C(28, 14) is 40 million): reverse search from 13 on
     a, b = np.random.default_rng([2, k, k, 0]).standard_normal((2, k, k))
     result = inc.solve(inc.Game.from_bimatrix(a, b), "all", max_seconds=None)
     assert result.status == "complete" and result.degenerate is False and not result.rejected

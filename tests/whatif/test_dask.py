@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_sweep_batched import INSPECTION, INSPECTION_GRID
 
 import incentives as inc
 from incentives.cli import main
-from incentives.whatif import latin_hypercube, sweep
+from incentives.whatif import grid, latin_hypercube, sweep
 
 distributed = pytest.importorskip("distributed")
 
@@ -32,6 +33,15 @@ def test_dask_run_equals_local_run(cluster: object) -> None:
     with distributed.Client(cluster) as client:
         remote = sweep(org, points, executor=client, chunk_size=16, progress=False)
     assert remote.ran_on == "Client"
+    assert remote.records == local.records
+
+
+def test_dask_run_of_a_grid_with_mixed_equilibria_equals_one_process(cluster: object) -> None:
+    org = inc.loads_model(INSPECTION)
+    local = sweep(org, grid(INSPECTION_GRID), workers=1, progress=False)
+    with distributed.Client(cluster) as client:
+        remote = sweep(org, grid(INSPECTION_GRID), executor=client, progress=False)
+    assert remote.ran_on == "Client" and len(remote) >= 200
     assert remote.records == local.records
 
 

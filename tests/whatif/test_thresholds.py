@@ -118,7 +118,7 @@ def test_two_quantities_within_ranges_read_like_mathematics_and_agree_with_solvi
         "customers_per_deal = 0",
     ]
     markdown = inc.report.render(report, "markdown")
-    assert r"$\text{customers\_per\_deal} > 0 \wedge \text{bonus.sales.new\_customers} > 0$" in markdown
+    assert r"$\text{customers\_per\_deal} > 0 \;\text{and}\; \text{bonus.sales.new\_customers} > 0$" in markdown
     # the oracle: at every point of a grid, each region holds exactly where solving the game there says so
     for deal, weight in itertools.product([0, 10, 47, 48, 74, 75, 124, 125, 300], [0, 0.005, 0.01, 0.05]):
         point = {names[0]: deal, names[1]: weight}

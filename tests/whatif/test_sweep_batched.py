@@ -1,0 +1,147 @@
+"""The batched path of a sweep gives exactly the records of solving each point on its own, wherever it runs."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import incentives as inc
+from incentives.build import compile_model
+from incentives.solvers.dominance import eliminate_dominated
+from incentives.tolerance import RTOL
+from incentives.whatif import _parallel, close_workers, grid, point_record, sweep
+from incentives.whatif._batch import SAFETY, batched_columns, dominance_solutions
+from incentives.whatif.points import SweepPoints
+
+# An inspection game (the worker shirks unless inspected, the auditor inspects only a shirker) with a
+# third department that has a dominant action.  The grid crosses the lines where it is dominance
+# solvable, where ties make it degenerate, and where its only equilibria are mixed.
+INSPECTION = """
+name: Inspection
+parameters: {inspect_cost: 1}
+departments:
+  worker: {actions: {work: {effort: 1}, shirk: {effort: 0}}}
+  audit: {actions: {inspect: {checks: 1}, trust: {checks: 0}}}
+  facilities: {actions: {tidy: {mess: 0}, messy: {mess: 1}}}
+kpis:
+  caught: (1 - worker.effort) * audit.checks
+  checks_done: audit.checks
+  tidiness: 1 - facilities.mess
+company_value: 4 * worker.effort - inspect_cost * audit.checks - facilities.mess
+bonus:
+  worker: {caught: -1}
+  audit: {caught: 3, checks_done: -1}
+  facilities: {tidiness: 1}
+costs: {worker: {work: 1}}
+"""
+
+INSPECTION_GRID = {"bonus.worker.caught": np.linspace(-3, 0, 13), "bonus.audit.checks_done": np.linspace(-4, 1, 21)}
+
+# The bundled company at its critical values (ties) and around them.
+COMPANY_GRID = {
+    "customers_per_deal": sorted({*np.linspace(0, 600, 13).tolist(), 1000 / 21, 3125 / 42, 625 / 3, 100.0}),
+    "bonus.support.reopened_tickets": sorted({*np.linspace(-0.5, 0.2, 8).tolist(), -29 / 168, 0.0}),
+}
+
+TWO_DEPARTMENTS = """
+name: Two departments
+parameters: {support_weight: 1, effort: 1}
+departments:
+  sales: {actions: {careful: {deals: 2}, pushy: {deals: 4}}}
+  support: {actions: {thorough: {closed_per_hour: 1.5}, fast: {closed_per_hour: 3}}}
+kpis: {deals_signed: sales.deals, tickets_closed_per_hour: support.closed_per_hour}
+company_value: 3 * sales.deals - sales.deals * (support.closed_per_hour - 1.5)
+bonus: {sales: {deals_signed: 1}, support: {tickets_closed_per_hour: support_weight}}
+costs: {support: {fast: effort}}
+"""
+
+TWO_GRID = {"support_weight": np.linspace(0, 2, 9), "effort": np.linspace(0, 2, 9)}
+
+
+def _model(name: str) -> inc.Organization:
+    if name == "company":
+        return inc.load_model("examples/growing_company.yaml")
+    return inc.loads_model(INSPECTION if name == "inspection" else TWO_DEPARTMENTS)
+
+
+GRIDS = {"company": COMPANY_GRID, "inspection": INSPECTION_GRID, "two": TWO_GRID}
+
+
+def per_point_records(org: inc.Organization, points: SweepPoints, method: str) -> list[dict[str, Any]]:
+    """Each point solved on its own with ``point_record``, the per-point path, and its quantities in front."""
+    batch = compile_model(org, points.names).evaluate(points.values)
+    records = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", inc.IncompleteSearchWarning)
+        warnings.simplefilter("ignore", inc.DegenerateGameWarning)
+        for k, row in enumerate(points.rows()):
+            records.append({**row, **point_record(batch.point(k), method=method)})
+    return records
+
+
+@pytest.mark.parametrize("method", ["all", "pure"])
+@pytest.mark.parametrize("name", ["company", "inspection", "two"])
+def test_batched_records_equal_per_point_records(name: str, method: str) -> None:
+    org, points = _model(name), grid(GRIDS[name])
+    batch = compile_model(org, points.names).evaluate(points.values)
+    solved, _ = batched_columns(batch, method)
+    assert 0 < len(solved) < len(points)  # both paths run (the ties go to the solver)
+    result = sweep(org, points, method=method, workers=1, chunk_size=50, progress=False)
+    expected = per_point_records(org, points, method)
+    assert list(result.records) == expected  # the same values, exactly
+    assert all(list(r) == list(e) for r, e in zip(result.records, expected, strict=True))  # in the same order
+    if name == "inspection" and method == "all":
+        assert any("+" in r["equilibria"] for r in result.records)  # mixed equilibria are among them
+
+
+def test_batched_records_of_other_methods_are_left_to_the_solver() -> None:
+    org, points = _model("company"), grid({"customers_per_deal": [10, 100]})
+    batch = compile_model(org, points.names).evaluate(points.values)
+    assert len(batched_columns(batch, "logit")[0]) == 0
+    result = sweep(org, points, method="support-enumeration-n", progress=False)
+    assert list(result.records) == per_point_records(org, points, "support-enumeration-n")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    shape=st.lists(st.integers(1, 3), min_size=1, max_size=4),
+    data=st.data(),
+)
+def test_dominance_solutions_match_iterated_elimination(shape: list[int], data: st.DataObject) -> None:
+    payoffs = data.draw(arrays(np.int64, (3, len(shape), *shape), elements=st.integers(-3, 3))).astype(float)
+    scale = np.maximum(1.0, np.abs(payoffs).reshape(3, -1).max(axis=1))
+    found = dominance_solutions(payoffs, SAFETY * RTOL * scale)
+    for k in range(3):
+        game = inc.Game.from_payoffs(payoffs[k])
+        left = eliminate_dominated(game, mixed=False, tol=SAFETY * RTOL).surviving
+        expected = [keep[0] for keep in left] if all(len(keep) == 1 for keep in left) else [-1] * len(shape)
+        assert found[k].tolist() == expected
+
+
+def test_two_local_processes_equal_one() -> None:
+    org, points = _model("inspection"), grid(INSPECTION_GRID)
+    assert len(points) >= 200  # large enough to run on worker processes
+    one = sweep(org, points, workers=1, progress=False)
+    two = sweep(org, points, workers=2, chunk_size=16, progress=False)
+    assert two.ran_on == "2 local processes" and one.ran_on == "this process"
+    assert two.records == one.records
+    kept = [pool for _, pool in _parallel._POOL]
+    assert len(kept) == 1  # the worker process stays for the next sweep ...
+    again = sweep(org, points, workers=2, chunk_size=16, progress=False)
+    assert [pool for _, pool in _parallel._POOL] == kept and again.records == one.records
+    close_workers()  # ... until it is ended
+    assert _parallel._POOL == []
+    assert sweep(org, points, workers=2, progress=False).records == one.records
+
+
+def test_a_failing_point_on_local_processes_names_itself() -> None:
+    org = inc.load_model("examples/growing_company.yaml")
+    values = [*np.linspace(1, 5, 299).tolist(), 0.0]  # resolution hours divide by the support agents
+    with pytest.raises(inc.SweepError, match=r"support_agents=0"):
+        sweep(org, {"support_agents": values}, workers=2, chunk_size=20, progress=False)
