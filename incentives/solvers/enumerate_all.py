@@ -43,7 +43,7 @@ import numpy as np
 
 from ..equilibrium import Profile
 from ..game import Game
-from ._cliques import bimatrix_components
+from ._cliques import MAX_EXTREME_EQUILIBRIA, bimatrix_components
 from ._sets import equilibrium_sets
 from .dominance import eliminate_dominated
 from .pure import pure_equilibria
@@ -133,6 +133,12 @@ def _with_components(output: SolverOutput) -> SolverOutput:
     """Add the convex components a degenerate two-player game's extreme equilibria span."""
     if not output.degenerate or len(output.profiles) < 2:
         return output
+    if len(output.profiles) > MAX_EXTREME_EQUILIBRIA:
+        note = (
+            f"the {len(output.profiles):,} extreme equilibria were not grouped into the convex sets they span "
+            f"(that is done for up to {MAX_EXTREME_EQUILIBRIA}); remove duplicate or dominated actions to see them"
+        )
+        return replace(output, notes=(*output.notes, note))
     components = bimatrix_components(output.profiles)
     if not components:
         return output

@@ -127,3 +127,17 @@ def test_degenerate_two_player_components_are_the_maximal_convex_sets() -> None:
 def test_nondegenerate_games_have_no_components() -> None:
     game = inc.Game.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
     assert inc.solve(game).components == ()
+
+
+def test_many_extreme_equilibria_are_listed_without_grouping_them_into_sets() -> None:
+    # issue 14: Chicken with 500 copies of one column action has 1,003 extreme equilibria; grouping them into the
+    # convex sets they span (maximal cliques of a graph joining every pair on each side) ran for minutes
+    from incentives.solvers._cliques import MAX_EXTREME_EQUILIBRIA
+
+    copies = MAX_EXTREME_EQUILIBRIA // 2 + 1
+    row = [[0] + [-1] * copies, [1] + [-10] * copies]
+    column = [[0] + [1] * copies, [-1] + [-10] * copies]
+    result = inc.solve(inc.Game.from_bimatrix(row, column), "all", max_seconds=60)
+    assert len(result) > MAX_EXTREME_EQUILIBRIA
+    assert result.components == ()
+    assert any("were not grouped into the convex sets" in note for note in result.notes)
