@@ -260,7 +260,11 @@ def strategy_label(actions: Sequence[str], probabilities: Iterable[Any], *, leas
     >>> strategy_label(["opera", "football"], [0, 1]), strategy_label(["a", "b"], [1e-5, 1 - 1e-5], least=5e-4)
     ('football', 'b')
     """
-    played = [(a, p) for a, p in zip(actions, probabilities, strict=True) if p > least]
+    probs = list(probabilities)
+    # exact fractions compare slowly: the zeros (most actions of a large game) are skipped first
+    played = [(actions[k], probs[k]) for k in range(len(probs)) if probs[k] != 0 and probs[k] > least]
+    if len(probs) != len(actions):
+        raise ValueError(f"{len(probs)} probabilities for {len(actions)} actions")
     if len(played) == 1:
         return played[0][0]
     return " + ".join(f"{format_number(p)} {a}" for a, p in played)
@@ -383,7 +387,11 @@ def expected_value(array: np.ndarray, profile: Sequence[Any]) -> Any:
     if cell is not None:  # a pure profile: read the entry, no contraction
         value = array[cell]
         return value if exact and isinstance(value, Fraction) else float(value)
-    if not exact:
+    if exact:  # only the profiles played matter: contract over the supports (Python arithmetic is slow)
+        supports = [np.flatnonzero(p != 0) for p in profile]
+        array = array[np.ix_(*supports)]
+        profile = tuple(p[s] for p, s in zip(profile, supports, strict=True))
+    else:
         array = np.asarray(array, dtype=float)
         profile = tuple(np.asarray(p, dtype=float) for p in profile)
     result = array

@@ -141,3 +141,30 @@ def test_many_extreme_equilibria_are_listed_without_grouping_them_into_sets() ->
     assert len(result) > MAX_EXTREME_EQUILIBRIA
     assert result.components == ()
     assert any("were not grouped into the convex sets" in note for note in result.notes)
+
+
+def test_exact_expected_values_and_labels_over_supports_equal_the_full_contraction() -> None:
+    # The exact path contracts over the actions played only (a game with hundreds of actions and small
+    # supports, from the fuzz suite, spent minutes in Fraction arithmetic on zeros); the float path is the oracle.
+    from fractions import Fraction
+
+    from incentives.equilibrium import expected_value, format_number, strategy_label
+
+    rng = np.random.default_rng(3)
+    for shape in [(7, 5), (4, 3, 6)]:
+        array = rng.integers(-20, 21, size=shape).astype(object)
+        profile = []
+        for n in shape:
+            weights = rng.integers(0, 4, size=n) * (rng.random(n) < 0.5)
+            weights[rng.integers(n)] += 1  # at least one action played
+            profile.append(np.array([Fraction(int(w), int(weights.sum())) for w in weights], dtype=object))
+        exact = expected_value(array, profile)
+        assert isinstance(exact, Fraction)
+        floats = np.asarray(array, dtype=float)
+        for p in reversed(profile):
+            floats = floats @ np.asarray(p, dtype=float)
+        assert float(exact) == pytest.approx(float(floats), abs=1e-12)
+        names = [f"a{k}" for k in range(shape[0])]
+        played = [f"{format_number(p)} {a}" for a, p in zip(names, profile[0], strict=True) if p > 0]
+        label = strategy_label(names, profile[0])
+        assert label == (names[int(np.flatnonzero(profile[0]))] if len(played) == 1 else " + ".join(played))
