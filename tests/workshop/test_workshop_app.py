@@ -9,7 +9,9 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -153,8 +155,16 @@ def test_an_unknown_tab_starts_afresh(client: TestClient) -> None:
     assert client.post("/w/nosuchtab/update").headers["hx-redirect"] == "/"
 
 
-def test_a_slow_analysis_shows_progress_and_a_newer_change_replaces_it() -> None:
+def test_a_slow_analysis_shows_progress_and_a_newer_change_replaces_it(monkeypatch: pytest.MonkeyPatch) -> None:
     app = create_app(hospital(), first_wait=0.0, pictures=False)
+    engine = app.state.workshop.engine
+    quick = engine.analysis
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.5)  # the analysis itself can finish before a zero wait is checked, on a quiet machine
+        return quick(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "analysis", slow)
     with TestClient(app) as client:
         base = open_tab(client)
         fields = urlencode([("q:beds", "85"), *(("paid", t) for t in PAID)])
@@ -168,6 +178,7 @@ def test_a_slow_analysis_shows_progress_and_a_newer_change_replaces_it() -> None
             answer = client.get(poll)
             if answer.headers["hx-retarget"] == "#results":
                 break
+            time.sleep(0.01)
         assert "Changed from the model: beds: 90 -&gt; 95" in answer.text
 
 
