@@ -404,8 +404,15 @@ def main() -> None:
     points_b = grid(axes_b)
     print(f"\nSweep B: two departments, {len(points_b)} points (support_weight x effort)\n")
     print(HEADER)
-    seconds, _, ours_b = timed(lambda: sweep(two, points_b, progress=False))
-    print(_row(f"incentives.sweep ({ours_b.ran_on})", len(points_b), seconds, None))
+    seconds, cpu, ours_b = timed(lambda: sweep(two, points_b, progress=False))
+    print(
+        _row(
+            f"incentives.sweep ({ours_b.ran_on})",
+            len(points_b),
+            seconds,
+            cpu if ours_b.ran_on == "this process" else None,
+        )
+    )
     seconds, cpu, _ = timed(lambda: sweep(two, points_b, workers=1, progress=False))
     print(_row("incentives.sweep (1 process)", len(points_b), seconds, cpu))
     seconds, cpu, peer = timed(lambda: nashpy_sweep(points_b.values))

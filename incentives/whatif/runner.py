@@ -22,7 +22,9 @@ How a sweep runs
    of workers replaces them, :func:`close_workers` ends them, and they end with the
    interpreter).  This process takes
    chunks from the end of the queue while the workers take them from the front.
-   Small sweeps, and ``workers=1``, run in this process.  Pass ``executor=`` to run
+   Small sweeps, and ``workers=1``, run in this process; with the default ``workers`` so
+   does a sweep whose first points, timed here, say the rest is quicker done here than
+   handed to processes (:data:`SERIAL_SECONDS`).  Pass ``executor=`` to run
    them anywhere that offers ``submit(fn, *args)`` returning a future with
    ``result()``: a ``concurrent.futures`` executor, or a ``dask.distributed.Client``
    for a cluster.  Each task carries the compiled model's bytes (a few kilobytes),
@@ -68,7 +70,16 @@ from .points import SweepPoints, as_points
 from .repeated import REPEATED_COLUMNS, RepeatedColumns, repeated_notes, repeated_records
 from .results import NO_EQUILIBRIUM, SweepResult
 
-__all__ = ["MAX_CHUNK", "PARALLEL_MIN_POINTS", "Executor", "close_workers", "point_record", "sweep"]
+__all__ = [
+    "MAX_CHUNK",
+    "PARALLEL_MIN_POINTS",
+    "PROBE_POINTS",
+    "SERIAL_SECONDS",
+    "Executor",
+    "close_workers",
+    "point_record",
+    "sweep",
+]
 
 #: Sweeps with fewer points than this run in this process unless an executor is given
 #: (starting worker processes costs more than it saves).
@@ -76,6 +87,16 @@ PARALLEL_MIN_POINTS = 200
 
 #: The most points in one task unless ``chunk_size`` says otherwise (the size budget may allow fewer).
 MAX_CHUNK = 2000
+
+#: With the default ``workers``, the first points are timed in this process, and the sweep stays here when
+#: the rest would take less than this many seconds (starting worker processes and sending them the model
+#: costs about that; a batched sweep of 10,000 points takes a tenth of a second).
+SERIAL_SECONDS = 1.0
+
+#: How many points, spread over the sweep, are timed first, then four times as many (after :data:`WARM_POINTS`,
+#: run first to pay the one-time costs); few, so that a sweep slow enough to need the processes does not wait long.
+PROBE_POINTS = 16
+WARM_POINTS = 4
 
 
 class Executor(Protocol):
@@ -254,6 +275,8 @@ def _run(
     chunks = _chunks(len(values), chunk_size, parallelism, compiled.points_per_batch())
     bar = progress_bar(len(values), bar_option)
     try:
+        if not serial and executor is None and workers is None:
+            serial = _serial_is_quicker(compiled, options, values, chunks)
         if serial:
             records = run_serial(evaluate_chunk, compiled, options, values, chunks, bar)
             ran_on = "this process"
@@ -269,6 +292,29 @@ def _run(
     finally:
         bar.close()
     return records, ran_on
+
+
+def _serial_is_quicker(
+    compiled: CompiledModel, options: tuple[Any, ...], values: np.ndarray, chunks: list[slice]
+) -> bool:
+    """Whether the whole sweep would take less than :data:`SERIAL_SECONDS` in this process.
+
+    :data:`WARM_POINTS` points pay the one-time costs (formulas compiled on first use); then
+    :data:`PROBE_POINTS` points spread over the sweep, and four times as many, separate the cost of a
+    chunk from the cost of a point.  Their records are not kept (a few dozen points).
+    """
+
+    def seconds(count: int) -> float:
+        spread = values[np.linspace(0, len(values) - 1, count).astype(int)]
+        started = time.perf_counter()
+        evaluate_chunk("", compiled, spread, *options)
+        return time.perf_counter() - started
+
+    evaluate_chunk("", compiled, values[:WARM_POINTS], *options)
+    small, large = seconds(PROBE_POINTS), seconds(4 * PROBE_POINTS)
+    per_point = max(0.0, (large - small) / (3 * PROBE_POINTS))
+    per_chunk = max(0.0, small - PROBE_POINTS * per_point)
+    return per_point * len(values) + per_chunk * len(chunks) < SERIAL_SECONDS
 
 
 def sweep(
@@ -300,8 +346,9 @@ def sweep(
         Where to run the chunks: a ``concurrent.futures`` executor or a
         ``dask.distributed.Client``.  Default: local processes (see the module docstring).
     workers : int, optional
-        Number of local processes, this one included (default: the cores available);
-        1 runs in this process.
+        Number of local processes, this one included; 1 runs in this process.  By default the
+        cores available, unless the first :data:`PROBE_POINTS` points, timed here, say the rest
+        would take less than :data:`SERIAL_SECONDS` in this process (where it then stays).
     chunk_size : int, optional
         Points per task (default: about four tasks per process, 8 to 2,000 points each).
     progress : bool or None

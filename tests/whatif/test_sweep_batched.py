@@ -145,3 +145,15 @@ def test_a_failing_point_on_local_processes_names_itself() -> None:
     values = [*np.linspace(1, 5, 299).tolist(), 0.0]  # resolution hours divide by the support agents
     with pytest.raises(inc.SweepError, match=r"support_agents=0"):
         sweep(org, {"support_agents": values}, workers=2, chunk_size=20, progress=False)
+
+
+def test_with_the_default_workers_a_quick_sweep_stays_in_this_process_and_gives_the_same_records() -> None:
+    # 2,500 dominance-solvable points take hundredths of a second here: starting processes would cost more.
+    org = inc.load_model("examples/growing_company.yaml")
+    axes = {
+        "customers_per_deal": np.linspace(0, 600, 50).tolist(),
+        "bonus.support.reopened_tickets": np.linspace(-0.5, 0, 50).tolist(),
+    }
+    default = inc.sweep(org, axes)
+    assert default.ran_on == "this process"
+    assert default.records == inc.sweep(org, axes, workers=1).records
