@@ -38,6 +38,14 @@ def test_a_lesson_has_objectives_exercises_worked_solutions_and_references(lesso
     assert solved == [(number, kind.lower()) for number, kind in exercises]
 
 
+@pytest.fixture(autouse=True)
+def no_kept_sweep_workers() -> None:
+    """End the worker processes earlier sweeps in this process kept, so a kernel starts beside no pool."""
+    from incentives.whatif import close_workers
+
+    close_workers()
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to("notebooks")) for p in NOTEBOOKS])
 def test_notebook_executes(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
