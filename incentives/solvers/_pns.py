@@ -48,7 +48,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["size_profiles", "support_profiles"]
+__all__ = ["size_profiles", "support_profiles", "surviving_by_sizes"]
 
 #: Largest table of dominated actions (others' support profiles times payoff margins) built at once.
 _TABLE_ENTRIES = 2**22
@@ -110,6 +110,58 @@ def support_profiles(
     for profile in itertools.product(*reduced):
         if all(_survives(payoffs, profile, i, cache) for i in range(count)):
             yield profile
+
+
+def surviving_by_sizes(
+    payoffs: np.ndarray, cache: dict[tuple, Any] | None = None
+) -> dict[tuple[int, ...], list[Support]] | None:
+    """Every support profile that survives conditional dominance, grouped by size profile, tested all at once.
+
+    Each group holds the profiles :func:`support_profiles` gives for its sizes, in the same order
+    (a size profile with none is absent).  One test over the whole product of every player's
+    candidate supports replaces one search per size profile: on small games the fixed cost of a
+    search, not its work, is what counts.  None when the product or a dominated-action table is too
+    large to build at once (then search size profile by size profile).
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+        Float payoffs of shape ``(N, n_0, ..., n_{N-1})``.
+    cache : dict or None
+        As for :func:`support_profiles` (the same dict may serve both).
+
+    Examples
+    --------
+    >>> pd = np.array([[[3.0, 0.0], [5.0, 1.0]], [[3.0, 5.0], [0.0, 1.0]]])
+    >>> surviving_by_sizes(pd)
+    {(1, 1): [((1,), (1,))]}
+    """
+    shape = payoffs.shape[1:]
+    cache = {} if cache is None else cache
+    if math.prod(2**n - 1 for n in shape) > _PRODUCT:
+        return None
+    tables = [_dominated_table(payoffs, i, cache) for i in range(len(shape))]
+    if any(t is None for t in tables):
+        return None
+    # each player's candidate supports by size, then lexicographically: within one size profile the
+    # lexicographic order of the whole product is the order of the product of that size's combinations
+    candidates = [[s for k in range(1, n + 1) for s in itertools.combinations(range(n), k)] for n in shape]
+    picks = np.indices(tuple(len(c) for c in candidates)).reshape(len(shape), -1)
+    masks = [
+        np.array([sum(1 << a for a in s) for s in c], dtype=np.int64)[p] for c, p in zip(candidates, picks, strict=True)
+    ]
+    keep = np.ones(picks.shape[1], dtype=bool)
+    for i, table in enumerate(tables):
+        code = np.zeros(len(keep), dtype=np.int64)
+        for j, n in enumerate(shape):
+            if j != i:
+                code = (code << n) | masks[j]
+        keep &= (table[code] & masks[i]) == 0  # type: ignore[index]
+    out: dict[tuple[int, ...], list[Support]] = {}
+    for row in picks[:, keep].T.tolist():
+        support = tuple(c[p] for c, p in zip(candidates, row, strict=True))
+        out.setdefault(tuple(len(s) for s in support), []).append(support)
+    return out
 
 
 def _surviving_product(

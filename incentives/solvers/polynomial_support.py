@@ -87,7 +87,7 @@ from ..game import Game
 from ..tolerance import RTOL, SOLVER_RTOL
 from ._algebraic import algebraic_probabilities, rational_profile
 from ._components import examine_region_all, is_equilibrium, jacobian_rank
-from ._pns import size_profiles, support_profiles
+from ._pns import size_profiles, support_profiles, surviving_by_sizes
 from ._subdivision import Region, centre_jacobians, excluded, subdivide
 from ._support_system import SupportSystem, newton, newton_many, simplified_newton, support_systems
 from .pure import best_response_masks, pure_equilibria
@@ -205,13 +205,17 @@ class _Search:
         pass over the levels instead of one per size profile.
         """
         self._pure()
+        grouped = surviving_by_sizes(self.unit, self.dominance)  # None: search size profile by size profile
         for unknowns, group in itertools.groupby(
             (sizes for sizes in size_profiles(self.game.shape) if max(sizes) > 1),
             key=lambda sizes: sum(k - 1 for k in sizes),
         ):
             supports = []
             for sizes in group:
-                for support in support_profiles(self.unit, sizes, self.dominance):
+                candidates = (
+                    support_profiles(self.unit, sizes, self.dominance) if grouped is None else grouped.get(sizes, [])
+                )
+                for support in candidates:
                     if self.budget.exhausted():
                         self.stopped = True
                         break

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import incentives as inc
-from incentives.solvers._pns import size_profiles, support_profiles
+from incentives.solvers._pns import size_profiles, support_profiles, surviving_by_sizes
 
 
 def brute_force(payoffs: np.ndarray, sizes: tuple[int, ...]) -> list[tuple[tuple[int, ...], ...]]:
@@ -59,6 +59,20 @@ def test_supports_are_exactly_those_without_a_conditionally_dominated_action(sha
         cache: dict = {}
         for sizes in size_profiles(shape):
             assert list(support_profiles(payoffs, sizes, cache)) == brute_force(payoffs, sizes), (seed, sizes)
+
+
+@pytest.mark.parametrize("tied", [False, True])
+@pytest.mark.parametrize("shape", [(2, 2, 2), (3, 3, 2), (3, 3, 3), (2, 2, 2, 2), (3, 2, 2, 2)])
+def test_supports_tested_all_at_once_are_those_of_each_size_profile(shape: tuple, tied: bool) -> None:
+    """The whole product tested at once gives, size profile by size profile, the brute force's supports
+    in its order (and no group for a size profile the brute force leaves empty)."""
+    for seed in range(3):
+        payoffs = _game(shape, seed, tied)
+        grouped = surviving_by_sizes(payoffs)
+        assert grouped is not None
+        for sizes in size_profiles(shape):
+            assert grouped.get(sizes, []) == brute_force(payoffs, sizes), (seed, sizes)
+        assert all(grouped.values())
 
 
 def test_pruning_matters_and_every_equilibrium_lies_on_a_kept_support() -> None:
