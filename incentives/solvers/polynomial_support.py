@@ -88,7 +88,7 @@ from ..tolerance import RTOL, SOLVER_RTOL
 from ._algebraic import algebraic_probabilities, rational_profile
 from ._components import examine_region_all, is_equilibrium, jacobian_rank
 from ._pns import size_profiles, support_profiles, surviving_by_sizes
-from ._subdivision import Region, centre_jacobians, excluded, subdivide
+from ._subdivision import MARGIN, Region, centre_jacobians, excluded, subdivide
 from ._support_system import SupportSystem, newton, newton_many, simplified_newton, support_systems
 from .pure import best_response_masks, pure_equilibria
 from .registry import Budget, EquilibriumComponent, SolverOutput, Status, register_solver
@@ -249,17 +249,47 @@ class _Search:
         alive = ~excluded(corners, n, equation_slack=SOLVER_RTOL, inequality_slack=self.unit_tol)
         systems = [s for s, keep in zip(systems, alive, strict=True) if keep]
         corners = corners[alive]
-        regular_at_centre = _full_rank(centre_jacobians(corners, n))
+        jacobians = centre_jacobians(corners, n)
+        regular_at_centre = _full_rank(jacobians)
         deficient = np.array(
             [not ok and _generic_rank(s) < n for s, ok in zip(systems, regular_at_centre, strict=True)], dtype=bool
         )
-        for group, regular in ((np.flatnonzero(~deficient), True), (np.flatnonzero(deficient), False)):
+        linear = regular_at_centre & np.array([_linear(s) for s in systems], dtype=bool)
+        if linear.any():
+            self._linear_roots([systems[k] for k in np.flatnonzero(linear)], corners[linear], jacobians[linear])
+        searched = ~deficient & ~linear
+        for group, regular in ((np.flatnonzero(searched), True), (np.flatnonzero(deficient), False)):
             if len(group):
                 again = self._subdivide(systems, corners[group], group, regular=regular, deep=False)
                 if len(again) and not self.stopped:  # near misses in a coarse region: search much finer
                     self._subdivide(systems, corners[again], again, regular=False, deep=True)
             if self.stopped:
                 return
+
+    def _linear_roots(self, systems: list[SupportSystem], corners: np.ndarray, jacobians: np.ndarray) -> None:
+        """The one root of each linear system with an invertible Jacobian, where subdivision would search for it.
+
+        A linear system's Jacobian is the same everywhere, so when it is invertible the system has
+        exactly one root, which one solve from the centre gives; it is searched for in the same box as
+        by subdivision (the unit box grown by its margins), polished by Newton's method and checked
+        like a root from a certified box.
+        """
+        n = systems[0].n_unknowns
+        centres = np.full((len(systems), n), 0.5)
+        values = corners[:, :n].mean(axis=2)  # the rows at the centre (exact: the rows are affine)
+        roots = centres - np.linalg.solve(jacobians, values[:, :, None])[:, :, 0]
+        inside = np.all((roots >= -MARGIN[0]) & (roots <= 1.0 + MARGIN[1]), axis=1)
+        chosen = [systems[k] for k in np.flatnonzero(inside)]
+        if not chosen:
+            return
+        starts = list(roots[inside])
+        ends = newton_many(chosen, starts, tol=self.unit_tol * 1e-3)
+        for k, system in enumerate(chosen):
+            point, converged = newton(system, starts[k], tol=self.unit_tol * 1e-3) if ends is None else ends[k]
+            if not converged:
+                self.unresolved.append(system.support)
+            elif is_equilibrium(system, point, tol=self.unit_tol, ptol=self.ptol):
+                self._accept(system, point, kind="regular")
 
     def _subdivide(
         self, systems: list[SupportSystem], corners: np.ndarray, group: np.ndarray, *, regular: bool, deep: bool
@@ -449,6 +479,15 @@ def _full_rank(matrices: np.ndarray) -> np.ndarray:
         return np.ones(len(matrices), dtype=bool)
     singular = np.linalg.svd(matrices, compute_uv=False)
     return singular[:, -1] > RTOL * np.maximum(1.0, singular[:, 0])
+
+
+def _linear(system: SupportSystem) -> bool:
+    """Whether the indifference equations are linear: two players mix, over two actions each.
+
+    A player's equations are multilinear in the others' mixes; with one other player mixing over
+    two actions, whose mix is affine in its one coordinate, they are affine.
+    """
+    return system.sizes.count(2) == 2 and system.sizes.count(1) == len(system.sizes) - 2
 
 
 def _generic_rank(system: SupportSystem) -> int:
