@@ -356,10 +356,13 @@ def _inverses(matrices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return candidates[keep], inverse[keep]
 
 
+@cache
 def _slope_weights(n: int) -> np.ndarray:
     """``(2^n, n)`` weights turning corner values into the mean difference along each unknown (times width)."""
     bits = (np.arange(2**n)[:, None] >> np.arange(n - 1, -1, -1)[None, :]) & 1
-    return (2.0 * bits - 1.0) / 2 ** (n - 1)
+    weights = (2.0 * bits - 1.0) / 2 ** (n - 1)
+    weights.flags.writeable = False
+    return weights
 
 
 def _stretch(values: np.ndarray, n: int, low: float, high: float) -> np.ndarray:

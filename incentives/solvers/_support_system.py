@@ -287,27 +287,38 @@ def support_systems(payoffs: np.ndarray, supports: list[tuple[tuple[int, ...], .
 def _corner_tables(
     payoffs: np.ndarray, sizes: tuple[int, ...], supports: list[tuple[tuple[int, ...], ...]]
 ) -> np.ndarray:
-    """The corner values of support profiles that share their sizes: shape ``(profiles, rows, 2^n)``, read-only."""
+    """The corner values of support profiles that share their sizes: shape ``(profiles, rows, 2^n)``, read-only.
+
+    Every row of every profile at every corner is one payoff difference, all gathered by two index
+    operations on the flat payoffs (the row's player's payoff of its action, minus that of its first
+    support action, against the others' pure actions at the corner).
+    """
     shape = payoffs.shape[1:]
+    count = len(shape)
     choices = _corner_choices(sizes)
     strides = np.cumprod((1, *shape[:0:-1]))[::-1]
-    flat = payoffs.reshape(len(shape), -1)
-    played, outside = [], []
-    for i, n in enumerate(shape):
-        chosen = np.array([support[i] for support in supports], dtype=np.intp)  # [profile, position]
-        played.append(chosen)
-        member = np.zeros((len(supports), n), dtype=bool)
-        np.put_along_axis(member, chosen, True, axis=1)
-        outside.append(np.nonzero(~member)[1].reshape(len(supports), n - sizes[i]))
-    at = [chosen[:, c] * stride for chosen, c, stride in zip(played, choices, strides, strict=True)]
-    everyone = np.sum(at, axis=0)  # [profile, corner]: the flat index of the pure profile at each corner
-    equations, inequalities = [], []
-    for i, chosen in enumerate(played):
-        base = everyone - at[i]
-        own = flat[i][base + chosen[:, :1] * strides[i]]
-        equations.append(flat[i][base[:, None, :] + chosen[:, 1:, None] * strides[i]] - own[:, None, :])
-        inequalities.append(flat[i][base[:, None, :] + outside[i][:, :, None] * strides[i]] - own[:, None, :])
-    tables = np.concatenate(equations + inequalities, axis=1).astype(float, copy=False)
+    chosen = [np.array([support[i] for support in supports], dtype=np.intp) for i in range(count)]  # [profile, k_i]
+    at = np.stack([c[:, choice] * stride for c, choice, stride in zip(chosen, choices, strides, strict=True)])
+    others = at.sum(axis=0) - at  # [player, profile, corner]: the flat index of the others' actions at each corner
+    outside = [
+        np.array([[b for b in range(n) if b not in support[i]] for support in supports], dtype=np.intp).reshape(
+            len(supports), n - sizes[i]
+        )
+        for i, n in enumerate(shape)
+    ]
+    players = np.array(
+        [i for i in range(count) for _ in range(sizes[i] - 1)]
+        + [i for i in range(count) for _ in range(shape[i] - sizes[i])],
+        dtype=np.intp,
+    )
+    actions = np.concatenate([c[:, 1:] for c in chosen] + outside, axis=1).T  # [row, profile]
+    first = np.stack([c[:, 0] for c in chosen])[players]  # [row, profile]: the first support action
+    base = others[players]  # [row, profile, corner]
+    stride = strides[players][:, None, None]
+    owner = players[:, None, None]
+    flat = payoffs.reshape(count, -1)
+    values = flat[owner, base + actions[:, :, None] * stride] - flat[owner, base + first[:, :, None] * stride]
+    tables = np.ascontiguousarray(values.transpose(1, 0, 2), dtype=float)
     tables.flags.writeable = False
     return tables
 
