@@ -113,6 +113,12 @@ def _contract_others(payoff: np.ndarray, profile: Profile, own: int) -> np.ndarr
     """Contract every axis but ``own`` of one player's payoff array with the profile."""
     if payoff.ndim == 2:  # two players: one product, without tensordot's reshaping
         return np.asarray(payoff @ profile[1] if own == 0 else profile[0] @ payoff)
+    if payoff.dtype != object:  # own axis first, then the last axis contracted by one product at a time
+        result = np.moveaxis(payoff, own, 0)
+        for axis in range(len(profile) - 1, -1, -1):
+            if axis != own:
+                result = result @ profile[axis]
+        return np.asarray(result)
     result = payoff
     # contract from the last axis down so earlier axis numbers stay valid
     for axis in range(len(profile) - 1, -1, -1):
