@@ -115,7 +115,10 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
         inner = _solve_active(reduced, active, tol, budget)
     profiles = [_lift(game, reduction.surviving, p) for p in inner.profiles]
     pieces = [_lift_component(game, reduction.surviving, c) for c in inner.components]
-    components = equilibrium_sets(game, profiles, pieces, tol=tol)
+    # a search that met no tie and no piece of a set found only regular equilibria with strict best responses,
+    # each isolated, so no segment of equilibria joins two of them
+    isolated = inner.degenerate is False and not pieces
+    components = () if isolated else equilibrium_sets(game, profiles, pieces, tol=tol)
     return SolverOutput(
         profiles=profiles,
         status=inner.status,
