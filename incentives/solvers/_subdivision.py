@@ -288,27 +288,37 @@ def _krawczyk(equations: np.ndarray, width: np.ndarray) -> tuple[np.ndarray, np.
     """For each box: exactly one root (True, False), no root (False, True), or undecided (False, False)."""
     boxes, n, count = equations.shape
     flat = equations.reshape(boxes * n, count)
-    centre_values = (flat @ np.full(count, 1.0 / count)).reshape(boxes, n)
+    centre_values = (flat @ _centre_weights(count)).reshape(boxes, n)
     middle = (flat @ _slope_weights(n)).reshape(boxes, n, n) / width
     unique = np.zeros(boxes, dtype=bool)
     empty = np.zeros(boxes, dtype=bool)
     good, inverse = _inverses(middle)
     if not len(good):
         return unique, empty
-    mixed = np.matmul(inverse, equations[good])  # the preconditioned rows Y g, at every corner
-    tiny = SOLVER_RTOL * np.abs(centre_values[good]).max(axis=1, keepdims=True) + 1e-300
-    empty[good] = np.any((mixed.min(axis=2) > tiny) | (mixed.max(axis=2) < -tiny), axis=1)
+    every = len(good) == boxes
+    mixed = np.matmul(inverse, equations if every else equations[good])  # the preconditioned rows Y g, at every corner
+    tiny = SOLVER_RTOL * np.abs(centre_values if every else centre_values[good]).max(axis=1, keepdims=True) + 1e-300
+    nothing = ((mixed.min(axis=2) > tiny) | (mixed.max(axis=2) < -tiny)).any(axis=1)
+    empty[good] = nothing
     radius = width / 2
-    shift = np.abs(mixed.mean(axis=2))  # |Y g(c)|: the Newton step from the centre
-    close = ~empty[good] & np.all(shift < 0.95 * radius, axis=1)  # K lies in the box only if the step does
+    shift = np.abs(mixed @ _centre_weights(count))  # |Y g(c)|: the Newton step from the centre
+    close = ~nothing & (shift < 0.95 * radius).all(axis=1)  # K lies in the box only if the step does
     if not close.any():
         return unique, empty
     chosen = good[close]
     spread = _spread(equations[chosen], middle[chosen], width)
     reach = np.matmul(np.abs(inverse[close]), (spread @ radius)[:, :, None])[:, :, 0]
-    unique[chosen] = np.all(shift[close] + reach < 0.95 * radius, axis=1)
-    empty[chosen] = np.any(shift[close] - reach > radius * (1 + RTOL), axis=1)
+    unique[chosen] = (shift[close] + reach < 0.95 * radius).all(axis=1)
+    empty[chosen] = (shift[close] - reach > radius * (1 + RTOL)).any(axis=1)
     return unique, empty
+
+
+@cache
+def _centre_weights(count: int) -> np.ndarray:
+    """Weights turning ``count`` corner values into the value at the centre (their mean; read-only)."""
+    weights = np.full(count, 1.0 / count)
+    weights.flags.writeable = False
+    return weights
 
 
 def _spread(equations: np.ndarray, middle: np.ndarray, width: np.ndarray) -> np.ndarray:
@@ -345,13 +355,15 @@ def _inverses(matrices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the well-conditioned matrices of a stack (1-norm condition number), and their inverses."""
     with np.errstate(all="ignore"):
         determinants = np.linalg.det(matrices)
-    scale = np.abs(matrices).max(axis=(1, 2)) ** matrices.shape[1]
+    magnitudes = np.abs(matrices)
+    scale = magnitudes.max(axis=(1, 2)) ** matrices.shape[1]
     candidates = np.flatnonzero(np.isfinite(determinants) & (np.abs(determinants) > 1e-13 * scale))
     if not len(candidates):
         return candidates, np.zeros((0, *matrices.shape[1:]))
-    chosen = matrices if len(candidates) == len(matrices) else matrices[candidates]
-    inverse = np.linalg.inv(chosen)
-    norms = np.abs(chosen).sum(axis=1).max(axis=1) * np.abs(inverse).sum(axis=1).max(axis=1)
+    every = len(candidates) == len(matrices)
+    inverse = np.linalg.inv(matrices if every else matrices[candidates])
+    chosen = magnitudes if every else magnitudes[candidates]
+    norms = chosen.sum(axis=1).max(axis=1) * np.abs(inverse).sum(axis=1).max(axis=1)
     keep = np.isfinite(norms) & (norms < _MAX_CONDITION)
     return candidates[keep], inverse[keep]
 
