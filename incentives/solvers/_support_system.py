@@ -50,6 +50,7 @@ from ..equilibrium import Profile
 __all__ = [
     "CrossTables",
     "SupportSystem",
+    "corner_tables",
     "cross_payoffs",
     "cross_tables",
     "newton",
@@ -271,17 +272,36 @@ def support_system(payoffs: np.ndarray, support: tuple[tuple[int, ...], ...]) ->
     return SupportSystem(support=tuple(tuple(int(a) for a in s) for s in support), payoffs=payoffs)
 
 
-def support_systems(payoffs: np.ndarray, supports: list[tuple[tuple[int, ...], ...]]) -> list[SupportSystem]:
-    """:func:`support_system` of each support profile, with the corner values of all the profiles of one
-    size profile gathered at once (the values of :meth:`SupportSystem.corner_values`, computed together)."""
+def support_systems(
+    payoffs: np.ndarray, supports: list[tuple[tuple[int, ...], ...]], corners: np.ndarray | None = None
+) -> list[SupportSystem]:
+    """:func:`support_system` of each support profile, with its corner values set from ``corners`` (those of
+    :func:`corner_tables`, in the same order; computed here when not given)."""
+    corners = corner_tables(payoffs, supports) if corners is None else corners
     systems = [support_system(payoffs, support) for support in supports]
-    groups: dict[tuple[int, ...], list[SupportSystem]] = {}
-    for system in systems:
-        groups.setdefault(system.sizes, []).append(system)
-    for sizes, group in groups.items():
-        for system, table in zip(group, _corner_tables(payoffs, sizes, [g.support for g in group]), strict=True):
-            system.__dict__["_corners"] = table  # the cached property's value
+    for system, table in zip(systems, corners, strict=True):
+        system.__dict__["_corners"] = table  # the cached property's value
     return systems
+
+
+def corner_tables(payoffs: np.ndarray, supports: list[tuple[tuple[int, ...], ...]]) -> np.ndarray:
+    """The values of :meth:`SupportSystem.corner_values` of support profiles with the same number of unknowns,
+    stacked: shape ``(profiles, rows, 2^n)``, read-only.
+
+    Every support profile of a game has the same number of rows (each action of each player but one
+    is an equation or an inequality row); those of one size profile are gathered together.
+    """
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for k, support in enumerate(supports):
+        groups.setdefault(tuple(len(s) for s in support), []).append(k)
+    if len(groups) == 1:
+        return _corner_tables(payoffs, next(iter(groups)), supports)
+    first = next(iter(groups))
+    out = np.empty((len(supports), sum(payoffs.shape[1:]) - len(first), 2 ** sum(k - 1 for k in first)))
+    for sizes, members in groups.items():
+        out[members] = _corner_tables(payoffs, sizes, [supports[k] for k in members])
+    out.flags.writeable = False
+    return out
 
 
 def _corner_tables(

@@ -89,7 +89,7 @@ from ._algebraic import algebraic_probabilities, rational_profile
 from ._components import examine_region_all, is_equilibrium, jacobian_rank
 from ._pns import size_profiles, support_profiles, surviving_by_sizes
 from ._subdivision import MARGIN, Region, centre_jacobians, excluded, subdivide
-from ._support_system import SupportSystem, newton, newton_many, simplified_newton, support_systems
+from ._support_system import SupportSystem, corner_tables, newton, newton_many, simplified_newton, support_systems
 from .pure import best_response_masks, pure_equilibria
 from .registry import Budget, EquilibriumComponent, SolverOutput, Status, register_solver
 
@@ -227,7 +227,7 @@ class _Search:
                 self.skipped += len(supports)
             elif supports:
                 self.searched += len(supports)
-                self._batch(support_systems(self.unit, supports))
+                self._batch(supports)
             if self.stopped:
                 return
 
@@ -242,13 +242,14 @@ class _Search:
                 if near_best[index].sum() > 1:
                     self.degenerate = True
 
-    def _batch(self, systems: list[SupportSystem]) -> None:
-        """Search every support profile of one size profile."""
-        n = systems[0].n_unknowns
-        corners = np.stack([s.corner_values() for s in systems])
+    def _batch(self, supports: list[tuple[tuple[int, ...], ...]]) -> None:
+        """Search every support profile of one number of unknowns (systems only for those the bounds leave)."""
+        n = sum(len(s) - 1 for s in supports[0])
+        corners = corner_tables(self.unit, supports)
         alive = ~excluded(corners, n, equation_slack=SOLVER_RTOL, inequality_slack=self.unit_tol)
-        systems = [s for s, keep in zip(systems, alive, strict=True) if keep]
         corners = corners[alive]
+        corners.flags.writeable = False  # the systems' corner values are views of it
+        systems = support_systems(self.unit, [s for s, keep in zip(supports, alive, strict=True) if keep], corners)
         jacobians = centre_jacobians(corners, n)
         regular_at_centre = _full_rank(jacobians)
         deficient = np.array(
