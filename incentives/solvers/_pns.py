@@ -44,6 +44,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -186,7 +187,10 @@ def _dominated_table(payoffs: np.ndarray, i: int, cache: dict[tuple, Any]) -> np
     """Player ``i``'s dominated actions (a bit mask) against every profile of the others' supports, once per game.
 
     The others' supports, as bit masks, index the table in mixed radix (player by player, ``2^n_j``
-    each); None when the table would be too large to build at once.
+    each); None when the table would be too large to build at once.  The worst margin of each pair
+    of actions over a product of supports is a minimum over each other player's support in turn, so
+    the margins' axis of each other player is replaced by its minima over every support of it, one
+    player at a time.
     """
     key = ("table", i)
     if key in cache:
@@ -197,17 +201,23 @@ def _dominated_table(payoffs: np.ndarray, i: int, cache: dict[tuple, Any]) -> np
     if codes * margins.size > _TABLE_ENTRIES:
         cache[key] = None
         return None
-    columns = np.ones((codes, 1), dtype=bool)  # [others' supports, others' profile]: the profile lies in them
-    for position, j in enumerate(others):
-        later = math.prod(2 ** shape[k] for k in others[position + 1 :])
-        masks = (np.arange(codes) // later) % 2 ** shape[j]
-        member = ((masks[:, None] >> np.arange(shape[j])[None, :]) & 1).astype(bool)
-        columns = (columns[:, :, None] & member[:, None, :]).reshape(codes, -1)
-    worst = np.where(columns[:, None, None, :], margins[None], np.inf).min(axis=3)  # [code, dominator, candidate]
-    dominated = (worst > 0).any(axis=1)
-    table = dominated.astype(np.int64) @ (1 << np.arange(shape[i], dtype=np.int64))
+    worst = margins.reshape(*margins.shape[:2], *(shape[j] for j in others))  # [dominator, candidate, others...]
+    for position in range(len(others) - 1, -1, -1):
+        moved = np.moveaxis(worst, 2 + position, -1)
+        minima = np.where(_members(shape[others[position]]), moved[..., None, :], np.inf).min(axis=-1)
+        worst = np.moveaxis(minima, -1, 2 + position)  # an empty support: no profile, the minimum is infinite
+    dominated = (worst.reshape(*margins.shape[:2], codes) > 0).any(axis=0)  # [candidate, code]
+    table = (1 << np.arange(shape[i], dtype=np.int64)) @ dominated.astype(np.int64)
     cache[key] = table
     return table
+
+
+@cache
+def _members(n: int) -> np.ndarray:
+    """``members[m, a]``: whether action ``a`` is in the support with bit mask ``m`` (read-only)."""
+    members = ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
+    members.flags.writeable = False
+    return members
 
 
 def _survives(payoffs: np.ndarray, profile: Support, i: int, cache: dict[tuple, Any]) -> bool:
