@@ -289,56 +289,35 @@ def corner_tables(payoffs: np.ndarray, supports: list[tuple[tuple[int, ...], ...
     stacked: shape ``(profiles, rows, 2^n)``, read-only.
 
     Every support profile of a game has the same number of rows (each action of each player but one
-    is an equation or an inequality row); those of one size profile are gathered together.
-    """
-    groups: dict[tuple[int, ...], list[int]] = {}
-    for k, support in enumerate(supports):
-        groups.setdefault(tuple(len(s) for s in support), []).append(k)
-    if len(groups) == 1:
-        return _corner_tables(payoffs, next(iter(groups)), supports)
-    first = next(iter(groups))
-    out = np.empty((len(supports), sum(payoffs.shape[1:]) - len(first), 2 ** sum(k - 1 for k in first)))
-    for sizes, members in groups.items():
-        out[members] = _corner_tables(payoffs, sizes, [supports[k] for k in members])
-    out.flags.writeable = False
-    return out
-
-
-def _corner_tables(
-    payoffs: np.ndarray, sizes: tuple[int, ...], supports: list[tuple[tuple[int, ...], ...]]
-) -> np.ndarray:
-    """The corner values of support profiles that share their sizes: shape ``(profiles, rows, 2^n)``, read-only.
-
-    Every row of every profile at every corner is one payoff difference, all gathered by two index
-    operations on the flat payoffs (the row's player's payoff of its action, minus that of its first
-    support action, against the others' pure actions at the corner).
+    is an equation or an inequality row), and every value is one payoff difference: the row's player's
+    payoff of its action minus that of its first support action, against the others' pure actions at
+    the corner.  All of them are gathered by two index operations on the flat payoffs.
     """
     shape = payoffs.shape[1:]
     count = len(shape)
-    choices = _corner_choices(sizes)
     strides = np.cumprod((1, *shape[:0:-1]))[::-1]
-    chosen = [np.array([support[i] for support in supports], dtype=np.intp) for i in range(count)]  # [profile, k_i]
-    at = np.stack([c[:, choice] * stride for c, choice, stride in zip(chosen, choices, strides, strict=True)])
-    others = at.sum(axis=0) - at  # [player, profile, corner]: the flat index of the others' actions at each corner
-    outside = [
-        np.array([[b for b in range(n) if b not in support[i]] for support in supports], dtype=np.intp).reshape(
-            len(supports), n - sizes[i]
-        )
-        for i, n in enumerate(shape)
-    ]
-    players = np.array(
-        [i for i in range(count) for _ in range(sizes[i] - 1)]
-        + [i for i in range(count) for _ in range(shape[i] - sizes[i])],
-        dtype=np.intp,
-    )
-    actions = np.concatenate([c[:, 1:] for c in chosen] + outside, axis=1).T  # [row, profile]
-    first = np.stack([c[:, 0] for c in chosen])[players]  # [row, profile]: the first support action
-    base = others[players]  # [row, profile, corner]
-    stride = strides[players][:, None, None]
-    owner = players[:, None, None]
+    width = max(shape)
+    padded = np.array([[list(s) + [0] * (width - len(s)) for s in support] for support in supports], dtype=np.intp)
+    padded = padded.reshape(len(supports), count, width).transpose(1, 0, 2)  # [player, profile, position]
+    # each player's support position at each corner, then its action there: [player, profile, corner]
+    positions = np.stack([np.stack(_corner_choices(tuple(len(s) for s in support))) for support in supports], axis=1)
+    at = np.take_along_axis(padded, positions, axis=2) * strides[:, None, None]
+    others = at.sum(axis=0) - at  # the flat index of the others' actions at each corner
+    players, actions = [], []
+    for support in supports:
+        rows = [(i, a) for i, s in enumerate(support) for a in s[1:]]
+        rows += [(i, b) for i, s in enumerate(support) for b in range(shape[i]) if b not in s]
+        players.append([i for i, _ in rows])
+        actions.append([a for _, a in rows])
+    player = np.array(players, dtype=np.intp).reshape(len(supports), -1)  # [profile, row]
+    profile = np.arange(len(supports))[:, None]
+    base = others[player, profile]  # [profile, row, corner]
+    stride = strides[player][:, :, None]
+    own = padded[player, profile, 0][:, :, None]  # the first support action of the row's player
+    action = np.array(actions, dtype=np.intp).reshape(player.shape)[:, :, None]
     flat = payoffs.reshape(count, -1)
-    values = flat[owner, base + actions[:, :, None] * stride] - flat[owner, base + first[:, :, None] * stride]
-    tables = np.ascontiguousarray(values.transpose(1, 0, 2), dtype=float)
+    owner = player[:, :, None]
+    tables = (flat[owner, base + action * stride] - flat[owner, base + own * stride]).astype(float, copy=False)
     tables.flags.writeable = False
     return tables
 
