@@ -114,7 +114,7 @@ def _contract_others(payoff: np.ndarray, profile: Profile, own: int) -> np.ndarr
     if payoff.ndim == 2:  # two players: one product, without tensordot's reshaping
         return np.asarray(payoff @ profile[1] if own == 0 else profile[0] @ payoff)
     if payoff.dtype != object:  # own axis first, then the last axis contracted by one product at a time
-        result = np.moveaxis(payoff, own, 0)
+        result = payoff.transpose(own, *(axis for axis in range(payoff.ndim) if axis != own))
         for axis in range(len(profile) - 1, -1, -1):
             if axis != own:
                 result = result @ profile[axis]
@@ -144,7 +144,11 @@ def _contract_exact(game: Game, vectors: list[tuple[np.ndarray, int]], own: int)
 
 def deviation_payoffs(game: Game, profile: Sequence[Any]) -> list[np.ndarray]:
     """Each player's expected payoff of each of its pure actions against the others' mix."""
-    prof = as_profile(game, profile)
+    return _deviation_payoffs(game, as_profile(game, profile))
+
+
+def _deviation_payoffs(game: Game, prof: Profile) -> list[np.ndarray]:
+    """:func:`deviation_payoffs` of a profile :func:`as_profile` already returned."""
     payoffs = game.payoffs if _is_exact_profile(prof) else game.float_payoffs()
     cell = _pure_cell(prof)
     if cell is not None:  # pure profile: each player's row along its own axis, no contraction
@@ -366,7 +370,7 @@ def make_equilibrium(game: Game, profile: Sequence[Any]) -> Equilibrium:
     if game.company_value is not None:
         weights = game.company_value if _is_exact_profile(prof) else np.asarray(game.company_value, dtype=float)
         value = expected_value(weights, prof)
-    dev = deviation_payoffs(game, prof)
+    dev = _deviation_payoffs(game, prof)
     payoffs = _expected(prof, dev)
     return Equilibrium(
         profile=tuple(readonly(p) for p in prof),
