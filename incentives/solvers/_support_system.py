@@ -133,7 +133,15 @@ class SupportSystem:
 
     def mixes(self, x: np.ndarray) -> list[np.ndarray]:
         """Each player's mix ``q_j`` over its support."""
-        return [_stick_breaking(x[start : start + k - 1]) for k, start in zip(self.sizes, self.offsets, strict=True)]
+        out = []
+        for k, start in zip(self.sizes, self.offsets, strict=True):
+            if k == 1:
+                out.append(np.ones(1))
+            elif k == 2:  # the stick-breaking mix of one coordinate, without the general products
+                out.append(np.array([1.0 - x[start], x[start]], dtype=float))
+            else:
+                out.append(_stick_breaking(x[start : start + k - 1]))
+        return out
 
     def coordinates(self, profile: Profile) -> np.ndarray:
         """The coordinates ``x`` of a profile, restricted to this support profile and renormalised."""
