@@ -201,11 +201,15 @@ def _dominated_table(payoffs: np.ndarray, i: int, cache: dict[tuple, Any]) -> np
     if codes * margins.size > _TABLE_ENTRIES:
         cache[key] = None
         return None
-    worst = margins.reshape(*margins.shape[:2], *(shape[j] for j in others))  # [dominator, candidate, others...]
-    for position in range(len(others) - 1, -1, -1):
-        moved = np.moveaxis(worst, 2 + position, -1)
-        minima = np.where(_members(shape[others[position]]), moved[..., None, :], np.inf).min(axis=-1)
-        worst = np.moveaxis(minima, -1, 2 + position)  # an empty support: no profile, the minimum is infinite
+    # [dominator x candidate x earlier others' supports, this other's actions, later others' profiles]
+    worst = margins.reshape(margins.shape[0] * margins.shape[1], -1)
+    later = 1
+    for j in reversed(others):
+        earlier = worst.shape[1] // (shape[j] * later)
+        part = worst.reshape(-1, shape[j], later)[:, None, :, :]  # [rest, 1, action, later]
+        minima = np.where(_members(shape[j])[None, :, :, None], part, np.inf).min(axis=2)  # [rest, support, later]
+        worst = minima.reshape(-1, earlier * 2 ** shape[j] * later)  # an empty support: the minimum is infinite
+        later *= 2 ** shape[j]
     dominated = (worst.reshape(*margins.shape[:2], codes) > 0).any(axis=0)  # [candidate, code]
     table = (1 << np.arange(shape[i], dtype=np.int64)) @ dominated.astype(np.int64)
     cache[key] = table
