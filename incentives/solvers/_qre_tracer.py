@@ -535,7 +535,7 @@ def _tangent(
 
 def _null_vector(jacobian: np.ndarray, guess: np.ndarray | None) -> np.ndarray:
     if guess is not None:
-        square = np.vstack([jacobian, guess])
+        square = _bordered(jacobian, guess)
         target = np.zeros(len(square))
         target[-1] = 1.0
         try:
@@ -559,7 +559,9 @@ def _newton_step(jacobian: np.ndarray, value: np.ndarray, fixed_lambda: bool, ac
         return np.append(np.linalg.solve(jacobian[:, :-1], value), 0.0)
     if across is not None:
         try:
-            step = np.linalg.solve(np.vstack([jacobian, across]), np.append(value, 0.0))
+            right = np.zeros(len(value) + 1)
+            right[:-1] = value
+            step = np.linalg.solve(_bordered(jacobian, across), right)
             if np.all(np.isfinite(step)):
                 return step
         except np.linalg.LinAlgError:
@@ -568,7 +570,15 @@ def _newton_step(jacobian: np.ndarray, value: np.ndarray, fixed_lambda: bool, ac
 
 
 def _orientation(jacobian: np.ndarray, tangent: np.ndarray) -> float:
-    return float(np.sign(np.linalg.det(np.vstack([jacobian, tangent]))))
+    return float(np.sign(np.linalg.det(_bordered(jacobian, tangent))))
+
+
+def _bordered(jacobian: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """The ``m x (m + 1)`` Jacobian with ``row`` below it: a square matrix."""
+    square = np.empty((jacobian.shape[0] + 1, jacobian.shape[1]))
+    square[:-1] = jacobian
+    square[-1] = row
+    return square
 
 
 def _refine(
