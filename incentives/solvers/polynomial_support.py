@@ -120,6 +120,9 @@ MAX_BOXES = 2**19
 #: Supports with more unknowns (probabilities) are skipped, and the search reported incomplete.
 MAX_UNKNOWNS = 12
 
+#: Room, beyond the probability tolerance, for Newton's polishing to move a root of a linear system into the box.
+_POLISHING = 1e-6
+
 #: At most this many irrational equilibria get an exact description (sympy) per search.
 _MAX_DESCRIPTIONS = 8
 
@@ -273,13 +276,17 @@ class _Search:
         A linear system's Jacobian is the same everywhere, so when it is invertible the system has
         exactly one root, which one solve from the centre gives; it is searched for in the same box as
         by subdivision (the unit box grown by its margins), polished by Newton's method and checked
-        like a root from a certified box.
+        like a root from a certified box.  Each coordinate is the probability of one player's second
+        support action, so a root further outside ``[0, 1]`` than the probability tolerance (with room
+        for the polishing, which moves a root of a well-conditioned system by far less) is no equilibrium
+        and is not polished or checked.
         """
         n = systems[0].n_unknowns
         centres = np.full((len(systems), n), 0.5)
         values = corners[:, :n].mean(axis=2)  # the rows at the centre (exact: the rows are affine)
         roots = centres - np.linalg.solve(jacobians, values[:, :, None])[:, :, 0]
-        inside = np.all((roots >= -MARGIN[0]) & (roots <= 1.0 + MARGIN[1]), axis=1)
+        reach = min(self.ptol + _POLISHING, MARGIN[0], MARGIN[1])
+        inside = np.all((roots >= -reach) & (roots <= 1.0 + reach), axis=1)
         chosen = [systems[k] for k in np.flatnonzero(inside)]
         if not chosen:
             return
