@@ -224,7 +224,7 @@ def eliminate_dominated(game: Game, *, mixed: bool = True, tol: float = RTOL) ->
         for i, a, _, _ in sorted(found, key=lambda f: -f[1]):
             del alive[i][a]
     return Elimination(
-        game=_restrict(game, alive),
+        game=_restrict(game, alive) if steps else game,  # nothing removed: the game itself (it is frozen)
         surviving=tuple(tuple(acts) for acts in alive),
         steps=tuple(steps),
         notes=tuple(notes),
