@@ -85,28 +85,35 @@ class PairContraction:
         self._pair_summed[np.arange(len(unordered)), [j for _, j in unordered]] = False
         self._pair_weights = np.array([unordered.index((min(i, j), max(i, j))) for i, j in self.pairs.tolist()])
 
-    def gains(self, payoffs: np.ndarray, mixes: Sequence[np.ndarray]) -> np.ndarray:
-        """``U_i(a)`` as an array ``(players, width)``, zero past each player's actions."""
+    def gains(self, payoffs: np.ndarray, mixes: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:
+        """``U_i(a)`` as an array ``(players, width)``, zero past each player's actions.
+
+        ``mixes`` is the list of the players' mixes, or their concatenation (one flat array).
+        """
         count = len(self.shape)
         weighted = payoffs.reshape(count, -1) * self._weights(self._gain_summed, mixes)
         table = np.bincount(self._gain_codes, weighted.ravel(), minlength=count * self.width)
         return table.reshape(count, self.width)
 
-    def blocks(self, payoffs: np.ndarray, mixes: Sequence[np.ndarray]) -> np.ndarray:
-        """``M_ij(a, b)`` as an array ``(pairs, width, width)``, in the order of :attr:`pairs`."""
+    def blocks(self, payoffs: np.ndarray, mixes: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:
+        """``M_ij(a, b)`` as an array ``(pairs, width, width)``, in the order of :attr:`pairs` (``mixes`` as
+        for :meth:`gains`)."""
         count, size = len(self.shape), len(self.pairs) * self.width**2
         weights = self._weights(self._pair_summed, mixes)[self._pair_weights]
         weighted = payoffs.reshape(count, -1)[self.pairs[:, 0]] * weights
         table = np.bincount(self._pair_codes, weighted.ravel(), minlength=size)
         return table.reshape(len(self.pairs), self.width, self.width)
 
-    def _weights(self, summed: np.ndarray, mixes: Sequence[np.ndarray]) -> np.ndarray:
+    def _weights(self, summed: np.ndarray, mixes: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:
         """``w_p(s)`` for every contraction ``p`` (a row of ``summed``) and every profile ``s``."""
+        flat = isinstance(mixes, np.ndarray)
         if len(summed) * self._actions.size <= _GATHERED:  # every factor gathered at once, one product
             padded = np.zeros((len(self.shape), self.width))
-            padded.ravel()[self._padded_at] = np.concatenate(mixes)
+            padded.ravel()[self._padded_at] = mixes if flat else np.concatenate(mixes)
             factors = np.where(summed[:, :, None], padded[None, :, :], 1.0)  # [contraction, player, action]
             return factors[:, self._players, self._actions].prod(axis=1)
+        if flat:
+            mixes = np.split(mixes, np.cumsum(self.shape)[:-1])
         weights = np.ones((len(summed), 1))
         for k, mix in enumerate(mixes):
             factor = np.where(summed[:, k, None], np.asarray(mix, dtype=float)[None, :], 1.0)

@@ -138,9 +138,9 @@ class Tracer:
 
     def residual(self, z: np.ndarray) -> np.ndarray:
         y, lam = z[:-1], z[-1]
-        probs = self.split(y)
         if self.layout is not None:
-            return self.layout.residual(self.payoffs, y, lam, probs)
+            return self.layout.residual(self.payoffs, y, lam, np.exp(y))
+        probs = self.split(y)
         gains = cross_payoffs(self.tables, probs)[0]
         out = np.empty(len(y))
         starts = self.starts
@@ -160,13 +160,13 @@ class Tracer:
         if self.layout is None:
             return self.residual(z), self.jacobian(z)
         y, lam = z[:-1], z[-1]
-        return self.layout.linearised(self.payoffs, y, lam, self.split(y))
+        return self.layout.linearised(self.payoffs, y, lam, np.exp(y))
 
     def jacobian(self, z: np.ndarray) -> np.ndarray:
         y, lam = z[:-1], z[-1]
-        probs = self.split(y)
         if self.layout is not None:
-            return self.layout.linearised(self.payoffs, y, lam, probs)[1]
+            return self.layout.linearised(self.payoffs, y, lam, np.exp(y))[1]
+        probs = self.split(y)
         starts = self.starts
         size = len(y)
         out = np.zeros((size, size + 1))
@@ -483,16 +483,16 @@ class _Layout:
             padded_at=owner * width + action,
         )
 
-    def residual(self, payoffs: np.ndarray, y: np.ndarray, lam: float, probs: list[np.ndarray]) -> np.ndarray:
-        gains = self.contraction.gains(payoffs, probs).ravel()
-        return self._residual(y, lam, np.concatenate(probs), gains[self.gain_at] - gains[self.gain_base])
+    def residual(self, payoffs: np.ndarray, y: np.ndarray, lam: float, flat: np.ndarray) -> np.ndarray:
+        """``H`` at one point; ``flat`` holds every player's probabilities, player after player."""
+        gains = self.contraction.gains(payoffs, flat).ravel()
+        return self._residual(y, lam, flat, gains[self.gain_at] - gains[self.gain_base])
 
     def linearised(
-        self, payoffs: np.ndarray, y: np.ndarray, lam: float, probs: list[np.ndarray]
+        self, payoffs: np.ndarray, y: np.ndarray, lam: float, flat: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`residual` and :meth:`jacobian` at one point, from one contraction of the payoffs."""
-        flat = np.concatenate(probs)
-        blocks = self.contraction.blocks(payoffs, probs)
+        blocks = self.contraction.blocks(payoffs, flat)
         padded = np.zeros(blocks.shape[:2])
         padded.ravel()[self.padded_at] = flat
         gains = np.matmul(blocks[self.first_pair], padded[self.first_other][:, :, None]).ravel()
