@@ -168,14 +168,12 @@ def subdivide(
             found.stopped = True
             break
         found.widest = max(found.widest, len(values))
-        crowded = np.zeros(systems, dtype=bool)
-        if system_entries is not None:
-            crowded |= np.bincount(owners, minlength=systems) * per_box > system_entries
-        if max_boxes is not None:
-            crowded |= examined > max_boxes
-        done = crowded[owners] | (width.max() <= min_width)
-        if done.any():
-            found.capped.update(int(o) for o in np.flatnonzero(crowded))
+        crowded = _crowded(owners, examined, per_box, system_entries, max_boxes)
+        finest = bool(width.max() <= min_width)
+        done = np.ones(len(values), dtype=bool) if finest else None if crowded is None else crowded[owners]
+        if done is not None and done.any():
+            if crowded is not None:
+                found.capped.update(int(o) for o in np.flatnonzero(crowded))
             found.regions.extend(_regions(lows[done], owners[done], width))
             values, lows, owners = values[~done], lows[~done], owners[~done]
         if not len(values):
@@ -194,6 +192,18 @@ def subdivide(
             values, lows, owners, width = _split(values, lows, owners, width)
         stack.append((values, lows, owners, width, True))
     return found
+
+
+def _crowded(
+    owners: np.ndarray, examined: np.ndarray, per_box: int, system_entries: int | None, max_boxes: int | None
+) -> np.ndarray | None:
+    """Which systems hold too many corner values in this level or examined too many boxes (None: none can)."""
+    crowded = None
+    if system_entries is not None:
+        crowded = np.bincount(owners, minlength=len(examined)) * per_box > system_entries
+    if max_boxes is not None and examined.max() > max_boxes:
+        crowded = examined > max_boxes if crowded is None else crowded | (examined > max_boxes)
+    return crowded
 
 
 def _halvings(boxes: int, entries: int, n: int, max_entries: int) -> int:
@@ -224,7 +234,8 @@ def _examine(
     """Drop the boxes excluded by the bounds, record the certified ones, return the rest."""
     found.boxes += len(values)
     keep = _survivors(values, n, equation_slack, slack)
-    values, lows, owners = values[keep], lows[keep], owners[keep]
+    if not keep.all():
+        values, lows, owners = values[keep], lows[keep], owners[keep]
     if n == 0:
         found.certified.extend((int(o), np.zeros(0), np.zeros(0)) for o in owners)
         return values[:0], lows[:0], owners[:0]
@@ -234,8 +245,9 @@ def _examine(
             found.certified.append(
                 (int(owners[box]), lows[box] + width / 2, np.broadcast_to(width / 2, lows[box].shape))
             )
-        keep = ~(unique | empty)
-        values, lows, owners = values[keep], lows[keep], owners[keep]
+        resolved = unique | empty
+        if resolved.any():
+            values, lows, owners = values[~resolved], lows[~resolved], owners[~resolved]
     return values, lows, owners
 
 
