@@ -88,7 +88,7 @@ from ..tolerance import RTOL, SOLVER_RTOL
 from ._algebraic import algebraic_probabilities, rational_profile
 from ._components import examine_region_all, is_equilibrium, jacobian_rank
 from ._pns import size_profiles, support_profiles, surviving_by_sizes
-from ._subdivision import MARGIN, Region, centre_jacobians, excluded, subdivide
+from ._subdivision import Region, centre_jacobians, excluded, subdivide
 from ._support_system import SupportSystem, corner_tables, newton, newton_many, simplified_newton, support_systems
 from .pure import best_response_masks, pure_equilibria
 from .registry import Budget, EquilibriumComponent, SolverOutput, Status, register_solver
@@ -119,9 +119,6 @@ MAX_BOXES = 2**19
 
 #: Supports with more unknowns (probabilities) are skipped, and the search reported incomplete.
 MAX_UNKNOWNS = 12
-
-#: Room, beyond the probability tolerance, for Newton's polishing to move a root of a linear system into the box.
-_POLISHING = 1e-6
 
 #: At most this many irrational equilibria get an exact description (sympy) per search.
 _MAX_DESCRIPTIONS = 8
@@ -274,30 +271,20 @@ class _Search:
         """The one root of each linear system with an invertible Jacobian, where subdivision would search for it.
 
         A linear system's Jacobian is the same everywhere, so when it is invertible the system has
-        exactly one root, which one solve from the centre gives; it is searched for in the same box as
-        by subdivision (the unit box grown by its margins), polished by Newton's method and checked
-        like a root from a certified box.  Each coordinate is the probability of one player's second
-        support action, so a root further outside ``[0, 1]`` than the probability tolerance (with room
-        for the polishing, which moves a root of a well-conditioned system by far less) is no equilibrium
-        and is not polished or checked.
+        exactly one root, which one solve from the centre gives with residuals at the level of rounding
+        (the rows are affine, so Newton's method from the centre is that solve and has nothing left to
+        polish).  It is checked like a root from a certified box.  Each coordinate is the probability of
+        one player's second support action, so a root further outside ``[0, 1]`` than the probability
+        tolerance is no equilibrium and is not checked.
         """
         n = systems[0].n_unknowns
         centres = np.full((len(systems), n), 0.5)
         values = corners[:, :n].mean(axis=2)  # the rows at the centre (exact: the rows are affine)
         roots = centres - np.linalg.solve(jacobians, values[:, :, None])[:, :, 0]
-        reach = min(self.ptol + _POLISHING, MARGIN[0], MARGIN[1])
-        inside = np.all((roots >= -reach) & (roots <= 1.0 + reach), axis=1)
-        chosen = [systems[k] for k in np.flatnonzero(inside)]
-        if not chosen:
-            return
-        starts = list(roots[inside])
-        ends = newton_many(chosen, starts, tol=self.unit_tol * 1e-3)
-        for k, system in enumerate(chosen):
-            point, converged = newton(system, starts[k], tol=self.unit_tol * 1e-3) if ends is None else ends[k]
-            if not converged:
-                self.unresolved.append(system.support)
-            elif is_equilibrium(system, point, tol=self.unit_tol, ptol=self.ptol):
-                self._accept(system, point, kind="regular")
+        inside = np.all((roots >= -self.ptol) & (roots <= 1.0 + self.ptol), axis=1)
+        for k in np.flatnonzero(inside):
+            if is_equilibrium(systems[k], roots[k], tol=self.unit_tol, ptol=self.ptol):
+                self._accept(systems[k], roots[k], kind="regular")
 
     def _subdivide(
         self, systems: list[SupportSystem], corners: np.ndarray, group: np.ndarray, *, regular: bool, deep: bool
