@@ -102,6 +102,16 @@ def _compile(args: tuple[sympy.Symbol, ...], expr: sympy.Expr, exact: bool) -> A
     return sympy.lambdify(list(args), expr, modules=[namespace], printer=NumPyPrinter)
 
 
+@functools.lru_cache(maxsize=4096)
+def _step(expr: sympy.Expr, exact: bool) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...], Any]:
+    """A formula, its arguments and its compiled function (None for a number), worked out once per formula."""
+    expr = sympy.sympify(expr)
+    if expr.is_number:
+        return expr, (), None
+    used = _arguments(expr)
+    return expr, used, _compile(used, expr, exact)
+
+
 #: :func:`~incentives.formula.symbol`, made once per name (a build looks up every parameter and KPI by name).
 _symbol = functools.lru_cache(maxsize=4096)(symbol)
 
@@ -334,6 +344,16 @@ def evaluate_formulas(model: EvaluatedModel, exprs: Mapping[str, sympy.Expr]) ->
     return {key: kernel.full(kernel.over_profiles(expr, inputs, key))[0] for key, expr in exprs.items()}
 
 
+def _laid_over(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A read-only view of ``array`` repeated along its axes of length 1 to ``shape`` (as numpy.broadcast_to)."""
+    if array.dtype == object or not array.flags.c_contiguous or array.ndim != len(shape):
+        return np.broadcast_to(array, shape)
+    strides = tuple(0 if k == 1 else stride for k, stride in zip(array.shape, array.strides, strict=True))
+    view = np.ndarray(shape, dtype=array.dtype, buffer=array, strides=strides)  # a few times faster
+    view.setflags(write=False)
+    return view
+
+
 def _compact(array: np.ndarray) -> np.ndarray:
     """A view of ``array`` with length 1 on every axis it is only broadcast along (stride 0).
 
@@ -436,30 +456,32 @@ class _Kernel:
 
         ``inputs`` holds every decision variable, parameter and KPI the formula may use.
         """
-        expr = sympy.sympify(expr)
-        if expr.is_number:
+        expr, used, function = _step(expr, self.exact)
+        if function is None:
             out = np.empty((1,) * (1 + len(self.shape)), dtype=object if self.exact else float)
             out[...] = self._number(expr, path)
             return out
-        used = _arguments(expr)
         with np.errstate(all="ignore"):
             try:
-                result = self._function(expr, used)(*(inputs[s] for s in used))
+                result = function(*[inputs[s] for s in used])
             except ZeroDivisionError as err:
                 self._locate_division(expr, used, inputs, path)
                 raise ModelError([Problem(path=path, message="the formula divides by zero at some profile")]) from err
         out = self._laid_out(np.asarray(result))
+        if self.exact:
+            return out
         self._check(out, path, expr)
-        return out if self.exact else np.asarray(out, dtype=float)
+        return out if out.dtype == np.float64 else np.asarray(out, dtype=float)
 
     def _laid_out(self, result: np.ndarray) -> np.ndarray:
         """``result`` with one axis for the batch and one per department, each of full length or 1 (not copied)."""
+        ndim = 1 + len(self.shape)
+        if result.ndim < ndim:
+            result = result.reshape((1,) * (ndim - result.ndim) + result.shape)
         full = (self.batch, *self.shape)
-        if result.ndim < len(full):
-            result = result.reshape((1,) * (len(full) - result.ndim) + result.shape)
-        if result.ndim != len(full) or any(k not in (1, n) for k, n in zip(result.shape, full, strict=True)):
+        if result.ndim != ndim or any(k != 1 and k != n for k, n in zip(result.shape, full, strict=True)):
             raise ValueError(f"a formula gave an array of shape {result.shape}, not one over {full}")
-        return _compact(result)
+        return _compact(result) if 0 in result.strides else result
 
     def full(self, values: np.ndarray) -> np.ndarray:
         """A compact array of :meth:`over_profiles` as a read-only view over every point and profile."""
@@ -467,9 +489,7 @@ class _Kernel:
 
     def _check(self, values: np.ndarray, path: str, expr: sympy.Expr) -> None:
         """Refuse a value that is not a finite real number (checked on the compact array, located on the full one)."""
-        if self.exact:
-            return
-        if not np.iscomplexobj(values) and np.isfinite(values).all():
+        if self.exact or (values.dtype.kind == "f" and np.isfinite(values).all()):
             return
         values = self.full(values)
         if np.iscomplexobj(values):
@@ -541,9 +561,32 @@ class _Kernel:
             company_value = self.over_profiles(org.company_value, inputs, COMPANY_VALUE)
         weights, costs = constants.weights, constants.costs
         payoffs = np.empty((batch, n, *self.shape), dtype=object if self.exact else float)
+        checked = values is None and not self.exact
         for i, dept in enumerate(org.departments):
-            self._payoff(payoffs[:, i], weights.get(dept.name, {}), kpis, company_value, self._along(costs[i], i))
-        return self._assemble(kpis, company_value, weights, costs, payoffs, values, budget or SizeBudget())
+            plan = weights.get(dept.name, {})
+            payoff = self._payoff(payoffs[:, i], plan, kpis, company_value, self._along(costs[i], i))
+            if checked:
+                self._check_payoff(payoff, dept.name)
+        model = self._assemble(kpis, company_value, weights, costs, payoffs, values, budget or SizeBudget())
+        if checked:  # every array of the game is checked: it is made now, without checking them again
+            model._set_game(
+                Game._checked(
+                    players=model.players,
+                    actions=model.actions,
+                    payoffs=model.payoffs,
+                    company_value=model.company_value,
+                    title=org.name,
+                )
+            )
+        return model
+
+    def _check_payoff(self, payoff: np.ndarray, department: str) -> None:
+        """Refuse a payoff that is not a finite number (a sum of finite terms that overflows)."""
+        if np.isfinite(payoff).all():
+            return
+        bad = ~np.isfinite(self.full(payoff))
+        what = f"the payoff of {department!r} (bonus minus action cost) is not a finite number (it overflows)"
+        self._refuse(f"bonus.{department}", np.argwhere(bad)[0], what, count=int(np.count_nonzero(bad)))
 
     def constants(self) -> _Constants:
         """The decision variables, bonus weights and action costs at the points set, taken from the cache if there.
@@ -586,12 +629,13 @@ class _Kernel:
         kpis: Mapping[str, np.ndarray],
         company_value: np.ndarray,
         cost: np.ndarray,
-    ) -> None:
+    ) -> np.ndarray:
         """``out = (-cost + weight_1 * values_1) + ... + weight_K * values_K``, on compact arrays.
 
         The sum runs on the compact arrays (over the departments the terms depend on), and
         only its last step writes every profile of ``out``; the operations and their order
-        are those of a sum over all profiles, so every float is the same.
+        are those of a sum over all profiles, so every float is the same.  Returns the sum
+        as a compact array (``out`` itself where it depends on every department).
         """
         scalar = (self.batch,) + (1,) * len(self.shape)
         terms = [
@@ -603,17 +647,18 @@ class _Kernel:
             for weight, values in terms:
                 total = total + weight * values
             out[...] = total
-            return
+            return total
         for weight, values in terms[:-1]:
             total = total + values * weight
         weight, values = terms[-1]
         if values.shape == out.shape:  # a term over every profile: its product is written into ``out`` at once
             np.multiply(values, weight, out=out)
-            np.add(out, total, out=out)
-        elif np.broadcast_shapes(total.shape, values.shape) == out.shape:
-            np.add(total, values * weight, out=out)
-        else:  # a payoff over some departments only: summed on its own axes, then laid over every profile
-            out[...] = total + values * weight
+            return np.add(out, total, out=out)
+        if np.broadcast_shapes(total.shape, values.shape) == out.shape:
+            return np.add(total, values * weight, out=out)
+        total = total + values * weight  # a payoff over some departments only: summed on its own axes,
+        out[...] = total  # then laid over every profile
+        return total
 
     def _reusable(self, reuse: EvaluatedModel | None, expr: sympy.Expr, name: str, reused: set[str]) -> bool:
         """Whether ``reuse`` holds this formula's array: same formula, and every KPI it uses reused too."""
@@ -667,7 +712,7 @@ class _Kernel:
 
         def out(array: np.ndarray, *, copy: bool = False) -> np.ndarray:
             array = array[0] if single else array
-            array = np.array(array) if copy else np.broadcast_to(array, array.shape)
+            array = np.array(array) if copy else array.view()
             array.setflags(write=False)
             return array
 
@@ -676,8 +721,12 @@ class _Kernel:
         def over_profiles(array: np.ndarray, *, materialise: bool = False) -> np.ndarray:
             """A compact array as a read-only array over every profile (a view, or a copy if ``materialise``)."""
             array = array[0] if single else array
-            whole = np.broadcast_to(array, full)  # read-only
-            if materialise and array.shape != full:
+            if array.shape == full:
+                whole = array.view()
+                whole.setflags(write=False)
+                return whole
+            whole = _laid_over(array, full)
+            if materialise:
                 whole = np.array(whole)
                 whole.setflags(write=False)
             return whole
