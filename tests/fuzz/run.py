@@ -76,6 +76,8 @@ COMMANDS: dict[str, tuple[list[str], set[str]]] = {
             "{parameter}=0:10:3",
             "--workers",
             "1",
+            "--max-seconds",
+            "10",
             "--no-progress",
             "--table",
             "{out}/sweep.csv",
