@@ -115,16 +115,29 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
         inner = _solve_active(reduced, active, tol, budget)
     profiles = [_lift(game, reduction.surviving, p) for p in inner.profiles]
     pieces = [_lift_component(game, reduction.surviving, c) for c in inner.components]
+    listed = len(profiles) + len(pieces)
     # a search that met no tie and no piece of a set found only regular equilibria with strict best responses,
     # each isolated, so no segment of equilibria joins two of them
-    isolated = inner.degenerate is False and not pieces
-    components = () if isolated else equilibrium_sets(game, profiles, pieces, tol=tol)
+    if inner.degenerate is False and not pieces:
+        components: tuple[EquilibriumComponent, ...] = ()
+    elif listed > MAX_EXTREME_EQUILIBRIA:  # every pair's segment is checked: the work grows with the square
+        note = (*note, _ungrouped_note(listed, "equilibria found", "sets"))
+        components = tuple(pieces)
+    else:
+        components = equilibrium_sets(game, profiles, pieces, tol=tol)
     return SolverOutput(
         profiles=profiles,
         status=inner.status,
         degenerate=inner.degenerate,
         notes=(*note, *inner.notes),
         components=components,
+    )
+
+
+def _ungrouped_note(count: int, found: str, sets: str) -> str:
+    return (
+        f"the {count:,} {found} were not grouped into the {sets} they span (that is done for up to "
+        f"{MAX_EXTREME_EQUILIBRIA}); remove duplicate or dominated actions to see them"
     )
 
 
@@ -137,11 +150,8 @@ def _with_components(output: SolverOutput) -> SolverOutput:
     if not output.degenerate or len(output.profiles) < 2:
         return output
     if len(output.profiles) > MAX_EXTREME_EQUILIBRIA:
-        note = (
-            f"the {len(output.profiles):,} extreme equilibria were not grouped into the convex sets they span "
-            f"(that is done for up to {MAX_EXTREME_EQUILIBRIA}); remove duplicate or dominated actions to see them"
-        )
-        return replace(output, notes=(*output.notes, note))
+        ungrouped = _ungrouped_note(len(output.profiles), "extreme equilibria", "convex sets")
+        return replace(output, notes=(*output.notes, ungrouped))
     components = bimatrix_components(output.profiles)
     if not components:
         return output

@@ -31,6 +31,7 @@ from .._display import report_text
 from ..equilibrium import Equilibrium, Profile, make_equilibrium
 from ..errors import DegenerateGameWarning, IncompleteSearchWarning, SolverError, UnknownMethodError
 from ..game import Game
+from ..limits import MAX_EQUILIBRIA
 from ..tolerance import DUPLICATE_ATOL, RTOL
 
 __all__ = [
@@ -52,6 +53,9 @@ DEFAULT_TOL = RTOL
 
 #: Decimal places to which duplicate profiles are merged (DUPLICATE_ATOL = 1e-7).
 _DUPLICATE_DIGITS = round(-math.log10(DUPLICATE_ATOL))
+
+#: Candidates verified between two looks at the clock.
+_VERIFY_STRIDE = 64
 
 Status = Literal["complete", "incomplete", "budget_exhausted"]
 
@@ -334,19 +338,22 @@ def solve(
     budget = Budget(max_seconds=max_seconds, max_iterations=max_iterations)
     scale = game.payoff_scale
     output = spec.kernel(game, tol=tol * scale, budget=budget)
-    finite = [p for p in output.profiles if all(np.isfinite(np.asarray(x, dtype=float)).all() for x in p)]
-    accepted, rejected = _verify(game, finite, tol * scale)
+    accepted, rejected, left, not_finite = _verify(game, output.profiles, tol * scale, budget)
+    status = output.status
+    if left and status == "complete":
+        status = "budget_exhausted" if _out_of_time(budget) else "incomplete"
     result = SolveResult(
         game=game,
         method=name,
         equilibria=tuple(accepted),
-        status=output.status,
+        status=status,
         degenerate=output.degenerate,
         rejected=tuple(rejected),
         notes=tuple(output.notes)
         + _budget_notes(output, budget)
         + _rejection_notes(rejected)
-        + _not_finite_notes(len(output.profiles) - len(finite)),
+        + _not_finite_notes(not_finite)
+        + _unverified_notes(left, len(output.profiles), len(accepted), budget),
         tolerance=tol * scale,
         seconds=budget.elapsed(),
         components=output.components,
@@ -355,19 +362,54 @@ def solve(
     return result
 
 
-def _verify(game: Game, profiles: Sequence[Profile], tol: float) -> tuple[list[Equilibrium], list[Equilibrium]]:
-    """Check every candidate independently; merge duplicates (same probabilities to DUPLICATE_ATOL) in one pass."""
+def _verify(
+    game: Game, profiles: Sequence[Profile], tol: float, budget: Budget
+) -> tuple[list[Equilibrium], list[Equilibrium], int, int]:
+    """Check every candidate independently; merge duplicates (same probabilities to DUPLICATE_ATOL) in one pass.
+
+    Stops after :data:`~incentives.limits.MAX_EQUILIBRIA` equilibria, or when the time budget has
+    run out (checked every :data:`_VERIFY_STRIDE` candidates).  Returns the equilibria, the
+    rejected candidates, how many candidates were left unchecked and how many were dropped
+    for probabilities that are not finite.
+    """
     accepted: dict[bytes, Equilibrium] = {}
     rejected: dict[bytes, Equilibrium] = {}
-    for profile in profiles:
+    not_finite = 0
+    for k, profile in enumerate(profiles):
+        if len(accepted) >= MAX_EQUILIBRIA or (k % _VERIFY_STRIDE == 0 and k and _out_of_time(budget)):
+            return _ordered(accepted), list(rejected.values()), len(profiles) - k, not_finite
+        if not all(np.isfinite(np.asarray(x, dtype=float)).all() for x in profile):
+            not_finite += 1
+            continue
         key = _profile_key(profile)
         if key in accepted or key in rejected:
             continue
         candidate = make_equilibrium(game, _exactify(game, profile))
         ok = candidate.regret == 0 if isinstance(candidate.regret, Fraction) else candidate.regret <= tol
         (accepted if ok else rejected)[key] = candidate
-    ordered = sorted(accepted.values(), key=lambda e: (not e.is_pure, _sort_key(e)))
-    return ordered, list(rejected.values())
+    return _ordered(accepted), list(rejected.values()), 0, not_finite
+
+
+def _ordered(accepted: dict[bytes, Equilibrium]) -> list[Equilibrium]:
+    return sorted(accepted.values(), key=lambda e: (not e.is_pure, _sort_key(e)))
+
+
+def _out_of_time(budget: Budget) -> bool:
+    return budget.max_seconds is not None and budget.elapsed() >= budget.max_seconds
+
+
+def _unverified_notes(left: int, candidates: int, accepted: int, budget: Budget) -> tuple[str, ...]:
+    if not left:
+        return ()
+    why = (
+        f"the limit of {MAX_EQUILIBRIA:,} equilibria (MAX_EQUILIBRIA) was reached"
+        if accepted >= MAX_EQUILIBRIA
+        else f"the time budget (max_seconds={budget.max_seconds:g}) ran out"
+    )
+    return (
+        f"the method found {candidates:,} candidate profiles; {why} after checking {candidates - left:,} of them, "
+        f"so {left:,} were not checked and are not listed (every equilibrium listed is verified).",
+    )
 
 
 def _profile_key(profile: Profile) -> bytes:
