@@ -181,6 +181,25 @@ class Sweep:
             self.budget.tick(step)
             start += step
 
+    def runs(self, count: int, size: int) -> Iterator[slice]:
+        """Yield slices covering ``range(count)`` in chunks: one list visited item by item (see :meth:`pairs`).
+
+        Examples
+        --------
+        >>> sweep = Sweep(Budget(max_iterations=5), entries=4)
+        >>> list(sweep.runs(6, size=1)), sweep.stopped
+        ([slice(0, 4, None), slice(4, 5, None)], True)
+        """
+        start, chunk = 0, max(1, self.entries // size)
+        while start < count and not self.stopped:
+            step = min(chunk, count - start, self._remaining(chunk))
+            if step <= 0 or self.budget.exhausted():
+                self.stopped = True
+                return
+            yield slice(start, start + step)
+            self.budget.tick(step)
+            start += step
+
     def _remaining(self, chunk: int) -> int:
         if self.budget.max_iterations is None:
             return chunk

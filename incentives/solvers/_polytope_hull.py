@@ -82,9 +82,11 @@ def facet_bases(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     rows, dim = matrix.shape
     if dim < 2 or dim > MAX_HULL_DIMENSION:
         return None
-    step = 0.5 / matrix.sum(axis=1).max()
-    slack = np.concatenate([1.0 - matrix.sum(axis=1) * step, np.full(dim, step)])
-    points = np.vstack([matrix, -np.eye(dim)]) / slack[:, None]
+    sums = matrix.sum(axis=1)
+    step = 0.5 / sums.max()
+    points = np.empty((rows + dim, dim))
+    np.divide(matrix, (1.0 - sums * step)[:, None], out=points[:rows])
+    points[rows:] = np.eye(dim) * (-1.0 / step)  # the rows -e_j / step
     try:
         hull = ConvexHull(points)
     except (QhullError, ValueError):
@@ -135,4 +137,4 @@ def closed_under_edges(bases: np.ndarray, total: int) -> bool:
         cleared[np.arange(count * dim), bases.ravel()] = False
         edges = label_keys(cleared)
     edges = np.sort(edges)
-    return bool(len(edges) % 2 == 0 and np.all(edges[0::2] == edges[1::2]) and np.all(edges[1:-1:2] != edges[2::2]))
+    return len(edges) % 2 == 0 and bool((edges[0::2] == edges[1::2]).all() and (edges[1:-1:2] != edges[2::2]).all())

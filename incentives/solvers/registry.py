@@ -28,7 +28,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .._display import report_text
-from ..equilibrium import Equilibrium, Profile, make_equilibrium
+from ..equilibrium import Equilibrium, Profile, as_profile, make_equilibria
 from ..errors import DegenerateGameWarning, IncompleteSearchWarning, SolverError, UnknownMethodError
 from ..game import Game
 from ..tolerance import DUPLICATE_ATOL, RTOL
@@ -334,8 +334,7 @@ def solve(
     budget = Budget(max_seconds=max_seconds, max_iterations=max_iterations)
     scale = game.payoff_scale
     output = spec.kernel(game, tol=tol * scale, budget=budget)
-    finite = [p for p in output.profiles if all(np.isfinite(np.asarray(x, dtype=float)).all() for x in p)]
-    accepted, rejected = _verify(game, finite, tol * scale)
+    accepted, rejected, dropped = _verify(game, output.profiles, tol * scale)
     result = SolveResult(
         game=game,
         method=name,
@@ -346,7 +345,7 @@ def solve(
         notes=tuple(output.notes)
         + _budget_notes(output, budget)
         + _rejection_notes(rejected)
-        + _not_finite_notes(len(output.profiles) - len(finite)),
+        + _not_finite_notes(dropped),
         tolerance=tol * scale,
         seconds=budget.elapsed(),
         components=output.components,
@@ -355,24 +354,51 @@ def solve(
     return result
 
 
-def _verify(game: Game, profiles: Sequence[Profile], tol: float) -> tuple[list[Equilibrium], list[Equilibrium]]:
-    """Check every candidate independently; merge duplicates (same probabilities to DUPLICATE_ATOL) in one pass."""
-    accepted: dict[bytes, Equilibrium] = {}
-    rejected: dict[bytes, Equilibrium] = {}
-    for profile in profiles:
-        key = _profile_key(profile)
-        if key in accepted or key in rejected:
-            continue
-        candidate = make_equilibrium(game, _exactify(game, profile))
+def _verify(game: Game, profiles: Sequence[Profile], tol: float) -> tuple[list[Equilibrium], list[Equilibrium], int]:
+    """Check every candidate independently; merge duplicates (same probabilities to DUPLICATE_ATOL).
+
+    Returns the accepted equilibria (pure first), the rejected candidates, and how many
+    candidates were dropped for probabilities that are not finite numbers.
+    """
+    flat = _flat_profiles(game, profiles)
+    finite = np.isfinite(flat).all(axis=1)
+    rounded = np.round(flat[finite], _DUPLICATE_DIGITS) + 0.0  # + 0.0 turns -0.0 into 0.0
+    first: dict[bytes, int] = {}
+    for index, row in zip(np.flatnonzero(finite).tolist(), rounded, strict=True):
+        first.setdefault(row.tobytes(), index)
+    chosen = list(first.values())
+    candidates = make_equilibria(game, [_exactify(game, profiles[i]) for i in chosen])
+    accepted, rejected = [], []
+    for index, candidate in zip(chosen, candidates, strict=True):
         ok = candidate.regret == 0 if isinstance(candidate.regret, Fraction) else candidate.regret <= tol
-        (accepted if ok else rejected)[key] = candidate
-    ordered = sorted(accepted.values(), key=lambda e: (not e.is_pure, _sort_key(e)))
-    return ordered, list(rejected.values())
+        (accepted if ok else rejected).append((index, candidate))
+    if game.is_exact:  # exact candidates may differ from the float ones they came from: sort what is listed
+        ordered = sorted((e for _, e in accepted), key=lambda e: (not e.is_pure, _sort_key(e)))
+    else:  # float candidates are listed as they came: sort them on the rows already stacked
+        order = _order(game, flat, [i for i, _ in accepted])
+        ordered = [accepted[k][1] for k in order]
+    return ordered, [e for _, e in rejected], int(np.count_nonzero(~finite))
 
 
-def _profile_key(profile: Profile) -> bytes:
-    flat = np.concatenate([np.asarray(p, dtype=float) for p in profile])
-    return (np.round(flat, _DUPLICATE_DIGITS) + 0.0).tobytes()  # + 0.0 turns -0.0 into 0.0
+def _flat_profiles(game: Game, profiles: Sequence[Profile]) -> np.ndarray:
+    """Every profile's probabilities in one float row (players one after another)."""
+    if not profiles:
+        return np.zeros((0, sum(game.shape)))
+    try:
+        return np.hstack([np.array([p[i] for p in profiles], dtype=float) for i in range(game.n_players)])
+    except (ValueError, IndexError, TypeError):
+        for profile in profiles:  # the one of the wrong shape gets as_profile's error
+            as_profile(game, profile)
+        raise
+
+
+def _order(game: Game, flat: np.ndarray, rows: list[int]) -> list[int]:
+    """Positions of ``rows`` in the order equilibria are listed: pure ones first, then largest probabilities first."""
+    chosen = flat[rows]
+    starts = np.cumsum((0, *game.shape[:-1]))
+    pure = (np.add.reduceat(chosen > 0, starts, axis=1) == 1).all(axis=1).tolist() if rows else []
+    keys = (-chosen).tolist()
+    return sorted(range(len(rows)), key=lambda k: (not pure[k], keys[k]))
 
 
 def _exactify(game: Game, profile: Profile) -> Profile:
