@@ -232,10 +232,11 @@ def batched_solve(matrices: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np
     ([0.5, 0.25], [True, False])
     """
     size, k = matrices.shape[0], matrices.shape[-1]
-    rhs = np.broadcast_to(rhs, (size, k))
+    if rhs.shape != (size, k):
+        rhs = np.broadcast_to(rhs, (size, k))
     try:
         solutions = np.linalg.solve(matrices, rhs[..., None])[..., 0]
-        return solutions, np.all(np.isfinite(solutions), axis=1)
+        return solutions, np.asarray(np.isfinite(solutions).all(axis=1))
     except np.linalg.LinAlgError:  # some matrix is exactly singular: find which, solve the others
         pass
     sign, _ = np.linalg.slogdet(matrices)

@@ -17,6 +17,7 @@ regret of exactly zero.
 from __future__ import annotations
 
 import importlib
+import itertools
 import math
 import time
 import warnings
@@ -368,7 +369,8 @@ def _verify(game: Game, profiles: Sequence[Profile], tol: float) -> tuple[list[E
         first.setdefault(row.tobytes(), index)
     chosen = list(first.values())
     candidates = make_equilibria(game, [_exactify(game, profiles[i]) for i in chosen])
-    accepted, rejected = [], []
+    accepted: list[tuple[int, Equilibrium]] = []
+    rejected: list[tuple[int, Equilibrium]] = []
     for index, candidate in zip(chosen, candidates, strict=True):
         ok = candidate.regret == 0 if isinstance(candidate.regret, Fraction) else candidate.regret <= tol
         (accepted if ok else rejected).append((index, candidate))
@@ -395,7 +397,7 @@ def _flat_profiles(game: Game, profiles: Sequence[Profile]) -> np.ndarray:
 def _order(game: Game, flat: np.ndarray, rows: list[int]) -> list[int]:
     """Positions of ``rows`` in the order equilibria are listed: pure ones first, then largest probabilities first."""
     chosen = flat[rows]
-    starts = np.cumsum((0, *game.shape[:-1]))
+    starts = [0, *itertools.accumulate(game.shape[:-1])]
     pure = (np.add.reduceat(chosen > 0, starts, axis=1) == 1).all(axis=1).tolist() if rows else []
     keys = (-chosen).tolist()
     return sorted(range(len(rows)), key=lambda k: (not pure[k], keys[k]))

@@ -21,11 +21,16 @@ Algorithm
 ---------
 1. *Simple path.*  Every vertex other than the origin, with its basis, and a
    certificate that the polytope is simple (every vertex has exactly its
-   basis as labels) and that none is missing.  Up to :data:`HULL_DIMENSION`
+   basis as labels) and that none is missing.  A polytope with at most
+   :data:`MAX_SOLVED_BASES` bases (sets of ``d`` inequalities; up to 4 x 5
+   games) solves every basis in one batched solve, in less time than
+   Qhull takes to start; every feasible solution is a candidate vertex (a
+   singular basis hands the polytope to Qhull).  Up to :data:`HULL_DIMENSION`
    dimensions the vertices are the facets of the convex hull of the polar
    points, computed by Qhull (:func:`~incentives.solvers._polytope_hull.facet_bases`),
-   fastest there; the certificate checks every vertex's full label set and
-   that the vertices are closed under edges
+   fastest there.  Either way the certificate checks every candidate's full
+   label set (as bits, one comparison per vertex) and that the vertices are
+   closed under edges
    (:func:`~incentives.solvers._polytope_hull.closed_under_edges`).  In more
    dimensions Qhull's cost per facet grows quickly, and reverse search
    (:func:`~incentives.solvers._reverse_search.reverse_search`, as lrs does it)
@@ -57,10 +62,11 @@ Algorithm
 4. Pair every vertex of ``P`` with every vertex of ``Q`` whose labels cover the
    rest.  When both polytopes are simple the labels of a ``Q`` vertex are the
    complement of those of its ``P`` vertex: a match of keys computed from the
-   bases alone, so only the vertices of equilibria are ever solved and
-   labelled.  Otherwise, when one polytope is simple, every way of dropping
-   the surplus labels of a vertex of the other gives keys to match; when
-   neither is, a boolean matrix product finds the pairs.  Normalise each pair.
+   bases alone, so only the vertices of equilibria are ever solved (or their
+   points reused, when they were solved from their bases) and labelled.
+   Otherwise, when one polytope is simple, every way of dropping the surplus
+   labels of a vertex of the other gives keys to match; when neither is, a
+   boolean matrix product finds the pairs.  Normalise each pair.
 5. Flag the game degenerate when some vertex has too many labels.
 
 On exact games every pair is solved again from its bases in whole numbers
@@ -68,8 +74,9 @@ On exact games every pair is solved again from its bases in whole numbers
 the output has exact probabilities and exactly the extreme equilibria; the
 degeneracy flag is confirmed exactly too.
 
-Work is counted in bases: one per vertex on the simple paths, one per
-basis solved in the sweep.  There is no limit on the size of the game: the
+Work is counted in bases: one per vertex on the Qhull and reverse-search
+paths, one per basis solved when every basis of a small polytope is solved
+and in the sweep.  There is no limit on the size of the game: the
 budget (``max_seconds`` of :func:`~incentives.solve`) bounds the search, and a
 search it cuts short returns the equilibria found so far with the status
 ``budget_exhausted``.
@@ -163,16 +170,15 @@ class _Polytope:
         """The inequalities as rows, ``C`` then ``-z_j`` (their right-hand sides are :attr:`bounds`)."""
         return np.vstack([self.matrix, -np.eye(self.matrix.shape[1])])
 
-    @functools.cached_property
+    @property
     def bounds(self) -> np.ndarray:
         """The right-hand sides of :attr:`equations`: 1 for each row of ``C``, 0 for each coordinate."""
-        rows, dim = self.matrix.shape
-        return np.concatenate([np.ones(rows), np.zeros(dim)])
+        return _shape_arrays(*self.matrix.shape, self.coordinates_first)[0]
 
-    @functools.cached_property
+    @property
     def bits(self) -> np.ndarray:
         """``2**i`` for each inequality number ``i`` (below 63): a set of inequalities is the sum of its bits."""
-        return np.left_shift(np.int64(1), np.arange(sum(self.matrix.shape), dtype=np.int64))
+        return _shape_arrays(*self.matrix.shape, self.coordinates_first)[1]
 
     def forget(self) -> None:
         """Drop the vertices found so far (a path that could not certify them)."""
@@ -180,13 +186,10 @@ class _Polytope:
         for part in (self.points, self.labels, self.supports, self.tight):
             part.clear()
 
-    @functools.cached_property
+    @property
     def label_of(self) -> np.ndarray:
         """The label of each inequality number."""
-        rows, dim = self.matrix.shape
-        if self.coordinates_first:
-            return np.concatenate([dim + np.arange(rows), np.arange(dim)])
-        return np.arange(rows + dim)
+        return _shape_arrays(*self.matrix.shape, self.coordinates_first)[2]
 
     def bases_as_masks(self, bases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Labels, support masks and tight masks of simple vertices given by their bases."""
@@ -196,6 +199,17 @@ class _Polytope:
         labels = np.zeros_like(members)
         labels[:, self.label_of] = members
         return labels, ~members[:, rows:], members[:, :rows]
+
+
+@functools.cache
+def _shape_arrays(rows: int, dim: int, coordinates_first: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The arrays of :class:`_Polytope` that depend on its shape only (computed once, read-only, shared)."""
+    bounds = np.concatenate([np.ones(rows), np.zeros(dim)])
+    bits = np.left_shift(np.int64(1), np.arange(min(rows + dim, 63), dtype=np.int64))
+    label_of = np.concatenate([dim + np.arange(rows), np.arange(dim)]) if coordinates_first else np.arange(rows + dim)
+    for array in (bounds, bits, label_of):
+        array.setflags(write=False)
+    return bounds, bits, label_of
 
 
 @register_solver(
@@ -387,16 +401,20 @@ def _basis_is_label_set(
         basis_tight = valid & np.take_along_axis(tight, bases, axis=1).all(axis=1)
         # the labels are exactly the basis when the basis is tight and nothing else is
         return valid, basis_tight & (np.count_nonzero(tight, axis=1) == dim), basis_tight
-    total = points.sum(axis=1)
+    # one column per point: every reduction below runs along long rows, many times faster than along short ones
+    columns = np.ascontiguousarray(points.T)
+    total = columns.sum(axis=0)
     ok = total > 0
     total[~ok] = 1.0
-    probabilities = points / total[:, None]
-    gaps = (1.0 - np.einsum("ij,kj->ik", points, polytope.matrix)) / total[:, None]  # see _tight
-    valid = ok & (probabilities.min(axis=1) >= -ptol) & (gaps.min(axis=1) >= -polytope.tol)
+    probabilities = columns / total
+    gaps = (1.0 - np.einsum("ij,jk->ik", polytope.matrix, columns)) / total  # numpy's loop, not BLAS: see _tight
+    valid = ok & (probabilities.min(axis=0) >= -ptol) & (gaps.min(axis=0) >= -polytope.tol)
     # sets of inequalities as the bits of an int64: one comparison per point
     bits = polytope.bits
-    labels = (gaps <= polytope.tol) @ bits[:rows] + (probabilities <= ptol) @ bits[rows:]
-    basis = np.left_shift(np.int64(1), bases.astype(np.int64)).sum(axis=1)  # distinct bits: the sum is the union
+    labels = bits[:rows] @ (gaps <= polytope.tol) + bits[rows:] @ (probabilities <= ptol)
+    basis = np.left_shift(np.int64(1), bases.T.astype(np.int64, order="C")).sum(
+        axis=0
+    )  # distinct bits: the sum is the union
     return valid, valid & (labels == basis), valid & ((labels & basis) == basis)
 
 
@@ -563,8 +581,8 @@ def _complementary_vertices(first: _Polytope, second: _Polytope) -> tuple[np.nda
     assert first.simple is not None and second.simple is not None
     width = sum(first.matrix.shape)
     if width > 62:
-        keys = label_keys(~_simple_labels(first)), _simple_keys(second)
-        _, rows, cols = np.intersect1d(*keys, assume_unique=True, return_indices=True)
+        pair = label_keys(~_simple_labels(first)), _simple_keys(second)
+        _, rows, cols = np.intersect1d(*pair, assume_unique=True, return_indices=True)
         order = np.argsort(rows)
         return rows[order], cols[order]
     wanted = _simple_keys(first) ^ np.int64((1 << width) - 1)
@@ -602,7 +620,8 @@ def _simple_keys(polytope: _Polytope) -> np.ndarray:
     """The label keys (:func:`label_keys`) of a simple polytope's vertices, from their bases."""
     assert polytope.simple is not None
     if sum(polytope.matrix.shape) <= 62:  # the labels of a vertex are distinct bits: their sum is their union
-        return np.left_shift(np.int64(1), polytope.label_of[polytope.simple].astype(np.int64)).sum(axis=1)
+        labels = polytope.label_of[polytope.simple.T] if polytope.coordinates_first else polytope.simple.T
+        return np.left_shift(np.int64(1), labels.astype(np.int64)).sum(axis=0)  # along long rows: fast
     return label_keys(_simple_labels(polytope))
 
 
