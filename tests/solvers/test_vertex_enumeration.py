@@ -83,7 +83,7 @@ def test_hull_path_is_taken_on_generic_games_and_equals_the_sweep(
         assert fast.degenerate is slow.degenerate is False
 
 
-SMALL_SHAPES = [(1, 4), (4, 1), (2, 2), (2, 7), (3, 3), (3, 5), (5, 3), (4, 4), (4, 5)]
+SMALL_SHAPES = [(1, 4), (4, 1), (2, 2), (2, 7), (3, 3), (3, 5), (5, 3), (4, 4), (4, 5), (5, 5), (3, 8)]
 
 
 @pytest.mark.parametrize("shape", SMALL_SHAPES)
