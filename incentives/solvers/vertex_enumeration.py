@@ -160,6 +160,7 @@ class _Polytope:
     coordinates_first: bool
     simple: np.ndarray | None = None
     solved: np.ndarray | None = None
+    keys: np.ndarray | None = None
     points: list[np.ndarray] = field(default_factory=list)
     labels: list[np.ndarray] = field(default_factory=list)
     supports: list[np.ndarray] = field(default_factory=list)
@@ -182,7 +183,7 @@ class _Polytope:
 
     def forget(self) -> None:
         """Drop the vertices found so far (a path that could not certify them)."""
-        self.simple = self.solved = None
+        self.simple = self.solved = self.keys = None
         for part in (self.points, self.labels, self.supports, self.tight):
             part.clear()
 
@@ -373,13 +374,17 @@ def _certify(
     kept.  Each point counts as one basis of work.
     """
     n_constraints, dim = polytope.matrix.shape
-    settled, kept = True, []
+    settled, kept, keys = True, [], []
     for part in sweep.runs(len(bases), size=dim + n_constraints):
-        valid, exact, basis_tight = _basis_is_label_set(polytope, bases[part], points[part], ptol)
+        valid, exact, basis_tight, basis = _basis_is_label_set(polytope, bases[part], points[part], ptol)
         settled = settled and bool((exact == valid).all() if candidates else exact.all())
         kept.append(np.flatnonzero(basis_tight) + part.start)
+        keys.append(None if basis is None else basis[basis_tight])
     chosen = np.concatenate(kept) if len(kept) > 1 else kept[0] if kept else np.zeros(0, dtype=np.intp)
     polytope.simple = bases[chosen]
+    known = [k for k in keys if k is not None]
+    if known and len(known) == len(keys):
+        polytope.keys = np.concatenate(known)
     if candidates:  # solved from their bases: the points are final (Qhull's come from its hyperplanes, less exactly)
         polytope.solved = points[chosen]
     if sweep.stopped:
@@ -393,14 +398,17 @@ def _certify(
 
 def _basis_is_label_set(
     polytope: _Polytope, bases: np.ndarray, points: np.ndarray, ptol: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Which points are feasible, which of those have exactly their basis as labels, and which their basis tight."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Which points are feasible, which of those have exactly their basis as labels, and which their basis tight.
+
+    Also the bases as sets of bits (None above 62 inequalities), which :func:`_simple_keys` reuses.
+    """
     rows, dim = polytope.matrix.shape
     if rows + dim > 62:
         valid, tight = _tight(polytope, points, ptol)
         basis_tight = valid & np.take_along_axis(tight, bases, axis=1).all(axis=1)
         # the labels are exactly the basis when the basis is tight and nothing else is
-        return valid, basis_tight & (np.count_nonzero(tight, axis=1) == dim), basis_tight
+        return valid, basis_tight & (np.count_nonzero(tight, axis=1) == dim), basis_tight, None
     # one column per point: every reduction below runs along long rows, many times faster than along short ones
     columns = np.ascontiguousarray(points.T)
     total = columns.sum(axis=0)
@@ -415,7 +423,7 @@ def _basis_is_label_set(
     basis = np.left_shift(np.int64(1), bases.T.astype(np.int64, order="C")).sum(
         axis=0
     )  # distinct bits: the sum is the union
-    return valid, valid & (labels == basis), valid & ((labels & basis) == basis)
+    return valid, valid & (labels == basis), valid & ((labels & basis) == basis), basis
 
 
 def _tight(polytope: _Polytope, points: np.ndarray, ptol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -619,10 +627,16 @@ def _probabilities(polytope: _Polytope, chosen: np.ndarray) -> np.ndarray:
 def _simple_keys(polytope: _Polytope) -> np.ndarray:
     """The label keys (:func:`label_keys`) of a simple polytope's vertices, from their bases."""
     assert polytope.simple is not None
-    if sum(polytope.matrix.shape) <= 62:  # the labels of a vertex are distinct bits: their sum is their union
-        labels = polytope.label_of[polytope.simple.T] if polytope.coordinates_first else polytope.simple.T
-        return np.left_shift(np.int64(1), labels.astype(np.int64)).sum(axis=0)  # along long rows: fast
-    return label_keys(_simple_labels(polytope))
+    rows, dim = polytope.matrix.shape
+    if rows + dim > 62:
+        return label_keys(_simple_labels(polytope))
+    keys = polytope.keys
+    if keys is None:  # the inequalities of a vertex are distinct bits: their sum is their union
+        keys = np.left_shift(np.int64(1), polytope.simple.T.astype(np.int64, order="C")).sum(axis=0)
+    if not polytope.coordinates_first:  # Q: inequality i has label i
+        return keys
+    # P: the rows of C have labels dim, dim + 1, ..., the coordinates 0, 1, ...: the bits move accordingly
+    return ((keys & np.int64((1 << rows) - 1)) << np.int64(dim)) | (keys >> np.int64(rows))
 
 
 def _simple_labels(polytope: _Polytope) -> np.ndarray:
