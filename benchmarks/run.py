@@ -19,13 +19,27 @@ largest such ratio.  Above 1 means ours is faster.  "agree" compares the equilib
 game (to 1e-6): "yes", or how many equilibria only one side found.  The machine's load (the
 1-minute load average) is sampled before every round and reported.  Peers that are not installed
 are listed as not available; slow peers run in a separate process with a timeout.
+
+The model evaluation rows time building the game from a model (the bundled examples with more
+actions per department) against the numpy bound: numpy evaluating the same formulas, compiled
+once beforehand with sympy's numpy printer, on the same profiles.  BLAS runs on one thread
+(set below, before numpy is imported), so no timing depends on how many threads it starts.
 """
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import os
+
+# One BLAS thread for every library, set before numpy (or anything importing it) is loaded.
+os.environ["OPENBLAS_NUM_THREADS"] = os.environ.get("OPENBLAS_NUM_THREADS", "1")
+os.environ["MKL_NUM_THREADS"] = os.environ.get("MKL_NUM_THREADS", "1")
+os.environ["OMP_NUM_THREADS"] = os.environ.get("OMP_NUM_THREADS", "1")
+
+import argparse
+import dataclasses
+import datetime as dt
+import functools
+import math
 import platform
 import sys
 import tempfile
@@ -33,8 +47,11 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import sympy
+from sympy.printing.numpy import NumPyPrinter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -428,6 +445,166 @@ def one_equilibrium(quick: bool) -> list[Row]:
     return rows
 
 
+# -- model evaluation against the numpy bound ------------------------------------------------
+
+
+def scaled_model(org: inc.Organization, actions: int) -> inc.Organization:
+    """``org`` with ``actions`` actions per department, spread evenly between its first and its last action.
+
+    Every decision variable and action cost of action ``j`` is the rational mix
+    ``(1 - t) * first + t * last`` with ``t = j / (actions - 1)``; formulas, bonus plans and
+    parameters are the model's own.
+    """
+    departments, costs = [], {}
+    for dept in org.departments:
+        first, last = dept.actions[0], dept.actions[-1]
+        own = org.costs.get(dept.name, {})
+        low, high = own.get(first.name, sympy.Integer(0)), own.get(last.name, sympy.Integer(0))
+        mixed, priced = [], {}
+        for j in range(actions):
+            t = sympy.Rational(j, actions - 1)
+            values = {v: (1 - t) * first.values[v] + t * last.values[v] for v in dept.variables}
+            mixed.append(dataclasses.replace(first, name=f"a{j}", values=values))
+            if (cost := (1 - t) * low + t * high) != 0:
+                priced[f"a{j}"] = cost
+        departments.append(dataclasses.replace(dept, actions=tuple(mixed)))
+        if priced:
+            costs[dept.name] = priced
+    return dataclasses.replace(org, departments=tuple(departments), costs=costs)
+
+
+def numpy_bound(org: inc.Organization) -> Callable[[], tuple[np.ndarray, np.ndarray]]:
+    """Payoffs and company value of ``org``'s game by numpy alone: the formulas compiled now, once.
+
+    Independent of our build: each KPI as written, company value and each department's bonus
+    (weights times KPIs) are compiled with :func:`sympy.lambdify` and sympy's numpy printer,
+    parameters substituted; each decision variable is a numpy array along its department's axis
+    of the grid of profiles; the returned function evaluates the formulas in an order where every
+    KPI follows the KPIs it uses, and writes each department's payoff (bonus minus action cost)
+    into one ``(N, n_0, ..., n_{N-1})`` array.
+    """
+    names = {s.name: s for e in _formulas(org) for s in e.free_symbols}  # the model's own symbols
+    parameters = {names[k]: v for k, v in org.parameters.items() if k in names}
+    kpis = {k: names.get(k, sympy.Symbol(k)) for k in org.kpis}
+    shape = tuple(len(d.actions) for d in org.departments)
+
+    def along(i: int, values: list[float]) -> np.ndarray:
+        return np.array(values, dtype=float).reshape([len(values) if j == i else 1 for j in range(len(shape))])
+
+    def compiled(expr: sympy.Expr) -> tuple[list[sympy.Symbol], Callable[..., Any]]:
+        expr = expr.xreplace(parameters)
+        args = sorted(expr.free_symbols, key=str)
+        namespace = {"numpy": np, "functools": functools}
+        return args, sympy.lambdify(args, expr, modules=[namespace], printer=NumPyPrinter)
+
+    grid: dict[sympy.Symbol, Any] = {}
+    for i, dept in enumerate(org.departments):
+        for var in dept.variables:
+            column = [float(a.values[var].xreplace(parameters)) for a in dept.actions]
+            grid[names.get(f"{dept.name}.{var}", sympy.Symbol(f"{dept.name}.{var}"))] = along(i, column)
+    pending = dict(org.kpis)
+    steps = []
+    while pending:  # a KPI once every KPI it uses is done (the model file has no cycles)
+        ready = [k for k, e in pending.items() if not {s.name for s in e.free_symbols} & set(pending)]
+        for kpi in ready:
+            steps.append((kpis[kpi], *compiled(pending.pop(kpi))))
+    value = sympy.Symbol("company_value")
+    steps.append((value, *compiled(org.company_value)))
+    payoffs = []
+    for i, dept in enumerate(org.departments):
+        plan = org.bonus.get(dept.name, {})
+        bonus = sympy.Add(*(w * (value if k == "company_value" else kpis[k]) for k, w in plan.items()))
+        own = org.costs.get(dept.name, {})
+        cost = along(i, [float(own[a.name].xreplace(parameters)) if a.name in own else 0.0 for a in dept.actions])
+        payoffs.append((*compiled(bonus), cost))
+
+    def evaluate() -> tuple[np.ndarray, np.ndarray]:
+        values = dict(grid)
+        for name, args, function in steps:
+            values[name] = function(*(values[a] for a in args))
+        out = np.empty((len(shape), *shape))
+        for i, (args, function, cost) in enumerate(payoffs):
+            out[i] = function(*(values[a] for a in args)) - cost
+        return out, np.broadcast_to(values[value], shape)
+
+    return evaluate
+
+
+def _formulas(org: inc.Organization) -> list[sympy.Expr]:
+    """Every formula of the model: KPIs, company value, weights, costs and the actions' values."""
+    out = [*org.kpis.values(), org.company_value]
+    out += [v for group in (org.bonus, org.costs) for plan in group.values() for v in plan.values()]
+    return out + [v for d in org.departments for a in d.actions for v in a.values.values()]
+
+
+class _First:
+    """A timed function as an adapter of :class:`Case`: its first result is kept here, none is handed back."""
+
+    def __init__(self, function: Callable[[], Any]) -> None:
+        self.function = function
+        self.result: Any = None
+
+    def __call__(self, _: Any) -> list[peers.Profile]:
+        result = self.function()
+        if self.result is None:
+            self.result = result
+        return []
+
+
+def _difference(ours: inc.Game, bound: tuple[np.ndarray, np.ndarray]) -> float:
+    """Largest difference between our game and the bound's arrays, relative to the largest payoff or value."""
+    payoffs, value = bound
+    scale = max(1.0, float(np.abs(payoffs).max()), float(np.abs(value).max()))
+    assert ours.company_value is not None
+    return max(float(np.abs(ours.payoffs - payoffs).max()), float(np.abs(ours.company_value - value).max())) / scale
+
+
+def model_evaluation(quick: bool) -> list[Row]:
+    """Building the game from a model (profiles/s) against numpy evaluating the same formulas on the grid."""
+    name = "model evaluation"
+    examples = ["growing_company"] if quick else ["growing_company", "hospital", "call_centre"]
+    sizes = [10_000, 100_000] if quick else [10_000, 100_000, 1_000_000]
+    rows = []
+    for example in examples:
+        model = inc.load_model(ROOT / "examples" / f"{example}.yaml")
+        for size in sizes:
+            actions = round(size ** (1 / len(model.departments)))
+            org = scaled_model(model, actions)
+            profiles = math.prod(len(d.actions) for d in org.departments)
+            bound = numpy_bound(org)
+            ours = "ours build_game"
+            case = Case(name, f"{example}, {_shape([actions] * len(org.departments))}", [np.zeros(0)])
+            build, floor = _First(functools.partial(inc.build_game, org)), _First(bound)
+            case.add(ours, build)
+            case.add("numpy bound", floor)
+            inc.build_game(org)  # the first build compiles the formulas; the bound's are compiled above
+            case.measure()
+            difference = _difference(build.result, floor.result)
+            rate = [profiles / t if t else float("nan") for t in (case.median(ours), case.median("numpy bound"))]
+            note = (
+                f"{profiles:,} profiles; ours {rate[0] / 1e6:.3g}M, bound {rate[1] / 1e6:.3g}M profiles/s; "
+                f"largest difference {difference:.0e} of the largest payoff"
+            )
+            rows.append(
+                Row(
+                    benchmark=name,
+                    case=case.name,
+                    games=1,
+                    ours=ours,
+                    ours_seconds=case.median(ours),
+                    peer="numpy bound",
+                    peer_seconds=case.median("numpy bound"),
+                    agree="yes" if difference <= 1e-12 else f"no: differ by {difference:.1e}",
+                    note=note,
+                    repeats=case.repeats,
+                    ours_spread=case.spread(ours),
+                    peer_spread=case.spread("numpy bound"),
+                    ratios=case.ratios(ours, "numpy bound"),
+                )
+            )
+    return rows
+
+
 BENCHMARKS: list[Callable[[bool], list[Row]]] = [
     pure_equilibria,
     two_player,
@@ -435,6 +612,7 @@ BENCHMARKS: list[Callable[[bool], list[Row]]] = [
     two_player_exact,
     n_player_all,
     one_equilibrium,
+    model_evaluation,
 ]
 
 
@@ -519,11 +697,12 @@ def machine() -> str:
         else:
             versions.append(f"{module} not available")
     versions.append(peers.lrsnash_version())
-    blas = ", ".join(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("OPENBLAS")) or "none"
+    threads = ("OPENBLAS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+    blas = ", ".join(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith(threads)) or "none"
     return (
         f"- machine: {platform.platform()}, {cpu}, {os.cpu_count()} cores\n"
         f"- Python {platform.python_version()}; {', '.join(versions)}\n"
-        f"- OpenBLAS environment: {blas}"
+        f"- BLAS threads environment: {blas}"
     )
 
 
@@ -559,6 +738,12 @@ def report(rows: Sequence[Row], quick: bool, jit: float | None, command: str) ->
         "integers in [-1000, 1000] almost never do, and the plain path suffices.",
         "- Rows marked `ours: incomplete` come from a search that does not promise every equilibrium, "
         "`ours: budget_exhausted` from one its time budget cut short.",
+        "- Model evaluation: `ours build_game` times `inc.build_game` on the bundled example given more actions "
+        "per department (each a mix of its first and last action), after a first build that compiled the "
+        "formulas; the numpy bound evaluates the same formulas (compiled once beforehand with sympy's numpy "
+        "printer) on a grid of the same profiles and writes the same payoff array. peer / ours is our speed as a "
+        "fraction of the bound's; agree says both give the same payoffs and company value (to 1e-12 of the "
+        "largest).",
         "- Where the sets differ, the regrets of the equilibria only one side found are recomputed by our "
         "independent check, and `odd counts` says in how many games each side found an odd number of "
         "equilibria: a game without degeneracy has an odd number (Wilson's oddness theorem), so an even count "

@@ -31,6 +31,7 @@ from .errors import (
     RepeatedError,
     SolverError,
     SweepError,
+    TimeLimitError,
     UnknownMethodError,
 )
 from .evaluated import EvaluatedModel
@@ -102,6 +103,7 @@ __all__ = [
     "SweepError",
     "SweepResult",
     "ThresholdReport",
+    "TimeLimitError",
     "TransferDesign",
     "UnknownMethodError",
     "ViaNegativa",

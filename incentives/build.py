@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -102,6 +103,20 @@ def _compile(args: tuple[sympy.Symbol, ...], expr: sympy.Expr, exact: bool) -> A
 
 
 @functools.lru_cache(maxsize=4096)
+def _step(expr: sympy.Expr, exact: bool) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...], Any]:
+    """A formula, its arguments and its compiled function (None for a number), worked out once per formula."""
+    expr = sympy.sympify(expr)
+    if expr.is_number:
+        return expr, (), None
+    used = _arguments(expr)
+    return expr, used, _compile(used, expr, exact)
+
+
+#: :func:`~incentives.formula.symbol`, made once per name (a build looks up every parameter and KPI by name).
+_symbol = functools.lru_cache(maxsize=4096)(symbol)
+
+
+@functools.lru_cache(maxsize=4096)
 def _arguments(expr: sympy.Expr) -> tuple[sympy.Symbol, ...]:
     """The symbols a formula uses, in the order of its compiled function's arguments (cached, like the function)."""
     return tuple(sorted(expr.free_symbols, key=str))
@@ -167,6 +182,8 @@ def is_rational_model(org: Organization, parameters: Mapping[str, Any] | None = 
 
 
 def _choose_exact(org: Organization, exact: bool | None, shape: tuple[int, ...]) -> bool:
+    if exact is False or (exact is None and math.prod(shape) > AUTO_EXACT_PROFILES):
+        return False  # floating point whatever the formulas: no need to look at them
     rational = is_rational_model(org)
     if exact and not rational:
         raise ModelError(
@@ -178,9 +195,7 @@ def _choose_exact(org: Organization, exact: bool | None, shape: tuple[int, ...])
                 )
             ]
         )
-    if exact is None:
-        return rational and int(np.prod(shape)) <= AUTO_EXACT_PROFILES
-    return exact
+    return rational
 
 
 def evaluate_model(
@@ -244,7 +259,7 @@ def evaluate_model(
     exact = _choose_exact(org, exact, shape)
     budget.check(shape, arrays=_arrays(org), exact=exact, task="evaluating the model")
     usable = reuse if reuse is not None and _same_situation(org, reuse, exact) else None
-    return replace(_Kernel(org, (), exact).evaluate(None, reuse=usable), budget=budget)
+    return _Kernel(org, (), exact).evaluate(None, reuse=usable, budget=budget)
 
 
 def _arrays(org: Organization) -> int:
@@ -325,8 +340,29 @@ def evaluate_formulas(model: EvaluatedModel, exprs: Mapping[str, sympy.Expr]) ->
     """
     kernel = _Kernel(model.organization, (), model.exact)
     inputs = kernel.variable_inputs()
-    inputs.update({symbol(k): np.asarray(v)[np.newaxis] for k, v in model.kpis.items()})
-    return {key: kernel.over_profiles(expr, inputs, key)[0] for key, expr in exprs.items()}
+    inputs.update({symbol(k): _compact(np.asarray(v)[np.newaxis]) for k, v in model.kpis.items()})
+    return {key: kernel.full(kernel.over_profiles(expr, inputs, key))[0] for key, expr in exprs.items()}
+
+
+def _laid_over(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A read-only view of ``array`` repeated along its axes of length 1 to ``shape`` (as numpy.broadcast_to)."""
+    if array.dtype == object or not array.flags.c_contiguous or array.ndim != len(shape):
+        return np.broadcast_to(array, shape)
+    strides = tuple(0 if k == 1 else stride for k, stride in zip(array.shape, array.strides, strict=True))
+    view = np.ndarray(shape, dtype=array.dtype, buffer=array, strides=strides)  # a few times faster
+    view.setflags(write=False)
+    return view
+
+
+def _compact(array: np.ndarray) -> np.ndarray:
+    """A view of ``array`` with length 1 on every axis it is only broadcast along (stride 0).
+
+    Formulas on compact arrays cost what the departments they depend on make, not every profile.
+    """
+    if not any(stride == 0 and n > 1 for stride, n in zip(array.strides, array.shape, strict=True)):
+        return array
+    index = tuple(slice(0, 1) if stride == 0 else slice(None) for stride in array.strides)
+    return array[index]
 
 
 # -- the kernel -------------------------------------------------------------------------------------
@@ -344,11 +380,10 @@ class _Kernel:
         self.quantities = quantities
         self.exact = exact
         kept = set(quantities)
-        self.fixed = {symbol(k): v for k, v in org.parameters.items() if k not in kept}
+        self.fixed = {_symbol(k): v for k, v in org.parameters.items() if k not in kept}
         self.shape = tuple(len(d.actions) for d in org.departments)
         self.batch = 1
         self.columns: dict[sympy.Symbol, np.ndarray] = {}
-        self.compiled: dict[tuple[sympy.Expr, tuple[sympy.Symbol, ...]], Any] = {}
 
     # -- arguments ------------------------------------------------------------------------
     def set_points(self, values: np.ndarray | None) -> None:
@@ -414,29 +449,49 @@ class _Kernel:
         return _compile(args, expr, self.exact)
 
     def over_profiles(self, expr: sympy.Expr, inputs: Mapping[sympy.Symbol, Any], path: str) -> np.ndarray:
-        """A formula at every profile (and point): an array broadcastable to ``(B, n_0, ...)``.
+        """A formula at every profile (and point): a compact array broadcastable to ``(B, n_0, ...)``.
+
+        Its axes are the batch's and the departments', each of full length where the formula
+        depends on it and 1 elsewhere (see :meth:`full`).
 
         ``inputs`` holds every decision variable, parameter and KPI the formula may use.
         """
-        expr = sympy.sympify(expr)
-        if expr.is_number:
+        expr, used, function = _step(expr, self.exact)
+        if function is None:
             out = np.empty((1,) * (1 + len(self.shape)), dtype=object if self.exact else float)
             out[...] = self._number(expr, path)
-            return np.broadcast_to(out, (self.batch, *self.shape))
-        used = _arguments(expr)
+            return out
         with np.errstate(all="ignore"):
             try:
-                result = self._function(expr, used)(*(inputs[s] for s in used))
+                result = function(*[inputs[s] for s in used])
             except ZeroDivisionError as err:
                 self._locate_division(expr, used, inputs, path)
                 raise ModelError([Problem(path=path, message="the formula divides by zero at some profile")]) from err
-        out = np.broadcast_to(np.asarray(result), (self.batch, *self.shape))
+        out = self._laid_out(np.asarray(result))
+        if self.exact:
+            return out
         self._check(out, path, expr)
-        return out if self.exact else np.asarray(out, dtype=float)
+        return out if out.dtype == np.float64 else np.asarray(out, dtype=float)
+
+    def _laid_out(self, result: np.ndarray) -> np.ndarray:
+        """``result`` with one axis for the batch and one per department, each of full length or 1 (not copied)."""
+        ndim = 1 + len(self.shape)
+        if result.ndim < ndim:
+            result = result.reshape((1,) * (ndim - result.ndim) + result.shape)
+        full = (self.batch, *self.shape)
+        if result.ndim != ndim or any(k != 1 and k != n for k, n in zip(result.shape, full, strict=True)):
+            raise ValueError(f"a formula gave an array of shape {result.shape}, not one over {full}")
+        return _compact(result) if 0 in result.strides else result
+
+    def full(self, values: np.ndarray) -> np.ndarray:
+        """A compact array of :meth:`over_profiles` as a read-only view over every point and profile."""
+        return np.broadcast_to(values, (self.batch, *self.shape))
 
     def _check(self, values: np.ndarray, path: str, expr: sympy.Expr) -> None:
-        if self.exact:
+        """Refuse a value that is not a finite real number (checked on the compact array, located on the full one)."""
+        if self.exact or (values.dtype.kind == "f" and np.isfinite(values).all()):
             return
+        values = self.full(values)
         if np.iscomplexobj(values):
             bad = np.argwhere(np.imag(values) != 0)
             if bad.size:
@@ -481,32 +536,91 @@ class _Kernel:
         more = f" ({count} entries are affected)" if count > 1 else ""
         raise ModelError([Problem(path=path, message=f"{what} {' '.join(at)}{more}".rstrip())])
 
-    def evaluate(self, values: np.ndarray | None, reuse: EvaluatedModel | None = None) -> EvaluatedModel:
+    def evaluate(
+        self, values: np.ndarray | None, reuse: EvaluatedModel | None = None, budget: SizeBudget | None = None
+    ) -> EvaluatedModel:
         """The evaluated model at ``values`` (shape ``(P, len(quantities))``), or unbatched for None."""
         self.set_points(values)
         org, n, batch = self.org, len(self.shape), self.batch
-        inputs = self.variable_inputs()
+        constants = self.constants()
+        inputs = dict(constants.inputs)
         kpis: dict[str, np.ndarray] = {}
         reused: set[str] = set()
         for name in _kpi_order(tuple(org.kpis.items())):
             if self._reusable(reuse, org.kpis[name], name, reused):
                 assert reuse is not None
-                kpis[name] = np.asarray(reuse.kpis[name])[np.newaxis]
+                kpis[name] = _compact(np.asarray(reuse.kpis[name])[np.newaxis])
                 reused.add(name)
             else:
                 kpis[name] = self.over_profiles(org.kpis[name], inputs, f"kpis.{name}")
-            inputs[symbol(name)] = kpis[name]
+            inputs[_symbol(name)] = kpis[name]
         if self._reusable(reuse, org.company_value, COMPANY_VALUE, reused):
             assert reuse is not None
-            company_value = np.asarray(reuse.company_value)[np.newaxis]
+            company_value = _compact(np.asarray(reuse.company_value)[np.newaxis])
         else:
             company_value = self.over_profiles(org.company_value, inputs, COMPANY_VALUE)
-        weights = self._weights()
-        costs = [self._costs(i) for i in range(n)]
+        weights, costs = constants.weights, constants.costs
         payoffs = np.empty((batch, n, *self.shape), dtype=object if self.exact else float)
+        checked = values is None and not self.exact
         for i, dept in enumerate(org.departments):
-            self._payoff(payoffs[:, i], weights.get(dept.name, {}), kpis, company_value, self._along(costs[i], i))
-        return self._assemble(kpis, company_value, weights, costs, payoffs, values)
+            plan = weights.get(dept.name, {})
+            payoff = self._payoff(payoffs[:, i], plan, kpis, company_value, self._along(costs[i], i))
+            if checked:
+                self._check_payoff(payoff, dept.name)
+        model = self._assemble(kpis, company_value, weights, costs, payoffs, values, budget or SizeBudget())
+        if checked:  # every array of the game is checked: it is made now, without checking them again
+            model._set_game(
+                Game._checked(
+                    players=model.players,
+                    actions=model.actions,
+                    payoffs=model.payoffs,
+                    company_value=model.company_value,
+                    title=org.name,
+                )
+            )
+        return model
+
+    def _check_payoff(self, payoff: np.ndarray, department: str) -> None:
+        """Refuse a payoff that is not a finite number (a sum of finite terms that overflows)."""
+        if np.isfinite(payoff).all():
+            return
+        bad = ~np.isfinite(self.full(payoff))
+        what = f"the payoff of {department!r} (bonus minus action cost) is not a finite number (it overflows)"
+        self._refuse(f"bonus.{department}", np.argwhere(bad)[0], what, count=int(np.count_nonzero(bad)))
+
+    def constants(self) -> _Constants:
+        """The decision variables, bonus weights and action costs at the points set, taken from the cache if there.
+
+        Without a batch and with no quantity kept they depend on the organisation alone
+        (it is immutable), so they are worked out once per organisation and arithmetic.
+        """
+        if self.batch != 1 or self.columns or self.quantities:
+            return self._constants()
+        key = (id(self.org), self.exact)
+        hit = _CONSTANTS.get(key)
+        if hit is not None and hit[0]() is self.org:
+            return hit[1]
+        constants = self._constants()
+
+        def forget(ref: weakref.ref[Organization]) -> None:
+            if _CONSTANTS.get(key, (None,))[0] is ref:
+                del _CONSTANTS[key]
+
+        _CONSTANTS[key] = (weakref.ref(self.org, forget), constants)
+        return constants
+
+    def _constants(self) -> _Constants:
+        constants = _Constants(
+            inputs=self.variable_inputs(),
+            weights=self._weights(),
+            costs=tuple(self._costs(i) for i in range(len(self.shape))),
+        )
+        arrays = [*constants.inputs.values(), *constants.costs]
+        arrays += [w for plan in constants.weights.values() for w in plan.values()]
+        for array in arrays:
+            if isinstance(array, np.ndarray):
+                array.setflags(write=False)  # shared by every evaluation of the organisation
+        return constants
 
     def _payoff(
         self,
@@ -515,18 +629,36 @@ class _Kernel:
         kpis: Mapping[str, np.ndarray],
         company_value: np.ndarray,
         cost: np.ndarray,
-    ) -> None:
-        """``out = sum_k weight_k * values_k - cost``, in place where the arithmetic allows."""
-        out[...] = -cost
+    ) -> np.ndarray:
+        """``out = (-cost + weight_1 * values_1) + ... + weight_K * values_K``, on compact arrays.
+
+        The sum runs on the compact arrays (over the departments the terms depend on), and
+        only its last step writes every profile of ``out``; the operations and their order
+        are those of a sum over all profiles, so every float is the same.  Returns the sum
+        as a compact array (``out`` itself where it depends on every department).
+        """
         scalar = (self.batch,) + (1,) * len(self.shape)
-        term = None if self.exact else np.empty_like(out)
-        for key, weight in weights.items():
-            values = company_value if key == COMPANY_VALUE else kpis[key]
-            if term is None:
-                out[...] = out + weight.reshape(scalar) * values
-            else:
-                np.multiply(values, weight.reshape(scalar), out=term)
-                out += term
+        terms = [
+            (weight.reshape(scalar), company_value if key == COMPANY_VALUE else kpis[key])
+            for key, weight in weights.items()
+        ]
+        total = -cost
+        if self.exact or not terms:
+            for weight, values in terms:
+                total = total + weight * values
+            out[...] = total
+            return total
+        for weight, values in terms[:-1]:
+            total = total + values * weight
+        weight, values = terms[-1]
+        if values.shape == out.shape:  # a term over every profile: its product is written into ``out`` at once
+            np.multiply(values, weight, out=out)
+            return np.add(out, total, out=out)
+        if np.broadcast_shapes(total.shape, values.shape) == out.shape:
+            return np.add(total, values * weight, out=out)
+        total = total + values * weight  # a payoff over some departments only: summed on its own axes,
+        out[...] = total  # then laid over every profile
+        return total
 
     def _reusable(self, reuse: EvaluatedModel | None, expr: sympy.Expr, name: str, reused: set[str]) -> bool:
         """Whether ``reuse`` holds this formula's array: same formula, and every KPI it uses reused too."""
@@ -567,10 +699,11 @@ class _Kernel:
         self,
         kpis: dict[str, np.ndarray],
         company_value: np.ndarray,
-        weights: dict[str, dict[str, np.ndarray]],
-        costs: list[np.ndarray],
+        weights: Mapping[str, Mapping[str, np.ndarray]],
+        costs: Sequence[np.ndarray],
         payoffs: np.ndarray,
         values: np.ndarray | None,
+        budget: SizeBudget,
     ) -> EvaluatedModel:
         single = values is None
         for array in (payoffs, company_value, *kpis.values()):
@@ -579,9 +712,24 @@ class _Kernel:
 
         def out(array: np.ndarray, *, copy: bool = False) -> np.ndarray:
             array = array[0] if single else array
-            array = np.array(array) if copy else np.broadcast_to(array, array.shape)
+            array = np.array(array) if copy else array.view()
             array.setflags(write=False)
             return array
+
+        full = self.shape if single else (self.batch, *self.shape)
+
+        def over_profiles(array: np.ndarray, *, materialise: bool = False) -> np.ndarray:
+            """A compact array as a read-only array over every profile (a view, or a copy if ``materialise``)."""
+            array = array[0] if single else array
+            if array.shape == full:
+                whole = array.view()
+                whole.setflags(write=False)
+                return whole
+            whole = _laid_over(array, full)
+            if materialise:
+                whole = np.array(whole)
+                whole.setflags(write=False)
+            return whole
 
         def weight(w: np.ndarray) -> Any:
             return (w[0] if self.exact else float(w[0])) if single else out(w)
@@ -589,15 +737,29 @@ class _Kernel:
         return EvaluatedModel(
             organization=self.org,
             exact=self.exact,
-            kpis={k: out(v) for k, v in kpis.items()},
-            company_value=out(company_value, copy=True),
+            kpis={k: over_profiles(v) for k, v in kpis.items()},
+            company_value=over_profiles(company_value, materialise=True),
             weights={d: {k: weight(w) for k, w in plan.items()} for d, plan in weights.items()},
             action_costs=tuple(out(c, copy=True) for c in costs),
             payoffs=out(payoffs),
             batch_shape=() if single else (self.batch,),
             quantities=() if single else self.quantities,
             points=np.zeros((0, 0)) if single else np.array(values, dtype=float),
+            budget=budget,
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Constants:
+    """What an evaluation needs besides formulas over profiles: decision variables, weights, action costs."""
+
+    inputs: Mapping[sympy.Symbol, Any]
+    weights: Mapping[str, Mapping[str, np.ndarray]]
+    costs: tuple[np.ndarray, ...]
+
+
+#: Constants of organisations evaluated without a batch, by (id, exact); an entry goes with its organisation.
+_CONSTANTS: dict[tuple[int, bool], tuple[weakref.ref[Organization], _Constants]] = {}
 
 
 # -- a batch of points ------------------------------------------------------------------------------
@@ -657,7 +819,7 @@ class CompiledModel:
         self.budget.check(self.shape, arrays=len(points) * _arrays(self.organization), task=self._task(len(points)))
         # A kernel per call: its arguments are per batch, so threads sharing this model never mix them
         # (the compiled formulas themselves are cached and shared).
-        return replace(_Kernel(self.organization, self.names, exact=False).evaluate(points), budget=self.budget)
+        return _Kernel(self.organization, self.names, exact=False).evaluate(points, budget=self.budget)
 
     @property
     def shape(self) -> tuple[int, ...]:

@@ -27,6 +27,7 @@ __all__ = [
     "RepeatedError",
     "SolverError",
     "SweepError",
+    "TimeLimitError",
     "UnknownMethodError",
 ]
 
@@ -139,6 +140,10 @@ class RepeatedError(IncentivesError, ValueError):
 
 class SolverError(IncentivesError, RuntimeError):
     """A solver was asked for something it cannot do (for example, wrong number of players)."""
+
+
+class TimeLimitError(SolverError):
+    """A command's analysis ran past its ``--max-seconds`` and was stopped."""
 
 
 class SweepError(IncentivesError, RuntimeError):

@@ -174,6 +174,10 @@ class EvaluatedModel:
             title=self.organization.name,
         )
 
+    def _set_game(self, game: Game) -> None:
+        """Give the model its game, made by the evaluation kernel from arrays it has checked (not made again)."""
+        self.__dict__["game"] = game  # where the cached property keeps it
+
     @functools.cached_property
     def terms(self) -> Mapping[str, Mapping[str, np.ndarray]]:
         """``terms[department][key]``: what each term of its bonus plan pays at every profile."""

@@ -301,6 +301,27 @@ class Game:
                 raise ValueError(f"'company_value' must have shape {shape}; got {value.shape}")
             object.__setattr__(self, "company_value", readonly(value))
 
+    @classmethod
+    def _checked(
+        cls,
+        *,
+        players: tuple[str, ...],
+        actions: tuple[tuple[str, ...], ...],
+        payoffs: np.ndarray,
+        company_value: np.ndarray,
+        title: str,
+    ) -> Game:
+        """A game from arrays its maker has already checked: neither copied nor checked again.
+
+        For the evaluation kernel only, which has checked what ``__post_init__`` would: unique
+        names, read-only float arrays of the right shapes, every payoff a finite number.
+        """
+        game = object.__new__(cls)
+        fields = {"players": players, "actions": actions, "payoffs": payoffs, "company_value": company_value}
+        for name, value in {**fields, "title": title}.items():
+            object.__setattr__(game, name, value)
+        return game
+
     # -- construction -------------------------------------------------------------
     @classmethod
     def from_bimatrix(

@@ -12,6 +12,7 @@ from __future__ import annotations
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_PROFILES",
+    "MAX_EQUILIBRIA",
     "MAX_LAMBDA",
     "MAX_MIXTURE_ROWS",
     "MAX_POINTS",
@@ -25,6 +26,11 @@ DEFAULT_MAX_BYTES = 2 * 1024**3
 
 #: Default largest number of action profiles of an organisation's model (about a million).
 DEFAULT_MAX_PROFILES = 2**20
+
+#: Largest number of equilibria one search verifies and reports.  Games with ties (departments whose
+#: choice changes nobody's pay) can have tens of thousands; each is verified and analysed on its own,
+#: so past this many the search stops, says how many candidates it left, and reports status incomplete.
+MAX_EQUILIBRIA = 1_000
 
 #: Largest number of points of one sweep (each point is a game to solve and a record to keep).
 MAX_POINTS = 100_000

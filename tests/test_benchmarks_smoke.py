@@ -38,7 +38,11 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path: Path) -> None:
         "all equilibria, 2 players, exact",
         "all equilibria, N players",
         "one equilibrium, N players",
+        "model evaluation",
     }
+    # the game built from a model has the payoffs and company value numpy computes from its formulas
+    evaluation = [row for row in rows if row["benchmark"] == "model evaluation"]
+    assert evaluation and all(row["agree"] == "yes" for row in evaluation)
     # ours and the numpy floor, which needs no optional peer, find the same pure equilibria in every case
     floors = [row for row in rows if row["peer"] == "numpy best-response mask"]
     assert floors and all(row["agree"] == "yes" for row in floors)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import gc
 import itertools
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 import sympy
+from sympy.printing.numpy import NumPyPrinter
 
 import incentives as inc
 from incentives.formula import symbol
+from incentives.model import kpi_order
 
 EXAMPLE = Path("examples/growing_company.yaml")
 
@@ -133,3 +139,129 @@ def test_exact_evaluation_keeps_reciprocals_of_parameters_exact() -> None:
     assert model.kpis["detection"][0] == Fraction(1, 3)
     assert model.kpis["k"].tolist() == [Fraction(1, 41), Fraction(3, 43)]
     assert all(isinstance(v, Fraction) for v in model.company_value.ravel())
+
+
+# -- evaluation on compact arrays (issue 17 item 4) ------------------------------------------------
+
+
+def scaled(org: inc.Organization, actions: int) -> inc.Organization:
+    """``org`` with ``actions`` actions per department, each a rational mix of its first and last action."""
+    departments, costs = [], {}
+    for dept in org.departments:
+        first, last = dept.actions[0], dept.actions[-1]
+        own = org.costs.get(dept.name, {})
+        low, high = own.get(first.name, sympy.Integer(0)), own.get(last.name, sympy.Integer(0))
+        mixed, priced = [], {}
+        for j in range(actions):
+            t = sympy.Rational(j, actions - 1)
+            values = {v: (1 - t) * first.values[v] + t * last.values[v] for v in dept.variables}
+            mixed.append(dataclasses.replace(first, name=f"a{j}", values=values))
+            priced[f"a{j}"] = (1 - t) * low + t * high
+        departments.append(dataclasses.replace(dept, actions=tuple(mixed)))
+        costs[dept.name] = priced
+    return dataclasses.replace(org, departments=tuple(departments), costs=costs)
+
+
+def full_grid(org: inc.Organization) -> tuple[np.ndarray, np.ndarray]:
+    """Payoffs and company value with every formula evaluated on fully materialised grids of every profile.
+
+    The formulas are compiled here with sympy's numpy printer, parameters as arguments (as the
+    build does, so constants are folded alike); each KPI is evaluated as written,
+    after the KPIs it uses, and each payoff summed in the plan's order: -cost + w_1 * KPI_1 + ...
+    """
+    shape = tuple(len(d.actions) for d in org.departments)
+    params = {symbol(k): v for k, v in org.parameters.items()}
+    grid = np.indices(shape)
+    values: dict[sympy.Symbol, Any] = {s: float(v) for s, v in params.items()}  # parameters are arguments too
+    for i, dept in enumerate(org.departments):
+        for var in dept.variables:
+            column = np.array([float(a.values[var].xreplace(params)) for a in dept.actions])
+            values[symbol(f"{dept.name}.{var}")] = column[grid[i]]
+    namespace = {"numpy": np, "functools": functools}
+
+    def evaluate(expr: sympy.Expr) -> np.ndarray:
+        args = sorted(expr.free_symbols, key=str)
+        function = sympy.lambdify(args, expr, modules=[namespace], printer=NumPyPrinter)
+        return np.broadcast_to(function(*(values[a] for a in args)), shape)
+
+    for name in kpi_order(org.kpis):
+        values[symbol(name)] = evaluate(org.kpis[name])
+    value = evaluate(org.company_value)
+    payoffs = np.empty((len(shape), *shape))
+    for i, dept in enumerate(org.departments):
+        own = org.costs.get(dept.name, {})
+        total = -np.array([float(own.get(a.name, 0)) for a in dept.actions])[grid[i]]
+        for key, weight in org.bonus.get(dept.name, {}).items():
+            total = total + (value if key == "company_value" else values[symbol(key)]) * float(weight.xreplace(params))
+        payoffs[i] = total
+    return payoffs, value
+
+
+@pytest.mark.parametrize("example", ["growing_company", "hospital", "call_centre", "university"])
+def test_compact_evaluation_gives_every_float_of_a_full_grid(example: str) -> None:
+    # Formulas run on arrays over the departments they depend on only; the floats are the same, bit for bit,
+    # as the same formulas on materialised grids of every profile (in the same order of operations).
+    org = scaled(inc.load_model(f"examples/{example}.yaml"), 5)
+    game = inc.build_game(org, exact=False)
+    payoffs, value = full_grid(org)
+    assert np.array_equal(game.payoffs, payoffs)
+    assert np.array_equal(game.company_value, value)
+
+
+def test_scaled_model_agrees_with_the_profile_by_profile_oracle() -> None:
+    org = scaled(inc.load_model(EXAMPLE), 3)
+    exact, floats = inc.build_game(org, exact=True), inc.build_game(org, exact=False)
+    payoffs, value = oracle_payoffs(org)
+    assert all(Fraction(int(x.p), int(x.q)) == y for x, y in zip(payoffs.ravel(), exact.payoffs.ravel(), strict=True))
+    assert all(
+        Fraction(int(x.p), int(x.q)) == y for x, y in zip(value.ravel(), exact.company_value.ravel(), strict=True)
+    )
+    np.testing.assert_allclose(floats.payoffs, exact.payoffs.astype(float), rtol=1e-12, atol=1e-12)
+
+
+def test_evaluated_arrays_are_read_only_views_and_kpis_stay_compact() -> None:
+    org = scaled(inc.load_model(EXAMPLE), 4)
+    model = inc.evaluate_model(org, exact=False)
+    game = model.game
+    arrays = [model.payoffs, model.company_value, *model.kpis.values(), *model.action_costs]
+    arrays += [game.payoffs, game.company_value]
+    assert not any(a.flags.writeable for a in arrays)
+    with pytest.raises(ValueError, match="read-only"):
+        game.payoffs[0, 0, 0, 0, 0] = 1.0
+    assert np.shares_memory(game.payoffs, model.payoffs)  # the game owns no copy of the model's payoffs
+    # new_customers depends on sales alone: laid over the other departments' axes without copying (stride 0)
+    new_customers = model.kpis["new_customers"]
+    assert new_customers.shape == (4, 4, 4, 4)
+    assert new_customers.strides[1:] == (0, 0, 0)
+    assert new_customers[:, 0, 0, 0].tolist() == [400, 500, 600, 700]
+
+
+def test_a_second_build_of_the_same_model_is_equal_and_the_cache_goes_with_the_model() -> None:
+    from incentives import build
+
+    org = scaled(inc.load_model(EXAMPLE), 3)
+    first, second = inc.build_game(org, exact=False), inc.build_game(org, exact=False)
+    assert first == second and first is not second
+    assert inc.build_game(org, exact=True) == inc.build_game(org.with_parameters({}), exact=True)
+    key = (id(org), False)
+    assert key in build._CONSTANTS
+    del org
+    gc.collect()
+    assert key not in build._CONSTANTS
+
+
+def test_a_payoff_that_is_not_finite_is_a_model_error_naming_the_department(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Every value of a model is limited to 1e300, so no sum of its terms overflows today; the build still
+    # checks each payoff (the game it makes does not check them again). Make one overflow to see the check.
+    from incentives import build
+
+    original = build._Kernel._payoff
+
+    def overflowing(self, out, weights, kpis, company_value, cost):  # type: ignore[no-untyped-def]
+        payoff = original(self, out, weights, kpis, company_value, cost)
+        with np.errstate(over="ignore"):
+            return payoff * 1e308 if weights else payoff
+
+    monkeypatch.setattr(build._Kernel, "_payoff", overflowing)
+    with pytest.raises(inc.ModelError, match=r"payoff of 'sales' .* not a finite number .* at sales=consultative, "):
+        inc.build_game(inc.load_model(EXAMPLE), exact=False)

@@ -166,8 +166,15 @@ def test_thresholds_stop_at_their_time_budget(tmp_path: Path) -> None:
     assert "took more than 1 s (--max-seconds)" in err
 
 
+def test_continuous_stops_at_its_time_budget_with_a_clean_message() -> None:
+    # the closed forms of Baker's model take far longer than a millisecond; nothing is printed on stdout
+    code, out, err = run("continuous", "examples/classics/baker.yaml", "--max-seconds", "0.001")
+    assert (code, out) == (1, "")
+    assert "examples/classics/baker.yaml: the continuous analysis took more than 0.001 s (--max-seconds)" in err
+
+
 def test_the_time_limit_raises_again_when_the_first_stop_is_caught() -> None:
-    from incentives.cli.thresholds import time_limit
+    from incentives.cli._common import time_limit
     from incentives.errors import SolverError
 
     caught = 0

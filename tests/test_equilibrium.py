@@ -9,7 +9,7 @@ import pytest
 
 import incentives as inc
 from incentives.equilibrium import make_equilibria, make_equilibrium
-from incentives.solvers.registry import _verify
+from incentives.solvers.registry import Budget, _verify
 
 
 def random_profiles(rng: np.random.Generator, shape: tuple[int, ...], count: int) -> list[tuple[np.ndarray, ...]]:
@@ -88,7 +88,7 @@ def test_solves_check_merges_duplicates_drops_what_is_not_finite_and_lists_pure_
     nan = (np.array([np.nan, 1.0]), np.array([0.5, 0.5]))
     nudged = (mixed[0] + np.array([1e-9, -1e-9]), mixed[1])
     profiles = [mixed, wrong[0], *pure, nan, nudged, pure[0], wrong[1], wrong[0]]
-    accepted, rejected, dropped = _verify(game, profiles, 1e-9)
+    accepted, rejected, left, dropped = _verify(game, profiles, 1e-9, Budget())
     expected = one_at_a_time(game, profiles, 1e-9)
     assert [[p.tolist() for p in e.profile] for e in accepted] == [[p.tolist() for p in e.profile] for e in expected[0]]
     assert [[p.tolist() for p in e.profile] for e in accepted] == [
@@ -97,6 +97,28 @@ def test_solves_check_merges_duplicates_drops_what_is_not_finite_and_lists_pure_
         [[0.6, 0.4], [0.4, 0.6]],
     ]
     assert [[p.tolist() for p in e.profile] for e in rejected] == [[p.tolist() for p in e.profile] for e in expected[1]]
-    assert len(rejected) == 2 and dropped == expected[2] == 1
+    assert len(rejected) == 2 and dropped == expected[2] == 1 and left == 0
     result = inc.solve(game, "all")
     assert [[p.tolist() for p in e.profile] for e in result][:2] == [[[1.0, 0.0], [1.0, 0.0]], [[0.0, 1.0], [0.0, 1.0]]]
+
+
+@pytest.mark.parametrize("stride", [1, 3, 64])
+def test_batches_of_any_size_give_the_same_check_and_stop_at_the_limit_where_it_is_reached(
+    stride: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import incentives.solvers.registry as registry
+
+    game = inc.Game.from_bimatrix([[3.0, 0.0], [0.0, 2.0]], [[2.0, 0.0], [0.0, 3.0]])
+    mixed = (np.array([0.6, 0.4]), np.array([0.4, 0.6]))
+    pure = [(np.array([0.0, 1.0]), np.array([0.0, 1.0])), (np.array([1.0, 0.0]), np.array([1.0, 0.0]))]
+    wrong = (np.array([1.0, 0.0]), np.array([0.0, 1.0]))
+    nan = (np.array([np.nan, 1.0]), np.array([0.5, 0.5]))
+    profiles = [mixed, wrong, pure[0], mixed, pure[1], nan, pure[0], wrong]
+    monkeypatch.setattr(registry, "_VERIFY_STRIDE", stride)
+    accepted, rejected, left, dropped = _verify(game, profiles, 1e-9, Budget())
+    assert [len(accepted), len(rejected), left, dropped] == [3, 1, 0, 1]  # duplicates merged across batches
+    monkeypatch.setattr(registry, "MAX_EQUILIBRIA", 2)
+    accepted, rejected, left, dropped = _verify(game, profiles, 1e-9, Budget())
+    # the second equilibrium is candidate 2: the five after it are left unchecked (the one not finite is not counted)
+    assert [[p.tolist() for p in e.profile] for e in accepted] == [[[0.0, 1.0], [0.0, 1.0]], [[0.6, 0.4], [0.4, 0.6]]]
+    assert [len(rejected), left, dropped] == [1, 5, 0]

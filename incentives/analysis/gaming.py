@@ -47,7 +47,7 @@ never move the term or never move company value along with it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -272,7 +272,8 @@ def gaming_at_equilibria(
         raise ValueError("gaming needs company value: give the evaluated model of an organisation")
     optimum = company_optimum(game, tol=tol)
     terms = _driver_terms(model) if isinstance(model, EvaluatedModel) else {p: {} for p in game.players}
-    gaming = tuple(_equilibrium_gaming(game, values, terms, optimum, eq) for eq in solution.equilibria)
+    optima = _as_rows(optimum.profiles, game)
+    gaming = tuple(_equilibrium_gaming(game, values, terms, optimum, optima, eq) for eq in solution.equilibria)
     v_min = values.min()
     summary = _summary(optimum.value, v_min, gaming)
     summary["min_value"] = v_min
@@ -295,9 +296,10 @@ def _equilibrium_gaming(
     values: np.ndarray,
     terms: Mapping[str, Mapping[str, np.ndarray]],
     optimum: CompanyOptimum,
+    optima: np.ndarray,
     eq: Equilibrium,
 ) -> EquilibriumGaming:
-    target = min(optimum.profiles, key=lambda o: _distance(eq, o))
+    target = optimum.profiles[_nearest(eq, optima)]
     opt_profile = pure_profile(game, target)
     departures = tuple(
         _departure(game, values, terms, eq, i, target[i])
@@ -322,8 +324,22 @@ def _plays_only(probs: np.ndarray, action: int) -> bool:
     return bool(probs[action] == 1)
 
 
-def _distance(eq: Equilibrium, profile: tuple[int, ...]) -> int:
-    return sum(not _plays_only(p, a) for p, a in zip(eq.profile, profile, strict=True))
+def _as_rows(profiles: Sequence[tuple[int, ...]], game: Game) -> np.ndarray:
+    """Profiles as the rows of an array of the smallest integer type that also holds one more action per player."""
+    dtype = np.min_scalar_type(max(game.shape))
+    return np.asarray(profiles, dtype=dtype).reshape(len(profiles), game.n_players)
+
+
+def _nearest(eq: Equilibrium, optima: np.ndarray) -> int:
+    """The first optimal profile (a row of ``optima``) at which the fewest departments play otherwise than at ``eq``."""
+    mixed = np.iinfo(optima.dtype).max  # no action has this index, so a department that mixes never matches
+    played = np.array([_pure_action(p, mixed) for p in eq.profile], dtype=optima.dtype)
+    return int(np.argmin(np.count_nonzero(optima != played, axis=1)))
+
+
+def _pure_action(probs: np.ndarray, mixed: int) -> int:
+    row = probs.tolist()
+    return row.index(1) if row.count(0) == len(row) - 1 and 1 in row else mixed
 
 
 def _departure(

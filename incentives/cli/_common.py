@@ -10,10 +10,13 @@ every output folder.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
@@ -21,7 +24,7 @@ from typing import Any
 
 import click
 
-from ..errors import DegenerateGameWarning, IncentivesError, IncompleteSearchWarning, OutputError
+from ..errors import DegenerateGameWarning, IncentivesError, IncompleteSearchWarning, OutputError, TimeLimitError
 
 __all__ = [
     "BUG_EXIT_STATUS",
@@ -45,6 +48,7 @@ __all__ = [
     "plot_option",
     "report_options",
     "save_picture",
+    "time_limit",
 ]
 
 MODEL_SUFFIXES = (".yaml", ".yml", ".json")
@@ -404,3 +408,27 @@ max_seconds_option = click.option(
     show_default=True,
     help="Time budget of the equilibrium search.",
 )
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, advice: tuple[str, str] = ("the command", "allow more time")) -> Iterator[None]:
+    """Stop the block with a :class:`~incentives.errors.TimeLimitError` after ``seconds`` (POSIX, main thread).
+
+    Exact analysis (sympy) cannot be asked to stop; an interval timer raises in it instead,
+    and raises again every second in case the first one was caught on the way.  ``advice``
+    is what ran out of time and what to do about it, as the message says them.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def out_of_time(signum: int, frame: Any) -> None:
+        raise TimeLimitError(f"{advice[0]} took more than {seconds:g} s (--max-seconds): {advice[1]}")
+
+    previous = signal.signal(signal.SIGALRM, out_of_time)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -8,12 +8,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import Emitter, fail_cleanly, model_file, report_options
+from ._common import MAX_SECONDS, Emitter, Number, fail_cleanly, model_file, report_options, time_limit
 
 if TYPE_CHECKING:
     from ..continuous.result import ContinuousSolution
 
-__all__ = ["continuous"]
+__all__ = ["CONTINUOUS_ADVICE", "continuous"]
+
+#: What the message of a continuous analysis that ran out of time suggests.
+CONTINUOUS_ADVICE = (
+    "the continuous analysis",
+    "use --method numeric, keep fewer parameters symbolic, or allow more time",
+)
 
 
 @click.command()
@@ -54,6 +60,13 @@ __all__ = ["continuous"]
     show_default=True,
     help="Seed of the numeric search's random starts.",
 )
+@click.option(
+    "--max-seconds",
+    type=Number(0, MAX_SECONDS, low_open=True),
+    default=60.0,
+    show_default=True,
+    help="Time budget of the whole analysis (closed forms, numeric search, gaming gaps and --plan).",
+)
 @report_options()
 @fail_cleanly
 def continuous(
@@ -63,6 +76,7 @@ def continuous(
     plan: tuple[str, ...],
     objective: str,
     seed: int,
+    max_seconds: float,
     fmt: str | None,
     output: Path | None,
 ) -> None:
@@ -70,20 +84,23 @@ def continuous(
     from ..continuous.gaming import gaming_gaps
     from ..continuous.principal import optimal_plan
     from ..continuous.solve import solve_continuous
-    from ..errors import SolverError
+    from ..errors import SolverError, TimeLimitError
     from ..readwrite.model_file import load_model
     from ..report.continuous import ContinuousReport
 
     emitter = Emitter.prepare(fmt, output)
     org = load_model(model)
     keep: bool | list[str] = True if "all" in symbolic else list(symbolic)
-    solution = solve_continuous(org, method=method, symbolic=keep, rng=seed)
-    try:
-        gaps = gaming_gaps(org, solution, symbolic=keep)
-    except SolverError as err:
-        gaps = ()
-        solution = _with_note(solution, f"no gaming gaps: {err}")
-    designed = optimal_plan(org, list(plan), objective=objective, symbolic=keep, rng=seed) if plan else None
+    with time_limit(max_seconds, CONTINUOUS_ADVICE):
+        solution = solve_continuous(org, method=method, symbolic=keep, rng=seed)
+        try:
+            gaps = gaming_gaps(org, solution, symbolic=keep)
+        except TimeLimitError:
+            raise
+        except SolverError as err:
+            gaps = ()
+            solution = _with_note(solution, f"no gaming gaps: {err}")
+        designed = optimal_plan(org, list(plan), objective=objective, symbolic=keep, rng=seed) if plan else None
     emitter.emit(ContinuousReport(solution=solution, gaps=tuple(gaps), plan=designed))
 
 

@@ -10,8 +10,10 @@ import click
 
 from ..limits import MAX_POINTS
 from ._common import (
+    MAX_SECONDS,
     Emitter,
     Method,
+    Number,
     fail_cleanly,
     method_option,
     model_file,
@@ -139,6 +141,14 @@ def _executor(scheduler: str | None) -> Any:
     "Also draw the sweep against one quantity (with --repeated: δ*, p* and the credible bonus), or a phase diagram "
     "over two, into this picture"
 )
+@click.option(
+    "--max-seconds",
+    type=Number(0, MAX_SECONDS, low_open=True),
+    default=60.0,
+    show_default=True,
+    help="Time budget of each point's equilibrium search, its checks included (a point that runs out says so in "
+    "its status column, budget_exhausted).",
+)
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster: the scheduler's address, tcp://HOST:PORT.")
 @click.option("--workers", type=click.IntRange(min=1, max=1024), help="Local worker processes (default: every core).")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
@@ -154,6 +164,7 @@ def sweep(
     plot: Path | None,
     scheduler: str | None,
     workers: int | None,
+    max_seconds: float,
     no_progress: bool,
     fmt: str | None,
     output: Path | None,
@@ -192,6 +203,7 @@ def sweep(
             executor=executor,
             workers=workers,
             progress=False if no_progress else None,
+            max_seconds=max_seconds,
             repeated=columns,
         )
     finally:

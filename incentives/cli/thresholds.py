@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
-import signal
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..errors import SolverError
-from ._common import MAX_SECONDS, Emitter, Number, fail_cleanly, model_file, report_options
+from ._common import MAX_SECONDS, Emitter, Number, fail_cleanly, model_file, report_options, time_limit
 from ._rates import RepeatedOptions, parse_target, rate_options
 
-__all__ = ["parse_symbol", "thresholds", "time_limit"]
+__all__ = ["THRESHOLDS_ADVICE", "parse_symbol", "thresholds", "time_limit"]
+
+#: What the message of a threshold analysis that ran out of time suggests.
+THRESHOLDS_ADVICE = (
+    "the threshold analysis",
+    "keep fewer quantities symbolic, give them ranges (NAME=LOW:HIGH), or allow more time",
+)
 
 
 def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
@@ -125,11 +126,11 @@ def thresholds(
     if with_repeated or reversion is not None or _rates_given(repeated_options):
         if profiles:
             raise click.UsageError("--profile is for the equilibrium regions; with --repeated give --target")
-        with time_limit(max_seconds):
+        with time_limit(max_seconds, THRESHOLDS_ADVICE):
             result = _sustainability(org, names, domain, repeated_options, reversion)
         emitter.emit(result)
         return
-    with time_limit(max_seconds):
+    with time_limit(max_seconds, THRESHOLDS_ADVICE):
         result = run(org, names, profiles=list(profiles) or None, domain=domain)
     emitter.emit(result)
 
@@ -154,29 +155,3 @@ def _sustainability(
     elif reversion is not None:
         punishment = parse_target(reversion)
     return sustainability(org, names, **options.arguments(org.department_names), reversion=punishment, domain=domain)
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Stop the block with a :class:`~incentives.errors.SolverError` after ``seconds`` (POSIX, main thread).
-
-    Exact analysis (sympy) cannot be asked to stop; an interval timer raises in it instead,
-    and raises again every second in case the first one was caught on the way.
-    """
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def out_of_time(signum: int, frame: Any) -> None:
-        raise SolverError(
-            f"the threshold analysis took more than {seconds:g} s (--max-seconds): keep fewer quantities "
-            "symbolic, give them ranges (NAME=LOW:HIGH), or allow more time"
-        )
-
-    previous = signal.signal(signal.SIGALRM, out_of_time)
-    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

@@ -105,8 +105,9 @@ def analysis_blocks(analysis: Analysis) -> list[Block]:
     out += paragraphs(words.optimum_sentence(analysis), mark="strong")
     out += paragraphs(words.optimum_ties_sentence(analysis))
     several = len(analysis.equilibria) > 1
-    for k, item in enumerate(analysis.equilibria, start=1):
+    for k, item in enumerate(analysis.equilibria[: words.DETAILED_EQUILIBRIA], start=1):
         out += _equilibrium_blocks(item, f"Equilibrium {k}" if several else "The equilibrium")
+    out += paragraphs(words.detail_limit_sentence(len(analysis.equilibria)), tone="warn")
     out.append(Heading(text="What gaming costs the company", level=3))
     out += paragraphs(*words.price_sentences(analysis), *words.value_range_sentences(analysis))
     out += paragraphs(words.gaming_score_sentence(analysis))

@@ -4,7 +4,7 @@ The handout says, on one printed page, what :command:`incentives analyze`,
 :command:`incentives perspectives` and :command:`incentives graph` say at length:
 
 * **what each department does**: its action at the company optimum and at each
-  equilibrium (up to ``MAX_EQUILIBRIA``), red where it games its KPI (its bonus gains
+  equilibrium (up to ``SHOWN_EQUILIBRIA``), red where it games its KPI (its bonus gains
   and the company loses), amber where it departs from the optimum only in response to
   the others, with the company value of each, the price of anarchy and the share of
   the value range lost;
@@ -53,7 +53,7 @@ from .perspectives import perspectives_document, view_table
 __all__ = [
     "HANDOUT_SCHEMA",
     "HANDOUT_STYLE",
-    "MAX_EQUILIBRIA",
+    "SHOWN_EQUILIBRIA",
     "Handout",
     "handout",
     "handout_blocks",
@@ -64,7 +64,7 @@ __all__ = [
 HANDOUT_SCHEMA = "incentives.handout/2"
 
 #: Largest number of equilibria given a column of their own in the first table.
-MAX_EQUILIBRIA = 3
+SHOWN_EQUILIBRIA = 3
 
 
 def _style() -> str:
@@ -149,7 +149,7 @@ def _plays(analysis: Analysis, item: EquilibriumGaming, player: int) -> str:
 
 
 def _actions_table(analysis: Analysis) -> Table:
-    game, shown = analysis.game, analysis.equilibria[:MAX_EQUILIBRIA]
+    game, shown = analysis.game, analysis.equilibria[:SHOWN_EQUILIBRIA]
     several = len(analysis.equilibria) > 1
     columns = (
         "department",

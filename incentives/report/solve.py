@@ -29,7 +29,7 @@ def _equilibria_table(result: SolveResult) -> Table:
     game = result.game
     rows: list[tuple[Cell, ...]] = []
     groups = []
-    for k, eq in enumerate(result.equilibria, start=1):
+    for k, eq in enumerate(result.equilibria[: words.LISTED_EQUILIBRIA], start=1):
         groups.append(len(rows))
         for i, (player, acts, probs) in enumerate(zip(game.players, game.actions, eq.profile, strict=True)):
             rows.append(
@@ -78,6 +78,7 @@ def solve_blocks(result: SolveResult) -> list[Block]:
     out += paragraphs(*words.component_sentences(result), tone="warn")
     if result.equilibria:
         out.append(_equilibria_table(result))
+        out += paragraphs(words.listed_limit_sentence(len(result.equilibria)), tone="warn")
     else:
         out += paragraphs(words.NO_EQUILIBRIUM, tone="bad")
     return out + paragraphs(words.rejected_sentence(result), tone="bad")

@@ -31,6 +31,9 @@ __all__ = ["SWEEP_SCHEMA", "repeated_blocks", "sweep_blocks", "sweep_document"]
 SWEEP_SCHEMA = "incentives.sweep/2"
 RIGHT: Align = "right"
 
+#: Equilibria named in one cell of the report; a game with ties can have a thousand.
+LISTED_IN_CELL = 5
+
 
 def _span(values: list[float]) -> str:
     low, high = min(values), max(values)
@@ -53,13 +56,20 @@ def _row(result: SweepResult, equilibria: str, members: list[int]) -> tuple[Cell
         if any(r[f"games.{d}"] for r in records)
     ]
     return (
-        Cell.of(*equilibria.split(" | ")),
+        Cell.of(*_listed(equilibria.split(" | "))),
         Cell.of(str(len(members))),
         *(Cell.of(span) for span in spans),
         Cell.of(_price_span(records)),
         Cell.of(_defined_span([r["value_range_lost_worst"] for r in records])),
         Cell.of(*gaming, tone="bad") if gaming else Cell.of("nobody", tone="good"),
     )
+
+
+def _listed(labels: list[str]) -> list[str]:
+    """The first :data:`LISTED_IN_CELL` labels, then how many more (the table and the JSON hold them all)."""
+    if len(labels) <= LISTED_IN_CELL:
+        return labels
+    return [*labels[:LISTED_IN_CELL], f"and {len(labels) - LISTED_IN_CELL:,} more (the table of points lists them all)"]
 
 
 def _defined_span(values: list[float | None]) -> str:

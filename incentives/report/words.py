@@ -20,6 +20,7 @@ from ..solvers import SolveResult
 __all__ = [
     "ALIGNMENT_COLUMNS",
     "ALIGNMENT_TITLE",
+    "ALL_IN_JSON",
     "BURDEN_COLUMNS",
     "BURDEN_NOTE",
     "BURDEN_TITLE",
@@ -27,10 +28,13 @@ __all__ = [
     "DEPARTURE_COLUMNS",
     "DEPARTURE_NOTE",
     "DEPARTURE_TITLE",
+    "DETAILED_EQUILIBRIA",
     "EQUILIBRIA_NOTE",
     "EQUILIBRIA_TITLE",
     "KPI_COLUMNS",
     "KPI_TITLE",
+    "LISTED_EQUILIBRIA",
+    "LISTED_TIES",
     "NO_EQUILIBRIUM",
     "NO_GAMING",
     "NO_GAMING_TO_COMPARE",
@@ -38,11 +42,13 @@ __all__ = [
     "VIEW_NOTE",
     "VIEW_TITLE",
     "departure_sentence",
+    "detail_limit_sentence",
     "driver_texts",
     "equilibrium_sentence",
     "event_sentence",
     "gaming_score_sentence",
     "join_words",
+    "listed_limit_sentence",
     "movement_sentence",
     "note_sentence",
     "number",
@@ -59,6 +65,14 @@ __all__ = [
     "view_sentence",
     "why_it_pays",
 ]
+
+#: How many equilibria a report shows in its table, how many it explains one by one, and how many
+#: profiles tying for the optimum it names: past these a reader learns nothing more, and a game with
+#: thousands of them would print for minutes.  The JSON report always holds them all.
+LISTED_EQUILIBRIA = 100
+DETAILED_EQUILIBRIA = 20
+LISTED_TIES = 10
+ALL_IN_JSON = "the JSON report, --format json, lists them all"
 
 EQUILIBRIA_TITLE = "Equilibria"
 EQUILIBRIA_NOTE = (
@@ -205,14 +219,36 @@ def optimum_sentence(analysis: Analysis) -> str:
     return f"Company optimum: {analysis.game.profile_label(opt.profile)} (company value {number(opt.value)})."
 
 
-def optimum_ties_sentence(analysis: Analysis) -> str | None:
-    """Other profiles that are just as good for the company (None when there are none)."""
-    game, opt = analysis.game, analysis.optimum
-    if len(opt.profiles) <= 1:
+def listed_limit_sentence(count: int) -> str | None:
+    """Says that the equilibria table shows the first :data:`LISTED_EQUILIBRIA` of ``count`` (None if it shows all)."""
+    if count <= LISTED_EQUILIBRIA:
         return None
-    return f"{len(opt.profiles) - 1} other profile(s) tie for the optimum: " + "; ".join(
-        game.profile_label(p) for p in opt.profiles[1:]
+    return f"The table shows the first {LISTED_EQUILIBRIA} of {count:,} equilibria; {ALL_IN_JSON}."
+
+
+def detail_limit_sentence(count: int) -> str | None:
+    """Says that only the first :data:`DETAILED_EQUILIBRIA` of ``count`` equilibria are explained (None if all are)."""
+    if count <= DETAILED_EQUILIBRIA:
+        return None
+    return (
+        f"Equilibria {DETAILED_EQUILIBRIA + 1} to {count:,} are not explained one by one here; "
+        f"{ALL_IN_JSON} with their departures and who pays."
     )
+
+
+def optimum_ties_sentence(analysis: Analysis) -> str | None:
+    """Other profiles that are just as good for the company (None when there are none).
+
+    At most :data:`LISTED_TIES` of them are named; the JSON report lists them all.
+    """
+    game, opt = analysis.game, analysis.optimum
+    ties = len(opt.profiles) - 1
+    if ties < 1:
+        return None
+    named = "; ".join(game.profile_label(p) for p in opt.profiles[1 : LISTED_TIES + 1])
+    if ties > LISTED_TIES:
+        named += f"; and {ties - LISTED_TIES:,} more ({ALL_IN_JSON})"
+    return f"{ties:,} other profile(s) tie for the optimum: {named}"
 
 
 def equilibrium_sentence(item: EquilibriumGaming) -> str:

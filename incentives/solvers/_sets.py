@@ -39,6 +39,9 @@ _ALONG = (0.25, 0.5, 0.75)
 #: Points of a segment moved onto a support's equations to follow a curved set between two pieces.
 _PATH_POINTS = 33
 
+#: Largest number of weights (points times the others' profiles) held at once when checking segments.
+_CHUNK_ENTRIES = 2**21
+
 
 @dataclass(frozen=True)
 class _Found:
@@ -149,13 +152,27 @@ def _straight_segments(game: Game, found: list[_Found], pairs: list[tuple[int, i
 
 
 def _action_values(payoff: np.ndarray, mixes: list[np.ndarray], own: int) -> np.ndarray:
-    """One player's payoff of each of its actions against the others' mixes, for a stack of points."""
-    table = np.moveaxis(payoff, own, -1)  # the others' axes in order, then the own actions
-    weights = np.ones((len(mixes[0]), 1))
-    for k, mix in enumerate(mixes):
-        if k != own:
-            weights = (weights[:, :, None] * mix[:, None, :]).reshape(len(mix), -1)
-    return weights @ table.reshape(-1, payoff.shape[own])
+    """One player's payoff of each of its actions against the others' mixes, for a stack of points.
+
+    Only the others' actions played at some point count, and the points go through in chunks of
+    at most :data:`_CHUNK_ENTRIES` weights, so memory stays bounded whatever the game's size.
+    """
+    used = [
+        np.arange(payoff.shape[own]) if k == own else np.flatnonzero(np.any(m != 0, axis=0))
+        for k, m in enumerate(mixes)
+    ]
+    table = np.moveaxis(payoff[np.ix_(*used)], own, -1)  # the others' axes in order, then the own actions
+    table = table.reshape(-1, payoff.shape[own])
+    others = [m[:, u] for k, (m, u) in enumerate(zip(mixes, used, strict=True)) if k != own]
+    step = max(1, _CHUNK_ENTRIES // max(1, len(table)))
+    values = np.empty((len(mixes[0]), payoff.shape[own]))
+    for start in range(0, len(values), step):
+        weights = np.ones((len(values[start : start + step]), 1))
+        for mix in others:
+            part = mix[start : start + step]
+            weights = (weights[:, :, None] * part[:, None, :]).reshape(len(part), -1)
+        values[start : start + step] = weights @ table
+    return values
 
 
 def _curved(game: Game, first: _Found, second: _Found, tol: float) -> bool:

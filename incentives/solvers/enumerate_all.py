@@ -115,13 +115,25 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
         inner = _solve_active(reduced, active, tol, budget)
     profiles = [_lift(game, reduction.surviving, p) for p in inner.profiles]
     pieces = [_lift_component(game, reduction.surviving, c) for c in inner.components]
-    components = equilibrium_sets(game, profiles, pieces, tol=tol)
+    listed = len(profiles) + len(pieces)
+    if listed > MAX_EXTREME_EQUILIBRIA:  # every pair's segment is checked: the work grows with the square
+        note = (*note, _ungrouped_note(listed, "equilibria found", "sets"))
+        components = tuple(pieces)
+    else:
+        components = equilibrium_sets(game, profiles, pieces, tol=tol)
     return SolverOutput(
         profiles=profiles,
         status=inner.status,
         degenerate=inner.degenerate,
         notes=(*note, *inner.notes),
         components=components,
+    )
+
+
+def _ungrouped_note(count: int, found: str, sets: str) -> str:
+    return (
+        f"the {count:,} {found} were not grouped into the {sets} they span (that is done for up to "
+        f"{MAX_EXTREME_EQUILIBRIA}); remove duplicate or dominated actions to see them"
     )
 
 
@@ -134,11 +146,8 @@ def _with_components(output: SolverOutput) -> SolverOutput:
     if not output.degenerate or len(output.profiles) < 2:
         return output
     if len(output.profiles) > MAX_EXTREME_EQUILIBRIA:
-        note = (
-            f"the {len(output.profiles):,} extreme equilibria were not grouped into the convex sets they span "
-            f"(that is done for up to {MAX_EXTREME_EQUILIBRIA}); remove duplicate or dominated actions to see them"
-        )
-        return replace(output, notes=(*output.notes, note))
+        ungrouped = _ungrouped_note(len(output.profiles), "extreme equilibria", "convex sets")
+        return replace(output, notes=(*output.notes, ungrouped))
     components = bimatrix_components(output.profiles)
     if not components:
         return output

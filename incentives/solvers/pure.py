@@ -11,14 +11,17 @@ loop over profiles.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import overload
+
 import numpy as np
 
-from ..equilibrium import pure_profile
+from ..equilibrium import Profile, pure_profile
 from ..game import Game
 from ..tolerance import RTOL
 from .registry import Budget, SolverOutput, register_solver
 
-__all__ = ["best_response_masks", "pure_equilibria", "pure_profiles"]
+__all__ = ["PureProfiles", "best_response_masks", "pure_equilibria", "pure_profiles"]
 
 
 def best_response_masks(game: Game, tol: float = 0.0) -> np.ndarray:
@@ -59,9 +62,41 @@ def pure_equilibria(game: Game, *, tol: float = 0.0, budget: Budget | None = Non
     Returns
     -------
     SolverOutput
-        Status ``complete``; profiles in lexicographic order of action indices.
+        Status ``complete``; profiles in lexicographic order of action indices, as
+        :class:`PureProfiles` (a game with tens of thousands of tied equilibria builds
+        only those that are read).
     """
-    return SolverOutput(profiles=[pure_profile(game, cell) for cell in _cells(game, tol)])
+    masks = best_response_masks(game, 0.0 if game.is_exact else tol)
+    return SolverOutput(profiles=PureProfiles(game, np.argwhere(masks.all(axis=0))))
+
+
+class PureProfiles(Sequence[Profile]):
+    """Pure profiles, one per row of action indices, each built as probability vectors when it is read.
+
+    Examples
+    --------
+    >>> import incentives as inc
+    >>> g = inc.Game.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    >>> found = PureProfiles(g, np.array([[0, 0], [1, 1]]))
+    >>> len(found), [p.tolist() for p in found[1]]
+    (2, [[Fraction(0, 1), Fraction(1, 1)], [Fraction(0, 1), Fraction(1, 1)]])
+    """
+
+    def __init__(self, game: Game, cells: np.ndarray) -> None:
+        self._game = game
+        self._cells = cells
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    @overload
+    def __getitem__(self, k: int) -> Profile: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[Profile]: ...
+    def __getitem__(self, k: int | slice) -> Profile | list[Profile]:
+        if isinstance(k, slice):
+            return [pure_profile(self._game, row.tolist()) for row in self._cells[k]]
+        return pure_profile(self._game, self._cells[k].tolist())
 
 
 def pure_profiles(game: Game, *, tol: float = RTOL) -> list[tuple[int, ...]]:

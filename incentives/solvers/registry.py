@@ -32,6 +32,7 @@ from .._display import report_text
 from ..equilibrium import Equilibrium, Profile, as_profile, make_equilibria
 from ..errors import DegenerateGameWarning, IncompleteSearchWarning, SolverError, UnknownMethodError
 from ..game import Game
+from ..limits import MAX_EQUILIBRIA
 from ..tolerance import DUPLICATE_ATOL, RTOL
 
 __all__ = [
@@ -53,6 +54,9 @@ DEFAULT_TOL = RTOL
 
 #: Decimal places to which duplicate profiles are merged (DUPLICATE_ATOL = 1e-7).
 _DUPLICATE_DIGITS = round(-math.log10(DUPLICATE_ATOL))
+
+#: Candidates verified between two looks at the clock.
+_VERIFY_STRIDE = 64
 
 Status = Literal["complete", "incomplete", "budget_exhausted"]
 
@@ -335,18 +339,22 @@ def solve(
     budget = Budget(max_seconds=max_seconds, max_iterations=max_iterations)
     scale = game.payoff_scale
     output = spec.kernel(game, tol=tol * scale, budget=budget)
-    accepted, rejected, dropped = _verify(game, output.profiles, tol * scale)
+    accepted, rejected, left, not_finite = _verify(game, output.profiles, tol * scale, budget)
+    status = output.status
+    if left and status == "complete":
+        status = "budget_exhausted" if _out_of_time(budget) else "incomplete"
     result = SolveResult(
         game=game,
         method=name,
         equilibria=tuple(accepted),
-        status=output.status,
+        status=status,
         degenerate=output.degenerate,
         rejected=tuple(rejected),
         notes=tuple(output.notes)
         + _budget_notes(output, budget)
         + _rejection_notes(rejected)
-        + _not_finite_notes(dropped),
+        + _not_finite_notes(not_finite)
+        + _unverified_notes(left, len(output.profiles), len(accepted), budget),
         tolerance=tol * scale,
         seconds=budget.elapsed(),
         components=output.components,
@@ -355,31 +363,50 @@ def solve(
     return result
 
 
-def _verify(game: Game, profiles: Sequence[Profile], tol: float) -> tuple[list[Equilibrium], list[Equilibrium], int]:
+def _verify(
+    game: Game, profiles: Sequence[Profile], tol: float, budget: Budget
+) -> tuple[list[Equilibrium], list[Equilibrium], int, int]:
     """Check every candidate independently; merge duplicates (same probabilities to DUPLICATE_ATOL).
 
-    Returns the accepted equilibria (pure first), the rejected candidates, and how many
-    candidates were dropped for probabilities that are not finite numbers.
+    The candidates are checked :data:`_VERIFY_STRIDE` at a time, each batch in one vectorised
+    pass (:func:`~incentives.equilibrium.make_equilibria`), and only a batch's candidates are
+    built (a solver may build its profiles as they are read).  Stops after
+    :data:`~incentives.limits.MAX_EQUILIBRIA` equilibria, or when the time budget has run out
+    (looked at before every batch but the first).  Returns the equilibria (pure ones first), the
+    rejected candidates, how many candidates were left unchecked and how many were dropped for
+    probabilities that are not finite.
     """
-    flat = _flat_profiles(game, profiles)
-    finite = np.isfinite(flat).all(axis=1)
-    rounded = np.round(flat[finite], _DUPLICATE_DIGITS) + 0.0  # + 0.0 turns -0.0 into 0.0
-    first: dict[bytes, int] = {}
-    for index, row in zip(np.flatnonzero(finite).tolist(), rounded, strict=True):
-        first.setdefault(row.tobytes(), index)
-    chosen = list(first.values())
-    candidates = make_equilibria(game, [_exactify(game, profiles[i]) for i in chosen])
-    accepted: list[tuple[int, Equilibrium]] = []
-    rejected: list[tuple[int, Equilibrium]] = []
-    for index, candidate in zip(chosen, candidates, strict=True):
-        ok = candidate.regret == 0 if isinstance(candidate.regret, Fraction) else candidate.regret <= tol
-        (accepted if ok else rejected).append((index, candidate))
-    if game.is_exact:  # exact candidates may differ from the float ones they came from: sort what is listed
-        ordered = sorted((e for _, e in accepted), key=lambda e: (not e.is_pure, _sort_key(e)))
-    else:  # float candidates are listed as they came: sort them on the rows already stacked
-        order = _order(game, flat, [i for i, _ in accepted])
-        ordered = [accepted[k][1] for k in order]
-    return ordered, [e for _, e in rejected], int(np.count_nonzero(~finite))
+    accepted: list[tuple[np.ndarray, Equilibrium]] = []
+    rejected: list[Equilibrium] = []
+    seen: set[bytes] = set()
+    not_finite = 0
+    for start in range(0, len(profiles), _VERIFY_STRIDE):
+        if start and _out_of_time(budget):
+            return _ordered(game, accepted), rejected, len(profiles) - start, not_finite
+        batch = [profiles[k] for k in range(start, min(start + _VERIFY_STRIDE, len(profiles)))]
+        flat = _flat_profiles(game, batch)
+        finite = np.isfinite(flat).all(axis=1).tolist()
+        rounded = np.round(flat, _DUPLICATE_DIGITS) + 0.0  # + 0.0 turns -0.0 into 0.0
+        fresh: list[int] = []
+        for position, row in enumerate(rounded):
+            key = row.tobytes()
+            if finite[position] and key not in seen:
+                seen.add(key)
+                fresh.append(position)
+        checked = dict(zip(fresh, make_equilibria(game, [_exactify(game, batch[p]) for p in fresh]), strict=True))
+        for position in range(len(batch)):
+            if len(accepted) >= MAX_EQUILIBRIA:
+                return _ordered(game, accepted), rejected, len(profiles) - start - position, not_finite
+            not_finite += not finite[position]
+            candidate = checked.get(position)
+            if candidate is None:  # not finite, or a duplicate
+                continue
+            ok = candidate.regret == 0 if isinstance(candidate.regret, Fraction) else candidate.regret <= tol
+            if ok:
+                accepted.append((flat[position], candidate))
+            else:
+                rejected.append(candidate)
+    return _ordered(game, accepted), rejected, 0, not_finite
 
 
 def _flat_profiles(game: Game, profiles: Sequence[Profile]) -> np.ndarray:
@@ -394,13 +421,33 @@ def _flat_profiles(game: Game, profiles: Sequence[Profile]) -> np.ndarray:
         raise
 
 
-def _order(game: Game, flat: np.ndarray, rows: list[int]) -> list[int]:
-    """Positions of ``rows`` in the order equilibria are listed: pure ones first, then largest probabilities first."""
-    chosen = flat[rows]
+def _ordered(game: Game, accepted: list[tuple[np.ndarray, Equilibrium]]) -> list[Equilibrium]:
+    """The equilibria as they are listed: pure ones first, then largest probabilities first."""
+    if game.is_exact or not accepted:  # exact candidates may differ from the float rows they came from
+        return sorted((e for _, e in accepted), key=lambda e: (not e.is_pure, _sort_key(e)))
+    rows = np.array([row for row, _ in accepted])
     starts = [0, *itertools.accumulate(game.shape[:-1])]
-    pure = (np.add.reduceat(chosen > 0, starts, axis=1) == 1).all(axis=1).tolist() if rows else []
-    keys = (-chosen).tolist()
-    return sorted(range(len(rows)), key=lambda k: (not pure[k], keys[k]))
+    pure = (np.add.reduceat(rows > 0, starts, axis=1) == 1).all(axis=1).tolist()
+    keys = (-rows).tolist()
+    return [accepted[k][1] for k in sorted(range(len(accepted)), key=lambda k: (not pure[k], keys[k]))]
+
+
+def _out_of_time(budget: Budget) -> bool:
+    return budget.max_seconds is not None and budget.elapsed() >= budget.max_seconds
+
+
+def _unverified_notes(left: int, candidates: int, accepted: int, budget: Budget) -> tuple[str, ...]:
+    if not left:
+        return ()
+    why = (
+        f"the limit of {MAX_EQUILIBRIA:,} equilibria (MAX_EQUILIBRIA) was reached"
+        if accepted >= MAX_EQUILIBRIA
+        else f"the time budget (max_seconds={budget.max_seconds:g}) ran out"
+    )
+    return (
+        f"the method found {candidates:,} candidate profiles; {why} after checking {candidates - left:,} of them, "
+        f"so {left:,} were not checked and are not listed (every equilibrium listed is verified).",
+    )
 
 
 def _exactify(game: Game, profile: Profile) -> Profile:

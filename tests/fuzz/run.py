@@ -76,6 +76,8 @@ COMMANDS: dict[str, tuple[list[str], set[str]]] = {
             "{parameter}=0:10:3",
             "--workers",
             "1",
+            "--max-seconds",
+            "10",
             "--no-progress",
             "--table",
             "{out}/sweep.csv",
@@ -83,7 +85,7 @@ COMMANDS: dict[str, tuple[list[str], set[str]]] = {
         {"model"},
     ),
     "thresholds": (["thresholds", "{input}", "-s", "{parameter}"], {"model"}),
-    "continuous": (["continuous", "{input}", "--format", "json"], {"model"}),
+    "continuous": (["continuous", "{input}", "--format", "json", "--max-seconds", "10"], {"model"}),
     "handout": (["handout", "{input}", "-o", "{out}/handout.html", "--max-seconds", "10"], {"model"}),
     "qre": (["qre", "{input}", "--format", "json"], {"model", "nfg"}),
 }

@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from click.testing import CliRunner
 import incentives as inc
 from incentives.cli import main
 from incentives.formula import symbol
+from tests.browser_support import NO_CHROMIUM, chromium, missing
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPANY = ROOT / "examples" / "growing_company.yaml"
@@ -209,17 +209,7 @@ def test_markdown_writes_the_same_relations_in_latex() -> None:
 
 # --- in a browser ---------------------------------------------------------------------------------------------------
 
-#: Set by ``.ci/run`` where it installed a Chromium: the browser tests must run there, never skip.
-REQUIRED = os.environ.get("INCENTIVES_REQUIRE_BROWSER") == "1"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -229,17 +219,15 @@ def browser() -> Iterator[Any]:
     except ImportError:
         reason = "Playwright is not installed (it is in the test extra)"
     else:
-        executable = _chromium()
-        reason = "no Chromium is installed (Debian: apt-get install chromium; .ci/run installs it)"
+        executable = chromium()
+        reason = NO_CHROMIUM
         if executable is not None:
             with sync_api.sync_playwright() as playwright:
                 launched = playwright.chromium.launch(executable_path=executable, headless=True, args=FLAGS)
                 yield launched
                 launched.close()
             return
-    if REQUIRED:
-        pytest.fail(f"INCENTIVES_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
+    missing(reason)
 
 
 #: For every fraction: the bottom of its numerator and the top of its denominator (pixels), and its height over

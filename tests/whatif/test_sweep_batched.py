@@ -147,13 +147,24 @@ def test_a_failing_point_on_local_processes_names_itself() -> None:
         sweep(org, {"support_agents": values}, workers=2, chunk_size=20, progress=False)
 
 
-def test_with_the_default_workers_a_quick_sweep_stays_in_this_process_and_gives_the_same_records() -> None:
-    # 2,500 dominance-solvable points take hundredths of a second here: starting processes would cost more.
+def test_with_the_default_workers_the_timed_estimate_decides_where_the_sweep_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first points are timed, and the sweep stays in this process when the whole of it would take less
+    # than SERIAL_SECONDS there.  The threshold is set here at both extremes, so the test does not depend on
+    # how busy the machine is; the records are the same either way.
+    from incentives.whatif import runner
+
     org = inc.load_model("examples/growing_company.yaml")
     axes = {
         "customers_per_deal": np.linspace(0, 600, 50).tolist(),
         "bonus.support.reopened_tickets": np.linspace(-0.5, 0, 50).tolist(),
     }
-    default = inc.sweep(org, axes)
-    assert default.ran_on == "this process"
-    assert default.records == inc.sweep(org, axes, workers=1).records
+    monkeypatch.setattr(runner, "_cpu_count", lambda: 2)
+    monkeypatch.setattr(runner, "SERIAL_SECONDS", 1e9)
+    quick = inc.sweep(org, axes)
+    monkeypatch.setattr(runner, "SERIAL_SECONDS", 0.0)
+    slow = inc.sweep(org, axes)
+    close_workers()
+    assert quick.ran_on == "this process" and slow.ran_on == "2 local processes"
+    assert quick.records == slow.records == inc.sweep(org, axes, workers=1).records

@@ -25,30 +25,20 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
 import incentives as inc
 from incentives.design.terms import Term
 from incentives.quantities import with_values
-
-#: Set by ``.ci/run`` where it installed a Chromium: the browser tests must run there, never skip.
-REQUIRED = os.environ.get("INCENTIVES_REQUIRE_BROWSER") == "1"
-
-
-def _missing(reason: str) -> NoReturn:
-    """Skip with the reason, or fail where the browser tests are required."""
-    if REQUIRED:
-        pytest.fail(f"INCENTIVES_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
-
+from tests.browser_support import NO_CHROMIUM, chromium, missing
 
 try:
     import starlette  # noqa: F401
     from playwright import sync_api
 except ImportError as err:
-    _missing(f"{err.name} is not installed (the workshop extra and Playwright are in the test extra)")
+    missing(f"{err.name} is not installed (the workshop extra and Playwright are in the test extra)")
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "images"
@@ -67,15 +57,6 @@ FLAGS = [
 ]
 VIEWPORT = {"width": 1440, "height": 900}
 TIMEOUT = 60_000  # ms: a loaded CI machine is slow, nothing here waits that long when it works
-
-
-def chromium() -> str | None:
-    """The system's Chromium (Debian's package), or None."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +85,7 @@ def server() -> Iterator[str]:
 def browser() -> Iterator[Any]:
     executable = chromium()
     if executable is None:
-        _missing("no Chromium is installed (Debian: apt-get install chromium; .ci/run installs it)")
+        missing(NO_CHROMIUM)
     with sync_api.sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
         context = playwright.chromium.launch_persistent_context(
             profile, executable_path=executable, headless=True, args=FLAGS, viewport=VIEWPORT, accept_downloads=True
