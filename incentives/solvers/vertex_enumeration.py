@@ -202,7 +202,7 @@ class _Polytope:
         return labels, ~members[:, rows:], members[:, :rows]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)
 def _shape_arrays(rows: int, dim: int, coordinates_first: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The arrays of :class:`_Polytope` that depend on its shape only (computed once, read-only, shared)."""
     bounds = np.concatenate([np.ones(rows), np.zeros(dim)])
@@ -338,7 +338,7 @@ def _basis_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool | None
     return _certify(polytope, bases, points, ptol, sweep, candidates=True)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)
 def _every_basis(total: int, dim: int) -> np.ndarray:
     """Every set of ``dim`` of ``total`` inequality numbers, as sorted rows (read-only: it is shared)."""
     bases = combinations(total, dim)
