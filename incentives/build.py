@@ -491,7 +491,8 @@ class _Kernel:
         """Refuse a value that is not a finite real number (checked on the compact array, located on the full one)."""
         if self.exact or (values.dtype.kind == "f" and np.isfinite(values).all()):
             return
-        values = self.full(values)
+        if values.ndim == 1 + len(self.shape):  # over the profiles (a per-point value is located by its point only)
+            values = self.full(values)
         if np.iscomplexobj(values):
             bad = np.argwhere(np.imag(values) != 0)
             if bad.size:

@@ -181,6 +181,25 @@ class Sweep:
             self.budget.tick(step)
             start += step
 
+    def runs(self, count: int, size: int) -> Iterator[slice]:
+        """Yield slices covering ``range(count)`` in chunks: one list visited item by item (see :meth:`pairs`).
+
+        Examples
+        --------
+        >>> sweep = Sweep(Budget(max_iterations=5), entries=4)
+        >>> list(sweep.runs(6, size=1)), sweep.stopped
+        ([slice(0, 4, None), slice(4, 5, None)], True)
+        """
+        start, chunk = 0, max(1, self.entries // size)
+        while start < count and not self.stopped:
+            step = min(chunk, count - start, self._remaining(chunk))
+            if step <= 0 or self.budget.exhausted():
+                self.stopped = True
+                return
+            yield slice(start, start + step)
+            self.budget.tick(step)
+            start += step
+
     def _remaining(self, chunk: int) -> int:
         if self.budget.max_iterations is None:
             return chunk
@@ -213,10 +232,11 @@ def batched_solve(matrices: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np
     ([0.5, 0.25], [True, False])
     """
     size, k = matrices.shape[0], matrices.shape[-1]
-    rhs = np.broadcast_to(rhs, (size, k))
+    if rhs.shape != (size, k):
+        rhs = np.broadcast_to(rhs, (size, k))
     try:
         solutions = np.linalg.solve(matrices, rhs[..., None])[..., 0]
-        return solutions, np.all(np.isfinite(solutions), axis=1)
+        return solutions, np.asarray(np.isfinite(solutions).all(axis=1))
     except np.linalg.LinAlgError:  # some matrix is exactly singular: find which, solve the others
         pass
     sign, _ = np.linalg.slogdet(matrices)

@@ -82,9 +82,11 @@ def facet_bases(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     rows, dim = matrix.shape
     if dim < 2 or dim > MAX_HULL_DIMENSION:
         return None
-    step = 0.5 / matrix.sum(axis=1).max()
-    slack = np.concatenate([1.0 - matrix.sum(axis=1) * step, np.full(dim, step)])
-    points = np.vstack([matrix, -np.eye(dim)]) / slack[:, None]
+    sums = matrix.sum(axis=1)
+    step = 0.5 / sums.max()
+    points = np.empty((rows + dim, dim))
+    np.divide(matrix, (1.0 - sums * step)[:, None], out=points[:rows])
+    points[rows:] = np.eye(dim) * (-1.0 / step)  # the rows -e_j / step
     try:
         hull = ConvexHull(points)
     except (QhullError, ValueError):
@@ -125,8 +127,8 @@ def closed_under_edges(bases: np.ndarray, total: int) -> bool:
     if len(bases) == 0:
         return False
     if total <= 62:
-        bits = np.left_shift(np.int64(1), bases.astype(np.int64))
-        edges = (bits.sum(axis=1, keepdims=True) - bits).ravel()
+        bits = np.left_shift(np.int64(1), bases.T.astype(np.int64, order="C"))  # one column per vertex: fast sums
+        edges = (bits.sum(axis=0) - bits).ravel()
     else:
         count, dim = bases.shape
         mask = np.zeros((count, total), dtype=bool)
@@ -135,4 +137,4 @@ def closed_under_edges(bases: np.ndarray, total: int) -> bool:
         cleared[np.arange(count * dim), bases.ravel()] = False
         edges = label_keys(cleared)
     edges = np.sort(edges)
-    return bool(len(edges) % 2 == 0 and np.all(edges[0::2] == edges[1::2]) and np.all(edges[1:-1:2] != edges[2::2]))
+    return len(edges) % 2 == 0 and bool((edges[0::2] == edges[1::2]).all() and (edges[1:-1:2] != edges[2::2]).all())

@@ -17,6 +17,7 @@ regret of exactly zero.
 from __future__ import annotations
 
 import importlib
+import itertools
 import math
 import time
 import warnings
@@ -28,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .._display import report_text
-from ..equilibrium import Equilibrium, Profile, make_equilibrium
+from ..equilibrium import Equilibrium, Profile, as_profile, make_equilibria
 from ..errors import DegenerateGameWarning, IncompleteSearchWarning, SolverError, UnknownMethodError
 from ..game import Game
 from ..limits import MAX_EQUILIBRIA
@@ -365,33 +366,70 @@ def solve(
 def _verify(
     game: Game, profiles: Sequence[Profile], tol: float, budget: Budget
 ) -> tuple[list[Equilibrium], list[Equilibrium], int, int]:
-    """Check every candidate independently; merge duplicates (same probabilities to DUPLICATE_ATOL) in one pass.
+    """Check every candidate independently; merge duplicates (same probabilities to DUPLICATE_ATOL).
 
-    Stops after :data:`~incentives.limits.MAX_EQUILIBRIA` equilibria, or when the time budget has
-    run out (checked every :data:`_VERIFY_STRIDE` candidates).  Returns the equilibria, the
-    rejected candidates, how many candidates were left unchecked and how many were dropped
-    for probabilities that are not finite.
+    The candidates are checked :data:`_VERIFY_STRIDE` at a time, each batch in one vectorised
+    pass (:func:`~incentives.equilibrium.make_equilibria`), and only a batch's candidates are
+    built (a solver may build its profiles as they are read).  Stops after
+    :data:`~incentives.limits.MAX_EQUILIBRIA` equilibria, or when the time budget has run out
+    (looked at before every batch but the first).  Returns the equilibria (pure ones first), the
+    rejected candidates, how many candidates were left unchecked and how many were dropped for
+    probabilities that are not finite.
     """
-    accepted: dict[bytes, Equilibrium] = {}
-    rejected: dict[bytes, Equilibrium] = {}
+    accepted: list[tuple[np.ndarray, Equilibrium]] = []
+    rejected: list[Equilibrium] = []
+    seen: set[bytes] = set()
     not_finite = 0
-    for k, profile in enumerate(profiles):
-        if len(accepted) >= MAX_EQUILIBRIA or (k % _VERIFY_STRIDE == 0 and k and _out_of_time(budget)):
-            return _ordered(accepted), list(rejected.values()), len(profiles) - k, not_finite
-        if not all(np.isfinite(np.asarray(x, dtype=float)).all() for x in profile):
-            not_finite += 1
-            continue
-        key = _profile_key(profile)
-        if key in accepted or key in rejected:
-            continue
-        candidate = make_equilibrium(game, _exactify(game, profile))
-        ok = candidate.regret == 0 if isinstance(candidate.regret, Fraction) else candidate.regret <= tol
-        (accepted if ok else rejected)[key] = candidate
-    return _ordered(accepted), list(rejected.values()), 0, not_finite
+    for start in range(0, len(profiles), _VERIFY_STRIDE):
+        if start and _out_of_time(budget):
+            return _ordered(game, accepted), rejected, len(profiles) - start, not_finite
+        batch = [profiles[k] for k in range(start, min(start + _VERIFY_STRIDE, len(profiles)))]
+        flat = _flat_profiles(game, batch)
+        finite = np.isfinite(flat).all(axis=1).tolist()
+        rounded = np.round(flat, _DUPLICATE_DIGITS) + 0.0  # + 0.0 turns -0.0 into 0.0
+        fresh: list[int] = []
+        for position, row in enumerate(rounded):
+            key = row.tobytes()
+            if finite[position] and key not in seen:
+                seen.add(key)
+                fresh.append(position)
+        checked = dict(zip(fresh, make_equilibria(game, [_exactify(game, batch[p]) for p in fresh]), strict=True))
+        for position in range(len(batch)):
+            if len(accepted) >= MAX_EQUILIBRIA:
+                return _ordered(game, accepted), rejected, len(profiles) - start - position, not_finite
+            not_finite += not finite[position]
+            candidate = checked.get(position)
+            if candidate is None:  # not finite, or a duplicate
+                continue
+            ok = candidate.regret == 0 if isinstance(candidate.regret, Fraction) else candidate.regret <= tol
+            if ok:
+                accepted.append((flat[position], candidate))
+            else:
+                rejected.append(candidate)
+    return _ordered(game, accepted), rejected, 0, not_finite
 
 
-def _ordered(accepted: dict[bytes, Equilibrium]) -> list[Equilibrium]:
-    return sorted(accepted.values(), key=lambda e: (not e.is_pure, _sort_key(e)))
+def _flat_profiles(game: Game, profiles: Sequence[Profile]) -> np.ndarray:
+    """Every profile's probabilities in one float row (players one after another)."""
+    if not profiles:
+        return np.zeros((0, sum(game.shape)))
+    try:
+        return np.hstack([np.array([p[i] for p in profiles], dtype=float) for i in range(game.n_players)])
+    except (ValueError, IndexError, TypeError):
+        for profile in profiles:  # the one of the wrong shape gets as_profile's error
+            as_profile(game, profile)
+        raise
+
+
+def _ordered(game: Game, accepted: list[tuple[np.ndarray, Equilibrium]]) -> list[Equilibrium]:
+    """The equilibria as they are listed: pure ones first, then largest probabilities first."""
+    if game.is_exact or not accepted:  # exact candidates may differ from the float rows they came from
+        return sorted((e for _, e in accepted), key=lambda e: (not e.is_pure, _sort_key(e)))
+    rows = np.array([row for row, _ in accepted])
+    starts = [0, *itertools.accumulate(game.shape[:-1])]
+    pure = (np.add.reduceat(rows > 0, starts, axis=1) == 1).all(axis=1).tolist()
+    keys = (-rows).tolist()
+    return [accepted[k][1] for k in sorted(range(len(accepted)), key=lambda k: (not pure[k], keys[k]))]
 
 
 def _out_of_time(budget: Budget) -> bool:
@@ -410,11 +448,6 @@ def _unverified_notes(left: int, candidates: int, accepted: int, budget: Budget)
         f"the method found {candidates:,} candidate profiles; {why} after checking {candidates - left:,} of them, "
         f"so {left:,} were not checked and are not listed (every equilibrium listed is verified).",
     )
-
-
-def _profile_key(profile: Profile) -> bytes:
-    flat = np.concatenate([np.asarray(p, dtype=float) for p in profile])
-    return (np.round(flat, _DUPLICATE_DIGITS) + 0.0).tobytes()  # + 0.0 turns -0.0 into 0.0
 
 
 def _exactify(game: Game, profile: Profile) -> Profile:

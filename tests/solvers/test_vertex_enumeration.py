@@ -1,5 +1,6 @@
-"""Vertex enumeration's paths: the simple path (Qhull facets in few dimensions, reverse search in more),
-the same on a perturbed polytope (degenerate games) and the exhaustive sweep (the fallback).
+"""Vertex enumeration's paths: the simple path (every basis solved for small polytopes, Qhull facets in few
+dimensions, reverse search in more), the same on a perturbed polytope (degenerate games) and the exhaustive
+sweep (the fallback).
 
 The sweep is checked against brute-force oracles in test_two_player.py; here the simple paths must
 give exactly the sweep's answer, must be the paths taken, and a failed perturbation must hand the
@@ -10,6 +11,7 @@ large games, past any basis count the sweep could visit, against QuantEcon's ver
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 from fractions import Fraction as F
 from typing import Any
@@ -38,10 +40,15 @@ def swept(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, ...]]:
     return calls
 
 
-def run(game: inc.Game, *, hull: bool = True, budget: Budget | None = None, reverse: bool = False) -> SolverOutput:
+def run(
+    game: inc.Game, *, hull: bool = True, budget: Budget | None = None, reverse: bool = False, solved: bool = True
+) -> SolverOutput:
     """The kernel with the simple paths on, or off (every polytope swept); ``reverse`` puts reverse search
-    in place of Qhull at every dimension."""
+    in place of Qhull (and of solving every basis) at every dimension; ``solved=False`` puts Qhull in place of
+    solving every basis of a small polytope."""
     with pytest.MonkeyPatch.context() as patch:
+        if not hull or reverse or not solved:
+            patch.setattr(ve, "MAX_SOLVED_BASES", 0)
         if not hull:
             patch.setattr(ve, "facet_bases", lambda matrix: None)
             patch.setattr(ve, "reverse_search", lambda *a, **k: Enumeration(np.zeros((0, 1), int), False, False, False))
@@ -74,6 +81,34 @@ def test_hull_path_is_taken_on_generic_games_and_equals_the_sweep(
         assert as_set(fast) == as_set(slow) and len(fast.profiles) % 2 == 1
         assert fast.status == slow.status == "complete"
         assert fast.degenerate is slow.degenerate is False
+
+
+SMALL_SHAPES = [(1, 4), (4, 1), (2, 2), (2, 7), (3, 3), (3, 5), (5, 3), (4, 4), (4, 5), (5, 5), (3, 8)]
+
+
+@pytest.mark.parametrize("shape", SMALL_SHAPES)
+def test_small_polytopes_solve_every_basis_and_equal_qhull_and_the_sweep(
+    shape: tuple[int, int], swept: list[tuple[int, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert math.comb(sum(shape), shape[0]) <= ve.MAX_SOLVED_BASES  # both polytopes have this many bases
+    rng = np.random.default_rng([*shape, 23])
+    hulls: list[int] = []
+    real = ve.facet_bases
+    monkeypatch.setattr(ve, "facet_bases", lambda matrix: hulls.append(1) or real(matrix))
+    for _ in range(3):
+        game = inc.Game.from_bimatrix(rng.standard_normal(shape), rng.standard_normal(shape))
+        fast = run(game)
+        assert swept == [] and hulls == []  # neither Qhull nor the sweep: every basis solved, and certified
+        hull = run(game, solved=False)
+        if min(shape) > 1:  # Qhull needs two dimensions (a polytope of one goes to the sweep)
+            assert swept == [] and len(hulls) == 2
+        hulls.clear()
+        swept.clear()
+        slow = run(game, hull=False)
+        assert swept
+        swept.clear()
+        assert as_set(fast) == as_set(hull) == as_set(slow) and len(fast.profiles) % 2 == 1
+        assert fast.status == slow.status == "complete" and fast.degenerate is slow.degenerate is False
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -159,13 +194,15 @@ def test_budget_stops_the_hull_path(swept: list[tuple[int, ...]]) -> None:
     assert swept == []
 
 
-def test_budget_cut_anywhere_keeps_a_subset_of_the_equilibria() -> None:
-    # A degenerate game: the budget runs out in the plain hull path, the perturbed one or the sweep.
-    game = inc.Game.from_bimatrix(*np.random.default_rng(8).integers(-2, 3, (2, 6, 6)).tolist())
+@pytest.mark.parametrize(("seed", "size", "step"), [(8, 6, 61), (1, 4, 7), (2, 4, 7)])
+def test_budget_cut_anywhere_keeps_a_subset_of_the_equilibria(seed: int, size: int, step: int) -> None:
+    # A degenerate game: the budget runs out in the plain path (every basis solved for 4 x 4, Qhull for 6 x 6),
+    # the perturbed one or the sweep.
+    game = inc.Game.from_bimatrix(*np.random.default_rng(seed).integers(-2, 3, (2, size, size)).tolist())
     full = run(game)
     assert full.status == "complete" and full.degenerate is True
     statuses = set()
-    for limit in range(1, 2000, 61):
+    for limit in range(1, 2000 if size > 4 else 400, step):
         cut = run(game, budget=Budget(max_iterations=limit))
         statuses.add(cut.status)
         assert as_set(cut) <= as_set(full)
@@ -228,17 +265,17 @@ def test_a_tied_best_response_skips_the_plain_hull_path(monkeypatch: pytest.Monk
     assert ve._tied_pure_vertex(np.array([[2.0, 1.0], [2.0, 1.5]]))
     assert not ve._tied_pure_vertex(np.array([[2.0, 1.0], [1.0, 1.5]]))
     tried: list[str] = []
-    real = ve._hull_search
+    real = ve._simple_search
 
     def spy(polytope: Any, ptol: float, sweep: Any) -> bool:
         tried.append("P" if polytope.coordinates_first else "Q")
         return real(polytope, ptol, sweep)
 
-    monkeypatch.setattr(ve, "_hull_search", spy)
+    monkeypatch.setattr(ve, "_simple_search", spy)
     game = inc.Game.from_bimatrix([[3, 1, 0], [3, 0, 2], [0, 2, 1]], [[1, 0, 2], [0, 2, 1], [2, 1, 0]])
     output = run(game)
     assert tried == ["P", "Q"]  # P plain (and certified), then Q perturbed: never Q plain
-    monkeypatch.setattr(ve, "_hull_search", real)
+    monkeypatch.setattr(ve, "_simple_search", real)
     assert as_set(output) == as_set(run(game, hull=False)) and output.degenerate is True
 
 

@@ -168,3 +168,20 @@ def test_with_the_default_workers_the_timed_estimate_decides_where_the_sweep_run
     close_workers()
     assert quick.ran_on == "this process" and slow.ran_on == "2 local processes"
     assert quick.records == slow.records == inc.sweep(org, axes, workers=1).records
+
+
+def test_a_weight_that_overflows_at_some_points_is_refused_naming_the_weight_and_the_point() -> None:
+    # fuzz seed 7, file 00122: a bonus weight p**p**p is finite at p = 0 and overflows at p = 5; the check of a
+    # per-point value once tried to lay it over the profiles (a traceback)
+    from incentives.readwrite.model_file import loads_model
+
+    org = loads_model(
+        "name: t\nparameters: {p: 2}\n"
+        "departments:\n  a: {actions: {x: {v: 1}, y: {v: 2}}}\n  b: {actions: {x: {w: 1}, y: {w: 3}}}\n"
+        "kpis:\n  k: a.v + b.w\ncompany_value: k\nbonus: {a: {k: p**p**p}, b: {k: 1}}\n",
+        source="t.yaml",
+    )
+    with pytest.raises(
+        inc.SweepError, match=r"bonus\.a\.k: the formula 'p\*\*\(p\*\*p\)' is not a finite number .* p=5"
+    ):
+        sweep(org, {"p": [0.0, 5.0, 10.0]}, workers=1, progress=False)
