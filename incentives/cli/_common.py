@@ -401,13 +401,16 @@ exact_option = click.option(
 #: The longest time budget an option accepts (a week).
 MAX_SECONDS = 7 * 24 * 3600.0
 
-max_seconds_option = click.option(
-    "--max-seconds",
-    type=Number(0, MAX_SECONDS, low_open=True),
-    default=60.0,
-    show_default=True,
-    help="Time budget of the equilibrium search.",
-)
+
+def max_seconds_option(help: str = "Time budget of the equilibrium search.") -> Callable[[Any], Any]:
+    """The ``--max-seconds`` option (60 s by default, at most :data:`MAX_SECONDS`), with what it bounds as ``help``."""
+    return click.option(
+        "--max-seconds",
+        type=Number(0, MAX_SECONDS, low_open=True),
+        default=60.0,
+        show_default=True,
+        help=help,
+    )
 
 
 @contextlib.contextmanager

@@ -24,7 +24,7 @@ __all__ = ["analyze", "perspectives"]
 @click.argument("model", type=model_file)
 @method_option()
 @exact_option
-@max_seconds_option
+@max_seconds_option()
 @report_options()
 @fail_cleanly
 def analyze(

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import MAX_SECONDS, Emitter, Number, fail_cleanly, model_file, report_options, time_limit
+from ._common import (
+    Emitter,
+    fail_cleanly,
+    max_seconds_option,
+    model_file,
+    report_options,
+    time_limit,
+)
 
 if TYPE_CHECKING:
     from ..continuous.result import ContinuousSolution
@@ -60,13 +67,7 @@ CONTINUOUS_ADVICE = (
     show_default=True,
     help="Seed of the numeric search's random starts.",
 )
-@click.option(
-    "--max-seconds",
-    type=Number(0, MAX_SECONDS, low_open=True),
-    default=60.0,
-    show_default=True,
-    help="Time budget of the whole analysis (closed forms, numeric search, gaming gaps and --plan).",
-)
+@max_seconds_option("Time budget of the whole analysis (closed forms, numeric search, gaming gaps and --plan).")
 @report_options()
 @fail_cleanly
 def continuous(

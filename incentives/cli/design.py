@@ -15,11 +15,11 @@ from typing import Any
 import click
 
 from ._common import (
-    MAX_SECONDS,
     MODEL_SUFFIXES,
     Emitter,
     Number,
     fail_cleanly,
+    max_seconds_option,
     method_option,
     model_file,
     report_options,
@@ -138,13 +138,7 @@ def _parse_bounds(items: tuple[str, ...]) -> dict[str | tuple[str, str], tuple[A
 @method_option(
     help="Equilibrium method that verifies the plan on the rebuilt game.",
 )
-@click.option(
-    "--max-seconds",
-    type=Number(0, MAX_SECONDS, low_open=True),
-    default=60.0,
-    show_default=True,
-    help="Time limit of each solver call.",
-)
+@max_seconds_option("Time limit of each solver call.")
 @report_options()
 @fail_cleanly
 def design(

@@ -31,7 +31,7 @@ __all__ = ["handout"]
 )
 @method_option()
 @exact_option
-@max_seconds_option
+@max_seconds_option()
 @report_options(default="html")
 @fail_cleanly
 def handout(

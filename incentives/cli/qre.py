@@ -33,7 +33,7 @@ __all__ = ["qre"]
     help="Rationality (per unit of payoff) at which to show the QRE; repeat for several. "
     "Default: points along the path to the Nash equilibrium it ends at.",
 )
-@max_seconds_option
+@max_seconds_option()
 @plot_option("Also draw every action's probability against rationality into this picture")
 @report_options()
 @fail_cleanly

@@ -82,7 +82,7 @@ def _contract(source: Any, analysis: Any, options: dict[str, Any]) -> tuple[Any,
 @rate_options()
 @method_option("How the stage equilibria reverted to are found (each one is used, mixed ones too).")
 @exact_option
-@max_seconds_option
+@max_seconds_option()
 @click.option(
     "--payoff-set/--no-payoff-set",
     default=True,

@@ -28,7 +28,7 @@ __all__ = ["solve"]
     "'logit': one equilibrium of a large game, fast.",
 )
 @exact_option
-@max_seconds_option
+@max_seconds_option()
 @click.option(
     "--tol",
     type=Number(0, 1, low_open=True),

@@ -10,11 +10,10 @@ import click
 
 from ..limits import MAX_POINTS
 from ._common import (
-    MAX_SECONDS,
     Emitter,
     Method,
-    Number,
     fail_cleanly,
+    max_seconds_option,
     method_option,
     model_file,
     plot_option,
@@ -141,13 +140,9 @@ def _executor(scheduler: str | None) -> Any:
     "Also draw the sweep against one quantity (with --repeated: δ*, p* and the credible bonus), or a phase diagram "
     "over two, into this picture"
 )
-@click.option(
-    "--max-seconds",
-    type=Number(0, MAX_SECONDS, low_open=True),
-    default=60.0,
-    show_default=True,
-    help="Time budget of each point's equilibrium search, its checks included (a point that runs out says so in "
-    "its status column, budget_exhausted).",
+@max_seconds_option(
+    "Time budget of each point's equilibrium search, its checks included (a point that runs out says so in "
+    "its status column, budget_exhausted)."
 )
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster: the scheduler's address, tcp://HOST:PORT.")
 @click.option("--workers", type=click.IntRange(min=1, max=1024), help="Local worker processes (default: every core).")

@@ -8,7 +8,14 @@ from typing import Any
 
 import click
 
-from ._common import MAX_SECONDS, Emitter, Number, fail_cleanly, model_file, report_options, time_limit
+from ._common import (
+    Emitter,
+    fail_cleanly,
+    max_seconds_option,
+    model_file,
+    report_options,
+    time_limit,
+)
 from ._rates import RepeatedOptions, parse_target, rate_options
 
 __all__ = ["THRESHOLDS_ADVICE", "parse_symbol", "thresholds", "time_limit"]
@@ -84,13 +91,7 @@ def parse_symbol(text: str) -> tuple[str, tuple[str | None, str | None] | None]:
     help="With --repeated: the punishment, a profile played for ever after a deviation, or pure-minmax. Default: "
     "the pure stage equilibrium worst for each department (at the model's values).",
 )
-@click.option(
-    "--max-seconds",
-    type=Number(0, MAX_SECONDS, low_open=True),
-    default=60.0,
-    show_default=True,
-    help="Time budget of the exact analysis; past it the command stops with an error.",
-)
+@max_seconds_option("Time budget of the exact analysis; past it the command stops with an error.")
 @report_options()
 @fail_cleanly
 def thresholds(

@@ -44,7 +44,7 @@ def _read(path: Path) -> str:
 )
 @click.option("--no-browser", is_flag=True, help="Do not open the page in a browser (print its address only).")
 @method_option()
-@max_seconds_option
+@max_seconds_option()
 @fail_cleanly
 def workshop(model: Path, host: str, port: int, no_browser: bool, method: str, max_seconds: float) -> None:
     """Open the workshop page for MODEL: the room moves the bonus plans and watches the equilibria move.
