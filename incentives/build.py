@@ -60,7 +60,27 @@ __all__ = [
 AUTO_EXACT_PROFILES = 4096
 
 
-class _FractionPrinter(NumPyPrinter):
+class _BroadcastingPrinter(NumPyPrinter):
+    """NumPy code printer whose ``and``/``or`` broadcast their operands.
+
+    SymPy's writes ``numpy.logical_and.reduce((a, b))``, which first stacks the operands into one
+    array: operands of different shapes (conditions on different departments' actions, laid
+    along different axes) fail there.  Pairwise ``logical_and`` broadcasts them, as ``min`` and
+    ``max`` already do.
+    """
+
+    def _print_And(self, expr: sympy.And) -> str:
+        return self._pairwise("logical_and", expr)
+
+    def _print_Or(self, expr: sympy.Or) -> str:
+        return self._pairwise("logical_or", expr)
+
+    def _pairwise(self, function: str, expr: sympy.Basic) -> str:
+        operands = ", ".join(self._print(a) for a in expr.args)
+        return f"functools.reduce({self._module_format('numpy.' + function)}, [{operands}])"
+
+
+class _FractionPrinter(_BroadcastingPrinter):
     """NumPy code printer that keeps rational constants exact."""
 
     def _print_Rational(self, expr: sympy.Rational) -> str:
@@ -99,7 +119,7 @@ def _compile(args: tuple[sympy.Symbol, ...], expr: sympy.Expr, exact: bool) -> A
     namespace = {"functools": functools, "numpy": np}
     if exact:
         return sympy.lambdify(list(args), expr, modules=[{"Fraction": Fraction, **namespace}], printer=_FractionPrinter)
-    return sympy.lambdify(list(args), expr, modules=[namespace], printer=NumPyPrinter)
+    return sympy.lambdify(list(args), expr, modules=[namespace], printer=_BroadcastingPrinter)
 
 
 @functools.lru_cache(maxsize=4096)

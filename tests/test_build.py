@@ -18,6 +18,7 @@ from sympy.printing.numpy import NumPyPrinter
 import incentives as inc
 from incentives.formula import symbol
 from incentives.model import kpi_order
+from incentives.readwrite.model_file import loads_model
 
 EXAMPLE = Path("examples/growing_company.yaml")
 
@@ -265,3 +266,18 @@ def test_a_payoff_that_is_not_finite_is_a_model_error_naming_the_department(monk
     monkeypatch.setattr(build._Kernel, "_payoff", overflowing)
     with pytest.raises(inc.ModelError, match=r"payoff of 'sales' .* not a finite number .* at sales=consultative, "):
         inc.build_game(inc.load_model(EXAMPLE), exact=False)
+
+
+def test_conditions_joined_by_and_or_over_different_departments_broadcast() -> None:
+    # fuzz seed 11, file 01309 (handout): the derivative of a where() over two departments' variables compiled
+    # to numpy.logical_and.reduce((a, b)), which stacks its operands and fails when they lie along different axes
+    org = loads_model(
+        "name: t\n"
+        "departments:\n  a: {actions: {x: {v: 1}, y: {v: 2}, z: {v: 3}}}\n  b: {actions: {x: {w: 1}, y: {w: 3}}}\n"
+        "kpis:\n  k: where(a.v > 1 and b.w > 1 or a.v == 3, 10, 1)\n"
+        "company_value: k\nbonus: {a: {k: 1}, b: {k: 1}}\n",
+        source="t.yaml",
+    )
+    k = inc.evaluate_model(org, exact=False).values("k")
+    by_hand = [[10 if (v > 1 and w > 1) or v == 3 else 1 for w in (1, 3)] for v in (1, 2, 3)]
+    assert np.asarray(k).tolist() == by_hand
