@@ -325,7 +325,10 @@ def _plays_only(probs: np.ndarray, action: int) -> bool:
 
 
 def _as_rows(profiles: Sequence[tuple[int, ...]], game: Game) -> np.ndarray:
-    """Profiles as the rows of an array of the smallest integer type that also holds one more action per player."""
+    """Profiles as rows of the smallest integer type holding every action index and, above them, its maximum.
+
+    :func:`_nearest` marks a department that mixes with that maximum, which no action index reaches.
+    """
     dtype = np.min_scalar_type(max(game.shape))
     return np.asarray(profiles, dtype=dtype).reshape(len(profiles), game.n_players)
 

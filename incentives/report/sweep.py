@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..whatif.results import SweepResult
+from . import words
 from .blocks import Align, Block, Cell, Heading, Table, Tone, paragraphs
 from .dispatch import register_blocks, register_document
 
@@ -30,9 +31,6 @@ __all__ = ["SWEEP_SCHEMA", "repeated_blocks", "sweep_blocks", "sweep_document"]
 
 SWEEP_SCHEMA = "incentives.sweep/2"
 RIGHT: Align = "right"
-
-#: Equilibria named in one cell of the report; a game with ties can have a thousand.
-LISTED_IN_CELL = 5
 
 
 def _span(values: list[float]) -> str:
@@ -66,10 +64,13 @@ def _row(result: SweepResult, equilibria: str, members: list[int]) -> tuple[Cell
 
 
 def _listed(labels: list[str]) -> list[str]:
-    """The first :data:`LISTED_IN_CELL` labels, then how many more (the table and the JSON hold them all)."""
-    if len(labels) <= LISTED_IN_CELL:
+    """The first :data:`words.LISTED_IN_CELL` labels, then how many more (the table and the JSON hold them all)."""
+    if len(labels) <= words.LISTED_IN_CELL:
         return labels
-    return [*labels[:LISTED_IN_CELL], f"and {len(labels) - LISTED_IN_CELL:,} more (the table of points lists them all)"]
+    return [
+        *labels[: words.LISTED_IN_CELL],
+        f"and {len(labels) - words.LISTED_IN_CELL:,} more (the table of points lists them all)",
+    ]
 
 
 def _defined_span(values: list[float | None]) -> str:

@@ -34,6 +34,7 @@ __all__ = [
     "KPI_COLUMNS",
     "KPI_TITLE",
     "LISTED_EQUILIBRIA",
+    "LISTED_IN_CELL",
     "LISTED_TIES",
     "NO_EQUILIBRIUM",
     "NO_GAMING",
@@ -72,6 +73,8 @@ __all__ = [
 LISTED_EQUILIBRIA = 100
 DETAILED_EQUILIBRIA = 20
 LISTED_TIES = 10
+#: Equilibria named in one cell of a sweep's table (the table of points holds them all).
+LISTED_IN_CELL = 5
 ALL_IN_JSON = "the JSON report, --format json, lists them all"
 
 EQUILIBRIA_TITLE = "Equilibria"
