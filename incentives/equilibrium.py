@@ -31,6 +31,7 @@ from .game import Game, integer_vector
 __all__ = [
     "Equilibrium",
     "Named",
+    "ProfileRows",
     "action_values",
     "as_profile",
     "deviation_payoffs",
@@ -46,6 +47,38 @@ __all__ = [
 ]
 
 Profile = tuple[np.ndarray, ...]
+
+
+class ProfileRows(Sequence[Profile]):
+    """Float two-player profiles held as the rows of one array: the row player's ``m`` probabilities, then the column's.
+
+    A sequence of profiles like any other (each item is ``(x, y)``, read-only views
+    into the rows), which :func:`make_equilibria` and :func:`~incentives.solve`
+    read without copying profile by profile.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> found = ProfileRows(np.array([[1.0, 0.0, 0.5, 0.5]]), 2)
+    >>> len(found), [p.tolist() for p in found[0]], len(found[0:0])
+    (1, [[1.0, 0.0], [0.5, 0.5]], 0)
+    """
+
+    def __init__(self, flat: np.ndarray, m: int) -> None:
+        self.flat = readonly(flat, copy=False)
+        self.rows, self.cols = self.flat[:, :m], self.flat[:, m:]
+
+    def __len__(self) -> int:
+        return len(self.flat)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return ProfileRows(self.flat[index], self.rows.shape[1])
+        return self.rows[index], self.cols[index]
+
+    def take(self, indices: Sequence[int] | np.ndarray) -> ProfileRows:
+        """The profiles at these positions, in this order."""
+        return ProfileRows(self.flat[np.asarray(indices, dtype=np.intp)], self.rows.shape[1])
 
 
 def pure_profile(game: Game, indices: Sequence[int]) -> Profile:
@@ -432,6 +465,10 @@ def _two_player_stack(game: Game, profiles: Sequence[Sequence[Any]]) -> tuple[np
     finite float profile of the right shape (the others go through :func:`as_profile`).
     """
     if game.n_players != 2 or game.is_exact or not profiles:
+        return None
+    if isinstance(profiles, ProfileRows) and profiles.rows.shape[1] == game.shape[0]:
+        if profiles.cols.shape[1] == game.shape[1] and np.isfinite(profiles.flat).all():
+            return profiles.rows, profiles.cols
         return None
     stacked = []
     for player, n in enumerate(game.shape):

@@ -29,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .._display import report_text
-from ..equilibrium import Equilibrium, Profile, as_profile, make_equilibria
+from ..equilibrium import Equilibrium, Profile, ProfileRows, as_profile, make_equilibria
 from ..errors import DegenerateGameWarning, IncompleteSearchWarning, SolverError, UnknownMethodError
 from ..game import Game
 from ..limits import MAX_EQUILIBRIA
@@ -380,11 +380,13 @@ def _verify(
     rejected: list[Equilibrium] = []
     seen: set[bytes] = set()
     not_finite = 0
+    as_rows = isinstance(profiles, ProfileRows) and not game.is_exact  # float rows: nothing to make exact
     for start in range(0, len(profiles), _VERIFY_STRIDE):
         if start and _out_of_time(budget):
             return _ordered(game, accepted), rejected, len(profiles) - start, not_finite
-        batch = [profiles[k] for k in range(start, min(start + _VERIFY_STRIDE, len(profiles)))]
-        flat = _flat_profiles(game, batch)
+        stop = min(start + _VERIFY_STRIDE, len(profiles))
+        batch = profiles[start:stop] if as_rows else [profiles[k] for k in range(start, stop)]
+        flat = batch.flat if isinstance(batch, ProfileRows) else _flat_profiles(game, batch)
         finite = np.isfinite(flat).all(axis=1).tolist()
         rounded = np.round(flat, _DUPLICATE_DIGITS) + 0.0  # + 0.0 turns -0.0 into 0.0
         fresh: list[int] = []
@@ -393,7 +395,8 @@ def _verify(
             if finite[position] and key not in seen:
                 seen.add(key)
                 fresh.append(position)
-        checked = dict(zip(fresh, make_equilibria(game, [_exactify(game, batch[p]) for p in fresh]), strict=True))
+        candidates = batch.take(fresh) if isinstance(batch, ProfileRows) else [_exactify(game, batch[p]) for p in fresh]
+        checked = dict(zip(fresh, make_equilibria(game, candidates), strict=True))
         for position in range(len(batch)):
             if len(accepted) >= MAX_EQUILIBRIA:
                 return _ordered(game, accepted), rejected, len(profiles) - start - position, not_finite

@@ -95,6 +95,7 @@ for non-degenerate games) suggested step 1.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import math
@@ -103,6 +104,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..equilibrium import ProfileRows
 from ..game import Game
 from ._bimatrix import (
     Sweep,
@@ -115,6 +117,7 @@ from ._bimatrix import (
 from ._exact_vertices import Vertices, exact_degenerate, exact_profiles
 from ._polytope_hull import closed_under_edges, facet_bases
 from ._reverse_search import label_keys, reverse_search
+from ._small_polytopes import SmallVertices, equilibrium_profiles, hull_vertices, small_vertices, square_profiles
 from .registry import Budget, SolverOutput, Status, register_solver
 
 __all__ = ["HULL_DIMENSION", "MAX_SOLVED_BASES", "MAX_SWEEP", "vertex_enumeration"]
@@ -254,7 +257,15 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     a, b = game.float_payoffs()
     polytopes = _polytopes(a, b, tol)
     sweep, ptol = Sweep(budget), probability_tol(game, tol)
-    pending = tuple(p for p in polytopes if _tied_pure_vertex(p.matrix) or not _simple_search(p, ptol, sweep))
+    small = _small_search(polytopes, ptol, sweep)
+    decided = (
+        tuple(d or None for d in small.settled) if small is not None else _square_hull_search(polytopes, ptol, sweep)
+    )
+    pending = tuple(
+        p
+        for p, done in zip(polytopes, decided, strict=True)
+        if done is False or (done is None and (_tied_pure_vertex(p.matrix) or not _simple_search(p, ptol, sweep)))
+    )
     pending = tuple(polytope for polytope in pending if not _perturbed_search(polytope, ptol, sweep))
     notes: list[str] = []
     unswept = _bases(pending) > MAX_SWEEP
@@ -269,7 +280,9 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     m, n = game.shape
     if not game.is_exact and polytopes[0].simple is not None and polytopes[1].simple is not None:
         # both simple: no vertex has surplus labels, and only the vertices of equilibria are solved
-        profiles = _simple_profiles(polytopes)
+        profiles = (
+            equilibrium_profiles(small) if small is not None and all(small.settled) else _simple_profiles(polytopes)
+        )
         status: Status = "budget_exhausted" if sweep.stopped else "complete"
         return SolverOutput(profiles=profiles, status=status, degenerate=False if status == "complete" else None)
     p, q, pairs = _paired(polytopes, m, n)
@@ -296,6 +309,76 @@ def _polytopes(a: np.ndarray, b: np.ndarray, tol: float) -> tuple[_Polytope, _Po
         _Polytope(matrix=np.ascontiguousarray(b_norm.T), tol=tol / b_span, coordinates_first=True),
         _Polytope(matrix=a_norm, tol=tol / a_span, coordinates_first=False),
     )
+
+
+def _small_search(polytopes: tuple[_Polytope, _Polytope], ptol: float, sweep: Sweep) -> SmallVertices | None:
+    """Both polytopes of a game with at most :data:`MAX_SOLVED_BASES` bases at once, as :func:`_basis_search` would.
+
+    Each polytope it certifies keeps its vertices (and counts its bases as
+    work); the other is left untouched for :func:`_simple_search`.  None, and
+    nothing done, for a larger game, when a pure strategy has tied best
+    responses, when a basis is singular, or when the budget could not cover
+    both polytopes' bases.
+    """
+    rows, dim = polytopes[0].matrix.shape
+    count = math.comb(rows + dim, dim)
+    budget = sweep.budget
+    if count > MAX_SOLVED_BASES or sweep.stopped or budget.exhausted():
+        return None
+    if budget.max_iterations is not None and budget.max_iterations - budget.iterations < 2 * count:
+        return None
+    tols = np.array([[polytopes[0].tol], [polytopes[1].tol]])
+    found = small_vertices(polytopes[0].matrix, polytopes[1].matrix, tols, ptol)
+    if found is None:
+        return None
+    shape = found.layout
+    for p, (polytope, done, chosen) in enumerate(zip(polytopes, found.settled, found.chosen, strict=True)):
+        if done:
+            polytope.simple = shape.bases[p][chosen]
+            polytope.keys = shape.keys[p][chosen]
+            polytope.solved = found.points[p, chosen, : polytope.matrix.shape[1]]
+            budget.tick(count)
+    return found
+
+
+def _square_hull_search(polytopes: tuple[_Polytope, _Polytope], ptol: float, sweep: Sweep) -> tuple[bool | None, ...]:
+    """Both polytopes of a square game from Qhull, certified together, as :func:`_hull_search` would.
+
+    For each polytope: True when settled, False when its vertices could not be
+    certified (it needs another path), None when not tried (the per-polytope
+    paths decide).  A polytope the joint certificate does not settle gets
+    :func:`_certify` with its facets, as in :func:`_hull_search`.  Nothing is
+    tried unless the game is square, Qhull is the path (more than
+    :data:`MAX_SOLVED_BASES` bases, at most :data:`HULL_DIMENSION` dimensions), no
+    pure strategy has tied best responses, and the budget counts time only and
+    has time left.
+    """
+    rows, dim = polytopes[0].matrix.shape
+    budget = sweep.budget
+    untried = (None, None)
+    if rows != dim or not 2 <= dim <= HULL_DIMENSION or math.comb(rows + dim, dim) <= MAX_SOLVED_BASES:
+        return untried
+    if sweep.stopped or budget.max_iterations is not None or budget.exhausted():
+        return untried
+    ordered = np.sort(np.stack([polytopes[0].matrix, polytopes[1].matrix]), axis=1)
+    if (ordered[:, -1] == ordered[:, -2]).any():  # as _tied_pure_vertex: degenerate for sure
+        return untried
+    facets = (facet_bases(polytopes[0].matrix), facet_bases(polytopes[1].matrix))
+    if facets[0] is None or facets[1] is None:  # as _hull_search: that polytope needs another path
+        return tuple(None if found is not None else False for found in facets)
+    tols = np.array([[polytopes[0].tol], [polytopes[1].tol]])
+    found = hull_vertices((facets[0], facets[1]), polytopes[0].matrix, polytopes[1].matrix, tols, ptol)
+    decided: list[bool | None] = []
+    for polytope, done, (bases, vertices), keys in zip(polytopes, found.settled, found.facets, found.keys, strict=True):
+        if sweep.stopped:  # the budget ran out: as _simple_search, the polytope counts as settled
+            decided.append(None)
+        elif done:
+            polytope.simple, polytope.keys = bases, keys
+            budget.tick(len(bases))
+            decided.append(True)
+        else:
+            decided.append(_certify(polytope, bases, vertices, ptol, sweep, candidates=False))
+    return tuple(decided)
 
 
 def _simple_search(polytope: _Polytope, ptol: float, sweep: Sweep) -> bool:
@@ -602,11 +685,17 @@ def _complementary_vertices(first: _Polytope, second: _Polytope) -> tuple[np.nda
     return np.flatnonzero(hit), order[spots[hit]]
 
 
-def _simple_profiles(polytopes: tuple[_Polytope, _Polytope]) -> list[tuple[np.ndarray, np.ndarray]]:
+def _simple_profiles(polytopes: tuple[_Polytope, _Polytope]) -> ProfileRows:
     """The equilibria of two simple polytopes as probability vectors, one per complementary pair of vertices."""
     pairs = _complementary_vertices(*polytopes)
+    first, second = polytopes
+    assert first.simple is not None and second.simple is not None
+    m, n = second.matrix.shape
+    if m == n and first.solved is None and second.solved is None:  # both points of every pair in one solve
+        with contextlib.suppress(np.linalg.LinAlgError):
+            return square_profiles(first.matrix, second.matrix, first.simple[pairs[0]], second.simple[pairs[1]])
     rows, cols = (_probabilities(polytope, chosen) for polytope, chosen in zip(polytopes, pairs, strict=True))
-    return list(zip(rows, cols, strict=True))
+    return ProfileRows(np.hstack([rows, cols]), m)
 
 
 def _probabilities(polytope: _Polytope, chosen: np.ndarray) -> np.ndarray:
