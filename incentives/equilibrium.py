@@ -442,7 +442,7 @@ def make_equilibria(game: Game, profiles: Sequence[Sequence[Any]]) -> list[Equil
     payoffs[:, 1] = np.einsum("kj,kj->k", cols, deviation[1])
     payoffs.setflags(write=False)
     gains = np.maximum(deviation[0].max(axis=1) - payoffs[:, 0], deviation[1].max(axis=1) - payoffs[:, 1])
-    flat = np.hstack([rows, cols])
+    flat = profiles.flat if isinstance(profiles, ProfileRows) else np.hstack([rows, cols])
     bounds = [0, len(a)]
     infeasible = np.maximum(-np.minimum.reduceat(flat, bounds, axis=1), 0.0) + np.abs(
         np.add.reduceat(flat, bounds, axis=1) - 1.0

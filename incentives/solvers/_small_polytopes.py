@@ -138,7 +138,7 @@ def layout(m: int, n: int) -> Layout:
         edges=np.concatenate(edges),
         edge_owner=np.concatenate(owners),
         origin_edges=np.concatenate(origin),
-        zero=zero,
+        zero=zero.reshape(2 * count, dim),
         partner=partner,
     )
     for value in vars(shape).values():
@@ -176,12 +176,14 @@ class SmallVertices:
     """What :func:`small_vertices` found.
 
     ``settled[p]`` says whether polytope ``p`` is certified simple and complete;
-    then ``chosen[p]`` are its vertices (indices into ``layout.bases[p]``, in order)
-    and ``points[p, chosen[p]]`` their solutions (padded to ``layout.dim``).
+    then ``tight[p]`` marks its vertices among ``layout.bases[p]``, ``chosen[p]``
+    are their indices, in order, and ``points[p, chosen[p]]`` their solutions
+    (padded to ``layout.dim``).
     """
 
     layout: Layout
     settled: tuple[bool, bool]
+    tight: np.ndarray
     chosen: tuple[np.ndarray, np.ndarray]
     points: np.ndarray
 
@@ -252,7 +254,8 @@ def small_vertices(p_matrix: np.ndarray, q_matrix: np.ndarray, tols: np.ndarray,
     elif certified.any():
         certified &= _closed(shape, tight, both=False)
     chosen = (np.flatnonzero(tight[0]), np.flatnonzero(tight[1]))
-    return SmallVertices(layout=shape, settled=(bool(certified[0]), bool(certified[1])), chosen=chosen, points=points)
+    settled = (bool(certified[0]), bool(certified[1]))
+    return SmallVertices(layout=shape, settled=settled, tight=tight, chosen=chosen, points=points)
 
 
 def _closed(shape: Layout, tight: np.ndarray, *, both: bool) -> np.ndarray:
@@ -286,15 +289,12 @@ def equilibrium_profiles(found: SmallVertices) -> ProfileRows:
     a probability vector with the coordinates in its basis exactly zero.
     """
     shape = found.layout
-    position = np.full(shape.count, -1, dtype=np.intp)
-    position[found.chosen[1]] = np.arange(len(found.chosen[1]))
-    partners = shape.partner[found.chosen[0]]
-    hit = position[partners] >= 0
-    index = np.stack([found.chosen[0][hit], partners[hit]])
-    points = found.points[np.arange(2)[:, None], index]
-    out = np.where(shape.zero[np.arange(2)[:, None], index], 0.0, np.maximum(points, 0.0))
-    out /= out.sum(axis=2, keepdims=True)
-    return ProfileRows(np.hstack([out[0, :, : shape.m], out[1, :, : shape.n]]), shape.m)
+    first = np.flatnonzero(found.tight[0] & found.tight[1][shape.partner])
+    index = np.concatenate([first, shape.partner[first] + shape.count])  # rows of both polytopes' points
+    points = found.points.reshape(2 * shape.count, shape.dim)[index]
+    out = np.where(shape.zero[index], 0.0, np.maximum(points, 0.0))
+    out /= out.sum(axis=1, keepdims=True)
+    return ProfileRows(np.hstack([out[: len(first), : shape.m], out[len(first) :, : shape.n]]), shape.m)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -385,7 +385,8 @@ def _verify(
         if start and _out_of_time(budget):
             return _ordered(game, accepted), rejected, len(profiles) - start, not_finite
         stop = min(start + _VERIFY_STRIDE, len(profiles))
-        batch = profiles[start:stop] if as_rows else [profiles[k] for k in range(start, stop)]
+        whole = as_rows and start == 0 and stop == len(profiles)
+        batch = profiles if whole else profiles[start:stop] if as_rows else [profiles[k] for k in range(start, stop)]
         flat = batch.flat if isinstance(batch, ProfileRows) else _flat_profiles(game, batch)
         finite = np.isfinite(flat).all(axis=1).tolist()
         rounded = np.round(flat, _DUPLICATE_DIGITS) + 0.0  # + 0.0 turns -0.0 into 0.0
@@ -395,7 +396,10 @@ def _verify(
             if finite[position] and key not in seen:
                 seen.add(key)
                 fresh.append(position)
-        candidates = batch.take(fresh) if isinstance(batch, ProfileRows) else [_exactify(game, batch[p]) for p in fresh]
+        if not isinstance(batch, ProfileRows):
+            candidates: Sequence[Profile] = [_exactify(game, batch[p]) for p in fresh]
+        else:  # float rows: nothing to make exact, and every row is kept when none repeats
+            candidates = batch if len(fresh) == len(batch) else batch.take(fresh)
         checked = dict(zip(fresh, make_equilibria(game, candidates), strict=True))
         for position in range(len(batch)):
             if len(accepted) >= MAX_EQUILIBRIA:

@@ -280,11 +280,9 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     m, n = game.shape
     if not game.is_exact and polytopes[0].simple is not None and polytopes[1].simple is not None:
         # both simple: no vertex has surplus labels, and only the vertices of equilibria are solved
-        profiles = (
-            equilibrium_profiles(small) if small is not None and all(small.settled) else _simple_profiles(polytopes)
-        )
+        found = equilibrium_profiles(small) if small is not None and all(small.settled) else _simple_profiles(polytopes)
         status: Status = "budget_exhausted" if sweep.stopped else "complete"
-        return SolverOutput(profiles=profiles, status=status, degenerate=False if status == "complete" else None)
+        return SolverOutput(profiles=found, status=status, degenerate=False if status == "complete" else None)
     p, q, pairs = _paired(polytopes, m, n)
     degenerate = bool(np.any(p.labels.sum(axis=1) > m) or np.any(q.labels.sum(axis=1) > n))
     if game.is_exact:
