@@ -176,15 +176,13 @@ class SmallVertices:
     """What :func:`small_vertices` found.
 
     ``settled[p]`` says whether polytope ``p`` is certified simple and complete;
-    then ``tight[p]`` marks its vertices among ``layout.bases[p]``, ``chosen[p]``
-    are their indices, in order, and ``points[p, chosen[p]]`` their solutions
-    (padded to ``layout.dim``).
+    then ``tight[p]`` marks its vertices among ``layout.bases[p]``, and ``points[p]``
+    holds the solution of every basis (padded to ``layout.dim``).
     """
 
     layout: Layout
     settled: tuple[bool, bool]
     tight: np.ndarray
-    chosen: tuple[np.ndarray, np.ndarray]
     points: np.ndarray
 
 
@@ -214,7 +212,7 @@ def small_vertices(p_matrix: np.ndarray, q_matrix: np.ndarray, tols: np.ndarray,
 
     >>> a = np.array([[2.0, 1.0], [1.0, 2.0]])
     >>> found = small_vertices(3.0 - a.T, a, np.full((2, 1), 1e-9), 1e-9)
-    >>> found.settled, [found.layout.bases[p][c].tolist() for p, c in enumerate(found.chosen)]
+    >>> found.settled, [found.layout.bases[p][found.tight[p]].tolist() for p in range(2)]
     ((True, True), [[[0, 1], [0, 2], [1, 3]], [[0, 1], [0, 3], [1, 2]]])
     >>> [np.round(p, 12).tolist() for p in equilibrium_profiles(found)[0]]
     [[0.5, 0.5], [0.5, 0.5]]
@@ -253,9 +251,8 @@ def small_vertices(p_matrix: np.ndarray, q_matrix: np.ndarray, tols: np.ndarray,
         certified &= _closed(shape, tight, both=True)
     elif certified.any():
         certified &= _closed(shape, tight, both=False)
-    chosen = (np.flatnonzero(tight[0]), np.flatnonzero(tight[1]))
     settled = (bool(certified[0]), bool(certified[1]))
-    return SmallVertices(layout=shape, settled=settled, tight=tight, chosen=chosen, points=points)
+    return SmallVertices(layout=shape, settled=settled, tight=tight, points=points)
 
 
 def _closed(shape: Layout, tight: np.ndarray, *, both: bool) -> np.ndarray:

@@ -430,6 +430,8 @@ def _flat_profiles(game: Game, profiles: Sequence[Profile]) -> np.ndarray:
 
 def _ordered(game: Game, accepted: list[tuple[np.ndarray, Equilibrium]]) -> list[Equilibrium]:
     """The equilibria as they are listed: pure ones first, then largest probabilities first."""
+    if len(accepted) == 1:
+        return [accepted[0][1]]
     if game.is_exact or not accepted:  # exact candidates may differ from the float rows they came from
         return sorted((e for _, e in accepted), key=lambda e: (not e.is_pure, _sort_key(e)))
     rows = np.array([row for row, _ in accepted])

@@ -257,7 +257,7 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     a, b = game.float_payoffs()
     polytopes = _polytopes(a, b, tol)
     sweep, ptol = Sweep(budget), probability_tol(game, tol)
-    small = _small_search(polytopes, ptol, sweep)
+    small = _small_search(polytopes, ptol, sweep, keep=game.is_exact)
     decided = (
         tuple(d or None for d in small.settled) if small is not None else _square_hull_search(polytopes, ptol, sweep)
     )
@@ -278,9 +278,10 @@ def vertex_enumeration(game: Game, *, tol: float, budget: Budget) -> SolverOutpu
     elif pending:
         _sweep(pending, ptol, sweep)
     m, n = game.shape
-    if not game.is_exact and polytopes[0].simple is not None and polytopes[1].simple is not None:
+    both_small = small is not None and all(small.settled)
+    if not game.is_exact and (both_small or (polytopes[0].simple is not None and polytopes[1].simple is not None)):
         # both simple: no vertex has surplus labels, and only the vertices of equilibria are solved
-        found = equilibrium_profiles(small) if small is not None and all(small.settled) else _simple_profiles(polytopes)
+        found = equilibrium_profiles(small) if small is not None and both_small else _simple_profiles(polytopes)
         status: Status = "budget_exhausted" if sweep.stopped else "complete"
         return SolverOutput(profiles=found, status=status, degenerate=False if status == "complete" else None)
     p, q, pairs = _paired(polytopes, m, n)
@@ -309,11 +310,16 @@ def _polytopes(a: np.ndarray, b: np.ndarray, tol: float) -> tuple[_Polytope, _Po
     )
 
 
-def _small_search(polytopes: tuple[_Polytope, _Polytope], ptol: float, sweep: Sweep) -> SmallVertices | None:
+def _small_search(
+    polytopes: tuple[_Polytope, _Polytope], ptol: float, sweep: Sweep, *, keep: bool
+) -> SmallVertices | None:
     """Both polytopes of a game with at most :data:`MAX_SOLVED_BASES` bases at once, as :func:`_basis_search` would.
 
-    Each polytope it certifies keeps its vertices (and counts its bases as
-    work); the other is left untouched for :func:`_simple_search`.  None, and
+    Each polytope it certifies counts its bases as work and, when ``keep`` or
+    when the other polytope is not certified, keeps its vertices (when both are
+    certified, a float game's equilibria come from the result itself:
+    :func:`equilibrium_profiles`); the other is left untouched for
+    :func:`_simple_search`.  None, and
     nothing done, for a larger game, when a pure strategy has tied best
     responses, when a basis is singular, or when the budget could not cover
     both polytopes' bases.
@@ -330,12 +336,15 @@ def _small_search(polytopes: tuple[_Polytope, _Polytope], ptol: float, sweep: Sw
     if found is None:
         return None
     shape = found.layout
-    for p, (polytope, done, chosen) in enumerate(zip(polytopes, found.settled, found.chosen, strict=True)):
+    keep = keep or not all(found.settled)
+    for p, (polytope, done) in enumerate(zip(polytopes, found.settled, strict=True)):
         if done:
+            budget.tick(count)
+        if done and keep:
+            chosen = np.flatnonzero(found.tight[p])
             polytope.simple = shape.bases[p][chosen]
             polytope.keys = shape.keys[p][chosen]
             polytope.solved = found.points[p, chosen, : polytope.matrix.shape[1]]
-            budget.tick(count)
     return found
 
 
@@ -358,8 +367,8 @@ def _square_hull_search(polytopes: tuple[_Polytope, _Polytope], ptol: float, swe
         return untried
     if sweep.stopped or budget.max_iterations is not None or budget.exhausted():
         return untried
-    ordered = np.sort(np.stack([polytopes[0].matrix, polytopes[1].matrix]), axis=1)
-    if (ordered[:, -1] == ordered[:, -2]).any():  # as _tied_pure_vertex: degenerate for sure
+    ordered = np.sort(np.concatenate([polytopes[0].matrix, polytopes[1].matrix], axis=1), axis=0)
+    if (ordered[-1] == ordered[-2]).any():  # as _tied_pure_vertex, both at once: degenerate for sure
         return untried
     facets = (facet_bases(polytopes[0].matrix), facet_bases(polytopes[1].matrix))
     if facets[0] is None or facets[1] is None:  # as _hull_search: that polytope needs another path
