@@ -357,9 +357,11 @@ def hull_vertices(
     positive = total > 0
     total[~positive] = 1.0
     probabilities = columns / total
-    # numpy's own loop, not BLAS (see _basis_is_label_set); both products, each column keeps its polytope's
-    products = np.einsum("pij,jk->pik", np.stack([p_matrix, q_matrix]), columns)
-    gaps = (1.0 - np.where(first, products[0], products[1])) / total
+    # numpy's own loop, not BLAS (see _basis_is_label_set); each polytope's columns with its own matrix
+    products = np.empty_like(columns)
+    np.einsum("ij,jk->ik", p_matrix, columns[:, :split], out=products[:, :split])
+    np.einsum("ij,jk->ik", q_matrix, columns[:, split:], out=products[:, split:])
+    gaps = (1.0 - products) / total
     tol = np.where(first, tols[0, 0], tols[1, 0])
     valid = positive & (probabilities.min(axis=0) >= -ptol) & (gaps.min(axis=0) >= -tol)
     row_bits, coordinate_bits = _square_bits(dim)
@@ -405,6 +407,14 @@ def _square_template(dim: int) -> np.ndarray:
     return template
 
 
+@functools.lru_cache(maxsize=64)
+def _square_rhs(dim: int) -> np.ndarray:
+    """The right-hand side of each inequality of a square game's polytope: 1 for a row of ``C``, 0 for a coordinate."""
+    rhs = np.concatenate([np.ones(dim), np.zeros(dim)])
+    rhs.setflags(write=False)
+    return rhs
+
+
 def square_profiles(
     p_matrix: np.ndarray, q_matrix: np.ndarray, p_bases: np.ndarray, q_bases: np.ndarray
 ) -> ProfileRows:
@@ -417,12 +427,13 @@ def square_profiles(
     equations = _square_template(dim).copy()
     equations[0, :dim] = p_matrix
     equations[1, :dim] = q_matrix
-    bases = np.concatenate([p_bases, q_bases + 2 * dim])
-    rhs = (bases % (2 * dim) < dim).astype(float)
-    points = np.linalg.solve(equations.reshape(4 * dim, dim)[bases], rhs[..., None])[..., 0]
-    zero = np.zeros((len(bases), 2 * dim), dtype=bool)
-    np.put_along_axis(zero, bases % (2 * dim), True, axis=1)
-    out = np.where(zero[:, dim : 2 * dim], 0.0, np.maximum(points, 0.0))
-    out /= out.sum(axis=1, keepdims=True)
     count = len(p_bases)
+    local = np.concatenate([p_bases, q_bases])
+    index = local.copy()
+    index[count:] += 2 * dim  # Q's rows follow P's
+    points = np.linalg.solve(equations.reshape(4 * dim, dim)[index], _square_rhs(dim)[local][..., None])[..., 0]
+    zero = np.zeros((len(local), 2 * dim), dtype=bool)
+    zero[np.arange(len(local))[:, None], local] = True
+    out = np.where(zero[:, dim:], 0.0, np.maximum(points, 0.0))
+    out /= out.sum(axis=1, keepdims=True)
     return ProfileRows(np.hstack([out[:count], out[count:]]), dim)
