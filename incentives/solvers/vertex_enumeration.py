@@ -375,21 +375,19 @@ def _square_hull_search(polytopes: tuple[_Polytope, _Polytope], ptol: float, swe
     ordered = np.sort(np.concatenate([polytopes[0].matrix, polytopes[1].matrix], axis=1), axis=0)
     if (ordered[-1] == ordered[-2]).any():  # as _tied_pure_vertex, both at once: degenerate for sure
         return untried
-    facets = (facet_bases(polytopes[0].matrix), facet_bases(polytopes[1].matrix))
-    if facets[0] is None or facets[1] is None:  # as _hull_search: that polytope needs another path
-        return tuple(None if found is not None else False for found in facets)
-    if len(facets[0][0]) + len(facets[1][0]) > MAX_JOINT_FACETS:  # as _hull_search, one polytope at a time
-        return tuple(
-            _certify(p, *found, ptol, sweep, candidates=False) for p, found in zip(polytopes, facets, strict=True)
-        )
-    tols = np.array([[polytopes[0].tol], [polytopes[1].tol]])
-    found = hull_vertices((facets[0], facets[1]), polytopes[0].matrix, polytopes[1].matrix, tols, ptol)
+    first, second = facet_bases(polytopes[0].matrix), facet_bases(polytopes[1].matrix)
+    if first is None or second is None:  # as _hull_search: that polytope needs another path
+        return (None if first is not None else False), (None if second is not None else False)
+    found = None
+    if len(first[0]) + len(second[0]) <= MAX_JOINT_FACETS:  # else as _hull_search, one polytope at a time
+        tols = np.array([[polytopes[0].tol], [polytopes[1].tol]])
+        found = hull_vertices((first, second), polytopes[0].matrix, polytopes[1].matrix, tols, ptol)
     decided: list[bool | None] = []
-    for polytope, done, (bases, vertices), keys in zip(polytopes, found.settled, found.facets, found.keys, strict=True):
+    for p, (polytope, (bases, vertices)) in enumerate(zip(polytopes, (first, second), strict=True)):
         if sweep.stopped:  # the budget ran out: as _simple_search, the polytope counts as settled
             decided.append(None)
-        elif done:
-            polytope.simple, polytope.keys = bases, keys
+        elif found is not None and found.settled[p]:
+            polytope.simple, polytope.keys = bases, found.keys[p]
             budget.tick(len(bases))
             decided.append(True)
         else:
