@@ -38,7 +38,14 @@ Algorithm
    the number of vertices, and certifies the same two facts.  A polytope
    without the certificate (a degenerate game, Qhull merging facets, a tie in
    a pivot, dimension 1) goes to step 2, and so does one where a pure
-   strategy has two best responses (degenerate for sure).
+   strategy has two best responses (degenerate for sure).  Both polytopes
+   have the same number of bases, ``C(m + n, m)``: a small game solves every
+   basis of both in one batched solve and certifies both in one pass
+   (:func:`~incentives.solvers._small_polytopes.small_vertices`), and a square
+   game on the Qhull path certifies both polytopes' facets in one pass
+   (:func:`~incentives.solvers._small_polytopes.hull_vertices`, up to
+   :data:`MAX_JOINT_FACETS` facets); the certificate is the same, and a
+   polytope it does not settle takes the path of its own as above.
 2. *Perturbed path* (degenerate polytopes).  The right-hand side of row
    ``i`` becomes ``1 + delta_i`` with fixed, tiny, unrelated ``delta_i``, which
    makes the polytope simple, and step 1 runs on it.  Each basis it certifies
