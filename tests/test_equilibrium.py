@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction as F
+from typing import Any
 
 import numpy as np
 import pytest
@@ -122,3 +123,32 @@ def test_batches_of_any_size_give_the_same_check_and_stop_at_the_limit_where_it_
     # the second equilibrium is candidate 2: the five after it are left unchecked (the one not finite is not counted)
     assert [[p.tolist() for p in e.profile] for e in accepted] == [[[0.0, 1.0], [0.0, 1.0]], [[0.6, 0.4], [0.4, 0.6]]]
     assert [len(rejected), left, dropped] == [1, 5, 0]
+
+
+@pytest.mark.parametrize("stride", [1, 3, 64])
+@pytest.mark.parametrize("limit", [2, 1000])
+def test_candidates_as_rows_of_one_array_are_checked_exactly_as_a_list_of_profiles(
+    stride: int, limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import incentives.solvers.registry as registry
+    from incentives.equilibrium import ProfileRows
+
+    game = inc.Game.from_bimatrix([[3.0, 0.0], [0.0, 2.0]], [[2.0, 0.0], [0.0, 3.0]])
+    mixed = (np.array([0.6, 0.4]), np.array([0.4, 0.6]))
+    pure = [(np.array([0.0, 1.0]), np.array([0.0, 1.0])), (np.array([1.0, 0.0]), np.array([1.0, 0.0]))]
+    wrong = (np.array([1.0, 0.0]), np.array([0.0, 1.0]))
+    nan = (np.array([np.nan, 1.0]), np.array([0.5, 0.5]))
+    profiles = [mixed, wrong, pure[0], mixed, pure[1], nan, pure[0], wrong]
+    rows = ProfileRows(np.array([np.concatenate(p) for p in profiles]), 2)
+    monkeypatch.setattr(registry, "_VERIFY_STRIDE", stride)
+    monkeypatch.setattr(registry, "MAX_EQUILIBRIA", limit)
+
+    def described(found: tuple[Any, ...]) -> list[Any]:
+        accepted, rejected, left, dropped = found
+        listed = [
+            [(e.profile[0].tolist(), e.profile[1].tolist(), e.regret) for e in side] for side in (accepted, rejected)
+        ]
+        return [*listed, left, dropped]
+
+    assert described(_verify(game, rows, 1e-9, Budget())) == described(_verify(game, profiles, 1e-9, Budget()))
+    assert len(rows[1:3]) == 2 and [p.tolist() for p in rows.take([2])[0]] == [[0.0, 1.0], [0.0, 1.0]]

@@ -461,3 +461,60 @@ def test_a_large_degenerate_game_stops_within_its_memory_and_time(tmp_path) -> N
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert '"status": "budget_exhausted"' in done.stdout or '"status": "incomplete"' in done.stdout
+
+
+def per_polytope(game: inc.Game) -> SolverOutput:
+    """The kernel with both joint paths off: every polytope takes its own path (the oracle of the joint ones)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ve, "_small_search", lambda *args, **kwargs: None)
+        patch.setattr(ve, "_square_hull_search", lambda *args: (None, None))
+        return run(game)
+
+
+def joint_paths_taken(game: inc.Game) -> tuple[SolverOutput, list[str]]:
+    """The kernel as it runs, with which joint path settled both polytopes (if any)."""
+    taken: list[str] = []
+    small, hull = ve._small_search, ve._square_hull_search
+    with pytest.MonkeyPatch.context() as patch:
+
+        def spy_small(*args: Any, **kwargs: Any) -> Any:
+            found = small(*args, **kwargs)
+            taken.extend(["small"] if found is not None and all(found.settled) else [])
+            return found
+
+        def spy_hull(*args: Any) -> Any:
+            found = hull(*args)
+            taken.extend(["hull"] if found == (True, True) else [])
+            return found
+
+        patch.setattr(ve, "_small_search", spy_small)
+        patch.setattr(ve, "_square_hull_search", spy_hull)
+        return run(game), taken
+
+
+@pytest.mark.parametrize(
+    ("shape", "path"), [((3, 3), "small"), ((4, 5), "small"), ((5, 5), "small"), ((6, 6), "hull"), ((8, 8), "hull")]
+)
+def test_both_polytopes_at_once_give_exactly_what_each_alone_gives(shape: tuple[int, int], path: str) -> None:
+    rng = np.random.default_rng([*shape, 41])
+    for _ in range(4):
+        game = inc.Game.from_bimatrix(rng.standard_normal(shape), rng.standard_normal(shape))
+        joint, taken = joint_paths_taken(game)
+        alone = per_polytope(game)
+        assert taken == [path]  # the joint path settled both polytopes
+        assert as_set(joint, 12) == as_set(alone, 12) and len(joint.profiles) % 2 == 1
+        assert (joint.status, joint.degenerate, joint.notes) == (alone.status, alone.degenerate, alone.notes)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 4), (5, 5), (6, 6), (7, 7)])
+def test_degenerate_games_leave_the_joint_paths_and_end_as_each_polytope_alone(shape: tuple[int, int]) -> None:
+    # integers in a small range: ties and degenerate vertices; the joint paths must decline or agree
+    rng = np.random.default_rng([*shape, 43])
+    degenerate = 0
+    for _ in range(6):
+        game = inc.Game.from_bimatrix(rng.integers(-2, 3, size=shape), rng.integers(-2, 3, size=shape)).to_float()
+        joint, alone = run(game), per_polytope(game)
+        assert as_set(joint, 12) == as_set(alone, 12)
+        assert (joint.status, joint.degenerate, joint.notes) == (alone.status, alone.degenerate, alone.notes)
+        degenerate += bool(joint.degenerate)
+    assert degenerate  # some game of each shape is degenerate, so the declining is exercised
