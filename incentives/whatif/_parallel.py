@@ -17,6 +17,7 @@ one chunk (:class:`Table`).  The model travels to other processes once:
 
 from __future__ import annotations
 
+import itertools
 import pickle
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +28,7 @@ import numpy as np
 from ..build import CompiledModel
 from ..errors import IncentivesError, SweepError
 from ._progress import ProgressBar
+from .results import SweepRecords
 
 __all__ = [
     "Records",
@@ -69,18 +71,16 @@ def _keep(key: str, compiled: CompiledModel) -> None:
 
 
 class Records:
-    """The records of a sweep, chunk by chunk, turned from tables into dicts as the chunks come in."""
+    """The tables of a sweep's chunks as they come in, joined at the end into its columnar records."""
 
     def __init__(self, chunks: list[slice], bar: ProgressBar) -> None:
         self.chunks = chunks
         self.bar = bar
-        self.done: list[list[dict[str, Any]] | None] = [None] * len(chunks)
+        self.done: list[Table | None] = [None] * len(chunks)
 
     def add(self, j: int, table: Table) -> None:
         """The table of chunk ``j``."""
-        keys, columns = table
-        rows = zip(*(as_list(c) for c in columns), strict=True)
-        self.done[j] = [dict(zip(keys, row, strict=True)) for row in rows]
+        self.done[j] = table
         self.bar.update(self.chunks[j].stop - self.chunks[j].start)
 
     def missing(self, j: int) -> bool:
@@ -93,12 +93,21 @@ class Records:
             if self.done[j] is None and future.done() and not future.cancelled() and future.exception() is None:
                 self.add(j, future.result())
 
-    def all(self, futures: Sequence[Any]) -> list[dict[str, Any]]:
+    def all(self, futures: Sequence[Any]) -> SweepRecords:
         """Every record, in the order of the points, waiting for the chunks still out."""
         for j, future in enumerate(futures):
             if self.done[j] is None:
                 self.add(j, future.result())
-        return [record for chunk in self.done for record in chunk or ()]
+        tables = [table for table in self.done if table is not None]
+        keys = tables[0][0] if tables else ()
+        if any(table[0] != keys for table in tables):
+            raise SweepError("the sweep's chunks came back with different columns")
+        return SweepRecords(
+            {
+                key: tuple(itertools.chain.from_iterable(as_list(table[1][i]) for table in tables))
+                for i, key in enumerate(keys)
+            }
+        )
 
 
 def as_list(column: Any) -> list[Any]:
@@ -120,7 +129,7 @@ def run_serial(
     values: np.ndarray,
     chunks: list[slice],
     bar: ProgressBar,
-) -> list[dict[str, Any]]:
+) -> SweepRecords:
     """Every chunk in this process, in order."""
     records = Records(chunks, bar)
     for j, chunk in enumerate(chunks):
@@ -137,7 +146,7 @@ def run_local(
     chunks: list[slice],
     processes: int,
     bar: ProgressBar,
-) -> list[dict[str, Any]]:
+) -> SweepRecords:
     """The chunks on ``processes`` local processes: this one and ``processes - 1`` kept worker processes."""
     key, data = blob
     _keep(key, compiled)  # worker processes forked from here now find it without unpickling
@@ -193,7 +202,7 @@ def run_on_executor(
     values: np.ndarray,
     chunks: list[slice],
     bar: ProgressBar,
-) -> list[dict[str, Any]]:
+) -> SweepRecords:
     """The chunks on an executor (anything with ``submit``), each task carrying the model's bytes."""
     key, data = blob
     futures = [executor.submit(task, key, data, values[chunk], *options) for chunk in chunks]

@@ -68,7 +68,7 @@ from ._parallel import (
 from ._progress import progress_bar
 from .points import SweepPoints, as_points
 from .repeated import REPEATED_COLUMNS, RepeatedColumns, repeated_notes, repeated_records
-from .results import NO_EQUILIBRIUM, SweepResult
+from .results import NO_EQUILIBRIUM, SweepRecords, SweepResult
 
 __all__ = [
     "MAX_CHUNK",
@@ -266,7 +266,7 @@ def _run(
     workers: int | None,
     chunk_size: int | None,
     bar_option: bool | None,
-) -> tuple[list[dict[str, Any]], str]:
+) -> tuple[SweepRecords, str]:
     local = workers if workers is not None else _cpu_count()
     if isinstance(local, bool) or not isinstance(local, int) or local < 1:
         raise ValueError(f"The 'workers' parameter must be an int in [1, inf). Got {workers!r} instead.")
@@ -406,17 +406,18 @@ def sweep(
     records, ran_on = _run(compiled, points.values, options, executor, workers, chunk_size, progress)
     seconds = time.perf_counter() - start
     notes = []
-    if any(r["status"] == "incomplete" for r in records):
+    status = set(records.column("status"))
+    if "incomplete" in status:
         notes.append(
             f"with method {method!r}, games of more than two departments are searched for pure equilibria only"
         )
-    if any(r["status"] == "budget_exhausted" for r in records):
+    if "budget_exhausted" in status:
         notes.append("at some points the equilibrium search ran out of its time budget (status budget_exhausted)")
     if columns is not None:
-        notes += repeated_notes(columns, records)
+        notes += repeated_notes(columns, records.column("critical_discount_reversion"))
     return SweepResult(
         points=points,
-        records=tuple(records),
+        records=records,
         departments=org.department_names,
         method=method,
         seconds=seconds,
