@@ -66,8 +66,9 @@ class SweepRecords(Sequence[dict[str, Any]]):
 
     Parameters
     ----------
-    columns : mapping of str to sequence
-        Each column's values, in the order of the points, all of one length.
+    columns : mapping of str to sequence or array
+        Each column's values, in the order of the points, all of one length (an array is
+        kept as one, and its values read back as Python numbers).
 
     Raises
     ------
@@ -85,8 +86,8 @@ class SweepRecords(Sequence[dict[str, Any]]):
 
     __slots__ = ("_columns", "_length")
 
-    def __init__(self, columns: Mapping[str, Sequence[Any]]) -> None:
-        self._columns = {str(name): tuple(values) for name, values in columns.items()}
+    def __init__(self, columns: Mapping[str, Sequence[Any] | np.ndarray]) -> None:
+        self._columns = {str(name): _kept(values) for name, values in columns.items()}
         lengths = {len(values) for values in self._columns.values()}
         if len(lengths) > 1:
             raise ValueError(f"the columns of sweep records must have one length; got lengths {sorted(lengths)}")
@@ -121,7 +122,8 @@ class SweepRecords(Sequence[dict[str, Any]]):
         KeyError
             If there is no such column.
         """
-        return list(self._columns[name])
+        values = self._columns[name]
+        return values.tolist() if isinstance(values, np.ndarray) else list(values)
 
     def __len__(self) -> int:
         return self._length
@@ -137,16 +139,16 @@ class SweepRecords(Sequence[dict[str, Any]]):
             return tuple(self[k] for k in range(*index.indices(self._length)))
         if index < -self._length or index >= self._length:
             raise IndexError(f"record {index} of a sweep of {self._length} points")
-        return {name: values[index] for name, values in self._columns.items()}
+        return {name: _value(values, index) for name, values in self._columns.items()}
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        keys = tuple(self._columns)
-        for row in zip(*self._columns.values(), strict=True):
+        keys = self.keys
+        for row in zip(*(self.column(name) for name in keys), strict=True):
             yield dict(zip(keys, row, strict=True))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, SweepRecords):
-            return self._columns == other._columns
+            return self.keys == other.keys and all(self.column(k) == other.column(k) for k in self.keys)
         if isinstance(other, Sequence) and not isinstance(other, str):
             return len(other) == self._length and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
@@ -155,6 +157,19 @@ class SweepRecords(Sequence[dict[str, Any]]):
 
     def __repr__(self) -> str:
         return f"SweepRecords({self._length} records of {len(self._columns)} columns)"
+
+
+def _kept(values: Sequence[Any] | np.ndarray) -> tuple[Any, ...] | np.ndarray:
+    """A column as kept: a read-only copy of an array (its values read back as Python numbers), else a tuple."""
+    if isinstance(values, np.ndarray):
+        kept = np.array(values)
+        kept.flags.writeable = False
+        return kept
+    return tuple(values)
+
+
+def _value(values: tuple[Any, ...] | np.ndarray, index: int) -> Any:
+    return values[index].item() if isinstance(values, np.ndarray) else values[index]
 
 
 @dataclass(frozen=True, kw_only=True)
