@@ -331,10 +331,9 @@ def _small_search(
     when the other polytope is not certified, keeps its vertices (when both are
     certified, a float game's equilibria come from the result itself:
     :func:`equilibrium_profiles`); the other is left untouched for
-    :func:`_simple_search`.  None, and
-    nothing done, for a larger game, when a pure strategy has tied best
-    responses, when a basis is singular, or when the budget could not cover
-    both polytopes' bases.
+    :func:`_simple_search`.  None, and nothing done, for a larger game, when a
+    pure strategy has tied best responses, when a basis is singular, or when
+    the budget could not cover both polytopes' bases.
     """
     rows, dim = polytopes[0].matrix.shape
     count = math.comb(rows + dim, dim)
