@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import math
 import weakref
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -35,7 +35,7 @@ import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
 
-from ._util import frozen_map, profile_label
+from ._util import FrozenMap, frozen_map, profile_label
 from .errors import FormulaError, ModelError, Problem
 from .evaluated import EvaluatedModel
 from .formula import formula_to_text, symbol
@@ -427,6 +427,11 @@ class _Plan:
     inputs: tuple[sympy.Symbol, ...]
     steps: tuple[tuple[Any, tuple[int, ...], _Formula], ...]
 
+    @functools.cached_property
+    def keys(self) -> tuple[str, ...]:
+        """Each formula's name: its KPI's for a KPI (``kpis.NAME``), else its field."""
+        return tuple(f.path.removeprefix("kpis.") for f in self.formulas)
+
 
 @functools.lru_cache(maxsize=1024)
 def _plan(formulas: tuple[_Formula, ...], exact: bool) -> _Plan:
@@ -565,7 +570,11 @@ class _Kernel:
         return _compile(args, expr, self.exact)
 
     def over_profiles(
-        self, plan: _Plan, inputs: Mapping[sympy.Symbol, Any], covered: Collection[int] = ()
+        self,
+        plan: _Plan,
+        inputs: Mapping[sympy.Symbol, Any],
+        covered: Collection[int] = (),
+        values: Sequence[Any] | None = None,
     ) -> list[np.ndarray]:
         """The formulas of ``plan`` at every profile (and point), in order: compact arrays.
 
@@ -582,26 +591,28 @@ class _Kernel:
 
         The formulas run one after another with no work between them besides the compiled
         functions; if one fails, they run again one by one (:meth:`_one`), so the error is
-        the one the first failing formula gives, checked before the next runs.
+        the one the first failing formula gives, checked before the next runs.  ``values``
+        are the values of the plan's inputs in its order, when the caller has them already.
         """
-        return self._run(plan, [inputs[s] for s in plan.inputs], inputs, covered)
+        return self._run(plan, list(values or [inputs[s] for s in plan.inputs]), inputs, covered)
 
     def _run(
         self, plan: _Plan, values: list[Any], inputs: Mapping[sympy.Symbol, Any], covered: Collection[int]
     ) -> list[np.ndarray]:
         """The formulas of ``plan`` with ``values`` for its inputs (then their own results appended)."""
         exact, full, outs = self.exact, (self.batch, *self.shape), []
+        ndarray, fits, fetch = np.ndarray, _fits, values.__getitem__
         try:
             with np.errstate(all="ignore"):
                 for function, slots, formula in plan.steps:
                     if function is None:
                         out = self._constant(formula)
                     else:
-                        out = function(*[values[k] for k in slots])
-                        if type(out) is not np.ndarray or not _fits(out.shape, full) or 0 in out.strides:
+                        out = function(*map(fetch, slots))
+                        if out.__class__ is not ndarray or not fits(out.shape, full) or 0 in out.strides:
                             out = self._laid_out(np.asarray(out))
                     outs.append(out)
-                    if not exact and out.dtype != _FLOAT:
+                    if not exact and out.dtype is not _FLOAT:
                         if out.dtype.kind not in "biuf":  # complex or objects: checked before converted, below
                             raise _OneByOne
                         out = np.asarray(out, dtype=float)
@@ -729,9 +740,9 @@ class _Kernel:
             plan = _plan(tuple(f for f in plan.formulas if f.path.removeprefix("kpis.") not in given), self.exact)
         checked = values is None and not self.exact  # then every payoff is checked, and the formulas in them
         covered = constants.covered if checked and not given else _covered(plan, constants) if checked else ()
-        outs = self.over_profiles(plan, inputs, covered)
+        outs = self.over_profiles(plan, inputs, covered, None if given else constants.values)
         results = dict(given)
-        results.update(zip((f.path.removeprefix("kpis.") for f in plan.formulas), outs, strict=True))
+        results.update(zip(plan.keys, outs, strict=True))
         company_value = results.pop(COMPANY_VALUE)
         kpis = {k: results[k] for k in constants.order} if given else results  # in the order of evaluation
         payoffs = np.empty((batch, n, *self.shape), dtype=object if self.exact else float)
@@ -748,7 +759,7 @@ class _Kernel:
         if checked:  # every array of the game is checked: it is made now, without checking them again
             model._set_game(
                 Game._checked(
-                    players=model.players,
+                    players=constants.players,
                     actions=constants.actions,
                     payoffs=model.payoffs,
                     company_value=model.company_value,
@@ -817,6 +828,7 @@ class _Kernel:
             ),
             minus_costs=tuple(-self._along(cost, i) for i, cost in enumerate(costs)),
             actions=tuple(d.action_names for d in self.org.departments),
+            players=self.org.department_names,
         )
         arrays = [*constants.inputs.values(), *constants.costs, *constants.minus_costs]
         arrays += [w for plan in constants.weights.values() for w in plan.values()]
@@ -923,7 +935,7 @@ class _Kernel:
         fields: dict[str, Any] = {
             "organization": self.org,
             "exact": self.exact,
-            "kpis": frozen_map({k: over_profiles(v) for k, v in kpis.items()}),
+            "kpis": _LaidOver(kpis, full) if single else frozen_map({k: over_profiles(v) for k, v in kpis.items()}),
             "company_value": company,
             "payoffs": _read_only(payoffs[0] if single else payoffs),
             "budget": budget,
@@ -941,6 +953,37 @@ class _Kernel:
         )
 
 
+class _LaidOver(FrozenMap):
+    """Compact arrays by name, each laid over every profile when first read (a view, made once).
+
+    An unbatched model's KPIs: a build that only needs the game makes no view of them.
+    """
+
+    __slots__ = ("_compact", "_shape")
+
+    def __init__(self, compact: Mapping[str, np.ndarray], shape: tuple[int, ...]) -> None:
+        super().__init__()
+        self._compact, self._shape = compact, shape
+
+    def __getitem__(self, key: Any) -> Any:
+        view = self._data.get(key)
+        if view is None:
+            view = self._data[key] = _laid_over(self._compact[key], self._shape)
+        return view
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._compact)
+
+    def __len__(self) -> int:
+        return len(self._compact)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (dict(self.items()),))
+
+
 def _read_only(array: np.ndarray) -> np.ndarray:
     """A read-only view of ``array``."""
     view = array.view()
@@ -955,7 +998,7 @@ class _Constants:
     And, worked out from them and the formulas once: the plan of every KPI (in ``order``)
     and company value, each department's bonus terms with the weight laid out over the
     batch and the profiles, its action costs with their sign changed along its axis, and
-    the action names.
+    the department and action names.
     """
 
     inputs: Mapping[sympy.Symbol, Any]
@@ -966,6 +1009,12 @@ class _Constants:
     terms: tuple[tuple[tuple[str, np.ndarray], ...], ...]
     minus_costs: tuple[np.ndarray, ...]
     actions: tuple[tuple[str, ...], ...]
+    players: tuple[str, ...]
+
+    @functools.cached_property
+    def values(self) -> tuple[Any, ...]:
+        """The values of the inputs of ``plan``, in its order."""
+        return tuple(self.inputs[s] for s in self.plan.inputs)
 
     @functools.cached_property
     def covered(self) -> frozenset[int]:
@@ -985,14 +1034,34 @@ class _Constants:
 
 
 def _covered(plan: _Plan, constants: _Constants) -> frozenset[int]:
-    """The indices of the formulas of ``plan`` that are terms of some payoff.
+    """The indices of the formulas of ``plan`` whose values need no check of their own in an unbatched build.
 
     A value that is not finite makes every payoff it enters not finite (``inf`` and ``nan``
-    stay so through a product with a weight, even a zero one, and through a sum), so
-    checking the payoffs checks them too.
+    stay so through a product with a weight, even a zero one, and through a sum), so a KPI
+    some bonus plan pays on is checked with the payoffs.  The same holds for a KPI that a
+    later formula uses, when that formula is a polynomial (sums, products and powers to
+    positive whole exponents of its symbols and numbers): every value it reads enters one
+    of its values, which are checked themselves (or covered in turn).
     """
     paid = {key for terms in constants.terms for key, _ in terms}
-    return frozenset(j for j, f in enumerate(plan.formulas) if f.path.removeprefix("kpis.") in paid)
+    carried = set().union(*(f.expr.free_symbols for f in plan.formulas if _is_polynomial(f.expr)))
+    return frozenset(
+        j
+        for j, (key, formula) in enumerate(zip(plan.keys, plan.formulas, strict=True))
+        if key in paid or formula.defines in carried
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_polynomial(expr: sympy.Expr) -> bool:
+    """Whether ``expr`` is built of symbols and numbers by sums, products and positive whole powers only."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Pow):
+            if not (node.exp.is_Integer and node.exp > 0):
+                return False
+        elif not isinstance(node, (sympy.Add, sympy.Mul, sympy.Symbol, sympy.Number)):
+            return False
+    return True
 
 
 #: Constants of organisations evaluated without a batch, by (id, exact); an entry goes with its organisation.
