@@ -274,12 +274,18 @@ def evaluate_model(
     if parameters:
         org = org.with_parameters(parameters)
     shape = tuple(len(d.actions) for d in org.departments)
-    budget = budget if budget is not None else (reuse.budget if reuse is not None else SizeBudget())
-    budget.check(shape, arrays=_arrays(org), task="evaluating the model")
+    budget = budget if budget is not None else (reuse.budget if reuse is not None else _DEFAULT_BUDGET)
+    arrays = _arrays(org)
+    budget.check(shape, arrays=arrays, task="evaluating the model")
     exact = _choose_exact(org, exact, shape)
-    budget.check(shape, arrays=_arrays(org), exact=exact, task="evaluating the model")
+    if exact:  # fractions take more memory than floats
+        budget.check(shape, arrays=arrays, exact=exact, task="evaluating the model")
     usable = reuse if reuse is not None and _same_situation(org, reuse, exact) else None
     return _Kernel(org, (), exact).evaluate(None, reuse=usable, budget=budget)
+
+
+#: The size budget of a model evaluated without one (it is immutable: one serves them all).
+_DEFAULT_BUDGET = SizeBudget()
 
 
 def _arrays(org: Organization) -> int:
