@@ -12,6 +12,16 @@ Company value is evaluated the same way; bonus weights and action costs are
 numbers once parameters are set.  Then ``terms = weight x KPI`` and
 ``payoff = sum of terms - action cost`` (see :mod:`incentives.evaluated`).
 
+The formulas run as one plan, worked out once per organisation with the numbers
+that do not change between evaluations (decision variables, weights, costs):
+each compiled function reads its arguments from a list of values by index, and
+nothing else runs between two formulas.  Every value is then checked to be a
+finite number, most of them through the payoffs or later formulas they enter
+(``inf`` and ``nan`` survive sums and products); if any is not, the formulas
+are checked in order, so the error names the first one, its field and the
+profile.  A build that only needs the game makes no view of the KPIs until they
+are read.
+
 In exact mode the same compiled code runs on arrays of
 :class:`fractions.Fraction`, so every array is exact.
 
@@ -592,8 +602,9 @@ class _Kernel:
         profiles goes through here, once.
 
         Every value is checked to be a finite number, except those of the formulas at the
-        indices ``covered``: the caller checks sums they enter (the payoffs), which are not
-        finite wherever they are not, and on a failure calls :meth:`check_each`.
+        indices ``covered`` (see :func:`_covered`): they enter values checked later (a later
+        polynomial formula, checked here, or the payoffs, which the caller checks, calling
+        :meth:`check_each` first if one is not finite), which are not finite wherever they are not.
 
         The formulas run one after another with no work between them besides the compiled
         functions; if one fails, they run again one by one (:meth:`_one`), so the error is
@@ -745,7 +756,9 @@ class _Kernel:
             inputs = {**inputs, **{_symbol(k): v for k, v in given.items() if k != COMPANY_VALUE}}
             plan = _plan(tuple(f for f in plan.formulas if f.path.removeprefix("kpis.") not in given), self.exact)
         checked = values is None and not self.exact  # then every payoff is checked, and the formulas in them
-        covered = constants.covered if checked and not given else _covered(plan, constants) if checked else ()
+        covered: Collection[int] = ()
+        if checked:
+            covered = _covered(plan, constants) if given else constants.covered
         outs = self.over_profiles(plan, inputs, covered, None if given else constants.values)
         results = dict(given)
         results.update(zip(plan.keys, outs, strict=True))
