@@ -41,13 +41,14 @@ every problem it finds at once in a :class:`~incentives.errors.ModelError`.
 
 from __future__ import annotations
 
+import graphlib
+import heapq
 import keyword
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import sympy
 
 from ._util import frozen_map
@@ -408,18 +409,33 @@ def kpi_order(kpis: Mapping[str, sympy.Expr]) -> list[str]:
       - kpis.a: KPIs refer to each other in a cycle: a -> b -> a
       - kpis.c: KPIs refer to each other in a cycle: c -> d -> c
     """
+    order = list(kpis)
+    position = {name: k for k, name in enumerate(order)}
+    sorter = graphlib.TopologicalSorter(
+        {name: {used for used in formula_names(expr) if used in kpis} for name, expr in kpis.items()}
+    )
+    try:
+        sorter.prepare()
+    except graphlib.CycleError:
+        raise ModelError(_cycles(kpis)) from None
+    ready: list[tuple[int, str]] = []
+    out = []
+    while sorter.is_active():  # the earliest KPI in the file among those whose KPIs are all placed
+        for name in sorter.get_ready():
+            heapq.heappush(ready, (position[name], name))
+        out.append(heapq.heappop(ready)[1])
+        sorter.done(out[-1])
+    return out
+
+
+def _cycles(kpis: Mapping[str, sympy.Expr]) -> list[Problem]:
+    """One problem for each strongly connected group of KPIs (or KPI using itself), with a cycle through it."""
+    import networkx as nx  # only for a model in error
+
+    order = list(kpis)
     graph = nx.DiGraph()
     graph.add_nodes_from(kpis)
-    for name, expr in kpis.items():
-        graph.add_edges_from((used, name) for used in formula_names(expr) if used in kpis)
-    try:
-        return list(nx.lexicographical_topological_sort(graph, key=list(kpis).index))
-    except nx.NetworkXUnfeasible:
-        raise ModelError(_cycles(graph, list(kpis))) from None
-
-
-def _cycles(graph: nx.DiGraph, order: list[str]) -> list[Problem]:
-    """One problem for each strongly connected group of KPIs (or KPI using itself), with a cycle through it."""
+    graph.add_edges_from((used, name) for name, expr in kpis.items() for used in formula_names(expr) if used in kpis)
     problems = []
     groups = {min(group, key=order.index): group for group in nx.strongly_connected_components(graph)}
     for first in sorted(groups, key=order.index):

@@ -179,6 +179,39 @@ def test_kpi_cycle_names_the_cycle(tmp_path: Path) -> None:
     assert "revenue" in cycle[0].message and "tickets" in cycle[0].message
 
 
+def test_kpi_order_is_networkx_lexicographic_topological_order() -> None:
+    # The oracle: networkx's lexicographical topological sort keyed by file order, on random KPI graphs
+    # (cycles and self-references included, which must be refused).
+    import random
+
+    import networkx as nx
+
+    from incentives.errors import ModelError
+    from incentives.model import kpi_order
+
+    rng = random.Random(3)
+    cycles = 0
+    for _ in range(400):
+        names = [f"k{i}" for i in rng.sample(range(30), rng.randint(1, 9))]
+        hidden = rng.sample(names, len(names))  # an order the references follow, unless a cycle is added
+        uses = {n: [u for u in hidden[: hidden.index(n)] if rng.random() < 0.35] for n in names}
+        if rng.random() < 0.2:
+            uses[rng.choice(names)].append(rng.choice(names))
+        kpis = {n: sympy.Add(sympy.Integer(1), *(symbol(u) for u in uses[n])) for n in names}
+        graph = nx.DiGraph()
+        graph.add_nodes_from(names)
+        graph.add_edges_from((u, n) for n in names for u in uses[n])
+        try:
+            expected = list(nx.lexicographical_topological_sort(graph, key=names.index))
+        except nx.NetworkXUnfeasible:
+            cycles += 1
+            with pytest.raises(ModelError, match="cycle"):
+                kpi_order(kpis)
+            continue
+        assert kpi_order(kpis) == expected
+    assert 10 < cycles < 100  # both kinds of graph were drawn
+
+
 def test_duplicate_keys_are_reported(tmp_path: Path) -> None:
     text = GOOD.replace(
         "      pushy: {deals: 4, fit: 0.5}", "      pushy: {deals: 4, fit: 0.5}\n      careful: {deals: 1, fit: 1}"

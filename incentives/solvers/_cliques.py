@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import networkx as nx
 import numpy as np
 
 from ..equilibrium import Profile
@@ -45,6 +44,8 @@ def _affine_dimension(points: list[np.ndarray]) -> int:
 
 def bimatrix_components(profiles: Sequence[Profile]) -> tuple[EquilibriumComponent, ...]:
     """The maximal convex sets spanned by extreme equilibria, those with more than one point."""
+    import networkx as nx
+
     xs: dict[tuple[float, ...], np.ndarray] = {}
     ys: dict[tuple[float, ...], np.ndarray] = {}
     graph = nx.Graph()

@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 
 from ..equilibrium import Profile, regret
@@ -93,6 +92,10 @@ def equilibrium_sets(
     """
     found = [_Found(_flat(p), _floats(p), p, None) for p in profiles]
     found += [_Found(_flat(c.representative), _floats(c.representative), c.representative, c) for c in components]
+    if len(found) < 2:
+        return tuple(f.component for f in found if f.component is not None)  # nothing to join
+    import networkx as nx
+
     graph = nx.Graph()
     graph.add_nodes_from(range(len(found)))
     pairs = [(i, j) for i in range(len(found)) for j in range(i + 1, len(found))]

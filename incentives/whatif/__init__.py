@@ -21,7 +21,7 @@ from .plots import plot_phase_diagram, plot_repeated_sweep, plot_sweep, save_fig
 from .points import SweepPoints, grid, latin_hypercube
 from .regions import Boundary, CriticalValue, Phase, Region
 from .repeated import RepeatedColumns
-from .results import SweepResult
+from .results import SweepRecords, SweepResult
 from .runner import close_workers, point_record, sweep
 from .sustainability import SustainabilityCritical, SustainabilityReport, sustainability
 from .symbolic import SymbolicModel, symbolic_model
@@ -37,6 +37,7 @@ __all__ = [
     "SustainabilityCritical",
     "SustainabilityReport",
     "SweepPoints",
+    "SweepRecords",
     "SweepResult",
     "SymbolicModel",
     "ThresholdReport",

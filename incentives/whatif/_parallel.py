@@ -8,8 +8,10 @@ one chunk (:class:`Table`).  The model travels to other processes once:
   compiled formulas are cached in the process too, :mod:`incentives.build`);
 * local worker processes (:func:`run_local`) are started once, by the first parallel
   sweep, and kept for the next ones (:func:`local_pool`): started by ``fork``, they
-  inherit the model and its compiled formulas; this process works on chunks too, taking
-  them from the end of the queue while the workers take them from the front, so
+  inherit the model and its compiled formulas.  Each worker gets one message a sweep,
+  with every point, and claims chunks from the front of the list while this process
+  claims them from the back, on a *claims board* the pool shares (a few integers in
+  shared memory, behind one lock): no chunk waits for a message between processes, so
   ``workers=2`` means this process and one worker, and no core waits for the other;
 * an executor (:func:`run_on_executor`, a ``dask.distributed.Client`` for instance) runs
   the tasks where it likes.
@@ -17,7 +19,11 @@ one chunk (:class:`Table`).  The model travels to other processes once:
 
 from __future__ import annotations
 
+import concurrent.futures
+import itertools
+import multiprocessing
 import pickle
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -27,9 +33,9 @@ import numpy as np
 from ..build import CompiledModel
 from ..errors import IncentivesError, SweepError
 from ._progress import ProgressBar
+from .results import SweepRecords
 
 __all__ = [
-    "Records",
     "Table",
     "as_list",
     "close_local_pool",
@@ -52,6 +58,20 @@ _COMPILED: dict[str, CompiledModel] = {}
 #: The kept pool of local worker processes, with its number of workers (at most one).
 _POOL: list[tuple[int, ProcessPoolExecutor]] = []
 
+#: The claims board of the kept pool (in this process) or of the pool this worker belongs to (in a worker):
+#: ``[sweep, front, back, points done by workers]``: chunks ``front .. back - 1`` of sweep ``sweep`` are
+#: still unclaimed.
+_BOARD: list[Any] = []
+_SWEEP, _FRONT, _BACK, _DONE = range(4)
+
+_SWEEPS = itertools.count(1)
+
+#: One sweep at a time on the kept pool (its board is for one sweep).
+_LOCAL = threading.Lock()
+
+#: Seconds between updates of the progress bar while this process waits for the workers.
+_WAIT_SECONDS = 0.2
+
 
 def compiled_model(key: str, model: bytes | CompiledModel) -> CompiledModel:
     """The compiled model of a task: itself, or the one kept under ``key`` (its bytes unpickled once per process)."""
@@ -68,37 +88,19 @@ def _keep(key: str, compiled: CompiledModel) -> None:
     _COMPILED[key] = compiled
 
 
-class Records:
-    """The records of a sweep, chunk by chunk, turned from tables into dicts as the chunks come in."""
+def joined(tables: Sequence[Table]) -> SweepRecords:
+    """The records of the chunks' tables, one after the other."""
+    keys = tables[0][0] if tables else ()
+    if any(table[0] != keys for table in tables):
+        raise SweepError("the sweep's chunks came back with different columns")
+    return SweepRecords({key: _joined([table[1][i] for table in tables]) for i, key in enumerate(keys)})
 
-    def __init__(self, chunks: list[slice], bar: ProgressBar) -> None:
-        self.chunks = chunks
-        self.bar = bar
-        self.done: list[list[dict[str, Any]] | None] = [None] * len(chunks)
 
-    def add(self, j: int, table: Table) -> None:
-        """The table of chunk ``j``."""
-        keys, columns = table
-        rows = zip(*(as_list(c) for c in columns), strict=True)
-        self.done[j] = [dict(zip(keys, row, strict=True)) for row in rows]
-        self.bar.update(self.chunks[j].stop - self.chunks[j].start)
-
-    def missing(self, j: int) -> bool:
-        """Whether chunk ``j`` is still to come."""
-        return self.done[j] is None
-
-    def take_finished(self, futures: Sequence[Any]) -> None:
-        """Add every chunk whose future has finished (those that failed are left for :meth:`all`)."""
-        for j, future in enumerate(futures):
-            if self.done[j] is None and future.done() and not future.cancelled() and future.exception() is None:
-                self.add(j, future.result())
-
-    def all(self, futures: Sequence[Any]) -> list[dict[str, Any]]:
-        """Every record, in the order of the points, waiting for the chunks still out."""
-        for j, future in enumerate(futures):
-            if self.done[j] is None:
-                self.add(j, future.result())
-        return [record for chunk in self.done for record in chunk or ()]
+def _joined(parts: list[Any]) -> Any:
+    """The pieces of a column, one after the other: one array when every piece is an array of one dtype, else a list."""
+    if parts and all(isinstance(part, np.ndarray) and part.dtype == parts[0].dtype for part in parts):
+        return np.concatenate(parts)
+    return list(itertools.chain.from_iterable(as_list(part) for part in parts))
 
 
 def as_list(column: Any) -> list[Any]:
@@ -120,12 +122,13 @@ def run_serial(
     values: np.ndarray,
     chunks: list[slice],
     bar: ProgressBar,
-) -> list[dict[str, Any]]:
+) -> SweepRecords:
     """Every chunk in this process, in order."""
-    records = Records(chunks, bar)
-    for j, chunk in enumerate(chunks):
-        records.add(j, task("", compiled, values[chunk], *options))
-    return records.all([])
+    tables = []
+    for chunk in chunks:
+        tables.append(task("", compiled, values[chunk], *options))
+        bar.update(chunk.stop - chunk.start)
+    return joined(tables)
 
 
 def run_local(
@@ -137,24 +140,102 @@ def run_local(
     chunks: list[slice],
     processes: int,
     bar: ProgressBar,
-) -> list[dict[str, Any]]:
-    """The chunks on ``processes`` local processes: this one and ``processes - 1`` kept worker processes."""
+) -> SweepRecords:
+    """The chunks on ``processes`` local processes: this one and ``processes - 1`` kept worker processes.
+
+    The workers claim chunks from the front and this process from the back, until none is left;
+    each worker returns the tables of its chunks at the end.
+    """
     key, data = blob
     _keep(key, compiled)  # worker processes forked from here now find it without unpickling
-    pool = local_pool(processes - 1)
-    records = Records(chunks, bar)
+    with _LOCAL:
+        pool = local_pool(processes - 1)
+        board = _BOARD[0]
+        sweep = next(_SWEEPS)
+        with board.get_lock():
+            board[_SWEEP], board[_FRONT], board[_BACK], board[_DONE] = sweep, 0, len(chunks), 0
+        futures: list[concurrent.futures.Future[Any]] = []
+        try:
+            futures = [
+                pool.submit(run_claimed, task, sweep, key, data, values, chunks, options) for _ in range(processes - 1)
+            ]
+            tables: dict[int, Table] = {}
+            mine = 0
+            while (j := _claim(board, sweep, front=False)) is not None:
+                tables[j] = task("", compiled, values[chunks[j]], *options)
+                mine += chunks[j].stop - chunks[j].start
+                bar.update_to(mine + board[_DONE])
+            _collect(futures, tables, len(chunks), lambda: bar.update_to(mine + board[_DONE]))
+            return joined([tables[j] for j in range(len(chunks))])
+        except BaseException as err:
+            _stop(board, sweep)
+            close_local_pool()  # a worker may still be on this sweep's chunks
+            if _passes(err):
+                raise
+            raise _failure(err) from err
+
+
+def _collect(
+    futures: list[concurrent.futures.Future[Any]], tables: dict[int, Table], count: int, progress: Callable[[], None]
+) -> None:
+    """The workers' tables, waiting for the workers while chunks are missing (an error of theirs is raised)."""
+    waiting = set(futures)
+    while len(tables) < count and waiting:
+        done, waiting = concurrent.futures.wait(
+            waiting, timeout=_WAIT_SECONDS, return_when=concurrent.futures.FIRST_COMPLETED
+        )
+        for future in done:
+            tables.update(future.result())
+        progress()
+    if len(tables) < count:
+        raise SweepError(f"the sweep's worker processes returned {len(tables)} of its {count} chunks")
+
+
+def run_claimed(
+    task: Task,
+    sweep: int,
+    key: str,
+    data: bytes,
+    values: np.ndarray,
+    chunks: list[slice],
+    options: tuple[Any, ...],
+) -> dict[int, Table]:
+    """In a worker: the chunks of sweep ``sweep`` it claims from the front of the board, until none is left."""
+    board = _BOARD[0]
+    tables: dict[int, Table] = {}
     try:
-        futures = [pool.submit(task, key, data, values[chunk], *options) for chunk in chunks]
-        for j in reversed(range(len(chunks))):
-            if records.missing(j) and futures[j].cancel():  # not yet taken by a worker: this process does it
-                records.add(j, task("", compiled, values[chunks[j]], *options))
-            records.take_finished(futures)
-        return records.all(futures)
-    except BaseException as err:
-        close_local_pool()  # its queue may still hold this sweep's chunks
-        if _passes(err):
-            raise
-        raise _failure(err) from err
+        while (j := _claim(board, sweep, front=True)) is not None:
+            tables[j] = task(key, data, values[chunks[j]], *options)
+            with board.get_lock():
+                board[_DONE] += chunks[j].stop - chunks[j].start
+    except BaseException:
+        _stop(board, sweep)  # nobody starts another chunk of a sweep that has failed
+        raise
+    return tables
+
+
+def _claim(board: Any, sweep: int, *, front: bool) -> int | None:
+    """The next unclaimed chunk of ``sweep`` from the front or the back of the board, or None when none is left."""
+    with board.get_lock():
+        if board[_SWEEP] != sweep or board[_FRONT] >= board[_BACK]:
+            return None
+        if front:
+            board[_FRONT] += 1
+            return int(board[_FRONT] - 1)
+        board[_BACK] -= 1
+        return int(board[_BACK])
+
+
+def _stop(board: Any, sweep: int) -> None:
+    """Leave no chunk of ``sweep`` to claim."""
+    with board.get_lock():
+        if board[_SWEEP] == sweep:
+            board[_BACK] = board[_FRONT]
+
+
+def _attach(board: Any) -> None:
+    """The initializer of a worker process: the claims board of its pool."""
+    _BOARD[:] = [board]
 
 
 def local_pool(workers: int) -> ProcessPoolExecutor:
@@ -162,12 +243,15 @@ def local_pool(workers: int) -> ProcessPoolExecutor:
 
     Starting processes costs more than a sweep of ten thousand points takes, so the pool
     stays for the next sweep (a sweep with another number of workers replaces it);
-    :func:`close_local_pool` ends it, and it ends with the interpreter.
+    :func:`close_local_pool` ends it, and it ends with the interpreter.  The pool's claims
+    board is made with it and handed to each worker as it starts.
     """
     if _POOL and _POOL[0][0] == workers:
         return _POOL[0][1]
     close_local_pool()
-    pool = ProcessPoolExecutor(max_workers=workers)
+    board = multiprocessing.Array("q", 4)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_attach, initargs=(board,))
+    _BOARD[:] = [board]
     _POOL.append((workers, pool))
     return pool
 
@@ -193,12 +277,16 @@ def run_on_executor(
     values: np.ndarray,
     chunks: list[slice],
     bar: ProgressBar,
-) -> list[dict[str, Any]]:
+) -> SweepRecords:
     """The chunks on an executor (anything with ``submit``), each task carrying the model's bytes."""
     key, data = blob
     futures = [executor.submit(task, key, data, values[chunk], *options) for chunk in chunks]
     try:
-        return Records(chunks, bar).all(futures)
+        tables = []
+        for future, chunk in zip(futures, chunks, strict=True):
+            tables.append(future.result())
+            bar.update(chunk.stop - chunk.start)
+        return joined(tables)
     except BaseException as err:
         for future in futures:
             future.cancel()

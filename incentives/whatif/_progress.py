@@ -29,6 +29,8 @@ class ProgressBar:
     >>> bar.update(2)
     >>> bar.done, bar.shown
     (2, False)
+    >>> bar.update_to(1), bar.done
+    (None, 2)
     >>> bar.close()
     """
 
@@ -49,7 +51,11 @@ class ProgressBar:
 
     def update(self, n: int) -> None:
         """Count ``n`` more points done."""
-        self.done += n
+        self.update_to(self.done + n)
+
+    def update_to(self, done: int) -> None:
+        """Show ``done`` points done (a count below the one shown changes nothing)."""
+        self.done = max(self.done, done)
         if self._progress is None and self.show and time.perf_counter() - self._started >= self.delay:
             self._start()
         if self._progress is not None:

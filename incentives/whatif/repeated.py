@@ -35,7 +35,7 @@ Columns
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,15 +186,16 @@ def repeated_records(
     return _records(found)
 
 
-def repeated_notes(columns: RepeatedColumns, records: list[dict[str, Any]]) -> list[str]:
-    """Plain-words remarks on the repeated-play columns of a finished sweep."""
+def repeated_notes(columns: RepeatedColumns, reversion: Sequence[float | None]) -> list[str]:
+    """Plain-words remarks on the repeated-play columns of a finished sweep (``reversion``: its column
+    ``critical_discount_reversion``)."""
     out = []
     if columns.equilibria == "pure":
         out.append(
             "repeated play: reversion is to pure stage equilibria only (the reversion method 'all' searches mixed "
             "ones too)"
         )
-    missing = sum(r["critical_discount_reversion"] is None for r in records)
+    missing = sum(value is None for value in reversion)
     if missing:
         out.append(
             f"repeated play: no stage equilibrium to revert to at {missing} point{'' if missing == 1 else 's'}; "

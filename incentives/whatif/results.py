@@ -24,6 +24,9 @@ Each record has the quantity values of its point, then
   critical discount factors, who binds, the smallest detection probability and whether
   the target is sustained (:mod:`incentives.whatif.repeated` lists those columns).
 
+The records are kept as columns (:class:`SweepRecords`): a column, the DataFrame and the
+saved table come from them directly, and a record is a dict built when it is read.
+
 The report of a sweep, and its JSON document ``incentives.sweep/2`` (the settings and
 every record), are in :mod:`incentives.report.sweep`.
 """
@@ -34,10 +37,10 @@ import csv
 import json
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -45,13 +48,128 @@ from .._display import report_text
 from .._util import atomic_path
 from .points import SweepPoints
 
-__all__ = ["NO_EQUILIBRIUM", "TABLE_SUFFIXES", "SweepResult", "require_parquet"]
+__all__ = ["NO_EQUILIBRIUM", "TABLE_SUFFIXES", "SweepRecords", "SweepResult", "require_parquet"]
 
 #: The ``equilibria`` entry of a point where the method found no equilibrium.
 NO_EQUILIBRIUM = "(none found)"
 
 #: The file suffixes :meth:`SweepResult.save` writes.
 TABLE_SUFFIXES = (".csv", ".json", ".parquet")
+
+
+class SweepRecords(Sequence[dict[str, Any]]):
+    """The records of a sweep, one per point, kept as columns; a record is a dict built when it is read.
+
+    A sweep of many points spends less on its records this way: a column, a DataFrame
+    or a saved table reads the columns as they are, and only the records read are built
+    (each read builds a new dict, so changing it changes nothing here).
+
+    Parameters
+    ----------
+    columns : mapping of str to sequence or array
+        Each column's values, in the order of the points, all of one length (an array is
+        kept as one, and its values read back as Python numbers).
+
+    Raises
+    ------
+    ValueError
+        If the columns differ in length.
+
+    Examples
+    --------
+    >>> records = SweepRecords({"x": [1.0, 2.0], "n_equilibria": [1, 3]})
+    >>> len(records), records[1], records.column("x")
+    (2, {'x': 2.0, 'n_equilibria': 3}, [1.0, 2.0])
+    >>> records == [{"x": 1.0, "n_equilibria": 1}, {"x": 2.0, "n_equilibria": 3}]
+    True
+    """
+
+    __slots__ = ("_columns", "_length")
+
+    def __init__(self, columns: Mapping[str, Sequence[Any] | np.ndarray]) -> None:
+        self._columns = {str(name): _kept(values) for name, values in columns.items()}
+        lengths = {len(values) for values in self._columns.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"the columns of sweep records must have one length; got lengths {sorted(lengths)}")
+        self._length = lengths.pop() if lengths else 0
+
+    @classmethod
+    def from_dicts(cls, records: Iterable[Mapping[str, Any]]) -> SweepRecords:
+        """The records of a list of dicts, which must all have the same keys in the same order.
+
+        Raises
+        ------
+        ValueError
+            If two records have different keys.
+        """
+        rows = list(records)
+        keys = tuple(rows[0]) if rows else ()
+        for k, row in enumerate(rows):
+            if tuple(row) != keys:
+                raise ValueError(f"sweep record {k} has the keys {list(row)}; the first record has {list(keys)}")
+        return cls({key: [row[key] for row in rows] for key in keys})
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The column names, in the order of a record's keys."""
+        return tuple(self._columns)
+
+    def column(self, name: str) -> list[Any]:
+        """One column's values, as a new list.
+
+        Raises
+        ------
+        KeyError
+            If there is no such column.
+        """
+        values = self._columns[name]
+        return values.tolist() if isinstance(values, np.ndarray) else list(values)
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[dict[str, Any], ...]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | tuple[dict[str, Any], ...]:
+        if isinstance(index, slice):
+            return tuple(self[k] for k in range(*index.indices(self._length)))
+        if index < -self._length or index >= self._length:
+            raise IndexError(f"record {index} of a sweep of {self._length} points")
+        return {name: _value(values, index) for name, values in self._columns.items()}
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        keys = self.keys
+        for row in zip(*(self.column(name) for name in keys), strict=True):
+            yield dict(zip(keys, row, strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SweepRecords):
+            return self.keys == other.keys and all(self.column(k) == other.column(k) for k in self.keys)
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(other) == self._length and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SweepRecords({self._length} records of {len(self._columns)} columns)"
+
+
+def _kept(values: Sequence[Any] | np.ndarray) -> tuple[Any, ...] | np.ndarray:
+    """A column as kept: a read-only copy of an array (its values read back as Python numbers), else a tuple."""
+    if isinstance(values, np.ndarray):
+        kept = np.array(values)
+        kept.flags.writeable = False
+        return kept
+    return tuple(values)
+
+
+def _value(values: tuple[Any, ...] | np.ndarray, index: int) -> Any:
+    return values[index].item() if isinstance(values, np.ndarray) else values[index]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,8 +180,8 @@ class SweepResult:
     ----------
     points : SweepPoints
         The points, in the order of ``records``.
-    records : tuple of dict
-        One record per point.
+    records : SweepRecords or sequence of dict
+        One record per point (a list of dicts is kept as :class:`SweepRecords`).
     departments : tuple of str
         The departments, in player order.
     method : str
@@ -82,7 +200,7 @@ class SweepResult:
     __str__ = report_text  # print() shows the text report (the report layer installs it)
 
     points: SweepPoints
-    records: tuple[Mapping[str, Any], ...]
+    records: SweepRecords
     departments: tuple[str, ...]
     method: str = "all"
     seconds: float = 0.0
@@ -91,11 +209,12 @@ class SweepResult:
     repeated: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.records, SweepRecords):
+            object.__setattr__(self, "records", SweepRecords.from_dicts(self.records))
         if len(self.records) != len(self.points):
             raise ValueError(
                 f"a sweep result needs one record per point; got {len(self.records)} for {len(self.points)}"
             )
-        object.__setattr__(self, "records", tuple(self.records))
 
     def __len__(self) -> int:
         return len(self.records)
@@ -112,7 +231,7 @@ class SweepResult:
 
     def column(self, name: str) -> list[Any]:
         """One column of the table, as a list."""
-        return [r[name] for r in self.records]
+        return self.records.column(name)
 
     def to_records(self) -> list[dict[str, Any]]:
         """The table as a list of plain dicts, one per point."""
@@ -127,7 +246,7 @@ class SweepResult:
                 "a sweep table as a DataFrame needs pandas: pip install 'incentives[dataframe]', "
                 "or use to_records() for plain dicts"
             ) from err
-        return pd.DataFrame.from_records(self.to_records())
+        return pd.DataFrame({name: self.records.column(name) for name in self.records.keys} or None)
 
     def table(self) -> Any:
         """The table: a pandas DataFrame when pandas is installed, else a list of dicts."""
@@ -166,7 +285,7 @@ class SweepResult:
         return path
 
     def _write_csv(self, path: Path) -> None:
-        columns = list(self.records[0]) if self.records else list(self.names)
+        columns = list(self.records.keys) if self.records else list(self.names)
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns)
             writer.writeheader()

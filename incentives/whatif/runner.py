@@ -37,6 +37,7 @@ sweep with a :class:`~incentives.errors.SweepError` naming the point.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import os
 import pickle
@@ -68,10 +69,11 @@ from ._parallel import (
 from ._progress import progress_bar
 from .points import SweepPoints, as_points
 from .repeated import REPEATED_COLUMNS, RepeatedColumns, repeated_notes, repeated_records
-from .results import NO_EQUILIBRIUM, SweepResult
+from .results import NO_EQUILIBRIUM, SweepRecords, SweepResult
 
 __all__ = [
     "MAX_CHUNK",
+    "MIN_LOCAL_CHUNK",
     "PARALLEL_MIN_POINTS",
     "PROBE_POINTS",
     "SERIAL_SECONDS",
@@ -87,6 +89,10 @@ PARALLEL_MIN_POINTS = 200
 
 #: The most points in one task unless ``chunk_size`` says otherwise (the size budget may allow fewer).
 MAX_CHUNK = 2000
+
+#: The fewest points in a task of a sweep on local processes (except the last ones of a side), where the
+#: tasks shrink towards the point where this process and the workers meet.
+MIN_LOCAL_CHUNK = 256
 
 #: With the default ``workers``, the first points are timed in this process, and the sweep stays here when
 #: the rest would take less than this many seconds (starting worker processes and sending them the model
@@ -258,6 +264,41 @@ def _chunks(count: int, chunk_size: int | None, parallelism: int, largest: int) 
     return [slice(start, min(start + chunk_size, count)) for start in range(0, count, chunk_size)]
 
 
+def _meeting_chunks(count: int, processes: int, largest: int) -> list[slice]:
+    """Slices for this process and ``processes - 1`` local workers, large at both ends and small where they meet.
+
+    The workers take tasks from the front and this process from the back (:func:`run_local`),
+    so the workers' share, the first ``(processes - 1) / processes`` of the points, is cut
+    into tasks that shrink towards its end, and this process's share into tasks that shrink
+    towards its start: each task is half of what is left to its side (shared among the
+    workers on theirs), at least :data:`MIN_LOCAL_CHUNK` and at most :data:`MAX_CHUNK` points
+    (and ``largest``).  The tasks claimed last are then small, and whichever side finishes
+    first waits little for the other.
+
+    Examples
+    --------
+    >>> [s.stop - s.start for s in _meeting_chunks(10_000, 2, 10**6)]
+    [2000, 1500, 750, 375, 256, 119, 119, 256, 375, 750, 1500, 2000]
+    """
+    middle = round(count * (processes - 1) / processes)
+    front = _shrinking(middle, 2 * (processes - 1), largest)
+    back = _shrinking(count - middle, 2, largest)
+    stops = list(itertools.accumulate(front)) + [count - s for s in itertools.accumulate(back)][::-1][1:] + [count]
+    starts = [0, *stops[:-1]]
+    return [slice(a, b) for a, b in zip(starts, stops, strict=True) if b > a]
+
+
+def _shrinking(count: int, share: int, largest: int) -> list[int]:
+    """Task sizes that take ``1 / share`` of what is left each time, within the bounds of :func:`_meeting_chunks`."""
+    sizes = []
+    left = count
+    while left > 0:
+        size = min(left, largest, MAX_CHUNK, max(MIN_LOCAL_CHUNK, math.ceil(left / share)))
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
 def _run(
     compiled: CompiledModel,
     values: np.ndarray,
@@ -266,13 +307,14 @@ def _run(
     workers: int | None,
     chunk_size: int | None,
     bar_option: bool | None,
-) -> tuple[list[dict[str, Any]], str]:
+) -> tuple[SweepRecords, str]:
     local = workers if workers is not None else _cpu_count()
     if isinstance(local, bool) or not isinstance(local, int) or local < 1:
         raise ValueError(f"The 'workers' parameter must be an int in [1, inf). Got {workers!r} instead.")
     serial = executor is None and (local == 1 or len(values) < PARALLEL_MIN_POINTS)
     parallelism = 1 if serial else (local if executor is None else executor_parallelism(executor))
-    chunks = _chunks(len(values), chunk_size, parallelism, compiled.points_per_batch())
+    largest = compiled.points_per_batch()
+    chunks = _chunks(len(values), chunk_size, parallelism, largest)
     bar = progress_bar(len(values), bar_option)
     try:
         if not serial and executor is None and workers is None:
@@ -287,6 +329,8 @@ def _run(
                 records = run_on_executor(executor, evaluate_chunk, blob, options, values, chunks, bar)
                 ran_on = type(executor).__name__
             else:
+                if chunk_size is None:
+                    chunks = _meeting_chunks(len(values), local, largest)
                 records = run_local(evaluate_chunk, compiled, blob, options, values, chunks, local, bar)
                 ran_on = f"{local} local processes"
     finally:
@@ -406,17 +450,18 @@ def sweep(
     records, ran_on = _run(compiled, points.values, options, executor, workers, chunk_size, progress)
     seconds = time.perf_counter() - start
     notes = []
-    if any(r["status"] == "incomplete" for r in records):
+    status = set(records.column("status"))
+    if "incomplete" in status:
         notes.append(
             f"with method {method!r}, games of more than two departments are searched for pure equilibria only"
         )
-    if any(r["status"] == "budget_exhausted" for r in records):
+    if "budget_exhausted" in status:
         notes.append("at some points the equilibrium search ran out of its time budget (status budget_exhausted)")
     if columns is not None:
-        notes += repeated_notes(columns, records)
+        notes += repeated_notes(columns, records.column("critical_discount_reversion"))
     return SweepResult(
         points=points,
-        records=tuple(records),
+        records=records,
         departments=org.department_names,
         method=method,
         seconds=seconds,
