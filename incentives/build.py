@@ -36,7 +36,7 @@ from __future__ import annotations
 import functools
 import math
 import weakref
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -494,7 +494,9 @@ def _all_finite(arrays: Sequence[np.ndarray]) -> bool:
             small.append(array.ravel())
         elif not isfinite(array).all():
             return False
-    return not small or bool(isfinite(np.concatenate(small)).all())
+    if not small:
+        return True
+    return bool(isfinite(small[0] if len(small) == 1 else np.concatenate(small)).all())
 
 
 class _OneByOne(Exception):
@@ -589,8 +591,9 @@ class _Kernel:
         self,
         plan: _Plan,
         inputs: Mapping[sympy.Symbol, Any],
-        covered: Collection[int] = (),
         values: Sequence[Any] | None = None,
+        *,
+        check: bool = True,
     ) -> list[np.ndarray]:
         """The formulas of ``plan`` at every profile (and point), in order: compact arrays.
 
@@ -598,24 +601,21 @@ class _Kernel:
         departments', each of full length where the formula depends on it and 1 elsewhere
         (see :meth:`full`).  ``inputs`` holds every decision variable and parameter the
         formulas use, and every KPI none of them defines; a formula may use the values of
-        formulas before it (their ``defines`` symbols).  Every formula evaluated over the
-        profiles goes through here, once.
+        formulas before it (their ``defines`` symbols).  ``values`` are the values of the
+        plan's inputs in its order, when the caller has them already.  Every formula
+        evaluated over the profiles goes through here, once.
 
-        Every value is checked to be a finite number, except those of the formulas at the
-        indices ``covered`` (see :func:`_covered`): they enter values checked later (a later
-        polynomial formula, checked here, or the payoffs, which the caller checks, calling
-        :meth:`check_each` first if one is not finite), which are not finite wherever they are not.
+        Every value is checked to be a finite number, unless ``check`` is False: then the
+        caller checks them (some through the payoffs and later formulas they enter: see
+        :func:`_covered`), and calls :meth:`check_each` if one is not finite.
 
         The formulas run one after another with no work between them besides the compiled
         functions; if one fails, they run again one by one (:meth:`_one`), so the error is
-        the one the first failing formula gives, checked before the next runs.  ``values``
-        are the values of the plan's inputs in its order, when the caller has them already.
+        the one the first failing formula gives, checked before the next runs.
         """
-        return self._run(plan, list(values or [inputs[s] for s in plan.inputs]), inputs, covered)
+        return self._run(plan, list(values or [inputs[s] for s in plan.inputs]), inputs, check)
 
-    def _run(
-        self, plan: _Plan, values: list[Any], inputs: Mapping[sympy.Symbol, Any], covered: Collection[int]
-    ) -> list[np.ndarray]:
+    def _run(self, plan: _Plan, values: list[Any], inputs: Mapping[sympy.Symbol, Any], check: bool) -> list[np.ndarray]:
         """The formulas of ``plan`` with ``values`` for its inputs (then their own results appended)."""
         exact, full, outs = self.exact, (self.batch, *self.shape), []
         ndarray, fits, fetch = np.ndarray, _fits, values.__getitem__
@@ -638,10 +638,9 @@ class _Kernel:
             return self._one_by_one(plan.formulas, inputs)
         if exact:
             return outs
-        results = values[len(plan.inputs) :]
-        if not _all_finite([out for j, out in enumerate(outs) if j not in covered] if covered else outs):
+        if check and not _all_finite(outs):
             self.check_each(plan, outs)
-        return results
+        return values[len(plan.inputs) :]
 
     def check_each(self, plan: _Plan, outs: Sequence[np.ndarray]) -> None:
         """Refuse the first formula of ``plan`` whose values ``outs`` are not all finite numbers."""
@@ -755,11 +754,9 @@ class _Kernel:
         if given:  # a plan of the formulas not reused, reading the reused arrays as inputs
             inputs = {**inputs, **{_symbol(k): v for k, v in given.items() if k != COMPANY_VALUE}}
             plan = _plan(tuple(f for f in plan.formulas if f.path.removeprefix("kpis.") not in given), self.exact)
-        checked = values is None and not self.exact  # then every payoff is checked, and the formulas in them
-        covered: Collection[int] = ()
-        if checked:
-            covered = _covered(plan, constants) if given else constants.covered
-        outs = self.over_profiles(plan, inputs, covered, None if given else constants.values)
+        checked = values is None and not self.exact  # then the payoffs are checked, with the formulas not in them
+        alone = (_alone(plan, constants) if given else constants.alone) if checked else ()
+        outs = self.over_profiles(plan, inputs, None if given else constants.values, check=not checked)
         results = dict(given)
         results.update(zip(plan.keys, outs, strict=True))
         company_value = results.pop(COMPANY_VALUE)
@@ -770,8 +767,8 @@ class _Kernel:
             summed.append(
                 self._payoff(payoffs[:, i], constants.terms[i], kpis, company_value, constants.minus_costs[i])
             )
-        if checked and not _all_finite(summed):
-            self.check_each(plan, outs)  # a formula in a payoff that is not finite is named first
+        if checked and not _all_finite([*(outs[j] for j in alone), *summed]):
+            self.check_each(plan, outs)  # a formula that is not finite is named before a payoff
             for payoff, dept in zip(summed, org.department_names, strict=True):
                 self._check_payoff(payoff, dept)
         model = self._assemble(constants, kpis, company_value, payoffs, values, budget or SizeBudget())
@@ -1036,9 +1033,9 @@ class _Constants:
         return tuple(self.inputs[s] for s in self.plan.inputs)
 
     @functools.cached_property
-    def covered(self) -> frozenset[int]:
-        """The formulas of ``plan`` some bonus plan pays on (see :func:`_covered`)."""
-        return _covered(self.plan, self)
+    def alone(self) -> tuple[int, ...]:
+        """The formulas of ``plan`` an unbatched build checks on their own (see :func:`_alone`)."""
+        return _alone(self.plan, self)
 
     @functools.cached_property
     def point_weights(self) -> Mapping[str, Mapping[str, Any]]:
@@ -1069,6 +1066,12 @@ def _covered(plan: _Plan, constants: _Constants) -> frozenset[int]:
         for j, (key, formula) in enumerate(zip(plan.keys, plan.formulas, strict=True))
         if key in paid or formula.defines in carried
     )
+
+
+def _alone(plan: _Plan, constants: _Constants) -> tuple[int, ...]:
+    """The indices of the formulas of ``plan`` an unbatched build checks on their own: those not covered."""
+    covered = _covered(plan, constants)
+    return tuple(j for j in range(len(plan.formulas)) if j not in covered)
 
 
 @functools.lru_cache(maxsize=4096)

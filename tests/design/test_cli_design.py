@@ -126,9 +126,9 @@ def test_design_with_via_negativa_and_transfers_evaluates_the_model_once(monkeyp
     seen: list[str] = []
     original = _Kernel.over_profiles
 
-    def counting(self, plan, *args):  # type: ignore[no-untyped-def]
+    def counting(self, plan, *args, **kwargs):  # type: ignore[no-untyped-def]
         seen.extend(formula.path for formula in plan.formulas)
-        return original(self, plan, *args)
+        return original(self, plan, *args, **kwargs)
 
     monkeypatch.setattr(_Kernel, "over_profiles", counting)
     code, out, _ = run("design", EXAMPLE, "--via-negativa", "--transfers")
