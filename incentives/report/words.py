@@ -33,6 +33,7 @@ __all__ = [
     "EQUILIBRIA_TITLE",
     "KPI_COLUMNS",
     "KPI_TITLE",
+    "LISTED_COMPONENTS",
     "LISTED_EQUILIBRIA",
     "LISTED_IN_CELL",
     "LISTED_TIES",
@@ -75,6 +76,8 @@ DETAILED_EQUILIBRIA = 20
 LISTED_TIES = 10
 #: Equilibria named in one cell of a sweep's table (the table of points holds them all).
 LISTED_IN_CELL = 5
+#: Sets of equilibria described one by one in a report.
+LISTED_COMPONENTS = 20
 ALL_IN_JSON = "the JSON report, --format json, lists them all"
 
 EQUILIBRIA_TITLE = "Equilibria"
@@ -192,16 +195,19 @@ def note_sentence(note: str) -> str:
 
 
 def component_sentences(result: SolveResult) -> list[str]:
-    """One sentence per set of equilibria that is not a single point."""
+    """One sentence per set of equilibria that is not a single point (the first :data:`LISTED_COMPONENTS`)."""
     game = result.game
     out = []
-    for k, component in enumerate(result.components, start=1):
+    for k, component in enumerate(result.components[:LISTED_COMPONENTS], start=1):
         played = "; ".join(
             f"{player} {'mixes' if len(support) > 1 else 'plays'} {', '.join(game.actions[i][a] for a in support)}"
             for i, (player, support) in enumerate(zip(game.players, component.support, strict=True))
         )
         size = f" of dimension {component.dimension}" if component.dimension is not None else ""
         out.append(f"Set of equilibria {k}{size} ({played}): {component.note}.")
+    more = len(result.components) - LISTED_COMPONENTS
+    if more > 0:
+        out.append(f"And {more:,} more sets of equilibria; {ALL_IN_JSON}.")
     return out
 
 

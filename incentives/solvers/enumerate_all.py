@@ -4,7 +4,10 @@ Algorithm
 ---------
 1. Two players: vertex enumeration (every extreme equilibrium; see
    :mod:`incentives.solvers.vertex_enumeration`).
-2. More players: iterated elimination of strictly dominated strategies, pure and
+2. More players, when no player's own choice ever changes its own payoff: every profile is
+   an equilibrium, one set (the whole strategy space) whose extreme points, the pure
+   profiles, are listed.
+3. More players otherwise: iterated elimination of strictly dominated strategies, pure and
    mixed dominators (:func:`~incentives.solvers.dominance.eliminate_dominated`).
    Elimination keeps every Nash equilibrium, mixed ones included, and creates
    none (Osborne and Rubinstein 1994, Prop. 61.2), so the equilibria of the
@@ -23,7 +26,7 @@ Algorithm
      ``incomplete`` (``"support-enumeration-n"`` with a larger budget, or
      ``"logit"`` for one equilibrium, go further).
 
-3. The equilibria and component points found are joined into sets where the
+4. The equilibria and component points found are joined into sets where the
    segments between them are equilibria (:mod:`incentives.solvers._sets`), so
    each set of equilibria is listed once in ``components``, with its dimension,
    whether the search met it at its extreme points or as several pieces.
@@ -77,6 +80,8 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
         from .vertex_enumeration import vertex_enumeration  # each solver is imported when a game needs it
 
         return _with_components(vertex_enumeration(game, tol=tol, budget=budget))
+    if _nobody_chooses(game, tol):
+        return _whole_space(game, tol, budget)
     scale = game.payoff_scale
     reduction = eliminate_dominated(game, mixed=True, tol=tol / scale)
     reduced = reduction.game
@@ -131,6 +136,44 @@ def all_equilibria(game: Game, *, tol: float, budget: Budget) -> SolverOutput:
         degenerate=inner.degenerate,
         notes=(*note, *inner.notes),
         components=components,
+    )
+
+
+def _nobody_chooses(game: Game, tol: float) -> bool:
+    """Whether no player's own action ever changes its own payoff by more than ``tol`` (and some player has two).
+
+    Examples
+    --------
+    >>> import numpy as np, incentives as inc
+    >>> _nobody_chooses(inc.Game.from_payoffs(np.ones((3, 2, 2, 2))), 1e-9)
+    True
+    >>> payoffs = np.ones((3, 2, 2, 2))
+    >>> payoffs[2, 1, 1, 1] = 2  # the third player gains by its second action when the others play theirs
+    >>> _nobody_chooses(inc.Game.from_payoffs(payoffs), 1e-9)
+    False
+    """
+    if all(n == 1 for n in game.shape):
+        return False
+    payoffs = game.float_payoffs()
+    return all(float(np.ptp(payoffs[i], axis=i).max()) <= tol for i in range(game.n_players))
+
+
+def _whole_space(game: Game, tol: float, budget: Budget) -> SolverOutput:
+    """Every profile is an equilibrium: one set, the whole strategy space, with the pure profiles for corners."""
+    found = pure_equilibria(game, tol=tol, budget=budget)
+    whole = EquilibriumComponent(
+        representative=found.profiles[0],
+        support=tuple(tuple(range(n)) for n in game.shape),
+        dimension=sum(n - 1 for n in game.shape),
+        note="no player's own choice ever changes its own payoff, so every profile, pure or mixed, is an "
+        "equilibrium: the whole strategy space is one set, and its extreme points are the pure profiles",
+    )
+    note = (
+        "no player's own choice ever changes its own payoff: every profile is an equilibrium, and its "
+        f"{math.prod(game.shape):,} pure profiles are the extreme points of that one set"
+    )
+    return SolverOutput(
+        profiles=found.profiles, status=found.status, degenerate=True, notes=(note, *found.notes), components=(whole,)
     )
 
 

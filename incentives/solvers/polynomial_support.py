@@ -120,7 +120,8 @@ MAX_BOXES = 2**19
 #: Supports with more unknowns (probabilities) are skipped, and the search reported incomplete.
 MAX_UNKNOWNS = 12
 
-#: At most this many irrational equilibria get an exact description (sympy) per search.
+#: At most this many equilibria of a search are described one by one in its notes: irrational ones exactly
+#: (sympy), and singular ones (the sets of equilibria carry their own notes).
 _MAX_DESCRIPTIONS = 8
 
 
@@ -181,6 +182,7 @@ class _Search:
     components: list[EquilibriumComponent] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     exact_notes: list[str] = field(default_factory=list)
+    singular: int = 0
     degenerate: bool = False
     unresolved: list[tuple[tuple[int, ...], ...]] = field(default_factory=list)
     capped: list[tuple[tuple[int, ...], ...]] = field(default_factory=list)
@@ -389,12 +391,13 @@ class _Search:
                     "this is one point of it",
                 )
             )
-            self.notes.append(self.components[-1].note)
         elif kind == "singular":
-            self.notes.append(
-                f"the equilibrium {label} is singular (its indifference system's Jacobian is not invertible): "
-                "it may be isolated or part of a small set that the method could not tell apart"
-            )
+            self.singular += 1
+            if self.singular <= _MAX_DESCRIPTIONS:
+                self.notes.append(
+                    f"the equilibrium {label} is singular (its indifference system's Jacobian is not invertible): "
+                    "it may be isolated or part of a small set that the method could not tell apart"
+                )
         elif exact is None and self.game.is_exact and len(self.exact_notes) < _MAX_DESCRIPTIONS:
             self._describe(system, profile, label)
 
@@ -422,7 +425,7 @@ class _Search:
     def output(self) -> SolverOutput:
         shortfalls = self._shortfalls()
         status: Status = "budget_exhausted" if self.stopped else "incomplete" if shortfalls else "complete"
-        notes = [self._summary(), *self.notes, *shortfalls]
+        notes = [self._summary(), *shortfalls, *self.notes, *self._undescribed()]
         degenerate: bool | None = self.degenerate if (self.degenerate or status == "complete") else None
         return SolverOutput(
             profiles=list(self.profiles),
@@ -431,6 +434,13 @@ class _Search:
             notes=(*notes, *self.exact_notes),
             components=tuple(self.components),
         )
+
+    def _undescribed(self) -> list[str]:
+        """How many singular equilibria were found beyond those described one by one."""
+        left = self.singular - _MAX_DESCRIPTIONS
+        if left <= 0:
+            return []
+        return [f"{left:,} more of the equilibria found are singular like those above"]
 
     def _shortfalls(self) -> list[str]:
         """What keeps the search from being complete, a note each."""

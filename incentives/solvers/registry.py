@@ -58,6 +58,9 @@ _DUPLICATE_DIGITS = round(-math.log10(DUPLICATE_ATOL))
 #: Candidates verified between two looks at the clock.
 _VERIFY_STRIDE = 64
 
+#: The most characters of notes a warning of an incomplete search quotes (the result's notes hold them all).
+_WARNING_CHARS = 1_000
+
 Status = Literal["complete", "incomplete", "budget_exhausted"]
 
 
@@ -340,6 +343,12 @@ def solve(
     scale = game.payoff_scale
     output = spec.kernel(game, tol=tol * scale, budget=budget)
     accepted, rejected, left, not_finite = _verify(game, output.profiles, tol * scale, budget)
+    checks = (
+        _budget_notes(output, budget)
+        + _rejection_notes(rejected)
+        + _not_finite_notes(not_finite)
+        + _unverified_notes(left, len(output.profiles), len(accepted), budget)
+    )
     status = output.status
     if left and status == "complete":
         status = "budget_exhausted" if _out_of_time(budget) else "incomplete"
@@ -350,16 +359,12 @@ def solve(
         status=status,
         degenerate=output.degenerate,
         rejected=tuple(rejected),
-        notes=tuple(output.notes)
-        + _budget_notes(output, budget)
-        + _rejection_notes(rejected)
-        + _not_finite_notes(not_finite)
-        + _unverified_notes(left, len(output.profiles), len(accepted), budget),
+        notes=tuple(output.notes) + checks,
         tolerance=tol * scale,
         seconds=budget.elapsed(),
         components=output.components,
     )
-    _warn(result)
+    _warn(result, checks)
     return result
 
 
@@ -503,7 +508,7 @@ def _not_finite_notes(count: int) -> tuple[str, ...]:
     )
 
 
-def _warn(result: SolveResult) -> None:
+def _warn(result: SolveResult, checks: tuple[str, ...]) -> None:
     if result.degenerate:
         found = (
             "for two players every extreme equilibrium is reported, for more players one verified point of each set"
@@ -516,8 +521,28 @@ def _warn(result: SolveResult) -> None:
             stacklevel=3,
         )
     if result.status != "complete":
+        why = [*checks, *(note for note in result.notes if note not in checks)]
         warnings.warn(
-            f"the search did not promise every equilibrium (status {result.status!r}): " + " ".join(result.notes),
+            f"the search did not promise every equilibrium (status {result.status!r}): {_bounded(why)}",
             IncompleteSearchWarning,
             stacklevel=3,
         )
+
+
+def _bounded(notes: Sequence[str], chars: int = _WARNING_CHARS) -> str:
+    """The notes as sentences, as many whole ones as fit in ``chars`` characters (at least one), then how many more.
+
+    Examples
+    --------
+    >>> print(_bounded(["a first note", "a second note.", "a third note"], chars=30))
+    a first note. a second note. (1 more note in the result's notes)
+    """
+    shown: list[str] = []
+    for note in notes:
+        sentence = note.rstrip() if note.rstrip().endswith(".") else f"{note.rstrip()}."
+        if shown and sum(len(n) + 1 for n in (*shown, sentence)) > chars:
+            break
+        shown.append(sentence)
+    left = len(notes) - len(shown)
+    more = f" ({left} more note{'s' if left != 1 else ''} in the result's notes)" if left else ""
+    return " ".join(shown) + more

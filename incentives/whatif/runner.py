@@ -14,14 +14,17 @@ How a sweep runs
    :func:`incentives.analysis.gaming.gaming_at_equilibria` (the definitions of
    :func:`incentives.analyze`).  Both give the same record at a point.  A chunk
    comes back as one table (column names and columns, numbers as numpy arrays),
-   not as a dict per point.
+   not as a dict per point, and the result keeps the joined columns
+   (:class:`~incentives.whatif.results.SweepRecords`).
 3. Chunks run in parallel on the local cores by default: this process and
    ``workers - 1`` worker processes (a :class:`concurrent.futures.ProcessPoolExecutor`),
    started by the first parallel sweep and kept for the next ones (starting processes
    costs more than a sweep of ten thousand points takes; a sweep with another number
    of workers replaces them, :func:`close_workers` ends them, and they end with the
-   interpreter).  This process takes
-   chunks from the end of the queue while the workers take them from the front.
+   interpreter).  Each worker gets every point in one message; the workers claim
+   chunks from the front and this process from the back, on a board the pool shares
+   (:mod:`incentives.whatif._parallel`), and the chunks shrink towards where they
+   meet (:func:`_meeting_chunks`), so neither side waits long for the other.
    Small sweeps, and ``workers=1``, run in this process; with the default ``workers`` so
    does a sweep whose first points, timed here, say the rest is quicker done here than
    handed to processes (:data:`SERIAL_SECONDS`).  Pass ``executor=`` to run

@@ -81,6 +81,37 @@ def test_segments_are_checked_in_chunks_with_the_same_values(monkeypatch: pytest
         np.testing.assert_allclose(_action_values(payoffs[player], mixes, player), expected[player], atol=1e-12)
 
 
+def test_a_game_where_nobody_chooses_is_one_set_whose_extreme_points_are_the_pure_profiles() -> None:
+    rng = np.random.default_rng(5)
+    shape = (2, 3, 2, 2)
+    others = rng.integers(-5, 5, size=(4, *shape)).astype(float)
+    payoffs = np.stack([np.broadcast_to(others[i].sum(axis=i, keepdims=True), shape) for i in range(4)])
+    game = inc.Game.from_payoffs(payoffs)  # each player's pay depends on the others' actions only
+    with pytest.warns(inc.DegenerateGameWarning):
+        result = inc.solve(game, "all")
+    assert result.status == "complete" and len(result.equilibria) == 24
+    assert {tuple(int(np.argmax(p)) for p in e.profile) for e in result.equilibria} == set(np.ndindex(*shape))
+    (whole,) = result.components
+    assert whole.dimension == 1 + 2 + 1 + 1 and whole.support == ((0, 1), (0, 1, 2), (0, 1), (0, 1))
+    for _ in range(20):  # the oracle: any mixed profile at all has regret 0
+        profile = tuple(rng.dirichlet(np.ones(n)) for n in shape)
+        assert inc.regret(game, profile) < 1e-12
+    payoffs[3, 0, 0, 0, 1] += 1e-3  # one player now prefers an action at one profile: the usual search
+    with pytest.warns(inc.DegenerateGameWarning):
+        nearly = inc.solve(inc.Game.from_payoffs(payoffs), "all")
+    assert not any("nobody" in n or "no player's own choice" in n for n in nearly.notes)
+    assert all(e.regret <= nearly.tolerance for e in nearly.equilibria)
+
+
+def test_the_warning_of_an_incomplete_search_quotes_a_bounded_part_of_its_notes() -> None:
+    with pytest.warns(inc.IncompleteSearchWarning) as caught:
+        result = inc.solve(_indifferent(11), "all")  # 2,048 extreme points, over the limit
+    (warning,) = [w for w in caught if issubclass(w.category, inc.IncompleteSearchWarning)]
+    text = str(warning.message)
+    assert "the limit of 1,000 equilibria" in text and len(text) < 1_200
+    assert len(result.equilibria) == MAX_EQUILIBRIA and len(result.components) == 1
+
+
 def test_many_equilibria_of_a_game_with_more_players_are_listed_without_grouping_them() -> None:
     # Chicken with copies of one column action (MAX_EXTREME_EQUILIBRIA + 3 extreme equilibria), and a third
     # player with one action: the pairs of equilibria are not checked for sets, and the note says so
