@@ -12,6 +12,16 @@ Company value is evaluated the same way; bonus weights and action costs are
 numbers once parameters are set.  Then ``terms = weight x KPI`` and
 ``payoff = sum of terms - action cost`` (see :mod:`incentives.evaluated`).
 
+The formulas run as one plan, worked out once per organisation with the numbers
+that do not change between evaluations (decision variables, weights, costs):
+each compiled function reads its arguments from a list of values by index, and
+nothing else runs between two formulas.  Every value is then checked to be a
+finite number, most of them through the payoffs or later formulas they enter
+(``inf`` and ``nan`` survive sums and products); if any is not, the formulas
+are checked in order, so the error names the first one, its field and the
+profile.  A build that only needs the game makes no view of the KPIs until they
+are read.
+
 In exact mode the same compiled code runs on arrays of
 :class:`fractions.Fraction`, so every array is exact.
 
@@ -26,16 +36,16 @@ from __future__ import annotations
 import functools
 import math
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
 
-from ._util import profile_label
+from ._util import FrozenMap, frozen_map, profile_label
 from .errors import FormulaError, ModelError, Problem
 from .evaluated import EvaluatedModel
 from .formula import formula_to_text, symbol
@@ -274,12 +284,18 @@ def evaluate_model(
     if parameters:
         org = org.with_parameters(parameters)
     shape = tuple(len(d.actions) for d in org.departments)
-    budget = budget if budget is not None else (reuse.budget if reuse is not None else SizeBudget())
-    budget.check(shape, arrays=_arrays(org), task="evaluating the model")
+    budget = budget if budget is not None else (reuse.budget if reuse is not None else _DEFAULT_BUDGET)
+    arrays = _arrays(org)
+    budget.check(shape, arrays=arrays, task="evaluating the model")
     exact = _choose_exact(org, exact, shape)
-    budget.check(shape, arrays=_arrays(org), exact=exact, task="evaluating the model")
+    if exact:  # fractions take more memory than floats
+        budget.check(shape, arrays=arrays, exact=exact, task="evaluating the model")
     usable = reuse if reuse is not None and _same_situation(org, reuse, exact) else None
     return _Kernel(org, (), exact).evaluate(None, reuse=usable, budget=budget)
+
+
+#: The size budget of a model evaluated without one (it is immutable: one serves them all).
+_DEFAULT_BUDGET = SizeBudget()
 
 
 def _arrays(org: Organization) -> int:
@@ -361,17 +377,33 @@ def evaluate_formulas(model: EvaluatedModel, exprs: Mapping[str, sympy.Expr]) ->
     kernel = _Kernel(model.organization, (), model.exact)
     inputs = kernel.variable_inputs()
     inputs.update({symbol(k): _compact(np.asarray(v)[np.newaxis]) for k, v in model.kpis.items()})
-    return {key: kernel.full(kernel.over_profiles(expr, inputs, key))[0] for key, expr in exprs.items()}
+    plan = _plan(tuple(_Formula(key, expr) for key, expr in exprs.items()), model.exact)
+    values = kernel.over_profiles(plan, inputs)
+    return {key: kernel.full(array)[0] for key, array in zip(exprs, values, strict=True)}
 
 
 def _laid_over(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """A read-only view of ``array`` repeated along its axes of length 1 to ``shape`` (as numpy.broadcast_to)."""
-    if array.dtype == object or not array.flags.c_contiguous or array.ndim != len(shape):
-        return np.broadcast_to(array, shape)
-    strides = tuple(0 if k == 1 else stride for k, stride in zip(array.shape, array.strides, strict=True))
-    view = np.ndarray(shape, dtype=array.dtype, buffer=array, strides=strides)  # a few times faster
+    """A read-only view of ``array`` repeated along its axes of length 1 to ``shape`` (as numpy.broadcast_to).
+
+    ``array`` has as many axes as ``shape``, or one more of length 1 in front (a batch of one),
+    which the view drops.
+    """
+    strides = _strides_over(array.shape, array.strides, shape)
+    if strides is None or array.dtype == object or not array.flags.c_contiguous:
+        return np.broadcast_to(array.reshape(array.shape[len(array.shape) - len(shape) :]), shape)
+    view = np.ndarray(shape, array.dtype, array, 0, strides)  # a few times faster (keywords cost here too)
     view.setflags(write=False)
     return view
+
+
+@functools.lru_cache(maxsize=1024)
+def _strides_over(shape: tuple[int, ...], strides: tuple[int, ...], full: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The strides of an array of ``shape`` and ``strides`` laid over ``full`` (None if its axes do not fit)."""
+    if len(shape) == len(full) + 1 and shape[0] == 1:
+        shape, strides = shape[1:], strides[1:]
+    if len(shape) != len(full):
+        return None
+    return tuple(0 if k == 1 else stride for k, stride in zip(shape, strides, strict=True))
 
 
 def _compact(array: np.ndarray) -> np.ndarray:
@@ -387,6 +419,89 @@ def _compact(array: np.ndarray) -> np.ndarray:
 
 # -- the kernel -------------------------------------------------------------------------------------
 
+_FLOAT = np.dtype(np.float64)
+
+
+class _Formula(NamedTuple):
+    """A formula to evaluate over the profiles: its field (for messages), itself, and the KPI it defines."""
+
+    path: str
+    expr: sympy.Expr
+    defines: sympy.Symbol | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Plan:
+    """Formulas compiled to run one after another, each reading its arguments from a list of values by index.
+
+    The list starts with the values of ``inputs`` (decision variables, parameters, KPIs given),
+    and each formula's result is appended: ``steps[j]`` is the compiled function of formula
+    ``j`` (None for a number) and the indices of its arguments in that list.
+    """
+
+    formulas: tuple[_Formula, ...]
+    inputs: tuple[sympy.Symbol, ...]
+    steps: tuple[tuple[Any, tuple[int, ...], _Formula], ...]
+
+    @functools.cached_property
+    def keys(self) -> tuple[str, ...]:
+        """Each formula's name: its KPI's for a KPI (``kpis.NAME``), else its field."""
+        return tuple(f.path.removeprefix("kpis.") for f in self.formulas)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plan(formulas: tuple[_Formula, ...], exact: bool) -> _Plan:
+    """The plan of ``formulas``, worked out once per list of formulas (the functions are those of :func:`_step`)."""
+    compiled = [_step(formula.expr, exact)[1:] for formula in formulas]
+    inputs: dict[sympy.Symbol, None] = {}  # a symbol no formula before defines, in order of first use
+    defined: set[sympy.Symbol] = set()
+    for formula, (used, _) in zip(formulas, compiled, strict=True):
+        inputs.update((s, None) for s in used if s not in defined)
+        if formula.defines is not None:
+            defined.add(formula.defines)
+    slots = {s: k for k, s in enumerate(inputs)}
+    steps = []
+    for j, (formula, (used, function)) in enumerate(zip(formulas, compiled, strict=True)):
+        steps.append((function, tuple(slots[s] for s in used), formula))
+        if formula.defines is not None:
+            slots[formula.defines] = len(inputs) + j  # later formulas read its result
+    return _Plan(formulas=formulas, inputs=tuple(inputs), steps=tuple(steps))
+
+
+@functools.lru_cache(maxsize=1024)
+def _fits(shape: tuple[int, ...], full: tuple[int, ...]) -> bool:
+    """Whether an array of ``shape`` lies over ``full`` as it is: each axis of full length or 1."""
+    return len(shape) == len(full) and all(k == 1 or k == n for k, n in zip(shape, full, strict=True))
+
+
+#: Arrays up to this size are checked for finite values together (one copy of them all), larger ones one by one.
+_CHECKED_TOGETHER = 4096
+
+
+@functools.lru_cache(maxsize=1024)
+def _broadcast(first: tuple[int, ...], second: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape two arrays of as many axes broadcast to (each axis of one length, or 1, in either)."""
+    return tuple(a if b == 1 else b for a, b in zip(first, second, strict=True))
+
+
+def _all_finite(arrays: Sequence[np.ndarray]) -> bool:
+    """Whether every array holds floats and only finite ones; small arrays are checked in one call."""
+    small, isfinite = [], np.isfinite
+    for array in arrays:
+        if array.dtype != _FLOAT:
+            return False
+        if array.size <= _CHECKED_TOGETHER:
+            small.append(array.ravel())
+        elif not isfinite(array).all():
+            return False
+    if not small:
+        return True
+    return bool(isfinite(small[0] if len(small) == 1 else np.concatenate(small)).all())
+
+
+class _OneByOne(Exception):
+    """A result the plan does not convert itself: the formulas run one by one instead."""
+
 
 class _Kernel:
     """The formulas of one organisation with some quantities kept as arguments, compiled when first used.
@@ -399,11 +514,15 @@ class _Kernel:
         self.org = org
         self.quantities = quantities
         self.exact = exact
-        kept = set(quantities)
-        self.fixed = {_symbol(k): v for k, v in org.parameters.items() if k not in kept}
         self.shape = tuple(len(d.actions) for d in org.departments)
         self.batch = 1
         self.columns: dict[sympy.Symbol, np.ndarray] = {}
+
+    @functools.cached_property
+    def fixed(self) -> dict[sympy.Symbol, sympy.Expr]:
+        """The parameters not kept as quantities, with their values (needed only when constants are worked out)."""
+        kept = set(self.quantities)
+        return {_symbol(k): v for k, v in self.org.parameters.items() if k not in kept}
 
     # -- arguments ------------------------------------------------------------------------
     def set_points(self, values: np.ndarray | None) -> None:
@@ -468,19 +587,86 @@ class _Kernel:
     def _function(self, expr: sympy.Expr, args: tuple[sympy.Symbol, ...]) -> Any:
         return _compile(args, expr, self.exact)
 
-    def over_profiles(self, expr: sympy.Expr, inputs: Mapping[sympy.Symbol, Any], path: str) -> np.ndarray:
-        """A formula at every profile (and point): a compact array broadcastable to ``(B, n_0, ...)``.
+    def over_profiles(
+        self,
+        plan: _Plan,
+        inputs: Mapping[sympy.Symbol, Any],
+        values: Sequence[Any] | None = None,
+        *,
+        check: bool = True,
+    ) -> list[np.ndarray]:
+        """The formulas of ``plan`` at every profile (and point), in order: compact arrays.
 
-        Its axes are the batch's and the departments', each of full length where the formula
-        depends on it and 1 elsewhere (see :meth:`full`).
+        Each array broadcasts to ``(B, n_0, ...)``: its axes are the batch's and the
+        departments', each of full length where the formula depends on it and 1 elsewhere
+        (see :meth:`full`).  ``inputs`` holds every decision variable and parameter the
+        formulas use, and every KPI none of them defines; a formula may use the values of
+        formulas before it (their ``defines`` symbols).  ``values`` are the values of the
+        plan's inputs in its order, when the caller has them already.  Every formula
+        evaluated over the profiles goes through here, once.
 
-        ``inputs`` holds every decision variable, parameter and KPI the formula may use.
+        Every value is checked to be a finite number, unless ``check`` is False: then the
+        caller checks them (some through the payoffs and later formulas they enter: see
+        :func:`_covered`), and calls :meth:`check_each` if one is not finite.
+
+        The formulas run one after another with no work between them besides the compiled
+        functions; if one fails, they run again one by one (:meth:`_one`), so the error is
+        the one the first failing formula gives, checked before the next runs.
         """
+        return self._run(plan, list(values or [inputs[s] for s in plan.inputs]), inputs, check)
+
+    def _run(self, plan: _Plan, values: list[Any], inputs: Mapping[sympy.Symbol, Any], check: bool) -> list[np.ndarray]:
+        """The formulas of ``plan`` with ``values`` for its inputs (then their own results appended)."""
+        exact, full, outs = self.exact, (self.batch, *self.shape), []
+        ndarray, fits, fetch = np.ndarray, _fits, values.__getitem__
+        try:
+            with np.errstate(all="ignore"):
+                for function, slots, formula in plan.steps:
+                    if function is None:
+                        out = self._constant(formula)
+                    else:
+                        out = function(*map(fetch, slots))
+                        if out.__class__ is not ndarray or not fits(out.shape, full) or 0 in out.strides:
+                            out = self._laid_out(np.asarray(out))
+                    outs.append(out)
+                    if not exact and out.dtype is not _FLOAT:
+                        if out.dtype.kind not in "biuf":  # complex or objects: checked before converted, below
+                            raise _OneByOne
+                        out = np.asarray(out, dtype=float)
+                    values.append(out)
+        except Exception:  # found again formula by formula, with the error that formula gives
+            return self._one_by_one(plan.formulas, inputs)
+        if exact:
+            return outs
+        if check and not _all_finite(outs):
+            self.check_each(plan, outs)
+        return values[len(plan.inputs) :]
+
+    def check_each(self, plan: _Plan, outs: Sequence[np.ndarray]) -> None:
+        """Refuse the first formula of ``plan`` whose values ``outs`` are not all finite numbers."""
+        for out, formula in zip(outs, plan.formulas, strict=True):
+            self._check(out, formula.path, formula.expr)
+
+    def _one_by_one(self, formulas: Sequence[_Formula], inputs: Mapping[sympy.Symbol, Any]) -> list[np.ndarray]:
+        """:meth:`over_profiles` one formula at a time, each checked before the next runs."""
+        known, outs = dict(inputs), []
+        for formula in formulas:
+            outs.append(self._one(formula.expr, known, formula.path))
+            if formula.defines is not None:
+                known[formula.defines] = outs[-1]
+        return outs
+
+    def _constant(self, formula: _Formula) -> np.ndarray:
+        """A formula that is a number, as an array of one value over the batch and every profile."""
+        out = np.empty((1,) * (1 + len(self.shape)), dtype=object if self.exact else float)
+        out[...] = self._number(formula.expr, formula.path)
+        return out
+
+    def _one(self, expr: sympy.Expr, inputs: Mapping[sympy.Symbol, Any], path: str) -> np.ndarray:
+        """One formula at every profile (and point), checked: see :meth:`over_profiles`."""
         expr, used, function = _step(expr, self.exact)
         if function is None:
-            out = np.empty((1,) * (1 + len(self.shape)), dtype=object if self.exact else float)
-            out[...] = self._number(expr, path)
-            return out
+            return self._constant(_Formula(path, expr))
         with np.errstate(all="ignore"):
             try:
                 result = function(*[inputs[s] for s in used])
@@ -491,7 +677,7 @@ class _Kernel:
         if self.exact:
             return out
         self._check(out, path, expr)
-        return out if out.dtype == np.float64 else np.asarray(out, dtype=float)
+        return out if out.dtype == _FLOAT else np.asarray(out, dtype=float)
 
     def _laid_out(self, result: np.ndarray) -> np.ndarray:
         """``result`` with one axis for the batch and one per department, each of full length or 1 (not copied)."""
@@ -564,42 +750,51 @@ class _Kernel:
         self.set_points(values)
         org, n, batch = self.org, len(self.shape), self.batch
         constants = self.constants()
-        inputs = dict(constants.inputs)
-        kpis: dict[str, np.ndarray] = {}
-        reused: set[str] = set()
-        for name in _kpi_order(tuple(org.kpis.items())):
-            if self._reusable(reuse, org.kpis[name], name, reused):
-                assert reuse is not None
-                kpis[name] = _compact(np.asarray(reuse.kpis[name])[np.newaxis])
-                reused.add(name)
-            else:
-                kpis[name] = self.over_profiles(org.kpis[name], inputs, f"kpis.{name}")
-            inputs[_symbol(name)] = kpis[name]
-        if self._reusable(reuse, org.company_value, COMPANY_VALUE, reused):
-            assert reuse is not None
-            company_value = _compact(np.asarray(reuse.company_value)[np.newaxis])
-        else:
-            company_value = self.over_profiles(org.company_value, inputs, COMPANY_VALUE)
-        weights, costs = constants.weights, constants.costs
+        plan, inputs, given = constants.plan, constants.inputs, self._given(reuse)
+        if given:  # a plan of the formulas not reused, reading the reused arrays as inputs
+            inputs = {**inputs, **{_symbol(k): v for k, v in given.items() if k != COMPANY_VALUE}}
+            plan = _plan(tuple(f for f in plan.formulas if f.path.removeprefix("kpis.") not in given), self.exact)
+        checked = values is None and not self.exact  # then the payoffs are checked, with the formulas not in them
+        alone = (_alone(plan, constants) if given else constants.alone) if checked else ()
+        outs = self.over_profiles(plan, inputs, None if given else constants.values, check=not checked)
+        results = dict(given)
+        results.update(zip(plan.keys, outs, strict=True))
+        company_value = results.pop(COMPANY_VALUE)
+        kpis = {k: results[k] for k in constants.order} if given else results  # in the order of evaluation
         payoffs = np.empty((batch, n, *self.shape), dtype=object if self.exact else float)
-        checked = values is None and not self.exact
-        for i, dept in enumerate(org.departments):
-            plan = weights.get(dept.name, {})
-            payoff = self._payoff(payoffs[:, i], plan, kpis, company_value, self._along(costs[i], i))
-            if checked:
-                self._check_payoff(payoff, dept.name)
-        model = self._assemble(kpis, company_value, weights, costs, payoffs, values, budget or SizeBudget())
+        summed = []
+        for i in range(n):
+            summed.append(
+                self._payoff(payoffs[:, i], constants.terms[i], kpis, company_value, constants.minus_costs[i])
+            )
+        if checked and not _all_finite([*(outs[j] for j in alone), *summed]):
+            self.check_each(plan, outs)  # a formula that is not finite is named before a payoff
+            for payoff, dept in zip(summed, org.department_names, strict=True):
+                self._check_payoff(payoff, dept)
+        model = self._assemble(constants, kpis, company_value, payoffs, values, budget or SizeBudget())
         if checked:  # every array of the game is checked: it is made now, without checking them again
             model._set_game(
                 Game._checked(
-                    players=model.players,
-                    actions=model.actions,
+                    players=constants.players,
+                    actions=constants.actions,
                     payoffs=model.payoffs,
                     company_value=model.company_value,
                     title=org.name,
                 )
             )
         return model
+
+    def _given(self, reuse: EvaluatedModel | None) -> dict[str, np.ndarray]:
+        """The KPIs (and company value) whose arrays ``reuse`` holds, as compact arrays, in order of evaluation."""
+        if reuse is None:
+            return {}
+        given: dict[str, np.ndarray] = {}
+        for name in _kpi_order(tuple(self.org.kpis.items())):
+            if self._reusable(reuse, self.org.kpis[name], name, set(given)):
+                given[name] = _compact(np.asarray(reuse.kpis[name])[np.newaxis])
+        if self._reusable(reuse, self.org.company_value, COMPANY_VALUE, set(given)):
+            given[COMPANY_VALUE] = _compact(np.asarray(reuse.company_value)[np.newaxis])
+        return given
 
     def _check_payoff(self, payoff: np.ndarray, department: str) -> None:
         """Refuse a payoff that is not a finite number (a sum of finite terms that overflows)."""
@@ -631,13 +826,29 @@ class _Kernel:
         return constants
 
     def _constants(self) -> _Constants:
+        weights = self._weights()
+        costs = tuple(self._costs(i) for i in range(len(self.shape)))
+        order = _kpi_order(tuple(self.org.kpis.items()))
+        formulas = [_Formula(f"kpis.{k}", self.org.kpis[k], _symbol(k)) for k in order]
+        plan = _plan((*formulas, _Formula(COMPANY_VALUE, self.org.company_value)), self.exact)
+        scalar = (self.batch,) + (1,) * len(self.shape)
         constants = _Constants(
             inputs=self.variable_inputs(),
-            weights=self._weights(),
-            costs=tuple(self._costs(i) for i in range(len(self.shape))),
+            weights=weights,
+            costs=costs,
+            order=order,
+            plan=plan,
+            terms=tuple(
+                tuple((key, w.reshape(scalar)) for key, w in weights.get(name, {}).items())
+                for name in self.org.department_names
+            ),
+            minus_costs=tuple(-self._along(cost, i) for i, cost in enumerate(costs)),
+            actions=tuple(d.action_names for d in self.org.departments),
+            players=self.org.department_names,
         )
-        arrays = [*constants.inputs.values(), *constants.costs]
+        arrays = [*constants.inputs.values(), *constants.costs, *constants.minus_costs]
         arrays += [w for plan in constants.weights.values() for w in plan.values()]
+        arrays += [w for terms in constants.terms for _, w in terms]
         for array in arrays:
             if isinstance(array, np.ndarray):
                 array.setflags(write=False)  # shared by every evaluation of the organisation
@@ -646,24 +857,22 @@ class _Kernel:
     def _payoff(
         self,
         out: np.ndarray,
-        weights: Mapping[str, np.ndarray],
+        weights: Sequence[tuple[str, np.ndarray]],
         kpis: Mapping[str, np.ndarray],
         company_value: np.ndarray,
-        cost: np.ndarray,
+        minus_cost: np.ndarray,
     ) -> np.ndarray:
         """``out = (-cost + weight_1 * values_1) + ... + weight_K * values_K``, on compact arrays.
 
+        ``weights`` are the bonus plan's terms, each weight laid out as ``(B, 1, ..., 1)``;
+        ``minus_cost`` is the action cost with its sign changed, along the department's axis.
         The sum runs on the compact arrays (over the departments the terms depend on), and
         only its last step writes every profile of ``out``; the operations and their order
         are those of a sum over all profiles, so every float is the same.  Returns the sum
         as a compact array (``out`` itself where it depends on every department).
         """
-        scalar = (self.batch,) + (1,) * len(self.shape)
-        terms = [
-            (weight.reshape(scalar), company_value if key == COMPANY_VALUE else kpis[key])
-            for key, weight in weights.items()
-        ]
-        total = -cost
+        terms = [(weight, company_value if key == COMPANY_VALUE else kpis[key]) for key, weight in weights]
+        total = minus_cost
         if self.exact or not terms:
             for weight, values in terms:
                 total = total + weight * values
@@ -675,7 +884,7 @@ class _Kernel:
         if values.shape == out.shape:  # a term over every profile: its product is written into ``out`` at once
             np.multiply(values, weight, out=out)
             return np.add(out, total, out=out)
-        if np.broadcast_shapes(total.shape, values.shape) == out.shape:
+        if _broadcast(total.shape, values.shape) == out.shape:
             return np.add(total, values * weight, out=out)
         total = total + values * weight  # a payoff over some departments only: summed on its own axes,
         out[...] = total  # then laid over every profile
@@ -718,65 +927,163 @@ class _Kernel:
 
     def _assemble(
         self,
+        constants: _Constants,
         kpis: dict[str, np.ndarray],
         company_value: np.ndarray,
-        weights: Mapping[str, Mapping[str, np.ndarray]],
-        costs: Sequence[np.ndarray],
         payoffs: np.ndarray,
         values: np.ndarray | None,
         budget: SizeBudget,
     ) -> EvaluatedModel:
         single = values is None
         for array in (payoffs, company_value, *kpis.values()):
-            if isinstance(array, np.ndarray) and array.flags.owndata:
+            if array.flags.owndata:
                 array.setflags(write=False)  # nothing writes them again: views of them need no copy
-
-        def out(array: np.ndarray, *, copy: bool = False) -> np.ndarray:
-            array = array[0] if single else array
-            array = np.array(array) if copy else array.view()
-            array.setflags(write=False)
-            return array
-
         full = self.shape if single else (self.batch, *self.shape)
 
-        def over_profiles(array: np.ndarray, *, materialise: bool = False) -> np.ndarray:
-            """A compact array as a read-only array over every profile (a view, or a copy if ``materialise``)."""
-            array = array[0] if single else array
-            if array.shape == full:
-                whole = array.view()
-                whole.setflags(write=False)
-                return whole
-            whole = _laid_over(array, full)
-            if materialise:
-                whole = np.array(whole)
-                whole.setflags(write=False)
-            return whole
+        def over_profiles(array: np.ndarray) -> np.ndarray:
+            """A compact array as a read-only array over every profile (a view)."""
+            return _laid_over(array, full)
 
-        def weight(w: np.ndarray) -> Any:
-            return (w[0] if self.exact else float(w[0])) if single else out(w)
-
+        company = over_profiles(company_value)
+        if company_value.shape[1:] != self.shape:  # laid over some axes: materialised, as the game's solvers read it
+            company = np.array(company)
+            company.setflags(write=False)
+        fields: dict[str, Any] = {
+            "organization": self.org,
+            "exact": self.exact,
+            "kpis": _LaidOver(kpis, full) if single else frozen_map({k: over_profiles(v) for k, v in kpis.items()}),
+            "company_value": company,
+            "payoffs": _read_only(payoffs[0] if single else payoffs),
+            "budget": budget,
+        }
+        if single:
+            fields.update(weights=constants.point_weights, action_costs=constants.point_costs)
+            return EvaluatedModel._checked(**fields)
         return EvaluatedModel(
-            organization=self.org,
-            exact=self.exact,
-            kpis={k: over_profiles(v) for k, v in kpis.items()},
-            company_value=over_profiles(company_value, materialise=True),
-            weights={d: {k: weight(w) for k, w in plan.items()} for d, plan in weights.items()},
-            action_costs=tuple(out(c, copy=True) for c in costs),
-            payoffs=out(payoffs),
-            batch_shape=() if single else (self.batch,),
-            quantities=() if single else self.quantities,
-            points=np.zeros((0, 0)) if single else np.array(values, dtype=float),
-            budget=budget,
+            **fields,
+            weights={d: {k: _read_only(w) for k, w in plan.items()} for d, plan in constants.weights.items()},
+            action_costs=tuple(_read_only(np.array(c)) for c in constants.costs),
+            batch_shape=(self.batch,),
+            quantities=self.quantities,
+            points=np.array(values, dtype=float),
         )
+
+
+class _LaidOver(FrozenMap):
+    """Compact arrays by name, each laid over every profile when first read (a view, made once).
+
+    An unbatched model's KPIs: a build that only needs the game makes no view of them.
+    """
+
+    __slots__ = ("_compact", "_shape")
+
+    def __init__(self, compact: Mapping[str, np.ndarray], shape: tuple[int, ...]) -> None:
+        super().__init__()
+        self._compact, self._shape = compact, shape
+
+    def __getitem__(self, key: Any) -> Any:
+        view = self._data.get(key)
+        if view is None:
+            view = self._data[key] = _laid_over(self._compact[key], self._shape)
+        return view
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._compact)
+
+    def __len__(self) -> int:
+        return len(self._compact)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (dict(self.items()),))
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """A read-only view of ``array``."""
+    view = array.view()
+    view.setflags(write=False)
+    return view
 
 
 @dataclass(frozen=True, kw_only=True)
 class _Constants:
-    """What an evaluation needs besides formulas over profiles: decision variables, weights, action costs."""
+    """What an evaluation needs besides formulas over profiles: decision variables, weights, action costs.
+
+    And, worked out from them and the formulas once: the plan of every KPI (in ``order``)
+    and company value, each department's bonus terms with the weight laid out over the
+    batch and the profiles, its action costs with their sign changed along its axis, and
+    the department and action names.
+    """
 
     inputs: Mapping[sympy.Symbol, Any]
     weights: Mapping[str, Mapping[str, np.ndarray]]
     costs: tuple[np.ndarray, ...]
+    order: tuple[str, ...]
+    plan: _Plan
+    terms: tuple[tuple[tuple[str, np.ndarray], ...], ...]
+    minus_costs: tuple[np.ndarray, ...]
+    actions: tuple[tuple[str, ...], ...]
+    players: tuple[str, ...]
+
+    @functools.cached_property
+    def values(self) -> tuple[Any, ...]:
+        """The values of the inputs of ``plan``, in its order."""
+        return tuple(self.inputs[s] for s in self.plan.inputs)
+
+    @functools.cached_property
+    def alone(self) -> tuple[int, ...]:
+        """The formulas of ``plan`` an unbatched build checks on their own (see :func:`_alone`)."""
+        return _alone(self.plan, self)
+
+    @functools.cached_property
+    def point_weights(self) -> Mapping[str, Mapping[str, Any]]:
+        """The bonus weights of the first point, as numbers: an unbatched model's ``weights``."""
+        number = lambda w: w[0] if w.dtype == object else float(w[0])  # noqa: E731
+        return frozen_map({d: frozen_map({k: number(w) for k, w in plan.items()}) for d, plan in self.weights.items()})
+
+    @functools.cached_property
+    def point_costs(self) -> tuple[np.ndarray, ...]:
+        """The action costs of the first point, one read-only array per department: an unbatched model's."""
+        return tuple(_read_only(np.array(c[0])) for c in self.costs)
+
+
+def _covered(plan: _Plan, constants: _Constants) -> frozenset[int]:
+    """The indices of the formulas of ``plan`` whose values need no check of their own in an unbatched build.
+
+    A value that is not finite makes every payoff it enters not finite (``inf`` and ``nan``
+    stay so through a product with a weight, even a zero one, and through a sum), so a KPI
+    some bonus plan pays on is checked with the payoffs.  The same holds for a KPI that a
+    later formula uses, when that formula is a polynomial (sums, products and powers to
+    positive whole exponents of its symbols and numbers): every value it reads enters one
+    of its values, which are checked themselves (or covered in turn).
+    """
+    paid = {key for terms in constants.terms for key, _ in terms}
+    carried = set().union(*(f.expr.free_symbols for f in plan.formulas if _is_polynomial(f.expr)))
+    return frozenset(
+        j
+        for j, (key, formula) in enumerate(zip(plan.keys, plan.formulas, strict=True))
+        if key in paid or formula.defines in carried
+    )
+
+
+def _alone(plan: _Plan, constants: _Constants) -> tuple[int, ...]:
+    """The indices of the formulas of ``plan`` an unbatched build checks on their own: those not covered."""
+    covered = _covered(plan, constants)
+    return tuple(j for j in range(len(plan.formulas)) if j not in covered)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_polynomial(expr: sympy.Expr) -> bool:
+    """Whether ``expr`` is built of symbols and numbers by sums, products and positive whole powers only."""
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Pow):
+            if not (node.exp.is_Integer and node.exp > 0):
+                return False
+        elif not isinstance(node, (sympy.Add, sympy.Mul, sympy.Symbol, sympy.Number)):
+            return False
+    return True
 
 
 #: Constants of organisations evaluated without a batch, by (id, exact); an entry goes with its organisation.

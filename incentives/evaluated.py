@@ -46,6 +46,11 @@ from .model import COMPANY_VALUE, Organization
 __all__ = ["EvaluatedModel"]
 
 
+#: The ``points`` of a model that is not from a batch (read-only, so one array serves them all).
+_NO_POINTS = np.zeros((0, 0))
+_NO_POINTS.setflags(write=False)
+
+
 @dataclass(frozen=True, kw_only=True)
 class EvaluatedModel:
     """An organisation evaluated over every action profile (see the module docstring for the arrays).
@@ -120,6 +125,18 @@ class EvaluatedModel:
                 raise ValueError(f"KPI {kpi!r} must have shape {full}; got {np.shape(array)}")
         object.__setattr__(self, "kpis", frozen_map(self.kpis))
         object.__setattr__(self, "weights", frozen_map({d: frozen_map(w) for d, w in self.weights.items()}))
+
+    @classmethod
+    def _checked(cls, **fields: Any) -> EvaluatedModel:
+        """An unbatched model from arrays its maker has already checked: not checked again.
+
+        For the evaluation kernel only, which has made what ``__post_init__`` checks: arrays
+        of the right shapes, ``kpis`` and ``weights`` read-only mappings, ``action_costs`` a tuple.
+        """
+        model = object.__new__(cls)
+        for name, value in {"batch_shape": (), "quantities": (), "points": _NO_POINTS, **fields}.items():
+            object.__setattr__(model, name, value)
+        return model
 
     # -- shape ------------------------------------------------------------------------
     @property

@@ -16,6 +16,7 @@ import sympy
 from sympy.printing.numpy import NumPyPrinter
 
 import incentives as inc
+from incentives.build import compile_model
 from incentives.formula import symbol
 from incentives.model import kpi_order
 from incentives.readwrite.model_file import loads_model
@@ -281,3 +282,54 @@ def test_conditions_joined_by_and_or_over_different_departments_broadcast() -> N
     k = inc.evaluate_model(org, exact=False).values("k")
     by_hand = [[10 if (v > 1 and w > 1) or v == 3 else 1 for w in (1, 3)] for v in (1, 2, 3)]
     assert np.asarray(k).tolist() == by_hand
+
+
+def _infinite_k(kpis: dict[str, str], company_value: str, bonus: dict[str, float]) -> inc.Organization:
+    """A one-department model whose KPI ``k = 1 / a.e`` divides by zero when ``a`` chooses ``x``."""
+    return inc.Organization.from_dict(
+        {
+            "departments": {"a": {"actions": {"x": {"e": 0}, "y": {"e": 2}}}, "b": {"actions": {"u": {}, "v": {}}}},
+            "kpis": {"k": "1 / a.e", **kpis},
+            "company_value": company_value,
+            "bonus": {"a": bonus},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("kpis", "company_value", "bonus"),
+    [
+        ({}, "a.e", {"k": 1}),  # paid on: checked with the payoff
+        ({"m": "3 * k + a.e"}, "a.e", {"m": 1}),  # a polynomial of it is paid on
+        ({"m": "a.e"}, "2 * k ** 2 - a.e", {"m": 1}),  # a polynomial of it is company value
+        ({"m": "min(k, 5)"}, "m", {"m": 1}),  # hidden by min(inf, 5) = 5: checked on its own
+        ({"m": "k / 2", "n": "where(m > 1, 1, 0)"}, "n", {"n": 1}),  # hidden two steps later
+        ({"m": "1 / (a.e - 2)"}, "k + m", {"m": 1}),  # the second KPI that is not finite is not the one named
+    ],
+)
+def test_a_kpi_that_is_not_finite_is_named_however_later_values_use_it(
+    kpis: dict[str, str], company_value: str, bonus: dict[str, float]
+) -> None:
+    # A build checks a KPI on its own, or through the payoffs or a later polynomial formula it enters; whichever,
+    # the error names the first formula that is not a finite number, at the profile where it is not, as one
+    # evaluated and checked formula by formula would. A batch (no payoffs checked) names it too.
+    org = _infinite_k(kpis, company_value, bonus)
+    for evaluate in (
+        lambda: inc.evaluate_model(org, exact=False),
+        lambda: compile_model(org, []).evaluate(np.zeros((2, 0))),
+    ):
+        with pytest.raises(inc.ModelError) as error:
+            evaluate()
+        (problem,) = error.value.problems
+        assert problem.path == "kpis.k"
+        assert "'1/a.e' is not a finite number" in problem.message and "at a=x, b=u" in problem.message
+
+
+def test_polynomials_are_sums_products_and_positive_whole_powers() -> None:
+    from incentives.build import _is_polynomial
+    from incentives.formula import parse_formula
+
+    polynomial = ["3 * k + a.e", "k ** 2 * b - 4", "k / 2", "0.5 * k * m"]
+    other = ["1 / k", "min(k, 5)", "sqrt(k)", "k ** -2", "where(k > 1, k, 0)", "exp(k)", "k ** 0.5"]
+    assert all(_is_polynomial(parse_formula(text)) for text in polynomial)
+    assert not any(_is_polynomial(parse_formula(text)) for text in other)

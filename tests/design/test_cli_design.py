@@ -117,17 +117,18 @@ def test_bad_input_is_named() -> None:
 
 
 def test_design_with_via_negativa_and_transfers_evaluates_the_model_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # Every formula evaluated over the profiles goes through _Kernel.over_profiles, named by its field.
-    # The bundled model's KPIs and company value must each be evaluated exactly once, however many
-    # plans are designed and checked; a new formula (a KPI that via negativa caps) at most once.
+    # Every formula evaluated over the profiles goes through _Kernel.over_profiles, in a plan of formulas
+    # each named by its field. The bundled model's KPIs and company value must each be evaluated exactly
+    # once, however many plans are designed and checked; a new formula (a KPI that via negativa caps) at
+    # most once.
     from incentives.build import _Kernel
 
     seen: list[str] = []
     original = _Kernel.over_profiles
 
-    def counting(self, expr, inputs, path):  # type: ignore[no-untyped-def]
-        seen.append(path)
-        return original(self, expr, inputs, path)
+    def counting(self, plan, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.extend(formula.path for formula in plan.formulas)
+        return original(self, plan, *args, **kwargs)
 
     monkeypatch.setattr(_Kernel, "over_profiles", counting)
     code, out, _ = run("design", EXAMPLE, "--via-negativa", "--transfers")
