@@ -93,13 +93,14 @@ def joined(tables: Sequence[Table]) -> SweepRecords:
     keys = tables[0][0] if tables else ()
     if any(table[0] != keys for table in tables):
         raise SweepError("the sweep's chunks came back with different columns")
-    return SweepRecords({key: _joined([table[1][i] for table in tables]) for i, key in enumerate(keys)})
+    columns = {key: _joined([table[1][i] for table in tables]) for i, key in enumerate(keys)}
+    return SweepRecords(columns, _copy=False)
 
 
 def _joined(parts: list[Any]) -> Any:
     """The pieces of a column, one after the other: one array when every piece is an array of one dtype, else a list."""
     if parts and all(isinstance(part, np.ndarray) and part.dtype == parts[0].dtype for part in parts):
-        return np.concatenate(parts)
+        return np.concatenate(parts)  # a new array, even of one part
     return list(itertools.chain.from_iterable(as_list(part) for part in parts))
 
 

@@ -86,8 +86,9 @@ class SweepRecords(Sequence[dict[str, Any]]):
 
     __slots__ = ("_columns", "_length")
 
-    def __init__(self, columns: Mapping[str, Sequence[Any] | np.ndarray]) -> None:
-        self._columns = {str(name): _kept(values) for name, values in columns.items()}
+    def __init__(self, columns: Mapping[str, Sequence[Any] | np.ndarray], *, _copy: bool = True) -> None:
+        # _copy=False: the caller hands over new lists and arrays it keeps no reference to (a sweep's join)
+        self._columns = {str(name): _kept(values) if _copy else _frozen(values) for name, values in columns.items()}
         lengths = {len(values) for values in self._columns.values()}
         if len(lengths) > 1:
             raise ValueError(f"the columns of sweep records must have one length; got lengths {sorted(lengths)}")
@@ -168,7 +169,14 @@ def _kept(values: Sequence[Any] | np.ndarray) -> tuple[Any, ...] | np.ndarray:
     return tuple(values)
 
 
-def _value(values: tuple[Any, ...] | np.ndarray, index: int) -> Any:
+def _frozen(values: Sequence[Any] | np.ndarray) -> Sequence[Any] | np.ndarray:
+    """A column handed over: an array made read-only, a sequence kept as it is (never given out)."""
+    if isinstance(values, np.ndarray):
+        values.flags.writeable = False
+    return values
+
+
+def _value(values: Sequence[Any] | np.ndarray, index: int) -> Any:
     return values[index].item() if isinstance(values, np.ndarray) else values[index]
 
 

@@ -91,11 +91,11 @@ __all__ = [
 PARALLEL_MIN_POINTS = 200
 
 #: The most points in one task unless ``chunk_size`` says otherwise (the size budget may allow fewer).
-MAX_CHUNK = 2000
+MAX_CHUNK = 4000
 
 #: The fewest points in a task of a sweep on local processes (except the last ones of a side), where the
 #: tasks shrink towards the point where this process and the workers meet.
-MIN_LOCAL_CHUNK = 256
+MIN_LOCAL_CHUNK = 512
 
 #: With the default ``workers``, the first points are timed in this process, and the sweep stays here when
 #: the rest would take less than this many seconds (starting worker processes and sending them the model
@@ -275,13 +275,14 @@ def _meeting_chunks(count: int, processes: int, largest: int) -> list[slice]:
     into tasks that shrink towards its end, and this process's share into tasks that shrink
     towards its start: each task is half of what is left to its side (shared among the
     workers on theirs), at least :data:`MIN_LOCAL_CHUNK` and at most :data:`MAX_CHUNK` points
-    (and ``largest``).  The tasks claimed last are then small, and whichever side finishes
-    first waits little for the other.
+    (and ``largest``), and no task is left with fewer than half that smallest size.  The
+    tasks claimed last are then small, and whichever side finishes first waits little for
+    the other.
 
     Examples
     --------
     >>> [s.stop - s.start for s in _meeting_chunks(10_000, 2, 10**6)]
-    [2000, 1500, 750, 375, 256, 119, 119, 256, 375, 750, 1500, 2000]
+    [2500, 1250, 625, 625, 625, 625, 1250, 2500]
     """
     middle = round(count * (processes - 1) / processes)
     front = _shrinking(middle, 2 * (processes - 1), largest)
@@ -297,6 +298,8 @@ def _shrinking(count: int, share: int, largest: int) -> list[int]:
     left = count
     while left > 0:
         size = min(left, largest, MAX_CHUNK, max(MIN_LOCAL_CHUNK, math.ceil(left / share)))
+        if left - size < MIN_LOCAL_CHUNK // 2 and left <= min(largest, MAX_CHUNK):
+            size = left  # no task of a few points at the end: each task has a fixed cost
         sizes.append(size)
         left -= size
     return sizes
@@ -397,7 +400,7 @@ def sweep(
         cores available, unless the first :data:`PROBE_POINTS` points, timed here, say the rest
         would take less than :data:`SERIAL_SECONDS` in this process (where it then stays).
     chunk_size : int, optional
-        Points per task (default: about four tasks per process, 8 to 2,000 points each).
+        Points per task (default: about four tasks per process, 8 to 4,000 points each).
     progress : bool or None
         Show a progress bar; None (default) shows one on long runs when standard error is a terminal.
     max_seconds : float or None
