@@ -559,6 +559,11 @@ def _difference(ours: inc.Game, bound: tuple[np.ndarray, np.ndarray]) -> float:
     return max(float(np.abs(ours.payoffs - payoffs).max()), float(np.abs(ours.company_value - value).max())) / scale
 
 
+#: Repetitions of each model-evaluation case: a build takes from a tenth of a millisecond, and a median of three
+#: such runs moves by a fifth from one run of the script to the next on a shared machine.
+EVALUATION_REPEATS = 9
+
+
 def model_evaluation(quick: bool) -> list[Row]:
     """Building the game from a model (profiles/s) against numpy evaluating the same formulas on the grid."""
     name = "model evaluation"
@@ -573,7 +578,8 @@ def model_evaluation(quick: bool) -> list[Row]:
             profiles = math.prod(len(d.actions) for d in org.departments)
             bound = numpy_bound(org)
             ours = "ours build_game"
-            case = Case(name, f"{example}, {_shape([actions] * len(org.departments))}", [np.zeros(0)])
+            label = f"{example}, {_shape([actions] * len(org.departments))}"
+            case = Case(name, label, [np.zeros(0)], repeats=EVALUATION_REPEATS)
             build, floor = _First(functools.partial(inc.build_game, org)), _First(bound)
             case.add(ours, build)
             case.add("numpy bound", floor)
