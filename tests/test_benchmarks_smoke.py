@@ -121,12 +121,13 @@ def test_sweep_scaling_runs_and_every_contender_gives_the_same_records() -> None
     assert done.returncode == 0, done.stderr
     rows = _rows(done.stdout)[1:]  # after the header's rule
     names = [row["contender"] for row in rows]
-    assert names[:3] == [
+    assert names[:4] == [
         "1 process (workers=1)",
         "2 local processes (workers=2), kept from the sweep before",
         "2 local processes (workers=2), started for the sweep",
+        "2 processes started before, each sweeping half the points (split by hand)",
     ]
     if importlib.util.find_spec("distributed") is not None:
-        assert names[3:] == ["Dask, first sweep on the new cluster", "Dask LocalCluster, 2 workers"]
+        assert names[4:] == ["Dask, first sweep on the new cluster", "Dask LocalCluster, 2 workers"]
     assert all(row["load (1 min)"] for row in rows)
     assert "every contender gives the records of one process: True" in done.stdout
