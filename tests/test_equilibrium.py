@@ -103,18 +103,23 @@ def test_solves_check_merges_duplicates_drops_what_is_not_finite_and_lists_pure_
     assert [[p.tolist() for p in e.profile] for e in result][:2] == [[[1.0, 0.0], [1.0, 0.0]], [[0.0, 1.0], [0.0, 1.0]]]
 
 
+def _battle_candidates() -> tuple[inc.Game, list[tuple[np.ndarray, np.ndarray]]]:
+    """Battle of the sexes and eight candidates: its three equilibria (two repeated), a wrong profile twice, a NaN."""
+    game = inc.Game.from_bimatrix([[3.0, 0.0], [0.0, 2.0]], [[2.0, 0.0], [0.0, 3.0]])
+    mixed = (np.array([0.6, 0.4]), np.array([0.4, 0.6]))
+    pure = [(np.array([0.0, 1.0]), np.array([0.0, 1.0])), (np.array([1.0, 0.0]), np.array([1.0, 0.0]))]
+    wrong = (np.array([1.0, 0.0]), np.array([0.0, 1.0]))
+    nan = (np.array([np.nan, 1.0]), np.array([0.5, 0.5]))
+    return game, [mixed, wrong, pure[0], mixed, pure[1], nan, pure[0], wrong]
+
+
 @pytest.mark.parametrize("stride", [1, 3, 64])
 def test_batches_of_any_size_give_the_same_check_and_stop_at_the_limit_where_it_is_reached(
     stride: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import incentives.solvers.registry as registry
 
-    game = inc.Game.from_bimatrix([[3.0, 0.0], [0.0, 2.0]], [[2.0, 0.0], [0.0, 3.0]])
-    mixed = (np.array([0.6, 0.4]), np.array([0.4, 0.6]))
-    pure = [(np.array([0.0, 1.0]), np.array([0.0, 1.0])), (np.array([1.0, 0.0]), np.array([1.0, 0.0]))]
-    wrong = (np.array([1.0, 0.0]), np.array([0.0, 1.0]))
-    nan = (np.array([np.nan, 1.0]), np.array([0.5, 0.5]))
-    profiles = [mixed, wrong, pure[0], mixed, pure[1], nan, pure[0], wrong]
+    game, profiles = _battle_candidates()
     monkeypatch.setattr(registry, "_VERIFY_STRIDE", stride)
     accepted, rejected, left, dropped = _verify(game, profiles, 1e-9, Budget())
     assert [len(accepted), len(rejected), left, dropped] == [3, 1, 0, 1]  # duplicates merged across batches
@@ -133,12 +138,7 @@ def test_candidates_as_rows_of_one_array_are_checked_exactly_as_a_list_of_profil
     import incentives.solvers.registry as registry
     from incentives.equilibrium import ProfileRows
 
-    game = inc.Game.from_bimatrix([[3.0, 0.0], [0.0, 2.0]], [[2.0, 0.0], [0.0, 3.0]])
-    mixed = (np.array([0.6, 0.4]), np.array([0.4, 0.6]))
-    pure = [(np.array([0.0, 1.0]), np.array([0.0, 1.0])), (np.array([1.0, 0.0]), np.array([1.0, 0.0]))]
-    wrong = (np.array([1.0, 0.0]), np.array([0.0, 1.0]))
-    nan = (np.array([np.nan, 1.0]), np.array([0.5, 0.5]))
-    profiles = [mixed, wrong, pure[0], mixed, pure[1], nan, pure[0], wrong]
+    game, profiles = _battle_candidates()
     rows = ProfileRows(np.array([np.concatenate(p) for p in profiles]), 2)
     monkeypatch.setattr(registry, "_VERIFY_STRIDE", stride)
     monkeypatch.setattr(registry, "MAX_EQUILIBRIA", limit)
