@@ -409,15 +409,13 @@ def kpi_order(kpis: Mapping[str, sympy.Expr]) -> list[str]:
       - kpis.a: KPIs refer to each other in a cycle: a -> b -> a
       - kpis.c: KPIs refer to each other in a cycle: c -> d -> c
     """
-    order = list(kpis)
-    position = {name: k for k, name in enumerate(order)}
-    sorter = graphlib.TopologicalSorter(
-        {name: {used for used in formula_names(expr) if used in kpis} for name, expr in kpis.items()}
-    )
+    position = {name: k for k, name in enumerate(kpis)}
+    uses = {name: {used for used in formula_names(expr) if used in kpis} for name, expr in kpis.items()}
+    sorter = graphlib.TopologicalSorter(uses)
     try:
         sorter.prepare()
     except graphlib.CycleError:
-        raise ModelError(_cycles(kpis)) from None
+        raise ModelError(_cycles(uses)) from None
     ready: list[tuple[int, str]] = []
     out = []
     while sorter.is_active():  # the earliest KPI in the file among those whose KPIs are all placed
@@ -428,14 +426,14 @@ def kpi_order(kpis: Mapping[str, sympy.Expr]) -> list[str]:
     return out
 
 
-def _cycles(kpis: Mapping[str, sympy.Expr]) -> list[Problem]:
+def _cycles(uses: Mapping[str, set[str]]) -> list[Problem]:
     """One problem for each strongly connected group of KPIs (or KPI using itself), with a cycle through it."""
     import networkx as nx  # only for a model in error
 
-    order = list(kpis)
+    order = list(uses)
     graph = nx.DiGraph()
-    graph.add_nodes_from(kpis)
-    graph.add_edges_from((used, name) for name, expr in kpis.items() for used in formula_names(expr) if used in kpis)
+    graph.add_nodes_from(order)
+    graph.add_edges_from((used, name) for name, used_by_name in uses.items() for used in used_by_name)
     problems = []
     groups = {min(group, key=order.index): group for group in nx.strongly_connected_components(graph)}
     for first in sorted(groups, key=order.index):
