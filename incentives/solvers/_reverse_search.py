@@ -67,8 +67,10 @@ __all__ = ["Enumeration", "bases_keys", "label_keys", "reverse_search"]
 #: Vertices whose dictionaries are held at once (each ``R x d`` floats): bounds memory and sets the batch.
 BATCH = 2048
 
-#: Bytes of one batch's dictionaries at most: large polytopes take fewer vertices a batch (a 115 x 259
-#: game's 2,048 dictionaries and the arrays of one step took gigabytes).
+#: Bytes of one batch's dictionaries at most, and of the rows its candidate pivots read (up to ``d`` a
+#: vertex, ``d`` floats each): large polytopes take fewer vertices a batch (a 115 x 259 game's 2,048
+#: dictionaries and the arrays of one step took gigabytes; a polytope of 3 rows in 503 dimensions asked
+#: for 967 MiB of candidate rows in one step).
 BATCH_BYTES = 64 * 2**20
 
 #: Bytes of the dictionaries waiting on the stack at most; a search that would hold more stops, not
@@ -138,7 +140,7 @@ def reverse_search(matrix: np.ndarray, rhs: np.ndarray, *, tol: float, budget: B
         rows=np.arange(rows, dtype=np.int16)[:, None],  # small integers: millions of bases are kept
         basis=np.arange(rows, rows + dim, dtype=np.int16)[None],
     )
-    size = max(1, min(BATCH, BATCH_BYTES // (8 * (rows + 1) * dim)))
+    size = max(1, min(BATCH, BATCH_BYTES // (8 * max(rows + 1, dim) * dim)))
     stack = [origin]
     found: list[np.ndarray] = []
     fingerprint = _Fingerprint(rows + dim)

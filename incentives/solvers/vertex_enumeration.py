@@ -722,10 +722,7 @@ def _probabilities(polytope: _Polytope, chosen: np.ndarray) -> np.ndarray:
     """Simple vertices as probability vectors (rows): each solved from its basis, its zero coordinates exactly zero."""
     assert polytope.simple is not None
     bases = polytope.simple[chosen]
-    if polytope.solved is not None:
-        points = polytope.solved[chosen]
-    else:
-        points, _ = batched_solve(polytope.equations[bases], polytope.bounds[bases])
+    points = polytope.solved[chosen] if polytope.solved is not None else _solve_bases(polytope, bases)
     rows = polytope.matrix.shape[0]
     zero = np.zeros((len(bases), rows + polytope.matrix.shape[1]), dtype=bool)
     zero[np.arange(len(bases))[:, None], bases] = True
@@ -755,10 +752,44 @@ def _simple_labels(polytope: _Polytope) -> np.ndarray:
 
 
 def _simple_vertices(polytope: _Polytope, bases: np.ndarray) -> Vertices:
-    """Vertices of a simple polytope from their bases: each point solved from its ``d`` tight equations at once."""
+    """Vertices of a simple polytope from their bases (:func:`_solve_bases`)."""
     labels, support, tight = polytope.bases_as_masks(bases)
-    points, _ = batched_solve(polytope.equations[bases], polytope.bounds[bases])
+    points = _solve_bases(polytope, bases)
     return Vertices(points=points, labels=labels, supports=_indices(support), tight=_indices(tight))
+
+
+#: Bytes of the systems :func:`_solve_bases` solves at once at most.
+_SOLVE_BYTES = 64 * 2**20
+
+
+def _solve_bases(polytope: _Polytope, bases: np.ndarray) -> np.ndarray:
+    """The vertex of each basis of ``{z >= 0, C z <= 1}``; rows of singular bases are meaningless.
+
+    A basis holds ``k`` rows of ``C`` and ``d - k`` coordinates, which are zero at its vertex,
+    so the other ``k`` coordinates solve a ``k x k`` system: a polytope of few rows in many
+    dimensions (one player with hundreds of actions) is solved in small systems, a few
+    megabytes at a time, not in ``d x d`` ones (a 3 x 503 polytope's 2,007 of them asked for
+    3.8 GiB).
+
+    Examples
+    --------
+    >>> polytope = _Polytope(matrix=np.array([[2.0, 1.0], [1.0, 2.0]]), tol=1e-9, coordinates_first=False)
+    >>> _solve_bases(polytope, np.array([[0, 1], [0, 3], [2, 3]])).round(4).tolist()
+    [[0.3333, 0.3333], [0.5, 0.0], [0.0, 0.0]]
+    """
+    rows, dim = polytope.matrix.shape
+    points = np.zeros((len(bases), dim))
+    counts = (bases < rows).sum(axis=1)
+    for k in np.unique(counts[counts > 0]).tolist():
+        group = np.flatnonzero(counts == k)
+        for part in np.array_split(group, math.ceil(len(group) * k * k * 8 / _SOLVE_BYTES)):
+            chosen = np.sort(bases[part], axis=1)
+            free = np.ones((len(part), dim), dtype=bool)
+            free[np.arange(len(part))[:, None], chosen[:, k:] - rows] = False  # the coordinates in the basis
+            columns = np.nonzero(free)[1].reshape(len(part), k)
+            systems = polytope.matrix[chosen[:, :k, None], columns[:, None, :]]
+            points[part[:, None], columns] = batched_solve(systems, np.ones(k))[0]
+    return points
 
 
 def _distinct(polytope: _Polytope) -> Vertices:

@@ -11,6 +11,7 @@ large games, past any basis count the sweep could visit, against QuantEcon's ver
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import warnings
 from fractions import Fraction as F
@@ -461,6 +462,47 @@ def test_a_large_degenerate_game_stops_within_its_memory_and_time(tmp_path) -> N
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert '"status": "budget_exhausted"' in done.stdout or '"status": "incomplete"' in done.stdout
+
+
+def test_a_game_with_hundreds_of_copies_of_an_action_is_solved_within_its_memory(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Shapley's game with one action of the first player copied 500 times (a fuzz file): the reverse search's
+    # candidate rows (vertices x d x d floats, d = 503) asked for 967 MiB in one step, and solving each vertex
+    # from its 503 x 503 system for 3.8 GiB; under a 3 GiB cap the search must end and list every extreme point.
+    import resource
+    import subprocess
+    import sys
+
+    copies = 500
+    row = np.array([[1, 0, 0]] * copies + [[0, 1, 0], [0, 0, 1]])
+    column = np.array([[0, 1, 0]] * copies + [[0, 0, 1], [1, 0, 0]])
+    path = tmp_path / "copies.nfg"
+    inc.write_nfg(inc.Game.from_bimatrix(row, column), path)
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+
+    command = [sys.executable, "-c", "from incentives.cli import main; main()", "solve", str(path), "--format", "json"]
+    done = subprocess.run(
+        [*command, "--max-seconds", "60"], capture_output=True, text=True, preexec_fn=cap, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    document = json.loads(done.stdout)
+    assert document["status"] == "complete" and len(document["equilibria"]) == copies  # each copy mixed with b and c
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_vertices_solved_in_small_systems_equal_the_full_systems(seed: int) -> None:
+    from incentives.solvers._bimatrix import batched_solve
+
+    rng = np.random.default_rng(seed)
+    rows, dim = (int(x) for x in rng.integers(1, 7, size=2))
+    polytope = ve._Polytope(matrix=rng.uniform(1.0, 2.0, size=(rows, dim)), tol=1e-9, coordinates_first=seed % 2 == 0)
+    bases = np.array(list(itertools.combinations(range(rows + dim), dim)))
+    full, ok = batched_solve(polytope.equations[bases], polytope.bounds[bases])  # the d x d system of each basis
+    small = ve._solve_bases(polytope, bases)
+    assert np.allclose(small[ok], full[ok], rtol=0, atol=1e-7)
+    feasible = ok & np.all(polytope.equations @ full.T <= polytope.bounds[:, None] + 1e-9, axis=0)
+    assert np.allclose(small[feasible], full[feasible], rtol=0, atol=1e-12)  # the vertices themselves, closely
 
 
 def per_polytope(game: inc.Game) -> SolverOutput:
