@@ -84,6 +84,18 @@ def test_an_unexpected_exception_is_reported_as_a_bug_with_a_distinct_status(mon
     assert "this is a bug in incentives" in err
 
 
+def test_a_bug_report_names_the_file_read_not_the_file_written(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import incentives.solvers
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(incentives.solvers, "solve", broken)  # what the command calls
+    code, _, err = run("solve", EXAMPLE, "--format", "html", "-o", str(tmp_path / "report.html"))
+    assert code == BUG_EXIT_STATUS
+    assert f"`incentives solve` on {EXAMPLE} ran out of memory" in err and "report.html" not in err
+
+
 def test_a_written_report_gets_the_usual_file_permissions(tmp_path: Path) -> None:
     import os
 

@@ -114,7 +114,7 @@ def located(err: IncentivesError, params: Mapping[str, Any]) -> str:
     """
     from ..errors import ModelError
 
-    source = next((params[k] for k in ("model", "file") if isinstance(params.get(k), Path)), None)
+    source = _input_file(params)
     if source is None:
         return str(err)
     if isinstance(err, ModelError):
@@ -132,11 +132,16 @@ def located(err: IncentivesError, params: Mapping[str, Any]) -> str:
     return f"{source}: {message}"
 
 
+def _input_file(params: Mapping[str, Any]) -> Path | None:
+    """The file a command reads (its ``model`` or ``file`` argument), not one it writes."""
+    return next((params[k] for k in ("model", "file") if isinstance(params.get(k), Path)), None)
+
+
 def _report_bug(err: Exception, params: Mapping[str, Any]) -> None:
     ctx = click.get_current_context(silent=True)
     command = f"incentives {ctx.info_name}" if ctx is not None else "incentives"
-    inputs = [str(v) for v in params.values() if isinstance(v, Path)]
-    on = f" on {inputs[0]}" if inputs else ""
+    source = _input_file(params)
+    on = f" on {source}" if source is not None else ""
     debug = ctx is not None and bool(ctx.find_root().meta.get("incentives.debug"))
     if debug:
         import traceback
