@@ -157,7 +157,6 @@ def run_local(
         sweep = next(_SWEEPS)
         with board.get_lock():
             board[_SWEEP], board[_FRONT], board[_BACK], board[_DONE] = sweep, 0, len(chunks), 0
-        futures: list[concurrent.futures.Future[Any]] = []
         try:
             futures = [
                 pool.submit(run_claimed, task, sweep, key, data, values, chunks, options) for _ in range(processes - 1)

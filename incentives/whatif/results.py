@@ -243,7 +243,7 @@ class SweepResult:
 
     def to_records(self) -> list[dict[str, Any]]:
         """The table as a list of plain dicts, one per point."""
-        return [dict(r) for r in self.records]
+        return list(self.records)  # each record read is a new dict
 
     def to_frame(self) -> Any:
         """The table as a :class:`pandas.DataFrame` (needs pandas: ``pip install 'incentives[dataframe]'``)."""
