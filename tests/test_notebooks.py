@@ -10,7 +10,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from tests.notebook_support import execute
 
 NOTEBOOKS = sorted(Path("notebooks").glob("*.ipynb")) + sorted(Path("notebooks/solutions").glob("*.ipynb"))
 
@@ -50,7 +51,41 @@ def no_kept_sweep_workers() -> None:
 def test_notebook_executes(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code"), "commit without outputs"
-    client = NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
-    client.execute()
+    execute(path, notebook)
+
+
+def test_a_reply_a_long_poll_misses_is_read_within_one_short_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel client of tests/notebook_support.py, on a socket that sees a reply only as a poll ends."""
+    import asyncio
+    import time
+
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    from tests import notebook_support
+
+    arrival = [time.monotonic() + 0.05]
+
+    class LateSocket:
+        async def poll(self, timeout_ms: int) -> int:
+            await asyncio.sleep(timeout_ms / 1000)  # never woken early
+            return int(time.monotonic() >= arrival[0])
+
+    async def receive() -> dict[str, str]:
+        return {"msg_type": "execute_reply"}
+
+    def channel(kind: type[AsyncZMQSocketChannel]) -> AsyncZMQSocketChannel:
+        made = object.__new__(kind)
+        made.socket = LateSocket()  # type: ignore[assignment]
+        made._recv = receive  # type: ignore[method-assign]
+        return made
+
+    monkeypatch.setattr(notebook_support, "POLL_SECONDS", 0.1)
+    start = time.monotonic()
+    assert asyncio.run(channel(AsyncZMQSocketChannel).get_msg(timeout=0.6))["msg_type"] == "execute_reply"
+    assert time.monotonic() - start >= 0.6  # the plain channel: the whole timeout
+    start = time.monotonic()
+    assert asyncio.run(channel(notebook_support._PolledChannel).get_msg(timeout=30))["msg_type"] == "execute_reply"
+    assert time.monotonic() - start < 1
+    arrival[0] = time.monotonic() + 60
+    with pytest.raises(notebook_support.Empty):
+        asyncio.run(channel(notebook_support._PolledChannel).get_msg(timeout=0.3))

@@ -12,18 +12,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from tests.notebook_support import execute
 
 NOTEBOOK = Path("notebooks/workshop.ipynb")
 EQUILIBRIUM = "emergency=admit_to_stop_clock, wards=discharge_early, surgery=packed_list"
 
 
 def _run() -> nbformat.NotebookNode:
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
-    ).execute()
-    return notebook
+    return execute(NOTEBOOK)
 
 
 def _printed(notebook: nbformat.NotebookNode) -> str:
