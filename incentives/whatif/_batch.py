@@ -28,8 +28,11 @@ R. Gibbons, *A Primer in Game Theory*, Harvester Wheatsheaf, 1992, Section 1.1.B
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -81,7 +84,8 @@ def dominance_solutions(payoffs: np.ndarray, threshold: np.ndarray) -> np.ndarra
     Parameters
     ----------
     payoffs : numpy.ndarray
-        Shape ``(P, N, n_0, ..., n_{N-1})``: the payoffs of ``P`` games.
+        Shape ``(P, N, n_0, ..., n_{N-1})``: the payoffs of ``P`` games, floats (others are
+        converted to float64).
     threshold : numpy.ndarray
         Shape ``(P,)``: the margin an elimination must exceed at each point.
 
@@ -90,6 +94,17 @@ def dominance_solutions(payoffs: np.ndarray, threshold: np.ndarray) -> np.ndarra
     numpy.ndarray
         Shape ``(P, N)``: the action of each department at the one profile left, or a row
         of -1 where some department keeps more than one action.
+
+    Notes
+    -----
+    The elimination runs in rounds: in each, every department's dominated actions are
+    removed at once, judged on the actions that survived the round before, for at most as
+    many rounds as the game has actions.  A point leaves the batch as soon as its outcome
+    is fixed: a round removed nothing there, every department is down to one action, or one
+    has none left (possible only with a negative threshold).  Each department's payoff gaps
+    are computed once; an opponent's removed action is struck out of them (set to
+    :math:`+\\infty`) in place, so a margin is a plain minimum over opponent profiles, and a
+    department down to one action at every point left is dropped from the work.
 
     Examples
     --------
@@ -103,46 +118,139 @@ def dominance_solutions(payoffs: np.ndarray, threshold: np.ndarray) -> np.ndarra
     """
     count, n_players = payoffs.shape[:2]
     shape = payoffs.shape[2:]
-    alive = [np.ones((count, n), dtype=bool) for n in shape]
-    gaps = [_gaps(payoffs[:, i], i) for i in range(n_players)]
-    limit = np.asarray(threshold, dtype=float)[:, None]
+    if count == 0:
+        return np.zeros((0, n_players), dtype=np.intp)
+    profiles = np.full((n_players, count), -1, dtype=np.intp)  # transposed, like every array below
+    by_profile = _points_last(payoffs)
+    batch = _Batch(
+        points=np.arange(count),
+        limit=np.asarray(threshold, dtype=float),
+        alive=[None] * n_players,
+        gaps=[_gaps(by_profile[i], i) if n > 1 else None for i, n in enumerate(shape)],
+    )
     for _ in range(sum(shape)):
-        dominated = [_dominated(gaps[i], _others_alive(alive, i), alive[i], limit) for i in range(n_players)]
-        if not any(d.any() for d in dominated):
+        dominated = [_dominated(g, a, batch.limit) for g, a in zip(batch.gaps, batch.alive, strict=True)]
+        alive = [~d if a is None else a & ~d for a, d in zip(batch.alive, dominated, strict=True)]
+        going = _record_settled(profiles, batch.points, alive, dominated)
+        if not going.any():
             break
-        alive = [a & ~d for a, d in zip(alive, dominated, strict=True)]
-    solved = np.all([a.sum(axis=1) == 1 for a in alive], axis=0)
-    profiles = np.stack([a.argmax(axis=1) for a in alive], axis=1)
-    profiles[~solved] = -1
-    return profiles
+        batch = _next_round(batch, alive, dominated, going)
+    return np.ascontiguousarray(profiles.T)
 
 
+#: Points transposed at a time into the layout of the elimination (:func:`_points_last`).
+_TRANSPOSE_BLOCK = 64
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Batch:
+    """The points still in play (the last axis of every array): positions, thresholds, actions left, gaps."""
+
+    points: np.ndarray  # (A,): positions in the input
+    limit: np.ndarray  # (A,): the margin an elimination must exceed
+    alive: list[np.ndarray] | list[None]  # per department, (n_i, A): the actions not yet removed; None at first
+    gaps: list[np.ndarray | None]  # per department, see _gaps; None once down to one action at every point
+
+
+def _points_last(payoffs: np.ndarray) -> np.ndarray:
+    """Shape ``(N, n_0, ..., n_{N-1}, P)``: the payoffs with the points on the last axis, in contiguous memory.
+
+    Reductions over opponent profiles are then elementwise operations over whole rows of points.
+    The transposition goes :data:`_TRANSPOSE_BLOCK` points at a time, so that each row is written
+    in runs of contiguous memory, which numpy does faster than one transposition of the whole array.
+    """
+    count = payoffs.shape[0]
+    rows = payoffs.reshape(count, -1)
+    dtype = payoffs.dtype if payoffs.dtype.kind == "f" else np.dtype(float)
+    columns = np.empty((rows.shape[1], count), dtype=dtype)
+    for start in range(0, count, _TRANSPOSE_BLOCK):
+        columns[:, start : start + _TRANSPOSE_BLOCK] = rows[start : start + _TRANSPOSE_BLOCK].T
+    return columns.reshape(*payoffs.shape[1:], count)
+
+
+@cache
 def _rivals(n: int) -> np.ndarray:
     """Shape ``(n, n - 1)``: for each action, the other actions, in order."""
-    return np.array([[b for b in range(n) if b != a] for a in range(n)], dtype=int).reshape(n, n - 1)
+    rivals = np.array([[b for b in range(n) if b != a] for a in range(n)], dtype=np.intp).reshape(n, n - 1)
+    rivals.flags.writeable = False
+    return rivals
 
 
 def _gaps(payoff: np.ndarray, i: int) -> np.ndarray:
-    """Shape ``(P, n_i, n_i - 1, opponent profiles)``: each rival's payoff minus each action's, for player ``i``."""
-    moved = np.moveaxis(payoff, 1 + i, 1)
-    own = moved.reshape(moved.shape[0], moved.shape[1], -1)
-    return own[:, _rivals(own.shape[1]), :] - own[:, :, None, :]
+    """Shape ``(n_i, n_i - 1, *opponent axes, A)``: each rival's payoff minus each action's, for department ``i``.
+
+    A new array, so that removed opponent actions can be struck out of it in place.
+    """
+    own = payoff.transpose(i, *(j for j in range(payoff.ndim) if j != i))  # others keep their order
+    n = own.shape[0]
+    gaps = np.empty((n, n - 1, *own.shape[1:]), dtype=own.dtype)
+    for a, b in itertools.combinations(range(n), 2):  # b is rival b - 1 of a, a is rival a of b
+        np.subtract(own[b], own[a], out=gaps[a, b - 1])
+        np.negative(gaps[a, b - 1], out=gaps[b, a])  # exactly own[a] - own[b]: rounding is symmetric
+    return gaps
 
 
-def _others_alive(alive: list[np.ndarray], i: int) -> np.ndarray:
-    """Shape ``(P, opponent profiles)``: whether every opponent's action in the profile survives."""
-    mask = np.ones((alive[0].shape[0], 1), dtype=bool)
-    for j, a in enumerate(alive):
-        if j != i:
-            mask = (mask[:, :, None] & a[:, None, :]).reshape(mask.shape[0], -1)
-    return mask
+def _dominated(gaps: np.ndarray | None, alive: np.ndarray | None, limit: np.ndarray) -> np.ndarray:
+    """Shape ``(own actions, A)``: surviving actions that a surviving rival beats by more than ``limit`` everywhere.
+
+    ``alive`` is None when every action is left, and ``gaps`` None when one action is left at every point.
+    """
+    if gaps is None:
+        return np.zeros((1, len(limit)), dtype=bool) if alive is None else np.zeros_like(alive)
+    margins = gaps.reshape(*gaps.shape[:2], -1, gaps.shape[-1]).min(axis=2)  # struck-out profiles are +inf
+    if alive is None:
+        return (margins > limit).any(axis=1)
+    rivals_left = alive[::-1, None] if len(alive) == 2 else alive[_rivals(len(alive))]
+    return alive & ((margins > limit) & rivals_left).any(axis=1)
 
 
-def _dominated(gaps: np.ndarray, others: np.ndarray, alive: np.ndarray, limit: np.ndarray) -> np.ndarray:
-    """Shape ``(P, own actions)``: surviving actions that a surviving rival beats by more than ``limit`` everywhere."""
-    margins = np.where(others[:, None, None, :], gaps, np.inf).min(axis=3)  # (P, action, rival)
-    beaten = (margins > limit[:, :, None]) & alive[:, _rivals(alive.shape[1])]
-    return alive & beaten.any(axis=2)
+def _record_settled(
+    profiles: np.ndarray, points: np.ndarray, alive: list[np.ndarray], dominated: list[np.ndarray]
+) -> np.ndarray:
+    """Write the profiles (shape ``(N, P)``) of the points whose outcome is now fixed; return which points go on."""
+    sizes = np.stack([a.sum(axis=0) for a in alive])  # (N, A)
+    removed = np.any([d.any(axis=0) for d in dominated], axis=0)
+    going = removed & (sizes > 1).any(axis=0) & (sizes > 0).all(axis=0)
+    solved = ~going & (sizes == 1).all(axis=0)
+    if solved.any():
+        profiles[:, points[solved]] = np.stack([_action_left(a) for a in alive])[:, solved]
+    return going
+
+
+def _action_left(alive: np.ndarray) -> np.ndarray:
+    """Shape ``(A,)``: the one action left at each point, read where exactly one is left."""
+    if len(alive) == 1:
+        return np.zeros(alive.shape[1], dtype=np.intp)
+    return sum((k * alive[k] for k in range(2, len(alive))), alive[1].astype(np.intp))
+
+
+def _next_round(batch: _Batch, alive: list[np.ndarray], dominated: list[np.ndarray], going: np.ndarray) -> _Batch:
+    """The batch of the points where ``going``, with this round's removals struck out of the gaps."""
+    kept = not going.all()
+    alive = [np.compress(going, a, axis=-1) if kept else a for a in alive]
+    struck = [np.where(a, np.nan, np.inf) if d.any() else None for a, d in zip(alive, dominated, strict=True)]
+    gaps: list[np.ndarray | None] = []
+    for i, g in enumerate(batch.gaps):
+        if g is None or not (alive[i].sum(axis=0) > 1).any():
+            gaps.append(None)
+            continue
+        g = np.compress(going, g, axis=-1) if kept else g
+        for j, penalty in enumerate(struck):
+            if j != i and penalty is not None:
+                _strike(g, i, j, penalty)
+        gaps.append(g)
+    return _Batch(points=batch.points[going], limit=batch.limit[going], alive=alive, gaps=gaps)
+
+
+def _strike(gaps: np.ndarray, i: int, j: int, penalty: np.ndarray) -> None:
+    """Set to +inf, in department ``i``'s gaps, the opponent profiles where department ``j``'s action is removed.
+
+    ``penalty`` (shape ``(n_j, A)``) is NaN for the actions left and +inf for those removed:
+    :func:`numpy.fmax` ignores a NaN, so it keeps every other gap as it is.
+    """
+    shape = [1] * gaps.ndim
+    shape[2 + j - (j > i)], shape[-1] = penalty.shape
+    np.fmax(gaps, penalty.reshape(shape), out=gaps)
 
 
 def record_keys(players: Sequence[str]) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -122,6 +123,74 @@ def test_dominance_solutions_match_iterated_elimination(shape: list[int], data: 
         left = eliminate_dominated(game, mixed=False, tol=SAFETY * RTOL).surviving
         expected = [keep[0] for keep in left] if all(len(keep) == 1 for keep in left) else [-1] * len(shape)
         assert found[k].tolist() == expected
+
+
+def eliminate_one_game(payoffs: np.ndarray, threshold: float) -> list[int]:
+    """Iterated elimination on one game, the plain way: in each round every department at once drops each
+    action that another action it has left beats by more than ``threshold`` at every profile of the others'
+    actions left; the profile left, or -1s where some department keeps more (or, below a negative threshold,
+    fewer) than one action."""
+    n_players = payoffs.shape[0]
+    left = [list(range(n)) for n in payoffs.shape[1:]]
+    while True:
+        removed = [_beaten(payoffs[i][np.ix_(*left)], i, left[i], threshold) for i in range(n_players)]
+        if not any(removed):
+            break
+        left = [[a for a in own if a not in out] for own, out in zip(left, removed, strict=True)]
+    return [own[0] for own in left] if all(len(own) == 1 for own in left) else [-1] * n_players
+
+
+def _beaten(payoff: np.ndarray, i: int, own: list[int], threshold: float) -> set[int]:
+    """The actions of ``own`` another one beats by more than ``threshold`` everywhere in ``payoff`` (the game left)."""
+    at = {a: np.take(payoff, k, axis=i) for k, a in enumerate(own)}
+    return {a for a in own for b in own if b != a and bool(np.all(at[b] - at[a] > threshold))}
+
+
+def _random_batch(
+    rng: np.random.Generator, count: int, shape: tuple[int, ...] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``count`` games of one shape (random if not given), mostly with ties, and thresholds often on a margin."""
+    if shape is None:
+        shape = tuple(rng.integers(1, 6, rng.integers(1, 6)).tolist())
+        while math.prod(shape) > 256:
+            shape = tuple(max(1, n - 1) for n in shape)
+    size = (count, len(shape), *shape)
+    scale = 10.0 ** rng.integers(-12, 13, (count, 1, *[1] * len(shape)))
+    kind = rng.integers(4)
+    if kind == 0:  # small integers: ties everywhere, and margins of 0, 1, 2 ...
+        payoffs = rng.integers(-2, 3, size).astype(float)
+    elif kind == 1:  # integers times a power of ten: ties at any scale
+        payoffs = rng.integers(-3, 4, size) * scale
+    elif kind == 2:  # distinct floats at any scale
+        payoffs = rng.normal(size=size) * scale
+    else:  # a bonus for each own action outweighing small integers: mostly dominance solvable, with ties
+        payoffs = rng.integers(-1, 2, size).astype(float)
+        for i, n in enumerate(shape):
+            bonus = 2.0 * rng.integers(0, 3, (count, n))
+            payoffs[:, i] += bonus.reshape(count, *(n if j == i else 1 for j in range(len(shape))))
+    own = payoffs[:, 0].reshape(
+        count, math.prod(shape)
+    )  # a gap between two of department 0's payoffs is often a margin
+    pick = rng.integers(own.shape[1], size=(2, count))
+    on_margin = np.abs(own[np.arange(count), pick[0]] - own[np.arange(count), pick[1]])
+    threshold = np.where(rng.random(count) < 0.5, on_margin, rng.choice([0.0, 1e-9, -1.0], count))
+    return payoffs, threshold
+
+
+def test_dominance_solutions_equal_a_plain_elimination_on_each_game() -> None:
+    rng = np.random.default_rng(20261205)
+    checked = {"solved": 0, "left open": 0}
+    batches = [_random_batch(rng, 1500, (2, 2, 2, 2)), _random_batch(rng, 1500, (3, 2, 4))]
+    batches += [_random_batch(rng, count) for count in [0, 1, *rng.integers(1, 80, 80).tolist()]]
+    for payoffs, threshold in batches:
+        count = len(payoffs)
+        found = dominance_solutions(payoffs, threshold)
+        assert found.shape == (count, payoffs.shape[1]) and found.dtype == np.intp
+        for k in range(count):
+            expected = eliminate_one_game(payoffs[k], float(threshold[k]))
+            assert found[k].tolist() == expected, (payoffs[k].tolist(), threshold[k])
+            checked["solved" if expected[0] >= 0 else "left open"] += 1
+    assert min(checked.values()) > 500  # both outcomes are well represented
 
 
 def test_two_local_processes_equal_one() -> None:
