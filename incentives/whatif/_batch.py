@@ -102,9 +102,10 @@ def dominance_solutions(payoffs: np.ndarray, threshold: np.ndarray) -> np.ndarra
     many rounds as the game has actions.  A point leaves the batch as soon as its outcome
     is fixed: a round removed nothing there, every department is down to one action, or one
     has none left (possible only with a negative threshold).  Each department's payoff gaps
-    are computed once; an opponent's removed action is struck out of them (set to
-    :math:`+\\infty`) in place, so a margin is a plain minimum over opponent profiles, and a
-    department down to one action at every point left is dropped from the work.
+    are computed once, with the points on the last axis, so that a margin is an elementwise
+    minimum over opponent profiles; an opponent's removed action is struck out of them (set
+    to :math:`+\\infty`) in place, so the first round needs no mask and later ones none
+    either, and a department down to one action at every point left is dropped from the work.
 
     Examples
     --------
@@ -117,7 +118,7 @@ def dominance_solutions(payoffs: np.ndarray, threshold: np.ndarray) -> np.ndarra
     [[1, 1], [-1, -1]]
     """
     count, n_players = payoffs.shape[:2]
-    shape = payoffs.shape[2:]
+    shape = tuple(payoffs.shape[2:])
     if count == 0:
         return np.zeros((0, n_players), dtype=np.intp)
     profiles = np.full((n_players, count), -1, dtype=np.intp)  # transposed, like every array below
@@ -125,21 +126,19 @@ def dominance_solutions(payoffs: np.ndarray, threshold: np.ndarray) -> np.ndarra
     batch = _Batch(
         points=np.arange(count),
         limit=np.asarray(threshold, dtype=float),
-        alive=[None] * n_players,
+        alive=None,
         gaps=[_gaps(by_profile[i], i) if n > 1 else None for i, n in enumerate(shape)],
     )
+    layout = _Layout.of(shape)
     for _ in range(sum(shape)):
-        dominated = [_dominated(g, a, batch.limit) for g, a in zip(batch.gaps, batch.alive, strict=True)]
-        alive = [~d if a is None else a & ~d for a, d in zip(batch.alive, dominated, strict=True)]
-        going = _record_settled(profiles, batch.points, alive, dominated)
+        alive = [None if batch.alive is None else batch.alive[rows] for rows in layout.rows]
+        dominated = np.concatenate([_dominated(g, a, batch.limit) for g, a in zip(batch.gaps, alive, strict=True)])
+        left = ~dominated if batch.alive is None else batch.alive & ~dominated
+        going = _record_settled(profiles, batch.points, left, dominated, layout)
         if not going.any():
             break
-        batch = _next_round(batch, alive, dominated, going)
+        batch = _next_round(batch, left, dominated, going, layout)
     return np.ascontiguousarray(profiles.T)
-
-
-#: Points transposed at a time into the layout of the elimination (:func:`_points_last`).
-_TRANSPOSE_BLOCK = 64
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,8 +147,30 @@ class _Batch:
 
     points: np.ndarray  # (A,): positions in the input
     limit: np.ndarray  # (A,): the margin an elimination must exceed
-    alive: list[np.ndarray] | list[None]  # per department, (n_i, A): the actions not yet removed; None at first
+    alive: np.ndarray | None  # (n_0 + ... + n_{N-1}, A), rows as in _Layout: actions not yet removed; None at first
     gaps: list[np.ndarray | None]  # per department, see _gaps; None once down to one action at every point
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Layout:
+    """Where each department's actions are in an array with one row for each action of each department."""
+
+    rows: tuple[slice, ...]  # each department's rows
+    starts: np.ndarray  # (N,): each department's first row
+
+    @staticmethod
+    @cache
+    def of(shape: tuple[int, ...]) -> _Layout:
+        """The layout for a game of this shape."""
+        ends = np.cumsum(shape).tolist()
+        starts = [end - n for end, n in zip(ends, shape, strict=True)]
+        first = np.array(starts, dtype=np.intp)
+        first.flags.writeable = False
+        return _Layout(rows=tuple(map(slice, starts, ends)), starts=first)
+
+
+#: Points transposed at a time into the layout of the elimination (:func:`_points_last`).
+_TRANSPOSE_BLOCK = 64
 
 
 def _points_last(payoffs: np.ndarray) -> np.ndarray:
@@ -205,39 +226,33 @@ def _dominated(gaps: np.ndarray | None, alive: np.ndarray | None, limit: np.ndar
 
 
 def _record_settled(
-    profiles: np.ndarray, points: np.ndarray, alive: list[np.ndarray], dominated: list[np.ndarray]
+    profiles: np.ndarray, points: np.ndarray, alive: np.ndarray, dominated: np.ndarray, layout: _Layout
 ) -> np.ndarray:
     """Write the profiles (shape ``(N, P)``) of the points whose outcome is now fixed; return which points go on."""
-    sizes = np.stack([a.sum(axis=0) for a in alive])  # (N, A)
-    removed = np.any([d.any(axis=0) for d in dominated], axis=0)
-    going = removed & (sizes > 1).any(axis=0) & (sizes > 0).all(axis=0)
+    sizes = np.stack([alive[rows].sum(axis=0) for rows in layout.rows])  # (N, A): actions left
+    going = np.asarray(dominated.any(axis=0) & (sizes > 1).any(axis=0) & (sizes > 0).all(axis=0))
     solved = ~going & (sizes == 1).all(axis=0)
-    if solved.any():
-        profiles[:, points[solved]] = np.stack([_action_left(a) for a in alive])[:, solved]
+    if solved.any():  # one row alive for each department, found in the order of the points, then of the rows
+        row = np.flatnonzero(np.compress(solved, alive, axis=1).T) % len(alive)
+        profiles[:, points[solved]] = (row.reshape(-1, len(sizes)) - layout.starts).T
     return going
 
 
-def _action_left(alive: np.ndarray) -> np.ndarray:
-    """Shape ``(A,)``: the one action left at each point, read where exactly one is left."""
-    if len(alive) == 1:
-        return np.zeros(alive.shape[1], dtype=np.intp)
-    return sum((k * alive[k] for k in range(2, len(alive))), alive[1].astype(np.intp))
-
-
-def _next_round(batch: _Batch, alive: list[np.ndarray], dominated: list[np.ndarray], going: np.ndarray) -> _Batch:
+def _next_round(batch: _Batch, alive: np.ndarray, dominated: np.ndarray, going: np.ndarray, layout: _Layout) -> _Batch:
     """The batch of the points where ``going``, with this round's removals struck out of the gaps."""
     kept = not going.all()
-    alive = [np.compress(going, a, axis=-1) if kept else a for a in alive]
-    struck = [np.where(a, np.nan, np.inf) if d.any() else None for a, d in zip(alive, dominated, strict=True)]
+    alive = np.compress(going, alive, axis=1) if kept else alive
+    removed = np.logical_or.reduceat(dominated.any(axis=1), layout.starts).tolist()  # anywhere, by department
+    penalty = np.where(alive, np.nan, np.inf)
     gaps: list[np.ndarray | None] = []
     for i, g in enumerate(batch.gaps):
-        if g is None or not (alive[i].sum(axis=0) > 1).any():
+        if g is None or alive[layout.rows[i]].sum(axis=0).max() < 2:  # one action left at every point
             gaps.append(None)
             continue
         g = np.compress(going, g, axis=-1) if kept else g
-        for j, penalty in enumerate(struck):
-            if j != i and penalty is not None:
-                _strike(g, i, j, penalty)
+        for j, rows in enumerate(layout.rows):
+            if j != i and removed[j]:
+                _strike(g, i, j, penalty[rows])
         gaps.append(g)
     return _Batch(points=batch.points[going], limit=batch.limit[going], alive=alive, gaps=gaps)
 
