@@ -13,7 +13,8 @@ How a sweep runs
    solved with :func:`incentives.solve` and compared with the company optimum by
    :func:`incentives.analysis.gaming.gaming_at_equilibria` (the definitions of
    :func:`incentives.analyze`).  Both give the same record at a point.  A chunk
-   comes back as one table (column names and columns, numbers as numpy arrays),
+   comes back as one table (column names and columns, numbers as numpy arrays,
+   text as integer codes into its distinct strings: :mod:`incentives.whatif._coded`),
    not as a dict per point, and the result keeps the joined columns
    (:class:`~incentives.whatif.results.SweepRecords`).
 3. Chunks run in parallel on the local cores by default: this process and
@@ -58,7 +59,8 @@ from ..evaluated import EvaluatedModel
 from ..game import SizeBudget
 from ..model import Organization
 from ..solvers import registered_solvers, solve
-from ._batch import Column, batched_columns, record_keys
+from ._batch import PRICE_COLUMNS, TEXT_COLUMNS, Column, batched_columns, record_keys
+from ._coded import coded, floats_or_none
 from ._parallel import (
     Table,
     as_list,
@@ -226,7 +228,19 @@ def _record_columns(
                 raise SweepError(f"the point {at} failed: {type(err).__name__}: {err}") from None
             for key, column in full.items():
                 column[k] = record[key]
-    return dict(full)
+    return {key: _compact(key, column) for key, column in full.items()}
+
+
+def _compact(key: str, column: list[Any]) -> Column:
+    """A column as the batched path keeps it where its values allow, so that it joins other chunks' as arrays.
+
+    A text column of strings only becomes a coded column, a price column of floats (none NaN)
+    and None a :class:`~incentives.whatif._coded.FloatsOrNone`; any other column stays a list.
+    """
+    if key in TEXT_COLUMNS and all(type(value) is str for value in column):
+        return coded(column)
+    compact = floats_or_none(column) if key in PRICE_COLUMNS else None
+    return column if compact is None else compact
 
 
 def _repeated_columns(
@@ -456,7 +470,7 @@ def sweep(
     records, ran_on = _run(compiled, points.values, options, executor, workers, chunk_size, progress)
     seconds = time.perf_counter() - start
     notes = []
-    status = set(records.column("status"))
+    status = records.distinct("status")
     if "incomplete" in status:
         notes.append(
             f"with method {method!r}, games of more than two departments are searched for pure equilibria only"
