@@ -4,7 +4,7 @@ Run from the repository root:
 
     python benchmarks/sweep_benchmark.py            # 3,240-point grids (under a minute)
     python benchmarks/sweep_benchmark.py --quick    # 210-point grids, in seconds
-    python benchmarks/sweep_benchmark.py --scaling  # 1 process, 2 local processes, Dask 2 workers (10,000 points)
+    python benchmarks/sweep_benchmark.py --scaling  # 1 process, 2 local processes, Dask (10,000 points)
 
 Sweep A, the bundled example (examples/growing_company.yaml, four departments with two actions
 each): a grid over customers_per_deal (10..600) and support's weight on reopened tickets (-0.5..0).
@@ -30,7 +30,8 @@ and its gaming score.
 Scaling (``--scaling``): the sweep A grid at 100 x 100 = 10,000 points, run by ``incentives.sweep``
 with ``workers=1``, with ``workers=2`` (this process and one worker process), on a Dask
 LocalCluster of two single-threaded worker processes (started once; a first sweep warms its
-workers and is reported apart), and by two processes started beforehand that each sweep half of
+workers and is reported apart) and on one of one worker (to compare two Dask workers with one),
+and by two processes started beforehand that each sweep half of
 the points in one process and send its records back (the split a user would write by hand with a
 process pool), interleaved: each repetition runs every contender once, in an
 order rotated from one repetition to the next.  Wall time gives points/s; CPU time (this
@@ -340,30 +341,39 @@ def _median_range(values: list[float], fmt: str = ",.0f") -> str:
     return f"{np.median(values):{fmt}} [{min(values):{fmt}}-{max(values):{fmt}}]"
 
 
+DASK_TWO = "Dask LocalCluster, 2 workers"
+DASK_ONE = "Dask LocalCluster, 1 worker"
+
+
 def _dask_contenders(stack: contextlib.ExitStack, org: inc.Organization, points: Any) -> list[Contender]:
-    """The sweep on a 2-worker Dask LocalCluster: its first sweep (cold workers), then the measured one."""
+    """The sweep on a 2-worker Dask LocalCluster (a first sweep, cold workers, then the measured one), and 1 worker."""
     try:
         import distributed
     except ImportError:
         print("dask.distributed is not installed: no Dask row")
         return []
-    cluster = stack.enter_context(
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+
+    def contenders(workers: int, names: list[str]) -> list[Contender]:
+        cluster = stack.enter_context(
+            distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            )
         )
-    )
-    client = stack.enter_context(distributed.Client(cluster))
+        client = stack.enter_context(distributed.Client(cluster, set_as_default=False))
 
-    def worker_cpu() -> float:
-        return float(sum(client.run(time.process_time).values()))
+        def worker_cpu() -> float:
+            return float(sum(client.run(time.process_time).values()))
 
-    def run() -> Any:
-        return sweep(org, points, executor=client, progress=False)
+        def run() -> Any:
+            return sweep(org, points, executor=client, progress=False)
 
-    return [
-        Contender("Dask, first sweep on the new cluster", run, worker_cpu),
-        Contender("Dask LocalCluster, 2 workers", run, worker_cpu),
-    ]
+        return [Contender(name, run, worker_cpu) for name in names]
+
+    two = contenders(2, ["Dask, first sweep on the new cluster", DASK_TWO])
+    (one,) = contenders(1, [DASK_ONE])
+    one.measure()  # its first sweep, not reported
+    one.wall, one.cpu, one.load = [], [], []
+    return [*two, one]
 
 
 def scaling(repeats: int, side: int = 100) -> None:
@@ -413,6 +423,11 @@ def scaling(repeats: int, side: int = 100) -> None:
         )
     same = all(c.records == one.records for c in rows)
     print(f"\nevery contender gives the records of one process: {same}")
+    by_name = {c.name: c for c in dask}
+    if DASK_TWO in by_name and DASK_ONE in by_name:
+        two, single = by_name[DASK_TWO].wall, by_name[DASK_ONE].wall
+        ratio = _median_range([a / b for a, b in zip(single, two, strict=True)], ".2f")
+        print(f"Dask LocalCluster, 2 workers against 1 worker (wall, within a repetition): {ratio}x")
 
 
 def main() -> None:
