@@ -353,6 +353,8 @@ def _run(
     try:
         if not serial and executor is None and workers is None:
             serial = _serial_is_quicker(compiled, options, values, chunks)
+            if serial:  # the chunks of one process: each has a fixed cost, so fewer than for several
+                chunks = _chunks(len(values), chunk_size, 1, largest)
         if serial:
             records = run_serial(evaluate_chunk, compiled, options, values, chunks, bar)
             ran_on = "this process"
