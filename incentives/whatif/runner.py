@@ -32,7 +32,9 @@ How a sweep runs
    them anywhere that offers ``submit(fn, *args)`` returning a future with
    ``result()``: a ``concurrent.futures`` executor, or a ``dask.distributed.Client``
    for a cluster.  Each task carries the compiled model's bytes (a few kilobytes),
-   unpickled once per process and kept there under their hash.
+   unpickled once per process and kept there under their hash; a task's round trip
+   through a scheduler costs milliseconds, so an executor gets few large tasks
+   (:func:`_executor_chunks`).
 
 A point that fails (for example a division by zero at that value) stops the
 sweep with a :class:`~incentives.errors.SweepError` naming the point.
@@ -77,6 +79,7 @@ from .repeated import REPEATED_COLUMNS, RepeatedColumns, repeated_notes, repeate
 from .results import NO_EQUILIBRIUM, SweepRecords, SweepResult
 
 __all__ = [
+    "EXECUTOR_MAX_CHUNK",
     "MAX_CHUNK",
     "MIN_LOCAL_CHUNK",
     "PARALLEL_MIN_POINTS",
@@ -94,6 +97,11 @@ PARALLEL_MIN_POINTS = 200
 
 #: The most points in one task unless ``chunk_size`` says otherwise (the size budget may allow fewer).
 MAX_CHUNK = 4000
+
+#: The most points in one task on an executor unless ``chunk_size`` says otherwise (the size budget may allow
+#: fewer): a task there makes a round trip through the executor (on a Dask LocalCluster, milliseconds: the time
+#: of a thousand points or more), so a sweep sends it one task per worker where this allows.
+EXECUTOR_MAX_CHUNK = 10_000
 
 #: The fewest points in a task of a sweep on local processes (except the last ones of a side), where the
 #: tasks shrink towards the point where this process and the workers meet.
@@ -281,6 +289,26 @@ def _chunks(count: int, chunk_size: int | None, parallelism: int, largest: int) 
     return [slice(start, min(start + chunk_size, count)) for start in range(0, count, chunk_size)]
 
 
+def _executor_chunks(count: int, parallelism: int, largest: int) -> list[slice]:
+    """Slices of nearly equal size for an executor: a task per worker, or a few, of at most :data:`EXECUTOR_MAX_CHUNK`.
+
+    The number of tasks is a multiple of ``parallelism``, so every worker gets as many
+    points as the others.
+
+    Examples
+    --------
+    >>> [s.stop - s.start for s in _executor_chunks(10_000, 2, 10**6)]
+    [5000, 5000]
+    >>> len(_executor_chunks(100_001, 2, 10**6)), len(_executor_chunks(10_000, 2, 3_000))
+    (12, 4)
+    """
+    parallelism = max(1, parallelism)
+    rounds = math.ceil(count / (parallelism * max(1, min(largest, EXECUTOR_MAX_CHUNK))))
+    tasks = max(1, min(count, parallelism * rounds))
+    bounds = [round(count * k / tasks) for k in range(tasks + 1)]
+    return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
 def _meeting_chunks(count: int, processes: int, largest: int) -> list[slice]:
     """Slices for this process and ``processes - 1`` local workers, large at both ends and small where they meet.
 
@@ -339,6 +367,8 @@ def _run(
     try:
         if not serial and executor is None and workers is None:
             serial = _serial_is_quicker(compiled, options, values, chunks)
+            if serial:  # the chunks of one process: each has a fixed cost, so fewer than for several
+                chunks = _chunks(len(values), chunk_size, 1, largest)
         if serial:
             records = run_serial(evaluate_chunk, compiled, options, values, chunks, bar)
             ran_on = "this process"
@@ -346,6 +376,8 @@ def _run(
             data = pickle.dumps(compiled)
             blob = (hashlib.sha256(data).hexdigest(), data)
             if executor is not None:
+                if chunk_size is None:
+                    chunks = _executor_chunks(len(values), parallelism, largest)
                 records = run_on_executor(executor, evaluate_chunk, blob, options, values, chunks, bar)
                 ran_on = type(executor).__name__
             else:
@@ -414,7 +446,9 @@ def sweep(
         cores available, unless the first :data:`PROBE_POINTS` points, timed here, say the rest
         would take less than :data:`SERIAL_SECONDS` in this process (where it then stays).
     chunk_size : int, optional
-        Points per task (default: about four tasks per process, 8 to 4,000 points each).
+        Points per task.  By default, in this process, tasks of up to 4,000 points; on local
+        processes, tasks that shrink towards where this process and the workers meet; on an
+        executor, one task per worker, or a few, of up to 10,000 points each.
     progress : bool or None
         Show a progress bar; None (default) shows one on long runs when standard error is a terminal.
     max_seconds : float or None
