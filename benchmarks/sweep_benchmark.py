@@ -4,7 +4,7 @@ Run from the repository root:
 
     python benchmarks/sweep_benchmark.py            # 3,240-point grids (under a minute)
     python benchmarks/sweep_benchmark.py --quick    # 210-point grids, in seconds
-    python benchmarks/sweep_benchmark.py --scaling  # 1 process, 2 local processes, Dask 2 workers (10,000 points)
+    python benchmarks/sweep_benchmark.py --scaling  # 1 process, 2 local processes, Dask (10,000 points)
 
 Sweep A, the bundled example (examples/growing_company.yaml, four departments with two actions
 each): a grid over customers_per_deal (10..600) and support's weight on reopened tickets (-0.5..0).
@@ -30,7 +30,9 @@ and its gaming score.
 Scaling (``--scaling``): the sweep A grid at 100 x 100 = 10,000 points, run by ``incentives.sweep``
 with ``workers=1``, with ``workers=2`` (this process and one worker process), on a Dask
 LocalCluster of two single-threaded worker processes (started once; a first sweep warms its
-workers and is reported apart), and by two processes started beforehand that each sweep half of
+workers and is reported apart), on two clusters (2 workers, 1 worker) started without the
+``MALLOC_TRIM_THRESHOLD_=65536`` Dask's nanny gives its workers (it makes our array work in them
+about 1.6 times slower), and by two processes started beforehand that each sweep half of
 the points in one process and send its records back (the split a user would write by hand with a
 process pool), interleaved: each repetition runs every contender once, in an
 order rotated from one repetition to the next.  Wall time gives points/s; CPU time (this
@@ -340,30 +342,53 @@ def _median_range(values: list[float], fmt: str = ",.0f") -> str:
     return f"{np.median(values):{fmt}} [{min(values):{fmt}}-{max(values):{fmt}}]"
 
 
+DASK_TWO = "Dask LocalCluster, 2 workers"
+DASK_TWO_UNTRIMMED = "Dask LocalCluster, 2 workers, MALLOC_TRIM_THRESHOLD_ unset"
+DASK_ONE_UNTRIMMED = "Dask LocalCluster, 1 worker, MALLOC_TRIM_THRESHOLD_ unset"
+
+
 def _dask_contenders(stack: contextlib.ExitStack, org: inc.Organization, points: Any) -> list[Contender]:
-    """The sweep on a 2-worker Dask LocalCluster: its first sweep (cold workers), then the measured one."""
+    """The sweep on Dask LocalClusters: 2 workers as Dask starts them, then 2 and 1 without Dask's malloc setting.
+
+    Dask's nanny starts its workers with ``MALLOC_TRIM_THRESHOLD_=65536``
+    (``distributed.nanny.pre-spawn-environ``), which hands freed memory back to the system
+    at once and makes every large numpy temporary new pages again; the other two clusters
+    are started with that setting removed, as the how-to on sweeps advises.  Each cluster's
+    first sweep warms its workers; the 2-worker default cluster's is reported apart.
+    """
     try:
+        import dask
         import distributed
     except ImportError:
         print("dask.distributed is not installed: no Dask row")
         return []
-    cluster = stack.enter_context(
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
-        )
-    )
-    client = stack.enter_context(distributed.Client(cluster))
 
-    def worker_cpu() -> float:
-        return float(sum(client.run(time.process_time).values()))
+    def contenders(workers: int, names: list[str], untrimmed: bool) -> list[Contender]:
+        setting = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None} if untrimmed else {}
+        environ = dict(os.environ)
+        with dask.config.set(setting):
+            cluster = stack.enter_context(
+                distributed.LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+                )
+            )
+        os.environ.clear()  # the nanny sets its pre-spawn variables in this process too
+        os.environ.update(environ)
+        client = stack.enter_context(distributed.Client(cluster, set_as_default=False))
 
-    def run() -> Any:
-        return sweep(org, points, executor=client, progress=False)
+        def worker_cpu() -> float:
+            return float(sum(client.run(time.process_time).values()))
 
-    return [
-        Contender("Dask, first sweep on the new cluster", run, worker_cpu),
-        Contender("Dask LocalCluster, 2 workers", run, worker_cpu),
-    ]
+        def run() -> Any:
+            return sweep(org, points, executor=client, progress=False)
+
+        return [Contender(name, run, worker_cpu) for name in names]
+
+    untrimmed = [*contenders(2, [DASK_TWO_UNTRIMMED], True), *contenders(1, [DASK_ONE_UNTRIMMED], True)]
+    for contender in untrimmed:
+        contender.measure()  # its first sweep, not reported
+        contender.wall, contender.cpu, contender.load = [], [], []
+    return [*contenders(2, ["Dask, first sweep on the new cluster", DASK_TWO], False), *untrimmed]
 
 
 def scaling(repeats: int, side: int = 100) -> None:
@@ -413,6 +438,14 @@ def scaling(repeats: int, side: int = 100) -> None:
         )
     same = all(c.records == one.records for c in rows)
     print(f"\nevery contender gives the records of one process: {same}")
+    by_name = {c.name: c for c in dask}
+    if DASK_TWO_UNTRIMMED in by_name and DASK_ONE_UNTRIMMED in by_name:
+        two, single = by_name[DASK_TWO_UNTRIMMED].wall, by_name[DASK_ONE_UNTRIMMED].wall
+        ratio = _median_range([a / b for a, b in zip(single, two, strict=True)], ".2f")
+        print(
+            f"Dask LocalCluster without MALLOC_TRIM_THRESHOLD_, 2 workers against 1 (wall, within a repetition): "
+            f"{ratio}x"
+        )
 
 
 def main() -> None:

@@ -29,7 +29,6 @@ R. Gibbons, *A Primer in Game Theory*, Harvester Wheatsheaf, 1992, Section 1.1.B
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -39,19 +38,22 @@ import numpy as np
 
 from ..evaluated import EvaluatedModel
 from ..tolerance import RTOL
+from ._coded import CodedColumn, FloatsOrNone, code_dtype
 
 __all__ = [
     "BATCHED_METHODS",
+    "PRICE_COLUMNS",
     "RECORD_COLUMNS",
     "SAFETY",
+    "TEXT_COLUMNS",
     "Column",
     "batched_columns",
     "dominance_solutions",
     "record_keys",
 ]
 
-#: A column of records: a list of values, or an array whose ``tolist()`` gives them.
-Column = list[Any] | np.ndarray
+#: A column of records: a list of values, or an array or compact column whose ``tolist()`` gives them.
+Column = list[Any] | np.ndarray | CodedColumn | FloatsOrNone
 
 #: Methods whose answer at a dominance-solvable point is that point's one pure equilibrium.
 BATCHED_METHODS = frozenset({"all", "pure"})
@@ -73,6 +75,13 @@ RECORD_COLUMNS = (
     "value_range_lost_best",
     "gaming_departments",
 )
+
+#: The record columns of text (labels, status, departments), kept as
+#: :class:`~incentives.whatif._coded.CodedColumn`.
+TEXT_COLUMNS = ("equilibria", "status", "worst_equilibrium", "best_equilibrium", "optimum", "gaming_departments")
+
+#: The record columns of floats that are None where undefined, kept as :class:`~incentives.whatif._coded.FloatsOrNone`.
+PRICE_COLUMNS = ("price_of_anarchy", "price_of_stability")
 
 #: How many times the solver's tolerance a margin must exceed for the batched path to use it.
 SAFETY = 1000.0
@@ -280,9 +289,10 @@ def batched_columns(batch: EvaluatedModel, method: str) -> tuple[np.ndarray, dic
     -------
     tuple
         ``(indices, columns)``: the positions in the batch of the points solved here, and each
-        column's values at those points (a list, or a numpy array whose ``tolist()`` gives the
-        values), equal to the records of :func:`incentives.whatif.runner.point_record` there.
-        Other points are left to it.
+        column's values at those points (a list, a numpy array, or a compact column of
+        :mod:`incentives.whatif._coded`; ``tolist()`` gives the values), equal to
+        the records of :func:`incentives.whatif.runner.point_record` there.  Other points are
+        left to it.
 
     Examples
     --------
@@ -291,7 +301,7 @@ def batched_columns(batch: EvaluatedModel, method: str) -> tuple[np.ndarray, dic
     >>> org = inc.load_model("examples/growing_company.yaml")
     >>> batch = compile_model(org, ["customers_per_deal"]).evaluate([[10], [100]])
     >>> indices, columns = batched_columns(batch, "all")
-    >>> indices.tolist(), columns["gaming_departments"]
+    >>> indices.tolist(), columns["gaming_departments"].tolist()
     ([0, 1], ['sales, support, operations', 'sales, support, development'])
     """
     count = batch.batch_shape[0]
@@ -333,12 +343,12 @@ def _columns(batch: EvaluatedModel, payoffs: np.ndarray, values: np.ndarray, pro
         share = np.where(span > 0, cost / spread, 0.0)
         scores.append(np.where(departs & ~(0.0 > share), share, 0.0))  # max(share, 0.0) as Python computes it
     labels = _labels(batch, at_eq)
-    price = [None if math.isnan(x) else x for x in ratio.tolist()]
+    price = FloatsOrNone(values=ratio)  # None where undefined
     count = len(values)
     columns: dict[str, Column] = {
         "equilibria": labels,
-        "n_equilibria": np.ones(count, dtype=np.int64),
-        "status": ["complete"] * count,
+        "n_equilibria": np.ones(count, dtype=np.uint8),  # read back as the int 1
+        "status": CodedColumn(codes=np.zeros(count, dtype=np.uint8), names=("complete",)),
         "worst_equilibrium": labels,
         "company_value_worst": v_eq,
         "best_equilibrium": labels,
@@ -369,18 +379,23 @@ def _closest_optimum(
     return targets
 
 
-def _labels(batch: EvaluatedModel, flat: np.ndarray) -> list[str]:
+def _labels(batch: EvaluatedModel, flat: np.ndarray) -> CodedColumn:
     """The label of each profile, given by its flat index (each distinct profile labelled once)."""
     distinct, where = np.unique(flat, return_inverse=True)
-    names = [batch.profile_label(np.unravel_index(int(f), batch.shape)) for f in distinct.tolist()]
-    return [names[j] for j in where.ravel().tolist()]
+    names = tuple(batch.profile_label(np.unravel_index(int(f), batch.shape)) for f in distinct.tolist())
+    return _coded_by(where, names)
 
 
-def _who(players: Sequence[str], games: list[np.ndarray]) -> list[str]:
+def _who(players: Sequence[str], games: list[np.ndarray]) -> CodedColumn:
     """For each point, the departments that game there, joined by commas (each distinct set joined once)."""
     code = np.zeros(len(games[0]), dtype=np.int64)
     for i, g in enumerate(games):
         code |= g.astype(np.int64) << i
     distinct, where = np.unique(code, return_inverse=True)
-    names = [", ".join(p for i, p in enumerate(players) if c >> i & 1) for c in distinct.tolist()]
-    return [names[j] for j in where.ravel().tolist()]
+    names = tuple(", ".join(p for i, p in enumerate(players) if c >> i & 1) for c in distinct.tolist())
+    return _coded_by(where, names)
+
+
+def _coded_by(where: np.ndarray, names: tuple[str, ...]) -> CodedColumn:
+    """The coded column of the inverse indices of :func:`numpy.unique` into ``names``."""
+    return CodedColumn(codes=where.ravel().astype(code_dtype(len(names))), names=names)

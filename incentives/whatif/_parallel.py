@@ -32,6 +32,7 @@ import numpy as np
 
 from ..build import CompiledModel
 from ..errors import IncentivesError, SweepError
+from ._coded import COMPACT_COLUMNS, CodedColumn, FloatsOrNone, coded_join
 from ._progress import ProgressBar
 from .results import SweepRecords
 
@@ -49,8 +50,8 @@ __all__ = [
     "run_serial",
 ]
 
-#: A chunk's records: the column names, and each column's values (a list, or a numpy array whose
-#: ``tolist()`` gives them: it travels between processes as one buffer).
+#: A chunk's records: the column names, and each column's values (a list, or a numpy array or a compact
+#: column of :mod:`._coded` whose ``tolist()`` gives them: it travels between processes as one buffer).
 Table = tuple[tuple[str, ...], list[Any]]
 
 Task = Callable[..., Table]
@@ -100,14 +101,24 @@ def joined(tables: Sequence[Table]) -> SweepRecords:
 
 
 def _joined(parts: list[Any]) -> Any:
-    """The pieces of a column, one after the other: one array when every piece is an array of one dtype, else a list."""
+    """The pieces of a column, one after the other.
+
+    One array when every piece is an array of one dtype; one coded column when every piece
+    that has values is a coded column (their codes remapped to the union of their names);
+    one column of floats or None when every piece with values is one; else a list.
+    """
     if parts and all(isinstance(part, np.ndarray) and part.dtype == parts[0].dtype for part in parts):
         return np.concatenate(parts)  # a new array, even of one part
+    filled = [part for part in parts if len(part)]
+    if filled and all(isinstance(part, CodedColumn) for part in filled):
+        return coded_join(filled)
+    if filled and all(isinstance(part, FloatsOrNone) for part in filled):
+        return FloatsOrNone(values=np.concatenate([part.values for part in filled]))
     return list(itertools.chain.from_iterable(as_list(part) for part in parts))
 
 
 def as_list(column: Any) -> list[Any]:
-    """A column's values as plain Python values (an array's ``tolist()``).
+    """A column's values as plain Python values (an array's or a compact column's ``tolist()``).
 
     Examples
     --------
@@ -115,7 +126,7 @@ def as_list(column: Any) -> list[Any]:
     >>> as_list(np.array([0.5, 2.0])), as_list(["a", None])
     ([0.5, 2.0], ['a', None])
     """
-    return column.tolist() if isinstance(column, np.ndarray) else list(column)
+    return column.tolist() if isinstance(column, (np.ndarray, *COMPACT_COLUMNS)) else list(column)
 
 
 def run_serial(

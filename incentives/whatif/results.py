@@ -46,6 +46,7 @@ import numpy as np
 
 from .._display import report_text
 from .._util import atomic_path
+from ._coded import COMPACT_COLUMNS
 from .points import SweepPoints
 
 __all__ = ["NO_EQUILIBRIUM", "TABLE_SUFFIXES", "SweepRecords", "SweepResult", "require_parquet"]
@@ -68,7 +69,9 @@ class SweepRecords(Sequence[dict[str, Any]]):
     ----------
     columns : mapping of str to sequence or array
         Each column's values, in the order of the points, all of one length (an array is
-        kept as one, and its values read back as Python numbers).
+        kept as one, and its values read back as Python numbers; a sweep's text columns
+        are kept as integer codes into their distinct strings and read back as those strings,
+        its prices as floats with NaN read back as None).
 
     Raises
     ------
@@ -124,7 +127,28 @@ class SweepRecords(Sequence[dict[str, Any]]):
             If there is no such column.
         """
         values = self._columns[name]
-        return values.tolist() if isinstance(values, np.ndarray) else list(values)
+        return values.tolist() if isinstance(values, (np.ndarray, *COMPACT_COLUMNS)) else list(values)
+
+    def distinct(self, name: str) -> set[Any]:
+        """The distinct values of one column, without building the column's list where it is kept as codes.
+
+        Returns
+        -------
+        set
+            Each value that occurs in the column, once.
+
+        Raises
+        ------
+        KeyError
+            If there is no such column.
+
+        Examples
+        --------
+        >>> sorted(SweepRecords({"status": ["complete", "incomplete", "complete"]}).distinct("status"))
+        ['complete', 'incomplete']
+        """
+        values = self._columns[name]
+        return values.distinct() if isinstance(values, COMPACT_COLUMNS) else set(self.column(name))
 
     def __len__(self) -> int:
         return self._length
@@ -160,8 +184,10 @@ class SweepRecords(Sequence[dict[str, Any]]):
         return f"SweepRecords({self._length} records of {len(self._columns)} columns)"
 
 
-def _kept(values: Sequence[Any] | np.ndarray) -> tuple[Any, ...] | np.ndarray:
-    """A column as kept: a read-only copy of an array (its values read back as Python numbers), else a tuple."""
+def _kept(values: Sequence[Any] | np.ndarray) -> Sequence[Any] | np.ndarray:
+    """A column as kept: a read-only copy of an array, a compact column as it is (it cannot change), else a tuple."""
+    if isinstance(values, COMPACT_COLUMNS):
+        return values
     if isinstance(values, np.ndarray):
         kept = np.array(values)
         kept.flags.writeable = False

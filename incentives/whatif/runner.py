@@ -13,7 +13,8 @@ How a sweep runs
    solved with :func:`incentives.solve` and compared with the company optimum by
    :func:`incentives.analysis.gaming.gaming_at_equilibria` (the definitions of
    :func:`incentives.analyze`).  Both give the same record at a point.  A chunk
-   comes back as one table (column names and columns, numbers as numpy arrays),
+   comes back as one table (column names and columns, numbers as numpy arrays,
+   text as integer codes into its distinct strings: :mod:`incentives.whatif._coded`),
    not as a dict per point, and the result keeps the joined columns
    (:class:`~incentives.whatif.results.SweepRecords`).
 3. Chunks run in parallel on the local cores by default: this process and
@@ -31,7 +32,9 @@ How a sweep runs
    them anywhere that offers ``submit(fn, *args)`` returning a future with
    ``result()``: a ``concurrent.futures`` executor, or a ``dask.distributed.Client``
    for a cluster.  Each task carries the compiled model's bytes (a few kilobytes),
-   unpickled once per process and kept there under their hash.
+   unpickled once per process and kept there under their hash; a task's round trip
+   through a scheduler costs milliseconds, so an executor gets few large tasks
+   (:func:`_executor_chunks`).
 
 A point that fails (for example a division by zero at that value) stops the
 sweep with a :class:`~incentives.errors.SweepError` naming the point.
@@ -58,7 +61,8 @@ from ..evaluated import EvaluatedModel
 from ..game import SizeBudget
 from ..model import Organization
 from ..solvers import registered_solvers, solve
-from ._batch import Column, batched_columns, record_keys
+from ._batch import PRICE_COLUMNS, TEXT_COLUMNS, Column, batched_columns, record_keys
+from ._coded import coded, floats_or_none
 from ._parallel import (
     Table,
     as_list,
@@ -75,6 +79,7 @@ from .repeated import REPEATED_COLUMNS, RepeatedColumns, repeated_notes, repeate
 from .results import NO_EQUILIBRIUM, SweepRecords, SweepResult
 
 __all__ = [
+    "EXECUTOR_MAX_CHUNK",
     "MAX_CHUNK",
     "MIN_LOCAL_CHUNK",
     "PARALLEL_MIN_POINTS",
@@ -92,6 +97,11 @@ PARALLEL_MIN_POINTS = 200
 
 #: The most points in one task unless ``chunk_size`` says otherwise (the size budget may allow fewer).
 MAX_CHUNK = 4000
+
+#: The most points in one task on an executor unless ``chunk_size`` says otherwise (the size budget may allow
+#: fewer): a task there makes a round trip through the executor (on a Dask LocalCluster, milliseconds: the time
+#: of a thousand points or more), so a sweep sends it one task per worker where this allows.
+EXECUTOR_MAX_CHUNK = 10_000
 
 #: The fewest points in a task of a sweep on local processes (except the last ones of a side), where the
 #: tasks shrink towards the point where this process and the workers meet.
@@ -226,7 +236,19 @@ def _record_columns(
                 raise SweepError(f"the point {at} failed: {type(err).__name__}: {err}") from None
             for key, column in full.items():
                 column[k] = record[key]
-    return dict(full)
+    return {key: _compact(key, column) for key, column in full.items()}
+
+
+def _compact(key: str, column: list[Any]) -> Column:
+    """A column as the batched path keeps it where its values allow, so that it joins other chunks' as arrays.
+
+    A text column of strings only becomes a coded column, a price column of floats (none NaN)
+    and None a :class:`~incentives.whatif._coded.FloatsOrNone`; any other column stays a list.
+    """
+    if key in TEXT_COLUMNS and all(type(value) is str for value in column):
+        return coded(column)
+    compact = floats_or_none(column) if key in PRICE_COLUMNS else None
+    return column if compact is None else compact
 
 
 def _repeated_columns(
@@ -265,6 +287,26 @@ def _chunks(count: int, chunk_size: int | None, parallelism: int, largest: int) 
         raise ValueError(f"The 'chunk_size' parameter must be an int in [1, inf). Got {chunk_size!r} instead.")
     chunk_size = min(chunk_size, largest)
     return [slice(start, min(start + chunk_size, count)) for start in range(0, count, chunk_size)]
+
+
+def _executor_chunks(count: int, parallelism: int, largest: int) -> list[slice]:
+    """Slices of nearly equal size for an executor: a task per worker, or a few, of at most :data:`EXECUTOR_MAX_CHUNK`.
+
+    The number of tasks is a multiple of ``parallelism``, so every worker gets as many
+    points as the others.
+
+    Examples
+    --------
+    >>> [s.stop - s.start for s in _executor_chunks(10_000, 2, 10**6)]
+    [5000, 5000]
+    >>> len(_executor_chunks(100_001, 2, 10**6)), len(_executor_chunks(10_000, 2, 3_000))
+    (12, 4)
+    """
+    parallelism = max(1, parallelism)
+    rounds = math.ceil(count / (parallelism * max(1, min(largest, EXECUTOR_MAX_CHUNK))))
+    tasks = max(1, min(count, parallelism * rounds))
+    bounds = [round(count * k / tasks) for k in range(tasks + 1)]
+    return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
 def _meeting_chunks(count: int, processes: int, largest: int) -> list[slice]:
@@ -325,6 +367,8 @@ def _run(
     try:
         if not serial and executor is None and workers is None:
             serial = _serial_is_quicker(compiled, options, values, chunks)
+            if serial:  # the chunks of one process: each has a fixed cost, so fewer than for several
+                chunks = _chunks(len(values), chunk_size, 1, largest)
         if serial:
             records = run_serial(evaluate_chunk, compiled, options, values, chunks, bar)
             ran_on = "this process"
@@ -332,6 +376,8 @@ def _run(
             data = pickle.dumps(compiled)
             blob = (hashlib.sha256(data).hexdigest(), data)
             if executor is not None:
+                if chunk_size is None:
+                    chunks = _executor_chunks(len(values), parallelism, largest)
                 records = run_on_executor(executor, evaluate_chunk, blob, options, values, chunks, bar)
                 ran_on = type(executor).__name__
             else:
@@ -400,7 +446,9 @@ def sweep(
         cores available, unless the first :data:`PROBE_POINTS` points, timed here, say the rest
         would take less than :data:`SERIAL_SECONDS` in this process (where it then stays).
     chunk_size : int, optional
-        Points per task (default: about four tasks per process, 8 to 4,000 points each).
+        Points per task.  By default, in this process, tasks of up to 4,000 points; on local
+        processes, tasks that shrink towards where this process and the workers meet; on an
+        executor, one task per worker, or a few, of up to 10,000 points each.
     progress : bool or None
         Show a progress bar; None (default) shows one on long runs when standard error is a terminal.
     max_seconds : float or None
@@ -456,7 +504,7 @@ def sweep(
     records, ran_on = _run(compiled, points.values, options, executor, workers, chunk_size, progress)
     seconds = time.perf_counter() - start
     notes = []
-    status = set(records.column("status"))
+    status = records.distinct("status")
     if "incomplete" in status:
         notes.append(
             f"with method {method!r}, games of more than two departments are searched for pure equilibria only"
