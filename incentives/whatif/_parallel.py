@@ -33,6 +33,7 @@ import numpy as np
 from ..build import CompiledModel
 from ..errors import IncentivesError, SweepError
 from ._coded import COMPACT_COLUMNS, CodedColumn, FloatsOrNone, coded_join
+from ._memory import keep_freed_memory
 from ._progress import ProgressBar
 from .results import SweepRecords
 
@@ -247,8 +248,9 @@ def _stop(board: Any, sweep: int) -> None:
 
 
 def _attach(board: Any) -> None:
-    """The initializer of a worker process: the claims board of its pool."""
+    """The initializer of a worker process: the claims board of its pool, and memory kept between sweeps."""
     _BOARD[:] = [board]
+    keep_freed_memory()  # a worker only sweeps: it keeps what its chunks free for the next ones
 
 
 def local_pool(workers: int) -> ProcessPoolExecutor:

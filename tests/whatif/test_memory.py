@@ -1,0 +1,67 @@
+"""A sweep keeps the memory its chunks free for the next ones (glibc only): far fewer page faults, the same records."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from incentives.whatif import _memory
+
+pytestmark = pytest.mark.skipif(_memory._mallopt() is None, reason="the C library is not glibc")
+
+_SCRIPT = """
+import json, resource, sys
+import numpy as np
+import incentives as inc
+from incentives.whatif import _memory, grid, sweep
+
+if sys.argv[1] == "released":
+    _memory._mallopt.cache_clear()
+    _memory._mallopt = lambda: None  # as on a C library other than glibc
+org = inc.load_model("examples/growing_company.yaml")
+axes = {"customers_per_deal": np.linspace(10, 600, 100), "bonus.support.reopened_tickets": np.linspace(-0.5, 0, 100)}
+first = sweep(org, grid(axes), workers=1, progress=False)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+second = sweep(org, grid(axes), workers=1, progress=False)
+faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+assert second.records == first.records
+print(json.dumps({"faults": faults, "gaming": second.column("gaming_departments")[::997]}))
+"""
+
+
+def _run(mode: str) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", _SCRIPT, mode], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_sweep_makes_far_fewer_page_faults_when_it_keeps_freed_memory() -> None:
+    kept, released = _run("kept"), _run("released")
+    assert kept["gaming"] == released["gaming"]
+    # Without the setting glibc hands the heap's top back after the large arrays of each chunk are freed,
+    # and the next chunk faults its pages in again: about 4,500 faults for these 10,000 points.  With it,
+    # only the first chunk's pages are new (about 1,500: the default pad is back between the two sweeps).
+    assert released["faults"] > 2 * kept["faults"] + 500, (kept, released)
+
+
+def test_the_default_pad_comes_back_after_the_sweep() -> None:
+    calls: list[int] = []
+    real = _memory._mallopt()
+    assert real is not None
+
+    def recording(parameter: int, value: int) -> int:
+        calls.append(value)
+        return real(parameter, value)
+
+    _memory._mallopt.cache_clear()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_memory, "_mallopt", lambda: recording)
+            with _memory.freed_memory_kept() as kept:
+                assert kept and calls == [_memory.SWEEP_TOP_PAD]
+            assert calls == [_memory.SWEEP_TOP_PAD, _memory._DEFAULT_TOP_PAD]
+    finally:
+        _memory._mallopt.cache_clear()
