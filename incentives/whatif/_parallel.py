@@ -108,7 +108,7 @@ def _joined(parts: list[Any]) -> Any:
     that has values is a coded column (their codes remapped to the union of their names);
     one column of floats or None when every piece with values is one; else a list.
     """
-    if parts and all(isinstance(part, np.ndarray) and part.dtype == parts[0].dtype for part in parts):
+    if parts and all(isinstance(part, np.ndarray) for part in parts) and _one_kind(parts):
         return np.concatenate(parts)  # a new array, even of one part
     filled = [part for part in parts if len(part)]
     if filled and all(isinstance(part, CodedColumn) for part in filled):
@@ -116,6 +116,14 @@ def _joined(parts: list[Any]) -> Any:
     if filled and all(isinstance(part, FloatsOrNone) for part in filled):
         return FloatsOrNone(values=np.concatenate([part.values for part in filled]))
     return list(itertools.chain.from_iterable(as_list(part) for part in parts))
+
+
+def _one_kind(arrays: list[np.ndarray]) -> bool:
+    """Whether arrays join into one whose values read back as theirs: one dtype, or integers of any widths."""
+    first = arrays[0].dtype
+    if all(a.dtype == first for a in arrays):
+        return True
+    return all((a.dtype.kind in "iu" and a.dtype.itemsize < 8) or a.dtype == np.int64 for a in arrays)
 
 
 def as_list(column: Any) -> list[Any]:

@@ -242,16 +242,27 @@ def _record_columns(
     return {key: _compact(key, column) for key, column in full.items()}
 
 
+#: Python types whose values a numpy array of this dtype gives back exactly (``tolist()``).
+_ARRAY_DTYPES: dict[type, type] = {float: np.float64, bool: np.bool_, int: np.int64}
+
+
 def _compact(key: str, column: list[Any]) -> Column:
     """A column as the batched path keeps it where its values allow, so that it joins other chunks' as arrays.
 
     A text column of strings only becomes a coded column, a price column of floats (none NaN)
-    and None a :class:`~incentives.whatif._coded.FloatsOrNone`; any other column stays a list.
+    and None a :class:`~incentives.whatif._coded.FloatsOrNone`, a column of Python floats only
+    (or bools, or ints of 62 bits) an array; any other column stays a list.
     """
     if key in TEXT_COLUMNS and all(type(value) is str for value in column):
         return coded(column)
-    compact = floats_or_none(column) if key in PRICE_COLUMNS else None
-    return column if compact is None else compact
+    if key in PRICE_COLUMNS:
+        compact = floats_or_none(column)
+        return column if compact is None else compact
+    kinds = {type(value) for value in column}
+    if len(kinds) == 1 and (kind := kinds.pop()) in _ARRAY_DTYPES:
+        if kind is not int or all(abs(value) < 1 << 62 for value in column):
+            return np.array(column, dtype=_ARRAY_DTYPES[kind])
+    return column
 
 
 def _repeated_columns(

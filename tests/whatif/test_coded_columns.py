@@ -163,3 +163,23 @@ def _slice(records: SweepRecords, key: str, start: int, stop: int) -> Any:
     if all(type(v) is str for v in values) and values:
         return coded(values)
     return values
+
+
+def test_numeric_columns_of_chunks_solved_point_by_point_stay_arrays(inspection: inc.Organization) -> None:
+    """A chunk with points solved one by one keeps its number columns as arrays, so the join reads no lists."""
+    result = sweep(inspection, INSPECTION_GRID, method="all", workers=1, chunk_size=40, progress=False)
+    rows = result.to_records()
+    kept = result.records._columns
+    for key in ("company_value_worst", "value_range_lost_best", "n_equilibria", *(k for k in kept if "." in k)):
+        assert isinstance(kept[key], np.ndarray), key
+        assert [type(r[key]) for r in rows] == [type(v) for v in result.column(key)]
+        assert all(type(r[key]) is {"f": float, "b": bool, "i": int, "u": int}[kept[key].dtype.kind] for r in rows)
+    assert result.records == SweepRecords.from_dicts(rows)
+
+
+def test_integer_pieces_of_different_widths_join_as_their_values() -> None:
+    pieces = [np.array([1, 2], dtype=np.uint8), np.array([300, 2**40], dtype=np.int64), np.array([], dtype=np.uint8)]
+    column = _joined(pieces)
+    assert isinstance(column, np.ndarray) and column.tolist() == [1, 2, 300, 2**40]
+    assert all(type(v) is int for v in column.tolist())
+    assert _joined([np.array([0.5]), np.array([1], dtype=np.uint8)]) == [0.5, 1]  # floats and ints: as listed
