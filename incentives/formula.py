@@ -540,7 +540,14 @@ class _Converter:
             self.minmax_arguments += count
             if self.minmax_arguments > _MAX_MINMAX_ARGUMENTS:
                 self.fail(f"a formula may pass at most {_MAX_MINMAX_ARGUMENTS} arguments to min() and max()", node)
-            return _built(_MIN_MAX[function], *arguments)
+            try:
+                return _built(_MIN_MAX[function], *arguments)
+            except ValueError as err:  # sympy compares real numbers only: min(0, log(min(0, a))) is refused
+                self.fail(
+                    f"{function}() compares real numbers, and an argument of '{self.segment(node)}' is not "
+                    f"always one (sympy: {str(err).rstrip('.')})",
+                    node,
+                )
         if count != 1:
             natural = " (the natural logarithm)" if function == "log" else ""
             self.fail(f"{function}() takes exactly 1 argument{natural}; got {count}", node)

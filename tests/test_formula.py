@@ -613,3 +613,10 @@ def test_any_text_parses_to_a_bounded_expression_or_a_formula_error(text):
     except FormulaError:
         return
     _assert_bounded(expr)
+
+
+@pytest.mark.parametrize("text", ["min(0,log(min(0,A)))", "max(1, log(min(0, a)), b)"])
+def test_min_or_max_of_a_value_sympy_cannot_compare_is_a_formula_error(text: str) -> None:
+    """Found by the property test above: sympy's own ValueError ('is not comparable') came out as it was."""
+    with pytest.raises(FormulaError, match=r"compares real numbers, and an argument of .* is not always one"):
+        parse_formula(text)
