@@ -42,7 +42,7 @@ def _mallopt() -> Callable[[int, int], int] | None:
         if not hasattr(libc, "gnu_get_libc_version"):
             return None
         mallopt = libc.mallopt
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # TypeError: Windows has no process-wide library handle
         return None
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int

@@ -10,7 +10,7 @@ import pytest
 
 from incentives.whatif import _memory
 
-pytestmark = pytest.mark.skipif(_memory._mallopt() is None, reason="the C library is not glibc")
+glibc_only = pytest.mark.skipif(_memory._mallopt() is None, reason="the C library is not glibc")
 
 _SCRIPT = """
 import json, resource, sys
@@ -38,6 +38,7 @@ def _run(mode: str) -> dict[str, object]:
     return json.loads(done.stdout)
 
 
+@glibc_only
 def test_a_sweep_makes_far_fewer_page_faults_when_it_keeps_freed_memory() -> None:
     kept, released = _run("kept"), _run("released")
     assert kept["gaming"] == released["gaming"]
@@ -47,6 +48,7 @@ def test_a_sweep_makes_far_fewer_page_faults_when_it_keeps_freed_memory() -> Non
     assert released["faults"] > 2 * kept["faults"] + 500, (kept, released)
 
 
+@glibc_only
 def test_the_default_pad_comes_back_after_the_sweep() -> None:
     calls: list[int] = []
     real = _memory._mallopt()
@@ -63,5 +65,28 @@ def test_the_default_pad_comes_back_after_the_sweep() -> None:
             with _memory.freed_memory_kept() as kept:
                 assert kept and calls == [_memory.SWEEP_TOP_PAD]
             assert calls == [_memory.SWEEP_TOP_PAD, _memory._DEFAULT_TOP_PAD]
+    finally:
+        _memory._mallopt.cache_clear()
+
+
+@pytest.mark.parametrize("error", [OSError, TypeError])
+def test_without_glibc_nothing_is_set_and_a_sweep_runs(monkeypatch: pytest.MonkeyPatch, error: type) -> None:
+    """Where the C library cannot be opened (Windows: TypeError) or is not glibc, the memory is left as it is."""
+    import ctypes
+
+    import incentives as inc
+    from incentives.whatif import sweep
+
+    def unavailable(name: object) -> None:
+        raise error("no C library here")
+
+    _memory._mallopt.cache_clear()
+    monkeypatch.setattr(ctypes, "CDLL", unavailable)
+    try:
+        assert _memory._mallopt() is None and _memory.keep_freed_memory() is False
+        with _memory.freed_memory_kept() as kept:
+            assert kept is False
+        org = inc.load_model("examples/growing_company.yaml")
+        assert len(sweep(org, {"customers_per_deal": [10, 100]}, workers=1, progress=False)) == 2
     finally:
         _memory._mallopt.cache_clear()
