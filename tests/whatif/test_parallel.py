@@ -13,7 +13,7 @@ import pytest
 from incentives.errors import SweepError
 from incentives.whatif import _parallel
 from incentives.whatif._progress import ProgressBar
-from incentives.whatif.runner import MIN_LOCAL_CHUNK, _meeting_chunks
+from incentives.whatif.runner import HOME_ALLOWANCE, MIN_LOCAL_CHUNK, _meeting_chunks
 
 
 def _pid_task(key: str, model: Any, values: np.ndarray, pause: float) -> _parallel.Table:
@@ -74,10 +74,12 @@ def test_meeting_chunks_cover_the_points_and_shrink_towards_the_meeting_point() 
         assert chunks[0].start == 0 and chunks[-1].stop == count
         assert all(a.stop == b.start for a, b in itertools.pairwise(chunks))
         sizes = [c.stop - c.start for c in chunks]
-        middle = round(count * (processes - 1) / processes)
+        middle = round(count * (processes - 1) / processes) + min(HOME_ALLOWANCE, count // (2 * processes))
         cut = [c.start for c in chunks].index(middle)  # the workers' share ends where this process's begins
         front, back = sizes[:cut], sizes[cut:][::-1]
         for side in (front, back):  # each side shrinks towards the meeting point, to at least the smallest task
             assert all(a >= b for a, b in itertools.pairwise(side[:-1]))  # the last: what is left
             assert all(s >= MIN_LOCAL_CHUNK for s in side[:-1]) or len(side) == 1
     assert max(c.stop - c.start for c in _meeting_chunks(10_000, 2, largest=300)) == 300
+    home = _meeting_chunks(10_000, 2, largest=10**9)[2:]  # this process's share: short of half by the allowance
+    assert sum(c.stop - c.start for c in home) == 5_000 - HOME_ALLOWANCE
