@@ -17,7 +17,16 @@ from typing import Any, overload
 
 import numpy as np
 
-__all__ = ["COMPACT_COLUMNS", "CodedColumn", "FloatsOrNone", "code_dtype", "coded", "coded_join", "floats_or_none"]
+__all__ = [
+    "COMPACT_COLUMNS",
+    "CodedColumn",
+    "FloatsOrNone",
+    "as_list",
+    "code_dtype",
+    "coded",
+    "coded_join",
+    "floats_or_none",
+]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -217,3 +226,14 @@ def floats_or_none(values: Sequence[float | None]) -> FloatsOrNone | None:
 
 #: The kinds of column kept as arrays, each with ``tolist()`` and ``distinct()``.
 COMPACT_COLUMNS = (CodedColumn, FloatsOrNone)
+
+
+def as_list(column: Any) -> list[Any]:
+    """A column's values as plain Python values (an array's or a compact column's ``tolist()``).
+
+    Examples
+    --------
+    >>> as_list(np.array([0.5, 2.0])), as_list(["a", None]), as_list(coded(["x", "x"]))
+    ([0.5, 2.0], ['a', None], ['x', 'x'])
+    """
+    return column.tolist() if isinstance(column, (np.ndarray, *COMPACT_COLUMNS)) else list(column)

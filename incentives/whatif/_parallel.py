@@ -32,14 +32,13 @@ import numpy as np
 
 from ..build import CompiledModel
 from ..errors import IncentivesError, SweepError
-from ._coded import COMPACT_COLUMNS, CodedColumn, FloatsOrNone, coded_join
+from ._coded import CodedColumn, FloatsOrNone, as_list, coded_join
 from ._memory import keep_freed_memory
 from ._progress import ProgressBar
 from .results import SweepRecords
 
 __all__ = [
     "Table",
-    "as_list",
     "close_local_pool",
     "compiled_model",
     "executor_parallelism",
@@ -124,18 +123,6 @@ def _one_kind(arrays: list[np.ndarray]) -> bool:
     if all(a.dtype == first for a in arrays):
         return True
     return all((a.dtype.kind in "iu" and a.dtype.itemsize < 8) or a.dtype == np.int64 for a in arrays)
-
-
-def as_list(column: Any) -> list[Any]:
-    """A column's values as plain Python values (an array's or a compact column's ``tolist()``).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> as_list(np.array([0.5, 2.0])), as_list(["a", None])
-    ([0.5, 2.0], ['a', None])
-    """
-    return column.tolist() if isinstance(column, (np.ndarray, *COMPACT_COLUMNS)) else list(column)
 
 
 def run_serial(

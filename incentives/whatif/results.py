@@ -46,7 +46,7 @@ import numpy as np
 
 from .._display import report_text
 from .._util import atomic_path
-from ._coded import COMPACT_COLUMNS
+from ._coded import COMPACT_COLUMNS, as_list
 from .points import SweepPoints
 
 __all__ = ["NO_EQUILIBRIUM", "TABLE_SUFFIXES", "SweepRecords", "SweepResult", "require_parquet"]
@@ -127,7 +127,7 @@ class SweepRecords(Sequence[dict[str, Any]]):
             If there is no such column.
         """
         values = self._columns[name]
-        return values.tolist() if isinstance(values, (np.ndarray, *COMPACT_COLUMNS)) else list(values)
+        return as_list(values)
 
     def distinct(self, name: str) -> set[Any]:
         """The distinct values of one column, without building the column's list where it is kept as codes.

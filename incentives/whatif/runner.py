@@ -64,11 +64,10 @@ from ..game import SizeBudget
 from ..model import Organization
 from ..solvers import registered_solvers, solve
 from ._batch import PRICE_COLUMNS, TEXT_COLUMNS, Column, batched_columns, record_keys
-from ._coded import coded, floats_or_none
+from ._coded import as_list, coded, floats_or_none
 from ._memory import freed_memory_kept
 from ._parallel import (
     Table,
-    as_list,
     close_local_pool,
     compiled_model,
     executor_parallelism,
