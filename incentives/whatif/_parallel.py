@@ -43,6 +43,7 @@ __all__ = [
     "compiled_model",
     "executor_parallelism",
     "joined",
+    "joined_table",
     "local_pool",
     "run_claimed",
     "run_local",
@@ -93,11 +94,16 @@ def _keep(key: str, compiled: CompiledModel) -> None:
 
 def joined(tables: Sequence[Table]) -> SweepRecords:
     """The records of the chunks' tables, one after the other."""
+    keys, columns = joined_table(tables)
+    return SweepRecords(dict(zip(keys, columns, strict=True)), _copy=False)
+
+
+def joined_table(tables: Sequence[Table]) -> Table:
+    """The chunks' tables as one table, their rows one after the other."""
     keys = tables[0][0] if tables else ()
     if any(table[0] != keys for table in tables):
         raise SweepError("the sweep's chunks came back with different columns")
-    columns = {key: _joined([table[1][i] for table in tables]) for i, key in enumerate(keys)}
-    return SweepRecords(columns, _copy=False)
+    return keys, [_joined([table[1][i] for table in tables]) for i in range(len(keys))]
 
 
 def _joined(parts: list[Any]) -> Any:
@@ -290,7 +296,7 @@ def run_on_executor(
 ) -> SweepRecords:
     """The chunks on an executor (anything with ``submit``), each task carrying the model's bytes."""
     key, data = blob
-    futures = [executor.submit(task, key, data, values[chunk], *options) for chunk in chunks]
+    futures = _submitted(executor, task, [(key, data, values[chunk], *options) for chunk in chunks])
     try:
         tables = []
         for future, chunk in zip(futures, chunks, strict=True):
@@ -303,6 +309,23 @@ def run_on_executor(
         if _passes(err):
             raise
         raise _failure(err) from err
+
+
+def _submitted(executor: Any, task: Task, arguments: list[tuple[Any, ...]]) -> list[Any]:
+    """The futures of the tasks, each with its arguments; a Dask client gets them all in one message.
+
+    A Dask client sends a ``submit`` after the first of a burst 10 ms later (its messages to the
+    scheduler are batched), so a sweep of two tasks would start its second worker that much
+    late; ``Client.map`` sends them together.
+    """
+    if _is_dask_client(executor):
+        return list(executor.map(task, *zip(*arguments, strict=True), pure=False))
+    return [executor.submit(task, *args) for args in arguments]
+
+
+def _is_dask_client(executor: Any) -> bool:
+    """Whether ``executor`` is a ``distributed.Client`` (told without importing Dask)."""
+    return any(c.__module__ == "distributed.client" and c.__name__ == "Client" for c in type(executor).__mro__)
 
 
 def executor_parallelism(executor: Any) -> int:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from test_sweep_batched import INSPECTION, INSPECTION_GRID
@@ -54,3 +56,32 @@ def test_cli_sweep_on_a_scheduler(cluster: object, tmp_path: Path) -> None:
     local = CliRunner().invoke(main, [*args[:-3], "--table", str(tmp_path / "local.csv"), "--no-progress"])
     assert local.exit_code == 0, local.output
     assert out.read_text() == (tmp_path / "local.csv").read_text()
+
+
+def test_a_dask_client_gets_every_task_of_a_sweep_in_one_message(
+    cluster: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Client.submit would send the second task 10 ms after the first (its messages are batched); map sends both.
+
+    The 9,000 points make two tasks of 4,500, each run in two chunks in its worker.
+    """
+    org = inc.load_model(EXAMPLE)
+    points = grid(
+        {"customers_per_deal": np.linspace(10, 600, 90), "bonus.support.reopened_tickets": np.linspace(-0.5, 0, 100)}
+    )
+    local = sweep(org, points, workers=1, progress=False)
+    with distributed.Client(cluster) as client:
+        real_map, mapped = client.map, []
+
+        def counted(function: Any, *iterables: Any, **options: Any) -> Any:
+            mapped.append(len(iterables[0]))
+            return real_map(function, *iterables, **options)
+
+        def one_by_one(*args: Any, **options: Any) -> Any:
+            raise AssertionError("the sweep submitted its tasks one by one")
+
+        monkeypatch.setattr(client, "map", counted)
+        monkeypatch.setattr(client, "submit", one_by_one)
+        remote = sweep(org, points, executor=client, progress=False)
+    assert mapped == [2]
+    assert remote.records == local.records

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -49,24 +50,128 @@ def test_a_sweep_makes_far_fewer_page_faults_when_it_keeps_freed_memory() -> Non
 
 
 @glibc_only
-def test_the_default_pad_comes_back_after_the_sweep() -> None:
-    calls: list[int] = []
+@pytest.mark.parametrize("threshold", [None, 262144])
+def test_the_settings_the_process_started_with_come_back_after_the_sweep(threshold: int | None) -> None:
+    """The pad always; the mmap threshold only where the environment fixed it (then it is put back exactly)."""
+    calls: list[tuple[int, int]] = []
     real = _memory._mallopt()
     assert real is not None
 
     def recording(parameter: int, value: int) -> int:
-        calls.append(value)
+        calls.append((parameter, value))
         return real(parameter, value)
 
+    top, mmap = _memory._M_TOP_PAD, _memory._M_MMAP_THRESHOLD
+    during = (
+        [(top, _memory.SWEEP_TOP_PAD)]
+        if threshold is None
+        else [(mmap, _memory.SWEEP_MMAP_THRESHOLD), (top, _memory.SWEEP_TOP_PAD)]
+    )
+    after = [(top, 65536)] if threshold is None else [(mmap, threshold), (top, 65536)]
     _memory._mallopt.cache_clear()
     try:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(_memory, "_mallopt", lambda: recording)
+            patch.setattr(_memory, "_at_start", lambda: (65536, threshold))
             with _memory.freed_memory_kept() as kept:
-                assert kept and calls == [_memory.SWEEP_TOP_PAD]
-            assert calls == [_memory.SWEEP_TOP_PAD, _memory._DEFAULT_TOP_PAD]
+                assert kept and calls == during
+            assert calls == during + after
     finally:
         _memory._mallopt.cache_clear()
+        _memory._set(*_memory._at_start())
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, (131072, None)),
+        ({"PATH": "/bin", "MALLOC_ARENA_MAX": "2"}, (131072, None)),  # no threshold fixed
+        ({"MALLOC_TRIM_THRESHOLD_": "65536"}, (131072, 131072)),  # Dask's workers
+        ({"MALLOC_MMAP_MAX_": "0"}, (131072, 131072)),
+        ({"MALLOC_TOP_PAD_": "0x100000", "MALLOC_MMAP_THRESHOLD_": "1048576"}, (1048576, 1048576)),
+        ({"MALLOC_TOP_PAD_": "0"}, (0, 131072)),
+        ({"MALLOC_MMAP_THRESHOLD_": "1M"}, (131072, None)),  # read otherwise than glibc might: left alone
+        ({"MALLOC_TOP_PAD_": "-5"}, (131072, 131072)),
+        ({"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=128"}, (131072, 131072)),
+        ({"GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=4096", "MALLOC_MMAP_THRESHOLD_": "8192"}, (131072, 4096)),
+        ({"GLIBC_TUNABLES": "glibc.malloc.check=3"}, (131072, None)),
+    ],
+)
+def test_the_thresholds_a_process_starts_with_are_read_as_glibc_reads_them(
+    environ: dict[str, str], expected: tuple[int, int | None]
+) -> None:
+    assert _memory._thresholds(environ) == expected
+
+
+_DASK_LIKE = """
+import json, os, resource, sys
+import numpy as np
+import incentives as inc
+from incentives.build import compile_model
+from incentives.whatif import _memory, grid, runner
+
+def faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+def allocations():  # 20 arrays of 1 MiB, each freed before the next (above a fixed 128 KiB threshold: mapped anew)
+    before = faults()
+    for _ in range(20):
+        np.ones(1 << 17)
+    return faults() - before
+
+os.environ.pop("MALLOC_TRIM_THRESHOLD_")  # what counts is how the process started
+started = _memory._at_start()
+outside = allocations()
+with _memory.freed_memory_kept():
+    inside = allocations()
+back = allocations()
+org = inc.load_model("examples/growing_company.yaml")
+axes = {"customers_per_deal": np.linspace(10, 600, 100), "bonus.support.reopened_tickets": np.linspace(-0.5, 0, 100)}
+points = grid(axes)
+compiled = compile_model(org, points.names)
+tasks = {}
+for mode in ("kept", "released", "kept", "released"):
+    if mode == "released":
+        _memory._mallopt.cache_clear()
+        real, _memory._mallopt = _memory._mallopt, lambda: None
+    before = faults()
+    keys, columns = runner.executor_task("", compiled, points.values, "all", 60.0)
+    gaming = columns[keys.index("gaming_departments")].tolist()
+    tasks[mode] = {"faults": faults() - before, "gaming": [str(v) for v in gaming]}
+    if mode == "released":
+        _memory._mallopt = real
+print(json.dumps({"started": started, "outside": outside, "inside": inside, "back": back, "tasks": tasks}))
+"""
+
+
+@glibc_only
+def test_where_the_environment_fixed_the_mmap_threshold_a_task_raises_it_and_puts_it_back() -> None:
+    """In a process started as Dask starts its workers, a task's large arrays come from the heap, and only then."""
+    env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": "65536"}
+    done = subprocess.run([sys.executable, "-c", _DASK_LIKE], capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["started"] == [131072, 131072]
+    # 1 MiB is 256 pages: mapped anew each time, 20 arrays fault about 5,000 times; from the heap, about 256
+    assert seen["outside"] > 4000 and seen["back"] > 4000, seen
+    assert seen["inside"] < 1000, seen
+    kept, released = seen["tasks"]["kept"], seen["tasks"]["released"]
+    assert kept["gaming"] == released["gaming"]
+    # about 1,500 faults with the setting (its first chunk's pages), about 8,000 without (every large array mapped)
+    assert released["faults"] > 2 * kept["faults"] + 1000, seen["tasks"]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/environ"), reason="no /proc: nothing is read, nothing is fixed")
+def test_the_environment_counts_as_the_process_started_not_as_it_is_now() -> None:
+    """A Dask LocalCluster writes its workers' variables into the process that starts it; glibc never reads them."""
+    script = (
+        "import os, json; os.environ['MALLOC_TRIM_THRESHOLD_'] = '65536'\n"
+        "from incentives.whatif import _memory; print(json.dumps(_memory._at_start()))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_") and k != "GLIBC_TUNABLES"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [131072, None]
 
 
 @pytest.mark.parametrize("error", [OSError, TypeError])

@@ -6,6 +6,7 @@ import json
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,7 +15,9 @@ from click.testing import CliRunner
 import incentives as inc
 import incentives.whatif.runner as runner
 from incentives.cli import main
-from incentives.whatif import compile_model, latin_hypercube, sweep, with_values
+from incentives.game import SizeBudget
+from incentives.whatif import compile_model, grid, latin_hypercube, sweep, with_values
+from incentives.whatif._coded import as_list
 from incentives.whatif.results import SweepResult
 
 EXAMPLE = "examples/growing_company.yaml"
@@ -205,3 +208,27 @@ def test_interrupted_cli_sweep_leaves_no_output(tmp_path: Path, monkeypatch: pyt
     result = CliRunner().invoke(main, ["sweep", EXAMPLE, "-p", "support_agents=2:-2:5", "--table", str(out)])
     assert result.exit_code == 1 and "support_agents=0" in result.stderr  # resolution hours divide by it
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_executor_task_runs_its_points_in_chunks_the_budget_allows(
+    company: inc.Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A task larger than a chunk is cut into chunks no larger than the budget's (and MAX_CHUNK); same records."""
+    names = ["customers_per_deal", "bonus.support.reopened_tickets"]
+    values = grid({names[0]: np.linspace(10, 600, 30), names[1]: np.linspace(-0.5, 0, 30)}).values
+    tight = compile_model(company, names, budget=SizeBudget(max_bytes=100_000))
+    assert 1 < tight.points_per_batch() < 900 // 3
+    sizes: list[int] = []
+    real = runner.evaluate_chunk
+
+    def counted(key: str, model: Any, chunk: np.ndarray, *options: Any) -> Any:
+        sizes.append(len(chunk))
+        return real(key, model, chunk, *options)
+
+    monkeypatch.setattr(runner, "evaluate_chunk", counted)
+    keys, columns = runner.executor_task("", tight, values, "all", 60.0)
+    assert sum(sizes) == 900 and max(sizes) <= tight.points_per_batch() and max(sizes) - min(sizes) <= 1
+    monkeypatch.setattr(runner, "evaluate_chunk", real)
+    whole = runner.evaluate_chunk("", compile_model(company, names), values, "all", 60.0)
+    assert keys == whole[0]
+    assert [as_list(c) for c in columns] == [as_list(c) for c in whole[1]]
