@@ -36,7 +36,9 @@ our array work in them about 1.6 times slower until a sweep's tasks raised glibc
 while they run), and by two processes started beforehand that each sweep half of
 the points in one process and send its records back (the split a user would write by hand with a
 process pool), interleaved: each repetition runs every contender once, in an
-order rotated from one repetition to the next.  Wall time gives points/s; CPU time (this
+order rotated from one repetition to the next.  The Dask clusters run in a second round, after
+the local contenders, with the one-process sweep run again beside them as their reference (idle
+Dask processes take CPU time of their own).  Wall time gives points/s; CPU time (this
 process plus every worker process: the pool's reaped children, the Dask workers' process time)
 gives points per CPU-second, which load on a shared machine distorts far less.  Each figure is
 the median over the repetitions with the lowest and highest; "x 1 process" is the median of the
@@ -394,7 +396,13 @@ def _dask_contenders(stack: contextlib.ExitStack, org: inc.Organization, points:
 
 
 def scaling(repeats: int, side: int = 100) -> None:
-    """The 10,000-point sweep on 1 process, 2 local processes and a 2-worker Dask LocalCluster, interleaved."""
+    """The 10,000-point sweep on 1 process, 2 local processes and Dask LocalClusters, interleaved.
+
+    Two rounds: the local contenders with no cluster running, then the Dask clusters with the
+    one-process sweep run again beside them, as their reference (idle Dask workers, nannies
+    and schedulers take CPU time of their own: beside them, 2 local processes were about
+    1.22 times one against 1.42 without them).
+    """
     org = inc.load_model(EXAMPLE)
     axes = {
         "customers_per_deal": np.linspace(10, 600, side),
@@ -411,40 +419,51 @@ def scaling(repeats: int, side: int = 100) -> None:
     )
     new = Contender("2 local processes (workers=2), started for the sweep", lambda: _new_pool_sweep(org, points))
     with contextlib.ExitStack() as stack:
+        ceiling = _ceiling_contender(stack, points)
+        sweep(org, points, workers=2, progress=False)  # start the kept pool
+        _interleaved([one, kept, new, ceiling], repeats, new, org, points)
+        _end_kept_pool()
+    beside = Contender("1 process, beside the Dask clusters", one.run)
+    with contextlib.ExitStack() as stack:
         first_dask, *dask = _dask_contenders(stack, org, points) or [None]
         if first_dask is not None:
             first_dask.measure()
-        ceiling = _ceiling_contender(stack, points)
-        sweep(org, points, workers=2, progress=False)  # start the kept pool
-        contenders = [one, kept, new, ceiling, *dask]
-        for rep in range(repeats):
-            turn = rep % len(contenders)
-            for contender in contenders[turn:] + contenders[:turn]:
-                if contender is new:
-                    _end_kept_pool()  # outside the measurement: the kept workers' CPU time lands in RUSAGE_CHILDREN
-                contender.measure()
-                if contender is new:
-                    sweep(org, points, workers=2, progress=False)  # start the kept pool again
-        _end_kept_pool()
+            _interleaved([beside, *dask], repeats, None, org, points)
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
     print(f"\nScaling: {EXAMPLE}, {n:,} points, {repeats} interleaved repetitions (median [lowest-highest])\n")
     print("| contender | points/s (wall) | x 1 process (wall) | points per CPU-second | load (1 min) |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    rows = [one, kept, new, ceiling, *([first_dask] if first_dask is not None else []), *dask]
-    for c in rows:
-        ratio = [a / b for a, b in zip(one.wall, c.wall, strict=True)] if c is not first_dask else []
+    rows = [(c, one) for c in (one, kept, new, ceiling)]
+    if first_dask is not None:
+        rows += [(beside, beside), (first_dask, None), *((c, beside) for c in dask)]
+    for c, reference in rows:
+        ratio = [a / b for a, b in zip(reference.wall, c.wall, strict=True)] if reference is not None else []
         print(
             f"| {c.name} | {_median_range([n / w for w in c.wall])} | "
             f"{_median_range(ratio, '.2f') + 'x' if ratio else '-'} | {_median_range([n / u for u in c.cpu])} | "
             f"{_median_range(c.load, '.2f')} |"
         )
-    same = all(c.records == one.records for c in rows)
+    same = all(c.records == one.records for c, _ in rows)
     print(f"\nevery contender gives the records of one process: {same}")
     by_name = {c.name: c for c in dask}
     if DASK_TWO in by_name and DASK_ONE in by_name:
         two, single = by_name[DASK_TWO].wall, by_name[DASK_ONE].wall
         ratio = _median_range([a / b for a, b in zip(single, two, strict=True)], ".2f")
         print(f"Dask LocalCluster, 2 workers against 1 (wall, within a repetition): {ratio}x")
+
+
+def _interleaved(
+    contenders: list[Contender], repeats: int, new: Contender | None, org: inc.Organization, points: Any
+) -> None:
+    """Each repetition runs every contender once, in an order rotated from one repetition to the next."""
+    for rep in range(repeats):
+        turn = rep % len(contenders)
+        for contender in contenders[turn:] + contenders[:turn]:
+            if contender is new:
+                _end_kept_pool()  # outside the measurement: the kept workers' CPU time lands in RUSAGE_CHILDREN
+            contender.measure()
+            if contender is new:
+                sweep(org, points, workers=2, progress=False)  # start the kept pool again
 
 
 def main() -> None:

@@ -129,6 +129,7 @@ def test_sweep_scaling_runs_and_every_contender_gives_the_same_records() -> None
     ]
     if importlib.util.find_spec("distributed") is not None:
         assert names[4:] == [
+            "1 process, beside the Dask clusters",
             "Dask, first sweep on the new cluster",
             "Dask LocalCluster, 2 workers",
             "Dask LocalCluster, 1 worker",

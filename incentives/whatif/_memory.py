@@ -1,30 +1,30 @@
 """Freed memory kept for the next chunk of a sweep, where the C library is glibc.
 
-A chunk of a sweep makes and frees arrays of a few megabytes.  glibc gives the top of
-its heap back to the system when that much is free, so the next chunk's arrays are new
-pages again, and every page costs a page fault: about 4,500 faults for a 10,000-point
-sweep of the bundled company in one process.  Raising glibc's ``M_TOP_PAD`` (how much
-freed memory it keeps at the top of the heap) to :data:`SWEEP_TOP_PAD` keeps those pages.
+A chunk of a sweep makes and frees arrays of a few megabytes.  glibc maps a block larger
+than its mmap threshold on its own and unmaps it when freed, and gives the top of its heap
+back to the system when that much is free, so the next chunk's arrays are new pages again,
+and every page costs a page fault: about 4,500 faults for a 10,000-point sweep of the
+bundled company in one process.  While a sweep runs, glibc's ``M_MMAP_THRESHOLD`` is
+raised to :data:`SWEEP_MMAP_THRESHOLD` (its largest value) and its ``M_TOP_PAD`` (how much
+freed memory it keeps at the top of the heap) to :data:`SWEEP_TOP_PAD`, which keeps those pages.
 
-* This process keeps them while a sweep runs (:func:`freed_memory_kept`) and goes back
-  to the pad it started with after; a sweep's first chunk still makes new pages (about
-  1,500 faults in that sweep).  glibc then stops moving its mmap threshold by itself: it
-  stays where it is when the sweep ends (``mallopt(3)``).
-* A local worker process, which only sweeps, keeps them for good (:func:`keep_freed_memory`).
-* Where the process's environment fixed glibc's thresholds when it started (Dask's nanny
-  starts its workers with ``MALLOC_TRIM_THRESHOLD_=65536``), glibc maps every block of
-  more than its mmap threshold (128 KiB unless set) on its own and unmaps it when freed,
-  so a chunk's large arrays are new pages whatever the pad.  There the mmap threshold is
-  raised to :data:`SWEEP_MMAP_THRESHOLD` too, and put back to the environment's value
-  after (exactly: glibc does not move a fixed threshold).  Where glibc moves it itself, it
-  is left alone.
+* This process keeps them while a sweep runs (:func:`freed_memory_kept`); a sweep's first
+  chunk still makes new pages (about 1,500 faults in that sweep).  After it the pad goes
+  back to what it was when the process started.  So does the mmap threshold where the
+  process's environment fixed it (Dask's nanny starts its workers with
+  ``MALLOC_TRIM_THRESHOLD_=65536``, which fixes it at 128 KiB).  Where glibc moved it
+  itself, it stays at 32 MiB: once a setting is made glibc stops moving it and offers no
+  way back (``mallopt(3)``), and 32 MiB is where glibc's own moving threshold ends in a
+  process that has freed an array that large.
+* A local worker process, which only sweeps, keeps both for good (:func:`keep_freed_memory`).
 
-On a 2-core virtual machine, that sweep took 34 ms in one process without the setting,
-27 ms with it, and 21 ms with the pad kept for good (``tests/whatif/test_memory.py``
-checks the page faults).  A task of 10,000 points of it in a process started with
+On a 2-core virtual machine, that sweep took 34 ms in one process without the settings,
+27 ms with them, and 21 ms with them kept for good (``tests/whatif/test_memory.py`` checks
+the page faults).  A task of 10,000 points of it in a process started with
 ``MALLOC_TRIM_THRESHOLD_=65536`` took 49 ms as one batch with neither setting, and 30 ms in
-chunks with both (:func:`incentives.whatif.runner.executor_task`).
-Elsewhere (macOS, musl) nothing is changed.
+chunks with both (:func:`incentives.whatif.runner.executor_task`); in a Dask worker started
+without that variable, 31-39 ms with the pad alone (it froze a low threshold) and 23 ms
+with both.  Elsewhere (macOS, musl) nothing is changed.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ __all__ = ["SWEEP_MMAP_THRESHOLD", "SWEEP_TOP_PAD", "freed_memory_kept", "keep_f
 #: The freed memory kept at the top of the heap while a sweep runs (glibc's ``M_TOP_PAD``), in bytes.
 SWEEP_TOP_PAD = 64 << 20
 
-#: The largest block glibc takes from its heap while a sweep runs, where the environment fixed its mmap
-#: threshold (``M_MMAP_THRESHOLD``; 32 MiB is the most glibc allows on 64 bits), in bytes.
+#: The largest block glibc takes from its heap while a sweep runs (``M_MMAP_THRESHOLD``; 32 MiB is the
+#: most glibc allows on 64 bits, and where its own moving threshold ends), in bytes.
 SWEEP_MMAP_THRESHOLD = 32 << 20
 
 #: glibc's ``M_TOP_PAD`` and ``M_MMAP_THRESHOLD`` parameters (``malloc.h``) and their defaults (``mallopt(3)``).
@@ -125,11 +125,11 @@ def _size(text: str | None, default: int) -> int | None:
 
 
 def _set(top_pad: int, mmap_threshold: int | None) -> bool:
-    """Set the top pad, and the mmap threshold where the environment fixed it; whether the pad was set."""
+    """Set the top pad, and the mmap threshold unless None; whether the pad was set (glibc only)."""
     mallopt = _mallopt()
     if mallopt is None:
         return False
-    if mmap_threshold is not None and _at_start()[1] is not None:
+    if mmap_threshold is not None:
         mallopt(_M_MMAP_THRESHOLD, mmap_threshold)
     return bool(mallopt(_M_TOP_PAD, top_pad))
 
@@ -141,7 +141,7 @@ def keep_freed_memory() -> bool:
     --------
     >>> keep_freed_memory() == (_mallopt() is not None)
     True
-    >>> _set(*_at_start()) == (_mallopt() is not None)  # back to how this process started
+    >>> _set(*_at_start()) == (_mallopt() is not None)  # back to how this process started (a moving threshold: 32 MiB)
     True
     """
     return _set(SWEEP_TOP_PAD, SWEEP_MMAP_THRESHOLD)
@@ -151,7 +151,8 @@ def keep_freed_memory() -> bool:
 def freed_memory_kept() -> Iterator[bool]:
     """While the block runs, keep the memory a sweep frees; then glibc's settings as this process started.
 
-    Yields whether the setting was made.
+    (Except a mmap threshold that glibc moved itself: it stays at :data:`SWEEP_MMAP_THRESHOLD`.)
+    Yields whether the settings were made.
     """
     kept = _set(SWEEP_TOP_PAD, SWEEP_MMAP_THRESHOLD)
     try:
