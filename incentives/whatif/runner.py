@@ -241,8 +241,8 @@ def executor_task(
     make good arrays at once; its chunks are smaller still where the size budget says
     (:meth:`~incentives.build.CompiledModel.points_per_batch`), and run with the memory each
     frees kept for the next (:mod:`incentives.whatif._memory`).  In a process started as Dask
-    starts its workers, a task of 10,000 points of the bundled company took 30 ms so, against
-    49 ms as one batch without the memory setting.
+    starts its workers, a task of 10,000 points of the bundled company took 30 ms this way,
+    against 49 ms as one batch without the memory settings.
     """
     compiled = compiled_model(key, model)
     count = math.ceil(len(values) / max(1, min(MAX_CHUNK, compiled.points_per_batch())))
