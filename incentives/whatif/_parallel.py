@@ -7,8 +7,10 @@ one chunk (:class:`Table`).  The model travels to other processes once:
   process unpickles them the first time it meets that key and keeps the model (the
   compiled formulas are cached in the process too, :mod:`incentives.build`);
 * local worker processes (:func:`run_local`) are started once, by the first parallel
-  sweep, and kept for the next ones (:func:`local_pool`): started by ``fork``, they
-  inherit the model and its compiled formulas.  Each worker gets one message a sweep,
+  sweep, and kept for the next ones (:func:`local_pool`): where the platform starts them
+  by ``fork`` (Linux before Python 3.14), they inherit the model of the sweep that starts
+  them and its compiled formulas; otherwise, and for other models, they unpickle the
+  model's bytes once, as above.  Each worker gets one message a sweep,
   with every point, and claims chunks from the front of the list while this process
   claims them from the back, on a *claims board* the pool shares (a few integers in
   shared memory, behind one lock): no chunk waits for a message between processes, so
@@ -163,7 +165,7 @@ def run_local(
     each worker returns the tables of its chunks at the end.
     """
     key, data = blob
-    _keep(key, compiled)  # worker processes forked from here now find it without unpickling
+    _keep(key, compiled)  # worker processes forked from here (see the module's docstring) find it without unpickling
     with _LOCAL:
         pool = local_pool(processes - 1)
         board = _BOARD[0]
