@@ -227,15 +227,10 @@ def evaluate_chunk(
     return tuple(table), list(table.values())
 
 
-def executor_task(
-    key: str,
-    model: bytes | CompiledModel,
-    values: np.ndarray,
-    method: str,
-    max_seconds: float | None,
-    repeated: RepeatedColumns | None = None,
-) -> Table:
+def executor_task(key: str, model: bytes | CompiledModel, values: np.ndarray, *options: Any) -> Table:
     """The records of an executor's task as one table: its points in chunks of at most :data:`MAX_CHUNK` points.
+
+    ``options`` are :func:`evaluate_chunk`'s (method, time budget, columns of repeated play).
 
     A task on an executor carries many points (each task is a round trip through it), more than
     make good arrays at once; its chunks are smaller still where the size budget says
@@ -248,10 +243,7 @@ def executor_task(
     count = math.ceil(len(values) / max(1, min(MAX_CHUNK, compiled.points_per_batch())))
     bounds = [round(len(values) * k / count) for k in range(count + 1)]
     with freed_memory_kept():
-        tables = [
-            evaluate_chunk(key, compiled, values[a:b], method, max_seconds, repeated)
-            for a, b in itertools.pairwise(bounds)
-        ]
+        tables = [evaluate_chunk(key, compiled, values[a:b], *options) for a, b in itertools.pairwise(bounds)]
     return joined_table(tables)
 
 
