@@ -40,6 +40,7 @@ from ._progress import ProgressBar
 from .results import SweepRecords
 
 __all__ = [
+    "DASK_MESSAGE_BYTES",
     "Table",
     "close_local_pool",
     "compiled_model",
@@ -77,6 +78,10 @@ _LOCAL = threading.Lock()
 
 #: Seconds between updates of the progress bar while this process waits for the workers.
 _WAIT_SECONDS = 0.2
+
+#: The most bytes of points (and model) a sweep sends a Dask client in one message; larger sweeps send a task a
+#: message (Dask warns of a message over 10 MB: ``distributed.admin.large-graph-warning-threshold``).
+DASK_MESSAGE_BYTES = 4 << 20
 
 
 def compiled_model(key: str, model: bytes | CompiledModel) -> CompiledModel:
@@ -314,15 +319,24 @@ def run_on_executor(
 
 
 def _submitted(executor: Any, task: Task, arguments: list[tuple[Any, ...]]) -> list[Any]:
-    """The futures of the tasks, each with its arguments; a Dask client gets them all in one message.
+    """The futures of the tasks, each with its arguments; a Dask client gets them in one message where they fit.
 
     A Dask client sends a ``submit`` after the first of a burst 10 ms later (its messages to the
     scheduler are batched), so a sweep of two tasks would start its second worker that much
-    late; ``Client.map`` sends them together.
+    late; ``Client.map`` sends them together, up to :data:`DASK_MESSAGE_BYTES` of points.
     """
-    if _is_dask_client(executor):
+    if _is_dask_client(executor) and _argument_bytes(arguments) <= DASK_MESSAGE_BYTES:
         return list(executor.map(task, *zip(*arguments, strict=True), pure=False))
     return [executor.submit(task, *args) for args in arguments]
+
+
+def _argument_bytes(arguments: list[tuple[Any, ...]]) -> int:
+    """The bytes of the arrays and byte strings among the tasks' arguments (what a message carries)."""
+    return sum(
+        a.nbytes if isinstance(a, np.ndarray) else len(a) if isinstance(a, bytes) else 0
+        for args in arguments
+        for a in args
+    )
 
 
 def _is_dask_client(executor: Any) -> bool:

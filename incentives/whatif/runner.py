@@ -38,7 +38,7 @@ How a sweep runs
    through a scheduler costs milliseconds, so an executor gets few large tasks
    (:func:`_executor_chunks`), each run as chunks of at most :data:`MAX_CHUNK` points
    with the memory they free kept for the next (:func:`executor_task`); a Dask client
-   gets all of them in one message.
+   gets all of them in one message where their points fit in a few megabytes.
 
 A point that fails (for example a division by zero at that value) stops the
 sweep with a :class:`~incentives.errors.SweepError` naming the point.

@@ -13,7 +13,7 @@ from test_sweep_batched import INSPECTION, INSPECTION_GRID
 
 import incentives as inc
 from incentives.cli import main
-from incentives.whatif import grid, latin_hypercube, sweep
+from incentives.whatif import _parallel, grid, latin_hypercube, sweep
 
 distributed = pytest.importorskip("distributed")
 
@@ -84,4 +84,29 @@ def test_a_dask_client_gets_every_task_of_a_sweep_in_one_message(
         monkeypatch.setattr(client, "submit", one_by_one)
         remote = sweep(org, points, executor=client, progress=False)
     assert mapped == [2]
+    assert remote.records == local.records
+
+
+def test_a_sweep_whose_points_would_make_a_large_message_sends_a_task_a_message(
+    cluster: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above DASK_MESSAGE_BYTES of points (Dask warns of a message over 10 MB), each task goes in its own message."""
+    org = inc.load_model(EXAMPLE)
+    points = grid({"customers_per_deal": np.linspace(10, 600, 30), "bonus.support.reopened_tickets": [-0.5, 0]})
+    local = sweep(org, points, workers=1, progress=False)
+    monkeypatch.setattr(_parallel, "DASK_MESSAGE_BYTES", points.values.nbytes)  # the model's bytes come on top
+    with distributed.Client(cluster) as client:
+        real_submit, submitted = client.submit, []
+
+        def counted(function: Any, *args: Any, **options: Any) -> Any:
+            submitted.append(len(args[2]))
+            return real_submit(function, *args, **options)
+
+        def mapped(*args: Any, **options: Any) -> Any:
+            raise AssertionError("the sweep sent its tasks in one message")
+
+        monkeypatch.setattr(client, "submit", counted)
+        monkeypatch.setattr(client, "map", mapped)
+        remote = sweep(org, points, executor=client, progress=False)
+    assert submitted == [30, 30]
     assert remote.records == local.records
