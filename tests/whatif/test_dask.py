@@ -58,6 +58,28 @@ def test_cli_sweep_on_a_scheduler(cluster: object, tmp_path: Path) -> None:
     assert out.read_text() == (tmp_path / "local.csv").read_text()
 
 
+def _messages(org: inc.Organization, points: Any, cluster: object, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The sweep on the cluster, and its messages to the scheduler: each the number of points of each of its tasks.
+
+    A ``Client.map`` call is one message; a ``Client.submit`` call is one message of one task.
+    """
+    messages: list[list[int]] = []
+    with distributed.Client(cluster) as client:
+        real_map, real_submit = client.map, client.submit
+
+        def mapped(function: Any, *iterables: Any, **options: Any) -> Any:
+            messages.append([len(values) for values in iterables[2]])
+            return real_map(function, *iterables, **options)
+
+        def submitted(function: Any, *args: Any, **options: Any) -> Any:
+            messages.append([len(args[2])])
+            return real_submit(function, *args, **options)
+
+        monkeypatch.setattr(client, "map", mapped)
+        monkeypatch.setattr(client, "submit", submitted)
+        return sweep(org, points, executor=client, progress=False), messages
+
+
 def test_a_dask_client_gets_every_task_of_a_sweep_in_one_message(
     cluster: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -69,22 +91,9 @@ def test_a_dask_client_gets_every_task_of_a_sweep_in_one_message(
     points = grid(
         {"customers_per_deal": np.linspace(10, 600, 90), "bonus.support.reopened_tickets": np.linspace(-0.5, 0, 100)}
     )
-    local = sweep(org, points, workers=1, progress=False)
-    with distributed.Client(cluster) as client:
-        real_map, mapped = client.map, []
-
-        def counted(function: Any, *iterables: Any, **options: Any) -> Any:
-            mapped.append(len(iterables[0]))
-            return real_map(function, *iterables, **options)
-
-        def one_by_one(*args: Any, **options: Any) -> Any:
-            raise AssertionError("the sweep submitted its tasks one by one")
-
-        monkeypatch.setattr(client, "map", counted)
-        monkeypatch.setattr(client, "submit", one_by_one)
-        remote = sweep(org, points, executor=client, progress=False)
-    assert mapped == [2]
-    assert remote.records == local.records
+    remote, messages = _messages(org, points, cluster, monkeypatch)
+    assert messages == [[4500, 4500]]
+    assert remote.records == sweep(org, points, workers=1, progress=False).records
 
 
 def test_a_sweep_whose_points_would_make_a_large_message_sends_a_task_a_message(
@@ -93,20 +102,7 @@ def test_a_sweep_whose_points_would_make_a_large_message_sends_a_task_a_message(
     """Above DASK_MESSAGE_BYTES of points (Dask warns of a message over 10 MB), each task goes in its own message."""
     org = inc.load_model(EXAMPLE)
     points = grid({"customers_per_deal": np.linspace(10, 600, 30), "bonus.support.reopened_tickets": [-0.5, 0]})
-    local = sweep(org, points, workers=1, progress=False)
     monkeypatch.setattr(_parallel, "DASK_MESSAGE_BYTES", points.values.nbytes)  # the model's bytes come on top
-    with distributed.Client(cluster) as client:
-        real_submit, submitted = client.submit, []
-
-        def counted(function: Any, *args: Any, **options: Any) -> Any:
-            submitted.append(len(args[2]))
-            return real_submit(function, *args, **options)
-
-        def mapped(*args: Any, **options: Any) -> Any:
-            raise AssertionError("the sweep sent its tasks in one message")
-
-        monkeypatch.setattr(client, "submit", counted)
-        monkeypatch.setattr(client, "map", mapped)
-        remote = sweep(org, points, executor=client, progress=False)
-    assert submitted == [30, 30]
-    assert remote.records == local.records
+    remote, messages = _messages(org, points, cluster, monkeypatch)
+    assert messages == [[30], [30]]
+    assert remote.records == sweep(org, points, workers=1, progress=False).records
