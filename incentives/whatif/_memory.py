@@ -18,9 +18,9 @@ freed memory it keeps at the top of the heap) to :data:`SWEEP_TOP_PAD`, which ke
   process that has freed an array that large.
 * A local worker process, which only sweeps, keeps both for good (:func:`keep_freed_memory`).
 
-On a 2-core virtual machine, that sweep took 34 ms in one process without the settings,
-27 ms with them, and 21 ms with them kept for good (``tests/whatif/test_memory.py`` checks
-the page faults).  A task of 10,000 points of it in a process started with
+On a 2-core virtual machine, that sweep took 34 ms in one process without the pad, 27 ms
+with it, and 21 ms with it kept for good, measured before the threshold was raised too
+(``tests/whatif/test_memory.py`` checks the page faults).  A task of 10,000 points of it in a process started with
 ``MALLOC_TRIM_THRESHOLD_=65536`` took 49 ms as one batch with neither setting, and 30 ms in
 chunks with both (:func:`incentives.whatif.runner.executor_task`); in a Dask worker started
 without that variable, 31-39 ms with the pad alone (it froze a low threshold) and 23 ms

@@ -240,10 +240,9 @@ def executor_task(key: str, model: bytes | CompiledModel, values: np.ndarray, *o
     against 49 ms as one batch without the memory settings.
     """
     compiled = compiled_model(key, model)
-    count = math.ceil(len(values) / max(1, min(MAX_CHUNK, compiled.points_per_batch())))
-    bounds = [round(len(values) * k / count) for k in range(count + 1)]
+    chunks = _even_slices(len(values), math.ceil(len(values) / max(1, min(MAX_CHUNK, compiled.points_per_batch()))))
     with freed_memory_kept():
-        tables = [evaluate_chunk(key, compiled, values[a:b], *options) for a, b in itertools.pairwise(bounds)]
+        tables = [evaluate_chunk(key, compiled, values[chunk], *options) for chunk in chunks]
     return joined_table(tables)
 
 
@@ -349,8 +348,13 @@ def _executor_chunks(count: int, parallelism: int) -> list[slice]:
     """
     parallelism = max(1, parallelism)
     rounds = math.ceil(count / (parallelism * EXECUTOR_MAX_CHUNK))
-    tasks = max(1, min(count, parallelism * rounds))
-    bounds = [round(count * k / tasks) for k in range(tasks + 1)]
+    return _even_slices(count, parallelism * rounds)
+
+
+def _even_slices(count: int, parts: int) -> list[slice]:
+    """``count`` points cut into ``parts`` slices (fewer if there are fewer points) whose sizes differ by 1 at most."""
+    parts = max(1, min(count, parts))
+    bounds = [round(count * k / parts) for k in range(parts + 1)]
     return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
