@@ -26,6 +26,7 @@ __all__ = [
     "coded",
     "coded_join",
     "floats_or_none",
+    "reordered",
 ]
 
 
@@ -237,3 +238,25 @@ def as_list(column: Any) -> list[Any]:
     ([0.5, 2.0], ['a', None], ['x', 'x'])
     """
     return column.tolist() if isinstance(column, (np.ndarray, *COMPACT_COLUMNS)) else list(column)
+
+
+def reordered(column: Any, order: np.ndarray) -> Any:
+    """A column's values in a new order: ``order[k]`` is the row of the ``k``-th value (of the same kind of column).
+
+    Examples
+    --------
+    >>> order = np.array([2, 0, 1])
+    >>> reordered(np.array([0.5, 1.5, 2.5]), order).tolist(), reordered(["a", None, "c"], order)
+    ([2.5, 0.5, 1.5], ['c', 'a', None])
+    >>> reordered(coded(["x", "y", "x"]), order).tolist()
+    ['x', 'x', 'y']
+    >>> reordered(FloatsOrNone(values=np.array([1.0, np.nan, 3.0])), order).tolist()
+    [3.0, 1.0, None]
+    """
+    if isinstance(column, np.ndarray):
+        return column[order]
+    if isinstance(column, CodedColumn):
+        return CodedColumn(codes=column.codes[order], names=column.names)
+    if isinstance(column, FloatsOrNone):
+        return FloatsOrNone(values=column.values[order])
+    return [column[k] for k in order.tolist()]

@@ -66,7 +66,7 @@ from ..game import SizeBudget
 from ..model import Organization
 from ..solvers import registered_solvers, solve
 from ._batch import PRICE_COLUMNS, TEXT_COLUMNS, Column, batched_columns, record_keys
-from ._coded import as_list, coded, floats_or_none
+from ._coded import coded, floats_or_none, reordered
 from ._memory import freed_memory_kept
 from ._parallel import (
     Table,
@@ -249,27 +249,34 @@ def executor_task(key: str, model: bytes | CompiledModel, values: np.ndarray, *o
 def _record_columns(
     compiled: CompiledModel, batch: EvaluatedModel, values: np.ndarray, method: str, max_seconds: float | None
 ) -> dict[str, Column]:
+    """The record columns of a batch: the batched path's where it solved the point, :func:`point_record`'s elsewhere.
+
+    The batched columns stay arrays: the points solved one by one (usually few) get columns of
+    their own, joined after the batched ones and put back in the order of the points.
+    """
     solved, columns = batched_columns(batch, method)
     if len(solved) == len(values):
         return columns
-    full: dict[str, list[Any]] = {key: [None] * len(values) for key in record_keys(batch.players)}
-    for key, column in columns.items():
-        for k, value in zip(solved.tolist(), as_list(column), strict=True):
-            full[key][k] = value
     unsolved = np.ones(len(values), dtype=bool)
     unsolved[solved] = False
+    alone = np.flatnonzero(unsolved)
+    records = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IncompleteSearchWarning)
         warnings.simplefilter("ignore", DegenerateGameWarning)
-        for k in np.flatnonzero(unsolved).tolist():
+        for k in alone.tolist():
             try:
-                record = point_record(batch.point(k), method=method, max_seconds=max_seconds)
+                records.append(point_record(batch.point(k), method=method, max_seconds=max_seconds))
             except Exception as err:
                 at = _at(compiled.names, values[k])
                 raise SweepError(f"the point {at} failed: {type(err).__name__}: {err}") from None
-            for key, column in full.items():
-                column[k] = record[key]
-    return {key: _compact(key, column) for key, column in full.items()}
+    keys = record_keys(batch.players)
+    own = [_compact(key, [record[key] for record in records]) for key in keys]
+    if not len(solved):
+        return dict(zip(keys, own, strict=True))
+    _, both = joined_table([(keys, [columns[key] for key in keys]), (keys, own)])
+    order = np.argsort(np.concatenate([solved, alone]), kind="stable")  # row of each point in the joined table
+    return {key: reordered(column, order) for key, column in zip(keys, both, strict=True)}
 
 
 #: Python types whose values a numpy array of this dtype gives back exactly (``tolist()``).
