@@ -16,8 +16,9 @@ import incentives as inc
 from incentives.build import compile_model
 from incentives.solvers.dominance import eliminate_dominated
 from incentives.tolerance import RTOL
-from incentives.whatif import _parallel, close_workers, grid, point_record, sweep
+from incentives.whatif import _parallel, close_workers, grid, point_record, runner, sweep
 from incentives.whatif._batch import SAFETY, batched_columns, dominance_solutions
+from incentives.whatif._coded import as_list
 from incentives.whatif.points import SweepPoints
 
 # An inspection game (the worker shirks unless inspected, the auditor inspects only a shirker) with a
@@ -99,6 +100,25 @@ def test_batched_records_equal_per_point_records(name: str, method: str) -> None
     assert all(list(r) == list(e) for r, e in zip(result.records, expected, strict=True))  # in the same order
     if name == "inspection" and method == "all":
         assert any("+" in r["equilibria"] for r in result.records)  # mixed equilibria are among them
+
+
+def test_a_chunk_with_points_solved_alone_keeps_the_batched_kinds_of_column() -> None:
+    # The company at a tie (solved alone: two equilibria) among points the batched path solves: the chunk's
+    # columns are the kinds the batched path makes (they join other chunks' and travel as buffers), in point order.
+    org = _model("company")
+    points = grid(
+        {"customers_per_deal": [10, 100, 1000 / 21, 300], "bonus.support.reopened_tickets": [-0.5, -29 / 168]}
+    )
+    batch = compile_model(org, points.names).evaluate(points.values)
+    solved, batched = batched_columns(batch, "all")
+    assert 0 < len(solved) < len(points)
+    keys, columns = runner.evaluate_chunk("", compile_model(org, points.names), points.values, "all", 60.0)
+    table = dict(zip(keys, columns, strict=True))
+    for key, column in batched.items():
+        assert type(table[key]) is type(column), key
+    assert [
+        dict(zip(keys, row, strict=True)) for row in zip(*(as_list(c) for c in columns), strict=True)
+    ] == per_point_records(org, points, "all")
 
 
 def test_batched_records_of_other_methods_are_left_to_the_solver() -> None:
