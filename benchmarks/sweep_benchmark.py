@@ -43,6 +43,8 @@ process plus every worker process: the pool's reaped children, the Dask workers'
 gives points per CPU-second, which load on a shared machine distorts far less.  Each figure is
 the median over the repetitions with the lowest and highest; "x 1 process" is the median of the
 ratios of wall times within a repetition.  The 1-minute load average is sampled before every run.
+Last, a task that does nothing times the 2-worker cluster's round trip (submit to result), after a
+short pause and back to back.
 
 Sweep B, two departments (the hand-checked model of tests/whatif/test_thresholds.py): a grid over
 support's bonus weight and its effort cost.  ``incentives.sweep`` (method "all": every extreme
@@ -276,6 +278,7 @@ class Contender:
         self.cpu: list[float] = []
         self.load: list[float] = []
         self.records: Any = None
+        self.no_op: Callable[[], Any] | None = None  # an executor's task that does nothing, where there is one
 
     def measure(self) -> None:
         self.load.append(os.getloadavg()[0])
@@ -386,7 +389,10 @@ def _dask_contenders(stack: contextlib.ExitStack, org: inc.Organization, points:
         def run() -> Any:
             return sweep(org, points, executor=client, progress=False)
 
-        return [Contender(name, run, worker_cpu) for name in names]
+        made = [Contender(name, run, worker_cpu) for name in names]
+        for contender in made:
+            contender.no_op = lambda: client.submit(len, "", pure=False).result()
+        return made
 
     others = [*contenders(1, [DASK_ONE], False), *contenders(2, [DASK_TWO_UNTRIMMED], True)]
     for contender in others:
@@ -426,9 +432,12 @@ def scaling(repeats: int, side: int = 100) -> None:
     beside = Contender("1 process, beside the Dask clusters", one.run)
     with contextlib.ExitStack() as stack:
         first_dask, *dask = _dask_contenders(stack, org, points) or [None]
+        trips = None
         if first_dask is not None:
             first_dask.measure()
             _interleaved([beside, *dask], repeats, None, org, points)
+            two = next(c for c in dask if c.name == DASK_TWO)
+            trips = _round_trips(two.no_op) if two.no_op is not None else None
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
     print(f"\nScaling: {EXAMPLE}, {n:,} points, {repeats} interleaved repetitions (median [lowest-highest])\n")
     print("| contender | points/s (wall) | x 1 process (wall) | points per CPU-second | load (1 min) |")
@@ -450,6 +459,33 @@ def scaling(repeats: int, side: int = 100) -> None:
         two, single = by_name[DASK_TWO].wall, by_name[DASK_ONE].wall
         ratio = _median_range([a / b for a, b in zip(single, two, strict=True)], ".2f")
         print(f"Dask LocalCluster, 2 workers against 1 (wall, within a repetition): {ratio}x")
+    if trips is not None:
+        paused, back_to_back = trips
+        print(
+            f"a task that does nothing, on the 2-worker cluster, from submit to result: {paused:.1f} ms after a "
+            f"{ROUND_TRIP_PAUSE * 1000:.0f} ms pause, {back_to_back:.1f} ms back to back (medians of {ROUND_TRIPS})"
+        )
+
+
+#: How many no-op tasks time an executor's round trip, and the pause before each of the first set (a Dask
+#: client sends a message at most every 10 ms: back to back, a task waits for the one before it to be sent).
+ROUND_TRIPS = 30
+ROUND_TRIP_PAUSE = 0.02
+
+
+def _round_trips(no_op: Callable[[], Any]) -> tuple[float, float]:
+    """The median milliseconds of a no-op task's round trip, after a pause and back to back."""
+    paused, back_to_back = [], []
+    for _ in range(ROUND_TRIPS):
+        time.sleep(ROUND_TRIP_PAUSE)
+        start = time.perf_counter()
+        no_op()
+        paused.append(1000 * (time.perf_counter() - start))
+    for _ in range(ROUND_TRIPS):
+        start = time.perf_counter()
+        no_op()
+        back_to_back.append(1000 * (time.perf_counter() - start))
+    return float(np.median(paused)), float(np.median(back_to_back))
 
 
 def _interleaved(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -136,5 +137,7 @@ def test_sweep_scaling_runs_and_every_contender_gives_the_same_records() -> None
             "Dask LocalCluster, 2 workers, MALLOC_TRIM_THRESHOLD_ unset",
         ]
         assert "Dask LocalCluster, 2 workers against 1 (wall, within a repetition): " in done.stdout
+        trips = re.search(r"to result: ([0-9.]+) ms after a 20 ms pause, ([0-9.]+) ms back to back", done.stdout)
+        assert trips is not None and 0 < float(trips[1]) < 1000 and 0 < float(trips[2]) < 1000, done.stdout
     assert all(row["load (1 min)"] for row in rows)
     assert "every contender gives the records of one process: True" in done.stdout
