@@ -47,6 +47,7 @@ __all__ = [
     "executor_parallelism",
     "joined",
     "joined_table",
+    "kept_local_pool",
     "local_pool",
     "run_claimed",
     "run_local",
@@ -145,13 +146,13 @@ def run_serial(
     values: np.ndarray,
     chunks: list[slice],
     bar: ProgressBar,
-) -> SweepRecords:
-    """Every chunk in this process, in order."""
+) -> Table:
+    """The table of every chunk, run in this process in order."""
     tables = []
     for chunk in chunks:
         tables.append(task("", compiled, values[chunk], *options))
         bar.update(chunk.stop - chunk.start)
-    return joined(tables)
+    return joined_table(tables)
 
 
 def run_local(
@@ -163,8 +164,8 @@ def run_local(
     chunks: list[slice],
     processes: int,
     bar: ProgressBar,
-) -> SweepRecords:
-    """The chunks on ``processes`` local processes: this one and ``processes - 1`` kept worker processes.
+) -> Table:
+    """The table of the chunks, run on ``processes`` local processes: this one and ``processes - 1`` kept workers.
 
     The workers claim chunks from the front and this process from the back, until none is left;
     each worker returns the tables of its chunks at the end.
@@ -182,13 +183,13 @@ def run_local(
                 pool.submit(run_claimed, task, sweep, key, data, values, chunks, options) for _ in range(processes - 1)
             ]
             tables: dict[int, Table] = {}
-            mine = 0
+            mine, before = 0, bar.done
             while (j := _claim(board, sweep, front=False)) is not None:
                 tables[j] = task("", compiled, values[chunks[j]], *options)
                 mine += chunks[j].stop - chunks[j].start
-                bar.update_to(mine + board[_DONE])
-            _collect(futures, tables, len(chunks), lambda: bar.update_to(mine + board[_DONE]))
-            return joined([tables[j] for j in range(len(chunks))])
+                bar.update_to(before + mine + board[_DONE])
+            _collect(futures, tables, len(chunks), lambda: bar.update_to(before + mine + board[_DONE]))
+            return joined_table([tables[j] for j in range(len(chunks))])
         except BaseException as err:
             _stop(board, sweep)
             close_local_pool()  # a worker may still be on this sweep's chunks
@@ -279,6 +280,18 @@ def local_pool(workers: int) -> ProcessPoolExecutor:
     return pool
 
 
+def kept_local_pool(workers: int) -> bool:
+    """Whether the pool of ``workers`` local worker processes is running (kept from an earlier sweep).
+
+    Examples
+    --------
+    >>> close_local_pool()
+    >>> kept_local_pool(1)
+    False
+    """
+    return bool(_POOL) and _POOL[0][0] == workers
+
+
 def close_local_pool() -> None:
     """End the kept worker processes, if any (the next parallel sweep starts new ones).
 
@@ -300,8 +313,8 @@ def run_on_executor(
     values: np.ndarray,
     chunks: list[slice],
     bar: ProgressBar,
-) -> SweepRecords:
-    """The chunks on an executor (anything with ``submit``), each task carrying the model's bytes."""
+) -> Table:
+    """The table of the chunks, run on an executor (anything with ``submit``), each task carrying the model's bytes."""
     key, data = blob
     futures = _submitted(executor, task, [(key, data, values[chunk], *options) for chunk in chunks])
     try:
@@ -309,7 +322,7 @@ def run_on_executor(
         for future, chunk in zip(futures, chunks, strict=True):
             tables.append(future.result())
             bar.update(chunk.stop - chunk.start)
-        return joined(tables)
+        return joined_table(tables)
     except BaseException as err:
         for future in futures:
             future.cancel()

@@ -29,10 +29,11 @@ How a sweep runs
    a sweep runs, this process keeps the memory its chunks free for the next ones, and
    the worker processes keep it for good (glibc only: :mod:`incentives.whatif._memory`).
    Small sweeps, and ``workers=1``, run in this process; with the default ``workers`` so
-   does a sweep whose first points, timed here, say the rest is quicker done here than
-   handed to processes (:data:`SERIAL_SECONDS`).  Pass ``executor=`` to run
-   them anywhere that offers ``submit(fn, *args)`` returning a future with
-   ``result()``: a ``concurrent.futures`` executor, or a ``dask.distributed.Client``
+   does a sweep whose first points, spread over it and run here timed (their records
+   kept: :func:`_probed`), say the rest is quicker done here than handed to processes
+   (:func:`_serial_limit`: much quicker where the processes have yet to start).  Pass
+   ``executor=`` to run them anywhere that offers ``submit(fn, *args)`` returning a
+   future with ``result()``: a ``concurrent.futures`` executor, or a ``dask.distributed.Client``
    for a cluster.  Each task carries the compiled model's bytes (a few kilobytes),
    unpickled once per process and kept there under their hash; a task's round trip
    through a scheduler costs milliseconds, so an executor gets few large tasks
@@ -49,6 +50,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import multiprocessing
 import os
 import pickle
 import time
@@ -74,6 +76,7 @@ from ._parallel import (
     compiled_model,
     executor_parallelism,
     joined_table,
+    kept_local_pool,
     run_local,
     run_on_executor,
     run_serial,
@@ -85,10 +88,13 @@ from .results import NO_EQUILIBRIUM, SweepRecords, SweepResult
 
 __all__ = [
     "EXECUTOR_MAX_CHUNK",
+    "FORK_SERIAL_SECONDS",
     "HOME_ALLOWANCE",
+    "KEPT_SERIAL_SECONDS",
     "MAX_CHUNK",
-    "MIN_LOCAL_CHUNK",
+    "MIN_CHUNK",
     "PARALLEL_MIN_POINTS",
+    "PROBE_MORE_POINTS",
     "PROBE_POINTS",
     "SERIAL_SECONDS",
     "Executor",
@@ -111,9 +117,11 @@ MAX_CHUNK = 4000
 #: LocalCluster, a sweep of 99,856 points took 215 ms in tasks of 25,000 points against 287 ms in tasks of 10,000.
 EXECUTOR_MAX_CHUNK = 25_000
 
-#: The fewest points in a task of a sweep on local processes (except the last ones of a side), where the
-#: tasks shrink towards the point where this process and the workers meet.
-MIN_LOCAL_CHUNK = 1024
+#: The fewest points in a chunk unless the sweep has fewer or ``chunk_size`` says otherwise (and except the last
+#: chunks of a side where this process and local workers meet): a chunk has a fixed cost, about 1.4 ms on the
+#: bundled company, the time of 500 points.  A 500-point sweep of it in this process took 8.1 ms in four chunks
+#: and 3.3 ms in one.
+MIN_CHUNK = 1024
 
 #: How many points fewer than an even share this process takes in a sweep on local processes: it starts its
 #: chunks after the sweep's setup, and the memory of its first chunk is new (its workers keep theirs), about
@@ -122,14 +130,32 @@ MIN_LOCAL_CHUNK = 1024
 HOME_ALLOWANCE = 500
 
 #: With the default ``workers``, the first points are timed in this process, and the sweep stays here when
-#: the rest would take less than this many seconds (starting worker processes and sending them the model
-#: costs about that; a batched sweep of 10,000 points takes a tenth of a second).
+#: the rest would take less than this many seconds, where worker processes have to be started by spawn or
+#: forkserver (each imports the package and compiles the model: a worker's start and first task took about 1 s).
 SERIAL_SECONDS = 1.0
 
-#: How many points, spread over the sweep, are timed first, then four times as many (after :data:`WARM_POINTS`,
-#: run first to pay the one-time costs); few, so that a sweep slow enough to need the processes does not wait long.
+#: As :data:`SERIAL_SECONDS`, where worker processes have to be started by fork (Linux before Python 3.14):
+#: they inherit the compiled model.  On the bundled company, starting one for a sweep and sweeping on two
+#: processes was 1.02 times one process at 40,000 points (74 ms in one) and 0.78 times at 20,000.
+FORK_SERIAL_SECONDS = 0.1
+
+#: As :data:`SERIAL_SECONDS`, where the worker processes kept from an earlier sweep are running: two processes
+#: were 1.10 times one at 2,000 points of the bundled company (8 ms in one) and 0.84 times at 1,000.
+KEPT_SERIAL_SECONDS = 0.01
+
+#: With the default ``workers``, this many points spread over the sweep run first in this process, timed; then
+#: :data:`PROBE_MORE_POINTS` more, unless the first already say the sweep is slow (:func:`_probed`).  Their records
+#: are kept, and the rest of the sweep runs here or on the workers.
 PROBE_POINTS = 16
-WARM_POINTS = 4
+
+#: The points of the second, larger probe: the two times separate the cost of a chunk (about 1.4 ms on the
+#: bundled company) from the cost of a point (a few microseconds where the game is dominance solvable).
+PROBE_MORE_POINTS = 1024
+
+#: A sweep goes to the workers after the first probe when those points, scaled up to the whole sweep, take this
+#: many times the limit (:func:`_serial_limit`): its points are slow, so it need not wait for the second probe.
+#: (A chunk's fixed cost makes the first probe's scaled-up time about 40 times a quick sweep's.)
+SLOW_FACTOR = 40
 
 
 class Executor(Protocol):
@@ -330,14 +356,31 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def _chunks(count: int, chunk_size: int | None, parallelism: int, largest: int) -> list[slice]:
-    """Slices of about four tasks per process, 8 to :data:`MAX_CHUNK` points each, never more than ``largest``."""
-    if chunk_size is None:
-        chunk_size = min(MAX_CHUNK, max(8, math.ceil(count / (4 * max(1, parallelism)))))
+def _chunks(count: int, chunk_size: int | None, parallelism: int, largest: int, *, fewer: int = 0) -> list[slice]:
+    """Slices of ``chunk_size`` points (at most ``largest``), or by default of nearly equal size.
+
+    By default, about four chunks a process (``fewer`` fewer: the chunks run before them), each of
+    at least :data:`MIN_CHUNK` points (unless the sweep has fewer) and at most :data:`MAX_CHUNK`
+    and ``largest``.
+
+    Examples
+    --------
+    >>> [len(range(count)[s]) for count in (500, 3250, 10_000) for s in _chunks(count, None, 1, 10**6)]
+    [500, 1083, 1084, 1083, 2500, 2500, 2500, 2500]
+    >>> len(_chunks(100_000, None, 1, 10**6)), len(_chunks(100_000, 50, 1, 10**6)), len(_chunks(100_000, None, 1, 2000))
+    (25, 2000, 50)
+    """
+    if chunk_size is not None:
+        size = min(_checked_chunk_size(chunk_size), largest)
+        return [slice(start, min(start + size, count)) for start in range(0, count, size)]
+    fewest = math.ceil(count / max(1, min(MAX_CHUNK, largest)))
+    return _even_slices(count, max(fewest, min(4 * max(1, parallelism), count // MIN_CHUNK) - max(0, fewer)))
+
+
+def _checked_chunk_size(chunk_size: Any) -> int:
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ValueError(f"The 'chunk_size' parameter must be an int in [1, inf). Got {chunk_size!r} instead.")
-    chunk_size = min(chunk_size, largest)
-    return [slice(start, min(start + chunk_size, count)) for start in range(0, count, chunk_size)]
+    return chunk_size
 
 
 def _executor_chunks(count: int, parallelism: int) -> list[slice]:
@@ -372,7 +415,7 @@ def _meeting_chunks(count: int, processes: int, largest: int) -> list[slice]:
     so the workers' share, about the first ``(processes - 1) / processes`` of the points, is cut
     into tasks that shrink towards its end, and this process's share into tasks that shrink
     towards its start: each task is three quarters of what is left to its side (shared among
-    the workers on theirs), at least :data:`MIN_LOCAL_CHUNK` and at most :data:`MAX_CHUNK` points
+    the workers on theirs), at least :data:`MIN_CHUNK` and at most :data:`MAX_CHUNK` points
     (and ``largest``), and no task is left with fewer than half that smallest size.  A task
     has a fixed cost (about 1.4 ms on the bundled company, the time of 500 points), so a side
     has few tasks; the last ones are small, and whichever side finishes first waits little
@@ -399,8 +442,8 @@ def _shrinking(count: int, claimers: int, largest: int) -> list[int]:
     sizes = []
     left = count
     while left > 0:
-        size = min(left, largest, MAX_CHUNK, max(MIN_LOCAL_CHUNK, math.ceil(3 * left / (4 * claimers))))
-        if left - size < MIN_LOCAL_CHUNK // 2 and left <= min(largest, MAX_CHUNK):
+        size = min(left, largest, MAX_CHUNK, max(MIN_CHUNK, math.ceil(3 * left / (4 * claimers))))
+        if left - size < MIN_CHUNK // 2 and left <= min(largest, MAX_CHUNK):
             size = left  # no task of a few points at the end: each task has a fixed cost
         sizes.append(size)
         left -= size
@@ -419,58 +462,124 @@ def _run(
     local = workers if workers is not None else _cpu_count()
     if isinstance(local, bool) or not isinstance(local, int) or local < 1:
         raise ValueError(f"The 'workers' parameter must be an int in [1, inf). Got {workers!r} instead.")
+    if chunk_size is not None:
+        _checked_chunk_size(chunk_size)
     serial = executor is None and (local == 1 or len(values) < PARALLEL_MIN_POINTS)
-    parallelism = 1 if serial else (local if executor is None else executor_parallelism(executor))
     largest = compiled.points_per_batch()
-    chunks = _chunks(len(values), chunk_size, parallelism, largest)
     bar = progress_bar(len(values), bar_option)
     try:
+        probed, head = np.zeros(0, dtype=np.int64), list[Table]()
         if not serial and executor is None and workers is None:
-            serial = _serial_is_quicker(compiled, options, values, chunks)
-            if serial:  # the chunks of one process: each has a fixed cost, so fewer than for several
-                chunks = _chunks(len(values), chunk_size, 1, largest)
-        if serial:
-            records = run_serial(evaluate_chunk, compiled, options, values, chunks, bar)
-            ran_on = "this process"
+            probed, head, serial = _probed(compiled, options, values, local, chunk_size, largest)
+            bar.update(len(probed))
+        rest = _left(len(values), probed)
+        left = values[rest] if len(probed) else values
+        tables, ran_on = list(head), "this process"
+        if not len(left):
+            pass
+        elif serial:
+            chunks = _chunks(len(left), chunk_size, 1, largest, fewer=len(head) - 1)
+            tables.append(run_serial(evaluate_chunk, compiled, options, left, chunks, bar))
         else:
             data = pickle.dumps(compiled)
             blob = (hashlib.sha256(data).hexdigest(), data)
             if executor is not None:
+                parallelism = executor_parallelism(executor)
                 if chunk_size is None:
-                    chunks = _executor_chunks(len(values), parallelism)
-                records = run_on_executor(executor, executor_task, blob, options, values, chunks, bar)
+                    chunks = _executor_chunks(len(left), parallelism)
+                else:
+                    chunks = _chunks(len(left), chunk_size, parallelism, largest)
+                tables.append(run_on_executor(executor, executor_task, blob, options, left, chunks, bar))
                 ran_on = type(executor).__name__
             else:
                 if chunk_size is None:
-                    chunks = _meeting_chunks(len(values), local, largest)
-                records = run_local(evaluate_chunk, compiled, blob, options, values, chunks, local, bar)
+                    chunks = _meeting_chunks(len(left), local, largest)
+                else:
+                    chunks = _chunks(len(left), chunk_size, local, largest)
+                tables.append(run_local(evaluate_chunk, compiled, blob, options, left, chunks, local, bar))
                 ran_on = f"{local} local processes"
     finally:
         bar.close()
-    return records, ran_on
+    keys, columns = joined_table(tables)
+    if len(probed):  # the probe's rows first: each point back in its place
+        order = np.argsort(np.concatenate([probed, rest]), kind="stable")
+        columns = [reordered(column, order) for column in columns]
+    return SweepRecords(dict(zip(keys, columns, strict=True)), _copy=False), ran_on
 
 
-def _serial_is_quicker(
-    compiled: CompiledModel, options: tuple[Any, ...], values: np.ndarray, chunks: list[slice]
-) -> bool:
-    """Whether the whole sweep would take less than :data:`SERIAL_SECONDS` in this process.
+def _serial_limit(processes: int) -> float:
+    """How long a sweep may take in this process and still stay here, with ``processes`` local processes to go to.
 
-    :data:`WARM_POINTS` points pay the one-time costs (formulas compiled on first use); then
-    :data:`PROBE_POINTS` points spread over the sweep, and four times as many, separate the cost of a
-    chunk from the cost of a point.  Their records are not kept (a few dozen points).
+    Short where the worker processes are running already (:data:`KEPT_SERIAL_SECONDS`) or
+    would start by fork (:data:`FORK_SERIAL_SECONDS`), long where they would start by spawn
+    or forkserver (:data:`SERIAL_SECONDS`).
     """
+    if kept_local_pool(processes - 1):
+        return KEPT_SERIAL_SECONDS
+    method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
+    return FORK_SERIAL_SECONDS if method == "fork" else SERIAL_SECONDS
 
-    def seconds(count: int) -> float:
-        spread = values[np.linspace(0, len(values) - 1, count).astype(int)]
-        started = time.perf_counter()
-        evaluate_chunk("", compiled, spread, *options)
-        return time.perf_counter() - started
 
-    evaluate_chunk("", compiled, values[:WARM_POINTS], *options)
-    small, large = seconds(PROBE_POINTS), seconds(4 * PROBE_POINTS)
-    per_point = max(0.0, (large - small) / (3 * PROBE_POINTS))
-    per_chunk = max(0.0, small - PROBE_POINTS * per_point)
-    return per_point * len(values) + per_chunk * len(chunks) < SERIAL_SECONDS
+def _probed(
+    compiled: CompiledModel,
+    options: tuple[Any, ...],
+    values: np.ndarray,
+    processes: int,
+    chunk_size: int | None,
+    largest: int,
+) -> tuple[np.ndarray, list[Table], bool]:
+    """With the default workers: points spread over the sweep, run and timed here first; whether the rest stays here.
+
+    Returns the positions of the points run (in the order of their tables' rows), their tables, and
+    whether the rest of the sweep would take less than :func:`_serial_limit` in this process.
+    :data:`PROBE_POINTS` points run first; when they alone take the limit, or scaled up to the
+    whole sweep :data:`SLOW_FACTOR` times it, the rest goes to the workers.  Otherwise
+    :data:`PROBE_MORE_POINTS` more run (all the rest, on a sweep that small), and the two times
+    separate the cost of a chunk from the cost of a point.  Each probe is one chunk, within the
+    size budget (``largest``).
+    """
+    limit = _serial_limit(processes)
+    count = len(values)
+    first = _spread(count, min(PROBE_POINTS, largest), np.zeros(0, dtype=np.int64))
+    seconds, table = _timed(compiled, options, values[first])
+    if seconds >= limit or seconds * count / len(first) >= SLOW_FACTOR * limit:
+        return first, [table], False
+    second = _spread(count, min(PROBE_MORE_POINTS, largest), first)
+    more, more_table = _timed(compiled, options, values[second])
+    per_point = max(0.0, (more - seconds) / max(1, len(second) - len(first)))
+    per_chunk = max(0.0, seconds - len(first) * per_point)
+    left = count - len(first) - len(second)
+    chunks = len(_chunks(left, chunk_size, 1, largest)) if left else 0
+    return np.concatenate([first, second]), [table, more_table], per_point * left + per_chunk * chunks < limit
+
+
+def _spread(count: int, size: int, taken: np.ndarray) -> np.ndarray:
+    """``size`` positions in ``range(count)`` (all there are, if fewer), spread evenly and sorted, none in ``taken``.
+
+    Examples
+    --------
+    >>> first = _spread(100, 4, np.zeros(0, dtype=np.int64))
+    >>> first.tolist(), _spread(100, 4, first).tolist(), _spread(100, 1000, first)[:5].tolist()
+    ([0, 33, 66, 99], [1, 34, 65, 98], [1, 2, 3, 4, 5])
+    """
+    positions = _left(count, taken)
+    if len(positions) <= size:
+        return positions
+    return positions[np.linspace(0, len(positions) - 1, size).round().astype(np.int64)]
+
+
+def _left(count: int, taken: np.ndarray) -> np.ndarray:
+    """The positions in ``range(count)`` not in ``taken``, sorted."""
+    left = np.ones(count, dtype=bool)
+    left[taken] = False
+    return np.flatnonzero(left)
+
+
+def _timed(compiled: CompiledModel, options: tuple[Any, ...], values: np.ndarray) -> tuple[float, Table]:
+    """The seconds one chunk of these points takes in this process, and its table."""
+    started = time.perf_counter()
+    table = evaluate_chunk("", compiled, values, *options)
+    return time.perf_counter() - started, table
 
 
 def sweep(
@@ -503,8 +612,10 @@ def sweep(
         ``dask.distributed.Client``.  Default: local processes (see the module docstring).
     workers : int, optional
         Number of local processes, this one included; 1 runs in this process.  By default the
-        cores available, unless the first :data:`PROBE_POINTS` points, timed here, say the rest
-        would take less than :data:`SERIAL_SECONDS` in this process (where it then stays).
+        cores available, unless a few points spread over the sweep, run and timed here first
+        (:data:`PROBE_POINTS`, :data:`PROBE_MORE_POINTS`), say the rest would take less here than
+        handing it to worker processes costs (where it then stays): 0.01 s where they are
+        running already, 0.1 s where they would start by fork, 1 s otherwise.
     chunk_size : int, optional
         Points per task.  By default, in this process, tasks of up to 4,000 points; on local
         processes, tasks that shrink towards where this process and the workers meet; on an

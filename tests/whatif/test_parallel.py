@@ -13,7 +13,7 @@ import pytest
 from incentives.errors import SweepError
 from incentives.whatif import _parallel
 from incentives.whatif._progress import ProgressBar
-from incentives.whatif.runner import HOME_ALLOWANCE, MIN_LOCAL_CHUNK, _meeting_chunks
+from incentives.whatif.runner import HOME_ALLOWANCE, MIN_CHUNK, _meeting_chunks
 
 
 def _pid_task(key: str, model: Any, values: np.ndarray, pause: float) -> _parallel.Table:
@@ -40,8 +40,8 @@ def run(monkeypatch: pytest.MonkeyPatch) -> Any:
     def run(task: Any, options: tuple[Any, ...], count: int, chunks: list[slice]) -> Any:
         values = np.arange(count, dtype=float).reshape(-1, 1)
         bar = ProgressBar(total=count, show=False, delay=0.0)
-        records = _parallel.run_local(task, None, ("key", b""), options, values, chunks, 2, bar)  # type: ignore[arg-type]
-        return records, bar
+        table = _parallel.run_local(task, None, ("key", b""), options, values, chunks, 2, bar)  # type: ignore[arg-type]
+        return _parallel.joined([table]), bar
 
     yield run
     _parallel.close_local_pool()
@@ -79,7 +79,7 @@ def test_meeting_chunks_cover_the_points_and_shrink_towards_the_meeting_point() 
         front, back = sizes[:cut], sizes[cut:][::-1]
         for side in (front, back):  # each side shrinks towards the meeting point, to at least the smallest task
             assert all(a >= b for a, b in itertools.pairwise(side[:-1]))  # the last: what is left
-            assert all(s >= MIN_LOCAL_CHUNK for s in side[:-1]) or len(side) == 1
+            assert all(s >= MIN_CHUNK for s in side[:-1]) or len(side) == 1
     assert max(c.stop - c.start for c in _meeting_chunks(10_000, 2, largest=300)) == 300
     home = _meeting_chunks(10_000, 2, largest=10**9)[2:]  # this process's share: short of half by the allowance
     assert sum(c.stop - c.start for c in home) == 5_000 - HOME_ALLOWANCE

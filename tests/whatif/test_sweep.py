@@ -198,7 +198,7 @@ def test_interrupted_cli_sweep_leaves_no_output(tmp_path: Path, monkeypatch: pyt
 
     monkeypatch.setattr(runner, "evaluate_chunk", interrupted)
     out = tmp_path / "results.csv"
-    args = ["sweep", EXAMPLE, "-p", "customers_per_deal=10:500:40", "--table", str(out)]
+    args = ["sweep", EXAMPLE, "-p", "customers_per_deal=10:500:2500", "--workers", "1", "--table", str(out)]
     args += ["--plot", str(tmp_path / "p.png"), "-o", str(tmp_path / "report.md")]
     result = CliRunner().invoke(main, [*args, "--no-progress"])
     assert result.exit_code != 0 and len(calls) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
 import warnings
 from typing import Any
 
@@ -240,8 +241,8 @@ def test_with_the_default_workers_the_timed_estimate_decides_where_the_sweep_run
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The first points are timed, and the sweep stays in this process when the whole of it would take less
-    # than SERIAL_SECONDS there.  The threshold is set here at both extremes, so the test does not depend on
-    # how busy the machine is; the records are the same either way.
+    # than the limit there.  The limit is set here at both extremes, so the test does not depend on how busy
+    # the machine is; the records are the same either way.
     from incentives.whatif import runner
 
     org = inc.load_model("examples/growing_company.yaml")
@@ -250,13 +251,91 @@ def test_with_the_default_workers_the_timed_estimate_decides_where_the_sweep_run
         "bonus.support.reopened_tickets": np.linspace(-0.5, 0, 50).tolist(),
     }
     monkeypatch.setattr(runner, "_cpu_count", lambda: 2)
-    monkeypatch.setattr(runner, "SERIAL_SECONDS", 1e9)
+    monkeypatch.setattr(runner, "_serial_limit", lambda processes: 1e9)
     quick = inc.sweep(org, axes)
-    monkeypatch.setattr(runner, "SERIAL_SECONDS", 0.0)
+    monkeypatch.setattr(runner, "_serial_limit", lambda processes: 0.0)
     slow = inc.sweep(org, axes)
     close_workers()
     assert quick.ran_on == "this process" and slow.ran_on == "2 local processes"
     assert quick.records == slow.records == inc.sweep(org, axes, workers=1).records
+
+
+def test_the_limit_for_staying_in_this_process_is_short_where_workers_run_or_start_by_fork(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from incentives.whatif import runner
+
+    close_workers()
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda allow_none=False: "spawn")
+    assert runner._serial_limit(2) == runner.SERIAL_SECONDS == 1.0
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda allow_none=False: "fork")
+    assert runner._serial_limit(2) == runner.FORK_SERIAL_SECONDS < runner.SERIAL_SECONDS
+    org = inc.load_model("examples/growing_company.yaml")
+    sweep(org, {"customers_per_deal": np.linspace(10, 600, 300).tolist()}, workers=2, progress=False)
+    assert runner._serial_limit(2) == runner.KEPT_SERIAL_SECONDS < runner.FORK_SERIAL_SECONDS  # kept workers
+    assert runner._serial_limit(3) == runner.FORK_SERIAL_SECONDS  # another number of workers: started anew
+    close_workers()
+    assert runner._serial_limit(2) == runner.FORK_SERIAL_SECONDS
+
+
+def test_the_probe_separates_a_chunks_cost_from_a_points_and_stops_early_on_slow_points(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each chunk timed as 1 ms plus a cost per point: the probe's estimate of the rest is that cost exactly.
+    from incentives.build import CompiledModel
+    from incentives.whatif import runner
+
+    per_point = {"value": 2e-6}
+    timed: list[int] = []
+
+    def fake(compiled: CompiledModel, options: tuple[Any, ...], values: np.ndarray) -> tuple[float, Any]:
+        timed.append(len(values))
+        return 1e-3 + per_point["value"] * len(values), (("x",), [values[:, 0].copy()])
+
+    monkeypatch.setattr(runner, "_timed", fake)
+    monkeypatch.setattr(runner, "_serial_limit", lambda processes: 0.05)
+    values = np.arange(20_000, dtype=float).reshape(-1, 1)
+    compiled: Any = None
+
+    def probe(count: int, cost: float) -> tuple[np.ndarray, list[Any], bool]:
+        timed.clear()
+        per_point["value"] = cost
+        return runner._probed(compiled, (), values[:count], 2, None, 10**6)
+
+    # after 1,040 points, 18,960 are left, in 5 chunks: 2 us a point and 1 ms a chunk make 0.043 s, here ...
+    assert probe(20_000, 2e-6)[2] and timed == [16, 1024]
+    probed, tables, serial = probe(20_000, 3e-6)  # ... 3 us a point 0.062 s, over the limit: to the workers
+    assert not serial and timed == [16, 1024] and len(set(probed.tolist())) == 1040
+    assert [t[1][0].tolist() for t in tables] == [probed[:16].tolist(), probed[16:].tolist()]  # each row its point
+    probed, tables, serial = probe(20_000, 1e-2)  # 16 points take 0.161 s, over the limit: no second probe
+    assert not serial and timed == [16] and len(probed) == 16
+    assert not probe(20_000, 1e-4)[2] and timed == [16]  # 2.6 ms, 3.2 s scaled up: over 40 times the limit
+    values = np.arange(100_000, dtype=float).reshape(-1, 1)
+    assert not probe(100_000, 2e-6)[2] and timed == [16]  # a large sweep: 1.03 ms, 6.4 s scaled up
+    assert sorted(probe(600, 2e-6)[0].tolist()) == list(range(600)) and timed == [16, 584]  # a small one: all here
+
+
+def test_with_the_default_workers_every_point_runs_once_in_this_process_when_it_stays_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from incentives.whatif import runner
+
+    org = inc.load_model("examples/growing_company.yaml")
+    points = grid(COMPANY_GRID | {"customers_per_deal": np.linspace(0, 600, 150).tolist()})
+    seen: list[float] = []
+    real = runner.evaluate_chunk
+
+    def counted(key: str, model: Any, chunk: np.ndarray, *options: Any) -> Any:
+        seen.extend(chunk[:, 0].tolist())
+        return real(key, model, chunk, *options)
+
+    monkeypatch.setattr(runner, "evaluate_chunk", counted)
+    monkeypatch.setattr(runner, "_cpu_count", lambda: 2)
+    monkeypatch.setattr(runner, "_serial_limit", lambda processes: 1e9)
+    result = sweep(org, points, progress=False)
+    assert result.ran_on == "this process" and sorted(seen) == sorted(points.values[:, 0].tolist())
+    monkeypatch.setattr(runner, "evaluate_chunk", real)
+    assert list(result.records) == list(sweep(org, points, workers=1, progress=False).records)
 
 
 def test_a_weight_that_overflows_at_some_points_is_refused_naming_the_weight_and_the_point() -> None:
