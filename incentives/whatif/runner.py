@@ -478,7 +478,7 @@ def _run(
         if not len(left):
             pass
         elif serial:
-            chunks = _chunks(len(left), chunk_size, 1, largest, fewer=len(head) - 1)
+            chunks = _chunks(len(left), chunk_size, 1, largest, fewer=1 if head else 0)  # the probe's large chunk
             tables.append(run_serial(evaluate_chunk, compiled, options, left, chunks, bar))
         else:
             data = pickle.dumps(compiled)
