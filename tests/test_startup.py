@@ -77,6 +77,16 @@ def test_analyzing_the_bundled_company_loads_neither_scipy_nor_the_other_reports
     assert set(loaded.split()[1:]) == {"sympy", "yaml"}  # networkx: only for graphs, and for KPIs in a cycle
 
 
+def test_a_cli_sweep_of_the_bundled_company_loads_no_scipy() -> None:
+    # The sweep's modules import repeated play (its minmax LP, its payoff-set hulls) and the method's name is
+    # checked, but scipy and the solvers' modules are imported only when a point needs them: at these points
+    # the batched path solves every game.
+    args = ["sweep", "examples/growing_company.yaml", "-p", "customers_per_deal=10:600:300", "--no-progress"]
+    code = "from incentives.cli import main\ntry:\n    main({})\nexcept SystemExit:\n    pass"
+    assert loaded_after(code.format(args)) == {"sympy", "yaml"}
+    assert loaded_after(code.format([*args, "--repeated"])) == {"sympy", "yaml"}
+
+
 def test_every_built_in_method_is_registered_by_the_module_the_table_names() -> None:
     from incentives.solvers.registry import BUILT_IN, method_names
 

@@ -10,7 +10,6 @@ are impatient).  Everything here is written for these degenerate cases.
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import ConvexHull, QhullError
 
 __all__ = ["clipped_support", "convex_hull", "directions", "distinct_vertices", "halfplane_vertices"]
 
@@ -55,6 +54,8 @@ def convex_hull(points: np.ndarray, tol: float) -> np.ndarray:
     pts = np.unique(np.round(np.asarray(points, dtype=float) / tol) * tol, axis=0)
     if len(pts) <= 2:
         return pts
+    from scipy.spatial import ConvexHull, QhullError  # imported when first needed: it costs a start-up
+
     try:  # qhull, when the points span the plane
         hull = ConvexHull(pts)
     except QhullError:

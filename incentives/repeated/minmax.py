@@ -54,7 +54,6 @@ from typing import Any
 
 import numpy as np
 import sympy
-from scipy.optimize import linprog
 
 from .._util import Number, profile_label
 from ..equilibrium import format_number, strategy_label
@@ -195,6 +194,8 @@ def _mixed(matrix: np.ndarray, exact: bool) -> tuple[Number, np.ndarray, bool]:
     a_ub = np.hstack([floats / scale, -np.ones((rows, 1))])
     a_eq = np.hstack([np.ones((1, columns)), np.zeros((1, 1))])
     bounds = [(0, None)] * columns + [(None, None)]
+    from scipy.optimize import linprog  # imported when first needed: it costs a start-up
+
     result = linprog(cost, A_ub=a_ub, b_ub=np.zeros(rows), A_eq=a_eq, b_eq=[1.0], bounds=bounds, method="highs")
     if result.status != 0:
         raise SolverError(f"the minmax linear programme failed: {result.message}")

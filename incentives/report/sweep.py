@@ -38,27 +38,39 @@ def _span(values: list[float]) -> str:
     return f"{low:.4g}" if low == high else f"{low:.4g} .. {high:.4g}"
 
 
-def _groups(result: SweepResult) -> dict[str, list[int]]:
-    groups: dict[str, list[int]] = defaultdict(list)
-    for k, record in enumerate(result.records):
-        groups[record["equilibria"]].append(k)
+def _groups(labels: Sequence[Any]) -> dict[Any, list[int]]:
+    """The positions of each distinct label, in order of first appearance."""
+    groups: dict[Any, list[int]] = defaultdict(list)
+    for k, label in enumerate(labels):
+        groups[label].append(k)
     return groups
 
 
-def _row(result: SweepResult, equilibria: str, members: list[int]) -> tuple[Cell, ...]:
-    records = [result.records[k] for k in members]
-    spans = [_span([float(result.points.values[k, j]) for k in members]) for j in range(len(result.names))]
-    gaming = [
-        f"{d} ({sum(bool(r[f'games.{d}']) for r in records)})"
-        for d in result.departments
-        if any(r[f"games.{d}"] for r in records)
-    ]
+def _columns(result: SweepResult, names: Sequence[str]) -> dict[str, list[Any]]:
+    """The record columns the report reads, each read once (a sweep's records are kept as columns)."""
+    return {name: result.records.column(name) for name in names}
+
+
+def _at(column: list[Any], members: list[int]) -> list[Any]:
+    return [column[k] for k in members]
+
+
+def _spans(result: SweepResult, members: list[int]) -> list[str]:
+    """The range of each swept quantity over the points ``members``."""
+    return [_span(result.points.values[members, j].tolist()) for j in range(len(result.names))]
+
+
+def _row(
+    result: SweepResult, equilibria: str, members: list[int], columns: Mapping[str, list[Any]]
+) -> tuple[Cell, ...]:
+    games = {d: sum(bool(v) for v in _at(columns[f"games.{d}"], members)) for d in result.departments}
+    gaming = [f"{d} ({count})" for d, count in games.items() if count]
     return (
         Cell.of(*_listed(equilibria.split(" | "))),
         Cell.of(str(len(members))),
-        *(Cell.of(span) for span in spans),
-        Cell.of(_price_span(records)),
-        Cell.of(_defined_span([r["value_range_lost_worst"] for r in records])),
+        *(Cell.of(span) for span in _spans(result, members)),
+        Cell.of(_price_span(_at(columns["price_of_anarchy"], members), _at(columns["n_equilibria"], members))),
+        Cell.of(_defined_span(_at(columns["value_range_lost_worst"], members))),
         Cell.of(*gaming, tone="bad") if gaming else Cell.of("nobody", tone="good"),
     )
 
@@ -78,10 +90,10 @@ def _defined_span(values: list[float | None]) -> str:
     return _span(defined) if defined else "-"
 
 
-def _price_span(records: Sequence[Mapping[str, Any]]) -> str:
+def _price_span(prices: list[float | None], equilibria: list[int]) -> str:
     """The range of the price of anarchy, and at how many points it is undefined (an equilibrium but no ratio)."""
-    text = _defined_span([r["price_of_anarchy"] for r in records])
-    undefined = sum(r["price_of_anarchy"] is None and r["n_equilibria"] > 0 for r in records)
+    text = _defined_span(prices)
+    undefined = sum(price is None and n > 0 for price, n in zip(prices, equilibria, strict=True))
     if not undefined:
         return text
     return f"undefined at {undefined}" if text == "-" else f"{text} (undefined at {undefined})"
@@ -105,7 +117,9 @@ def sweep_blocks(result: SweepResult) -> list[Block]:
         f"Swept {len(result)} points of {', '.join(result.names)} ({design}) in {result.seconds:.3g} s "
         f"({result.points_per_second:.0f} points/s, {result.ran_on}); method {result.method}."
     )
-    rows = tuple(_row(result, equilibria, members) for equilibria, members in _groups(result).items())
+    games = [f"games.{d}" for d in result.departments]
+    columns = _columns(result, ["equilibria", "price_of_anarchy", "n_equilibria", "value_range_lost_worst", *games])
+    rows = tuple(_row(result, label, members, columns) for label, members in _groups(columns["equilibria"]).items())
     table = Table(
         title="Equilibria found, where, and who games there",
         columns=(
@@ -142,18 +156,31 @@ def _settings_sentence(settings: Mapping[str, Any]) -> str:
     )
 
 
-def _verdict(record: Mapping[str, Any]) -> str:
-    if record["sustained"] is None:
+#: The record columns of repeated play that the report reads.
+_REPEATED = (
+    "sustained",
+    "binding_department",
+    "contract_holds",
+    "discount",
+    "critical_discount_reversion",
+    "critical_discount_minmax",
+    "smallest_monitoring",
+    "credible_bonus",
+    "bonus_needed",
+)
+
+
+def _verdict(sustained: bool | None) -> str:
+    if sustained is None:
         return "-"
-    return "sustained" if record["sustained"] else "not sustained"
+    return "sustained" if sustained else "not sustained"
 
 
-def _repeated_row(result: SweepResult, key: tuple[str, str], members: list[int]) -> tuple[Cell, ...]:
-    records = [result.records[k] for k in members]
-    spans = [_span([float(result.points.values[k, j]) for k in members]) for j in range(len(result.names))]
-
+def _repeated_row(
+    result: SweepResult, key: tuple[str, str], members: list[int], columns: Mapping[str, list[Any]]
+) -> tuple[Cell, ...]:
     def column(name: str) -> str:
-        values = [r[name] for r in records if r[name] is not None]
+        values = [v for v in _at(columns[name], members) if v is not None]
         return _span(values) if values else "-"
 
     verdict, binding = key
@@ -162,7 +189,7 @@ def _repeated_row(result: SweepResult, key: tuple[str, str], members: list[int])
         Cell.of(verdict, tone=tone),
         Cell.of(binding),
         Cell.of(str(len(members))),
-        *(Cell.of(span) for span in spans),
+        *(Cell.of(span) for span in _spans(result, members)),
         Cell.of(column("discount")),
         Cell.of(column("critical_discount_reversion")),
         Cell.of(column("critical_discount_minmax")),
@@ -172,15 +199,15 @@ def _repeated_row(result: SweepResult, key: tuple[str, str], members: list[int])
     )
 
 
-def _changes(result: SweepResult) -> list[str]:
+def _changes(result: SweepResult, sustained: list[bool | None]) -> list[str]:
     """For one quantity: between which swept values the verdict changes, in increasing order."""
     if len(result.names) != 1:
         return []
     name = result.names[0]
     order = np.argsort(result.points.values[:, 0], kind="stable")
     out = []
-    for a, b in itertools.pairwise(order):
-        before, after = result.records[a]["sustained"], result.records[b]["sustained"]
+    for a, b in itertools.pairwise(order.tolist()):
+        before, after = sustained[a], sustained[b]
         if before is not None and after is not None and before != after:
             x, y = float(result.points.values[a, 0]), float(result.points.values[b, 0])
             what = "stops being sustained" if before else "becomes sustained"
@@ -191,10 +218,12 @@ def _changes(result: SweepResult) -> list[str]:
 def repeated_blocks(result: SweepResult) -> list[Block]:
     """The repeated-play part of a sweep's report: where the target is sustained, δ* and p* there, who binds."""
     assert result.repeated is not None
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for k, record in enumerate(result.records):
-        groups[(_verdict(record), record["binding_department"] or "nobody")].append(k)
-    rows = tuple(_repeated_row(result, key, members) for key, members in groups.items())
+    columns = _columns(result, _REPEATED)
+    keys = [
+        (_verdict(sustained), binding or "nobody")
+        for sustained, binding in zip(columns["sustained"], columns["binding_department"], strict=True)
+    ]
+    rows = tuple(_repeated_row(result, key, members, columns) for key, members in _groups(keys).items())
     table = Table(
         title="Repeated play: where the target is sustained",
         columns=(
@@ -218,18 +247,18 @@ def repeated_blocks(result: SweepResult) -> list[Block]:
         "can credibly promise at δ, bonus needed: what would hold every department at the target on its own (the "
         "relational contract holds where it is at most the credible bonus).",
     )
-    held = sum(bool(r["sustained"]) for r in result.records)
+    held = sum(bool(v) for v in columns["sustained"])
     verdicts = (
         []
         if result.repeated.get("discount") is None
         else [
             f"The target is sustained at {held} of {_points(len(result))}.",
-            _contract_sentence(result),
+            _contract_sentence(result, columns["contract_holds"]),
         ]
     )
     return [
         Heading(text="Repeated play", level=3),
-        *paragraphs(_settings_sentence(result.repeated), *verdicts, *_changes(result)),
+        *paragraphs(_settings_sentence(result.repeated), *verdicts, *_changes(result, columns["sustained"])),
         table,
     ]
 
@@ -238,8 +267,8 @@ def _points(n: int) -> str:
     return f"{n} point{'' if n == 1 else 's'}"
 
 
-def _contract_sentence(result: SweepResult) -> str:
-    holds = sum(bool(r["contract_holds"]) for r in result.records)
+def _contract_sentence(result: SweepResult, contract_holds: list[Any]) -> str:
+    holds = sum(bool(v) for v in contract_holds)
     where = "every point" if holds == len(result) else f"{holds} of {_points(len(result))}"
     return (
         f"A relational contract (discretionary bonuses the company keeps paying because the relationship is worth "

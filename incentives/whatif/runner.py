@@ -66,7 +66,7 @@ from ..errors import DegenerateGameWarning, IncentivesError, IncompleteSearchWar
 from ..evaluated import EvaluatedModel
 from ..game import SizeBudget
 from ..model import Organization
-from ..solvers import registered_solvers, solve
+from ..solvers import method_names, solve
 from ._batch import PRICE_COLUMNS, TEXT_COLUMNS, Column, batched_columns, record_keys
 from ._coded import coded, floats_or_none, reordered
 from ._memory import freed_memory_kept
@@ -654,10 +654,8 @@ def sweep(
     >>> result.column("gaming_departments")  # operations' change freeze is gaming only while the company is small
     ['sales, support, operations', 'sales, support, development', 'sales, support, development']
     """
-    if method not in registered_solvers():
-        raise UnknownMethodError(
-            f"unknown solver method {method!r}; the methods are: {', '.join(registered_solvers())}"
-        )
+    if method not in method_names():  # the names only: a solver's module is imported when a point needs it
+        raise UnknownMethodError(f"unknown solver method {method!r}; the methods are: {', '.join(method_names())}")
     columns = RepeatedColumns() if repeated is True else (repeated or None)
     points = as_points(points)
     clash = sorted(set(points.names) & set(REPEATED_COLUMNS)) if columns is not None else []
