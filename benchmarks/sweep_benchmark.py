@@ -5,6 +5,7 @@ Run from the repository root:
     python benchmarks/sweep_benchmark.py            # 3,240-point grids (under a minute)
     python benchmarks/sweep_benchmark.py --quick    # 210-point grids, in seconds
     python benchmarks/sweep_benchmark.py --scaling  # 1 process, 2 local processes, Dask (10,000 points)
+    python benchmarks/sweep_benchmark.py --scaling --method support-enumeration-n --repeats 3  # each point solved
 
 Sweep A, the bundled example (examples/growing_company.yaml, four departments with two actions
 each): a grid over customers_per_deal (10..600) and support's weight on reopened tickets (-0.5..0).
@@ -44,7 +45,9 @@ gives points per CPU-second, which load on a shared machine distorts far less.  
 the median over the repetitions with the lowest and highest; "x 1 process" is the median of the
 ratios of wall times within a repetition.  The 1-minute load average is sampled before every run.
 Last, a task that does nothing times the 2-worker cluster's round trip (submit to result), after a
-short pause and back to back.
+short pause and back to back.  ``--method`` runs the same contenders with another solver method:
+``support-enumeration-n``, for instance, solves every point on its own (one to three ms a
+point), as every sweep did before the batched path.
 
 Sweep B, two departments (the hand-checked model of tests/whatif/test_thresholds.py): a grid over
 support's bonus weight and its effort cost.  ``incentives.sweep`` (method "all": every extreme
@@ -75,6 +78,7 @@ import incentives as inc
 from incentives.whatif import _parallel, grid, sweep, with_values
 from incentives.whatif.points import SweepPoints
 from incentives.whatif.results import SweepRecords
+from incentives.whatif.runner import PARALLEL_MIN_POINTS
 
 EXAMPLE = "examples/growing_company.yaml"
 
@@ -262,11 +266,17 @@ def _end_kept_pool() -> None:
     _parallel._POOL.clear()
 
 
-def _new_pool_sweep(org: inc.Organization, points: Any) -> Any:
+def _new_pool_sweep(org: inc.Organization, points: Any, method: str) -> Any:
     """``workers=2`` with worker processes started for this sweep and ended (reaped) after it."""
-    result = sweep(org, points, workers=2, progress=False)
+    result = sweep(org, points, method=method, workers=2, progress=False)
     _end_kept_pool()
     return result
+
+
+def _start_kept_pool(org: inc.Organization, points: Any) -> None:
+    """Start the kept worker processes with a small sweep (outside the measurement)."""
+    first = SweepPoints(names=points.names, values=points.values[:PARALLEL_MIN_POINTS])
+    sweep(org, first, workers=2, progress=False)
 
 
 class Contender:
@@ -300,8 +310,9 @@ def _load_half_org() -> None:
     sweep(_HALF_ORG[0], grid({"customers_per_deal": [10.0]}), workers=1, progress=False)  # compile once
 
 
-def _sweep_half(points: SweepPoints) -> SweepRecords:
-    return sweep(_HALF_ORG[0], points, workers=1, progress=False).records
+def _sweep_half(half: tuple[SweepPoints, str]) -> SweepRecords:
+    points, method = half
+    return sweep(_HALF_ORG[0], points, method=method, workers=1, progress=False).records
 
 
 class _Halves:
@@ -316,7 +327,7 @@ class _Halves:
         return SweepRecords.from_dicts(rows)
 
 
-def _ceiling_contender(stack: contextlib.ExitStack, points: SweepPoints) -> Contender:
+def _ceiling_contender(stack: contextlib.ExitStack, points: SweepPoints, method: str) -> Contender:
     """Two processes, started before, each sweeping half of the points in one process and sending its records back.
 
     The split a user would write by hand with a process pool: nothing is shared while the
@@ -328,7 +339,9 @@ def _ceiling_contender(stack: contextlib.ExitStack, points: SweepPoints) -> Cont
         )
     )
     middle = len(points) // 2
-    halves = [SweepPoints(names=points.names, values=v) for v in (points.values[:middle], points.values[middle:])]
+    halves = [
+        (SweepPoints(names=points.names, values=v), method) for v in (points.values[:middle], points.values[middle:])
+    ]
     list(pool.map(_sweep_half, halves))  # start both processes and warm them up
 
     def run() -> _Halves:
@@ -353,7 +366,7 @@ DASK_ONE = "Dask LocalCluster, 1 worker"
 DASK_TWO_UNTRIMMED = "Dask LocalCluster, 2 workers, MALLOC_TRIM_THRESHOLD_ unset"
 
 
-def _dask_contenders(stack: contextlib.ExitStack, org: inc.Organization, points: Any) -> list[Contender]:
+def _dask_contenders(stack: contextlib.ExitStack, org: inc.Organization, points: Any, method: str) -> list[Contender]:
     """The sweep on Dask LocalClusters: 2 and 1 workers as Dask starts them, then 2 without Dask's malloc setting.
 
     Dask's nanny starts its workers with ``MALLOC_TRIM_THRESHOLD_=65536``
@@ -387,7 +400,7 @@ def _dask_contenders(stack: contextlib.ExitStack, org: inc.Organization, points:
             return float(sum(client.run(time.process_time).values()))
 
         def run() -> Any:
-            return sweep(org, points, executor=client, progress=False)
+            return sweep(org, points, method=method, executor=client, progress=False)
 
         made = [Contender(name, run, worker_cpu) for name in names]
         for contender in made:
@@ -401,8 +414,11 @@ def _dask_contenders(stack: contextlib.ExitStack, org: inc.Organization, points:
     return [*contenders(2, ["Dask, first sweep on the new cluster", DASK_TWO], False), *others]
 
 
-def scaling(repeats: int, side: int = 100) -> None:
+def scaling(repeats: int, side: int = 100, method: str = "all") -> None:
     """The 10,000-point sweep on 1 process, 2 local processes and Dask LocalClusters, interleaved.
+
+    ``method`` is the sweep's solver method: ``"all"`` takes the batched path at the company's
+    dominance-solvable points (microseconds a point), another method solves each point on its own.
 
     Two rounds: the local contenders with no cluster running, then the Dask clusters with the
     one-process sweep run again beside them, as their reference (idle Dask workers, nannies
@@ -417,21 +433,23 @@ def scaling(repeats: int, side: int = 100) -> None:
     points = grid(axes)
     n = len(points)
     sweep(org, grid({"customers_per_deal": [10.0]}), progress=False)  # warm up imports and compiled formulas
-    one = Contender("1 process (workers=1)", lambda: sweep(org, points, workers=1, progress=False))
+    one = Contender("1 process (workers=1)", lambda: sweep(org, points, method=method, workers=1, progress=False))
     kept = Contender(
         "2 local processes (workers=2), kept from the sweep before",
-        lambda: sweep(org, points, workers=2, progress=False),
+        lambda: sweep(org, points, method=method, workers=2, progress=False),
         _kept_workers_cpu,
     )
-    new = Contender("2 local processes (workers=2), started for the sweep", lambda: _new_pool_sweep(org, points))
+    new = Contender(
+        "2 local processes (workers=2), started for the sweep", lambda: _new_pool_sweep(org, points, method)
+    )
     with contextlib.ExitStack() as stack:
-        ceiling = _ceiling_contender(stack, points)
-        sweep(org, points, workers=2, progress=False)  # start the kept pool
+        ceiling = _ceiling_contender(stack, points, method)
+        _start_kept_pool(org, points)
         _interleaved([one, kept, new, ceiling], repeats, new, org, points)
         _end_kept_pool()
     beside = Contender("1 process, beside the Dask clusters", one.run)
     with contextlib.ExitStack() as stack:
-        first_dask, *dask = _dask_contenders(stack, org, points) or [None]
+        first_dask, *dask = _dask_contenders(stack, org, points, method) or [None]
         trips = None
         if first_dask is not None:
             first_dask.measure()
@@ -439,7 +457,10 @@ def scaling(repeats: int, side: int = 100) -> None:
             two = next(c for c in dask if c.name == DASK_TWO)
             trips = _round_trips(two.no_op) if two.no_op is not None else None
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
-    print(f"\nScaling: {EXAMPLE}, {n:,} points, {repeats} interleaved repetitions (median [lowest-highest])\n")
+    print(
+        f"\nScaling: {EXAMPLE}, {n:,} points, method {method}, {repeats} interleaved repetitions "
+        "(median [lowest-highest])\n"
+    )
     print("| contender | points/s (wall) | x 1 process (wall) | points per CPU-second | load (1 min) |")
     print("| --- | ---: | ---: | ---: | ---: |")
     rows = [(c, one) for c in (one, kept, new, ceiling)]
@@ -499,7 +520,7 @@ def _interleaved(
                 _end_kept_pool()  # outside the measurement: the kept workers' CPU time lands in RUSAGE_CHILDREN
             contender.measure()
             if contender is new:
-                sweep(org, points, workers=2, progress=False)  # start the kept pool again
+                _start_kept_pool(org, points)  # again
 
 
 def main() -> None:
@@ -508,9 +529,10 @@ def main() -> None:
     parser.add_argument("--scaling", action="store_true", help="1 vs 2 processes vs Dask, 10,000 points")
     parser.add_argument("--repeats", type=int, default=7, help="repetitions of each scaling run (default 7)")
     parser.add_argument("--side", type=int, default=100, help="scaling grid of side x side points (default 100)")
+    parser.add_argument("--method", default="all", help="the scaling sweep's solver method (default all)")
     options = parser.parse_args()
     if options.scaling:
-        scaling(options.repeats, options.side)
+        scaling(options.repeats, options.side, options.method)
         return
     side = 10 if options.quick else 40
     warnings.simplefilter("ignore", inc.IncompleteSearchWarning)
