@@ -78,7 +78,6 @@ import incentives as inc
 from incentives.whatif import _parallel, grid, sweep, with_values
 from incentives.whatif.points import SweepPoints
 from incentives.whatif.results import SweepRecords
-from incentives.whatif.runner import PARALLEL_MIN_POINTS
 
 EXAMPLE = "examples/growing_company.yaml"
 
@@ -274,9 +273,12 @@ def _new_pool_sweep(org: inc.Organization, points: Any, method: str) -> Any:
 
 
 def _start_kept_pool(org: inc.Organization, points: Any) -> None:
-    """Start the kept worker processes with a small sweep (outside the measurement)."""
-    first = SweepPoints(names=points.names, values=points.values[:PARALLEL_MIN_POINTS])
-    sweep(org, first, workers=2, progress=False)
+    """Start the kept worker processes, outside the measurement, with a sweep of the points as ``"all"`` runs it.
+
+    Its chunks leave the workers' memory as an earlier sweep of that size would (quickly, whatever
+    the method measured).
+    """
+    sweep(org, points, workers=2, progress=False)
 
 
 class Contender:
