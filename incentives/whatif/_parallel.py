@@ -37,7 +37,6 @@ from ..errors import IncentivesError, SweepError
 from ._coded import CodedColumn, FloatsOrNone, as_list, coded_join
 from ._memory import keep_freed_memory
 from ._progress import ProgressBar
-from .results import SweepRecords
 
 __all__ = [
     "DASK_MESSAGE_BYTES",
@@ -45,7 +44,6 @@ __all__ = [
     "close_local_pool",
     "compiled_model",
     "executor_parallelism",
-    "joined",
     "joined_table",
     "kept_local_pool",
     "local_pool",
@@ -98,12 +96,6 @@ def _keep(key: str, compiled: CompiledModel) -> None:
     if len(_COMPILED) >= 8:
         _COMPILED.clear()
     _COMPILED[key] = compiled
-
-
-def joined(tables: Sequence[Table]) -> SweepRecords:
-    """The records of the chunks' tables, one after the other."""
-    keys, columns = joined_table(tables)
-    return SweepRecords(dict(zip(keys, columns, strict=True)), _copy=False)
 
 
 def joined_table(tables: Sequence[Table]) -> Table:
@@ -270,7 +262,7 @@ def local_pool(workers: int) -> ProcessPoolExecutor:
     :func:`close_local_pool` ends it, and it ends with the interpreter.  The pool's claims
     board is made with it and handed to each worker as it starts.
     """
-    if _POOL and _POOL[0][0] == workers:
+    if kept_local_pool(workers):
         return _POOL[0][1]
     close_local_pool()
     board = multiprocessing.Array("q", 4)

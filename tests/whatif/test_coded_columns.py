@@ -17,7 +17,7 @@ from test_sweep_batched import INSPECTION, INSPECTION_GRID  # the folder of the 
 import incentives as inc
 from incentives.whatif import SweepRecords, SweepResult, sweep
 from incentives.whatif._coded import CodedColumn, FloatsOrNone, coded, coded_join, floats_or_none
-from incentives.whatif._parallel import _joined, joined
+from incentives.whatif._parallel import _joined, joined_table
 
 WORDS = st.sampled_from(["complete", "incomplete", "sales=aggressive", "", "é, ü | x", "budget_exhausted"])
 TEXTS = st.lists(WORDS, max_size=30)
@@ -154,7 +154,8 @@ def test_the_tables_of_chunks_join_to_the_records_of_one_chunk(inspection: inc.O
     whole = sweep(inspection, INSPECTION_GRID, method="pure", workers=1, chunk_size=10_000, progress=False)
     keys = tuple(whole.records.keys)
     cut = [(keys, [_slice(whole.records, key, a, b) for key in keys]) for a, b in [(0, 100), (100, 100), (100, 273)]]
-    assert joined(cut) == whole.records
+    keys, columns = joined_table(cut)
+    assert SweepRecords(dict(zip(keys, columns, strict=True))) == whole.records
 
 
 def _slice(records: SweepRecords, key: str, start: int, stop: int) -> Any:

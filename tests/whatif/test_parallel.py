@@ -13,6 +13,7 @@ import pytest
 from incentives.errors import SweepError
 from incentives.whatif import _parallel
 from incentives.whatif._progress import ProgressBar
+from incentives.whatif.results import SweepRecords
 from incentives.whatif.runner import HOME_ALLOWANCE, MIN_CHUNK, _meeting_chunks
 
 
@@ -41,7 +42,7 @@ def run(monkeypatch: pytest.MonkeyPatch) -> Any:
         values = np.arange(count, dtype=float).reshape(-1, 1)
         bar = ProgressBar(total=count, show=False, delay=0.0)
         table = _parallel.run_local(task, None, ("key", b""), options, values, chunks, 2, bar)  # type: ignore[arg-type]
-        return _parallel.joined([table]), bar
+        return SweepRecords(dict(zip(*table, strict=True))), bar
 
     yield run
     _parallel.close_local_pool()
