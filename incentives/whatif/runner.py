@@ -81,7 +81,7 @@ from ._parallel import (
     run_on_executor,
     run_serial,
 )
-from ._progress import progress_bar
+from ._progress import ProgressBar, progress_bar
 from .points import SweepPoints, as_points
 from .repeated import REPEATED_COLUMNS, RepeatedColumns, repeated_notes, repeated_records
 from .results import NO_EQUILIBRIUM, SweepRecords, SweepResult
@@ -143,9 +143,9 @@ FORK_SERIAL_SECONDS = 0.1
 #: were 1.10 times one at 2,000 points of the bundled company (8 ms in one) and 0.84 times at 1,000.
 KEPT_SERIAL_SECONDS = 0.01
 
-#: With the default ``workers``, this many points spread over the sweep run first in this process, timed; then
-#: :data:`PROBE_MORE_POINTS` more, unless the first already say the sweep is slow (:func:`_probed`).  Their records
-#: are kept, and the rest of the sweep runs here or on the workers.
+#: With the default ``workers``, this many points spread over the sweep run first in this process, timed (and as
+#: many others if they were slow, in case they paid one-time costs); then :data:`PROBE_MORE_POINTS` more, unless
+#: the sweep is slow (:func:`_probed`).  Their records are kept, and the rest runs here or on the workers.
 PROBE_POINTS = 16
 
 #: The points of the second, larger probe: the two times separate the cost of a chunk (about 1.4 ms on the
@@ -472,39 +472,50 @@ def _run(
         if not serial and executor is None and workers is None:
             probed, head, serial = _probed(compiled, options, values, local, chunk_size, largest)
             bar.update(len(probed))
-        rest = _left(len(values), probed)
-        left = values[rest] if len(probed) else values
+        rest = _left(len(values), probed) if len(probed) else None
+        left = values if rest is None else values[rest]
         tables, ran_on = list(head), "this process"
-        if not len(left):
-            pass
-        elif serial:
+        if len(left) and serial:
             chunks = _chunks(len(left), chunk_size, 1, largest, fewer=1 if head else 0)  # the probe's large chunk
             tables.append(run_serial(evaluate_chunk, compiled, options, left, chunks, bar))
-        else:
-            data = pickle.dumps(compiled)
-            blob = (hashlib.sha256(data).hexdigest(), data)
-            if executor is not None:
-                parallelism = executor_parallelism(executor)
-                if chunk_size is None:
-                    chunks = _executor_chunks(len(left), parallelism)
-                else:
-                    chunks = _chunks(len(left), chunk_size, parallelism, largest)
-                tables.append(run_on_executor(executor, executor_task, blob, options, left, chunks, bar))
-                ran_on = type(executor).__name__
-            else:
-                if chunk_size is None:
-                    chunks = _meeting_chunks(len(left), local, largest)
-                else:
-                    chunks = _chunks(len(left), chunk_size, local, largest)
-                tables.append(run_local(evaluate_chunk, compiled, blob, options, left, chunks, local, bar))
-                ran_on = f"{local} local processes"
+        elif len(left):
+            table, ran_on = _elsewhere(compiled, options, left, executor, local, chunk_size, largest, bar)
+            tables.append(table)
     finally:
         bar.close()
     keys, columns = joined_table(tables)
-    if len(probed):  # the probe's rows first: each point back in its place
+    if rest is not None:  # the probe's rows first: each point back in its place
         order = np.argsort(np.concatenate([probed, rest]), kind="stable")
         columns = [reordered(column, order) for column in columns]
     return SweepRecords(dict(zip(keys, columns, strict=True)), _copy=False), ran_on
+
+
+def _elsewhere(
+    compiled: CompiledModel,
+    options: tuple[Any, ...],
+    values: np.ndarray,
+    executor: Executor | None,
+    processes: int,
+    chunk_size: int | None,
+    largest: int,
+    bar: ProgressBar,
+) -> tuple[Table, str]:
+    """The table of the points on the executor, or on ``processes`` local processes, and where they ran."""
+    data = pickle.dumps(compiled)
+    blob = (hashlib.sha256(data).hexdigest(), data)
+    if executor is not None:
+        parallelism = executor_parallelism(executor)
+        if chunk_size is None:
+            chunks = _executor_chunks(len(values), parallelism)
+        else:
+            chunks = _chunks(len(values), chunk_size, parallelism, largest)
+        return run_on_executor(executor, executor_task, blob, options, values, chunks, bar), type(executor).__name__
+    if chunk_size is None:
+        chunks = _meeting_chunks(len(values), processes, largest)
+    else:
+        chunks = _chunks(len(values), chunk_size, processes, largest)
+    table = run_local(evaluate_chunk, compiled, blob, options, values, chunks, processes, bar)
+    return table, f"{processes} local processes"
 
 
 def _serial_limit(processes: int) -> float:
@@ -533,24 +544,40 @@ def _probed(
     Returns the positions of the points run (in the order of their tables' rows), their tables, and
     whether the rest of the sweep would take less than :func:`_serial_limit` in this process.
     :data:`PROBE_POINTS` points run first; when they alone take the limit, or scaled up to the
-    whole sweep :data:`SLOW_FACTOR` times it, the rest goes to the workers.  Otherwise
-    :data:`PROBE_MORE_POINTS` more run (all the rest, on a sweep that small), and the two times
-    separate the cost of a chunk from the cost of a point.  Each probe is one chunk, within the
-    size budget (``largest``).
+    whole sweep :data:`SLOW_FACTOR` times it, as many others run again (the first may have paid
+    one-time costs: a solver's first import), and if those are as slow the rest goes to the
+    workers.  Otherwise :data:`PROBE_MORE_POINTS` more run (all the rest, on a sweep that small),
+    and the two last times separate the cost of a chunk from the cost of a point.  Each probe is
+    one chunk, within the size budget (``largest``).
     """
     limit = _serial_limit(processes)
     count = len(values)
-    first = _spread(count, min(PROBE_POINTS, largest), np.zeros(0, dtype=np.int64))
-    seconds, table = _timed(compiled, options, values[first])
-    if seconds >= limit or seconds * count / len(first) >= SLOW_FACTOR * limit:
-        return first, [table], False
-    second = _spread(count, min(PROBE_MORE_POINTS, largest), first)
-    more, more_table = _timed(compiled, options, values[second])
-    per_point = max(0.0, (more - seconds) / max(1, len(second) - len(first)))
-    per_chunk = max(0.0, seconds - len(first) * per_point)
-    left = count - len(first) - len(second)
+
+    def slow(seconds: float, points: int) -> bool:
+        return seconds >= limit or seconds * count / points >= SLOW_FACTOR * limit
+
+    def run(positions: np.ndarray) -> tuple[np.ndarray, float, Table]:
+        return (positions, *_timed(compiled, options, values[positions]))
+
+    runs = [run(_spread(count, min(PROBE_POINTS, largest), np.zeros(0, dtype=np.int64)))]
+    if slow(runs[0][1], len(runs[0][0])):  # perhaps one-time costs: as many other points, timed again
+        runs.append(run(_spread(count, min(PROBE_POINTS, largest), runs[0][0])))
+        if slow(runs[1][1], len(runs[1][0])):
+            return _probe_result(runs, False)
+    small, seconds, _ = runs[-1]
+    taken = np.concatenate([positions for positions, _, _ in runs])
+    runs.append(run(_spread(count, min(PROBE_MORE_POINTS, largest), taken)))
+    second, more, _ = runs[-1]
+    per_point = max(0.0, (more - seconds) / max(1, len(second) - len(small)))
+    per_chunk = max(0.0, seconds - len(small) * per_point)
+    left = count - len(taken) - len(second)
     chunks = len(_chunks(left, chunk_size, 1, largest)) if left else 0
-    return np.concatenate([first, second]), [table, more_table], per_point * left + per_chunk * chunks < limit
+    return _probe_result(runs, per_point * left + per_chunk * chunks < limit)
+
+
+def _probe_result(runs: list[tuple[np.ndarray, float, Table]], serial: bool) -> tuple[np.ndarray, list[Table], bool]:
+    """The probes' positions (in the order of their tables' rows), their tables, and where the rest runs."""
+    return np.concatenate([run[0] for run in runs]), [run[2] for run in runs], serial
 
 
 def _spread(count: int, size: int, taken: np.ndarray) -> np.ndarray:

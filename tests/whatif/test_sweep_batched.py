@@ -285,12 +285,13 @@ def test_the_probe_separates_a_chunks_cost_from_a_points_and_stops_early_on_slow
     from incentives.build import CompiledModel
     from incentives.whatif import runner
 
-    per_point = {"value": 2e-6}
+    per_point = {"value": 2e-6, "once": 0.0}
     timed: list[int] = []
 
     def fake(compiled: CompiledModel, options: tuple[Any, ...], values: np.ndarray) -> tuple[float, Any]:
         timed.append(len(values))
-        return 1e-3 + per_point["value"] * len(values), (("x",), [values[:, 0].copy()])
+        once, per_point["once"] = per_point["once"], 0.0  # a one-time cost, paid by the first chunk
+        return once + 1e-3 + per_point["value"] * len(values), (("x",), [values[:, 0].copy()])
 
     monkeypatch.setattr(runner, "_timed", fake)
     monkeypatch.setattr(runner, "_serial_limit", lambda processes: 0.05)
@@ -307,11 +308,13 @@ def test_the_probe_separates_a_chunks_cost_from_a_points_and_stops_early_on_slow
     probed, tables, serial = probe(20_000, 3e-6)  # ... 3 us a point 0.062 s, over the limit: to the workers
     assert not serial and timed == [16, 1024] and len(set(probed.tolist())) == 1040
     assert [t[1][0].tolist() for t in tables] == [probed[:16].tolist(), probed[16:].tolist()]  # each row its point
-    probed, tables, serial = probe(20_000, 1e-2)  # 16 points take 0.161 s, over the limit: no second probe
-    assert not serial and timed == [16] and len(probed) == 16
-    assert not probe(20_000, 1e-4)[2] and timed == [16]  # 2.6 ms, 3.2 s scaled up: over 40 times the limit
+    probed, tables, serial = probe(20_000, 1e-2)  # 16 points take 0.161 s, over the limit, and 16 others too:
+    assert not serial and timed == [16, 16] and len(set(probed.tolist())) == 32  # no large probe
+    assert not probe(20_000, 1e-4)[2] and timed == [16, 16]  # 2.6 ms, 3.2 s scaled up: over 40 times the limit
+    per_point["once"] = 0.4  # the first 16 points pay a solver's first import: 16 others are quick
+    assert probe(20_000, 2e-6)[2] and timed == [16, 16, 1024]
     values = np.arange(100_000, dtype=float).reshape(-1, 1)
-    assert not probe(100_000, 2e-6)[2] and timed == [16]  # a large sweep: 1.03 ms, 6.4 s scaled up
+    assert not probe(100_000, 2e-6)[2] and timed == [16, 16]  # a large sweep: 1.03 ms, 6.4 s scaled up
     assert sorted(probe(600, 2e-6)[0].tolist()) == list(range(600)) and timed == [16, 584]  # a small one: all here
 
 
