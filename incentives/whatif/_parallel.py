@@ -11,10 +11,11 @@ one chunk (:class:`Table`).  The model travels to other processes once:
   by ``fork`` (Linux before Python 3.14), they inherit the model of the sweep that starts
   them and its compiled formulas; otherwise, and for other models, they unpickle the
   model's bytes once, as above.  Each worker gets one message a sweep,
-  with every point, and claims chunks from the front of the list while this process
-  claims them from the back, on a *claims board* the pool shares (a few integers in
-  shared memory, behind one lock): no chunk waits for a message between processes, so
-  ``workers=2`` means this process and one worker, and no core waits for the other;
+  with every point, and claims chunks of them from the front while this process claims
+  from the back, on a *claims board* the pool shares (a few integers in shared memory,
+  behind one lock), each chunk sized as it is claimed (:mod:`._claims`): no chunk waits
+  for a message between processes, so ``workers=2`` means this process and one worker,
+  and no core waits long for the other;
 * an executor (:func:`run_on_executor`, a ``dask.distributed.Client`` for instance) runs
   the tasks where it likes.
 """
@@ -26,6 +27,7 @@ import itertools
 import multiprocessing
 import pickle
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -34,6 +36,7 @@ import numpy as np
 
 from ..build import CompiledModel
 from ..errors import IncentivesError, SweepError
+from ._claims import Claims
 from ._coded import CodedColumn, FloatsOrNone, as_list, coded_join
 from ._memory import keep_freed_memory
 from ._progress import ProgressBar
@@ -65,7 +68,7 @@ _COMPILED: dict[str, CompiledModel] = {}
 _POOL: list[tuple[int, ProcessPoolExecutor]] = []
 
 #: The claims board of the kept pool (in this process) or of the pool this worker belongs to (in a worker):
-#: ``[sweep, front, back, points done by workers]``: chunks ``front .. back - 1`` of sweep ``sweep`` are
+#: ``[sweep, front, back, points done by workers]``: points ``front .. back - 1`` of sweep ``sweep`` are
 #: still unclaimed.
 _BOARD: list[Any] = []
 _SWEEP, _FRONT, _BACK, _DONE = range(4)
@@ -153,14 +156,15 @@ def run_local(
     blob: tuple[str, bytes],
     options: tuple[Any, ...],
     values: np.ndarray,
-    chunks: list[slice],
+    claims: Claims,
     processes: int,
     bar: ProgressBar,
 ) -> Table:
-    """The table of the chunks, run on ``processes`` local processes: this one and ``processes - 1`` kept workers.
+    """The table of the points, run on ``processes`` local processes: this one and ``processes - 1`` kept workers.
 
-    The workers claim chunks from the front and this process from the back, until none is left;
-    each worker returns the tables of its chunks at the end.
+    The workers claim chunks from the front and this process from the back, each chunk sized
+    as it is claimed (``claims``), until none is left; each worker returns the tables of its
+    chunks at the end.
     """
     key, data = blob
     _keep(key, compiled)  # worker processes forked from here (see the module's docstring) find it without unpickling
@@ -169,19 +173,18 @@ def run_local(
         board = _BOARD[0]
         sweep = next(_SWEEPS)
         with board.get_lock():
-            board[_SWEEP], board[_FRONT], board[_BACK], board[_DONE] = sweep, 0, len(chunks), 0
+            board[_SWEEP], board[_FRONT], board[_BACK], board[_DONE] = sweep, 0, len(values), 0
         try:
             futures = [
-                pool.submit(run_claimed, task, sweep, key, data, values, chunks, options) for _ in range(processes - 1)
+                pool.submit(run_claimed, task, sweep, key, data, values, claims, options) for _ in range(processes - 1)
             ]
             tables: dict[int, Table] = {}
-            mine, before = 0, bar.done
-            while (j := _claim(board, sweep, front=False)) is not None:
-                tables[j] = task("", compiled, values[chunks[j]], *options)
-                mine += chunks[j].stop - chunks[j].start
-                bar.update_to(before + mine + board[_DONE])
-            _collect(futures, tables, len(chunks), lambda: bar.update_to(before + mine + board[_DONE]))
-            return joined_table([tables[j] for j in range(len(chunks))])
+            pace, before = _Pace(), bar.done
+            while (chunk := _claim(board, sweep, claims, pace, front=False)) is not None:
+                tables[chunk.start] = pace.timed(task, "", compiled, values[chunk], *options)
+                bar.update_to(before + pace.points + board[_DONE])
+            _collect(futures, tables, len(values), lambda: bar.update_to(before + pace.points + board[_DONE]))
+            return joined_table([tables[start] for start in sorted(tables)])
         except BaseException as err:
             _stop(board, sweep)
             close_local_pool()  # a worker may still be on this sweep's chunks
@@ -193,17 +196,41 @@ def run_local(
 def _collect(
     futures: list[concurrent.futures.Future[Any]], tables: dict[int, Table], count: int, progress: Callable[[], None]
 ) -> None:
-    """The workers' tables, waiting for the workers while chunks are missing (an error of theirs is raised)."""
+    """The workers' tables, waiting for the workers while points are missing (an error of theirs is raised)."""
     waiting = set(futures)
-    while len(tables) < count and waiting:
+    while _rows(tables) < count and waiting:
         done, waiting = concurrent.futures.wait(
             waiting, timeout=_WAIT_SECONDS, return_when=concurrent.futures.FIRST_COMPLETED
         )
         for future in done:
             tables.update(future.result())
         progress()
-    if len(tables) < count:
-        raise SweepError(f"the sweep's worker processes returned {len(tables)} of its {count} chunks")
+    if _rows(tables) < count:
+        raise SweepError(f"the sweep's worker processes returned {_rows(tables)} of its {count} points")
+
+
+def _rows(tables: dict[int, Table]) -> int:
+    """The rows of the tables (the points they hold)."""
+    return sum(len(table[1][0]) for table in tables.values())
+
+
+class _Pace:
+    """The points a process has run in this sweep and the seconds they took."""
+
+    def __init__(self) -> None:
+        self.points, self.seconds = 0, 0.0
+
+    def timed(self, task: Task, key: str, model: Any, values: np.ndarray, *options: Any) -> Table:
+        """The task's table; its points and seconds are counted."""
+        started = time.perf_counter()
+        table = task(key, model, values, *options)
+        self.seconds += time.perf_counter() - started
+        self.points += len(values)
+        return table
+
+    def per_point(self) -> float | None:
+        """Seconds a point so far, None before the first chunk."""
+        return self.seconds / self.points if self.points else None
 
 
 def run_claimed(
@@ -212,37 +239,43 @@ def run_claimed(
     key: str,
     data: bytes,
     values: np.ndarray,
-    chunks: list[slice],
+    claims: Claims,
     options: tuple[Any, ...],
 ) -> dict[int, Table]:
-    """In a worker: the chunks of sweep ``sweep`` it claims from the front of the board, until none is left."""
+    """In a worker: the chunks of sweep ``sweep`` it claims from the front of the board, until none is left.
+
+    Returns each chunk's table under the position of its first point.
+    """
     board = _BOARD[0]
     tables: dict[int, Table] = {}
+    pace = _Pace()
     try:
-        while (j := _claim(board, sweep, front=True)) is not None:
-            tables[j] = task(key, data, values[chunks[j]], *options)
+        while (chunk := _claim(board, sweep, claims, pace, front=True)) is not None:
+            tables[chunk.start] = pace.timed(task, key, data, values[chunk], *options)
             with board.get_lock():
-                board[_DONE] += chunks[j].stop - chunks[j].start
+                board[_DONE] += chunk.stop - chunk.start
     except BaseException:
         _stop(board, sweep)  # nobody starts another chunk of a sweep that has failed
         raise
     return tables
 
 
-def _claim(board: Any, sweep: int, *, front: bool) -> int | None:
-    """The next unclaimed chunk of ``sweep`` from the front or the back of the board, or None when none is left."""
+def _claim(board: Any, sweep: int, claims: Claims, pace: _Pace, *, front: bool) -> slice | None:
+    """The next chunk of ``sweep``'s points, claimed from the front or the back of the board; None when none is left."""
     with board.get_lock():
-        if board[_SWEEP] != sweep or board[_FRONT] >= board[_BACK]:
+        start, stop = board[_FRONT], board[_BACK]
+        if board[_SWEEP] != sweep or start >= stop:
             return None
+        size = claims.size(start, stop, at_front=front, seconds_per_point=pace.per_point())
         if front:
-            board[_FRONT] += 1
-            return int(board[_FRONT] - 1)
-        board[_BACK] -= 1
-        return int(board[_BACK])
+            board[_FRONT] = start + size
+            return slice(int(start), int(start + size))
+        board[_BACK] = stop - size
+        return slice(int(stop - size), int(stop))
 
 
 def _stop(board: Any, sweep: int) -> None:
-    """Leave no chunk of ``sweep`` to claim."""
+    """Leave no point of ``sweep`` to claim."""
     with board.get_lock():
         if board[_SWEEP] == sweep:
             board[_BACK] = board[_FRONT]

@@ -24,8 +24,9 @@ How a sweep runs
    of workers replaces them, :func:`close_workers` ends them, and they end with the
    interpreter).  Each worker gets every point in one message; the workers claim
    chunks from the front and this process from the back, on a board the pool shares
-   (:mod:`incentives.whatif._parallel`), and the chunks shrink towards where they
-   meet (:func:`_meeting_chunks`), so neither side waits long for the other.  While
+   (:mod:`incentives.whatif._parallel`), each chunk sized as it is claimed: the chunks
+   shrink towards where they meet, down to a few points where points are slow
+   (:func:`_claims`), so neither side waits long for the other.  While
    a sweep runs, this process keeps the memory its chunks free for the next ones, and
    the worker processes keep it for good (glibc only: :mod:`incentives.whatif._memory`).
    Small sweeps, and ``workers=1``, run in this process; with the default ``workers`` so
@@ -56,7 +57,7 @@ import pickle
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
@@ -68,6 +69,7 @@ from ..game import SizeBudget
 from ..model import Organization
 from ..solvers import method_names, solve
 from ._batch import PRICE_COLUMNS, TEXT_COLUMNS, Column, batched_columns, record_keys
+from ._claims import Claims
 from ._coded import coded, floats_or_none, reordered
 from ._memory import freed_memory_kept
 from ._parallel import (
@@ -87,6 +89,7 @@ from .repeated import REPEATED_COLUMNS, RepeatedColumns, repeated_notes, repeate
 from .results import NO_EQUILIBRIUM, SweepRecords, SweepResult
 
 __all__ = [
+    "DECISIVE_SECONDS",
     "EXECUTOR_MAX_CHUNK",
     "FORK_SERIAL_SECONDS",
     "HOME_ALLOWANCE",
@@ -145,7 +148,7 @@ KEPT_SERIAL_SECONDS = 0.01
 
 #: With the default ``workers``, this many points spread over the sweep run first in this process, timed (and as
 #: many others if they were slow, in case they paid one-time costs); then :data:`PROBE_MORE_POINTS` more, unless
-#: the sweep is slow (:func:`_probed`).  Their records are kept, and the rest runs here or on the workers.
+#: those already decided (:func:`_probed`).  Their records are kept, and the rest runs here or on the workers.
 PROBE_POINTS = 16
 
 #: The points of the second, larger probe: the two times separate the cost of a chunk (about 1.4 ms on the
@@ -156,6 +159,12 @@ PROBE_MORE_POINTS = 1024
 #: many times the limit (:func:`_serial_limit`): its points are slow, so it need not wait for the second probe.
 #: (A chunk's fixed cost makes the first probe's scaled-up time about 40 times a quick sweep's.)
 SLOW_FACTOR = 40
+
+#: When the first probe's points take this many seconds, their time is mostly their own, not their chunk's (a
+#: chunk's fixed cost was 1.0-1.3 ms on every bundled example), so the time of the rest is estimated from them
+#: without the second probe, whose 1,024 points would take seconds there.  On ``keeping_close.yaml``, whose
+#: points are not dominance solvable (16 took 59 ms), a 600-point sweep otherwise ran whole in this process.
+DECISIVE_SECONDS = 0.01
 
 
 class Executor(Protocol):
@@ -408,46 +417,29 @@ def _even_slices(count: int, parts: int) -> list[slice]:
     return [slice(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
-def _meeting_chunks(count: int, processes: int, largest: int) -> list[slice]:
-    """Slices for this process and ``processes - 1`` local workers, large at both ends and small where they meet.
+def _claims(count: int, processes: int, largest: int, chunk_size: int | None, pace: float | None = None) -> Claims:
+    """How this process and ``processes - 1`` local workers size the chunks they claim of ``count`` points.
 
-    The workers take tasks from the front and this process from the back (:func:`run_local`),
-    so the workers' share, about the first ``(processes - 1) / processes`` of the points, is cut
-    into tasks that shrink towards its end, and this process's share into tasks that shrink
-    towards its start: each task is three quarters of what is left to its side (shared among
-    the workers on theirs), at least :data:`MIN_CHUNK` and at most :data:`MAX_CHUNK` points
-    (and ``largest``), and no task is left with fewer than half that smallest size.  A task
-    has a fixed cost (about 1.4 ms on the bundled company, the time of 500 points), so a side
-    has few tasks; the last ones are small, and whichever side finishes first waits little
-    for the other.
-
-    This process's share is :data:`HOME_ALLOWANCE` points short of an even one: it starts
-    its chunks after the sweep's setup, and its first chunk's memory is new.
+    The workers take chunks from the front and this process from the back (:func:`run_local`),
+    so the workers' share is about the first ``(processes - 1) / processes`` of the points;
+    each side's chunks shrink towards the meeting point (:class:`~._claims.Claims`), from at
+    most :data:`MAX_CHUNK` points (and ``largest``) to at least :data:`MIN_CHUNK`, or fewer
+    once a claimer has measured its pace.  This process's share is :data:`HOME_ALLOWANCE`
+    points short of an even one: it starts its chunks after the sweep's setup, and its first
+    chunk's memory is new.  With ``chunk_size``, every chunk has that many points.  ``pace``,
+    seconds a point where the sweep's first points were timed (:func:`_probed`), sizes the
+    claims until each process has measured its own.
 
     Examples
     --------
-    >>> [s.stop - s.start for s in _meeting_chunks(10_000, 2, 10**6)]
-    [4000, 1500, 1125, 3375]
+    >>> _claims(10_000, 2, 10**6, None)
+    Claims(middle=5500, workers=1, largest=4000, smallest=1024, fixed=False, pace=None)
     """
+    if chunk_size is not None:
+        size = min(chunk_size, largest)
+        return Claims(middle=count, workers=processes - 1, largest=size, smallest=size, fixed=True)
     middle = round(count * (processes - 1) / processes) + min(HOME_ALLOWANCE, count // (2 * processes))
-    front = _shrinking(middle, processes - 1, largest)
-    back = _shrinking(count - middle, 1, largest)
-    stops = list(itertools.accumulate(front)) + [count - s for s in itertools.accumulate(back)][::-1][1:] + [count]
-    starts = [0, *stops[:-1]]
-    return [slice(a, b) for a, b in zip(starts, stops, strict=True) if b > a]
-
-
-def _shrinking(count: int, claimers: int, largest: int) -> list[int]:
-    """Task sizes that take 3/4 of what is left each time, shared among ``claimers``, within :func:`_meeting_chunks`."""
-    sizes = []
-    left = count
-    while left > 0:
-        size = min(left, largest, MAX_CHUNK, max(MIN_CHUNK, math.ceil(3 * left / (4 * claimers))))
-        if left - size < MIN_CHUNK // 2 and left <= min(largest, MAX_CHUNK):
-            size = left  # no task of a few points at the end: each task has a fixed cost
-        sizes.append(size)
-        left -= size
-    return sizes
+    return Claims(middle=middle, workers=processes - 1, largest=min(largest, MAX_CHUNK), smallest=MIN_CHUNK, pace=pace)
 
 
 def _run(
@@ -468,9 +460,9 @@ def _run(
     largest = compiled.points_per_batch()
     bar = progress_bar(len(values), bar_option)
     try:
-        probed, head = np.zeros(0, dtype=np.int64), list[Table]()
+        probed, head, pace = np.zeros(0, dtype=np.int64), list[Table](), None
         if not serial and executor is None and workers is None:
-            probed, head, serial = _probed(compiled, options, values, local, chunk_size, largest)
+            probed, head, serial, pace = _probed(compiled, options, values, local, chunk_size, largest)
             bar.update(len(probed))
         rest = _left(len(values), probed) if len(probed) else None
         left = values if rest is None else values[rest]
@@ -479,7 +471,7 @@ def _run(
             chunks = _chunks(len(left), chunk_size, 1, largest, fewer=1 if head else 0)  # the probe's large chunk
             tables.append(run_serial(evaluate_chunk, compiled, options, left, chunks, bar))
         elif len(left):
-            table, ran_on = _elsewhere(compiled, options, left, executor, local, chunk_size, largest, bar)
+            table, ran_on = _elsewhere(compiled, options, left, executor, (local, pace), chunk_size, largest, bar)
             tables.append(table)
     finally:
         bar.close()
@@ -495,12 +487,15 @@ def _elsewhere(
     options: tuple[Any, ...],
     values: np.ndarray,
     executor: Executor | None,
-    processes: int,
+    local: tuple[int, float | None],
     chunk_size: int | None,
     largest: int,
     bar: ProgressBar,
 ) -> tuple[Table, str]:
-    """The table of the points on the executor, or on ``processes`` local processes, and where they ran."""
+    """The table of the points on the executor, or else on local processes, and where they ran.
+
+    ``local`` is the number of local processes and the seconds a point took in the probe, if any.
+    """
     data = pickle.dumps(compiled)
     blob = (hashlib.sha256(data).hexdigest(), data)
     if executor is not None:
@@ -510,11 +505,9 @@ def _elsewhere(
         else:
             chunks = _chunks(len(values), chunk_size, parallelism, largest)
         return run_on_executor(executor, executor_task, blob, options, values, chunks, bar), type(executor).__name__
-    if chunk_size is None:
-        chunks = _meeting_chunks(len(values), processes, largest)
-    else:
-        chunks = _chunks(len(values), chunk_size, processes, largest)
-    table = run_local(evaluate_chunk, compiled, blob, options, values, chunks, processes, bar)
+    processes, pace = local
+    claims = _claims(len(values), processes, largest, chunk_size, pace)
+    table = run_local(evaluate_chunk, compiled, blob, options, values, claims, processes, bar)
     return table, f"{processes} local processes"
 
 
@@ -538,17 +531,19 @@ def _probed(
     processes: int,
     chunk_size: int | None,
     largest: int,
-) -> tuple[np.ndarray, list[Table], bool]:
+) -> _Probe:
     """With the default workers: points spread over the sweep, run and timed here first; whether the rest stays here.
 
-    Returns the positions of the points run (in the order of their tables' rows), their tables, and
-    whether the rest of the sweep would take less than :func:`_serial_limit` in this process.
+    Returns the positions of the points run (in the order of their tables' rows), their tables,
+    whether the rest of the sweep would take less than :func:`_serial_limit` in this process, and
+    the seconds a point took in the last probe.
     :data:`PROBE_POINTS` points run first; when they alone take the limit, or scaled up to the
-    whole sweep :data:`SLOW_FACTOR` times it, as many others run again (the first may have paid
-    one-time costs: a solver's first import), and if those are as slow the rest goes to the
-    workers.  Otherwise :data:`PROBE_MORE_POINTS` more run (all the rest, on a sweep that small),
-    and the two last times separate the cost of a chunk from the cost of a point.  Each probe is
-    one chunk, within the size budget (``largest``).
+    whole sweep :data:`SLOW_FACTOR` times it, or at least :data:`DECISIVE_SECONDS`, as many
+    others run again (the first may have paid one-time costs: a solver's first import).  If
+    those are as slow the rest goes to the workers; if they take :data:`DECISIVE_SECONDS`, their
+    time a point, times the points left, decides.  Otherwise :data:`PROBE_MORE_POINTS` more run
+    (all the rest, on a sweep that small), and the two last times separate the cost of a chunk
+    from the cost of a point.  Each probe is one chunk, within the size budget (``largest``).
     """
     limit = _serial_limit(processes)
     count = len(values)
@@ -560,10 +555,14 @@ def _probed(
         return (positions, *_timed(compiled, options, values[positions]))
 
     runs = [run(_spread(count, min(PROBE_POINTS, largest), np.zeros(0, dtype=np.int64)))]
-    if slow(runs[0][1], len(runs[0][0])):  # perhaps one-time costs: as many other points, timed again
+    first = runs[0][1]
+    if slow(first, len(runs[0][0])) or first >= DECISIVE_SECONDS:  # perhaps one-time costs: others, timed again
         runs.append(run(_spread(count, min(PROBE_POINTS, largest), runs[0][0])))
         if slow(runs[1][1], len(runs[1][0])):
-            return _probe_result(runs, False)
+            return _Probe.of(runs, False)
+        if runs[1][1] >= DECISIVE_SECONDS:
+            left = count - len(runs[0][0]) - len(runs[1][0])
+            return _Probe.of(runs, runs[1][1] / len(runs[1][0]) * left < limit)
     small, seconds, _ = runs[-1]
     taken = np.concatenate([positions for positions, _, _ in runs])
     runs.append(run(_spread(count, min(PROBE_MORE_POINTS, largest), taken)))
@@ -572,12 +571,23 @@ def _probed(
     per_chunk = max(0.0, seconds - len(small) * per_point)
     left = count - len(taken) - len(second)
     chunks = len(_chunks(left, chunk_size, 1, largest)) if left else 0
-    return _probe_result(runs, per_point * left + per_chunk * chunks < limit)
+    return _Probe.of(runs, per_point * left + per_chunk * chunks < limit)
 
 
-def _probe_result(runs: list[tuple[np.ndarray, float, Table]], serial: bool) -> tuple[np.ndarray, list[Table], bool]:
-    """The probes' positions (in the order of their tables' rows), their tables, and where the rest runs."""
-    return np.concatenate([run[0] for run in runs]), [run[2] for run in runs], serial
+class _Probe(NamedTuple):
+    """What the probes of :func:`_probed` ran and measured."""
+
+    positions: np.ndarray  # of their points, in the order of their tables' rows
+    tables: list[Table]
+    serial: bool  # whether the rest of the sweep stays in this process
+    pace: float  # seconds a point in the last probe
+
+    @classmethod
+    def of(cls, runs: list[tuple[np.ndarray, float, Table]], serial: bool) -> _Probe:
+        """The result of the probes ``runs`` (each its positions, seconds and table)."""
+        positions, seconds, _ = runs[-1]
+        pace = seconds / len(positions)
+        return cls(np.concatenate([run[0] for run in runs]), [run[2] for run in runs], serial, pace)
 
 
 def _spread(count: int, size: int, taken: np.ndarray) -> np.ndarray:

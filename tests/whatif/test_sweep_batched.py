@@ -298,24 +298,29 @@ def test_the_probe_separates_a_chunks_cost_from_a_points_and_stops_early_on_slow
     values = np.arange(20_000, dtype=float).reshape(-1, 1)
     compiled: Any = None
 
-    def probe(count: int, cost: float) -> tuple[np.ndarray, list[Any], bool]:
+    def probe(count: int, cost: float) -> Any:
         timed.clear()
         per_point["value"] = cost
         return runner._probed(compiled, (), values[:count], 2, None, 10**6)
 
     # after 1,040 points, 18,960 are left, in 5 chunks: 2 us a point and 1 ms a chunk make 0.043 s, here ...
     assert probe(20_000, 2e-6)[2] and timed == [16, 1024]
-    probed, tables, serial = probe(20_000, 3e-6)  # ... 3 us a point 0.062 s, over the limit: to the workers
+    probed, tables, serial, pace = probe(20_000, 3e-6)  # ... 3 us a point 0.062 s, over the limit: to the workers
     assert not serial and timed == [16, 1024] and len(set(probed.tolist())) == 1040
+    assert pace == pytest.approx((1e-3 + 3e-6 * 1024) / 1024)  # the last probe's seconds a point
     assert [t[1][0].tolist() for t in tables] == [probed[:16].tolist(), probed[16:].tolist()]  # each row its point
-    probed, tables, serial = probe(20_000, 1e-2)  # 16 points take 0.161 s, over the limit, and 16 others too:
+    probed, tables, serial, pace = probe(20_000, 1e-2)  # 16 points take 0.161 s, over the limit, and 16 others too:
     assert not serial and timed == [16, 16] and len(set(probed.tolist())) == 32  # no large probe
+    assert pace == pytest.approx((1e-3 + 1e-2 * 16) / 16)
     assert not probe(20_000, 1e-4)[2] and timed == [16, 16]  # 2.6 ms, 3.2 s scaled up: over 40 times the limit
     per_point["once"] = 0.4  # the first 16 points pay a solver's first import: 16 others are quick
     assert probe(20_000, 2e-6)[2] and timed == [16, 16, 1024]
     values = np.arange(100_000, dtype=float).reshape(-1, 1)
     assert not probe(100_000, 2e-6)[2] and timed == [16, 16]  # a large sweep: 1.03 ms, 6.4 s scaled up
     assert sorted(probe(600, 2e-6)[0].tolist()) == list(range(600)) and timed == [16, 584]  # a small one: all here
+    # 16 points that take 17 ms: their time is their own; 16 others say the 568 left take 0.6 s, over the limit
+    assert not probe(600, 1e-3)[2] and timed == [16, 16]
+    assert probe(100, 6e-4)[2] and timed == [16, 16]  # 10.6 ms for 16, so 68 points left take 45 ms: here
 
 
 def test_with_the_default_workers_every_point_runs_once_in_this_process_when_it_stays_here(
