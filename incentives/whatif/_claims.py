@@ -61,14 +61,14 @@ class Claims:
     Before a pace is measured, or where points are quick, a 10,000-point sweep on two processes
     is cut in four chunks; where a point takes 1.5 ms, into shares of what is left:
 
-    >>> claims = Claims(middle=5500, workers=1, largest=4000, smallest=1024)
-    >>> claims.size(0, 10_000, at_front=True, seconds_per_point=None)  # the worker's first chunk
+    >>> claims = Claims(middle=4500, workers=1, largest=4000, smallest=1024)
+    >>> claims.size(0, 10_000, at_front=False, seconds_per_point=None)  # this process's first chunk
     4000
-    >>> claims.size(4000, 10_000, at_front=False, seconds_per_point=None)  # this process's first
+    >>> claims.size(0, 6000, at_front=True, seconds_per_point=None)  # the worker's first
     3375
-    >>> claims.size(4000, 6625, at_front=True, seconds_per_point=1.4e-6)  # the rest of the worker's share
+    >>> claims.size(3375, 6000, at_front=False, seconds_per_point=1.4e-6)  # the rest of this process's share
     1500
-    >>> claims.size(4000, 6625, at_front=True, seconds_per_point=0.0015)  # a quarter of what is left
+    >>> claims.size(3375, 6000, at_front=False, seconds_per_point=0.0015)  # a quarter of what is left
     657
     >>> claims.size(6000, 6030, at_front=False, seconds_per_point=0.0015)  # 20 ms of work at least
     14

@@ -8,9 +8,12 @@ bundled company in one process.  While a sweep runs, glibc's ``M_MMAP_THRESHOLD`
 raised to :data:`SWEEP_MMAP_THRESHOLD` (its largest value) and its ``M_TOP_PAD`` (how much
 freed memory it keeps at the top of the heap) to :data:`SWEEP_TOP_PAD`, which keeps those pages.
 
-* This process keeps them while a sweep runs (:func:`freed_memory_kept`); a sweep's first
-  chunk still makes new pages (about 1,500 faults in that sweep).  After it the pad goes
-  back to what it was when the process started.  So does the mmap threshold where the
+* This process keeps them while a sweep runs (:func:`freed_memory_kept`), and between sweeps
+  while it keeps local worker processes (:func:`hold_freed_memory`, until
+  :func:`release_freed_memory`: the workers hold far more memory than these pages).  Otherwise
+  a sweep's first chunk makes new pages (about 1,500 faults in that sweep): after a sweep, or
+  once the workers end, the pad goes back to what it was when the process started.  So does
+  the mmap threshold where the
   process's environment fixed it (Dask's nanny starts its workers with
   ``MALLOC_TRIM_THRESHOLD_=65536``, which fixes it at 128 KiB).  Where glibc moved it
   itself, it stays at 32 MiB: once a setting is made glibc stops moving it and offers no
@@ -34,7 +37,14 @@ import ctypes
 import functools
 from collections.abc import Callable, Iterator, Mapping
 
-__all__ = ["SWEEP_MMAP_THRESHOLD", "SWEEP_TOP_PAD", "freed_memory_kept", "keep_freed_memory"]
+__all__ = [
+    "SWEEP_MMAP_THRESHOLD",
+    "SWEEP_TOP_PAD",
+    "freed_memory_kept",
+    "hold_freed_memory",
+    "keep_freed_memory",
+    "release_freed_memory",
+]
 
 #: The freed memory kept at the top of the heap while a sweep runs (glibc's ``M_TOP_PAD``), in bytes.
 SWEEP_TOP_PAD = 64 << 20
@@ -48,6 +58,9 @@ _M_TOP_PAD = -2
 _M_MMAP_THRESHOLD = -3
 _DEFAULT_TOP_PAD = 128 * 1024
 _DEFAULT_MMAP_THRESHOLD = 128 * 1024
+
+#: Whether this process keeps the memory sweeps free between sweeps too (:func:`hold_freed_memory`).
+_HELD: list[bool] = []
 
 #: The environment variables and tunables (which win over them) by which glibc fixes its thresholds as a process starts;
 #: each of them stops glibc moving its mmap threshold (``mallopt(3)``, "Dynamic mmap threshold").
@@ -147,16 +160,44 @@ def keep_freed_memory() -> bool:
     return _set(SWEEP_TOP_PAD, SWEEP_MMAP_THRESHOLD)
 
 
+def hold_freed_memory() -> bool:
+    """Keep the memory sweeps free between sweeps too, until :func:`release_freed_memory`; whether it was set.
+
+    Examples
+    --------
+    >>> hold_freed_memory() == (_mallopt() is not None)
+    True
+    >>> with freed_memory_kept():
+    ...     pass
+    >>> _HELD  # the settings stay after the sweep
+    [True]
+    >>> release_freed_memory()
+    >>> _HELD
+    []
+    """
+    held = _set(SWEEP_TOP_PAD, SWEEP_MMAP_THRESHOLD)
+    _HELD[:] = [True] if held else []
+    return held
+
+
+def release_freed_memory() -> None:
+    """glibc's settings as this process started, if :func:`hold_freed_memory` changed them."""
+    if _HELD:
+        _HELD.clear()
+        _set(*_at_start())
+
+
 @contextlib.contextmanager
 def freed_memory_kept() -> Iterator[bool]:
     """While the block runs, keep the memory a sweep frees; then glibc's settings as this process started.
 
-    (Except a mmap threshold that glibc moved itself: it stays at :data:`SWEEP_MMAP_THRESHOLD`.)
+    (Except a mmap threshold that glibc moved itself: it stays at :data:`SWEEP_MMAP_THRESHOLD`;
+    and where :func:`hold_freed_memory` holds them, they stay until :func:`release_freed_memory`.)
     Yields whether the settings were made.
     """
     kept = _set(SWEEP_TOP_PAD, SWEEP_MMAP_THRESHOLD)
     try:
         yield kept
     finally:
-        if kept:
+        if kept and not _HELD:
             _set(*_at_start())

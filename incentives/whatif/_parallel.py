@@ -38,7 +38,7 @@ from ..build import CompiledModel
 from ..errors import IncentivesError, SweepError
 from ._claims import Claims
 from ._coded import CodedColumn, FloatsOrNone, as_list, coded_join
-from ._memory import keep_freed_memory
+from ._memory import hold_freed_memory, keep_freed_memory, release_freed_memory
 from ._progress import ProgressBar
 
 __all__ = [
@@ -293,7 +293,10 @@ def local_pool(workers: int) -> ProcessPoolExecutor:
     Starting processes costs more than a sweep of ten thousand points takes, so the pool
     stays for the next sweep (a sweep with another number of workers replaces it);
     :func:`close_local_pool` ends it, and it ends with the interpreter.  The pool's claims
-    board is made with it and handed to each worker as it starts.
+    board is made with it and handed to each worker as it starts.  While the pool lives,
+    this process keeps the memory its sweeps free between sweeps too (on a 10,000-point
+    sweep of the bundled company, its first chunk made 1,400 page faults and took 11 ms
+    beside a worker instead of 5.4 ms; :mod:`._memory`).
     """
     if kept_local_pool(workers):
         return _POOL[0][1]
@@ -302,6 +305,7 @@ def local_pool(workers: int) -> ProcessPoolExecutor:
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_attach, initargs=(board,))
     _BOARD[:] = [board]
     _POOL.append((workers, pool))
+    hold_freed_memory()
     return pool
 
 
@@ -328,6 +332,7 @@ def close_local_pool() -> None:
     """
     while _POOL:
         _POOL.pop()[1].shutdown(wait=False, cancel_futures=True)
+    release_freed_memory()
 
 
 def run_on_executor(

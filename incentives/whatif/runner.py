@@ -27,8 +27,9 @@ How a sweep runs
    (:mod:`incentives.whatif._parallel`), each chunk sized as it is claimed: the chunks
    shrink towards where they meet, down to a few points where points are slow
    (:func:`_claims`), so neither side waits long for the other.  While
-   a sweep runs, this process keeps the memory its chunks free for the next ones, and
-   the worker processes keep it for good (glibc only: :mod:`incentives.whatif._memory`).
+   a sweep runs, this process keeps the memory its chunks free for the next ones (and
+   between sweeps while it keeps worker processes), and the worker processes keep it
+   for good (glibc only: :mod:`incentives.whatif._memory`).
    Small sweeps, and ``workers=1``, run in this process; with the default ``workers`` so
    does a sweep whose first points, spread over it and run here timed (their records
    kept: :func:`_probed`), say the rest is quicker done here than handed to processes
@@ -92,7 +93,7 @@ __all__ = [
     "DECISIVE_SECONDS",
     "EXECUTOR_MAX_CHUNK",
     "FORK_SERIAL_SECONDS",
-    "HOME_ALLOWANCE",
+    "HOME_EXTRA",
     "KEPT_SERIAL_SECONDS",
     "MAX_CHUNK",
     "MIN_CHUNK",
@@ -126,11 +127,12 @@ EXECUTOR_MAX_CHUNK = 25_000
 #: and 3.3 ms in one.
 MIN_CHUNK = 1024
 
-#: How many points fewer than an even share this process takes in a sweep on local processes: it starts its
-#: chunks after the sweep's setup, and the memory of its first chunk is new (its workers keep theirs), about
-#: 1.4 and 5 ms on a 10,000-point sweep of the bundled company.  With 500, that sweep took 16.6-17.0 ms on two
-#: processes against 18.3-18.7 ms with even shares (25 interleaved runs, twice).
-HOME_ALLOWANCE = 500
+#: How many points more than an even share this process takes in a sweep on local processes: it starts its
+#: first chunk before the workers have the sweep's message (about 1 ms), and, since it keeps its freed memory
+#: while the workers live, that chunk's pages are no longer new.  With 500, a 10,000-point sweep of the bundled
+#: company took 12.4-14.0 ms on two processes against 12.9-15.1 ms with even shares (medians of 21 interleaved
+#: runs, four times); when this process's first chunk made its pages anew, it took 500 fewer.
+HOME_EXTRA = 500
 
 #: With the default ``workers``, the first points are timed in this process, and the sweep stays here when
 #: the rest would take less than this many seconds, where worker processes have to be started by spawn or
@@ -216,6 +218,9 @@ def point_record(model: EvaluatedModel, *, method: str = "all", max_seconds: flo
 
 def close_workers() -> None:
     """End the local worker processes that parallel sweeps keep (the next parallel sweep starts new ones).
+
+    This process also stops keeping, between sweeps, the memory its sweeps free (a few megabytes;
+    :mod:`incentives.whatif._memory`).
 
     Examples
     --------
@@ -424,21 +429,21 @@ def _claims(count: int, processes: int, largest: int, chunk_size: int | None, pa
     so the workers' share is about the first ``(processes - 1) / processes`` of the points;
     each side's chunks shrink towards the meeting point (:class:`~._claims.Claims`), from at
     most :data:`MAX_CHUNK` points (and ``largest``) to at least :data:`MIN_CHUNK`, or fewer
-    once a claimer has measured its pace.  This process's share is :data:`HOME_ALLOWANCE`
-    points short of an even one: it starts its chunks after the sweep's setup, and its first
-    chunk's memory is new.  With ``chunk_size``, every chunk has that many points.  ``pace``,
+    once a claimer has measured its pace.  This process's share is :data:`HOME_EXTRA` points
+    more than an even one: it starts before the workers have the sweep's message.  With
+    ``chunk_size``, every chunk has that many points.  ``pace``,
     seconds a point where the sweep's first points were timed (:func:`_probed`), sizes the
     claims until each process has measured its own.
 
     Examples
     --------
     >>> _claims(10_000, 2, 10**6, None)
-    Claims(middle=5500, workers=1, largest=4000, smallest=1024, fixed=False, pace=None)
+    Claims(middle=4500, workers=1, largest=4000, smallest=1024, fixed=False, pace=None)
     """
     if chunk_size is not None:
         size = min(chunk_size, largest)
         return Claims(middle=count, workers=processes - 1, largest=size, smallest=size, fixed=True)
-    middle = round(count * (processes - 1) / processes) + min(HOME_ALLOWANCE, count // (2 * processes))
+    middle = round(count * (processes - 1) / processes) - min(HOME_EXTRA, count // (2 * processes))
     return Claims(middle=middle, workers=processes - 1, largest=min(largest, MAX_CHUNK), smallest=MIN_CHUNK, pace=pace)
 
 
@@ -475,7 +480,7 @@ def _run(
             tables.append(table)
     finally:
         bar.close()
-    keys, columns = joined_table(tables)
+    keys, columns = tables[0] if len(tables) == 1 else joined_table(tables)  # a chunk's table is its own
     if rest is not None:  # the probe's rows first: each point back in its place
         order = np.argsort(np.concatenate([probed, rest]), kind="stable")
         columns = [reordered(column, order) for column in columns]

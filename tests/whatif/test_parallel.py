@@ -16,7 +16,7 @@ from incentives.whatif import _parallel
 from incentives.whatif._claims import SHORTEST_CLAIM_SECONDS, Claims
 from incentives.whatif._progress import ProgressBar
 from incentives.whatif.results import SweepRecords
-from incentives.whatif.runner import HOME_ALLOWANCE, MAX_CHUNK, MIN_CHUNK, _claims
+from incentives.whatif.runner import HOME_EXTRA, MAX_CHUNK, MIN_CHUNK, _claims
 
 
 def _pid_task(key: str, model: Any, values: np.ndarray, pause: float) -> _parallel.Table:
@@ -119,8 +119,8 @@ def test_claims_cover_the_points_and_shrink_towards_the_meeting_point() -> None:
     chunks, _ = _claimed(_claims(10_000, 2, 300, None), 10_000, [2e-6, 2e-6])
     assert max(c.stop - c.start for side in chunks for c in side) == 300
     chunks, _ = _claimed(_claims(10_000, 2, 10**9, None), 10_000, [2e-6, 2e-6])
-    assert [[c.stop - c.start for c in side] for side in chunks] == [[3375, 1125], [4000, 1500]]
-    assert sum(c.stop - c.start for c in chunks[0]) == 5_000 - HOME_ALLOWANCE  # this process: short of half
+    assert [[c.stop - c.start for c in side] for side in chunks] == [[4000, 1500], [3375, 1125]]
+    assert sum(c.stop - c.start for c in chunks[0]) == 5_000 + HOME_EXTRA  # this process: more than half
     fixed = _claims(1000, 2, 10**9, 64)
     chunks, _ = _claimed(fixed, 1000, [1e-3, 1e-3])
     assert sorted(c.stop - c.start for side in chunks for c in side)[1:] == [64] * 15  # and one of what is left
