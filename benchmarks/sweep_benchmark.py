@@ -30,21 +30,23 @@ and its gaming score.
 
 Scaling (``--scaling``): the sweep A grid at 100 x 100 = 10,000 points, run by ``incentives.sweep``
 with ``workers=1``, with ``workers=2`` (this process and one worker process), on a Dask
-LocalCluster of two single-threaded worker processes and on one of one (started once; a first
-sweep warms their workers, and the 2-worker cluster's is reported apart), on a 2-worker cluster
+LocalCluster of two single-threaded worker processes and on one of one (each started for its
+run and closed after it, one cluster at a time; a first sweep warms its workers, and the 2-worker
+cluster's is reported apart), on a 2-worker cluster
 started without the ``MALLOC_TRIM_THRESHOLD_=65536`` Dask's nanny gives its workers (which made
 our array work in them about 1.6 times slower until a sweep's tasks raised glibc's thresholds
 while they run), and by two processes started beforehand that each sweep half of
 the points in one process and send its records back (the split a user would write by hand with a
 process pool), interleaved: each repetition runs every contender once, in an
 order rotated from one repetition to the next.  The Dask clusters run in a second round, after
-the local contenders, with the one-process sweep run again beside them as their reference (idle
-Dask processes take CPU time of their own).  Wall time gives points/s; CPU time (this
+the local contenders, with the one-process sweep run again among them as their reference (idle
+Dask processes take CPU time of their own, so no other cluster runs beside the one measured).
+Wall time gives points/s; CPU time (this
 process plus every worker process: the pool's reaped children, the Dask workers' process time)
 gives points per CPU-second, which load on a shared machine distorts far less.  Each figure is
 the median over the repetitions with the lowest and highest; "x 1 process" is the median of the
 ratios of wall times within a repetition.  The 1-minute load average is sampled before every run.
-Last, a task that does nothing times the 2-worker cluster's round trip (submit to result), after a
+Last, a task that does nothing times a 2-worker cluster's round trip (submit to result), after a
 short pause and back to back.  ``--method`` runs the same contenders with another solver method:
 ``support-enumeration-n``, for instance, solves every point on its own (one to three ms a
 point), as every sweep did before the batched path.
@@ -61,6 +63,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import contextlib
+import importlib.util
 import itertools
 import multiprocessing
 import os
@@ -284,24 +287,31 @@ def _start_kept_pool(org: inc.Organization, points: Any) -> None:
 class Contender:
     """One way to run the sweep, measured as wall seconds, CPU seconds and load per run."""
 
-    def __init__(self, name: str, run: Callable[[], Any], worker_cpu: Callable[[], float] | None = None) -> None:
-        self.name, self.run, self.worker_cpu = name, run, worker_cpu
+    def __init__(
+        self,
+        name: str,
+        run: Callable[[], Any],
+        worker_cpu: Callable[[], float] | None = None,
+        around: Callable[[], contextlib.AbstractContextManager[Any]] | None = None,
+    ) -> None:
+        self.name, self.run, self.worker_cpu, self.around = name, run, worker_cpu, around
         self.wall: list[float] = []
         self.cpu: list[float] = []
         self.load: list[float] = []
         self.records: Any = None
-        self.no_op: Callable[[], Any] | None = None  # an executor's task that does nothing, where there is one
 
     def measure(self) -> None:
-        self.load.append(os.getloadavg()[0])
-        outside = self.worker_cpu() if self.worker_cpu else 0.0
-        start, cpu = time.perf_counter(), _process_cpu()
-        result = self.run()
-        self.wall.append(time.perf_counter() - start)
-        cpu = _process_cpu() - cpu
-        outside = (self.worker_cpu() - outside) if self.worker_cpu else 0.0
-        self.cpu.append(cpu + outside)
-        self.records = result.records
+        """One run, timed; inside ``around`` where given (its setup and teardown outside the timing)."""
+        with self.around() if self.around is not None else contextlib.nullcontext():
+            self.load.append(os.getloadavg()[0])
+            outside = self.worker_cpu() if self.worker_cpu else 0.0
+            start, cpu = time.perf_counter(), _process_cpu()
+            result = self.run()
+            self.wall.append(time.perf_counter() - start)
+            cpu = _process_cpu() - cpu
+            outside = (self.worker_cpu() - outside) if self.worker_cpu else 0.0
+            self.cpu.append(cpu + outside)
+            self.records = result.records
 
 
 _HALF_ORG: list[inc.Organization] = []
@@ -368,26 +378,81 @@ DASK_ONE = "Dask LocalCluster, 1 worker"
 DASK_TWO_UNTRIMMED = "Dask LocalCluster, 2 workers, MALLOC_TRIM_THRESHOLD_ unset"
 
 
-def _dask_contenders(stack: contextlib.ExitStack, org: inc.Organization, points: Any, method: str) -> list[Contender]:
+DASK_FIRST = "Dask, first sweep on a new cluster"
+
+
+def _dask_contenders(org: inc.Organization, points: Any, method: str) -> list[Contender]:
     """The sweep on Dask LocalClusters: 2 and 1 workers as Dask starts them, then 2 without Dask's malloc setting.
 
-    Dask's nanny starts its workers with ``MALLOC_TRIM_THRESHOLD_=65536``
-    (``distributed.nanny.pre-spawn-environ``), which fixes glibc's thresholds: every large
-    numpy temporary is new pages again, unless the task raises them while it runs (a sweep's
-    tasks do: :mod:`incentives.whatif._memory`).  The third cluster is started with that
-    setting removed, to show what it still costs.  Each cluster's first sweep warms its
-    workers; the 2-worker default cluster's is reported apart.
+    Each run starts its own cluster, sweeps once to warm its workers (that sweep is the first
+    row, reported apart), is timed, and closes the cluster: one cluster runs at a time, as a
+    user has it (idle Dask workers, nannies and schedulers take CPU time of their own; with two
+    other clusters idle beside it, two workers were 1.70 times one on 2,500 points solved one by
+    one, and 1.93 times with none).  Dask's nanny starts its workers with
+    ``MALLOC_TRIM_THRESHOLD_=65536`` (``distributed.nanny.pre-spawn-environ``), which fixes
+    glibc's thresholds: every large numpy temporary is new pages again, unless the task raises
+    them while it runs (a sweep's tasks do: :mod:`incentives.whatif._memory`).  The third
+    cluster is started with that setting removed, to show what it still costs.
     """
-    try:
-        import dask
-        import distributed
-    except ImportError:
+    if importlib.util.find_spec("distributed") is None:
         print("dask.distributed is not installed: no Dask row")
         return []
+    first = Contender(DASK_FIRST, lambda: None)
+    runs = [
+        _OnNewCluster(org, points, method, 2, untrimmed=False, first=first),
+        _OnNewCluster(org, points, method, 1, untrimmed=False),
+        _OnNewCluster(org, points, method, 2, untrimmed=True),
+    ]
+    names = [DASK_TWO, DASK_ONE, DASK_TWO_UNTRIMMED]
+    return [
+        first,
+        *(Contender(name, on.sweep, on.worker_cpu, on.cluster) for name, on in zip(names, runs, strict=True)),
+    ]
 
-    def contenders(workers: int, names: list[str], untrimmed: bool) -> list[Contender]:
-        setting = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None} if untrimmed else {}
-        environ = dict(os.environ)
+
+class _OnNewCluster:
+    """A sweep on a Dask LocalCluster started for each run and closed after it (both outside the timing).
+
+    The cluster's first sweep warms its workers; where ``first`` is given, it is measured there.
+    """
+
+    def __init__(
+        self, org: inc.Organization, points: Any, method: str, workers: int, *, untrimmed: bool, first: Any = None
+    ) -> None:
+        self.org, self.points, self.method = org, points, method
+        self.workers, self.untrimmed, self.first = workers, untrimmed, first
+        self.client: Any = None
+
+    @contextlib.contextmanager
+    def cluster(self) -> Any:
+        with _dask_client(self.workers, self.untrimmed) as client:
+            self.client = client
+            if self.first is not None:
+                self.first.run = self.sweep
+                self.first.measure()
+            else:
+                self.sweep()
+            try:
+                yield
+            finally:
+                self.client = None
+
+    def sweep(self) -> Any:
+        return sweep(self.org, self.points, method=self.method, executor=self.client, progress=False)
+
+    def worker_cpu(self) -> float:
+        return float(sum(self.client.run(time.process_time).values()))
+
+
+@contextlib.contextmanager
+def _dask_client(workers: int, untrimmed: bool = False) -> Any:
+    """A client of a new LocalCluster of single-threaded worker processes, closed with it at the end."""
+    import dask
+    import distributed
+
+    setting = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None} if untrimmed else {}
+    environ = dict(os.environ)
+    with contextlib.ExitStack() as stack:
         with dask.config.set(setting):
             cluster = stack.enter_context(
                 distributed.LocalCluster(
@@ -396,24 +461,7 @@ def _dask_contenders(stack: contextlib.ExitStack, org: inc.Organization, points:
             )
         os.environ.clear()  # the nanny sets its pre-spawn variables in this process too
         os.environ.update(environ)
-        client = stack.enter_context(distributed.Client(cluster, set_as_default=False))
-
-        def worker_cpu() -> float:
-            return float(sum(client.run(time.process_time).values()))
-
-        def run() -> Any:
-            return sweep(org, points, method=method, executor=client, progress=False)
-
-        made = [Contender(name, run, worker_cpu) for name in names]
-        for contender in made:
-            contender.no_op = lambda: client.submit(len, "", pure=False).result()
-        return made
-
-    others = [*contenders(1, [DASK_ONE], False), *contenders(2, [DASK_TWO_UNTRIMMED], True)]
-    for contender in others:
-        contender.measure()  # its first sweep, not reported
-        contender.wall, contender.cpu, contender.load = [], [], []
-    return [*contenders(2, ["Dask, first sweep on the new cluster", DASK_TWO], False), *others]
+        yield stack.enter_context(distributed.Client(cluster, set_as_default=False))
 
 
 def scaling(repeats: int, side: int = 100, method: str = "all") -> None:
@@ -422,10 +470,9 @@ def scaling(repeats: int, side: int = 100, method: str = "all") -> None:
     ``method`` is the sweep's solver method: ``"all"`` takes the batched path at the company's
     dominance-solvable points (microseconds a point), another method solves each point on its own.
 
-    Two rounds: the local contenders with no cluster running, then the Dask clusters with the
-    one-process sweep run again beside them, as their reference (idle Dask workers, nannies
-    and schedulers take CPU time of their own: beside them, 2 local processes were about
-    1.22 times one against 1.42 without them).
+    Two rounds: the local contenders, then the Dask clusters, one at a time, each started for
+    its run and closed after it (outside the timing), with the one-process sweep run again
+    among them as their reference.
     """
     org = inc.load_model(EXAMPLE)
     axes = {
@@ -449,15 +496,13 @@ def scaling(repeats: int, side: int = 100, method: str = "all") -> None:
         _start_kept_pool(org, points)
         _interleaved([one, kept, new, ceiling], repeats, new, org, points)
         _end_kept_pool()
-    beside = Contender("1 process, beside the Dask clusters", one.run)
-    with contextlib.ExitStack() as stack:
-        first_dask, *dask = _dask_contenders(stack, org, points, method) or [None]
-        trips = None
-        if first_dask is not None:
-            first_dask.measure()
-            _interleaved([beside, *dask], repeats, None, org, points)
-            two = next(c for c in dask if c.name == DASK_TWO)
-            trips = _round_trips(two.no_op) if two.no_op is not None else None
+    again = Contender("1 process, in the Dask round", one.run)
+    first_dask, *dask = _dask_contenders(org, points, method) or [None]
+    trips = None
+    if first_dask is not None:
+        _interleaved([again, *dask], repeats, None, org, points)
+        with _dask_client(2) as client:
+            trips = _round_trips(lambda: client.submit(len, "", pure=False).result())
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
     print(
         f"\nScaling: {EXAMPLE}, {n:,} points, method {method}, {repeats} interleaved repetitions "
@@ -467,7 +512,7 @@ def scaling(repeats: int, side: int = 100, method: str = "all") -> None:
     print("| --- | ---: | ---: | ---: | ---: |")
     rows = [(c, one) for c in (one, kept, new, ceiling)]
     if first_dask is not None:
-        rows += [(beside, beside), (first_dask, None), *((c, beside) for c in dask)]
+        rows += [(again, again), (first_dask, None), *((c, again) for c in dask)]
     for c, reference in rows:
         ratio = [a / b for a, b in zip(reference.wall, c.wall, strict=True)] if reference is not None else []
         print(
@@ -485,7 +530,7 @@ def scaling(repeats: int, side: int = 100, method: str = "all") -> None:
     if trips is not None:
         paused, back_to_back = trips
         print(
-            f"a task that does nothing, on the 2-worker cluster, from submit to result: {paused:.1f} ms after a "
+            f"a task that does nothing, on a 2-worker cluster, from submit to result: {paused:.1f} ms after a "
             f"{ROUND_TRIP_PAUSE * 1000:.0f} ms pause, {back_to_back:.1f} ms back to back (medians of {ROUND_TRIPS})"
         )
 

@@ -130,8 +130,8 @@ def test_sweep_scaling_runs_and_every_contender_gives_the_same_records() -> None
     ]
     if importlib.util.find_spec("distributed") is not None:
         assert names[4:] == [
-            "1 process, beside the Dask clusters",
-            "Dask, first sweep on the new cluster",
+            "1 process, in the Dask round",
+            "Dask, first sweep on a new cluster",
             "Dask LocalCluster, 2 workers",
             "Dask LocalCluster, 1 worker",
             "Dask LocalCluster, 2 workers, MALLOC_TRIM_THRESHOLD_ unset",
