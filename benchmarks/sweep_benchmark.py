@@ -428,7 +428,7 @@ class _OnNewCluster:
         with _dask_client(self.workers, self.untrimmed) as client:
             self.client = client
             if self.first is not None:
-                self.first.run = self.sweep
+                self.first.run, self.first.worker_cpu = self.sweep, self.worker_cpu
                 self.first.measure()
             else:
                 self.sweep()

@@ -295,8 +295,8 @@ def local_pool(workers: int) -> ProcessPoolExecutor:
     :func:`close_local_pool` ends it, and it ends with the interpreter.  The pool's claims
     board is made with it and handed to each worker as it starts.  While the pool lives,
     this process keeps the memory its sweeps free between sweeps too (on a 10,000-point
-    sweep of the bundled company, its first chunk made 1,400 page faults and took 11 ms
-    beside a worker instead of 5.4 ms; :mod:`._memory`).
+    sweep of the bundled company, its first chunk made 1,400 page faults and took 10-12 ms
+    beside a worker, against 6-7 ms with the memory kept; :mod:`._memory`).
     """
     if kept_local_pool(workers):
         return _POOL[0][1]

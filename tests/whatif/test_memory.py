@@ -104,6 +104,7 @@ def test_the_settings_the_process_started_with_come_back_after_the_sweep(thresho
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(_memory, "_mallopt", lambda: recording)
             patch.setattr(_memory, "_at_start", lambda: (65536, threshold))
+            patch.setattr(_memory, "_HELD", [])  # no workers kept by an earlier test
             with _memory.freed_memory_kept() as kept:
                 assert kept and calls == during
             assert calls == during + after
