@@ -9,6 +9,7 @@ the text itself: a best response in a payoff table is written ``[3]``.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -56,22 +57,65 @@ def _column_texts(table: Table, columns: list[str], k: int) -> list[str]:
 
 
 def _widths(table: Table, columns: list[str], width: int) -> list[int | None]:
-    """Column widths that fold no word when the table can fit so (rich would cut names in two), else rich's own.
+    """Column widths that fold as few words as the width allows (rich would cut names in two), else rich's own.
 
     Each column starts at its natural width (its longest line); while the table is too
     wide, the widest column that is still wider than its longest word loses a character.
+    Where the longest words cannot all fit, only the cells' words are kept whole (a header
+    is broken after a ``.`` or ``_`` instead, :func:`_header`); where even those cannot,
+    rich's own widths.
     """
     texts = [_column_texts(table, columns, k) for k in range(len(columns))]
     natural = [max(1, *(cell_len(t) for t in column)) for column in texts]
-    words = [min(_MAX_WORD, max(cell_len(w) for t in column for w in [*t.split(), ""])) for column in texts]
     budget = width - 3 * len(columns) - 1
-    if sum(natural) <= budget or sum(words) > budget:
+    if sum(natural) <= budget:
         return [None] * len(columns)
+    for kept in (texts, [column[1:] for column in texts]):
+        words = [_longest_word(column) for column in kept]
+        if sum(words) <= budget:
+            return _narrowed(natural, words, budget)
+    return [None] * len(columns)
+
+
+def _longest_word(texts: list[str]) -> int:
+    """The length of the longest word in ``texts`` (at most :data:`_MAX_WORD`; 1 where there is none)."""
+    return max(1, min(_MAX_WORD, max((cell_len(w) for t in texts for w in t.split()), default=1)))
+
+
+def _narrowed(natural: list[int], words: list[int], budget: int) -> list[int | None]:
+    """The widths: while they sum to more than ``budget``, the widest column wider than its word loses one."""
     widths = list(natural)
     while sum(widths) > budget:
         k = max((w, k) for k, w in enumerate(widths) if w > words[k])[1]
         widths[k] -= 1
     return list(widths)
+
+
+def _header(text: str, width: int | None) -> str:
+    """A column's header with each word wider than ``width`` broken into lines after a ``.`` or ``_``.
+
+    Examples
+    --------
+    >>> print(_header("bonus.support.reopened_tickets", 14))
+    bonus.support.
+    reopened_
+    tickets
+    >>> _header("customers_per_deal", None), _header("price of anarchy", 5)
+    ('customers_per_deal', 'price of anarchy')
+    """
+    if width is None:
+        return text
+    return " ".join(_broken(word, width) if cell_len(word) > width else word for word in text.split(" "))
+
+
+def _broken(word: str, width: int) -> str:
+    """``word`` in lines of at most ``width`` characters, broken after a ``.`` or ``_`` (a longer piece stays whole)."""
+    lines = [""]
+    for piece in re.findall(r"[^._]*[._]|[^._]+$", word):
+        if lines[-1] and cell_len(lines[-1] + piece) > width:
+            lines.append("")
+        lines[-1] += piece
+    return "\n".join(lines)
 
 
 def _table(table: Table, width: int) -> list[Any]:
@@ -82,7 +126,7 @@ def _table(table: Table, width: int) -> list[Any]:
     widths = _widths(table, columns, width)
     for k, (column, align) in enumerate(zip(columns, table.alignment, strict=True)):
         style = "bold" if table.row_headers and k == 0 else ""
-        out.add_column(column, justify=align, overflow="fold", style=style, width=widths[k])
+        out.add_column(_header(column, widths[k]), justify=align, overflow="fold", style=style, width=widths[k])
     starts = set(table.groups)
     for k, row in enumerate(table.rows):
         out.add_row(*(_cell(c) for c in row), end_section=k + 1 in starts or k + 1 == len(table.rows))
