@@ -431,9 +431,9 @@ def _claims(count: int, processes: int, largest: int, chunk_size: int | None, pa
     most :data:`MAX_CHUNK` points (and ``largest``) to at least :data:`MIN_CHUNK`, or fewer
     once a claimer has measured its pace.  This process's share is :data:`HOME_EXTRA` points
     more than an even one: it starts before the workers have the sweep's message.  With
-    ``chunk_size``, every chunk has that many points.  ``pace``,
-    seconds a point where the sweep's first points were timed (:func:`_probed`), sizes the
-    claims until each process has measured its own.
+    ``chunk_size``, every chunk has that many points.  ``pace``, the seconds a point took where
+    the sweep's first points were timed (:func:`_probed`), sizes the claims until each process
+    has measured its own.
 
     Examples
     --------
