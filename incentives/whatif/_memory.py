@@ -175,7 +175,7 @@ def hold_freed_memory() -> bool:
     >>> _HELD
     []
     """
-    held = _set(SWEEP_TOP_PAD, SWEEP_MMAP_THRESHOLD)
+    held = keep_freed_memory()
     _HELD[:] = [True] if held else []
     return held
 
