@@ -17,7 +17,9 @@ and its gaming score.
   in one vectorised call; where the game is dominance solvable, the records of the whole chunk come
   from array operations over the batch, elsewhere from ``incentives.solve(game, "all")`` with its
   independent regret check and the gaming analysis of ``incentives.analyze`` (the two give the same
-  record at a point); chunks run on every local core (and once more on one core, ``workers=1``).
+  record at a point); with the default workers (which may keep the sweep in this process: the
+  row says where it ran), run with the workers of the sweep before kept and with none kept, and
+  on one process, ``workers=1``.
 * ``analyze per point``: ``inc.analyze(with_values(org, point))``, the model rebuilt from its
   formulas at every point (what a user would write without sweeps), on a subset of the points.
 * ``hand-written numpy + enumeration``: the nashpy-style baseline.  The model's formulas are
@@ -50,6 +52,12 @@ Last, a task that does nothing times a 2-worker cluster's round trip (submit to 
 short pause and back to back.  ``--method`` runs the same contenders with another solver method:
 ``support-enumeration-n``, for instance, solves every point on its own (one to three ms a
 point), as every sweep did before the batched path.
+
+Every contender of sweeps A and B runs ``--repeats`` times (default 7), interleaved: each
+repetition runs every contender once, in an order rotated from one repetition to the next.  Each
+figure is the median over the repetitions with the lowest and highest; "x one process" is the
+median of the ratios of wall times to ``workers=1`` within a repetition; the 1-minute load
+average is sampled before every run.
 
 Sweep B, two departments (the hand-checked model of tests/whatif/test_thresholds.py): a grid over
 support's bonus weight and its effort cost.  ``incentives.sweep`` (method "all": every extreme
@@ -224,21 +232,6 @@ def nashpy_sweep(points: np.ndarray) -> list[dict[str, Any]]:
 # -- timing ---------------------------------------------------------------------------------------------------
 
 
-def timed(run: Callable[[], Any]) -> tuple[float, float, Any]:
-    """Wall-clock seconds, CPU seconds of this process, and the result."""
-    start, cpu = time.perf_counter(), time.process_time()
-    out = run()
-    return time.perf_counter() - start, time.process_time() - cpu, out
-
-
-def _row(name: str, points: int, seconds: float, cpu: float | None) -> str:
-    per_cpu = f"{points / cpu:,.0f}" if cpu else "(in workers)"
-    return f"| {name} | {points} | {seconds:.2f} | {points / seconds:,.0f} | {per_cpu} |"
-
-
-HEADER = "| contender | points | seconds | points/s | points per CPU-second |\n| --- | ---: | ---: | ---: | ---: |"
-
-
 # -- scaling with workers ---------------------------------------------------------------------------------
 
 
@@ -299,6 +292,7 @@ class Contender:
         self.cpu: list[float] = []
         self.load: list[float] = []
         self.records: Any = None
+        self.ran_on = ""  # where a sweep ran, each place once (the default workers may differ between runs)
 
     def measure(self) -> None:
         """One run, timed; inside ``around`` where given (its setup and teardown outside the timing)."""
@@ -311,7 +305,10 @@ class Contender:
             cpu = _process_cpu() - cpu
             outside = (self.worker_cpu() - outside) if self.worker_cpu else 0.0
             self.cpu.append(cpu + outside)
-            self.records = result.records
+            self.records = getattr(result, "records", result)
+            where = getattr(result, "ran_on", None)
+            if where is not None and where not in self.ran_on:
+                self.ran_on = f"{self.ran_on}; {where}" if self.ran_on else where
 
 
 _HALF_ORG: list[inc.Organization] = []
@@ -574,7 +571,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="210-point grids instead of 3,240")
     parser.add_argument("--scaling", action="store_true", help="1 vs 2 processes vs Dask, 10,000 points")
-    parser.add_argument("--repeats", type=int, default=7, help="repetitions of each scaling run (default 7)")
+    parser.add_argument("--repeats", type=int, default=7, help="interleaved repetitions of each run (default 7)")
     parser.add_argument("--side", type=int, default=100, help="scaling grid of side x side points (default 100)")
     parser.add_argument("--method", default="all", help="the scaling sweep's solver method (default all)")
     options = parser.parse_args()
@@ -583,7 +580,35 @@ def main() -> None:
         return
     side = 10 if options.quick else 40
     warnings.simplefilter("ignore", inc.IncompleteSearchWarning)
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
+    print(f"{options.repeats} interleaved repetitions of each contender (median [lowest-highest])")
+    sweep_a(side, options.repeats)
+    sweep_b(side, options.repeats)
 
+
+def _default_contenders(org: inc.Organization, points: Any) -> list[Contender]:
+    """``incentives.sweep`` with the default workers, with the workers of the sweep before kept and started anew.
+
+    Both report where the sweep ran in their name (the probe may keep it in this process).
+    """
+    kept = Contender("incentives.sweep, default workers", lambda: sweep(org, points, progress=False), _kept_workers_cpu)
+    new = Contender(
+        "incentives.sweep, default workers, none kept from a sweep before", lambda: _fresh_sweep(org, points)
+    )
+    return [kept, new]
+
+
+def _fresh_sweep(org: inc.Organization, points: Any) -> Any:
+    """The default sweep with no worker process kept (:func:`_interleaved` ends them before): it starts them if it
+    goes to them, and they are reaped after it, so their CPU time lands in RUSAGE_CHILDREN, which the measurement
+    reads."""
+    result = sweep(org, points, progress=False)
+    _end_kept_pool()
+    return result
+
+
+def sweep_a(side: int, repeats: int) -> None:
+    """Sweep A, the bundled company: ours (default workers, one process) against the numpy baseline, interleaved."""
     org = inc.load_model(EXAMPLE)
     axes = {
         "customers_per_deal": np.linspace(10, 600, 2 * side + 1),
@@ -591,51 +616,63 @@ def main() -> None:
     }
     points = grid(axes)
     n = len(points)
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
-    print(f"\nSweep A: {EXAMPLE}, {n} points (customers_per_deal x bonus.support.reopened_tickets)\n")
-    print(HEADER)
-    sweep(org, grid({"customers_per_deal": [10.0]}), progress=False)  # warm up imports and caches
-    seconds, cpu, ours = timed(lambda: sweep(org, points, progress=False))
-    print(_row(f"incentives.sweep ({ours.ran_on})", n, seconds, cpu if ours.ran_on == "this process" else None))
-    seconds, cpu, ours_one = timed(lambda: sweep(org, points, workers=1, progress=False))
-    print(_row("incentives.sweep (1 process)", n, seconds, cpu))
-    seconds, cpu, baseline = timed(lambda: baseline_sweep(points.values))
-    print(_row("hand-written numpy + enumeration by hand", n, seconds, cpu))
     subset = points.rows()[:: max(1, n // 40)]
-    seconds, cpu, _ = timed(lambda: [inc.analyze(with_values(org, p)) for p in subset])
-    print(_row("inc.analyze per point (rebuilt from formulas)", len(subset), seconds, cpu))
+    sweep(org, grid({"customers_per_deal": [10.0]}), progress=False)  # warm up imports and caches
+    default, fresh = _default_contenders(org, points)
+    one = Contender("incentives.sweep, workers=1", lambda: sweep(org, points, workers=1, progress=False))
+    baseline = Contender("hand-written numpy + enumeration by hand", lambda: baseline_sweep(points.values))
+    per_point = Contender(
+        "inc.analyze per point (rebuilt from formulas)", lambda: [inc.analyze(with_values(org, p)) for p in subset]
+    )
+    contenders = [default, fresh, one, baseline, per_point]
+    _start_kept_pool(org, points)
+    _interleaved(contenders, repeats, fresh, org, points)
+    _end_kept_pool()
+    print(f"\nSweep A: {EXAMPLE}, {n} points (customers_per_deal x bonus.support.reopened_tickets)\n")
+    _print_table([(c, n) for c in contenders[:-1]] + [(per_point, len(subset))], one)
     agree = all(
         b["equilibria"] == o["equilibria"]
         and b["gaming_departments"] == o["gaming_departments"]
         and np.isclose(b["value_range_lost_worst"], o["value_range_lost_worst"])
-        for b, o in zip(baseline, ours.records, strict=True)
+        for b, o in zip(baseline.records, one.records, strict=True)
     )
-    print(
-        f"\nours and the baseline agree at every point: {agree}; parallel == serial: {ours.records == ours_one.records}"
-    )
+    same = default.records == one.records and fresh.records == one.records
+    print(f"\nours and the baseline agree at every point: {agree}; default workers == one process: {same}")
 
+
+def sweep_b(side: int, repeats: int) -> None:
+    """Sweep B, two departments: ours (default workers, one process) against nashpy, interleaved."""
     two = inc.loads_model(TWO_DEPARTMENTS)
     axes_b = {"support_weight": np.linspace(0, 2, 2 * side + 1), "effort": np.linspace(0, 2, side)}
-    points_b = grid(axes_b)
-    print(f"\nSweep B: two departments, {len(points_b)} points (support_weight x effort)\n")
-    print(HEADER)
-    sweep(two, points_b, workers=1, progress=False)  # warm up: compiled formulas, and the solver its mixed points load
-    seconds, cpu, ours_b = timed(lambda: sweep(two, points_b, progress=False))
-    print(
-        _row(
-            f"incentives.sweep ({ours_b.ran_on})",
-            len(points_b),
-            seconds,
-            cpu if ours_b.ran_on == "this process" else None,
+    points = grid(axes_b)
+    n = len(points)
+    sweep(two, points, workers=1, progress=False)  # warm up: compiled formulas, and the solver its mixed points load
+    default, fresh = _default_contenders(two, points)
+    one = Contender("incentives.sweep, workers=1", lambda: sweep(two, points, workers=1, progress=False))
+    peer = Contender("numpy + nashpy support enumeration", lambda: nashpy_sweep(points.values))
+    contenders = [default, fresh, one, peer]
+    _start_kept_pool(two, points)
+    _interleaved(contenders, repeats, fresh, two, points)
+    _end_kept_pool()
+    print(f"\nSweep B: two departments, {n} points (support_weight x effort)\n")
+    _print_table([(c, n) for c in contenders], one)
+    same = sum(p["n_equilibria"] == o["n_equilibria"] for p, o in zip(peer.records, one.records, strict=True))
+    print(f"\nsame number of equilibria at {same} of {n} points", end="")
+    print("" if same == n else " (the others are ties, where the game is degenerate)")
+
+
+def _print_table(rows: list[tuple[Contender, int]], reference: Contender) -> None:
+    """Each contender's points/s, its ratio to ``reference`` within a repetition, points per CPU-second and load."""
+    print("| contender | points | points/s (wall) | x one process (wall) | points per CPU-second | load (1 min) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for c, points in rows:
+        ratio = [a / b for a, b in zip(reference.wall, c.wall, strict=True)]
+        where = f" ({c.ran_on})" if c.ran_on else ""
+        print(
+            f"| {c.name}{where} | {points:,} | {_median_range([points / w for w in c.wall])} | "
+            f"{_median_range(ratio, '.2f')}x | {_median_range([points / u for u in c.cpu])} | "
+            f"{_median_range(c.load, '.2f')} |"
         )
-    )
-    seconds, cpu, _ = timed(lambda: sweep(two, points_b, workers=1, progress=False))
-    print(_row("incentives.sweep (1 process)", len(points_b), seconds, cpu))
-    seconds, cpu, peer = timed(lambda: nashpy_sweep(points_b.values))
-    print(_row("numpy + nashpy support enumeration", len(points_b), seconds, cpu))
-    same = sum(p["n_equilibria"] == o["n_equilibria"] for p, o in zip(peer, ours_b.records, strict=True))
-    print(f"\nsame number of equilibria at {same} of {len(points_b)} points", end="")
-    print("" if same == len(points_b) else " (the others are ties, where the game is degenerate)")
 
 
 if __name__ == "__main__":

@@ -141,3 +141,23 @@ def test_sweep_scaling_runs_and_every_contender_gives_the_same_records() -> None
         assert trips is not None and 0 < float(trips[1]) < 1000 and 0 < float(trips[2]) < 1000, done.stdout
     assert all(row["load (1 min)"] for row in rows)
     assert "every contender gives the records of one process: True" in done.stdout
+
+
+def test_sweep_benchmark_interleaves_its_contenders_and_checks_them_against_the_peers() -> None:
+    done = subprocess.run(
+        [sys.executable, "benchmarks/sweep_benchmark.py", "--quick", "--repeats", "2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2 interleaved repetitions of each contender (median [lowest-highest])" in done.stdout
+    assert "ours and the baseline agree at every point: True; default workers == one process: True" in done.stdout
+    assert "same number of equilibria at 210 of 210 points\n" in done.stdout
+    rows = [row for row in _rows(done.stdout) if row.get("contender", "").startswith(("incentives", "numpy", "hand"))]
+    assert len(rows) == 8  # four a sweep: the default workers kept and none kept, workers=1, and the peer
+    for row in rows:
+        assert re.fullmatch(r"[0-9,]+ \[[0-9,]+-[0-9,]+\]", row["points/s (wall)"]), row
+    one = [row for row in rows if row["contender"] == "incentives.sweep, workers=1 (this process)"]
+    assert len(one) == 2 and all(row["x one process (wall)"] == "1.00 [1.00-1.00]x" for row in one)
