@@ -6,6 +6,7 @@ Run from the repository root:
     python benchmarks/sweep_benchmark.py --quick    # 210-point grids, in seconds
     python benchmarks/sweep_benchmark.py --scaling  # 1 process, 2 local processes, Dask (10,000 points)
     python benchmarks/sweep_benchmark.py --scaling --method support-enumeration-n --repeats 3  # each point solved
+    python benchmarks/sweep_benchmark.py --scaling --regions --repeats 5  # a slow region and a quick one
 
 Sweep A, the bundled example (examples/growing_company.yaml, four departments with two actions
 each): a grid over customers_per_deal (10..600) and support's weight on reopened tickets (-0.5..0).
@@ -52,7 +53,11 @@ ratios of wall times within a repetition.  The 1-minute load average is sampled 
 Last, a task that does nothing times a 2-worker cluster's round trip (submit to result), after a
 short pause and back to back.  ``--method`` runs the same contenders with another solver method:
 ``support-enumeration-n``, for instance, solves every point on its own (one to three ms a
-point), as every sweep did before the batched path.
+point), as every sweep did before the batched path.  ``--regions`` runs them on another sweep:
+30 x ``--side`` points of examples/keeping_close.yaml over support's weight on first-time fixes
+(0.5 to 20), where the games below about 5 are not dominance solvable (milliseconds a point) and
+those above 10 are (a tenth of that): the slow points lie together at one end of the grid, as
+where a sweep crosses from one regime to another.
 
 Every contender of sweeps A and B runs ``--repeats`` times (default 7), interleaved: each
 repetition runs every contender once, in an order rotated from one repetition to the next.  Each
@@ -92,6 +97,11 @@ from incentives.whatif.points import SweepPoints
 from incentives.whatif.results import SweepRecords
 
 EXAMPLE = "examples/growing_company.yaml"
+
+#: The sweep of ``--scaling --regions``: games that are not dominance solvable below a first-time-fix weight of
+#: about 5 (milliseconds a point), and that are above 10 (a tenth of that), so the slow points lie together.
+REGIONS_EXAMPLE = "examples/keeping_close.yaml"
+REGIONS_AXIS = "bonus.support.first_time_fix"
 
 TWO_DEPARTMENTS = """
 name: Two departments
@@ -323,8 +333,8 @@ class Contender:
 _HALF_ORG: list[inc.Organization] = []
 
 
-def _load_half_org() -> None:
-    _HALF_ORG[:] = [inc.load_model(EXAMPLE)]
+def _load_half_org(model: str) -> None:
+    _HALF_ORG[:] = [inc.load_model(model)]
     sweep(_HALF_ORG[0], grid({"customers_per_deal": [10.0]}), workers=1, progress=False)  # compile once
 
 
@@ -345,7 +355,7 @@ class _Halves:
         return SweepRecords.from_dicts(rows)
 
 
-def _ceiling_contender(stack: contextlib.ExitStack, points: SweepPoints, method: str) -> Contender:
+def _ceiling_contender(stack: contextlib.ExitStack, points: SweepPoints, method: str, model: str) -> Contender:
     """Two processes, started before, each sweeping half of the points in one process and sending its records back.
 
     The split a user would write by hand with a process pool: nothing is shared while the
@@ -353,7 +363,10 @@ def _ceiling_contender(stack: contextlib.ExitStack, points: SweepPoints, method:
     """
     pool = stack.enter_context(
         concurrent.futures.ProcessPoolExecutor(
-            max_workers=2, mp_context=multiprocessing.get_context("fork"), initializer=_load_half_org
+            max_workers=2,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_load_half_org,
+            initargs=(model,),
         )
     )
     middle = len(points) // 2
@@ -470,21 +483,27 @@ def _dask_client(workers: int, untrimmed: bool = False) -> Any:
         yield stack.enter_context(distributed.Client(cluster, set_as_default=False))
 
 
-def scaling(repeats: int, side: int = 100, method: str = "all") -> None:
+def scaling(repeats: int, side: int = 100, method: str = "all", regions: bool = False) -> None:
     """The 10,000-point sweep on 1 process, 2 local processes and Dask LocalClusters, interleaved.
 
     ``method`` is the sweep's solver method: ``"all"`` takes the batched path at the company's
     dominance-solvable points (microseconds a point), another method solves each point on its own.
+    With ``regions``, the sweep is instead ``30 * side`` points of :data:`REGIONS_EXAMPLE` over
+    :data:`REGIONS_AXIS`, whose lower part is slow and upper part quick.
 
     Two rounds: the local contenders, then the Dask clusters, one at a time, each started for
     its run and closed after it (outside the timing), with the one-process sweep run again
     among them as their reference.
     """
-    org = inc.load_model(EXAMPLE)
-    axes = {
-        "customers_per_deal": np.linspace(10, 600, side),
-        "bonus.support.reopened_tickets": np.linspace(-0.5, 0, side),
-    }
+    model = REGIONS_EXAMPLE if regions else EXAMPLE
+    org = inc.load_model(model)
+    if regions:
+        axes = {REGIONS_AXIS: np.linspace(0.5, 20, 30 * side)}
+    else:
+        axes = {
+            "customers_per_deal": np.linspace(10, 600, side),
+            "bonus.support.reopened_tickets": np.linspace(-0.5, 0, side),
+        }
     points = grid(axes)
     n = len(points)
     sweep(org, grid({"customers_per_deal": [10.0]}), progress=False)  # warm up imports and compiled formulas
@@ -498,7 +517,7 @@ def scaling(repeats: int, side: int = 100, method: str = "all") -> None:
         "2 local processes (workers=2), started for the sweep", lambda: _new_pool_sweep(org, points, method)
     )
     with contextlib.ExitStack() as stack:
-        ceiling = _ceiling_contender(stack, points, method)
+        ceiling = _ceiling_contender(stack, points, method, model)
         _start_kept_pool(org, points)
         _interleaved([one, kept, new, ceiling], repeats, new, org, points)
         _end_kept_pool()
@@ -511,7 +530,7 @@ def scaling(repeats: int, side: int = 100, method: str = "all") -> None:
             trips = _round_trips(lambda: client.submit(len, "", pure=False).result())
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}")
     print(
-        f"\nScaling: {EXAMPLE}, {n:,} points, method {method}, {repeats} interleaved repetitions "
+        f"\nScaling: {model}, {n:,} points, method {method}, {repeats} interleaved repetitions "
         "(median [lowest-highest])\n"
     )
     print("| contender | points/s (wall) | x 1 process (wall) | points per CPU-second | load (1 min) |")
@@ -583,9 +602,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7, help="interleaved repetitions of each run (default 7)")
     parser.add_argument("--side", type=int, default=100, help="scaling grid of side x side points (default 100)")
     parser.add_argument("--method", default="all", help="the scaling sweep's solver method (default all)")
+    parser.add_argument(
+        "--regions", action="store_true", help="scaling on 30 x side points whose slow ones lie together"
+    )
     options = parser.parse_args()
     if options.scaling:
-        scaling(options.repeats, options.side, options.method)
+        scaling(options.repeats, options.side, options.method, options.regions)
         return
     side = 10 if options.quick else 40
     warnings.simplefilter("ignore", inc.IncompleteSearchWarning)

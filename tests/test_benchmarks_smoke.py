@@ -161,3 +161,18 @@ def test_sweep_benchmark_interleaves_its_contenders_and_checks_them_against_the_
         assert re.fullmatch(r"[0-9,]+ \[[0-9,]+-[0-9,]+\]", row["points/s (wall)"]), row
     one = [row for row in rows if row["contender"] == "incentives.sweep, workers=1 (this process)"]
     assert len(one) == 2 and all(row["x one process (wall)"] == "1.00 [1.00-1.00]x" for row in one)
+
+
+def test_sweep_scaling_on_a_grid_with_a_slow_region_gives_the_records_of_one_process() -> None:
+    done = subprocess.run(
+        [sys.executable, "benchmarks/sweep_benchmark.py", "--scaling", "--regions", "--repeats", "1", "--side", "7"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Scaling: examples/keeping_close.yaml, 210 points, method all" in done.stdout
+    assert "every contender gives the records of one process: True" in done.stdout
+    names = [row["contender"] for row in _rows(done.stdout)[1:]]
+    assert names[:2] == ["1 process (workers=1)", "2 local processes (workers=2), kept from the sweep before"]

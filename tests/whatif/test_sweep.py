@@ -232,3 +232,36 @@ def test_an_executor_task_runs_its_points_in_chunks_the_budget_allows(
     whole = runner.evaluate_chunk("", compile_model(company, names), values, "all", 60.0)
     assert keys == whole[0]
     assert [as_list(c) for c in columns] == [as_list(c) for c in whole[1]]
+
+
+def test_points_leave_this_process_mixed_so_a_slow_region_of_the_grid_is_shared() -> None:
+    """Below a first-time-fix weight of about 5 the games of ``keeping_close.yaml`` are not dominance solvable
+    (milliseconds a point), above 10 they are (a tenth of that): each task of an executor holds points of both
+    regions, not a half of the grid each, and every way of running the sweep gives the records of one process."""
+    org = inc.load_model("examples/keeping_close.yaml")
+    points = grid({"bonus.support.first_time_fix": np.linspace(0.5, 20, 240)})
+    tasks: list[np.ndarray] = []
+
+    class Recording(ThreadPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            tasks.append(np.array(args[2][:, 0]))  # executor_task(key, model, values, *options)
+            return super().submit(fn, *args, **kwargs)
+
+    one = sweep(org, points, workers=1, progress=False)
+    with Recording(2) as pool:
+        on_executor = sweep(org, points, executor=pool, progress=False)
+    assert len(tasks) == 2 and sum(len(values) for values in tasks) == 240
+    for values in tasks:
+        assert (values < 5).sum() > 20 and (values > 15).sum() > 20
+    local = sweep(org, points, workers=2, progress=False)
+    assert local.ran_on == "2 local processes"
+    default = sweep(org, points, progress=False)
+    assert on_executor.records == one.records and local.records == one.records and default.records == one.records
+
+
+def test_which_sweeps_mix_their_points() -> None:
+    pool = ThreadPoolExecutor(1)
+    assert runner._mixed(pool, None, None) and runner._mixed(None, 2, None)  # nothing measured the points' pace
+    slow, quick = 1e-3, 2e-6  # seconds a point: 1,024 points take about 1 s and 2 ms
+    assert runner._mixed(None, None, slow) and not runner._mixed(None, None, quick)
+    pool.shutdown()
