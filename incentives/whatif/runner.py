@@ -480,7 +480,7 @@ def _run(
             bar.update(len(probed))
         rest = _left(len(values), probed) if len(probed) else None
         if not serial and _mixed(executor, workers, pace):
-            rest = _shuffled(np.arange(len(values)) if rest is None else rest)
+            rest = _mixing(len(values)) if rest is None else _shuffled(rest)
         left = values if rest is None else np.take(values, rest, axis=0)
         tables, ran_on = list(head), "this process"
         if len(left) and serial:
@@ -494,7 +494,7 @@ def _run(
     keys, columns = tables[0] if len(tables) == 1 else joined_table(tables)  # a chunk's table is its own
     if rest is not None:  # the probe's rows first, the rest perhaps mixed: each point back in its place
         order = np.empty(len(values), dtype=np.int64)
-        order[np.concatenate([probed, rest])] = np.arange(len(values))
+        order[np.concatenate([probed, rest]) if len(probed) else rest] = np.arange(len(values))
         columns = [reordered(column, order) for column in columns]
     return SweepRecords(dict(zip(keys, columns, strict=True)), _copy=False), ran_on
 
