@@ -527,9 +527,13 @@ def _shuffled(positions: np.ndarray) -> np.ndarray:
     return positions[_mixing(len(positions))]
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=2)
 def _mixing(count: int) -> np.ndarray:
-    """A permutation of ``range(count)``, the same each time (kept for the next sweep of as many points)."""
+    """A permutation of ``range(count)``, the same each time, kept for the next sweep of as many points.
+
+    Making one takes about 0.1 ms for 10,000 points; it holds 8 bytes a point, beside the
+    sweep's records (about 100 bytes a point on the bundled company), and two are kept at most.
+    """
     order = np.random.default_rng(MIXING_SEED).permutation(count)
     order.setflags(write=False)
     return order

@@ -17,6 +17,7 @@ import incentives.whatif.runner as runner
 from incentives.cli import main
 from incentives.game import SizeBudget
 from incentives.whatif import compile_model, grid, latin_hypercube, sweep, with_values
+from incentives.whatif._batch import dominance_solutions
 from incentives.whatif._coded import as_list
 from incentives.whatif.results import SweepResult
 
@@ -240,6 +241,10 @@ def test_points_leave_this_process_mixed_so_a_slow_region_of_the_grid_is_shared(
     regions, not a half of the grid each, and every way of running the sweep gives the records of one process."""
     org = inc.load_model("examples/keeping_close.yaml")
     points = grid({"bonus.support.first_time_fix": np.linspace(0.5, 20, 240)})
+    payoffs = compile_model(org, points.names).evaluate(points.values).payoffs
+    solved = dominance_solutions(np.asarray(payoffs), np.zeros(len(points)))[:, 0] >= 0
+    weights = points.values[:, 0]
+    assert not solved[weights < 5].any() and solved[weights > 10].all()  # the two regions
     tasks: list[np.ndarray] = []
 
     class Recording(ThreadPoolExecutor):
