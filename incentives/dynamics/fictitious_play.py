@@ -5,7 +5,8 @@ Definitions
 Each player ``i`` keeps counts ``c_j`` of how often every other player ``j``
 has played each action, starting from one count of the starting profile.  In
 round ``t`` every player plays a best response (the lowest-index one when
-several tie) to the product of the others' empirical frequencies
+several tie, to within rounding: :data:`~incentives.tolerance.SOLVER_RTOL` of the
+largest payoff) to the product of the others' empirical frequencies
 ``c_j / t``, and then the counts grow by the profile just played.  The
 trajectory is the empirical frequencies over rounds.
 
@@ -33,6 +34,7 @@ import numpy as np
 
 from ..equilibrium import action_values
 from ..game import Game
+from ..tolerance import SOLVER_RTOL
 from .result import DynamicsResult, final_regret, start_pure
 
 __all__ = ["fictitious_play"]
@@ -87,10 +89,11 @@ def fictitious_play(
     for i, k in enumerate(first):
         counts[i][k] = 1.0
         history[i][0] = counts[i]
+    tie = SOLVER_RTOL * max(1.0, float(np.max(np.abs(payoffs))))  # values this close tie: rounding, not payoffs
     for t in range(1, rounds + 1):
         beliefs = [c / t for c in counts]
         values = action_values(payoffs, beliefs)
-        choice = tuple(int(np.argmax(v)) for v in values)
+        choice = tuple(int(np.argmax(v >= v.max() - tie)) for v in values)
         for i, k in enumerate(choice):
             counts[i][k] += 1.0
             history[i][t] = counts[i] / (t + 1)

@@ -51,3 +51,14 @@ def test_bad_rounds_and_tolerance() -> None:
         inc.fictitious_play(PD, rounds=-1)
     with pytest.raises(ValueError, match="'tol'"):
         inc.fictitious_play(PD, tol=0)
+
+
+def test_ties_to_within_rounding_go_to_the_first_action_so_a_symmetric_start_stays_symmetric() -> None:
+    """The key account of docs/explanation/beyond-nash.md: both departments hold the same beliefs at every
+    round, so by symmetry they play alike; at the rounds where insisting and giving in tie exactly (their
+    values are computed by different matrix products, which may round differently), both take the first
+    action. Converges to the mixed equilibrium, a third insisting each."""
+    game = inc.Game.from_bimatrix([[0, 7], [2, 6]], [[0, 2], [7, 6]])
+    result = inc.fictitious_play(game, start=(0, 0), rounds=3000)
+    assert all(a == b for a, b in result.path)  # the same action for both at every round
+    assert result.converged and all(abs(p[0] - 1 / 3) < 0.01 for p in result.final)
