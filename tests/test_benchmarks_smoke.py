@@ -18,6 +18,19 @@ def _rows(text: str) -> list[dict[str, str]]:
     return [dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")), strict=True)) for line in lines[1:]]
 
 
+def _sweep_benchmark(*args: str) -> subprocess.CompletedProcess[str]:
+    """``benchmarks/sweep_benchmark.py`` run with ``args``; it must succeed."""
+    done = subprocess.run(
+        [sys.executable, "benchmarks/sweep_benchmark.py", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def test_quick_benchmark_runs_and_writes_results(tmp_path: Path) -> None:
     target = tmp_path / "results.md"
     done = subprocess.run(
@@ -112,14 +125,7 @@ def test_the_full_run_rewrites_only_the_results_between_the_markers(
 
 
 def test_sweep_scaling_runs_and_every_contender_gives_the_same_records() -> None:
-    done = subprocess.run(
-        [sys.executable, "benchmarks/sweep_benchmark.py", "--scaling", "--repeats", "1", "--side", "15"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _sweep_benchmark("--scaling", "--repeats", "1", "--side", "15")
     rows = _rows(done.stdout)[1:]  # after the header's rule
     names = [row["contender"] for row in rows]
     assert names[:4] == [
@@ -144,14 +150,7 @@ def test_sweep_scaling_runs_and_every_contender_gives_the_same_records() -> None
 
 
 def test_sweep_benchmark_interleaves_its_contenders_and_checks_them_against_the_peers() -> None:
-    done = subprocess.run(
-        [sys.executable, "benchmarks/sweep_benchmark.py", "--quick", "--repeats", "2"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _sweep_benchmark("--quick", "--repeats", "2")
     assert "2 interleaved repetitions of each contender (median [lowest-highest])" in done.stdout
     assert "ours and the baseline agree at every point: True; default workers == one process: True" in done.stdout
     assert "same number of equilibria at 210 of 210 points\n" in done.stdout
@@ -164,14 +163,7 @@ def test_sweep_benchmark_interleaves_its_contenders_and_checks_them_against_the_
 
 
 def test_sweep_scaling_on_a_grid_with_a_slow_region_gives_the_records_of_one_process() -> None:
-    done = subprocess.run(
-        [sys.executable, "benchmarks/sweep_benchmark.py", "--scaling", "--regions", "--repeats", "1", "--side", "7"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _sweep_benchmark("--scaling", "--regions", "--repeats", "1", "--side", "7")
     assert "Scaling: examples/keeping_close.yaml, 210 points, method all" in done.stdout
     assert "every contender gives the records of one process: True" in done.stdout
     names = [row["contender"] for row in _rows(done.stdout)[1:]]
