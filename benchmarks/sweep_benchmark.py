@@ -630,9 +630,11 @@ def _default_contenders(org: inc.Organization, points: Any) -> list[Contender]:
 
 
 def _fresh_sweep(org: inc.Organization, points: Any) -> Any:
-    """The default sweep with no worker process kept (:func:`_interleaved` ends them before): it starts them if it
-    goes to them, and they are reaped after it, so their CPU time lands in RUSAGE_CHILDREN, which the measurement
-    reads."""
+    """The default sweep with no worker process kept (:func:`_interleaved` ends them before).
+
+    It starts them if it goes to them, and they are reaped after it, so their CPU time lands in
+    RUSAGE_CHILDREN, which the measurement reads.
+    """
     result = sweep(org, points, progress=False)
     _end_kept_pool()
     return result
