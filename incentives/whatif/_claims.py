@@ -27,12 +27,23 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["SHORTEST_CLAIM_SECONDS", "Claims"]
+__all__ = ["SHORTEST_CLAIM_SECONDS", "Claims", "slow_pace"]
 
 #: The time, at the claimer's pace so far, of the shortest chunk it claims near the meeting point (when that is
 #: fewer points than :attr:`Claims.smallest`).  On the bundled company, where each point was solved on its own
 #: (about 1.5 ms a point), chunks of at least a thousand points left one process idle for 2.1 s of a 9.5-s sweep.
 SHORTEST_CLAIM_SECONDS = 0.02
+
+
+def slow_pace(pace: float | None, smallest: int) -> bool:
+    """Whether points at ``pace`` seconds each are slow: fewer than ``smallest`` take :data:`SHORTEST_CLAIM_SECONDS`.
+
+    Examples
+    --------
+    >>> slow_pace(0.0015, 1024), slow_pace(2e-6, 1024), slow_pace(None, 1024)
+    (True, False, False)
+    """
+    return pace is not None and pace > 0 and math.ceil(SHORTEST_CLAIM_SECONDS / pace) < smallest
 
 
 @dataclass(frozen=True)
@@ -91,9 +102,8 @@ class Claims:
             return min(self.largest, left)
         pace = self.pace if seconds_per_point is None else seconds_per_point
         shortest = self.smallest
-        if pace is not None and pace > 0:
-            shortest = min(shortest, math.ceil(SHORTEST_CLAIM_SECONDS / pace))
-        if shortest < self.smallest:  # slow points: a share of what is left, whichever side it is on
+        if pace is not None and slow_pace(pace, self.smallest):  # slow: a share of what is left, on either side
+            shortest = math.ceil(SHORTEST_CLAIM_SECONDS / pace)
             share, part = left, math.ceil(left / (2 * (self.workers + 1)))
         else:
             share, claimers = (self.middle - front, self.workers) if at_front else (back - self.middle, 1)

@@ -265,8 +265,7 @@ def test_points_leave_this_process_mixed_so_a_slow_region_of_the_grid_is_shared(
 
 
 def test_which_sweeps_mix_their_points() -> None:
-    pool = ThreadPoolExecutor(1)
-    assert runner._mixed(pool, None, None) and runner._mixed(None, 2, None)  # nothing measured the points' pace
+    with ThreadPoolExecutor(1) as pool:
+        assert runner._mixed(pool, None, None) and runner._mixed(None, 2, None)  # nothing measured the pace
     slow, quick = 1e-3, 2e-6  # seconds a point: 1,024 points take about 1 s and 2 ms
     assert runner._mixed(None, None, slow) and not runner._mixed(None, None, quick)
-    pool.shutdown()
